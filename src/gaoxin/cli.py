@@ -1,0 +1,35 @@
+"""The `gaoxin` command. Thin: each area's commands live in `gaoxin.commands.*`."""
+
+from __future__ import annotations
+
+import typer
+
+from gaoxin import __version__
+from gaoxin.commands import data, demo
+
+app = typer.Typer(
+    name="gaoxin",
+    help="gaoxin 高新 — 园区经济运行与企业评价平台 (亩均论英雄 · 企业培育 · 产业链 · 园区对标)",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gaoxin {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="显示版本 / show version")) -> None:
+    """gaoxin 高新."""
+
+
+data.register(app)
+demo.register(app)
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,54 @@
+"""Shared CLI pieces: the --db option, console output, JSON printing and clean failures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from gaoxin.settings import get_settings
+
+# piped output (CI logs, files) gets a wide console so Chinese tables are not cut to 80 columns
+console = Console(width=None if Console().is_terminal else 160)
+err_console = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", help="DuckDB 数据库文件 / store file (env GAOXIN_DB)", show_default=True),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")]
+
+
+def default_db() -> Path:
+    return get_settings().db
+
+
+def _default(o):
+    if isinstance(o, datetime | date):
+        return o.isoformat()
+    if isinstance(o, Path):
+        return str(o)
+    if hasattr(o, "item"):  # numpy scalars
+        return o.item()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[bold red]错误[/]: {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def wan(value: float | None, digits: int = 2) -> str:
+    """元 → '1,234.56万元' style text (money is shown in 万元)."""
+    if value is None or value != value:
+        return "—"
+    return f"{value / 1e4:,.{digits}f}"

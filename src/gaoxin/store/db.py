@@ -1,0 +1,89 @@
+"""Opening a store: one DuckDB file, migrations applied on open."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from gaoxin.store.schema import MIGRATIONS
+
+DEFAULT_DB = Path("gaoxin.duckdb")
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be opened or is newer than this program."""
+
+
+def connect(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the store at `path` and bring its schema up to date."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError(f"数据库文件不存在: {path}（先运行 `gaoxin init` 或 `gaoxin demo`）")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise StoreError(f"无法打开数据库 {path}: {exc}") from exc
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")[0]
+    if not exists:
+        return 0
+    return int(one(con, "SELECT max(version) FROM schema_version")[0] or 0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations, each in its own transaction. Returns the resulting version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
+    current = schema_version(con)
+    latest = MIGRATIONS[-1][0]
+    if current > latest:
+        raise StoreError(f"数据库版本 {current} 比本程序支持的 {latest} 新，请升级 gaoxin")
+    for version, description, sql in MIGRATIONS:
+        if version <= current:
+            continue
+        with transaction(con):
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)",
+                [version, description, datetime.now(UTC).replace(tzinfo=None)],
+            )
+    return latest
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All-or-nothing block: commit on success, roll back on any exception."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+
+
+# DuckDB 2 refuses new work on a connection while an `execute()` result is not fully fetched, so every
+# read goes through these helpers, which always consume the whole result.
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    found = rows(con, sql, params)
+    return found[0] if found else None
+
+
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """Query → polars DataFrame."""
+    return con.sql(sql, params=params or None).pl()

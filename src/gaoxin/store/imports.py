@@ -1,0 +1,124 @@
+"""Writing prepared import batches, all-or-nothing, and reading batches back."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from gaoxin.store.db import frame, one, transaction
+
+REGISTRY_SOURCES = ("registry",)
+
+
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame):
+    """A polars frame visible to SQL under `name` for the duration of the block."""
+    con.register(name, df)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
+def find_batch(con: duckdb.DuckDBPyConnection, sha256: str) -> dict | None:
+    row = one(con, "SELECT batch_id, file_name, imported_at, source FROM import_batch WHERE sha256 = ?", [sha256])
+    if row is None:
+        return None
+    return {"batch_id": row[0], "file_name": row[1], "imported_at": row[2], "source": row[3]}
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool = False) -> int:
+    """Store one prepared batch in a single transaction; returns its batch id.
+
+    `fail_after_facts` exists for the test that proves a failure mid-batch leaves nothing behind.
+    """
+    with transaction(con):
+        batch_id = one(con, "SELECT nextval('batch_seq')")[0]
+        con.execute(
+            "INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [batch_id, batch.file_name, batch.sha256, batch.source, ",".join(batch.periods),
+             ",".join(batch.sheets), batch.rows, batch.accepted, batch.rejected, batch.skipped,
+             json.dumps(batch.columns, ensure_ascii=False), json.dumps(batch.notes, ensure_ascii=False),
+             datetime.now(UTC).replace(tzinfo=None)],
+        )
+        with staged(con, "staged_facts", batch.facts):
+            con.execute(
+                "INSERT INTO fact SELECT uscc, period, indicator, value, unit, ?, sheet, row_no FROM staged_facts",
+                [batch_id],
+            )
+        if fail_after_facts:
+            raise RuntimeError("injected failure after facts were written")
+        with staged(con, "staged_rejects", batch.rejected_rows):
+            con.execute(
+                "INSERT INTO rejected_row SELECT ?, sheet, row_no, disposition, columns, reasons, raw_json "
+                "FROM staged_rejects", [batch_id],
+            )
+        if batch.parcels.height:
+            with staged(con, "staged_parcels", batch.parcels):
+                con.execute(
+                    "INSERT INTO parcel SELECT parcel_id, uscc, period, area_mu, leased_out_mu, leased_in_mu, "
+                    "land_use, ?, row_no FROM staged_parcels", [batch_id],
+                )
+        _upsert_enterprises(con, batch, batch_id)
+    return batch_id
+
+
+_ATTRS = ["name", "town", "industry_code", "industry_name", "registered_on", "business_scope", "main_products"]
+
+
+def _upsert_enterprises(con, batch, batch_id: int) -> None:
+    attrs = batch.attrs
+    present = [a for a in _ATTRS if a in attrs.columns]
+    known = batch.facts.select("uscc").unique()
+    ids = pl.concat([attrs.select("uscc"), known]).unique() if attrs.height else known
+    full = ids.join(attrs, on="uscc", how="left") if attrs.height else ids
+    for a in _ATTRS:
+        if a not in full.columns:
+            full = full.with_columns(pl.lit(None, dtype=pl.Date if a == "registered_on" else pl.Utf8).alias(a))
+    with staged(con, "staged_ent", full.select("uscc", *_ATTRS)):
+        _merge_enterprises(con, batch, batch_id, present)
+
+
+def _merge_enterprises(con, batch, batch_id: int, present: list[str]) -> None:
+    registry = batch.source in REGISTRY_SOURCES
+    # the registry is authoritative for attributes; other departments only fill gaps
+    if present:
+        sets = ", ".join(
+            f"{a} = coalesce(s.{a}, enterprise.{a})" if registry else f"{a} = coalesce(enterprise.{a}, s.{a})"
+            for a in present
+        )
+        stamp = ", batch_id = ?, attr_source = ?" if registry else ""
+        con.execute(
+            f"UPDATE enterprise SET {sets}{stamp} FROM staged_ent s WHERE enterprise.uscc = s.uscc",
+            [batch_id, batch.source] if registry else [],
+        )
+    con.execute(
+        f"""INSERT INTO enterprise (uscc, {', '.join(_ATTRS)}, batch_id, attr_source)
+            SELECT s.uscc, {', '.join('s.' + a for a in _ATTRS)}, ?, ?
+            FROM staged_ent s ANTI JOIN enterprise e ON e.uscc = s.uscc""",
+        [batch_id, batch.source],
+    )
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return frame(
+        con,
+        "SELECT batch_id, file_name, source, periods, rows, accepted, rejected, skipped, imported_at, sha256 "
+        "FROM import_batch ORDER BY batch_id",
+    )
+
+
+def batch_rejects(con: duckdb.DuckDBPyConnection, batch_id: int | None = None) -> pl.DataFrame:
+    where = "WHERE r.batch_id = ?" if batch_id is not None else ""
+    params = [batch_id] if batch_id is not None else []
+    return frame(
+        con,
+        f"""SELECT r.batch_id, b.file_name, r.sheet, r.row_no, r.disposition, r.columns, r.reasons, r.raw_json
+            FROM rejected_row r JOIN import_batch b USING (batch_id) {where}
+            ORDER BY r.batch_id, r.sheet, r.row_no""",
+        params,
+    )

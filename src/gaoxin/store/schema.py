@@ -1,0 +1,125 @@
+"""Versioned schema migrations, applied in order when a store is opened.
+
+Append a new (version, sql) pair to change the schema; never edit a released one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "core tables: enterprise, parcel, fact, import_batch, rejected_row, scheme, run, run_result, run_item",
+        """
+        CREATE TABLE import_batch (
+            batch_id     INTEGER PRIMARY KEY,
+            file_name    VARCHAR NOT NULL,
+            sha256       VARCHAR NOT NULL UNIQUE,
+            source       VARCHAR NOT NULL,
+            periods      VARCHAR,            -- comma-separated periods found in the file
+            sheets       VARCHAR,
+            rows         INTEGER NOT NULL,   -- data rows read (after headers)
+            accepted     INTEGER NOT NULL,
+            rejected     INTEGER NOT NULL,
+            skipped      INTEGER NOT NULL,
+            columns_json VARCHAR,            -- header → field/unit mapping as recognised
+            notes_json   VARCHAR,            -- warnings (unit assumed, columns ignored, …)
+            imported_at  TIMESTAMP NOT NULL
+        );
+        CREATE SEQUENCE batch_seq START 1;
+
+        CREATE TABLE rejected_row (
+            batch_id    INTEGER NOT NULL,
+            sheet       VARCHAR NOT NULL,
+            row_no      INTEGER NOT NULL,   -- 1-based Excel row number
+            disposition VARCHAR NOT NULL,   -- rejected | skipped
+            columns     VARCHAR,            -- offending column header(s)
+            reasons     VARCHAR NOT NULL,
+            raw_json    VARCHAR NOT NULL    -- the row's raw cells, header → text
+        );
+
+        CREATE TABLE enterprise (
+            uscc           VARCHAR NOT NULL,  -- unique by construction (see store.imports)
+            name           VARCHAR,
+            registered_on  DATE,
+            industry_code  VARCHAR,         -- GB/T 4754-2017 小类, 4 digits
+            industry_name  VARCHAR,
+            town           VARCHAR,
+            business_scope VARCHAR,
+            main_products  VARCHAR,
+            zone           VARCHAR,
+            batch_id       INTEGER,         -- batch that last set the attributes
+            attr_source    VARCHAR          -- department of that batch
+        );
+
+        CREATE TABLE parcel (
+            parcel_id  VARCHAR,
+            uscc       VARCHAR NOT NULL,
+            period     VARCHAR NOT NULL,
+            area_mu    DOUBLE,
+            leased_out_mu DOUBLE,
+            leased_in_mu  DOUBLE,
+            land_use   VARCHAR,
+            batch_id   INTEGER NOT NULL,
+            row_no     INTEGER NOT NULL
+        );
+
+        CREATE TABLE fact (
+            uscc      VARCHAR NOT NULL,
+            period    VARCHAR NOT NULL,
+            indicator VARCHAR NOT NULL,
+            value     DOUBLE NOT NULL,
+            unit      VARCHAR NOT NULL,
+            batch_id  INTEGER NOT NULL,
+            sheet     VARCHAR NOT NULL,
+            row_no    INTEGER NOT NULL      -- comma-free: first source row; parcels summed keep the first
+        );
+
+        CREATE TABLE scheme (
+            scheme_id VARCHAR NOT NULL,
+            version   VARCHAR,
+            sha256    VARCHAR PRIMARY KEY,
+            text      VARCHAR NOT NULL,
+            stored_at TIMESTAMP NOT NULL
+        );
+
+        CREATE TABLE run (
+            run_id           VARCHAR PRIMARY KEY,
+            kind             VARCHAR NOT NULL,   -- mujun | cultivation | zone
+            scheme_id        VARCHAR NOT NULL,
+            scheme_sha256    VARCHAR NOT NULL,
+            data_fingerprint VARCHAR NOT NULL,
+            period           VARCHAR NOT NULL,
+            params_json      VARCHAR NOT NULL,
+            summary_json     VARCHAR,
+            created_at       TIMESTAMP NOT NULL
+        );
+
+        CREATE TABLE run_result (
+            run_id      VARCHAR NOT NULL,
+            uscc        VARCHAR NOT NULL,
+            list_id     VARCHAR,          -- 规上 / 规下 / 租赁 …; NULL when out of population
+            score       DOUBLE,
+            rank        INTEGER,
+            class_initial VARCHAR,
+            class_final VARCHAR,
+            reasons     VARCHAR,
+            detail_json VARCHAR
+        );
+
+        CREATE TABLE run_item (
+            run_id      VARCHAR NOT NULL,
+            uscc        VARCHAR NOT NULL,
+            item        VARCHAR NOT NULL,
+            value       DOUBLE,
+            numerator   DOUBLE,
+            denominator DOUBLE,
+            benchmark   DOUBLE,
+            raw_score   DOUBLE,
+            score       DOUBLE,
+            weight      DOUBLE,
+            note        VARCHAR,
+            clause      VARCHAR
+        );
+        """,
+    ),
+]
