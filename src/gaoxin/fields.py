@@ -123,6 +123,10 @@ FIELDS: tuple[Field, ...] = (
         "二氧化硫", "SO2", "二氧化硫排放量"), sources=("env",)),
     Field("nox_t", "氮氧化物", "NOx", NUM, "吨", "吨", "吨", "mass", (
         "氮氧化物", "NOx", "氮氧化物排放量"), sources=("env",)),
+    Field("water_t", "用水量", "Water use", NUM, "吨", "吨", "吨", "water", (
+        "用水量", "年用水量", "工业用水量", "取水量"), sources=("water",)),
+    _money("land_use_tax", "城镇土地使用税", "Urban land-use tax", (
+        "城镇土地使用税", "土地使用税"), ("tax",)),
     Field("emission_t", "主要污染物排放量", "Main pollutants (total)", NUM, "吨", "吨", "吨", "mass", (
         "主要污染物排放量", "污染物排放总量", "排污总量", "主要污染物排放总量"), sources=("env",)),
 )
@@ -137,6 +141,7 @@ SOURCES: dict[str, str] = {
     "land": "自然资源/土地",
     "env": "生态环境",
     "safety": "应急管理",
+    "water": "供水",
     "other": "其他",
 }
 

@@ -56,3 +56,11 @@ def test_every_single_character_change_is_detected(first17, pos, shift):
     changed = ALPHA[(ALPHA.index(full[pos]) + shift) % 31]
     bad = full[:pos] + changed + full[pos + 1:]
     assert uscc.validate_array(np.array([bad], dtype=object))[0] == uscc.BAD_CHECK
+
+
+def test_embedded_organisation_code_check_character():
+    # GB 11714: 60003734 → 1 (the real code 91110000600037341L), and letters count A=10 … Z=35
+    assert uscc.org_check_char("60003734") == "1"
+    assert uscc.org_check_char("MA27XMXJ") == "2"  # real code 91330106MA27XMXJ27
+    assert uscc.is_valid(uscc.make("91", "330106", "MA27XMXJ")) and uscc.make("91", "330106", "MA27XMXJ") == \
+        "91330106MA27XMXJ27"

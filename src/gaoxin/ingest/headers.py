@@ -177,20 +177,18 @@ def _resolve_unit(col: Column, parts: list[str], layout: Layout, file_name: str,
         unit = text.split_unit(p)[1]
         if unit:
             break
-    if unit is None and layout.unit_default:
-        found = units.lookup(layout.unit_default)
-        if found and found[0] == fld.quantity:
-            unit = layout.unit_default
+    if unit is None and layout.unit_default and units.factor_for(layout.unit_default, fld.quantity) is not None:
+        unit = layout.unit_default
     if unit is None:
         unit = fld.default_unit
         col.unit_assumed = True
         layout.notes.append(f"列「{col.header}」未注明单位，按 {unit} 处理")
-    found = units.lookup(unit)
-    if found is None or found[0] != fld.quantity:
+    factor = units.factor_for(unit, fld.quantity)
+    if factor is None:
         qty = units.QUANTITY_LABELS.get(fld.quantity, fld.quantity)
         raise SheetError(
             f"{file_name} 工作表「{sheet}」列「{col.header}」（{col.letter}列）: 单位「{unit}」"
             f"不是{qty}单位；{fld.label}应以 {fld.default_unit} 等{qty}单位计量"
         )
     col.unit = unit
-    col.factor = found[1]
+    col.factor = factor

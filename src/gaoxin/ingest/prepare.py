@@ -121,7 +121,7 @@ def prepare_file(path: Path | str, source: str = "auto", period: str | None = No
     src = detect_source(path.name, field_names) if source == "auto" else source
     accepted = rows.filter(pl.col("_status") == "accepted")
     facts = _facts(accepted, field_names)
-    periods = sorted({p for p in accepted.get_column("period").to_list() if p}) if "period" in accepted.columns else []
+    periods = sorted(facts.get_column("period").unique().to_list())
     rejected_rows = rows.filter(pl.col("_status") != "accepted").select(
         pl.col("_sheet").alias("sheet"), pl.col("_row").alias("row_no"), pl.col("_status").alias("disposition"),
         pl.col("_columns").alias("columns"), pl.col("_reasons").alias("reasons"), pl.col("_raw").alias("raw_json"),

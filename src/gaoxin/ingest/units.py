@@ -28,6 +28,9 @@ UNITS: dict[str, tuple[str, float]] = {
     # mass → 吨
     "吨": ("mass", 1.0), "t": ("mass", 1.0), "千克": ("mass", 1e-3), "kg": ("mass", 1e-3),
     "公斤": ("mass", 1e-3), "万吨": ("mass", 1e4),
+    # water → 吨 (1 m³ of water = 1 t)
+    "立方米": ("water", 1.0), "m3": ("water", 1.0), "m³": ("water", 1.0), "万立方米": ("water", 1e4),
+    "万吨水": ("water", 1e4),
     # counts
     "人": ("count", 1.0), "个": ("count", 1.0), "家": ("count", 1.0), "件": ("count", 1.0),
     "项": ("count", 1.0), "名": ("count", 1.0),
@@ -38,6 +41,7 @@ UNITS: dict[str, tuple[str, float]] = {
 QUANTITY_LABELS = {
     "money": "金额", "area": "面积", "energy": "能耗", "power": "电量", "mass": "质量",
     "count": "人数/个数", "ratio": "比率",
+    "water": "水量",
 }
 
 
@@ -47,3 +51,15 @@ def lookup(unit: str) -> tuple[str, float] | None:
     if not key:
         return None
     return UNITS.get(key) or UNITS.get(key.lower())
+
+
+# units shared between quantities: water is counted in 吨 as often as in 立方米
+SHARED: dict[str, dict[str, float]] = {"water": {"吨": 1.0, "t": 1.0, "万吨": 1e4}}
+
+
+def factor_for(unit: str, quantity: str) -> float | None:
+    """Factor from `unit` to the canonical unit of `quantity`, None when the unit measures something else."""
+    found = lookup(unit)
+    if found and found[0] == quantity:
+        return found[1]
+    return SHARED.get(quantity, {}).get(unit.strip())

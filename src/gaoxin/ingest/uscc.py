@@ -50,8 +50,11 @@ def check_char(first17: str) -> str:
 
 
 def org_check_char(first8: str) -> str:
-    """GB 11714 check character of a 9-char organisation code (positions 9–17 of a USCC)."""
-    total = sum(ALPHABET.index(c) * int(w) for c, w in zip(first8, ORG_WEIGHTS, strict=True))
+    """GB 11714 check character of a 9-char organisation code (positions 9–17 of a USCC).
+
+    GB 11714 values letters A=10 … Z=35 (all 26 letters), unlike the USCC's 31-character alphabet.
+    """
+    total = sum(int(c, 36) * int(w) for c, w in zip(first8, ORG_WEIGHTS, strict=True))
     c = 11 - total % 11
     return "X" if c == 10 else "0" if c == 11 else str(c)
 

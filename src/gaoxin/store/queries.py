@@ -92,46 +92,76 @@ def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows(con, "SELECT DISTINCT period FROM fact ORDER BY period")]
 
 
-def wide(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | None = None) -> pl.DataFrame:
-    """One row per enterprise known to the store, one column per indicator for `period`.
+def dense(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | None = None,
+          max_batch: int | None = None) -> tuple[pl.DataFrame, list[str], np.ndarray, np.ndarray]:
+    """(enterprise attributes, indicator names, values[firm, indicator], batch ids[firm, indicator]).
 
-    Missing values are null (never 0). Columns `<indicator>__batch` give the batch of each value.
+    One row per enterprise known to the store (sorted by USCC). Missing values are NaN, their batch -1.
+    The value in force comes from the field's preferred department, then the latest batch; `max_batch`
+    reads the store as it was when that batch was the latest (for re-running a past run).
     """
     names = indicators or [f.name for f in F.numeric_fields()]
-    facts = frame(con, current_facts_sql("WHERE f.period = ?"), [period])
-    base = frame(
-        con,
-        """SELECT uscc, name, town, industry_code, industry_name, registered_on
-           FROM enterprise ORDER BY uscc""",
+    unknown = [n for n in names if n not in F.BY_NAME]
+    if unknown:
+        raise ValueError(f"unknown indicators: {unknown}")
+    in_list = ", ".join(f"'{n}'" for n in names)
+    order_key = "(CAST(99 - coalesce(p.pref_rank, 99) AS BIGINT) * 4294967296 + f.batch_id)"
+    params: list = [period]
+    batch_cond = ""
+    if max_batch is not None:
+        batch_cond = " AND f.batch_id <= ?"
+        params.append(max_batch)
+    current = frame(con, f"""
+        WITH pref(indicator, source, pref_rank) AS ({_precedence_sql()})
+        SELECT f.uscc, f.indicator, arg_max(f.value, {order_key}) AS value,
+               arg_max(f.batch_id, {order_key}) AS batch_id
+        FROM fact f JOIN import_batch b USING (batch_id)
+        LEFT JOIN pref p ON p.indicator = f.indicator AND p.source = b.source
+        WHERE f.period = ?{batch_cond} AND f.indicator IN ({in_list})
+        GROUP BY f.uscc, f.indicator""", params)
+    base = frame(con, """SELECT uscc, name, town, industry_code, industry_name, registered_on
+                         FROM enterprise ORDER BY uscc""")
+    # pivot by scattering into a dense (firms × indicators) array: one vectorised pass
+    values = np.full((base.height, len(names)), np.nan)
+    batches = np.full((base.height, len(names)), -1, dtype=np.int64)
+    if current.height:
+        located = current.join(base.select("uscc").with_row_index("_row"), on="uscc", how="inner").with_columns(
+            pl.col("indicator").replace_strict({m: j for j, m in enumerate(names)}, return_dtype=pl.Int64))
+        at = (located.get_column("_row").to_numpy(), located.get_column("indicator").to_numpy())
+        values[at] = located.get_column("value").to_numpy()
+        batches[at] = located.get_column("batch_id").to_numpy()
+    return base, names, values, batches
+
+
+def wide(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | None = None,
+         max_batch: int | None = None) -> pl.DataFrame:
+    """`dense` as one polars table: a column per indicator (null = missing) and `<indicator>__batch`."""
+    base, names, values, batches = dense(con, period, indicators, max_batch)
+    return base.with_columns(
+        *[pl.Series(m, values[:, j]).fill_nan(None) for j, m in enumerate(names)],
+        *[pl.Series(f"{m}__batch", batches[:, j]).replace(-1, None) for j, m in enumerate(names)],
     )
-    if facts.height:
-        facts = facts.filter(pl.col("indicator").is_in(names))
-        values = facts.pivot(on="indicator", index="uscc", values="value")
-        batches = facts.pivot(on="indicator", index="uscc", values="batch_id")
-        batches = batches.rename({c: f"{c}__batch" for c in batches.columns if c != "uscc"})
-        base = base.join(values, on="uscc", how="left").join(batches, on="uscc", how="left")
-    for n in names:
-        if n not in base.columns:
-            base = base.with_columns(pl.lit(None, dtype=pl.Float64).alias(n))
-        if f"{n}__batch" not in base.columns:
-            base = base.with_columns(pl.lit(None, dtype=pl.Int64).alias(f"{n}__batch"))
-    return base.select("uscc", "name", "town", "industry_code", "industry_name", "registered_on",
-                       *[pl.col(n).cast(pl.Float64) for n in names],
-                       *[pl.col(f"{n}__batch").cast(pl.Int64) for n in names])
 
 
-def as_arrays(table: pl.DataFrame) -> dict[str, np.ndarray]:
-    """Columnar dataset for the evaluation cores: numeric fields float64 with NaN = missing."""
-    out: dict[str, np.ndarray] = {}
-    for c in table.columns:
-        s = table.get_column(c)
-        if s.dtype == pl.Date:
-            out[c] = s.to_numpy().astype("datetime64[D]")
-        elif s.dtype.is_numeric():
-            out[c] = s.cast(pl.Float64).fill_null(np.nan).to_numpy()
-        else:
-            out[c] = s.to_numpy().astype(object)
+def arrays(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | None = None,
+           max_batch: int | None = None) -> dict[str, np.ndarray]:
+    """Columnar input for the evaluation cores: attributes as object arrays, dates as datetime64[D],
+    every indicator float64 with NaN = missing (never 0); `__batch` holds the (firms × indicators) batch ids
+    and `__names` the indicator order."""
+    base, names, values, batches = dense(con, period, indicators, max_batch)
+    out: dict[str, np.ndarray] = {
+        c: base.get_column(c).to_numpy() for c in ("uscc", "name", "town", "industry_code", "industry_name")
+    }
+    out["registered_on"] = base.get_column("registered_on").to_numpy().astype("datetime64[D]")
+    for j, m in enumerate(names):
+        out[m] = values[:, j]
+    out["__batch"] = batches
+    out["__names"] = np.asarray(names, dtype=object)
     return out
+
+
+def max_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(one(con, "SELECT coalesce(max(batch_id), 0) FROM import_batch")[0])
 
 
 def data_fingerprint(con: duckdb.DuckDBPyConnection, period: str | None = None) -> str:

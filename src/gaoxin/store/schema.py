@@ -90,6 +90,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             data_fingerprint VARCHAR NOT NULL,
             period           VARCHAR NOT NULL,
             params_json      VARCHAR NOT NULL,
+            max_batch_id     INTEGER,          -- facts from later batches are not part of this run
             summary_json     VARCHAR,
             created_at       TIMESTAMP NOT NULL
         );
@@ -103,7 +104,10 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             class_initial VARCHAR,
             class_final VARCHAR,
             reasons     VARCHAR,
-            detail_json VARCHAR
+            land_mu     DOUBLE,           -- the land area the run used (亩)
+            base_score  DOUBLE,           -- Σ item scores before 加减分
+            adjustment  DOUBLE,           -- 加减分
+            list_size   INTEGER           -- firms ranked in the same list
         );
 
         CREATE TABLE run_item (
@@ -118,7 +122,40 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             score       DOUBLE,
             weight      DOUBLE,
             note        VARCHAR,
-            clause      VARCHAR
+            clause      VARCHAR           -- scheme clause; policy lines use item = 'policy.<id>'
+        );
+        """,
+    ),
+    (
+        2,
+        "users and sessions (web app), name search index",
+        """
+        CREATE TABLE app_user (
+            name          VARCHAR PRIMARY KEY,
+            role          VARCHAR NOT NULL,   -- admin | analyst | town | viewer
+            town          VARCHAR,            -- the only 镇街 a town user sees
+            password_hash VARCHAR NOT NULL,   -- argon2id
+            created_at    TIMESTAMP NOT NULL,
+            disabled      BOOLEAN NOT NULL DEFAULT false
+        );
+
+        CREATE TABLE app_session (
+            token_hash VARCHAR PRIMARY KEY,   -- sha256 of the cookie token: a copied store yields no sessions
+            user_name  VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP NOT NULL
+        );
+
+        CREATE TABLE app_setting (
+            key   VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL
+        );
+
+        -- pinyin initials of enterprise names (derived; refreshed from enterprise when names change)
+        CREATE TABLE name_index (
+            uscc     VARCHAR PRIMARY KEY,
+            name     VARCHAR,
+            initials VARCHAR
         );
         """,
     ),

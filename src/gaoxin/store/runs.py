@@ -1,0 +1,142 @@
+"""Evaluation runs: immutable, identified by a content hash, stored with their per-item trace."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from gaoxin.store.db import frame, one, rows, transaction
+from gaoxin.store.imports import staged
+
+RESULT_COLUMNS = {
+    "uscc": pl.Utf8, "list_id": pl.Utf8, "score": pl.Float64, "rank": pl.Int32, "class_initial": pl.Utf8,
+    "class_final": pl.Utf8, "reasons": pl.Utf8, "land_mu": pl.Float64, "base_score": pl.Float64,
+    "adjustment": pl.Float64, "list_size": pl.Int32,
+}
+ITEM_COLUMNS = {
+    "uscc": pl.Utf8, "item": pl.Utf8, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64,
+    "benchmark": pl.Float64, "raw_score": pl.Float64, "score": pl.Float64, "weight": pl.Float64,
+    "note": pl.Utf8, "clause": pl.Utf8,
+}
+
+
+def run_id_for(scheme_sha256: str, fingerprint: str, params: dict) -> str:
+    """Same scheme text, same data, same parameters → same id."""
+    blob = json.dumps([scheme_sha256, fingerprint, params], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def store_scheme(con: duckdb.DuckDBPyConnection, scheme_id: str, version: str | None, text: str, sha: str) -> None:
+    if one(con, "SELECT 1 FROM scheme WHERE sha256 = ?", [sha]) is None:
+        con.execute("INSERT INTO scheme VALUES (?, ?, ?, ?, ?)",
+                    [scheme_id, version, sha, text, datetime.now(UTC).replace(tzinfo=None)])
+
+
+def find_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
+    found = frame(con, "SELECT * FROM run WHERE run_id = ?", [run_id]).to_dicts()
+    if not found:
+        return None
+    run = found[0]
+    run["params"] = json.loads(run.pop("params_json"))
+    run["summary"] = json.loads(run.pop("summary_json") or "{}")
+    return run
+
+
+def resolve_run(con: duckdb.DuckDBPyConnection, prefix: str) -> str | None:
+    """A run id from its first characters (like git), None when unknown or ambiguous."""
+    found = rows(con, "SELECT run_id FROM run WHERE starts_with(run_id, ?)", [prefix])
+    return found[0][0] if len(found) == 1 else None
+
+
+def write_run(con: duckdb.DuckDBPyConnection, meta: dict, results: pl.DataFrame, items: pl.DataFrame,
+              scheme_text: str) -> bool:
+    """Store a run once. Returns False (and writes nothing) when the same run id already exists."""
+    if one(con, "SELECT 1 FROM run WHERE run_id = ?", [meta["run_id"]]) is not None:
+        return False
+    results = results.select(list(RESULT_COLUMNS)).cast(RESULT_COLUMNS)
+    items = items.select(list(ITEM_COLUMNS)).cast(ITEM_COLUMNS)
+    with transaction(con):
+        store_scheme(con, meta["scheme_id"], meta.get("scheme_version"), scheme_text, meta["scheme_sha256"])
+        con.execute(
+            "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [meta["run_id"], meta["kind"], meta["scheme_id"], meta["scheme_sha256"], meta["data_fingerprint"],
+             meta["period"], json.dumps(meta.get("params", {}), sort_keys=True, ensure_ascii=False),
+             meta.get("max_batch_id"),
+             json.dumps(meta.get("summary", {}), sort_keys=True, ensure_ascii=False),
+             datetime.now(UTC).replace(tzinfo=None)],
+        )
+        with staged(con, "staged_results", results):
+            con.execute("INSERT INTO run_result SELECT ?, * FROM staged_results", [meta["run_id"]])
+        with staged(con, "staged_items", items):
+            con.execute("INSERT INTO run_item SELECT ?, * FROM staged_items", [meta["run_id"]])
+    return True
+
+
+def list_runs(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> pl.DataFrame:
+    where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+    return frame(
+        con,
+        f"""SELECT run_id, kind, scheme_id, period, data_fingerprint, created_at, summary_json
+            FROM run {where} ORDER BY created_at DESC, run_id""",
+        params,
+    )
+
+
+def run_results(con: duckdb.DuckDBPyConnection, run_id: str, klass: str | None = None,
+                town: str | None = None) -> pl.DataFrame:
+    """Per-firm results with name and town, best first within each list."""
+    where, params = ["r.run_id = ?"], [run_id]
+    if klass:
+        where.append("r.class_final = ?")
+        params.append(klass)
+    if town:
+        where.append("e.town = ?")
+        params.append(town)
+    return frame(
+        con,
+        f"""SELECT r.uscc, e.name, e.town, e.industry_code, r.list_id, r.score, r.rank, r.class_initial,
+                   r.class_final, r.reasons, r.land_mu, r.base_score, r.adjustment, r.list_size
+            FROM run_result r LEFT JOIN enterprise e USING (uscc)
+            WHERE {' AND '.join(where)}
+            ORDER BY r.list_id NULLS LAST, r.rank NULLS LAST, r.uscc""",
+        params,
+    )
+
+
+def run_items(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> pl.DataFrame:
+    return frame(
+        con,
+        """SELECT item, value, numerator, denominator, benchmark, raw_score, score, weight, note, clause
+           FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item""",
+        [run_id, uscc],
+    )
+
+
+def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """Policy amounts per firm (only non-zero lines are stored), wide: one column per policy item."""
+    long = frame(
+        con,
+        "SELECT uscc, substr(item, 8) AS policy, value FROM run_item WHERE run_id = ? AND starts_with(item, 'policy.')",
+        [run_id],
+    )
+    if long.height == 0:
+        return pl.DataFrame(schema={"uscc": pl.Utf8})
+    return long.pivot(on="policy", index="uscc", values="value")
+
+
+def previous_run(con: duckdb.DuckDBPyConnection, run: dict) -> str | None:
+    """The latest run of the same scheme for the previous period (for year-on-year comparison)."""
+    try:
+        prev_period = str(int(run["period"]) - 1)
+    except ValueError:
+        return None
+    found = one(
+        con,
+        "SELECT run_id FROM run WHERE scheme_id = ? AND period = ? ORDER BY created_at DESC LIMIT 1",
+        [run["scheme_id"], prev_period],
+    )
+    return found[0] if found else None
