@@ -18,6 +18,34 @@ def register(app: typer.Typer) -> None:
     app.command("demo", help="生成示范高新区并导入、评价 / build, import and evaluate the demo zone")(demo)
 
 
+DEMO_SCHEMES = ("default", "zj-huangyan-2022")
+
+
+def evaluate_demo(db, periods: list[str], keep_dir: Path | None) -> None:
+    """亩均 runs of the demo zone with two schemes: every year (so the latest has a year-on-year sheet), the
+    latest shown with class counts and top/bottom ten, and exported to xlsx."""
+    from gaoxin.commands.mujun import show_run_summary
+    from gaoxin.evaluations.service import run_mujun
+    from gaoxin.reports.mujun_xlsx import write_run_xlsx
+    from gaoxin.settings import get_settings
+    from gaoxin.store import runs as store_runs
+
+    out_dir = keep_dir or get_settings().demo_out
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = open_store(db)
+    try:
+        for scheme in DEMO_SCHEMES:
+            with console.status(f"亩均评价 {scheme} …"):
+                outcomes = [run_mujun(con, scheme, p) for p in periods]
+            latest = store_runs.find_run(con, outcomes[-1].run_id)
+            console.rule(f"亩均论英雄 · {scheme}")
+            show_run_summary(con, latest, outcomes[-1].created)
+            path = write_run_xlsx(con, latest, out_dir / f"亩均评价结果_{scheme}_{latest['period']}.xlsx")
+            console.print(f"评价结果已导出 {path}；逐项解释：gaoxin explain {latest['run_id']} <统一社会信用代码>")
+    finally:
+        con.close()
+
+
 def demo(
     out: Annotated[Path | None, typer.Option(help="保留生成的部门文件到此目录 / keep the department files here")] = None,
     firms: Annotated[int, typer.Option(help="企业数 / number of firms")] = 3000,
@@ -47,6 +75,7 @@ def demo(
             f"[bold green]示范高新区已就绪[/]: 企业 {n_ent} 家，批次 {n_batch} 个，数据 {n_fact:,} 条，"
             f"年度 {', '.join(periods)}；数据库 {db or 'gaoxin.duckdb'}"
         )
+        evaluate_demo(db, periods, keep_dir=out_dir if keep else None)
     finally:
         if not keep:
             shutil.rmtree(out_dir, ignore_errors=True)

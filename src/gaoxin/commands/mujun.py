@@ -1,0 +1,361 @@
+"""亩均论英雄 commands: schemes, evaluate, runs, results, explain, what-if, export."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from gaoxin import fields as F
+from gaoxin.commands.common import JsonOption, console, fail, print_json
+from gaoxin.commands.data import DbOpt, open_store
+from gaoxin.evaluations import formula, mujun
+from gaoxin.evaluations.service import RunError, evaluate_stored, run_mujun
+from gaoxin.ingest import uscc as U
+from gaoxin.schemes import SchemeError, list_builtin, parse_scheme, scheme_sha256, scheme_text
+from gaoxin.store import frame, one
+from gaoxin.store import runs as store_runs
+from gaoxin.store.queries import current_facts_sql
+
+schemes_app = typer.Typer(help="评价方案 / evaluation schemes", no_args_is_help=True)
+CLASS_ORDER = ["A", "B", "C", "D", "T"]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(schemes_app, name="schemes")
+    app.command("evaluate", help="亩均效益评价并保存结果 / evaluate and store a run")(evaluate)
+    app.command("runs", help="评价记录 / list runs")(runs)
+    app.command("results", help="评价结果 / results of a run")(results)
+    app.command("explain", help="逐项解释企业得分 / explain a firm's score")(explain)
+    app.command("what-if", help="达到目标等级所需的最小改变 / smallest change to reach a class")(what_if)
+    app.command("export", help="导出 Excel 评价结果 / export a run to xlsx")(export)
+
+
+# ---- schemes -----------------------------------------------------------------------------------------
+@schemes_app.command("list", help="内置方案 / built-in schemes")
+def schemes_list(as_json: JsonOption = False) -> None:
+    items = list_builtin()
+    if as_json:
+        print_json({"schemes": [{"id": b.id, "title": b.title, "status": getattr(b, "status", None),
+                                 "source": getattr(b, "source", None)} for b in items]})
+        return
+    table = Table(title="内置评价方案 Built-in schemes")
+    for col in ("方案 id", "名称", "依据"):
+        table.add_column(col)
+    for b in items:
+        table.add_row(b.id, b.title, getattr(b, "source", "") or "")
+    console.print(table)
+    console.print("复制一个方案文件修改后，用 --scheme 路径 使用：gaoxin schemes show default > my.toml")
+
+
+@schemes_app.command("show", help="显示方案文件 / print a scheme file")
+def schemes_show(scheme: Annotated[str, typer.Argument(help="方案 id 或文件路径")]) -> None:
+    try:
+        text = scheme_text(scheme)
+    except SchemeError as exc:
+        fail(str(exc))
+    typer.echo(text, nl=not text.endswith("\n"))
+
+
+@schemes_app.command("validate", help="校验方案文件 / validate a scheme file")
+def schemes_validate(path: Annotated[Path, typer.Argument(help="方案文件 .toml")]) -> None:
+    try:
+        s = parse_scheme(scheme_text(path), str(path))
+    except SchemeError as exc:
+        fail(str(exc))
+    lists = ", ".join(f"{lst.id}({len(lst.indicator)}项)" for lst in s.lists)
+    console.print(f"[green]方案有效[/] {s.scheme.id}: {s.scheme.title}；评价名单 {lists}；sha256 {scheme_sha256(scheme_text(path))[:12]}")
+
+
+# ---- runs --------------------------------------------------------------------------------------------
+def evaluate(
+    scheme: Annotated[str, typer.Option("--scheme", help="方案 id 或 .toml 路径")] = "default",
+    period: Annotated[str, typer.Option("--period", help="评价年度 YYYY（数据年度）")] = "",
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+) -> None:
+    con = open_store(db)
+    if not period:
+        found = one(con, "SELECT max(period) FROM fact")
+        period = found[0] if found and found[0] else ""
+        if not period:
+            fail("数据库中还没有数据：先用 gaoxin import 导入部门数据（或运行 gaoxin demo）")
+    try:
+        with console.status(f"评价 {period} 年度 …", spinner="dots"):
+            outcome = run_mujun(con, scheme, period)
+    except (RunError, SchemeError, formula.FormulaError) as exc:
+        fail(str(exc))
+    run = store_runs.find_run(con, outcome.run_id)
+    counts = {k: run["summary"]["counts"].get(k, 0) for k in CLASS_ORDER}
+    if as_json:
+        print_json({"run_id": outcome.run_id, "scheme": run["scheme_id"], "period": period, "counts": counts,
+                    "n": run["summary"]["n"], "created": outcome.created})
+        return
+    show_run_summary(con, run, outcome.created)
+
+
+def show_run_summary(con, run: dict, created: bool = True, top: int = 10) -> None:
+    s = run["summary"]
+    note = "" if created else "（相同数据与方案的评价已存在，结果未变）"
+    console.print(f"[bold]评价 {run['run_id']}[/] {s.get('title', run['scheme_id'])} · {run['period']} 年度数据 · "
+                  f"{s['n']} 家企业{note}")
+    table = Table(title="等级分布 Class counts")
+    table.add_column("名单")
+    names = s.get("class_names", {})
+    for k in CLASS_ORDER:
+        table.add_column(f"{k} {names.get(k, '')}".strip(), justify="right")
+    for list_id, c in s["counts_by_list"].items():
+        table.add_row(list_id, *[str(c.get(k, 0)) for k in CLASS_ORDER])
+    table.add_row("合计", *[str(s["counts"].get(k, 0)) for k in CLASS_ORDER], style="bold")
+    console.print(table)
+    res = store_runs.run_results(con, run["run_id"])
+    scored = res.filter(res["score"].is_not_null())
+    for list_id in s["counts_by_list"]:
+        part = scored.filter(scored["list_id"] == list_id).sort("rank")
+        if part.height == 0:
+            continue
+        for title, rows in ((f"{list_id} 前 {top} 名", part.head(top)), (f"{list_id} 后 {top} 名", part.tail(top))):
+            t = Table(title=title, title_justify="left")
+            for col in ("名次", "企业名称", "所属镇街", "得分", "等级"):
+                t.add_column(col)
+            for r in rows.iter_rows(named=True):
+                t.add_row(str(r["rank"]), r["name"] or r["uscc"], r["town"] or "—", f"{r['score']:.2f}",
+                          r["class_final"])
+            console.print(t)
+
+
+def runs(as_json: JsonOption = False, db: DbOpt = None) -> None:
+    con = open_store(db)
+    df = store_runs.list_runs(con)
+    if as_json:
+        out = []
+        for r in df.iter_rows(named=True):
+            summary = json.loads(r.pop("summary_json") or "{}")
+            r["counts"] = summary.get("counts", {})
+            out.append(r)
+        print_json({"runs": out})
+        return
+    table = Table(title="评价记录 Runs")
+    for col in ("run id", "类型", "方案", "年度", "企业数", "A", "B", "C", "D", "T", "时间"):
+        table.add_column(col)
+    for r in df.iter_rows(named=True):
+        s = json.loads(r["summary_json"] or "{}")
+        c = s.get("counts", {})
+        table.add_row(r["run_id"], r["kind"], r["scheme_id"], r["period"], str(s.get("n", "")),
+                      *[str(c.get(k, 0)) for k in CLASS_ORDER], f"{r['created_at']:%Y-%m-%d %H:%M}")
+    console.print(table)
+
+
+def _run_or_fail(con, run_id: str) -> dict:
+    full = store_runs.resolve_run(con, run_id)
+    run = store_runs.find_run(con, full) if full else None
+    if run is None:
+        fail(f"没有编号为 {run_id} 的评价（用 gaoxin runs 查看已有评价）")
+    return run
+
+
+def results(
+    run_id: Annotated[str, typer.Argument(help="评价编号（可只写前几位）")],
+    klass: Annotated[str | None, typer.Option("--class", help="只看某一等级 A/B/C/D/T")] = None,
+    town: Annotated[str | None, typer.Option("--town", help="只看某一镇街")] = None,
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+) -> None:
+    con = open_store(db)
+    run = _run_or_fail(con, run_id)
+    df = store_runs.run_results(con, run["run_id"], klass, town)
+    if as_json:
+        out = df.select("uscc", "name", "town", "industry_code", "list_id", "score", "rank",
+                        df["class_final"].alias("class"), "class_initial", "reasons")
+        print_json(out.to_dicts())
+        return
+    table = Table(title=f"评价结果 {run['run_id']}（{df.height} 家）")
+    for col in ("名单", "名次", "统一社会信用代码", "企业名称", "镇街", "得分", "初评", "最终", "说明"):
+        table.add_column(col)
+    for r in df.head(500).iter_rows(named=True):
+        table.add_row(r["list_id"] or "T类", str(r["rank"] or "—"), r["uscc"], r["name"] or "—", r["town"] or "—",
+                      "—" if r["score"] is None else f"{r['score']:.2f}", r["class_initial"], r["class_final"],
+                      r["reasons"] or "")
+    console.print(table)
+    if df.height > 500:
+        console.print(f"（仅显示前 500 家；--json 或 gaoxin export 可得全部 {df.height} 家）")
+
+
+# ---- explain -----------------------------------------------------------------------------------------
+def explanation(con, run: dict, code: str) -> dict | None:
+    """Everything behind one firm's result: items with sources, class clauses, policy amounts."""
+    res = store_runs.run_results(con, run["run_id"])
+    row = res.filter(res["uscc"] == code)
+    if row.height == 0:
+        return None
+    r = row.to_dicts()[0]
+    text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
+    scheme = parse_scheme(text, run["scheme_id"])
+    indicators = {f"{lst.id}.{ind.id}": ind for lst in scheme.lists for ind in lst.indicator}
+    # the batch of every value as the store stood when the run was made
+    facts = frame(con, current_facts_sql("WHERE f.uscc = ? AND f.period = ? AND f.batch_id <= ?"),
+                  [code, run["period"], run.get("max_batch_id") or 2**31 - 1])
+    batches = dict(zip(facts["indicator"].to_list(), facts["batch_id"].to_list(), strict=True))
+    files = dict(zip(facts["batch_id"].to_list(), facts["file_name"].to_list(), strict=True))
+    items, policy = [], []
+    for it in store_runs.run_items(con, run["run_id"], code).to_dicts():
+        if it["item"].startswith("policy."):
+            policy.append(it)
+            continue
+        ind = indicators.get(it["item"])
+        if ind is not None:
+            for part in ("numerator", "denominator"):
+                expr = getattr(ind, part)
+                names = sorted(source_fields(expr, scheme)) if expr else []
+                it[f"{part}_formula"] = expr
+                it[f"{part}_sources"] = [
+                    {"field": n, "label": F.BY_NAME[n].label if n in F.BY_NAME else n, "batch_id": batches.get(n),
+                     "file": files.get(batches.get(n))} for n in names]
+            it["title"], it["unit"] = ind.title, ind.unit
+        items.append(it)
+    titles = {p.id: (p.title, p.amount_unit) for p in scheme.policy}
+    summary = run["summary"]
+    return {
+        "run_id": run["run_id"], "scheme": run["scheme_id"], "period": run["period"], **r,
+        "class_names": summary.get("class_names", {}), "cutoffs": summary.get("cutoffs", {}),
+        "items": items,
+        "policy": [{"id": p["item"][7:], "title": titles.get(p["item"][7:], (p["item"][7:], ""))[0],
+                    "amount": p["value"], "unit": titles.get(p["item"][7:], ("", ""))[1]} for p in policy],
+    }
+
+
+def source_fields(expr: str, scheme, seen: frozenset = frozenset()) -> set[str]:
+    """Canonical fields behind a formula, through the scheme's variables and its land-area rule."""
+    derived = dict(scheme.variables)
+    derived.setdefault("land_mu", scheme.population.land)
+    out: set[str] = set()
+    for name in formula.parse(expr).names:
+        if name in derived and name not in seen:
+            out |= source_fields(derived[name], scheme, seen | {name})
+        else:
+            out.add(name)
+    return out
+
+
+def explain(
+    run_id: Annotated[str, typer.Argument(help="评价编号")],
+    code: Annotated[str, typer.Argument(metavar="USCC", help="统一社会信用代码")],
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+) -> None:
+    con = open_store(db)
+    run = _run_or_fail(con, run_id)
+    info = explanation(con, run, U.normalize(code))
+    if info is None:
+        fail(f"评价 {run['run_id']} 中没有企业 {U.normalize(code)}")
+    if as_json:
+        print_json(info)
+        return
+    console.print(f"[bold]{info['name'] or info['uscc']}[/] {info['uscc']} · {info['town'] or ''} · 评价 "
+                  f"{info['run_id']}（{info['scheme']}，{info['period']} 年度）")
+    if info["list_id"] is None:
+        console.print(f"不参评（T类）：{info['reasons']}")
+        return
+    console.print(f"名单 {info['list_id']} · 用地 {info['land_mu'] or 0:,.2f} 亩 · 指标得分 {info['base_score'] or 0:.2f} "
+                  f"· 加减分 {info['adjustment'] or 0:+.2f} · 总分 {info['score']:.2f} · 第 {info['rank']} 名"
+                  f"（共 {info['list_size']} 家）")
+    t = Table(title="逐项得分 Items")
+    for col in ("项目", "数值", "单位", "分子（来源）", "分母（来源）", "基准", "原始分", "得分", "权重", "说明", "条款"):
+        t.add_column(col)
+    for it in info["items"]:
+        t.add_row(it.get("title", it["item"]), _num(it["value"]), it.get("unit", ""),
+                  _src(it, "numerator"), _src(it, "denominator"), _num(it["benchmark"]), _num(it["raw_score"]),
+                  _num(it["score"]), _num(it["weight"]), it["note"] or "", it["clause"])
+    console.print(t)
+    console.print(f"初评等级 {info['class_initial']} → 最终等级 [bold]{info['class_final']}[/]"
+                  + (f"：{info['reasons']}" if info["reasons"] else ""))
+    if info["policy"]:
+        console.print("差别化政策：" + "；".join(f"{p['title']} {p['amount']:,.2f} {p['unit']}" for p in info["policy"]))
+
+
+def _src(it: dict, part: str) -> str:
+    srcs = it.get(f"{part}_sources") or []
+    value = it.get(part)
+    text = ", ".join(f"{s['label']}#{s['batch_id']}" if s["batch_id"] else f"{s['label']}(缺)" for s in srcs)
+    return f"{_num(value)} ← {text}" if text else _num(value)
+
+
+def _num(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}"
+
+
+# ---- what-if -----------------------------------------------------------------------------------------
+def what_if(
+    run_id: Annotated[str, typer.Argument(help="评价编号")],
+    code: Annotated[str, typer.Argument(metavar="USCC", help="统一社会信用代码")],
+    to: Annotated[str, typer.Option("--to", help="目标等级 A/B/C")] = "B",
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+) -> None:
+    con = open_store(db)
+    run = _run_or_fail(con, run_id)
+    answer = compute_what_if(con, run, U.normalize(code), to)
+    if as_json:
+        print_json(answer)
+        return
+    console.print(f"[bold]{answer['uscc']}[/] 当前 {answer['class_final']}（{_num(answer['score'])} 分），目标 {to}："
+                  f"{answer['why']}")
+    t = Table(title="只改变一项（其余不变）")
+    for col in ("指标", "单位", "当前值", "需达到", "需改变", "折合税收(万元)", "可达"):
+        t.add_column(col)
+    for it in answer["items"] + ([answer["tax"]] if answer["tax"] else []):
+        t.add_row(it["title"], it["unit"], _num(it["current_value"]), _num(it["required_value"]), _num(it["change"]),
+                  _num(it["tax_change_wan"]), "是" if it["reachable"] else f"否：{it['why']}")
+    console.print(t)
+
+
+def compute_what_if(con, run: dict, code: str, target: str) -> dict:
+    """Re-evaluates the run from the store (same data → same result) and asks the core for the gaps."""
+    from dataclasses import asdict
+
+    from gaoxin.store import queries
+
+    if queries.data_fingerprint(con, run["period"]) != run["data_fingerprint"]:
+        fail(f"评价 {run['run_id']} 之后数据已变化（导入了新批次），请重新运行 gaoxin evaluate 后再试")
+    text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
+    scheme = parse_scheme(text, run["scheme_id"])
+    result, data, prev = evaluate_stored(con, scheme, run["period"], run.get("max_batch_id"))
+    where = [i for i, u in enumerate(result.uscc) if u == code]
+    if not where:
+        fail(f"评价 {run['run_id']} 中没有企业 {code}")
+    try:
+        answer = mujun.what_if(result, scheme, data, where[0], target, prev)
+    except ValueError as exc:
+        fail(str(exc))
+    return _clean(asdict(answer))
+
+
+def _clean(obj):
+    """NaN → None all the way down (JSON has no NaN)."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    return obj
+
+
+# ---- export ------------------------------------------------------------------------------------------
+def export(
+    run_id: Annotated[str, typer.Argument(help="评价编号")],
+    out: Annotated[Path, typer.Option("--out", help="输出文件 .xlsx")],
+    db: DbOpt = None,
+) -> None:
+    from gaoxin.reports.mujun_xlsx import write_run_xlsx
+
+    con = open_store(db)
+    run = _run_or_fail(con, run_id)
+    path = write_run_xlsx(con, run, out)
+    console.print(f"已导出 {path}")

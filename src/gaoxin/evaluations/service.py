@@ -1,0 +1,160 @@
+"""Running an evaluation against the store: read facts, evaluate, persist an immutable run.
+
+The evaluation cores (`mujun.evaluate`) are pure; this module is the I/O edge that feeds them from
+the store and writes their results and per-item trace as `run`, `run_result` and `run_item` rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from gaoxin import fields as F
+from gaoxin.evaluations import mujun
+from gaoxin.schemes import Scheme, parse_scheme, scheme_sha256, scheme_text
+from gaoxin.store import one, queries
+from gaoxin.store import runs as store_runs
+
+
+class RunError(ValueError):
+    """A run that cannot be made (no data for the period, unknown scheme, …): the message says why."""
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    created: bool  # False when the identical run already existed
+    scheme: Scheme
+    result: mujun.MujunResult | None  # None when the run already existed (nothing recomputed)
+
+
+def load(scheme_ref: str | Path) -> tuple[Scheme, str, str]:
+    text = scheme_text(scheme_ref)
+    return parse_scheme(text, str(scheme_ref)), text, scheme_sha256(text)
+
+
+def period_data(con: duckdb.DuckDBPyConnection, period: str, scheme: Scheme,
+                max_batch: int | None = None) -> dict[str, np.ndarray]:
+    """The columnar dataset the core reads: only the fields the scheme refers to."""
+    data = queries.arrays(con, period, referenced_fields(scheme), max_batch)
+    data.pop("__batch")
+    data.pop("__names")
+    return data
+
+
+def has_data(con: duckdb.DuckDBPyConnection, period: str) -> bool:
+    return one(con, "SELECT count(*) FROM fact WHERE period = ?", [period])[0] > 0
+
+
+def evaluate_stored(con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str,
+                    max_batch: int | None = None) -> tuple[mujun.MujunResult, dict, dict | None]:
+    """Evaluate from the store (as of `max_batch`): the result, the data and the previous period's data."""
+    data = period_data(con, period, scheme, max_batch)
+    prev_period = mujun.previous_period(period)
+    prev = period_data(con, prev_period, scheme, max_batch) if has_data(con, prev_period) else None
+    return mujun.evaluate(scheme, period, data, prev), data, prev
+
+
+def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: str) -> RunOutcome:
+    """Evaluate `period` with the scheme and store the run (or return the identical one already stored)."""
+    scheme, text, sha = load(scheme_ref)
+    if not has_data(con, period):
+        known = ", ".join(queries.periods(con)) or "无"
+        raise RunError(f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据")
+    params = {"period": period}
+    run_id = store_runs.run_id_for(sha, queries.data_fingerprint(con, period), params)
+    if store_runs.find_run(con, run_id) is not None:
+        return RunOutcome(run_id, False, scheme, None)
+    max_batch = queries.max_batch_id(con)
+    result, _data, _prev = evaluate_stored(con, scheme, period, max_batch)
+    results, items = result_frames(result)
+    meta = {
+        "run_id": run_id, "kind": "mujun", "scheme_id": scheme.scheme.id, "scheme_version": scheme.scheme.version,
+        "scheme_sha256": sha, "data_fingerprint": queries.data_fingerprint(con, period), "period": period,
+        "params": params, "summary": summary(result, scheme), "max_batch_id": max_batch,
+    }
+    store_runs.write_run(con, meta, results, items, text)
+    return RunOutcome(run_id, True, scheme, result)
+
+
+def summary(result: mujun.MujunResult, scheme: Scheme) -> dict:
+    return {
+        "title": scheme.scheme.title,
+        "n": int(result.n),
+        "counts": {k: int(v) for k, v in result.counts.items()},
+        "counts_by_list": {k: {c: int(n) for c, n in v.items()} for k, v in result.counts_by_list.items()},
+        "class_names": result.class_names,
+        "cutoffs": {g.key: {k: _f(v) for k, v in g.cutoffs.items()} for g in result.class_groups},
+        "items": [{"key": it.key, "title": it.title, "unit": it.unit, "weight": _f(it.weight), "kind": it.kind,
+                   "list": it.list_id, "clause": it.clause, "ref": it.ref} for it in result.items],
+        "item_stats": {k: {s: _f(v) if isinstance(v, float | int | np.floating) else v for s, v in st.items()}
+                       for k, st in result.item_stats.items()},
+        "policy": list(result.policy),
+        "warnings": list(result.warnings),
+    }
+
+
+def _f(v) -> float | None:
+    v = float(v)
+    return None if np.isnan(v) else v
+
+
+def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Columnar results → (run_result rows, run_item rows), deterministic order, no per-firm Python loop."""
+    uscc = pl.Series("uscc", result.uscc, dtype=pl.Utf8)
+    results = pl.DataFrame({
+        "uscc": uscc,
+        "list_id": pl.Series(result.list_id, dtype=pl.Utf8),
+        "score": result.score,
+        "rank": np.where(result.rank > 0, result.rank, 0).astype(np.int32),
+        "class_initial": pl.Series(result.class_initial, dtype=pl.Utf8),
+        "class_final": pl.Series(result.class_final, dtype=pl.Utf8),
+        "reasons": pl.Series(result.reasons, dtype=pl.Utf8),
+        "land_mu": result.land_mu,
+        "base_score": result.base_score,
+        "adjustment": result.adjustment,
+        "list_size": result.list_size.astype(np.int32),
+    }).with_columns(
+        pl.col(pl.Float64).fill_nan(None),
+        pl.when(pl.col("rank") > 0).then(pl.col("rank")).otherwise(None).alias("rank"),
+        pl.when(pl.col("reasons") == "").then(None).otherwise(pl.col("reasons")).alias("reasons"),
+        pl.when(pl.col("list_size") > 0).then(pl.col("list_size")).otherwise(None).alias("list_size"),
+    )  # firm order = the store's USCC order: deterministic without a sort
+
+    parts = []
+    for b in result.blocks:
+        it = result.items[b.item]
+        parts.append(pl.DataFrame({
+            "firm": b.firm, "value": b.value, "numerator": b.numerator, "denominator": b.denominator,
+            "benchmark": b.benchmark, "raw_score": b.raw_score, "score": b.score,
+            "note": pl.Series(b.note_code.astype(np.int64)).replace_strict(
+                dict(enumerate(b.note_texts)), return_dtype=pl.Utf8),
+        }).with_columns(pl.lit(it.key).alias("item"), pl.lit(it.weight, dtype=pl.Float64).alias("weight"),
+                        pl.lit(it.clause).alias("clause")))
+    for pid, amount in result.policy.items():  # policy lines: only firms with an amount
+        idx = np.flatnonzero(np.nan_to_num(amount) != 0)
+        parts.append(pl.DataFrame({"firm": idx, "value": amount[idx]}).with_columns(
+            pl.lit(f"policy.{pid}").alias("item"), pl.lit(f"policy.{pid}").alias("clause")))
+    columns = ["uscc", "item", "value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight",
+               "note", "clause"]
+    if not parts:
+        return results, pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
+    items = pl.concat(parts, how="diagonal_relaxed")
+    items = items.with_columns(uscc.gather(items.get_column("firm")).alias("uscc"))
+    for c in columns:
+        if c not in items.columns:
+            items = items.with_columns(pl.lit(None, dtype=pl.Float64 if c not in ("note", "clause") else pl.Utf8)
+                                       .alias(c))
+    # blocks come in scheme order and firms ascending inside each: deterministic without a sort
+    items = items.select(columns).with_columns(pl.col(pl.Float64).fill_nan(None))
+    return results, items
+
+
+def referenced_fields(scheme: Scheme) -> list[str]:
+    names = {f.name for f in F.numeric_fields()}
+    fields, _attrs = mujun._referenced(scheme)  # noqa: SLF001 - the core knows which fields a scheme reads
+    return sorted(f for f in fields if f in names)
