@@ -156,5 +156,5 @@ def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, pl.DataFrame
 
 def referenced_fields(scheme: Scheme) -> list[str]:
     names = {f.name for f in F.numeric_fields()}
-    fields, _attrs = mujun._referenced(scheme)  # noqa: SLF001 - the core knows which fields a scheme reads
-    return sorted(f for f in fields if f in names)
+    used, used_prev = mujun.referenced_fields(scheme)
+    return sorted(f for f in used | used_prev if f in names)

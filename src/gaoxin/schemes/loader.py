@@ -1,0 +1,216 @@
+"""Load, list and fingerprint scheme files (TOML via :mod:`tomllib`)."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import tomllib
+import types
+import typing
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .model import Scheme
+
+BUILTIN_PACKAGE = "gaoxin.schemes"
+BUILTIN_DIR = "builtin"
+
+
+class SchemeError(ValueError):
+    """A scheme file that cannot be used. ``problems`` lists (clause, message) pairs; str() shows them all."""
+
+    def __init__(self, origin: str, problems: list[tuple[str, str]]):
+        self.origin = origin
+        self.problems = problems
+        lines = [f"方案文件无效 / invalid scheme: {origin}"]
+        lines += [f"  - {c}: {m}" if c else f"  - {m}" for c, m in problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class BuiltinScheme:
+    id: str
+    title: str
+    title_en: str
+    region: str
+    version: str
+    status: str
+    path: str
+
+
+def scheme_sha256(text: str) -> str:
+    """sha256 (hex) of the scheme text as UTF-8 — the scheme part of a run id."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _builtin_root():
+    return resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_DIR)
+
+
+def builtin_ids() -> list[str]:
+    return sorted(p.name[:-5] for p in _builtin_root().iterdir() if p.name.endswith(".toml"))
+
+
+def _resolve(id_or_path: str | Path) -> tuple[str, str]:
+    """(origin, text) for a builtin id or a file path."""
+    s = str(id_or_path)
+    p = Path(s)
+    if s.endswith(".toml") or p.exists() or "/" in s or "\\" in s:
+        if not p.is_file():
+            raise SchemeError(s, [("", f"找不到方案文件 / file not found: {s}")])
+        return str(p), p.read_text(encoding="utf-8")
+    res = _builtin_root().joinpath(f"{s}.toml")
+    if not res.is_file():
+        ids = builtin_ids()
+        close = difflib.get_close_matches(s, ids, n=2)
+        hint = f"；是否想用 did you mean: {', '.join(close)}" if close else ""
+        raise SchemeError(s, [("", f"没有内置方案 '{s}' / no built-in scheme '{s}'{hint}。内置 built-ins: "
+                                   f"{', '.join(ids)}")])
+    return f"builtin:{s}", res.read_text(encoding="utf-8")
+
+
+def scheme_text(id_or_path: str | Path) -> str:
+    """The exact TOML text of a built-in scheme id or a scheme file path."""
+    return _resolve(id_or_path)[1]
+
+
+def load_scheme(id_or_path: str | Path) -> Scheme:
+    """Load and validate a scheme by built-in id (``"zj-huangyan-2022"``) or path. Raises :class:`SchemeError`."""
+    origin, text = _resolve(id_or_path)
+    return parse_scheme(text, origin)
+
+
+def parse_scheme(text: str, origin: str = "<text>") -> Scheme:
+    """Validate scheme TOML text. The returned scheme carries ``.text`` and ``.sha256``."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SchemeError(origin, [("", f"TOML 语法错误 / TOML syntax error: {e}")]) from None
+    try:
+        scheme = Scheme.model_validate(raw)
+    except ValidationError as e:
+        raise SchemeError(origin, _problems(e, raw)) from None
+    scheme._text = text
+    scheme._sha256 = scheme_sha256(text)
+    scheme._origin = origin
+    return scheme
+
+
+def list_builtin() -> list[BuiltinScheme]:
+    """The built-in schemes, sorted by id (each file is validated)."""
+    out = []
+    for sid in builtin_ids():
+        s = load_scheme(sid)
+        m = s.scheme
+        out.append(BuiltinScheme(m.id, m.title, m.title_en, m.region, m.version, m.status, f"builtin:{sid}"))
+    return out
+
+
+# ---- error formatting -------------------------------------------------------------------------------------
+def _unwrap(ann):
+    """The model class inside list[...] / X | None / dict[str, X] annotations (or None)."""
+    origin = typing.get_origin(ann)
+    if origin in (list, tuple, dict):
+        args = typing.get_args(ann)
+        return _unwrap(args[-1]) if args else None
+    if origin in (typing.Union, types.UnionType):
+        for a in typing.get_args(ann):
+            m = _unwrap(a)
+            if m is not None:
+                return m
+        return None
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    return None
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Scheme
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = None
+        for name, f in model.model_fields.items():
+            if part in (name, f.alias):
+                field = f
+                break
+        if field is None:
+            return None
+        model = _unwrap(field.annotation)
+    return model
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _readable(loc: tuple, raw) -> str:
+    """('list', 0, 'indicator', 1, 'weight') → 'list[规上].indicator[tax_per_mu].weight' using ids in the file."""
+    out = ""
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            label = str(part)
+            if isinstance(node, list) and 0 <= part < len(node):
+                node = node[part]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label = node["id"]
+            else:
+                node = None
+            out += f"[{label}]"
+        else:
+            out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+_MSG = {
+    "missing": "缺少必填项 / required key missing",
+    "int_parsing": "应为整数 / must be an integer",
+    "int_type": "应为整数 / must be an integer",
+    "float_parsing": "应为数值 / must be a number",
+    "float_type": "应为数值 / must be a number",
+    "string_type": "应为字符串 / must be a string",
+    "bool_type": "应为 true/false / must be true or false",
+    "list_type": "应为数组 [...] / must be an array",
+    "dict_type": "应为表 {...} / must be a table",
+    "model_type": "应为表 {...} / must be a table",
+    "too_short": "至少需要一项 / needs at least one entry",
+}
+
+
+def _problems(err: ValidationError, raw) -> list[tuple[str, str]]:
+    out = []
+    for e in err.errors(include_url=False):
+        loc = tuple(e["loc"])
+        typ = e["type"]
+        clause = _readable(loc, raw)
+        if typ == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(loc[:-1])
+            allowed = _keys_of(model) if model else []
+            close = difflib.get_close_matches(key, allowed, n=2, cutoff=0.5)
+            hint = f"；是否想写 did you mean: {', '.join(close)}" if close else ""
+            msg = f"未知的键 '{key}'（拼写错误？）/ unknown key '{key}' (typo?){hint}"
+            if allowed:
+                msg += f"。允许的键 allowed: {', '.join(allowed)}"
+        elif typ == "value_error":
+            msg = str(e["msg"]).removeprefix("Value error, ")
+            if "\n" in msg and not loc:  # scheme-level: one problem per line, each names its clause
+                for line in msg.split("\n"):
+                    c, _, m = line.partition(": ")
+                    out.append((c, m) if m else ("", line))
+                continue
+        elif typ in ("literal_error", "enum"):
+            msg = f"取值无效 / invalid value {e.get('input')!r}: {e['msg']}"
+        elif typ in _MSG:
+            msg = _MSG[typ]
+        else:
+            msg = f"{e['msg']} (input {e.get('input')!r})"
+        out.append((clause, msg))
+    return out
