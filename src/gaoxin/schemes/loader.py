@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import importlib
 import tomllib
 import types
 import typing
@@ -17,6 +18,21 @@ from .model import Scheme
 
 BUILTIN_PACKAGE = "gaoxin.schemes"
 BUILTIN_DIR = "builtin"
+
+# One file format for every evaluation: `[scheme].kind` picks the model that validates the rest.
+# Each kind lives in its own module exposing `MODEL` (a pydantic model with the same `[scheme]` table).
+KIND_MODULES = {
+    "mujun": "gaoxin.schemes.model",
+    "cultivation": "gaoxin.schemes.cultivation",
+    "zone": "gaoxin.schemes.zone",
+}
+
+
+def model_for(kind: str) -> type[BaseModel]:
+    if kind not in KIND_MODULES:
+        raise KeyError(kind)
+    module = importlib.import_module(KIND_MODULES[kind])
+    return getattr(module, "MODEL", None) or Scheme
 
 
 class SchemeError(ValueError):
@@ -39,6 +55,7 @@ class BuiltinScheme:
     version: str
     status: str
     path: str
+    kind: str = "mujun"
 
 
 def scheme_sha256(text: str) -> str:
@@ -89,10 +106,16 @@ def parse_scheme(text: str, origin: str = "<text>") -> Scheme:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise SchemeError(origin, [("", f"TOML 语法错误 / TOML syntax error: {e}")]) from None
+    kind = raw.get("scheme", {}).get("kind", "mujun") if isinstance(raw.get("scheme"), dict) else "mujun"
     try:
-        scheme = Scheme.model_validate(raw)
+        model = model_for(kind)
+    except KeyError:
+        raise SchemeError(origin, [("scheme.kind", f"未知的评价类型 '{kind}'，应为 {' / '.join(KIND_MODULES)} 之一 / "
+                                                   f"unknown kind")]) from None
+    try:
+        scheme = model.model_validate(raw)
     except ValidationError as e:
-        raise SchemeError(origin, _problems(e, raw)) from None
+        raise SchemeError(origin, _problems(e, raw, model)) from None
     scheme._text = text
     scheme._sha256 = scheme_sha256(text)
     scheme._origin = origin
@@ -105,7 +128,8 @@ def list_builtin() -> list[BuiltinScheme]:
     for sid in builtin_ids():
         s = load_scheme(sid)
         m = s.scheme
-        out.append(BuiltinScheme(m.id, m.title, m.title_en, m.region, m.version, m.status, f"builtin:{sid}"))
+        out.append(BuiltinScheme(m.id, m.title, m.title_en, m.region, m.version, m.status, f"builtin:{sid}",
+                                 getattr(m, "kind", "mujun")))
     return out
 
 
@@ -127,8 +151,8 @@ def _unwrap(ann):
     return None
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Scheme
+def _model_at(loc: tuple, root: type[BaseModel] = Scheme) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = root
     for part in loc:
         if model is None:
             return None
@@ -184,7 +208,7 @@ _MSG = {
 }
 
 
-def _problems(err: ValidationError, raw) -> list[tuple[str, str]]:
+def _problems(err: ValidationError, raw, root: type[BaseModel] = Scheme) -> list[tuple[str, str]]:
     out = []
     for e in err.errors(include_url=False):
         loc = tuple(e["loc"])
@@ -192,7 +216,7 @@ def _problems(err: ValidationError, raw) -> list[tuple[str, str]]:
         clause = _readable(loc, raw)
         if typ == "extra_forbidden":
             key = str(loc[-1])
-            model = _model_at(loc[:-1])
+            model = _model_at(loc[:-1], root)
             allowed = _keys_of(model) if model else []
             close = difflib.get_close_matches(key, allowed, n=2, cutoff=0.5)
             hint = f"；是否想写 did you mean: {', '.join(close)}" if close else ""
