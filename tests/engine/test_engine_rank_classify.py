@@ -135,3 +135,15 @@ def test_threshold_unclassed_label_and_validation():
         classify_by_threshold([1.0], (60, 90), "ABC")
     with pytest.raises(ValueError):
         classify_by_threshold([1.0], (90, 60), "AB")
+
+
+def test_share_ties_average_classes_a_tie_block_by_its_average_rank():
+    # 10 units, D = bottom 20 %: four units tie at 0 on positions 7–10 (average rank 8.5 → 0.85 > 0.8)
+    from gaoxin.engine import classify_by_share
+
+    scores = [9, 8, 7, 6, 5, 4, 0, 0, 0, 0]
+    better = classify_by_share(scores, [0.2, 0.4, 0.2, 0.2], list("ABCD"))
+    average = classify_by_share(scores, [0.2, 0.4, 0.2, 0.2], list("ABCD"), ties="average")
+    assert list(better[6:]) == ["C"] * 4  # rank 7 ≤ 0.8·10: the whole block stays in C, D is empty
+    assert list(average[6:]) == ["D"] * 4
+    assert list(better[:6]) == list(average[:6]) == list("AABBBB")

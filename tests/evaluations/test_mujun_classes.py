@@ -48,11 +48,16 @@ def test_ties_share_the_better_class_and_min_rank():
     taxes = [10, 9, 9, 7, 6, 5, 4, 3, 2, 1]
     rows = [dict(above_scale=0, land_own_mu=10, tax_paid=t * 1e5, power_kwh=1e6, registered_on="2010-01-01")
             for t in taxes]
-    r = evaluate(load_scheme("default"), "2024", firms(rows))
+    better = _with_classes("default", 'ties = "average"', 'ties = "better"')
+    r = evaluate(better, "2024", firms(rows))
     assert list(r.rank) == [1, 2, 2, 4, 5, 6, 7, 8, 9, 10]
     assert r.score[1] == r.score[2]
     # A = top 20% of 10 = ranks ≤ 2 → the tie at rank 2 keeps both in A (3 firms)
     assert list(r.class_final) == ["A", "A", "A", "B", "B", "B", "C", "C", "C", "D"]
+    # the default scheme classes a tie by its average rank: 2.5 > 2 → both in B, A keeps one firm
+    r = evaluate(load_scheme("default"), "2024", firms(rows))
+    assert list(r.rank) == [1, 2, 2, 4, 5, 6, 7, 8, 9, 10]
+    assert list(r.class_final) == ["A", "B", "B", "B", "B", "B", "C", "C", "C", "D"]
 
 
 def _with_classes(sid, old, new):

@@ -15,7 +15,9 @@ Consequences, deliberate and tested:
   3·0.2 = 0.6 < 1, so nobody gets A); a group of one unit lands in the first class whose cumulative share
   reaches 1 (normally the last). The last class always closes at n, so every scored unit is classed.
 * Tied units share the rank of the first of them, so ties are kept together **in the better class**; a tie
-  that straddles a boundary enlarges the better class and shrinks the next one.
+  that straddles a boundary enlarges the better class and shrinks the next one. With ``ties="average"`` a
+  tie block is classed by its average rank instead, i.e. where most of its positions fall: a block of firms
+  all scoring 0 at the bottom of a list goes to the last class rather than emptying it.
 * NaN scores get ``None`` and do not count in n.
 * ``groups``: shares are applied within each group separately (e.g. per industry or per town); n and ranks
   are per group. Group labels are compared by equality, any hashable value (including None) is a group.
@@ -37,21 +39,22 @@ from .rank import rank
 _TOL = 1e-9
 
 
-def _class_index_by_share(scores: np.ndarray, cum: np.ndarray) -> np.ndarray:
+def _class_index_by_share(scores: np.ndarray, cum: np.ndarray, ties: str = "better") -> np.ndarray:
     """Class index per unit (−1 for NaN) for one group."""
     idx = np.full(scores.shape[0], -1, dtype=int)
     valid = ~np.isnan(scores)
     n = int(valid.sum())
     if n == 0:
         return idx
-    r = rank(scores[valid], ties="min", descending=True)
+    r = rank(scores[valid], ties="average" if ties == "average" else "min", descending=True)
     bounds = cum * n
     bounds[-1] = n  # the last class always closes at n
     idx[valid] = np.searchsorted(bounds + _TOL, r, side="left")
     return idx
 
 
-def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=None) -> np.ndarray:
+def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=None,
+                      ties: str = "better") -> np.ndarray:
     """Label units by their rank share; see the module docstring for the exact boundary rule.
 
     Parameters
@@ -60,6 +63,7 @@ def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=
     shares : class shares from best to worst, each ≥ 0, summing to 1 (tolerance 1e-6).
     labels : one label per share.
     groups : optional 1-D sequence of group labels, same length as scores; shares apply within each group.
+    ties : "better" (a tie block takes the class of its best position) or "average" (of its average rank).
 
     Returns an object array of labels (None for NaN scores).
     """
@@ -75,6 +79,8 @@ def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=
         raise ValueError("shares must be finite and non-negative")
     if abs(sh.sum() - 1.0) > 1e-6:
         raise ValueError(f"shares must sum to 1, got {sh.sum()!r}")
+    if ties not in ("better", "average"):
+        raise ValueError(f"ties must be 'better' or 'average', got {ties!r}")
     cum = np.cumsum(sh)
     lab = np.empty(len(labels), dtype=object)
     lab[:] = list(labels)
@@ -90,7 +96,7 @@ def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=
             members.setdefault(key, []).append(i)
         parts = [np.asarray(v, dtype=int) for v in members.values()]
     for part in parts:
-        k = _class_index_by_share(s[part], cum.copy())
+        k = _class_index_by_share(s[part], cum.copy(), ties)
         ok = k >= 0
         out[part[ok]] = lab[k[ok]]
     return out

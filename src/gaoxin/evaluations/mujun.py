@@ -803,7 +803,7 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
             fid = idx[part]
             s = total[fid]
             if rule.method == "share":
-                lab = classify_by_share(s, [x / 100.0 for x in rule.shares], list(labels))
+                lab = classify_by_share(s, [x / 100.0 for x in rule.shares], list(labels), ties=rule.ties)
             else:
                 lab = classify_by_threshold(s, rule.thresholds, list(labels))
             code = np.full(fid.shape[0], K, dtype=np.int8)

@@ -185,6 +185,9 @@ class ClassRule(_Model):
     shares: list[float] | None = None  # percent, best first, sum 100
     thresholds: list[float] | None = None  # score ≥ thresholds[k] → labels[k]; strictly descending
     within: Literal["list", "all", "industry2", "industry4", "town"] = "list"
+    # share method: a block of tied scores takes the class of its best position ("better") or of its average
+    # rank ("average": e.g. many firms scoring 0 at the bottom then fill the last class instead of emptying it)
+    ties: Literal["better", "average"] = "better"
     names: dict[str, str] = Field(default_factory=dict)
     ref: str = ""
 
