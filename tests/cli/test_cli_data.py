@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from support import REAL_USCC, broken, valid_code, write_xlsx
 from typer.testing import CliRunner
 
 from gaoxin.cli import app
+from support import REAL_USCC, broken, valid_code, write_xlsx
 
 runner = CliRunner()
 A = valid_code(7)
