@@ -58,7 +58,7 @@ def load_store(path: Path, firms: pl.DataFrame) -> None:
         con.execute("INSERT INTO import_batch VALUES (1, 'synthetic', 'x', 'stats', '2025', 's', ?, ?, 0, 0, "
                     "'[]', '[]', ?)", [firms.height, firms.height, datetime(2026, 1, 1)])
         with staged(con, "synth_facts", long):
-            con.execute("INSERT INTO fact SELECT uscc, '2025', indicator, value, '', 1, 's', 1 FROM synth_facts")
+            con.execute("INSERT INTO fact SELECT uscc, '2025', indicator, value, '', 1, 's', 1, false FROM synth_facts")
         with staged(con, "synth_firms", firms.select("uscc")):
             con.execute("INSERT INTO enterprise (uscc, name, town, industry_code) "
                         "SELECT uscc, '企业' || uscc, '镇' || (hash(uscc) % 7)::VARCHAR, '3973' FROM synth_firms")

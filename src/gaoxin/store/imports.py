@@ -47,9 +47,11 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool
         )
         with staged(con, "staged_facts", batch.facts):
             con.execute(
-                "INSERT INTO fact SELECT uscc, period, indicator, value, unit, ?, sheet, row_no FROM staged_facts",
+                "INSERT INTO fact SELECT uscc, period, indicator, value, unit, ?, sheet, row_no, false "
+                "FROM staged_facts",
                 [batch_id],
             )
+            _mark_superseded(con, batch_id)
         if fail_after_facts:
             raise RuntimeError("injected failure after facts were written")
         with staged(con, "staged_rejects", batch.rejected_rows):
@@ -65,6 +67,36 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool
                 )
         _upsert_enterprises(con, batch, batch_id)
     return batch_id
+
+
+def _mark_superseded(con, batch_id: int) -> None:
+    """Keep exactly one value in force per (firm, period, indicator): the preferred department's, then the
+    latest batch's. Only keys the new batch touches can change, so only those are looked at."""
+    from gaoxin.store.queries import precedence_sql
+
+    overlap = one(con, """SELECT count(*) FROM fact WHERE batch_id <> ?
+                          AND (period, indicator) IN (SELECT DISTINCT period, indicator FROM fact WHERE batch_id = ?)""",
+                  [batch_id, batch_id])[0]
+    if not overlap:  # nothing else carries these indicators for these periods: every new value is in force
+        return
+    con.execute(
+        f"""UPDATE fact SET superseded = true FROM (
+                WITH pref(indicator, source, pref_rank) AS ({precedence_sql()}),
+                keys AS (SELECT DISTINCT uscc, period, indicator FROM fact WHERE batch_id = ?),
+                cand AS (
+                    SELECT f.uscc, f.period, f.indicator, f.batch_id,
+                           row_number() OVER (PARTITION BY f.uscc, f.period, f.indicator
+                                              ORDER BY coalesce(p.pref_rank, 99), f.batch_id DESC) AS rn
+                    FROM fact f SEMI JOIN keys k
+                         ON f.uscc = k.uscc AND f.period = k.period AND f.indicator = k.indicator
+                    JOIN import_batch b USING (batch_id)
+                    LEFT JOIN pref p ON p.indicator = f.indicator AND p.source = b.source
+                    WHERE NOT f.superseded)
+                SELECT uscc, period, indicator, batch_id FROM cand WHERE rn > 1) loser
+            WHERE fact.uscc = loser.uscc AND fact.period = loser.period AND fact.indicator = loser.indicator
+              AND fact.batch_id = loser.batch_id""",
+        [batch_id],
+    )
 
 
 _ATTRS = ["name", "town", "industry_code", "industry_name", "registered_on", "business_scope", "main_products"]

@@ -17,7 +17,7 @@ from gaoxin import fields as F
 from gaoxin.store.db import frame, one, rows
 
 
-def _precedence_sql() -> str:
+def precedence_sql() -> str:
     pairs = []
     for f in F.FIELDS:
         for rank, src in enumerate(f.sources):
@@ -28,7 +28,7 @@ def _precedence_sql() -> str:
 def current_facts_sql(where: str = "") -> str:
     """SQL for one row per (uscc, period, indicator): the value in force, with its batch."""
     return f"""
-        WITH pref(indicator, source, pref_rank) AS ({_precedence_sql()}),
+        WITH pref(indicator, source, pref_rank) AS ({precedence_sql()}),
         ranked AS (
             SELECT f.*, b.source, b.file_name,
                    row_number() OVER (
@@ -46,8 +46,8 @@ def current_facts_sql(where: str = "") -> str:
 # enterprise attributes plus the latest known 规上 status (derived from the per-year above_scale facts)
 ENTERPRISE_SQL = """
     SELECT e.*, s.above_scale FROM enterprise e LEFT JOIN (
-        SELECT uscc, arg_max(value, period || lpad(batch_id::VARCHAR, 10, '0')) > 0 AS above_scale
-        FROM fact WHERE indicator = 'above_scale' GROUP BY uscc) s USING (uscc)
+        SELECT uscc, arg_max(value, period) > 0 AS above_scale
+        FROM fact WHERE indicator = 'above_scale' AND NOT superseded GROUP BY uscc) s USING (uscc)
 """
 
 
@@ -105,29 +105,36 @@ def dense(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | N
     if unknown:
         raise ValueError(f"unknown indicators: {unknown}")
     in_list = ", ".join(f"'{n}'" for n in names)
-    order_key = "(CAST(99 - coalesce(p.pref_rank, 99) AS BIGINT) * 4294967296 + f.batch_id)"
-    params: list = [period]
-    batch_cond = ""
-    if max_batch is not None:
-        batch_cond = " AND f.batch_id <= ?"
-        params.append(max_batch)
-    current = frame(con, f"""
-        WITH pref(indicator, source, pref_rank) AS ({_precedence_sql()})
-        SELECT f.uscc, f.indicator, arg_max(f.value, {order_key}) AS value,
-               arg_max(f.batch_id, {order_key}) AS batch_id
-        FROM fact f JOIN import_batch b USING (batch_id)
-        LEFT JOIN pref p ON p.indicator = f.indicator AND p.source = b.source
-        WHERE f.period = ?{batch_cond} AND f.indicator IN ({in_list})
-        GROUP BY f.uscc, f.indicator""", params)
+    # the join to the firm's row and the indicator's column happen in DuckDB, so only integers and
+    # values cross into Python (strings for millions of facts are the slow part otherwise)
+    column = "CASE f.indicator " + " ".join(f"WHEN '{n}' THEN {j}" for j, n in enumerate(names)) + " END"
+    firms = "SELECT uscc, (row_number() OVER (ORDER BY uscc) - 1)::INTEGER AS r FROM enterprise"
+    if max_batch is None or max_batch >= max_batch_id(con):
+        # the value in force is flagged at import time: a plain filtered scan, no grouping
+        located = frame(con, f"""
+            WITH e AS ({firms})
+            SELECT e.r, ({column})::INTEGER AS j, f.value, f.batch_id
+            FROM fact f JOIN e USING (uscc)
+            WHERE f.period = ? AND NOT f.superseded AND f.indicator IN ({in_list})""", [period])
+    else:  # the store as it stood at an earlier batch: choose the value in force here
+        order_key = "(CAST(99 - coalesce(p.pref_rank, 99) AS BIGINT) * 4294967296 + f.batch_id)"
+        located = frame(con, f"""
+            WITH pref(indicator, source, pref_rank) AS ({precedence_sql()}), e AS ({firms}),
+            cur AS (
+                SELECT f.uscc, ({column})::INTEGER AS j, arg_max(f.value, {order_key}) AS value,
+                       arg_max(f.batch_id, {order_key}) AS batch_id
+                FROM fact f JOIN import_batch b USING (batch_id)
+                LEFT JOIN pref p ON p.indicator = f.indicator AND p.source = b.source
+                WHERE f.period = ? AND f.batch_id <= ? AND f.indicator IN ({in_list})
+                GROUP BY f.uscc, f.indicator)
+            SELECT e.r, cur.j, cur.value, cur.batch_id FROM cur JOIN e USING (uscc)""", [period, max_batch])
     base = frame(con, """SELECT uscc, name, town, industry_code, industry_name, registered_on
                          FROM enterprise ORDER BY uscc""")
     # pivot by scattering into a dense (firms × indicators) array: one vectorised pass
     values = np.full((base.height, len(names)), np.nan)
     batches = np.full((base.height, len(names)), -1, dtype=np.int64)
-    if current.height:
-        located = current.join(base.select("uscc").with_row_index("_row"), on="uscc", how="inner").with_columns(
-            pl.col("indicator").replace_strict({m: j for j, m in enumerate(names)}, return_dtype=pl.Int64))
-        at = (located.get_column("_row").to_numpy(), located.get_column("indicator").to_numpy())
+    if located.height:
+        at = (located.get_column("r").to_numpy(), located.get_column("j").to_numpy())
         values[at] = located.get_column("value").to_numpy()
         batches[at] = located.get_column("batch_id").to_numpy()
     return base, names, values, batches

@@ -71,7 +71,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             unit      VARCHAR NOT NULL,
             batch_id  INTEGER NOT NULL,
             sheet     VARCHAR NOT NULL,
-            row_no    INTEGER NOT NULL      -- comma-free: first source row; parcels summed keep the first
+            row_no    INTEGER NOT NULL,     -- first source row (parcels summed keep the first)
+            superseded BOOLEAN NOT NULL DEFAULT false  -- a preferred or later batch holds the value in force
         );
 
         CREATE TABLE scheme (
@@ -156,6 +157,57 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             uscc     VARCHAR PRIMARY KEY,
             name     VARCHAR,
             initials VARCHAR
+        );
+        """,
+    ),
+    (
+        3,
+        "chain tags and overrides",
+        """
+        CREATE TABLE chain_tag (
+            uscc        VARCHAR NOT NULL,
+            chain_id    VARCHAR NOT NULL,
+            node_id     VARCHAR NOT NULL,
+            confidence  DOUBLE NOT NULL,
+            is_primary  BOOLEAN NOT NULL,
+            evidence    VARCHAR,          -- JSON list of {signal, text, section, clause}
+            pack_sha256 VARCHAR NOT NULL, -- the chain pack the tag was computed with
+            tagged_at   TIMESTAMP NOT NULL
+        );
+        CREATE TABLE chain_override (
+            uscc       VARCHAR NOT NULL,
+            chain_id   VARCHAR NOT NULL,
+            node_id    VARCHAR NOT NULL,
+            action     VARCHAR NOT NULL,  -- add | remove
+            note       VARCHAR,
+            created_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+    (
+        5,
+        "zone benchmarking: zones as subjects and their yearly indicator facts",
+        """
+        CREATE TABLE zone (
+            zone_id   VARCHAR PRIMARY KEY,   -- 园区代码 when the file gives one, else the zone's name
+            name      VARCHAR NOT NULL,
+            province  VARCHAR,
+            city      VARCHAR,
+            level     VARCHAR,               -- national | provincial
+            zone_type VARCHAR,
+            is_home   BOOLEAN NOT NULL DEFAULT false,
+            batch_id  INTEGER                -- batch that last set the attributes
+        );
+
+        CREATE TABLE zone_fact (
+            zone_id   VARCHAR NOT NULL,
+            period    VARCHAR NOT NULL,
+            indicator VARCHAR NOT NULL,      -- gaoxin.zone_fields id
+            value     DOUBLE NOT NULL,
+            unit      VARCHAR NOT NULL,      -- the indicator's own unit (亿元, %, 个 …)
+            batch_id  INTEGER NOT NULL,
+            sheet     VARCHAR NOT NULL,
+            row_no    INTEGER NOT NULL
         );
         """,
     ),
