@@ -13,8 +13,8 @@ EXPECTED = {"zj-huangyan-2022", "zj-huangyan-2021", "js-huaian-2024", "sd-changl
 
 
 def test_builtin_ids():
-    assert set(builtin_ids()) == EXPECTED
-    listed = list_builtin()
+    assert set(builtin_ids()) >= EXPECTED  # other kinds (cultivation, zone) ship their own built-ins
+    listed = [b for b in list_builtin() if b.kind == "mujun"]
     assert [b.id for b in listed] == sorted(EXPECTED)
     assert all(b.title and b.region and b.status for b in listed)
 
