@@ -10,16 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gaoxin import fields as F
 from gaoxin.commands.common import JsonOption, console, fail, print_json
 from gaoxin.commands.data import DbOpt, open_store
-from gaoxin.evaluations import formula, mujun
-from gaoxin.evaluations.service import RunError, evaluate_stored, run_mujun
+from gaoxin.evaluations import formula
+from gaoxin.evaluations.explain import explanation, what_if_answer
+from gaoxin.evaluations.service import RunError, run_mujun
 from gaoxin.ingest import uscc as U
 from gaoxin.schemes import SchemeError, list_builtin, parse_scheme, scheme_sha256, scheme_text
-from gaoxin.store import frame, one
+from gaoxin.store import one
 from gaoxin.store import runs as store_runs
-from gaoxin.store.queries import current_facts_sql
 
 schemes_app = typer.Typer(help="评价方案 / evaluation schemes", no_args_is_help=True)
 CLASS_ORDER = ["A", "B", "C", "D", "T"]
@@ -186,61 +185,6 @@ def results(
 
 
 # ---- explain -----------------------------------------------------------------------------------------
-def explanation(con, run: dict, code: str) -> dict | None:
-    """Everything behind one firm's result: items with sources, class clauses, policy amounts."""
-    res = store_runs.run_results(con, run["run_id"])
-    row = res.filter(res["uscc"] == code)
-    if row.height == 0:
-        return None
-    r = row.to_dicts()[0]
-    text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
-    scheme = parse_scheme(text, run["scheme_id"])
-    indicators = {f"{lst.id}.{ind.id}": ind for lst in scheme.lists for ind in lst.indicator}
-    # the batch of every value as the store stood when the run was made
-    facts = frame(con, current_facts_sql("WHERE f.uscc = ? AND f.period = ? AND f.batch_id <= ?"),
-                  [code, run["period"], run.get("max_batch_id") or 2**31 - 1])
-    batches = dict(zip(facts["indicator"].to_list(), facts["batch_id"].to_list(), strict=True))
-    files = dict(zip(facts["batch_id"].to_list(), facts["file_name"].to_list(), strict=True))
-    items, policy = [], []
-    for it in store_runs.run_items(con, run["run_id"], code).to_dicts():
-        if it["item"].startswith("policy."):
-            policy.append(it)
-            continue
-        ind = indicators.get(it["item"])
-        if ind is not None:
-            for part in ("numerator", "denominator"):
-                expr = getattr(ind, part)
-                names = sorted(source_fields(expr, scheme)) if expr else []
-                it[f"{part}_formula"] = expr
-                it[f"{part}_sources"] = [
-                    {"field": n, "label": F.BY_NAME[n].label if n in F.BY_NAME else n, "batch_id": batches.get(n),
-                     "file": files.get(batches.get(n))} for n in names]
-            it["title"], it["unit"] = ind.title, ind.unit
-        items.append(it)
-    titles = {p.id: (p.title, p.amount_unit) for p in scheme.policy}
-    summary = run["summary"]
-    return {
-        "run_id": run["run_id"], "scheme": run["scheme_id"], "period": run["period"], **r,
-        "class_names": summary.get("class_names", {}), "cutoffs": summary.get("cutoffs", {}),
-        "items": items,
-        "policy": [{"id": p["item"][7:], "title": titles.get(p["item"][7:], (p["item"][7:], ""))[0],
-                    "amount": p["value"], "unit": titles.get(p["item"][7:], ("", ""))[1]} for p in policy],
-    }
-
-
-def source_fields(expr: str, scheme, seen: frozenset = frozenset()) -> set[str]:
-    """Canonical fields behind a formula, through the scheme's variables and its land-area rule."""
-    derived = dict(scheme.variables)
-    derived.setdefault("land_mu", scheme.population.land)
-    out: set[str] = set()
-    for name in formula.parse(expr).names:
-        if name in derived and name not in seen:
-            out |= source_fields(derived[name], scheme, seen | {name})
-        else:
-            out.add(name)
-    return out
-
-
 def explain(
     run_id: Annotated[str, typer.Argument(help="评价编号")],
     code: Annotated[str, typer.Argument(metavar="USCC", help="统一社会信用代码")],
@@ -300,7 +244,10 @@ def what_if(
 ) -> None:
     con = open_store(db)
     run = _run_or_fail(con, run_id)
-    answer = compute_what_if(con, run, U.normalize(code), to)
+    try:
+        answer = what_if_answer(con, run, U.normalize(code), to)
+    except RunError as exc:
+        fail(str(exc))
     if as_json:
         print_json(answer)
         return
@@ -313,38 +260,6 @@ def what_if(
         t.add_row(it["title"], it["unit"], _num(it["current_value"]), _num(it["required_value"]), _num(it["change"]),
                   _num(it["tax_change_wan"]), "是" if it["reachable"] else f"否：{it['why']}")
     console.print(t)
-
-
-def compute_what_if(con, run: dict, code: str, target: str) -> dict:
-    """Re-evaluates the run from the store (same data → same result) and asks the core for the gaps."""
-    from dataclasses import asdict
-
-    from gaoxin.store import queries
-
-    if queries.data_fingerprint(con, run["period"]) != run["data_fingerprint"]:
-        fail(f"评价 {run['run_id']} 之后数据已变化（导入了新批次），请重新运行 gaoxin evaluate 后再试")
-    text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
-    scheme = parse_scheme(text, run["scheme_id"])
-    result, data, prev = evaluate_stored(con, scheme, run["period"], run.get("max_batch_id"))
-    where = [i for i, u in enumerate(result.uscc) if u == code]
-    if not where:
-        fail(f"评价 {run['run_id']} 中没有企业 {code}")
-    try:
-        answer = mujun.what_if(result, scheme, data, where[0], target, prev)
-    except ValueError as exc:
-        fail(str(exc))
-    return _clean(asdict(answer))
-
-
-def _clean(obj):
-    """NaN → None all the way down (JSON has no NaN)."""
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    return obj
 
 
 # ---- export ------------------------------------------------------------------------------------------
