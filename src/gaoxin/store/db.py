@@ -39,17 +39,22 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations, each in its own transaction. Returns the resulting version."""
+    """Apply every migration not yet recorded, in version order, each in its own transaction.
+
+    Set-based rather than "everything above the current version", so a version number reserved earlier and
+    landing later is still applied to stores that already have higher ones. Returns the highest version.
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version "
         "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
     )
-    current = schema_version(con)
-    latest = MIGRATIONS[-1][0]
-    if current > latest:
-        raise StoreError(f"数据库版本 {current} 比本程序支持的 {latest} 新，请升级 gaoxin")
-    for version, description, sql in MIGRATIONS:
-        if version <= current:
+    applied = {r[0] for r in rows(con, "SELECT version FROM schema_version")}
+    latest = max(v for v, _, _ in MIGRATIONS)
+    newer = [v for v in applied if v > latest]
+    if newer:
+        raise StoreError(f"数据库版本 {max(newer)} 比本程序支持的 {latest} 新，请升级 gaoxin")
+    for version, description, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
+        if version in applied:
             continue
         with transaction(con):
             con.execute(sql)

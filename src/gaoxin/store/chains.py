@@ -1,0 +1,96 @@
+"""SQL for 产业链图谱: tagger results (chain_tag) and analyst overrides (chain_override), which win."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from gaoxin.store.db import frame, one, rows, transaction
+from gaoxin.store.imports import staged
+
+TAG_COLUMNS = {"uscc": pl.Utf8, "chain_id": pl.Utf8, "node_id": pl.Utf8, "confidence": pl.Float64,
+               "is_primary": pl.Boolean, "evidence": pl.Utf8}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def enterprise_texts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """uscc, name, town, industry_code, business_scope, main_products of every enterprise."""
+    return frame(con, """SELECT uscc, name, town, industry_code, business_scope, main_products
+                         FROM enterprise ORDER BY uscc""")
+
+
+def replace_tags(con: duckdb.DuckDBPyConnection, tags: pl.DataFrame, pack_shas: dict[str, str]) -> int:
+    """Replace the tagger's rows for the given chains (one transaction). Overrides are untouched."""
+    tags = tags.select(list(TAG_COLUMNS)).cast(TAG_COLUMNS)
+    now = _now()
+    with transaction(con), staged(con, "staged_tags", tags):
+        for chain, sha in pack_shas.items():
+            con.execute("DELETE FROM chain_tag WHERE chain_id = ?", [chain])
+            con.execute(
+                """INSERT INTO chain_tag SELECT uscc, chain_id, node_id, confidence, is_primary, evidence, ?, ?
+                   FROM staged_tags WHERE chain_id = ?""", [sha, now, chain])
+    return tags.height
+
+
+def add_override(con: duckdb.DuckDBPyConnection, uscc: str, chain_id: str, node_id: str, action: str,
+                 note: str | None = None) -> None:
+    """Record an analyst decision; a later decision on the same (firm, node) replaces the earlier one."""
+    with transaction(con):
+        con.execute("DELETE FROM chain_override WHERE uscc = ? AND node_id = ?", [uscc, node_id])
+        con.execute("INSERT INTO chain_override VALUES (?, ?, ?, ?, ?, ?)",
+                    [uscc, chain_id, node_id, action, note, _now()])
+
+
+def overrides(con: duckdb.DuckDBPyConnection, chain_id: str | None = None) -> pl.DataFrame:
+    where, params = ("WHERE chain_id = ?", [chain_id]) if chain_id else ("", [])
+    return frame(con, f"SELECT * FROM chain_override {where} ORDER BY created_at", params)
+
+
+def effective_tags(con: duckdb.DuckDBPyConnection, chain_id: str | None = None) -> pl.DataFrame:
+    """Tagger rows minus `remove` overrides plus `add` overrides (confidence 1, source 人工)."""
+    where, params = ("WHERE t.chain_id = ?", [chain_id]) if chain_id else ("", [])
+    where_o = "AND chain_id = ?" if chain_id else ""
+    return frame(
+        con,
+        f"""SELECT t.uscc, t.chain_id, t.node_id, t.confidence, t.is_primary, t.evidence, 'tagger' AS source
+            FROM chain_tag t
+            LEFT JOIN chain_override o ON o.uscc = t.uscc AND o.node_id = t.node_id
+            {where} {'AND' if where else 'WHERE'} o.action IS NULL
+            UNION ALL
+            SELECT uscc, chain_id, node_id, 1.0, false,
+                   '[{{"signal": "override", "text": ' || to_json(coalesce(note, '人工认定')) || '}}]', 'override'
+            FROM chain_override WHERE action = 'add' {where_o}
+            ORDER BY 1, 3""",
+        params + params,
+    )
+
+
+def tag_counts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """chain → (tagged firms, overrides)."""
+    out: dict[str, tuple[int, int]] = {}
+    for chain, n in rows(con, "SELECT chain_id, count(DISTINCT uscc) FROM chain_tag GROUP BY 1"):
+        out[chain] = (n, 0)
+    for chain, n in rows(con, "SELECT chain_id, count(*) FROM chain_override GROUP BY 1"):
+        out[chain] = (out.get(chain, (0, 0))[0], n)
+    return out
+
+
+def latest_mujun_run(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
+    row = one(con, """SELECT run_id FROM run WHERE kind = 'mujun' AND period = ?
+                      ORDER BY created_at DESC LIMIT 1""", [period])
+    return row[0] if row else None
+
+
+def mujun_results(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    return frame(con, """SELECT uscc, arg_max(class_final, score) AS class_final, max(score) AS score
+                         FROM run_result WHERE run_id = ? GROUP BY uscc""", [run_id])
+
+
+def evidence_json(evidence: list[dict]) -> str:
+    return json.dumps(evidence, ensure_ascii=False)
