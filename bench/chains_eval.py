@@ -107,13 +107,23 @@ def main() -> None:
                       ("held-out test split", [r for r in rows if r["split"] == "test"]),
                       ("all items", rows)):
         show(name, evaluate(sub, Tagger(packs), packs), packs)
+    # the catalogue phrases are short and easy; company texts alone are the harder, more realistic measure
+    print("\nmacro-F1 by text family (dev / test):")
+    families = {"company texts (scope and/or disclosures)": lambda r: r["kind"] not in ("standard_phrase",
+                                                                                      "listed_products"),
+                "product lists alone (listed_products)": lambda r: r["kind"] == "listed_products",
+                "catalogue phrases (standard_phrase)": lambda r: r["kind"] == "standard_phrase"}
+    for fam, pick in families.items():
+        res = [evaluate([r for r in rows if r["split"] == sp and pick(r)], Tagger(packs), packs) for sp in ("dev", "test")]
+        print(f"  {fam:<44}{res[0]['macro_f1']:7.3f}{res[1]['macro_f1']:7.3f}   ({res[0]['items']}/{res[1]['items']} items)")
 
     firms = synthetic(args.firms, rows)
     fresh = Tagger(packs)  # cold caches: the timing includes every distinct clause once
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     tagged = sum(1 for s, p, c in firms if fresh.tag(s, p, c))
-    dt = time.perf_counter() - t0
-    print(f"\nthroughput: {len(firms):,} synthetic firms tagged in {dt:.2f} s "
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # CPU time is reported too: on a shared machine the wall time mostly measures the other tenants
+    print(f"\nthroughput: {len(firms):,} synthetic firms tagged in {dt:.2f} s wall / {cpu:.2f} s CPU "
           f"({len(firms) / dt:,.0f}/s; tagger build {t_init:.2f} s; {tagged:,} firms got ≥1 node) — goal ≤ 10 s")
 
 

@@ -92,3 +92,66 @@ def test_primary_node_by_revenue_rule(tagger):
     assert node is None or node in {"SI.M3", "SI.M1"}
     tags = mark_primary(tagger.tag("电池制造；储能系统集成", None, "3841"), "ES.M3")
     assert [t.node for t in tags if t.primary and t.chain == "ES"] == ["ES.M3"]
+
+
+# ---- behaviours added with the 2026 evaluation set (bench/data/chains_eval.README.md) -------------------------------
+def test_service_or_repair_of_a_product_is_not_making_it(tagger):
+    # 维修/技术服务/租赁 of a product: no make node; a real service node still counts
+    assert "SHA.M2" not in nodes(tagger.tag("家用电器安装；家用电器维修"))
+    assert "SHA.D3" in nodes(tagger.tag("家用电器安装；家用电器维修"))
+    assert "BIO.M4" not in nodes(tagger.tag("医疗器械租赁；康复辅具适配服务"))
+    # generic 通用设备修理 in an unrelated scope is not 高端装备运维
+    assert "HEM.D1" not in nodes(tagger.tag("乳制品生产；通用设备修理；专用设备修理"))
+
+
+def test_trading_only_ignores_services_and_generic_rnd(tagger):
+    # services and the 技术服务、技术开发… boilerplate do not make a trader a maker
+    scope = ("一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；药品零售；第二类医疗器械销售；"
+             "诊所服务；新材料技术研发")
+    got = nodes(tagger.tag(scope))
+    assert "BIO.D1" in got and "BIO.D2" in got and "BIO.M4" not in got
+
+
+def test_channel_only_from_pure_distributor_nodes(tagger):
+    # 汽车零配件批发 is not a 新能源汽车 channel; 智能车载设备销售 is not an IC distributor
+    assert nodes(tagger.tag("汽车零配件批发")) == set()
+    assert "IC.D3" not in nodes(tagger.tag("智能车载设备销售"))
+    assert "IC.D3" in nodes(tagger.tag("集成电路销售"))
+    assert "IC.D3" not in nodes(tagger.tag("电力电子元器件销售"))
+
+
+def test_product_list_items_are_read_one_by_one(tagger):
+    got = nodes(tagger.tag(None, "CMP装备、减薄装备、离子注入装备、晶圆再生、关键耗材、维保服务"))
+    assert {"IC.U2", "IC.U3"} <= got
+
+
+def test_application_and_equipment_context(tagger):
+    # what a product is used for / applied to is not what the firm makes
+    got = nodes(tagger.tag(None, "产品包括金属双极板、电堆模块、车用燃料电池系统，应用于汽车、无人机、船舶等领域"))
+    assert {"H2.D1", "H2.D2", "NEV.M5"} <= got and "HEM.M2" not in got
+    got = nodes(tagger.tag(None, "国内锂电池用铝箔龙头企业"))
+    assert "NEV.M1" not in got and "NEV.U2" in got
+    # "先进封装工艺设备" is semiconductor equipment, not packaging
+    got = nodes(tagger.tag("后道先进封装工艺设备、新型化合物半导体刻蚀设备的研发、生产"))
+    assert "IC.M3" not in got and "IC.M2" not in got
+
+
+def test_old_style_object_verb_scopes(tagger):
+    got = nodes(tagger.tag("计算机软硬件、集成电路和模块、存储产品等电子产品的封装、测试、生产和销售"))
+    assert {"IC.M2", "IC.M3"} <= got
+    got = nodes(tagger.tag("研究、开发、生产、销售各类型新型电子元器件、集成电路、电子材料"))
+    assert {"IC.M1", "IC.M2", "EI.U3"} <= got
+
+
+def test_parentheses_keep_content_but_drop_qualifiers(tagger):
+    got = nodes(tagger.tag("原料药和各种剂型的医药产品（包括化学原料药、中成药、疫苗）的研发、制造"))
+    assert {"BIO.U2", "BIO.M3", "BIO.M2"} <= got
+    assert "BIO.D2" not in nodes(tagger.tag("健康管理咨询服务（诊疗、医疗、心理咨询服务除外）"))
+
+
+def test_coarse_code_confirms_keywords_of_its_division(tagger):
+    tags = tagger.tag("电子专用材料制造；电池制造", None, "C39")
+    m = next(t for t in tags if t.node == "EI.U1")
+    assert any(e["signal"] == "code*" for e in m.evidence)
+    # a 大类 code alone never tags anything
+    assert tagger.tag("", None, "C39") == []

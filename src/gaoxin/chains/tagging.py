@@ -1,9 +1,17 @@
 """Enterprise → chain nodes, with a confidence and the evidence (cultivation_chains.md §4d).
 
-Signals, strongest first: the registered industry code (exact codes count alone, `*` codes only together with a
-keyword of the same node), phrases and keywords found in 经营范围 (boilerplate stripped, 一般项目/许可项目 split,
-clauses classified as making / trading) and in 主营产品. Trading-only firms (销售/批发/零售 without any
-制造/生产/研发…) only reach the trade (渠道/流通) nodes. Confidence is a noisy-OR of the signal weights.
+Signals, strongest first: the registered industry code (exact codes count alone, `*` codes — and coarse 大类/中类
+codes such as C39 — only together with a keyword of the same node), phrases and keywords found in 经营范围
+(boilerplate stripped, qualifier parentheses dropped, 一般项目/许可项目 split, old-style "A、B的研发、生产" clauses
+re-read per object) and in 主营产品 (a bare product list is read item by item).
+
+Each clause is classified as make (制造/生产/研发/设计…), service (服务/维修/租赁…), trade (销售/批发…) or a bare item.
+Make nodes need a make clause or a listed product: 维修、技术服务、租赁 of a product do not make the firm a maker.
+What follows 应用于/用于 and "X用Y" qualifiers name uses, not products; an object followed by 设备/装备 is equipment.
+Firms that make or develop nothing (services and the generic 技术服务、技术开发… bundle do not count) are traders: their
+sales reach only channel nodes — explicit sales phrases, or the chain's midstream goods for channel nodes defined as
+pure distributors (仅从事…). Confidence is a noisy-OR of the signal weights. Labelling rules that the evaluation set
+follows are in bench/data/chains_eval.README.md.
 
 Speed: results are cached per distinct clause and per distinct (scope, products, code), so 100k firms with the
 usual repetition of registered phrases tag in a few seconds.
@@ -15,6 +23,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gaoxin.chains import industry_codes
 from gaoxin.chains.packs import Pack
@@ -35,11 +44,23 @@ _BOILER = [re.compile(p) for p in (
     r"\(以上[^)]*\)",
     r"\(不得从事[^)]*\)",
 )]
+_BOILER_ALL = re.compile("|".join(p.pattern for p in _BOILER))
 _PAREN = re.compile(r"\([^()]*\)")
 _SECTION = re.compile(r"(一般经营项目是|一般经营项目|一般项目|许可经营项目是|许可经营项目|许可项目)\s*:")
 _MAKE = re.compile(r"制造|生产|加工|研发|研制|开发|设计|组装|装配|封装|测试|制备|冶炼|提纯|提炼|自产|试验发展|技术研究|"
-                   r"服务|运营|运维|维修|修理|安装|施工|回收|发电|检测|检验|系统集成|集成服务|利用|培育|种植")
-_TRADE = re.compile(r"销售|批发|零售|经销|代销|经营|进出口|贸易|购销|代理")
+                   r"研究|制作|生产线|产线|培育|种植")
+_SERVICE = re.compile(r"服务|运营|运维|维修|修理|维护|安装|施工|回收|发电|检测|检验|系统集成|集成服务|利用|租赁|出租|诊疗|"
+                      r"医院|门诊|诊所|外包|支持|处理|运行")
+_TRADE = re.compile(r"销售|批发|零售|经销|代销|经营|进出口|进口|出口|贸易|购销|代理|分销|供应商")
+# generic R&D / technology-service phrases that appear in almost every scope: they make no firm a maker
+_GENERIC = re.compile(r"技术服务、?技术开发|技术开发、?技术咨询|技术咨询、?技术服务|技术开发、?技术转让|技术转让、?技术咨询|"
+                      r"新材料技术研发|新兴能源技术研发|资源再生利用技术研发|工程和技术研究和试验发展|"
+                      r"自然科学研究和试验发展|电力行业高效节能技术研发|机械设备研发|科技推广和应用服务")
+# qualifiers in parentheses (不含…, 除…, 凭…) are dropped; other parentheses keep their content (…包括化学原料药、疫苗)
+_QUALIFIER = re.compile(r"^(不含|不包含|除|限|仅|凭|须|依法|涉及|具体|以上|不得|国家|法律|含|按|详见|范围|许可|经相关|以|取得)")
+# application context: "应用于汽车、无人机" names customers, not products; "X用Y" makes Y for X
+_APPLICATION = re.compile(r"(广泛)?(应用于|适用于|用于|应用在|服务于|面向).*$")
+_EQUIP_TAIL = re.compile(r"[^、,;:]{0,6}?(设备|装备)")
 _SPLIT = re.compile(r"[;\n]+|,(?=\S)")
 GENERAL, LICENSED, PRODUCTS = "一般项目", "许可项目", "主营产品"
 
@@ -50,13 +71,36 @@ def normalize(text: str | None) -> str:
     return (text or "").translate(_FULL).replace(" ", "").strip()
 
 
+def _is_qualifier(inner: str) -> bool:
+    return bool(_QUALIFIER.match(inner)) or inner.endswith("除外") or "不含" in inner or "依法须经" in inner
+
+
+# old-style scopes put one verb list on many objects: "集成电路和模块、存储产品的封装、测试、生产" or
+# "研究、开发、生产、销售：半导体、集成电路"; each object is re-read with the verbs as "集成电路封装", "集成电路制造"…
+_VERB_NORM = (("设计", re.compile(r"设计|研发|开发|研制|研究")), ("制造", re.compile(r"生产|制造|加工")),
+              ("封装", re.compile(r"封装")), ("测试", re.compile(r"测试")))
+_OBJ_VERBS = re.compile(r"^(?P<obj>[^的]{2,200})的(?P<verbs>[^的]{2,40})$")
+_VERBS_OBJ = re.compile(r"^(?P<verbs>(?:(?:研究|研发|研制|开发|设计|生产|制造|加工|销售)[、和及与]?){2,})[:]?(?P<obj>.{2,})$")
+
+
+@lru_cache(maxsize=200_000)
+def expand_objects(clause: str) -> tuple[str, ...]:
+    m = _OBJ_VERBS.match(clause) or _VERBS_OBJ.match(clause)
+    if not m or not _MAKE.search(m.group("verbs")):
+        return ()
+    verbs = [v for v, pat in _VERB_NORM if pat.search(m.group("verbs"))]
+    objs = [o.strip(" ,.") for o in re.split(r"[、和及与]", m.group("obj")) if 2 <= len(o.strip(" ,.")) <= 16]
+    return tuple(o + v for o in objs for v in verbs)
+
+
 def strip_boilerplate(text: str) -> str:
-    for pat in _BOILER:
-        text = pat.sub(";", text)
-    # remaining parentheses are qualifiers such as (不含危险化学品): they never add an activity
+    text = _BOILER_ALL.sub(";", text)
+    # parentheses holding qualifiers such as (不含危险化学品) never add an activity; other parentheses keep their
+    # content as a list item (…的医药产品(包括化学原料药、生物制品、疫苗))
     prev = None
-    while prev != text:
-        prev, text = text, _PAREN.sub("", text)
+    while "(" in text and prev != text:
+        prev = text
+        text = _PAREN.sub(lambda m: "" if _is_qualifier(m.group(0)[1:-1]) else "、" + m.group(0)[1:-1] + "、", text)
     return text
 
 
@@ -77,11 +121,38 @@ def clauses(text: str) -> list[str]:
     return [c.strip(" ,.、") for c in _SPLIT.split(text) if c.strip(" ,.、")]
 
 
+@lru_cache(maxsize=200_000)
+def _trades(clause: str) -> bool:
+    return bool(_TRADE.search(_GENERIC.sub("", clause)))
+
+
+def product_items(products: str | None) -> list[str]:
+    """主营产品 text → items. A bare list (软板、硬板、光模块) is split on 、 so that one item's word (维保服务)
+    does not colour the others; a sentence (…的研发、生产和销售) keeps its clauses whole."""
+    out = []
+    for c in clauses(strip_boilerplate(normalize(products))):
+        c = _APPLICATION.sub("", c).strip(" ,.、")
+        if not c:
+            continue
+        if _MAKE.search(c) or _TRADE.search(c) or len(c) > 120:
+            out.append(c)
+        else:
+            out.extend(x.strip(" ,.、") for x in c.split("、") if x.strip(" ,.、"))
+    return out
+
+
+@lru_cache(maxsize=200_000)
 def clause_kind(clause: str) -> str:
-    if _MAKE.search(clause):
+    """make (production, R&D, design), service, trade or item (a bare noun phrase such as 集中式快速充电站)."""
+    core = _GENERIC.sub("", clause)
+    if _MAKE.search(core):
         return "make"
-    if _TRADE.search(clause):
+    if _SERVICE.search(core):
+        return "service"
+    if _TRADE.search(core):
         return "trade"
+    if core != clause:  # only generic technology-service boilerplate
+        return "generic"
     return "item"
 
 
@@ -143,8 +214,12 @@ class Tagger:
         self._tk.initialize()
         for w in words:
             self._tk.add_word(w, freq=200000)
+        # equipment nodes (半导体设备, 光伏装备…) keep hits such as "PECVD设备"; other nodes drop them
+        self.equipment_nodes = {n for n, node in self.nodes.items() if "设备" in node.name or "装备" in node.name}
         self._clause_cache: dict[str, tuple[_Hit, ...]] = {}
         self._firm_cache: dict[tuple, list[Tag]] = {}
+        self._codes: dict[str, tuple[str | None, str | None, bool]] = {}
+        self._channels = {cid: self._channel_nodes(cid) for cid in packs}
 
     # ---- clause level -------------------------------------------------------------------------------------
     def _boundaries(self, clause: str) -> set[int]:
@@ -158,7 +233,8 @@ class Tagger:
         cached = self._clause_cache.get(clause)
         if cached is not None:
             return cached
-        low = clause.lower()
+        # what follows 应用于/用于 names customers or uses, not what the firm makes
+        low = _APPLICATION.sub("", clause.lower())
         kind = clause_kind(clause)
         found = [(m.start(), m.end(), m.group(0), frozenset()) for m in self._re.finditer(low)]
         # keywords of *other* chains inside a long phrase also count (…回收及梯次利用 → 储能 too)
@@ -170,18 +246,30 @@ class Tagger:
                 m = self._re.match(low, i, e0)
                 if m and m.group(0) != w0:
                     found.append((m.start(), m.end(), m.group(0), own))
-        bounds = self._boundaries(low) if any(e - s < 5 for s, e, _, _ in found) else set()
+        bounds = self._boundaries(low) if any(e - s < 5 and not x for s, e, _, x in found) else set()
         hits = []
         for s, e, w, excluded in found:
-            if e - s < 5 and not (s in bounds and e in bounds):
+            # short keywords must sit on jieba token boundaries (sub-hits inside a recognised phrase are exempt)
+            if e - s < 5 and not excluded and not (s in bounds and e in bounds):
                 continue
+            # "锂电池用铝箔", "卫星用光伏组件": the keyword only qualifies what follows
+            if low[e:e + 1] == "用" and low[e:e + 2] not in ("用品", "用户", "用途"):
+                continue
+            tail = _EQUIP_TAIL.match(low, e)
             explicit = bool(_TRADE.search(w))
+            # a keyword that carries its own verb (储能系统集成, 家用电器安装) is judged by the rest of the clause
+            hit_kind = kind
+            if _SERVICE.search(w) or _MAKE.search(w):
+                rest = clause_kind(low[:s] + "、" + low[e:])
+                hit_kind = rest if rest in ("make", "service", "trade") else "stated"
             for node, fb in self.kw_nodes[w]:
                 if self.node_chain[node] in excluded:
                     continue
+                if tail and node not in self.equipment_nodes:  # "先进封装工艺设备" is equipment, not packaging
+                    continue
                 if any(n in low for n in self.neg.get(node, ())):
                     continue
-                hits.append(_Hit(node, w, kind, explicit, fb))
+                hits.append(_Hit(node, w, hit_kind, explicit, fb))
         out = tuple(hits)
         if len(self._clause_cache) < 500_000:
             self._clause_cache[clause] = out
@@ -191,7 +279,12 @@ class Tagger:
     def parse_scope(self, scope: str | None) -> list[tuple[str, str]]:
         """[(section, clause)] after normalisation, boilerplate stripping and the 一般/许可 split."""
         text = strip_boilerplate(normalize(scope))
-        return [(sec, c) for sec, part in split_sections(text) for c in clauses(part)]
+        out = []
+        for sec, part in split_sections(text):
+            for c in clauses(part):
+                out.append((sec, c))
+                out.extend((sec, x) for x in expand_objects(c))
+        return out
 
     def tag(self, scope: str | None, products: str | None = None, industry_code: str | None = None) -> list[Tag]:
         key = (scope or "", products or "", industry_code or "")
@@ -204,9 +297,13 @@ class Tagger:
 
     def _tag(self, scope: str, products: str, code_raw: str) -> list[Tag]:
         items = self.parse_scope(scope)
-        prod = [(PRODUCTS, c) for c in clauses(strip_boilerplate(normalize(products)))]
+        prod = [(PRODUCTS, c) for c in product_items(products)]
         kinds = [clause_kind(c) for _, c in items]
-        trading_only = bool(items) and "make" not in kinds and any(k == "trade" for k in kinds)
+        if not items:  # a profile or 主营业务 sentence alone decides whether the firm only trades
+            kinds = [clause_kind(c) for _, c in prod]
+        # a firm that makes or develops nothing (services, leasing and generic 技术服务 do not count) is a trader
+        texts = [c for _, c in (items or prod)]
+        trading_only = bool(kinds) and "make" not in kinds and any(_trades(c) for c in texts)
         ev: dict[str, list[tuple[float, dict]]] = {}
 
         def add(node: str, w: float, e: dict) -> None:
@@ -219,10 +316,16 @@ class Tagger:
                 node = self.nodes[h.node]
                 chain = self.node_chain[h.node]
                 kind = h.kind
-                if section == PRODUCTS:
-                    kind = "trade" if trading_only else "make"
-                elif kind == "item":
-                    kind = "trade" if trading_only else "item"
+                if kind == "stated":  # the keyword states the activity itself (软件开发, 储能系统集成)
+                    kind = "make" if self.nodes[h.node].activity == "make" else "service"
+                elif section == PRODUCTS and kind in ("item", "generic"):
+                    kind = "make"  # a listed product is made by the firm
+                if trading_only and kind in ("item", "make") and section != PRODUCTS:
+                    kind = "trade"
+                if trading_only and section == PRODUCTS and kind != "service":
+                    kind = "trade"
+                if kind == "generic" or (kind == "service" and node.activity == "make" and not h.explicit):
+                    continue  # 维修、技术服务、租赁 of a product do not make the firm a maker
                 e = {"signal": "product" if section == PRODUCTS else ("phrase" if len(h.keyword) >= 5 else "keyword"),
                      "text": h.keyword, "section": section, "clause": clause}
                 if node.activity == "trade" and (h.explicit or kind == "trade"):
@@ -231,34 +334,49 @@ class Tagger:
                         add(h.node, W_PHRASE, e)
                     continue
                 if h.explicit:
+                    # a non-trade keyword carrying a sales verb states a service (机动车充电销售 = charging)
                     add(h.node, W_PHRASE, e)
                     continue
                 if kind == "trade":
-                    # a trading-only firm selling a chain's products is a channel of that chain
-                    if trading_only:
-                        for t in self._trade_nodes(chain):
+                    # a trading-only firm selling a chain's midstream goods is a channel of that chain
+                    if trading_only and node.stage == "M" and node.activity == "make":
+                        for t in self._channels[chain]:
                             add(t, W_KEYWORD, {**e, "signal": "trade", "via": h.node})
                     continue
-                w = W_PRODUCT if section == PRODUCTS else (
-                    W_ITEM if kind == "item" else (W_PHRASE if len(h.keyword) >= 5 else W_KEYWORD))
+                if kind == "generic":
+                    continue
+                if kind == "service" and node.activity == "make":
+                    continue  # 维修、技术服务、租赁 of a product do not make the firm a maker
+                long_kw = len(h.keyword) >= 5 or h.kind == "stated"
+                if section == PRODUCTS:
+                    w = W_PRODUCT
+                elif kind == "item":
+                    w = W_PHRASE if long_kw else W_ITEM
+                else:
+                    w = W_PHRASE if long_kw else W_KEYWORD
                 if h.fallback:
                     fallback_hits.append((h.node, W_FALLBACK, e))
                     continue
                 add(h.node, w, e)
-                make_chains.add(chain)
+                if node.activity == "make":
+                    make_chains.add(chain)
         for node, w, e in fallback_hits:
             if self.node_chain[node] not in make_chains:
                 add(node, w, e)
 
-        code = industry_codes.normalize(code_raw) if code_raw else None
+        code, cname, coarse = self._code_info(code_raw) if code_raw else (None, None, False)
         if code:
-            cname = industry_codes.name(code)
             for node in self.exact.get(code, ()):
                 if trading_only and self.nodes[node].activity == "make":
                     continue
                 add(node, W_CODE, {"signal": "code", "text": f"{code} {cname}", "section": "行业代码"})
-            for node in self.star.get(code, ()):
-                if node in ev:  # a `*` code only counts together with a keyword of the same node
+            star = list(self.star.get(code, ()))
+            if coarse:
+                # a 大类/中类 code (C39) confirms keyword hits of nodes whose codes fall inside it
+                star = [n for n in ev if any(c.startswith(code) for c in
+                                            self.nodes[n].codes_exact | self.nodes[n].codes_star)]
+            for node in star:
+                if node in ev:  # a `*` (or coarse) code only counts together with a keyword of the same node
                     add(node, W_CODE_STAR, {"signal": "code*", "text": f"{code}* {cname}", "section": "行业代码"})
 
         tags = []
@@ -278,8 +396,18 @@ class Tagger:
         tags.sort(key=lambda t: (-t.confidence, t.node))
         return tags
 
-    def _trade_nodes(self, chain: str) -> list[str]:
-        return [n.id for n in self.packs[chain].leaves() if n.activity == "trade"]
+    def _code_info(self, raw: str) -> tuple[str | None, str | None, bool]:
+        info = self._codes.get(raw)
+        if info is None:
+            code = industry_codes.normalize(raw)
+            entry = industry_codes.get(code) if code else None
+            info = (code, entry.name if entry else None, bool(entry and entry.level != "class"))
+            self._codes[raw] = info
+        return info
+
+    def _channel_nodes(self, chain: str) -> list[str]:
+        """Channel nodes that accept any of the chain's goods: trade nodes defined as pure distributors (仅从事…)."""
+        return [n.id for n in self.packs[chain].leaves() if n.activity == "trade" and "仅从事" in n.definition]
 
     def tag_many(self, rows: Iterable[tuple[str | None, str | None, str | None]]) -> list[list[Tag]]:
         return [self.tag(s, p, c) for s, p, c in rows]
