@@ -14,9 +14,11 @@ import duckdb
 from gaoxin.ingest.headers import SheetError
 from gaoxin.ingest.prepare import PreparedBatch, prepare_file
 from gaoxin.ingest.readers import ReadError
+from gaoxin.ingest.zones import prepare_zone_file
 from gaoxin.store.imports import find_batch, write_batch
+from gaoxin.store.zones import write_zone_batch
 
-SOURCES = ("auto", "registry", "tax", "stats", "power", "land", "env", "safety", "other")
+SOURCES = ("auto", "registry", "tax", "stats", "power", "land", "env", "safety", "other", "zone")
 
 
 class ImportFailed(ValueError):
@@ -51,6 +53,9 @@ def prepare_all(paths: Sequence[Path | str], source: str = "auto", period: str |
         if on_file:
             on_file(p)
         try:
+            if source == "zone":  # zone-indicator files are keyed by the zone, not by 统一社会信用代码
+                prepared.append(prepare_zone_file(p, period))
+                continue
             prepared.append(prepare_file(p, source, period))
         except (ReadError, SheetError) as exc:
             raise ImportFailed(f"{exc}（本次导入未写入任何数据）") from exc
@@ -63,6 +68,9 @@ def commit_all(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedBatch]
         previous = find_batch(con, batch.sha256)
         if previous is not None:
             results.append(ImportResult(batch, previous["batch_id"], "duplicate", previous))
+            continue
+        if batch.source == "zone":
+            results.append(ImportResult(batch, write_zone_batch(con, batch), "imported"))
             continue
         results.append(ImportResult(batch, write_batch(con, batch), "imported"))
     return results
