@@ -62,6 +62,10 @@ def evaluate_stored(con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str,
 def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: str) -> RunOutcome:
     """Evaluate `period` with the scheme and store the run (or return the identical one already stored)."""
     scheme, text, sha = load(scheme_ref)
+    kind = getattr(scheme.scheme, "kind", "mujun")
+    if kind != "mujun":
+        command = {"zone": "gaoxin rank", "cultivation": "gaoxin cultivate"}.get(kind, "")
+        raise RunError(f"方案 {scheme.scheme.id} 不是亩均评价方案（类型 {kind}），请用 {command} --scheme {scheme.scheme.id}")
     if not has_data(con, period):
         known = ", ".join(queries.periods(con)) or "无"
         raise RunError(f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据")
