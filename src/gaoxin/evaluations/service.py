@@ -107,17 +107,25 @@ def _f(v) -> float | None:
     return None if np.isnan(v) else v
 
 
+def _utf8(name: str, values: np.ndarray) -> pl.Series:
+    """Text column from an object array; falls back to element-wise str() when it mixes types (NaN, numpy)."""
+    try:
+        return pl.Series(name, values, dtype=pl.Utf8)
+    except (pl.exceptions.ComputeError, TypeError):
+        return pl.Series(name, [None if v is None or v != v else str(v) for v in values], dtype=pl.Utf8)
+
+
 def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Columnar results → (run_result rows, run_item rows), deterministic order, no per-firm Python loop."""
-    uscc = pl.Series("uscc", result.uscc, dtype=pl.Utf8)
+    uscc = _utf8("uscc", result.uscc)
     results = pl.DataFrame({
         "uscc": uscc,
-        "list_id": pl.Series(result.list_id, dtype=pl.Utf8),
+        "list_id": _utf8("list_id", result.list_id),
         "score": result.score,
         "rank": np.where(result.rank > 0, result.rank, 0).astype(np.int32),
-        "class_initial": pl.Series(result.class_initial, dtype=pl.Utf8),
-        "class_final": pl.Series(result.class_final, dtype=pl.Utf8),
-        "reasons": pl.Series(result.reasons, dtype=pl.Utf8),
+        "class_initial": _utf8("class_initial", result.class_initial),
+        "class_final": _utf8("class_final", result.class_final),
+        "reasons": _utf8("reasons", result.reasons),
         "land_mu": result.land_mu,
         "base_score": result.base_score,
         "adjustment": result.adjustment,

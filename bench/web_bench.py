@@ -1,0 +1,247 @@
+"""Web app at zone scale: a store with 100k firms (the demo generator's names, towns and industries, three
+years of facts, two evaluated runs), served by the real server (`gaoxin serve`, uvicorn, loopback).
+
+Reports p50/p95 of the enterprise list (varied: pages, sorts, name and pinyin search, filters) and of the
+enterprise profile over 200 requests each, one at a time; then 50 concurrent clients for 20 s (mixed list
+and profile requests) with their error count, throughput and latency. Goal (issue #8): p95 ≤ 150 ms,
+zero errors. The store is built by inserting directly (not through xlsx) so the build takes seconds.
+
+    .venv/bin/python bench/web_bench.py [--firms 100000] [--requests 200] [--clients 50] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import numpy as np
+import polars as pl
+
+from gaoxin import fields as F
+from gaoxin.demo.zone import generate_zone
+from gaoxin.evaluations.service import run_mujun
+from gaoxin.store import connect, rows, transaction
+from gaoxin.store.imports import staged
+from gaoxin.web.auth import add_user
+from gaoxin.web.queries import initials
+
+SOURCES = ["registry", "tax", "stats", "power", "land", "env", "safety"]
+PASSWORD = "bench-password"
+
+
+def build_store(path: Path, n: int, clustered: bool = False) -> dict:
+    """Enterprises, facts and parcels of a generated zone, written straight into the store.
+
+    Facts go in as the importer writes them today: in each department file's own row order (sorted by tax,
+    by 户号 …), i.e. in no order of the credit code. `clustered` writes them sorted by credit code instead,
+    the store change proposed for fast profile pages (a point look-up then reads one row group per batch)."""
+    zone = generate_zone(n_firms=n)
+    batch = {s: i + 1 for i, s in enumerate(SOURCES)}
+    numeric = [f.name for f in F.numeric_fields() if f.name in zone.firm_years.columns]
+    fy = zone.firm_years.with_columns([pl.col(c).cast(pl.Float64) for c in numeric])
+    long = fy.unpivot(index=["uscc", "period"], on=numeric, variable_name="indicator", value_name="value") \
+        .filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
+    meta = pl.DataFrame({
+        "indicator": numeric,
+        "unit": [F.BY_NAME[c].unit for c in numeric],
+        "batch_id": [batch.get((F.BY_NAME[c].sources or ("stats",))[0], 3) for c in numeric],
+    }, schema={"indicator": pl.Utf8, "unit": pl.Utf8, "batch_id": pl.Int32})
+    long = long.join(meta, on="indicator")
+    ent = zone.enterprises.select("uscc", "name", "registered_on", "industry_code", "industry_name", "town",
+                                  "business_scope")
+    parcels = zone.parcels.select("parcel_id", "uscc", pl.col("year").cast(pl.Utf8).alias("period"), "area_mu",
+                                  "leased_out_mu", "leased_in_mu", "land_use")
+    con = connect(path)
+    now = datetime.now()
+    with transaction(con):
+        for source, bid in batch.items():
+            con.execute("INSERT INTO import_batch VALUES (?, ?, ?, ?, '2023,2024,2025', 'bench', ?, ?, 0, 0, "
+                        "'[]', '[]', ?)", [bid, f"bench_{source}.xlsx", f"bench-{source}", source, n, n, now])
+        order = "uscc, period, indicator" if clustered else "hash(uscc, indicator, period)"
+        with staged(con, "bench_facts", long):
+            con.execute(f"""INSERT INTO fact (uscc, period, indicator, value, unit, batch_id, sheet, row_no)
+                            SELECT uscc, period, indicator, value, unit, batch_id, 'bench', 1 FROM bench_facts
+                            ORDER BY batch_id, {order}""")
+        with staged(con, "bench_ent", ent):
+            con.execute("""INSERT INTO enterprise (uscc, name, registered_on, industry_code, industry_name, town,
+                                                   business_scope, batch_id, attr_source)
+                           SELECT uscc, name, registered_on, industry_code, industry_name, town, business_scope,
+                                  1, 'registry' FROM bench_ent""")
+        with staged(con, "bench_parcels", parcels):
+            con.execute("""INSERT INTO parcel SELECT parcel_id, uscc, period, area_mu, leased_out_mu, leased_in_mu,
+                                                     land_use, 5, 1 FROM bench_parcels""")
+    for _ in SOURCES:  # keep the sequence past the batch ids used above
+        con.execute("SELECT nextval('batch_seq')").fetchall()
+    run_ids = [run_mujun(con, "default", period).run_id for period in ("2024", "2025")]
+    add_user(con, "bench", "analyst", password=PASSWORD)
+    firms = [r[0] for r in rows(con, "SELECT uscc FROM enterprise USING SAMPLE 2000 ROWS")]
+    names = [r[0] for r in rows(con, "SELECT name FROM enterprise USING SAMPLE 500 ROWS")]
+    towns = [r[0] for r in rows(con, "SELECT DISTINCT town FROM enterprise WHERE town IS NOT NULL")]
+    facts = rows(con, "SELECT count(*) FROM fact")[0][0]
+    con.close()
+    return {"firms": firms, "names": names, "towns": towns, "runs": run_ids, "facts": facts}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "GAOXIN_SECRET": "bench"}
+    proc = subprocess.Popen([sys.executable, "-m", "gaoxin.cli", "serve", "--db", str(db), "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            return proc
+        except httpx.HTTPError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode(errors="replace")) from None
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def login(base: str) -> httpx.Cookies:
+    with httpx.Client(base_url=base) as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+        r = c.post("/login", data={"name": "bench", "password": PASSWORD, "csrf_token": token})
+        assert r.status_code in (200, 303), r.status_code
+        return c.cookies
+
+
+def list_urls(k: int, info: dict, rng: random.Random) -> list[str]:
+    """Varied enterprise-list views, the way people click through them."""
+    out = []
+    for i in range(k):
+        kind = i % 8
+        if kind == 0:
+            out.append("/enterprises")
+        elif kind == 1:
+            out.append(f"/enterprises?page={rng.randint(2, 1500)}")
+        elif kind == 2:
+            out.append(f"/enterprises?sort=score&desc=true&page={rng.randint(1, 50)}")
+        elif kind == 3:
+            out.append(f"/enterprises?q={initials(rng.choice(info['names']))[:4]}")
+        elif kind == 4:
+            out.append(f"/enterprises?q={rng.choice(info['names'])[2:5]}")
+        elif kind == 5:
+            out.append(f"/enterprises?town={rng.choice(info['towns'])}&class={rng.choice('ABCD')}&sort=tax_per_mu"
+                       "&desc=true")
+        elif kind == 6:
+            out.append(f"/enterprises?q={rng.choice(info['firms'])[:10]}")
+        else:
+            out.append(f"/enterprises?scale=above&industry=3&sort=land&page={rng.randint(1, 20)}")
+    return out
+
+
+def profile_urls(k: int, info: dict, rng: random.Random) -> list[str]:
+    return [f"/enterprises/{rng.choice(info['firms'])}" for _ in range(k)]
+
+
+def timed(client: httpx.Client, urls: list[str]) -> list[float]:
+    out = []
+    for url in urls:
+        t = time.perf_counter()
+        r = client.get(url)
+        out.append((time.perf_counter() - t) * 1000)
+        if r.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {r.status_code}")
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+async def load(base: str, cookies, info: dict, clients: int, seconds: float) -> dict:
+    lat: list[float] = []
+    errors: list[str] = []
+    stop = time.monotonic() + seconds
+
+    async def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=30) as c:
+            while time.monotonic() < stop:
+                url = (list_urls(1, info, rng) if rng.random() < 0.5 else profile_urls(1, info, rng))[0]
+                if "page=" in url and rng.random() < 0.5:
+                    url = url.replace("/enterprises?", "/enterprises?size=50&")
+                t = time.perf_counter()
+                try:
+                    r = await c.get(url)
+                    if r.status_code != 200:
+                        errors.append(f"{url}: HTTP {r.status_code}")
+                except httpx.HTTPError as exc:
+                    errors.append(f"{url}: {exc!r}")
+                lat.append((time.perf_counter() - t) * 1000)
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(worker(i) for i in range(clients)))
+    elapsed = time.monotonic() - t0
+    return {"requests": len(lat), "errors": errors, "rps": len(lat) / elapsed, "p50": pct(lat, 50),
+            "p95": pct(lat, 95), "p99": pct(lat, 99)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--firms", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--clustered", action="store_true",
+                    help="facts written sorted by credit code (the proposed store change)")
+    args = ap.parse_args()
+    rng = random.Random(8)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "web_bench.duckdb"
+        t = time.perf_counter()
+        info = build_store(db, args.firms, args.clustered)
+        order = "clustered by credit code" if args.clustered else "in import order"
+        print(f"store: {args.firms:,} firms, {info['facts']:,} facts ({order}), 2 runs — built in "
+              f"{time.perf_counter() - t:.1f} s")
+        port = free_port()
+        t = time.perf_counter()
+        proc = start_server(db, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            cookies = login(base)
+            with httpx.Client(base_url=base, cookies=cookies, timeout=120) as c:
+                c.get("/enterprises")  # first view builds the look-up tables (pinyin initials of every name)
+                print(f"server up and look-up tables built in {time.perf_counter() - t:.1f} s")
+                timed(c, list_urls(16, info, rng) + profile_urls(8, info, rng))  # warm-up
+                lists = timed(c, list_urls(args.requests, info, rng))
+                profiles = timed(c, profile_urls(args.requests, info, rng))
+            print(f"\n{'page':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+            for name, values in (("enterprise list", lists), ("enterprise profile", profiles)):
+                print(f"{name:<22}{len(values):>9}{statistics.median(values):>9.1f}{pct(values, 95):>9.1f}"
+                      f"{max(values):>9.1f}")
+            res = asyncio.run(load(base, cookies, info, args.clients, args.seconds))
+            print(f"\n{args.clients} concurrent clients for {args.seconds:g} s (half list, half profile): "
+                  f"{res['requests']:,} requests, {res['rps']:.0f} req/s, errors {len(res['errors'])}, "
+                  f"p50 {res['p50']:.0f} ms, p95 {res['p95']:.0f} ms, p99 {res['p99']:.0f} ms")
+            for e in res["errors"][:5]:
+                print("  error:", e)
+            ok = pct(lists, 95) <= 150 and pct(profiles, 95) <= 150 and not res["errors"]
+            print(f"\ngoal p95 ≤ 150 ms (one at a time) and zero errors under load: {'met' if ok else 'NOT met'}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

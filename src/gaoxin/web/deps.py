@@ -1,0 +1,137 @@
+"""Settings, the shared store connection and the request dependencies (routes only translate HTTP).
+
+DuckDB lets one process write a store file. The app keeps one connection for its lifetime; each request
+reads through its own cursor (a cursor is an independent connection to the same database, safe to use
+from the request's thread), and every write goes through `Store.write_lock` so two writers in this
+process never race on a transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+from fastapi import Depends, HTTPException, Request
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gaoxin.store import connect
+
+
+class WebSettings(BaseSettings):
+    """Web settings (environment variables prefixed GAOXIN_WEB_)."""
+
+    model_config = SettingsConfigDict(env_prefix="GAOXIN_WEB_")
+
+    page_size: int = 50
+    max_page_size: int = 200
+    max_upload_mb: float = 50.0  # whole upload request
+    max_files: int = 20
+    session_hours: float = 12.0
+    secure_cookies: bool | None = None  # None: Secure when the request came over https
+    pending_minutes: float = 30.0  # an upload preview waits this long for its commit
+    export_max_rows: int = 200_000
+    default_lang: str = "zh"
+    login_attempts: int = 10  # failed logins per name per 15 minutes before refusing
+    db_threads: int | None = None  # DuckDB worker threads (None: DuckDB's default, one per core)
+
+
+class Store:
+    """One DuckDB connection per app, cursors per request, one lock for writers."""
+
+    def __init__(self, path: str | Path, threads: int | None = None):
+        self.path = Path(path)
+        self.con = connect(self.path)
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self.write_lock = threading.RLock()
+        # derived look-up tables (name initials joined to attributes, per-run summaries) live in memory:
+        # rebuilt from the store when it changes, never written to the user's file
+        self.con.execute("ATTACH ':memory:' AS webcache")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str  # admin | analyst | town | viewer
+    town: str | None = None
+
+    # what each role may do; a town user reads like a viewer but only its own town's firms
+    PERMISSIONS = {
+        "read": ("admin", "analyst", "town", "viewer"),
+        "import": ("admin", "analyst"),
+        "run": ("admin", "analyst"),
+        "export_run": ("admin", "analyst", "viewer"),
+        "batches": ("admin", "analyst", "viewer"),  # rejected rows hold every town's raw data
+        "users": ("admin",),
+    }
+
+    def can(self, perm: str) -> bool:
+        return self.role in self.PERMISSIONS.get(perm, ())
+
+    @property
+    def scope_town(self) -> str | None:
+        """The town every query is limited to (None: all towns)."""
+        return self.town if self.role == "town" else None
+
+
+class LoginRequired(Exception):
+    """No valid session: pages redirect to the login form, the API answers 401."""
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_settings(request: Request) -> WebSettings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    cur = request.app.state.store.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+def optional_user(request: Request, db: Annotated[duckdb.DuckDBPyConnection, Depends(get_db)]) -> User | None:
+    return request.app.state.auth.user_for(request, db)
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def require(perm: str):
+    """Dependency: the signed-in user, who must hold `perm` (403 otherwise)."""
+
+    def dep(user: Annotated[User, Depends(current_user)]) -> User:
+        if not user.can(perm):
+            raise HTTPException(403, "forbidden")
+        return user
+
+    return dep
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[WebSettings, Depends(get_settings)]
+DbDep = Annotated[duckdb.DuckDBPyConnection, Depends(get_db)]
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+Importer = Annotated[User, Depends(require("import"))]
+Runner = Annotated[User, Depends(require("run"))]
+Admin = Annotated[User, Depends(require("users"))]
+BatchReader = Annotated[User, Depends(require("batches"))]
+RunExporter = Annotated[User, Depends(require("export_run"))]

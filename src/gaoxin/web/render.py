@@ -1,0 +1,103 @@
+"""Jinja2 templates, number formatting (money in 万元, land in 亩) and the page context every template gets."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from gaoxin import fields as F
+from gaoxin.web import i18n
+
+TEMPLATES = Path(__file__).parent / "templates"
+CLASS_ORDER = ("A", "B", "C", "D", "T")
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v)))
+
+
+def num(v, digits: int = 2) -> str:
+    if _missing(v):
+        return "—"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return f"{v:,.{digits}f}"
+
+
+def wan(v, digits: int = 2) -> str:
+    """元 → 万元 text."""
+    return "—" if _missing(v) else f"{v / 1e4:,.{digits}f}"
+
+
+def compact(v) -> str:
+    """Small values keep significant digits (0.0123), large ones two decimals."""
+    if _missing(v):
+        return "—"
+    return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}"
+
+
+def to_json(obj) -> Markup:
+    """JSON for a <script type="application/json"> block: no `<` at all, so nothing can close the tag."""
+    text = json.dumps(obj, ensure_ascii=False, default=str, allow_nan=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.filters.update(num=num, wan=wan, compact=compact, tojson_safe=to_json)
+templates.env.globals.update(CLASS_ORDER=CLASS_ORDER, ROLE_LABELS=i18n.ROLE_LABELS, KIND_LABELS=i18n.KIND_LABELS,
+                             DISPOSITIONS=i18n.DISPOSITIONS, source_label=lambda s: F.SOURCES.get(s, s or ""))
+
+
+def page_context(request: Request) -> dict:
+    lang = getattr(request.state, "lang", "zh")
+    user = getattr(request.state, "user", None)
+    auth = request.app.state.auth
+
+    def _(text: str) -> str:
+        return i18n.translate(text, lang)
+
+    def url_with(**changes) -> str:
+        """This page's URL with some query parameters changed (None removes one)."""
+        params = dict(request.query_params)
+        params.pop("lang", None)
+        for k, v in changes.items():
+            if v is None or v == "":
+                params.pop(k, None)
+            else:
+                params[k] = str(v)
+        return request.url.path + ("?" + urlencode(params) if params else "")
+
+    def lang_url(code: str) -> str:
+        params = dict(request.query_params)
+        params["lang"] = code
+        return request.url.path + "?" + urlencode(params)
+
+    return {
+        "_": _, "lang": lang, "user": user, "url_with": url_with, "lang_url": lang_url,
+        "csrf_token": lambda: auth.csrf_token(request), "path": request.url.path,
+    }
+
+
+def render(request: Request, name: str, context: dict | None = None, status_code: int = 200, headers=None):
+    ctx = page_context(request)
+    ctx.update(context or {})
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
+    fresh = getattr(request.state, "new_anon_csrf", None)
+    if fresh:  # the login form's token is bound to this signed cookie
+        auth = request.app.state.auth
+        response.set_cookie("gx_csrf", auth.anon_cookie(fresh), max_age=86400, httponly=True, samesite="lax",
+                            secure=auth.secure(request), path="/")
+    return response
+
+
+def is_htmx(request: Request) -> bool:
+    """An htmx request for a fragment (not a history restore, which wants the whole page)."""
+    h = request.headers
+    return (h.get("hx-request") == "true" and h.get("hx-history-restore-request") != "true"
+            and h.get("hx-request-type") != "full")

@@ -1,0 +1,128 @@
+"""企业画像: identity, parcels, every value with its batch, a run's per-item scores (table + radar),
+history across runs and what-if to a better class."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from gaoxin import fields as F
+from gaoxin.ingest import uscc as U
+from gaoxin.web import charts, services
+from gaoxin.web import queries as Q
+from gaoxin.web.deps import CurrentUser, DbDep, User
+from gaoxin.web.i18n import translate
+from gaoxin.web.render import compact, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def visible_firm(db, user: User, code: str) -> str:
+    """The normalised USCC when the firm exists and the user may see it; 404 otherwise (a town user asking
+    for another town's firm learns nothing, not even that it exists)."""
+    uscc = U.normalize(code)
+    exists, town = Q.firm_town(db, uscc)
+    if not exists or (user.scope_town is not None and town != user.scope_town):
+        raise HTTPException(404, "enterprise not found")
+    return uscc
+
+
+def item_rows(db, run: dict, items: list[dict], lang: str) -> list[dict]:
+    """Run items with titles, units, and numerator/denominator in display units (元 → 万元)."""
+    meta = {it["key"]: it for it in run["summary"].get("items", [])}
+    stored = services.stored_scheme(db, run["scheme_sha256"])
+    extra = services.item_meta(stored[1]) if stored else {}
+    out = []
+    for it in items:
+        if it["item"].startswith("policy."):
+            continue
+        m, x = meta.get(it["item"], {}), extra.get(it["item"], {})
+        title = m.get("title") or it["item"]
+        if lang == "en" and x.get("title_en"):
+            title = x["title_en"]
+        row = {**it, "title": title, "unit": m.get("unit", ""), "kind": m.get("kind", "indicator")}
+        for part in ("numerator", "denominator"):
+            field = x.get(f"{part}_field")
+            value = it[part]
+            row[f"{part}_shown"] = field.display(value) if field and value is not None else compact(value)
+            row[f"{part}_unit"] = field.shown_unit if field and value is not None else ""
+        out.append(row)
+    return out
+
+
+def policy_rows(db, run: dict, policy: list[dict], klass: str | None, lang: str) -> list[dict]:
+    """差别化政策 amounts of the firm (only non-zero lines are stored), with the scheme's titles and units."""
+    stored = services.stored_scheme(db, run["scheme_sha256"])
+    meta = {p.id: p for p in getattr(stored[1], "policy", [])} if stored else {}
+    out = []
+    for line in policy:
+        pid = line["item"].removeprefix("policy.")
+        p = meta.get(pid)
+        title = (p.title_en or p.title if lang == "en" else p.title) if p else pid
+        text = (p.text.get(klass or "", "") if p else "") or (line.get("note") or "")
+        out.append({"id": pid, "title": title, "amount": line["value"], "unit": p.amount_unit if p else "",
+                    "note": text})
+    return out
+
+
+def profile_data(request: Request, db, user: User, code: str, run_id: str | None) -> dict:
+    uscc = visible_firm(db, user, code)
+    request.app.state.cache.ensure(db)
+    ent = Q.identity(db, uscc)
+    facts = []
+    for f in Q.all_facts(db, uscc):
+        field = F.BY_NAME.get(f["indicator"])
+        facts.append({**f, "label": field.label if field else f["indicator"],
+                      "label_en": field.label_en if field else f["indicator"],
+                      "shown": field.display(f["value"]) if field else Q.clean(f["value"]),
+                      "shown_unit": field.shown_unit if field else f["unit"]})
+    history = Q.firm_history(db, uscc)
+    if run_id is None and history:
+        run_id = history[-1]["run_id"]
+    run = Q.get_run(db, run_id) if run_id else None
+    if run_id and run is None:
+        raise HTTPException(404, "run not found")
+    result = Q.firm_result(db, run_id, uscc) if run else None
+    items = Q.firm_items(db, run_id, uscc) if run else []
+    policy = [i for i in items if i["item"].startswith("policy.")]
+    return {"uscc": uscc, "enterprise": ent, "facts": facts, "history": history, "run": run, "result": result,
+            "items": items, "policy": policy}
+
+
+@router.get("/enterprises/{code}")
+def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str | None = None):
+    data = profile_data(request, db, user, code, run)
+    lang = request.state.lang
+
+    def _(t):
+        return translate(t, lang)
+
+    rows = item_rows(db, data["run"], data["items"], lang) if data["run"] else []
+    indicators = [r for r in rows if r["kind"] == "indicator"]
+    chart_options = {}
+    if indicators:
+        chart_options["chart-radar"] = charts.radar(indicators, _)
+    scored = [h for h in data["history"] if h["score"] is not None]
+    if len(scored) >= 2:
+        chart_options["chart-history"] = charts.history(
+            [{**h, "score": round(h["score"], 2)} for h in scored], _)
+    klass = data["result"]["class_final"] if data["result"] else None
+    policy = policy_rows(db, data["run"], data["policy"], klass, lang) if data["run"] else []
+    return render(request, "profile.html", {**data, "item_rows": rows, "policy_rows": policy, "charts": chart_options,
+                                            "runs": Q.list_runs(db), "nav": "enterprises"})
+
+
+@router.get("/enterprises/{code}/what-if")
+def what_if(request: Request, db: DbDep, user: CurrentUser, code: str, run: str,
+            to: Annotated[str, Query(pattern="^[A-D]$")] = "B"):
+    """htmx fragment: the smallest single-item changes that reach class `to`."""
+    uscc = visible_firm(db, user, code)
+    found = Q.get_run(db, run)
+    if found is None:
+        raise HTTPException(404, "run not found")
+    try:
+        answer, error = services.what_if(db, found, uscc, to), None
+    except services.ServiceError as exc:
+        answer, error = None, str(exc)
+    return render(request, "_what_if.html", {"answer": answer, "error": error, "target": to})

@@ -1,0 +1,100 @@
+"""Thin adapters from the web to the evaluations (start a run, what-if), with errors as plain messages.
+
+Errors come back as `ServiceError` with the evaluation's own message, for the page to show.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import duckdb
+
+from gaoxin.schemes import Scheme, SchemeError, list_builtin, parse_scheme
+from gaoxin.store import one
+
+
+class ServiceError(ValueError):
+    """Something the user can act on (no data for that year, unknown scheme …)."""
+
+
+def start_run(con: duckdb.DuckDBPyConnection, scheme_id: str, period: str) -> tuple[str, bool]:
+    """Run the 亩均 evaluation of a built-in scheme; (run id, created). Only built-in ids: a web form must
+    not name arbitrary files on the server."""
+    from gaoxin.evaluations import service
+    from gaoxin.evaluations.formula import FormulaError
+
+    if scheme_id not in {s.id for s in list_builtin() if getattr(s, "kind", "mujun") == "mujun"}:
+        raise ServiceError(f"未知方案「{scheme_id}」")
+    if not (len(period) == 4 and period.isdigit()):
+        raise ServiceError(f"年度应为四位数字，实际为「{period}」")
+    try:
+        outcome = service.run_mujun(con, scheme_id, period)
+    except (service.RunError, SchemeError, FormulaError) as exc:
+        raise ServiceError(str(exc)) from exc
+    return outcome.run_id, outcome.created
+
+
+@lru_cache(maxsize=32)
+def scheme_of(sha256: str, text: str) -> Scheme:
+    """Parsed scheme of a stored text (runs keep the exact text they used)."""
+    return parse_scheme(text, sha256[:12])
+
+
+def stored_scheme(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, Scheme] | None:
+    found = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [sha256])
+    if found is None:
+        return None
+    return found[0], scheme_of(sha256, found[0])
+
+
+def what_if(con: duckdb.DuckDBPyConnection, run: dict, uscc: str, target: str) -> dict:
+    """The smallest single-item changes that lift the firm to `target` (re-evaluates the run's data)."""
+    from gaoxin.evaluations.explain import what_if_answer
+    from gaoxin.evaluations.service import RunError
+
+    try:
+        return what_if_answer(con, run, uscc, target)
+    except RunError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+def item_meta(scheme: Scheme) -> dict[str, dict]:
+    """Per run-item key (`<list>.<indicator>`): English title and the field whose unit its numerator and
+    denominator are in (when the expression only adds fields of one unit), so the page can show 万元 / 亩."""
+    out = {}
+    for lst in scheme.lists:
+        for ind in lst.indicator:
+            out[f"{lst.id}.{ind.id}"] = {
+                "title_en": ind.title_en, "numerator_field": _unit_field(ind.numerator, scheme),
+                "denominator_field": _unit_field(ind.denominator, scheme) if ind.denominator else None,
+            }
+    return out
+
+
+def _unit_field(expr: str, scheme: Scheme, depth: int = 0):
+    """The Field giving the unit of an additive expression over fields of one unit, else None."""
+    from gaoxin import fields as F
+    from gaoxin.evaluations import formula
+
+    if depth > 5 or "*" in expr or "/" in expr:
+        return None
+    derived = dict(scheme.variables)
+    derived.setdefault("land_mu", scheme.population.land)
+    try:
+        names = formula.parse(expr).names
+    except Exception:  # noqa: BLE001 - a display nicety: unknown shapes keep raw numbers
+        return None
+    found = []
+    for name in names:
+        if name in F.BY_NAME:
+            found.append(F.BY_NAME[name])
+        elif name in derived:
+            sub = _unit_field(derived[name], scheme, depth + 1)
+            if sub is None:
+                return None
+            found.append(sub)
+        else:
+            return None
+    units = {f.unit for f in found}
+    return found[0] if len(units) == 1 and found[0].quantity in ("money", "area", "energy", "power", "mass",
+                                                                   "count", "water") else None
