@@ -28,6 +28,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/evaluate_bench.py
+	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/zone_bench.py
+	$(BIN)/python bench/chains_eval.py
+	$(BIN)/python bench/web_bench.py
 
 clean:
 	rm -rf $(VENV) gaoxin.duckdb .pytest_cache
