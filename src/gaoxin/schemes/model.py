@@ -341,7 +341,32 @@ class PolicyItem(_Model):
         return self
 
 
-class Scheme(_Model):
+class LoadedScheme(_Model):
+    """What every kind of scheme carries once loaded: its exact text, sha256 and origin (set by the loader)."""
+
+    _text: str = PrivateAttr(default="")
+    _sha256: str = PrivateAttr(default="")
+    _origin: str = PrivateAttr(default="")
+
+    @property
+    def id(self) -> str:
+        return self.scheme.id
+
+    @property
+    def text(self) -> str:
+        """The TOML text the scheme was loaded from ('' when built in code)."""
+        return self._text
+
+    @property
+    def sha256(self) -> str:
+        return self._sha256
+
+    @property
+    def origin(self) -> str:
+        return self._origin
+
+
+class Scheme(LoadedScheme):
     """A whole scheme file. Load with :func:`gaoxin.schemes.load_scheme`."""
 
     scheme: SchemeMeta
@@ -355,9 +380,6 @@ class Scheme(_Model):
     policy: list[PolicyItem] = Field(default_factory=list)
 
     _formulas: dict[str, Formula] = PrivateAttr(default_factory=dict)
-    _text: str = PrivateAttr(default="")
-    _sha256: str = PrivateAttr(default="")
-    _origin: str = PrivateAttr(default="")
 
     # ---- cross-field validation -------------------------------------------------------------------------
     @model_validator(mode="after")
@@ -468,23 +490,6 @@ class Scheme(_Model):
             if lst.id == list_id:
                 return lst
         raise KeyError(list_id)
-
-    @property
-    def id(self) -> str:
-        return self.scheme.id
-
-    @property
-    def text(self) -> str:
-        """The TOML text the scheme was loaded from ('' when built in code)."""
-        return self._text
-
-    @property
-    def sha256(self) -> str:
-        return self._sha256
-
-    @property
-    def origin(self) -> str:
-        return self._origin
 
     def uses_previous(self) -> bool:
         """True when some benchmark or formula needs the previous period's data."""

@@ -13,11 +13,11 @@ import math
 import re
 from typing import Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from gaoxin import zone_fields as Z
 
-from .model import SchemeMeta, Source, _check_id, _Model  # noqa: F401  (Source: re-exported for users)
+from .model import LoadedScheme, SchemeMeta, Source, _check_id, _Model  # noqa: F401  (Source: re-exported)
 
 _REF_RE = re.compile(r"^(max|min|mean|median|p(\d{1,2}(\.\d+)?))$")
 Reference = float | str | dict[str, float]
@@ -157,7 +157,7 @@ class Report(_Model):
     strengths: int = Field(default=5, ge=1)
 
 
-class ZoneScheme(_Model):
+class ZoneScheme(LoadedScheme):
     scheme: ZoneSchemeMeta
     method: Method = Field(default_factory=Method)
     population: ZonePopulation = Field(default_factory=ZonePopulation)
@@ -165,9 +165,6 @@ class ZoneScheme(_Model):
     robustness: Robustness = Field(default_factory=Robustness)
     report: Report = Field(default_factory=Report)
 
-    _text: str = PrivateAttr(default="")
-    _sha256: str = PrivateAttr(default="")
-    _origin: str = PrivateAttr(default="")
 
     @model_validator(mode="after")
     def _cross(self):
@@ -199,22 +196,6 @@ class ZoneScheme(_Model):
         return self
 
     # ---- helpers ---------------------------------------------------------------------------------------
-    @property
-    def id(self) -> str:
-        return self.scheme.id
-
-    @property
-    def text(self) -> str:
-        return self._text
-
-    @property
-    def sha256(self) -> str:
-        return self._sha256
-
-    @property
-    def origin(self) -> str:
-        return self._origin
-
     @property
     def indicators(self) -> list[ZoneIndicatorSpec]:
         """Every indicator in scheme order (the column order of the evaluation matrix)."""
