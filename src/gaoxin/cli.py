@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from gaoxin import __version__
-from gaoxin.commands import data, demo
+from gaoxin.commands import chains, cultivation, data, demo, mujun, web, zones
 
 app = typer.Typer(
     name="gaoxin",
@@ -30,6 +30,11 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 
 data.register(app)
 demo.register(app)
+mujun.register(app)
+cultivation.register(app)
+zones.register(app)
+chains.register(app)
+web.register(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -131,6 +131,120 @@ FIELDS: tuple[Field, ...] = (
         "主要污染物排放量", "污染物排放总量", "排污总量", "主要污染物排放总量"), sources=("env",)),
 )
 
+# ---------------------------------------------------------------------------------------------------------
+# Enterprise cultivation (高企 / 科小 / 创新型 / 专精特新 / 小巨人). Sent by the 科技局 / 工信局 (source "sci"),
+# one row per firm and year, so multi-year rules (研发费用 3 years, 净资产 3 years) read three periods.
+# 销售收入 is `revenue`, 研发费用 `rd_expense` (above). Codes and flags are documented in schemes/FORMAT.md.
+def _count(name, label, label_en, aliases, unit="人"):
+    return Field(name, label, label_en, NUM, unit, unit, unit, "count", tuple(aliases), sources=("sci",))
+
+
+def _ratio(name, label, label_en, aliases, min_value=0.0):
+    return Field(name, label, label_en, NUM, "比值", "%", "%", "ratio", tuple(aliases), min_value, ("sci",))
+
+
+def _flag(name, label, label_en, aliases):
+    return Field(name, label, label_en, FLAG, aliases=tuple(aliases), sources=("sci",))
+
+
+def _code(name, label, label_en, aliases, codes: dict[int, str]):
+    # a numeric code with a fixed table (研发机构级别 0–4 …); the table is part of the field
+    return Field(name, label, label_en, NUM, "级", "级", "级", "level", tuple(aliases), sources=("sci",),
+                 extra={"codes": codes})
+
+
+RD_INSTITUTION_LEVELS = {0: "无", 1: "区县级及以下", 2: "市级", 3: "省级（省部级）", 4: "国家级"}
+PRODUCT_FIELD_CODES = {
+    0: "其他",
+    1: "属于《战略性新兴产业分类（2018）》",
+    2: "工业“六基”/制造强国重点领域/网络强国领域（含1）",
+    3: "产业链关键环节“补短板、锻长板、填空白”（含1、2）",
+}
+HNTE_DOMAINS = {0: "不属于", 10: "电子信息", 20: "生物与新医药", 30: "航空航天", 40: "新材料", 50: "高技术服务",
+                60: "新能源与节能", 70: "资源与环境", 80: "先进制造与自动化"}
+DIGITAL_LEVELS = {0: "未评测", 1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+CULTIVATION_FIELDS: tuple[Field, ...] = (
+    _count("total_staff", "职工总数", "Total staff (monthly average)", (
+        "职工总数", "职工总数(月平均)", "全年月平均职工总数", "月平均职工总数", "职工总人数")),
+    _count("tech_staff", "科技人员数", "S&T staff", (
+        "科技人员数", "科技人员", "科技人员数量", "从事研发和相关技术创新活动的科技人员数")),
+    _count("rd_staff", "研发人员数", "R&D staff", ("研发人员数", "研发人员", "研究开发人员数", "R&D人员")),
+    _money("rd_domestic", "境内研发费用", "Domestic R&D expenditure", (
+        "境内研发费用", "境内研究开发费用", "在中国境内发生的研发费用", "境内研发投入"), ("sci",)),
+    _money("ht_income", "高新技术产品(服务)收入", "High-tech product/service income", (
+        "高新技术产品(服务)收入", "高新技术产品（服务）收入", "高新技术产品收入", "高新收入", "高新技术产品和服务收入"),
+        ("sci",)),
+    _money("total_income", "总收入", "Total income (收入总额 − 不征税收入)", (
+        "总收入", "收入总额", "企业总收入"), ("sci",)),
+    _money("net_assets", "净资产", "Net assets", (
+        "净资产", "所有者权益", "所有者权益合计", "净资产总额"), ("sci",), min_value=None),
+    _money("total_assets", "资产总额", "Total assets", ("资产总额", "资产总计", "总资产"), ("sci",)),
+    _money("total_cost", "成本费用支出总额", "Total costs and expenses", (
+        "成本费用支出总额", "成本费用总额", "成本费用合计"), ("sci",)),
+    _ratio("main_revenue_share", "主营业务收入占营业收入比重", "Main-business share of revenue", (
+        "主营业务收入占营业收入比重", "主营业务收入占比", "主营业务收入占营业收入比例", "主营收入占比")),
+    _ratio("debt_ratio", "资产负债率", "Debt-to-assets ratio", ("资产负债率",)),
+    _ratio("net_margin", "净利润率", "Net profit margin", ("净利润率", "销售净利率", "营业净利率"), min_value=None),
+    _ratio("market_share", "主导产品全国细分市场占有率", "National niche-market share of the main product", (
+        "主导产品全国细分市场占有率", "细分市场占有率", "全国市场占有率", "主导产品市场占有率")),
+    _count("ip1_count", "Ⅰ类知识产权数", "Class I IP items", (
+        "Ⅰ类知识产权数", "Ⅰ类知识产权", "I类知识产权数", "一类知识产权数", "一类知识产权"), "件"),
+    _count("ip1_high_value", "Ⅰ类高价值知识产权数", "High-value class I IP items", (
+        "Ⅰ类高价值知识产权数", "Ⅰ类高价值知识产权", "高价值知识产权数", "一类高价值知识产权数"), "件"),
+    _count("ip1_self", "自主研发Ⅰ类知识产权数", "Self-developed class I IP items", (
+        "自主研发Ⅰ类知识产权数", "自主研发Ⅰ类知识产权", "自主研发一类知识产权数"), "件"),
+    _count("ip2_count", "Ⅱ类知识产权数", "Class II IP items", (
+        "Ⅱ类知识产权数", "Ⅱ类知识产权", "II类知识产权数", "二类知识产权数", "二类知识产权"), "件"),
+    _count("ip2_self", "自主研发Ⅱ类知识产权数", "Self-developed class II IP items", (
+        "自主研发Ⅱ类知识产权数", "自主研发Ⅱ类知识产权", "自主研发二类知识产权数"), "件"),
+    _count("conversions_avg", "近三年年均成果转化数", "Technology conversions per year (3-year average)", (
+        "近三年年均成果转化数", "年均成果转化数", "年均科技成果转化数", "科技成果转化数(年均)"), "项"),
+    _code("rd_institution_level", "研发机构级别", "R&D institution level", (
+        "研发机构级别", "研发机构等级", "企业研发机构级别"), RD_INSTITUTION_LEVELS),
+    Field("niche_years", "从事特定细分市场年限", "Years in the niche market", NUM, "年", "年", "年", "years", (
+        "从事特定细分市场年限", "细分市场年限", "从事细分市场年限"), sources=("sci",)),
+    _money("equity_financing", "股权融资额", "New equity financing (paid-in)", (
+        "股权融资额", "新增股权融资额", "股权融资实缴额", "新增股权融资"), ("sci",)),
+    _code("product_field", "主导产品领域", "Field of the main product", (
+        "主导产品领域", "主导产品所属领域", "主导产品领域代码"), PRODUCT_FIELD_CODES),
+    _code("hnte_domain", "高新技术领域", "High-tech domain (2016 list, first level)", (
+        "高新技术领域", "所属高新技术领域", "国家重点支持的高新技术领域", "技术领域"), HNTE_DOMAINS),
+    _code("digital_level", "数字化水平等级", "Digitalisation level", (
+        "数字化水平等级", "数字化水平", "中小企业数字化水平等级"), DIGITAL_LEVELS),
+    _flag("hnte_valid", "有效高新技术企业证书", "Valid HNTE certificate", (
+        "有效高新技术企业证书", "是否高新技术企业", "高新技术企业", "是否有效高企", "高企资质")),
+    Field("hnte_cert_year", "高企证书发证年份", "HNTE certificate issue year", NUM, "年", "年", "年", "years", (
+        "高企证书发证年份", "高新技术企业证书发证年份", "高企发证年份", "高企认定年份"), sources=("sci",)),
+    _count("award_national_rank", "国家级科技奖励排名", "Rank among awarded units, national S&T award (last 3y)", (
+        "国家级科技奖励排名", "国家科学技术奖排名", "国家级科技奖励完成单位排名"), "名"),
+    _count("award_provincial_rank", "省级科技奖励排名", "Rank among awarded units, provincial S&T award (last 3y)", (
+        "省级科技奖励排名", "省部级科技奖励排名", "省级科技奖励完成单位排名"), "名"),
+    _count("maker_china_rank", "创客中国全国名次", "创客中国 national enterprise-group placing (last 3y)", (
+        "创客中国全国名次", "创客中国大赛全国名次", "创客中国名次"), "名"),
+    _flag("innovation_title", "国家级技术创新示范/知识产权优势(示范)企业", "National innovation / IP demonstration title", (
+        "国家级技术创新示范/知识产权优势(示范)企业", "国家级技术创新示范企业", "知识产权优势企业", "知识产权示范企业")),
+    _flag("standard_led", "主导制定国际/国家/行业标准", "Led an international, national or industry standard", (
+        "主导制定国际/国家/行业标准", "主导制定标准", "主导制定国家或行业标准")),
+    _flag("standard_participated", "参与制定标准", "Took part in drafting standards", (
+        "参与制定标准", "参与编制标准", "参与制定国家或行业标准")),
+    _flag("rd_accounts", "研发费用辅助账", "R&D cost accounting / 辅助账", (
+        "研发费用辅助账", "研发费用辅助账及管理制度", "研发管理制度")),
+    _flag("industry_univ_coop", "产学研合作", "Industry–university–research cooperation", (
+        "产学研合作", "开展产学研合作")),
+    _flag("conversion_incentive", "成果转化激励制度", "Incentive system for technology conversion", (
+        "成果转化激励制度", "科技成果转化奖励制度", "成果转化奖励制度")),
+    _flag("talent_incentive", "科技人员培养与激励制度", "Training and incentive system for S&T staff", (
+        "科技人员培养与激励制度", "人才培养激励制度", "科技人员绩效奖励制度")),
+    _flag("quality_award", "省级以上质量奖", "Provincial or higher quality award", ("省级以上质量奖", "质量奖")),
+    _flag("quality_cert", "管理体系或发达国家产品认证", "Management-system or developed-country product certification", (
+        "管理体系或发达国家产品认证", "质量管理体系认证", "管理体系认证", "ISO9001认证")),
+    _flag("own_brand", "自主品牌", "Own brand", ("自主品牌", "拥有自主品牌")),
+    _flag("info_system", "核心业务信息系统支撑", "Core business run on an information system", (
+        "核心业务信息系统支撑", "核心业务采用信息系统", "信息系统支撑")),
+)
+FIELDS = FIELDS + CULTIVATION_FIELDS
+
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 SOURCES: dict[str, str] = {
@@ -141,6 +255,7 @@ SOURCES: dict[str, str] = {
     "land": "自然资源/土地",
     "env": "生态环境",
     "safety": "应急管理",
+    "sci": "科技/工信（企业创新能力）",
     "water": "供水",
     "other": "其他",
 }

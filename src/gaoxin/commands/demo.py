@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from gaoxin.commands.common import console
+from gaoxin.commands.cultivation import demo_cultivation
 from gaoxin.commands.data import DbOpt, open_store, run_import, show_import
+from gaoxin.commands.zones import demo_zones
 from gaoxin.store import one
 
 
@@ -76,6 +78,12 @@ def demo(
             f"年度 {', '.join(periods)}；数据库 {db or 'gaoxin.duckdb'}"
         )
         evaluate_demo(db, periods, keep_dir=out_dir if keep else None)
+        demo_cultivation(db, zone, out_dir, keep_dir=out_dir if keep else None)
+        demo_zones(db, out_dir, keep_dir=out_dir if keep else None)
     finally:
         if not keep:
             shutil.rmtree(out_dir, ignore_errors=True)
+    if not no_serve:  # the newcomer lands in the web app, logged-in details printed next to the address
+        from gaoxin.commands.web import serve_with_demo_admin
+
+        serve_with_demo_admin(db)

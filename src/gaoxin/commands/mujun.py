@@ -66,8 +66,13 @@ def schemes_validate(path: Annotated[Path, typer.Argument(help="方案文件 .to
         s = parse_scheme(scheme_text(path), str(path))
     except SchemeError as exc:
         fail(str(exc))
-    lists = ", ".join(f"{lst.id}({len(lst.indicator)}项)" for lst in s.lists)
-    console.print(f"[green]方案有效[/] {s.scheme.id}: {s.scheme.title}；评价名单 {lists}；sha256 {scheme_sha256(scheme_text(path))[:12]}")
+    kind = getattr(s.scheme, "kind", "mujun")
+    what = {"mujun": "亩均效益评价", "cultivation": "企业培育评价", "zone": "园区评价"}.get(kind, kind)
+    detail = ""
+    if kind == "mujun":
+        detail = "；评价名单 " + ", ".join(f"{lst.id}({len(lst.indicator)}项)" for lst in s.lists)
+    console.print(f"[green]方案有效[/] {s.scheme.id}（{what}）: {s.scheme.title}{detail}；"
+                  f"sha256 {scheme_sha256(scheme_text(path))[:12]}")
 
 
 # ---- runs --------------------------------------------------------------------------------------------
@@ -139,21 +144,31 @@ def runs(as_json: JsonOption = False, db: DbOpt = None) -> None:
         print_json({"runs": out})
         return
     table = Table(title="评价记录 Runs")
-    for col in ("run id", "类型", "方案", "年度", "企业数", "A", "B", "C", "D", "T", "时间"):
+    for col in ("run id", "类型", "方案", "年度", "对象数", "A", "B", "C", "D", "T", "时间"):
         table.add_column(col)
+    kinds = {"mujun": "亩均", "cultivation": "培育", "zone": "园区"}
     for r in df.iter_rows(named=True):
         s = json.loads(r["summary_json"] or "{}")
         c = s.get("counts", {})
-        table.add_row(r["run_id"], r["kind"], r["scheme_id"], r["period"], str(s.get("n", "")),
-                      *[str(c.get(k, 0)) for k in CLASS_ORDER], f"{r['created_at']:%Y-%m-%d %H:%M}")
+        classes = [str(c.get(k, 0)) for k in CLASS_ORDER] if r["kind"] == "mujun" else ["—"] * len(CLASS_ORDER)
+        table.add_row(r["run_id"], kinds.get(r["kind"], r["kind"]), r["scheme_id"], r["period"], str(s.get("n", "")),
+                      *classes, f"{r['created_at']:%Y-%m-%d %H:%M}")
     console.print(table)
 
 
-def _run_or_fail(con, run_id: str) -> dict:
+OTHER_KIND_HINT = {
+    "zone": "这是园区排名评价：用 gaoxin rank-export RUN --out FILE.xlsx 导出，或 gaoxin rank --json 查看",
+    "cultivation": "这是企业培育评价：用 gaoxin pool / gaoxin explain RUN USCC 查看",
+}
+
+
+def _run_or_fail(con, run_id: str, kinds: tuple[str, ...] = ("mujun",)) -> dict:
     full = store_runs.resolve_run(con, run_id)
     run = store_runs.find_run(con, full) if full else None
     if run is None:
         fail(f"没有编号为 {run_id} 的评价（用 gaoxin runs 查看已有评价）")
+    if run["kind"] not in kinds:
+        fail(f"评价 {run['run_id']} 不是亩均评价。{OTHER_KIND_HINT.get(run['kind'], '')}")
     return run
 
 
@@ -192,7 +207,11 @@ def explain(
     db: DbOpt = None,
 ) -> None:
     con = open_store(db)
-    run = _run_or_fail(con, run_id)
+    run = _run_or_fail(con, run_id, kinds=("mujun", "cultivation"))
+    if run["kind"] == "cultivation":  # 培育评价: conditions, gaps and points instead of 亩均 items
+        from gaoxin.commands.cultivation import explain_cultivation
+
+        return explain_cultivation(con, run, U.normalize(code), as_json)
     info = explanation(con, run, U.normalize(code))
     if info is None:
         fail(f"评价 {run['run_id']} 中没有企业 {U.normalize(code)}")

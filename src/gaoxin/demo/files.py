@@ -57,6 +57,9 @@ manifest is the authority, and tests check it against the files):
    统一社会信用代码 | 企业名称 | 较大及以上安全事故 ("是"). Clean.
 
 Workbooks are byte-identical across runs (fixed document properties; xlsxwriter fixes zip times).
+
+The 科技局 file for enterprise cultivation (科技局_企业创新能力_2023-2025.xlsx) is planned and written on its own by
+`write_innovation_file` (see `plan_innovation_file` at the end), so the seven files above stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ CREATED = dt.datetime(2026, 1, 15, 9, 0, 0)
 DEPARTMENTS = ("registry", "tax", "stats", "power", "land", "env", "safety")
 DEPARTMENT_LABELS = {
     "registry": "市场监管局", "tax": "税务局", "stats": "统计局", "power": "供电公司", "land": "自然资源局",
-    "env": "生态环境局", "safety": "应急管理局",
+    "env": "生态环境局", "safety": "应急管理局", "sci": "科技局",
 }
 PLACEHOLDERS = ("—", "/", "…")
 TOTAL_LABEL = "合计"
@@ -221,8 +224,12 @@ def expected_facts(zone: Zone) -> pl.DataFrame:
     as written. Numeric fields fill `value`, attributes (name, town, …, parcel_id, land_use) fill `text`.
     A placeholder or empty cell yields no fact.
     """
+    return _plan_facts(plan_department_files(zone))
+
+
+def _plan_facts(plans: list[FilePlan]) -> pl.DataFrame:
     parts = []
-    for plan in plan_department_files(zone):
+    for plan in plans:
         for sh in plan.sheets:
             f = sh.frame.with_row_index("_i")
             rows = pl.Series([sh.excel_row(i) for i in range(f.height)], dtype=pl.Int64)
@@ -739,3 +746,116 @@ def _write_sheet(ws, sh: SheetPlan, fmt: _Formats) -> None:
     if sh.note:
         ws.merge_range(r, 0, r, nc - 1, sh.note, fmt.note)
         ws.set_row(r, 30)
+
+
+# ------------------------------------------------------------------------------------------------
+# 科技局 file for enterprise cultivation (written on its own: the seven files above stay as they are)
+_SCI_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+SCI_CODE_HEADERS = {
+    "rd_institution_level": "研发机构级别（代码，0无/1区县级/2市级/3省级/4国家级）",
+    "product_field": "主导产品领域（代码，0其他/1战略性新兴产业/2工业六基等/3补短板锻长板填空白）",
+    "hnte_domain": "所属高新技术领域（代码，一级领域10–80，0不属于）",
+    "digital_level": "数字化水平等级（级）",
+}
+
+
+def innovation_file_name(years: tuple[int, ...]) -> str:
+    span = f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}"
+    return f"科技局_企业创新能力_{span}.xlsx"
+
+
+def plan_innovation_file(zone: Zone) -> FilePlan:
+    """科技局_企业创新能力_2023-2025.xlsx as data: sheets per year, two header rows, codes explained in the
+    headers, and some mess — 2023: 2 销售收入 cells with thousand separators, 1 blank row; 2024: 1 invalid
+    USCC, 细分市场占有率 not reported written "—"; 2025: 1 exact duplicate, 2 资产负债率 cells written as
+    text "45.2%", 2 职工总数 cells in full-width digits. A "注：" line closes each sheet; no 合计 (ratios)."""
+    plan = _SCI_PLANS.get(zone)
+    if plan is not None:
+        return plan
+    from gaoxin.demo.zone import cultivation_years
+
+    truth, _near = cultivation_years(zone)
+    e = zone.enterprises.select("uscc", "name")
+    rng = np.random.default_rng([zone.seed, 1100])
+    money, pct = ("num", 1e4, 2), ("num", 0.01, 1)
+
+    def c(key, header, parent, spec=("num", 1.0, 0), width=14.0):
+        kind, scale, decimals = spec
+        return Col(key, header, parent, kind, scale, decimals, key, width)
+
+    flag = ("flag", 1.0, 0)
+    p1, p2, p3, p4, p5, p6, p7 = "经营情况", "资产情况", "研发活动", "人员情况", "知识产权与成果", "资质荣誉", "管理与市场"
+    cols = [
+        Col("_seq", "序号", kind="seq", width=7),
+        Col("_written", "统一社会信用代码", width=22),
+        Col("name", "企业名称", field="name", width=34),
+        c("revenue", "销售收入（万元）", p1, money, 16), c("total_income", "总收入（万元）", p1, money, 16),
+        c("ht_income", "高新技术产品(服务)收入（万元）", p1, money, 18),
+        c("main_revenue_share", "主营业务收入占比（%）", p1, pct), c("total_cost", "成本费用支出总额（万元）", p1, money, 16),
+        c("net_margin", "净利润率（%）", p1, pct),
+        c("total_assets", "资产总额（万元）", p2, money, 16), c("net_assets", "净资产（万元）", p2, money, 16),
+        c("debt_ratio", "资产负债率（%）", p2, pct),
+        c("rd_expense", "研发费用（万元）", p3, money), c("rd_domestic", "其中：境内研发费用（万元）", p3, money, 16),
+        c("rd_institution_level", SCI_CODE_HEADERS["rd_institution_level"], p3, width=18),
+        c("total_staff", "职工总数（人）", p4), c("tech_staff", "科技人员数（人）", p4), c("rd_staff", "研发人员数（人）", p4),
+        c("ip1_count", "Ⅰ类知识产权（件）", p5), c("ip1_high_value", "Ⅰ类高价值知识产权（件）", p5),
+        c("ip1_self", "自主研发Ⅰ类知识产权（件）", p5), c("ip2_count", "Ⅱ类知识产权（件）", p5),
+        c("ip2_self", "自主研发Ⅱ类知识产权（件）", p5),
+        c("conversions_avg", "近三年年均成果转化数（项）", p5, ("num", 1.0, 2), 16),
+        c("hnte_valid", "有效高新技术企业证书", p6, flag), c("hnte_cert_year", "高企证书发证年份（年）", p6),
+        c("award_national_rank", "国家级科技奖励排名（名）", p6), c("award_provincial_rank", "省级科技奖励排名（名）", p6),
+        c("maker_china_rank", "创客中国全国名次（名）", p6), c("innovation_title", "国家级技术创新示范企业", p6, flag),
+        c("standard_led", "主导制定国际/国家/行业标准", p6, flag), c("standard_participated", "参与制定标准", p6, flag),
+        c("niche_years", "从事特定细分市场年限（年）", p7, ("num", 1.0, 1)),
+        c("product_field", SCI_CODE_HEADERS["product_field"], p7, width=22),
+        c("hnte_domain", SCI_CODE_HEADERS["hnte_domain"], p7, width=18),
+        c("digital_level", SCI_CODE_HEADERS["digital_level"], p7),
+        c("market_share", "主导产品全国细分市场占有率（%）", p7, pct, 16),
+        c("equity_financing", "新增股权融资额（万元）", p7, money, 16),
+        c("rd_accounts", "研发费用辅助账", p7, flag), c("industry_univ_coop", "产学研合作", p7, flag),
+        c("conversion_incentive", "成果转化激励制度", p7, flag), c("talent_incentive", "科技人员培养与激励制度", p7, flag),
+        c("quality_award", "省级以上质量奖", p7, flag), c("quality_cert", "质量管理体系认证", p7, flag),
+        c("own_brand", "自主品牌", p7, flag), c("info_system", "核心业务信息系统支撑", p7, flag),
+    ]
+    flags = [col.key for col in cols if col.kind == "flag"]
+    sheets = []
+    last = len(zone.years) - 1
+    for k, y in enumerate(zone.years):
+        fy = truth.filter(pl.col("year") == y).join(e, on="uscc").sort("uscc").with_columns(
+            pl.col(flags).cast(pl.Boolean))
+        sh = SheetPlan(f"{y}年", f"{ZONE_NAME}{y}年度企业创新能力监测表", cols, _base(fy, str(y)), two_row=True,
+                       total=False, note="注：本表由科技局根据企业创新能力监测数据整理；研发机构级别、主导产品领域、高新技术领域按表头"
+                                        "所列代码填报；空白为企业未填报或不适用。")
+        m = _Mess(sh, rng)
+        if k == 1:
+            m.invalid_usccs(1)
+        if k == last:
+            m.exact_duplicates(1)
+        m.finish_rows()
+        if k == 0:
+            m.cells("revenue", 2, lambda v, i: f"{v / 1e4:,.2f}", "text_number", where=pl.col("revenue") >= 1e7)
+            m.blank_rows(1)
+        if k == 1:
+            m.placeholders_for_nulls("market_share", ("—",))
+        if k == last:
+            m.cells("debt_ratio", 2, lambda v, i: f"{v * 100:.1f}%", "text_number")
+            m.cells("total_staff", 2, lambda v, i: _fullwidth(str(int(v))), "fullwidth")
+        sheets.append(sh)
+    plan = FilePlan("sci", innovation_file_name(zone.years), sheets)
+    _SCI_PLANS[zone] = plan
+    return plan
+
+
+def write_innovation_file(zone: Zone, out_dir: str | Path) -> Path:
+    """Write the 科技局 workbook into out_dir; byte-identical across runs, like the department files."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    plan = plan_innovation_file(zone)
+    path = out / plan.file_name
+    _write_workbook(plan, path)
+    return path
+
+
+def innovation_expected_facts(zone: Zone) -> pl.DataFrame:
+    """Every value the 科技局 file carries (same shape as `expected_facts`)."""
+    return _plan_facts([plan_innovation_file(zone)])

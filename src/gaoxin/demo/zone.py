@@ -539,3 +539,205 @@ def _scopes(r, ind_idx, role, leases_out) -> np.ndarray:
                      + "（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以相关部门批准文件或许可证件为准）。")
         out[i] = text
     return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Enterprise-cultivation data (科技局 / 工信局 创新能力监测): a separate, deterministic layer over the zone.
+# It never changes `generate_zone` (own random stream), and it reuses the zone's revenue, R&D and staff so
+# the new fields correlate with what the other departments report.
+CULTIVATION_STREAM = 7001
+SEI_CHAINS = ("集成电路", "新能源", "生物医药", "电子信息制造", "高端装备", "硅基新材料", "新能源汽车")
+HNTE_DOMAIN_OF_CHAIN = {"集成电路": 10, "电子信息制造": 10, "新能源": 60, "生物医药": 20, "新能源汽车": 80,
+                        "高端装备": 80, "硅基新材料": 40, "智能家电": 80, "一般制造业": 80, "公用事业": 0}
+# firms planted just below one threshold each (latest year): how many of each kind
+NEAR_MISSES = {"tech_staff": 12, "ht_income": 8, "rd_domestic": 6, "rd_band": 8, "staff_501": 3, "rd_100wan": 4,
+               "conversion": 6}
+
+
+def cultivation_years(zone: Zone) -> tuple[pl.DataFrame, dict[str, list[str]]]:
+    """(truth, near_misses): one row per firm-year the 科技局 reports (every active firm that does R&D),
+    canonical units, flags as 0/1 floats, codes as numbers; and the USCCs planted just below a threshold.
+
+    revenue and rd_expense equal the zone's truth, except planted R&D near-misses in the latest year, which are
+    only planted in firms the statistics bureau does not report that year (so no two departments disagree).
+    """
+    r = np.random.default_rng([zone.seed, CULTIVATION_STREAM])
+    ent = zone.enterprises.select("uscc", "registered_on", "chain", "industry_code")
+    rd_firms = zone.firm_years.group_by("uscc").agg(pl.col("rd_expense").is_not_null().any().alias("rd")).filter(
+        pl.col("rd"))
+    fy = (zone.firm_years.join(rd_firms.select("uscc"), on="uscc").join(ent, on="uscc")
+          .sort("uscc", "year"))
+    firms = fy["uscc"].unique(maintain_order=True).to_numpy()
+    nf, years = firms.size, zone.years
+    ny = len(years)
+    fidx = {u: i for i, u in enumerate(firms.tolist())}
+    fi = np.array([fidx[u] for u in fy["uscc"].to_list()], dtype=np.int64)
+    yi = np.searchsorted(np.asarray(years), fy["year"].to_numpy())
+    grid = np.full((nf, ny), np.nan)
+
+    def cube(col: str) -> np.ndarray:
+        g = grid.copy()
+        g[fi, yi] = fy[col].cast(pl.Float64).to_numpy()
+        return g
+
+    active = ~np.isnan(cube("revenue"))
+    rev, rd, staff = cube("revenue"), cube("rd_expense"), cube("staff")
+    above = cube("above_scale") > 0
+    first = fy.group_by("uscc", maintain_order=True).first()
+    chain = first["chain"].to_numpy()
+    reg_year = first["registered_on"].dt.year().to_numpy()
+    sei = np.isin(chain, SEI_CHAINS)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rd_ratio = np.nan_to_num(np.nanmean(np.where(rev > 0, rd / rev, np.nan), axis=1), nan=0.0)
+
+    def money(a):  # 0.01 万元 precision, like every department
+        return np.round(a / 100.0) * 100.0
+
+    def ratio(a):
+        return np.round(a, 3)
+
+    # staff: the HNTE monthly-average count differs a little from the statistics bureau's average
+    total_staff = np.maximum(3, np.round(staff * r.uniform(0.95, 1.05, (nf, ny))))
+    tech_share = np.clip(0.05 + 2.0 * rd_ratio + 0.06 * r.standard_normal(nf), 0.02, 0.7)
+    tech_staff = np.minimum(total_staff, np.round(total_staff * tech_share[:, None] * np.exp(
+        0.05 * r.standard_normal((nf, ny)))))
+    rd_staff = np.round(tech_staff * r.uniform(0.55, 0.9, nf)[:, None])
+    dom_share = np.where(r.random(nf) < 0.08, r.uniform(0.4, 0.6, nf), 0.6 + 0.4 * r.beta(2.0, 1.0, nf))
+    rd_domestic = money(rd * np.clip(dom_share[:, None] + 0.02 * r.standard_normal((nf, ny)), 0.3, 1.0))
+    total_income = money(rev * r.uniform(1.0, 1.05, (nf, ny)))
+    ht_base = np.where(sei, 0.35 + 4.0 * rd_ratio, 0.10 + 3.0 * rd_ratio) + 0.15 * r.standard_normal(nf)
+    ht_income = money(total_income * np.clip(ht_base[:, None] + 0.03 * r.standard_normal((nf, ny)), 0.0, 0.98))
+    main_share = ratio(np.clip((1 - 0.45 * r.beta(1.2, 4.0, nf))[:, None] + 0.01 * r.standard_normal((nf, ny)),
+                               0.3, 1.0))
+    net_margin = ratio(np.clip(0.06 + 0.06 * r.standard_normal(nf)[:, None] + 0.02 * r.standard_normal((nf, ny)),
+                               -0.3, 0.4))
+    total_cost = money(np.maximum(rev * (1 - net_margin - r.uniform(0.0, 0.05, (nf, ny))), 0.0))
+    debt = ratio(np.clip(0.5 + 0.15 * r.standard_normal(nf)[:, None] + 0.03 * r.standard_normal((nf, ny)),
+                         0.05, 0.95))
+    na = np.empty((nf, ny))
+    na[:, 0] = np.nan_to_num(rev[:, 0]) * r.uniform(0.3, 1.2, nf)
+    g = 0.12 + 0.15 * r.standard_normal((nf, ny))
+    for k in range(1, ny):
+        start = np.where(np.isnan(rev[:, k - 1]), np.nan_to_num(rev[:, k]) * r.uniform(0.3, 1.2, nf), na[:, k - 1])
+        na[:, k] = start * (1 + g[:, k])
+    net_assets = money(np.where(active, na, np.nan))
+    total_assets = money(net_assets / (1 - debt))
+
+    # IP, conversions, institutions: grow with R&D intensity and size
+    size = np.sqrt(np.clip(np.nan_to_num(np.nanmax(rev, axis=1)) / 5e7, 0.05, 4.0))
+    lam1 = 0.2 + 25 * rd_ratio * size
+    ip1 = np.cumsum(np.column_stack([r.poisson(lam1)] + [r.poisson(lam1 / 4) for _ in range(ny - 1)]), axis=1)
+    lam2 = 0.8 + 50 * rd_ratio * size
+    ip2 = np.cumsum(np.column_stack([r.poisson(lam2)] + [r.poisson(lam2 / 4) for _ in range(ny - 1)]), axis=1)
+    ip1_high = np.minimum(ip1, r.binomial(ip1, 0.15))
+    ip1_self = r.binomial(ip1, 0.8)
+    ip2_self = r.binomial(ip2, 0.85)
+    conv = np.round(r.poisson((0.6 + 1.1 * np.sqrt(ip1 + ip2)) * 3) / 3.0, 2)
+    level_p = np.clip(0.15 + 3 * rd_ratio + 0.2 * (size - 0.5), 0.05, 0.95)
+    inst = np.where(r.random(nf) < level_p, r.choice([1, 2, 3, 4], nf, p=[0.3, 0.4, 0.25, 0.05]), 0).astype(float)
+    niche = np.round(np.maximum(0.0, (np.asarray(years)[None, :] - reg_year[:, None])
+                                - r.uniform(0, 5, nf)[:, None]), 1)
+    equity = money(np.where(r.random((nf, ny)) < 0.06, np.exp(np.log(2e7) + 1.0 * r.standard_normal((nf, ny))),
+                            0.0))
+    pf = np.where(sei & (r.random(nf) < 0.75), 1, np.where(~sei & (r.random(nf) < 0.1), 2, 0))
+    pf = np.where((pf == 1) & (r.random(nf) < 0.25), 2, pf)
+    pf = np.where((pf == 2) & sei & (r.random(nf) < 0.35), 3, pf).astype(float)
+    domain = np.array([HNTE_DOMAIN_OF_CHAIN.get(c, 0) for c in chain], dtype=float)
+    domain = np.where((chain == "一般制造业") & (r.random(nf) < 0.5), 0.0, domain)
+    digital = r.choice([1, 2, 3, 4], nf, p=[0.35, 0.35, 0.22, 0.08]).astype(float)
+    big = np.clip(size / 2.0, 0.0, 1.0)  # larger firms certify, brand and digitise more often
+    market = np.where((np.nan_to_num(np.nanmax(rev, axis=1)) > 5e7) & (r.random(nf) < 0.6),
+                      ratio(r.uniform(0.03, 0.35, nf)), np.nan)
+
+    def flag(p):
+        return (r.random(nf) < p).astype(float)
+
+    tech = np.clip(rd_ratio * 10, 0, 1)
+    std_led = flag(0.01 + 0.05 * tech)
+    flags = {
+        "rd_accounts": flag(0.45 + 0.4 * tech), "industry_univ_coop": flag(0.2 + 0.5 * tech),
+        "conversion_incentive": flag(0.25 + 0.6 * tech), "talent_incentive": flag(0.3 + 0.6 * tech), "quality_award": flag(0.05), "quality_cert": flag(0.4 + 0.5 * big),
+        "own_brand": flag(0.3 + 0.5 * big), "info_system": flag(0.5 + 0.45 * big), "innovation_title": flag(0.03),
+        "standard_led": std_led,
+        "standard_participated": np.maximum(std_led, flag(0.08 + 0.3 * tech)),
+    }
+    nat = np.where(r.random(nf) < 0.01, r.integers(1, 6, nf), np.nan)
+    prov = np.where(r.random(nf) < 0.04, r.integers(1, 9, nf), np.nan)
+    maker = np.where(r.random(nf) < 0.012, r.integers(1, 501, nf), np.nan)
+
+    # HNTE certificates: firms that look qualified hold one, issued in a three-year cycle; a few let it lapse
+    last = len(years) - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        looks = ((tech_staff[:, last] / total_staff[:, last] >= 0.1) & (ip1[:, last] + ip2[:, last] >= 1)
+                 & (ht_income[:, last] / total_income[:, last] >= 0.6) & (rd_ratio >= 0.03))
+    holder = looks & (r.random(nf) < 0.8) & (reg_year <= years[0] - 2)
+    phase = r.integers(0, 3, nf)
+    lapse = r.random(nf) < 0.12
+    cert_year = np.full((nf, ny), np.nan)
+    valid = np.zeros((nf, ny))
+    for k, y in enumerate(years):
+        c = y - ((y - (years[0] - 3 + phase)) % 3)  # latest cycle year ≤ y
+        c = np.where(lapse & (c == y), c - 3, c)  # a lapsing firm does not renew: its old certificate runs out
+        cert_year[:, k] = np.where(holder, c, np.nan)
+        valid[:, k] = holder.astype(float)
+
+    # near-misses in the latest year, each firm used once
+    near: dict[str, list[str]] = {}
+    used = np.zeros(nf, dtype=bool)
+
+    def pick(kind: str, cand: np.ndarray) -> np.ndarray:
+        idx = np.flatnonzero(cand & ~used & active[:, last])
+        k = min(NEAR_MISSES[kind], idx.size)
+        chosen = np.sort(r.choice(idx, k, replace=False)) if k else np.zeros(0, dtype=np.int64)
+        used[chosen] = True
+        near[kind] = firms[chosen].tolist()
+        return chosen
+
+    with np.errstate(invalid="ignore", divide="ignore"):  # stopped firms: 0/0 ratios, never picked
+        ts = total_staff[:, last]
+        c = pick("tech_staff", (ts >= 20) & (ts <= 400) & (tech_staff[:, last] / ts >= 0.12))
+        tech_staff[c, last] = np.ceil(0.10 * ts[c]) - 1  # one short of 10 %
+        rd_staff[c, last] = np.minimum(rd_staff[c, last], tech_staff[c, last])
+        c = pick("ht_income", ht_income[:, last] / total_income[:, last] >= 0.65)
+        ht_income[c, last] = money(total_income[c, last] * r.uniform(0.575, 0.595, c.size))
+        c = pick("rd_domestic", dom_share >= 0.7)
+        for k in range(ny):
+            rd_domestic[c, k] = money(rd[c, k] * 0.58)
+        rev3, rd12 = np.nansum(rev, axis=1), np.nansum(rd[:, :last], axis=1)
+        thr = np.where(rev[:, last] <= 5e7, 0.05, np.where(rev[:, last] <= 2e8, 0.04, 0.03))
+        c = pick("rd_band", ~above[:, last] & (rev[:, last] > 1e6) & (rd_ratio >= thr) & ~np.isnan(rd[:, last]))
+        target = thr[c] * rev3[c] - rd12[c] - r.uniform(0.002, 0.006, c.size) * rev3[c]  # 0.2–0.6 点 below the band
+        rd[c, last] = money(np.maximum(target, 1e4))
+        rd_domestic[c, last] = money(rd[c, last] * dom_share[c])
+        c = pick("staff_501", (ts >= 450) & (ts <= 560))
+        total_staff[c, last] = 501
+        tech_staff[c, last] = np.minimum(tech_staff[c, last], 500)
+        c = pick("rd_100wan", ~above[:, last] & (rd[:, last] >= 8e5) & (rd[:, last] <= 1.3e6)
+                 & (rd[:, last] / rev[:, last] >= 0.04))
+        rd[c, last] = money(r.uniform(9.5e5, 9.95e5, c.size))
+        rd_domestic[c, last] = money(rd[c, last] * dom_share[c])
+        c = pick("conversion", (conv[:, last] >= 1.0) & (conv[:, last] < 4.5))
+        conv[c, last] = np.floor(conv[c, last]) + 0.67  # two conversions short of the next whole-number band
+
+    cols = {
+        "revenue": rev, "rd_expense": rd, "rd_domestic": rd_domestic, "total_staff": total_staff,
+        "tech_staff": tech_staff, "rd_staff": rd_staff, "ht_income": ht_income, "total_income": total_income,
+        "main_revenue_share": main_share, "net_margin": net_margin, "total_cost": total_cost,
+        "debt_ratio": debt, "net_assets": net_assets, "total_assets": total_assets,
+        "ip1_count": ip1.astype(float), "ip1_high_value": ip1_high.astype(float), "ip1_self": ip1_self.astype(float),
+        "ip2_count": ip2.astype(float), "ip2_self": ip2_self.astype(float), "conversions_avg": conv,
+        "rd_institution_level": np.repeat(inst[:, None], ny, 1), "niche_years": niche, "equity_financing": equity,
+        "product_field": np.repeat(pf[:, None], ny, 1), "hnte_domain": np.repeat(domain[:, None], ny, 1),
+        "digital_level": np.repeat(digital[:, None], ny, 1), "market_share": np.repeat(market[:, None], ny, 1),
+        "hnte_valid": valid, "hnte_cert_year": cert_year,
+        "award_national_rank": np.repeat(nat[:, None], ny, 1), "award_provincial_rank": np.repeat(prov[:, None], ny, 1),
+        "maker_china_rank": np.repeat(maker[:, None], ny, 1),
+        **{k: np.repeat(v[:, None], ny, 1) for k, v in flags.items()},
+    }
+    sel = np.nonzero(active)
+    truth = pl.DataFrame({
+        "uscc": firms[sel[0]], "year": np.asarray(years, dtype=np.int32)[sel[1]],
+        "period": np.asarray(years).astype(str)[sel[1]],
+        **{k: v[sel].astype(float) for k, v in cols.items()},
+    }).with_columns(pl.col(pl.Float64).fill_nan(None))
+    return truth, near

@@ -18,7 +18,7 @@ from gaoxin.ingest.zones import prepare_zone_file
 from gaoxin.store.imports import find_batch, write_batch
 from gaoxin.store.zones import write_zone_batch
 
-SOURCES = ("auto", "registry", "tax", "stats", "power", "land", "env", "safety", "other", "zone")
+SOURCES = ("auto", "registry", "tax", "stats", "power", "land", "env", "safety", "sci", "water", "other", "zone")
 
 
 class ImportFailed(ValueError):

@@ -18,6 +18,8 @@ from gaoxin.ingest import headers, parse, uscc
 from gaoxin.ingest.readers import RawSheet, ReadError, read_file
 
 SOURCE_HINTS: list[tuple[str, str]] = [
+    (r"科技局|科技|创新能力|高企", "sci"),
+    (r"供水|自来水|用水", "water"),
     (r"税务|纳税|税收", "tax"),
     (r"统计|规上|规模以上", "stats"),
     (r"供电|电力|用电", "power"),

@@ -36,12 +36,15 @@ UNITS: dict[str, tuple[str, float]] = {
     "项": ("count", 1.0), "名": ("count", 1.0),
     # ratios
     "%": ("ratio", 0.01), "‰": ("ratio", 0.001),
+    # cultivation fields (appended): years (细分市场年限, 发证年份), code levels (研发机构级别 0–4 …)
+    "年": ("years", 1.0), "级": ("level", 1.0), "代码": ("level", 1.0),
 }
 
 QUANTITY_LABELS = {
     "money": "金额", "area": "面积", "energy": "能耗", "power": "电量", "mass": "质量",
     "count": "人数/个数", "ratio": "比率",
     "water": "水量",
+    "years": "年数/年份", "level": "级别/代码",
 }
 
 
