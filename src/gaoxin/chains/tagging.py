@@ -182,7 +182,11 @@ class Tagger:
     """Tags text with the nodes of the given packs. Build once, call `tag` or `tag_many`."""
 
     def __init__(self, packs: dict[str, Pack], threshold: float = THRESHOLD):
+        import logging
+
         import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for analysts
 
         self.packs = packs
         self.threshold = threshold
