@@ -167,8 +167,14 @@ def test_the_whole_journey(server, page, tmp_path):
                 f"'{searched}'")
     assert page.locator("#filters").count() == 1 and page.locator("#enterprise-table").count() == 1
     page.select_option("select[name=scale]", "")
-    page.fill("input[name=q]", "")
-    page.select_option("select[name=class]", "C")
+    # the search box sends 300 ms after typing and again (`change`) when it loses focus: let both answers land
+    # now, or the second one, sent when the sort link below is clicked, can replace the sorted table
+    with page.expect_response(lambda r: "/enterprises?" in r.url and "q=&" in r.url):
+        page.fill("input[name=q]", "")
+    with page.expect_response(lambda r: "/enterprises?" in r.url and "q=&" in r.url):
+        page.locator("input[name=q]").blur()
+    with page.expect_response(lambda r: "/enterprises?" in r.url and "class=C" in r.url):
+        page.select_option("select[name=class]", "C")
     until(page, f"() => document.querySelector('#total').innerText !== '{total_all}'")
     page.click("#enterprise-table th >> text=得分")
     page.wait_for_selector("#enterprise-table th >> text=得分 ▼")

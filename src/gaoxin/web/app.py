@@ -176,10 +176,10 @@ def create_app(db_path: str | Path, *, secret: str | None = None, settings: WebS
     app.add_middleware(WebMiddleware, settings=settings)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from gaoxin.web.routes import api, enterprises, imports, overview, profile, runs, users
+    from gaoxin.web.routes import api, chains, enterprises, imports, overview, profile, runs, users
 
     app.include_router(auth.router)
-    for module in (overview, enterprises, profile, imports, runs, users):
+    for module in (overview, enterprises, profile, imports, runs, users, chains):
         app.include_router(module.router)
     app.include_router(api.router)
     _handlers(app)

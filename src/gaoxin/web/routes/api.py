@@ -340,3 +340,132 @@ def scheme(user: CurrentUser, scheme_id: str):
     except SchemeError as exc:
         raise HTTPException(404, "scheme not found") from exc
 
+
+
+# ---- 产业链 (chain maps; zone-wide, so a town user gets 404) ----------------------------------------------
+class ChainLeader(BaseModel):
+    uscc: str
+    name: str | None = None
+    revenue: float | None = Field(None, description="营业收入, 元")
+    score: float | None = Field(None, description="亩均 score in the year's latest 亩均 run")
+    class_final: str | None = Field(None, description="亩均 class A/B/C/D")
+
+
+class ChainNode(BaseModel):
+    node: str = Field(description="node id, e.g. IC.M2")
+    name: str
+    stage: str = Field(description="U | M | D (上游/中游/下游)")
+    stage_name: str
+    parent: str
+    codes: str = Field(description="GB/T 4754-2017 classes; `*` = only part of the class belongs to the node")
+    firms: int
+    revenue: float = Field(description="元")
+    tax: float = Field(description="税收, 元")
+    revenue_share: float = Field(description="share of the chain's revenue, 0–1")
+    mujun_classes: dict[str, int] | None = Field(None, description="亩均 class mix (null: no 亩均 run that year)")
+    leaders_revenue: list[ChainLeader] = Field(description="育龙头: top firms by revenue")
+    leaders_mujun: list[ChainLeader] = Field(description="育龙头: top firms by 亩均 score")
+    centrality: float = Field(description="0–1")
+    presence: float = Field(description="0–1, from firm count and revenue against the chain's usual node")
+    level: str = Field(description="absent (no firm) | weak (a gap) | present")
+    gap_score: float = Field(description="centrality × (1 − presence)")
+
+
+class ChainGap(BaseModel):
+    rank: int
+    node: str
+    name: str
+    stage: str
+    stage_name: str
+    firms: int
+    centrality: float
+    gap_score: float
+    reason: str = Field(description="in the request's language")
+
+
+class ClusterYear(BaseModel):
+    period: str
+    revenue: float = Field(description="chain revenue, 元 (firms counted once)")
+    firms_reporting: int
+    progress: float | None = Field(None, description="revenue / target")
+
+
+class ChainCluster(BaseModel):
+    latest_revenue: float = Field(description="元")
+    target_revenue: float = Field(description="元 (百亿级 = 1e10, 千亿级 = 1e11)")
+    target_label: str
+    level: str = Field(description="scale reached (百亿级, 千亿级, 未达百亿级)")
+    progress: float | None
+    cagr: float | None = Field(None, description="average yearly growth of the trend")
+    years_to_target: float | None = Field(None, description="at that growth; 0 = reached")
+    trend: list[ClusterYear]
+
+
+class ChainMap(BaseModel):
+    chain: str
+    name: str
+    period: str | None = Field(None, description="year of revenue, tax and 亩均 classes")
+    mujun_run: str | None = None
+    pack_version: str
+    pack_sha256: str
+    tagged: bool = Field(description="false: `gaoxin chains tag` has not been run on this store")
+    firms: int
+    revenue: float = Field(description="元")
+    tax: float = Field(description="元")
+    nodes: list[ChainNode]
+    gaps: list[ChainGap] = Field(description="补链条: weak and absent nodes, largest gap first")
+    cluster: ChainCluster
+
+
+class ChainInfo(BaseModel):
+    id: str
+    name: str
+    version: str
+    nodes: int
+    firms: int
+    present: int | None = None
+    weak: int | None = None
+    absent: int | None = None
+    revenue: float | None = Field(None, description="元, latest year")
+    target_revenue: float
+
+
+@router.get("/chains", response_model=list[ChainInfo], summary="The chain maps at a glance (not for town users)")
+def chain_list(request: Request, db: DbDep, user: CurrentUser):
+    from gaoxin.web.routes import chains
+
+    chains.chain_reader(user)
+    data = chains.chains_overview(request, db)
+    packs = chains.packs()
+    return [ChainInfo(id=c["id"], name=c["name"], version=c["version"], nodes=c["nodes"], firms=c["firms"],
+                      revenue=c["revenue"], target_revenue=packs[c["id"]].target_revenue, **(c["levels"] or {}))
+            for c in data["chains"]]
+
+
+@router.get("/chains/{chain_id}", response_model=ChainMap,
+            summary="A chain map: nodes, leaders, gaps, cluster scale (not for town users)")
+def chain_detail(request: Request, db: DbDep, user: CurrentUser, chain_id: str,
+                 period: Annotated[str | None, Query(pattern=r"^\d{4}$", description="year (default: latest)")] = None):
+    from gaoxin.web.routes import chains
+
+    chains.chain_reader(user)
+    data = chains.chain_data(request, db, chain_id, period)
+    m = data["map"]
+
+    def leaders(items):
+        return [ChainLeader(uscc=x["uscc"], name=x["name"], revenue=x["revenue"], score=x["score"],
+                            class_final=x["class"]) for x in items]
+
+    nodes = [ChainNode(**{k: v for k, v in n.items() if k in ChainNode.model_fields and not k.startswith("leaders")},
+                       leaders_revenue=leaders(n["leaders_revenue"]), leaders_mujun=leaders(n["leaders_mujun"]))
+             for n in m["nodes"]]
+    c = m["cluster"]
+    cluster = ChainCluster(**{**{k: v for k, v in c.items() if k in ChainCluster.model_fields},
+                              # level and target in the request's language, like the pages
+                              "level": c["level_text"], "target_label": c["target_text"],
+                              "trend": [ClusterYear(**t) for t in c["trend"]]})
+    return ChainMap(chain=m["chain"], name=m["name"], period=m["period"], mujun_run=m["mujun_run"],
+                    pack_version=m["pack"]["version"], pack_sha256=m["pack"]["sha256"], tagged=data["tagged"],
+                    firms=m["firms"], revenue=m["revenue"], tax=m["tax"], nodes=nodes,
+                    gaps=[ChainGap(**{k: v for k, v in g.items() if k in ChainGap.model_fields}) for g in m["gaps"]],
+                    cluster=cluster)

@@ -11,9 +11,24 @@
       if (!src) return;
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(JSON.parse(src.textContent));
+      if (el.hasAttribute("data-chart-anchor")) chart.on("click", goToAnchor);
       el.setAttribute("data-rendered", "1");
       charts.push(chart);
     });
+  }
+
+  // a chart item carrying `anchor` (a chain node) jumps to the element with that id (its table row)
+  function goToAnchor(params) {
+    var id = params && params.data && params.data.anchor;
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    document.querySelectorAll("[data-anchored]").forEach(function (x) {
+      x.removeAttribute("data-anchored");
+      x.style.outline = "";
+    });
+    target.setAttribute("data-anchored", "1");
+    target.style.outline = "2px solid #1f5fa8";
+    target.scrollIntoView({ block: "center" });
   }
 
   function csrfToken() {
