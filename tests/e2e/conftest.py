@@ -13,3 +13,4 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"浏览器测试已跳过 {len(skipped)} 项：{CHROMIUM} 不存在（apt-get install chromium）/ "
             f"{len(skipped)} browser test(s) SKIPPED: {CHROMIUM} is missing", yellow=True, bold=True)
+

@@ -5,16 +5,13 @@ enterprise profile with their charts drawn, export xlsx and open it — with no 
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from e2e_server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -46,12 +43,6 @@ def until(page, predicate: str, timeout: float = 20.0) -> None:
         time.sleep(0.1)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from gaoxin.demo.files import write_department_files
@@ -65,27 +56,8 @@ def server(tmp_path_factory):
     con = connect(db)
     name, password = ensure_demo_admin(con)
     con.close()
-    port = _free_port()
-    env = {**os.environ, "GAOXIN_SECRET": "e2e-secret"}
-    proc = subprocess.Popen([sys.executable, "-m", "gaoxin.cli", "serve", "--db", str(db), "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("server did not start: " + proc.stdout.read().decode(errors="replace")) from None
-            time.sleep(0.2)
-    yield {"base": base, "files": files, "name": name, "password": password}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_server(db) as base:
+        yield {"base": base, "files": files, "name": name, "password": password}
 
 
 @pytest.fixture(scope="module")

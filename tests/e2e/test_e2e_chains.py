@@ -4,15 +4,12 @@ with its ECharts tree drawn, a click on a node that lands on its table row, and 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from test_e2e_browser import ARGS, CHROMIUM, PAINTED, _free_port
+
+from e2e_server import running_server
+from test_e2e_browser import ARGS, CHROMIUM, PAINTED
 
 pytestmark = [
     pytest.mark.e2e,
@@ -55,27 +52,8 @@ def server(tmp_path_factory):
     tag_store(con, load_packs())
     name, password = ensure_demo_admin(con)
     con.close()
-    port = _free_port()
-    env = {**os.environ, "GAOXIN_SECRET": "e2e-secret"}
-    proc = subprocess.Popen([sys.executable, "-m", "gaoxin.cli", "serve", "--db", str(db), "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("server did not start: " + proc.stdout.read().decode(errors="replace")) from None
-            time.sleep(0.2)
-    yield {"base": base, "name": name, "password": password}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_server(db) as base:
+        yield {"base": base, "name": name, "password": password}
 
 
 def test_chain_map_in_the_browser(server):
