@@ -25,7 +25,10 @@ def connect(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
-        raise StoreError(f"无法打开数据库 {path}: {exc}") from exc
+        hint = ""
+        if "lock" in str(exc).lower():  # DuckDB allows one writing process: usually a running `gaoxin serve`
+            hint = "。数据库正被另一个进程占用（多为正在运行的 gaoxin serve）：请先停止网页服务，或在网页中导入和评价"
+        raise StoreError(f"无法打开数据库 {path}{hint}（{exc}）") from exc
     if not read_only:
         migrate(con)
     return con
