@@ -87,6 +87,54 @@ def _cells(grid: pl.DataFrame, r: int) -> list[str]:
     return ["" if v is None else str(v).strip() for v in grid.row(r)]
 
 
+@dataclass
+class HeaderBlock:
+    rows: list[int]  # grid rows of the header (first = the key column's row)
+    parts: list[list[str]]  # per grid column: header texts top to bottom, merged parents filled in
+    title_year: str | None  # a year named in the title lines above the header
+    unit_default: str | None  # a '单位：万元' line above the header
+
+
+def header_block(grid: pl.DataFrame, key_row: int, key_col: int, total=_TOTAL) -> HeaderBlock:
+    """The header rows starting at the key column's row, flattened per column, and the title lines above.
+
+    Rows below the key row belong to the header while their key cell is empty and all their cells are text
+    (no numbers, no 合计-style lines matching `total`). A horizontally merged parent keeps its text in the
+    leftmost cell only, so it is carried right over the children below it.
+    """
+    rows_ = [key_row]
+    for r in range(key_row + 1, min(key_row + 1 + MAX_EXTRA_HEADER_ROWS, grid.height)):
+        cells = _cells(grid, r)
+        filled = [c for c in cells if c]
+        if cells[key_col] or not filled:
+            break
+        if any(_NUMERIC.match(text.fold(c)) or total.match(text.fold(c)) for c in filled):
+            break
+        rows_.append(r)
+    texts = [_cells(grid, r) for r in rows_]
+    parts: list[list[str]] = [[] for _ in range(grid.width)]
+    for depth, cells in enumerate(texts):
+        last = ""
+        for j in range(grid.width):
+            v = cells[j]
+            below = any(texts[d][j] for d in range(depth + 1, len(texts)))
+            if v:
+                last = v
+            elif below and last:
+                v = last
+            else:
+                last = ""
+            if v:
+                parts[j].append(v)
+    title_year = unit_default = None
+    for r in range(key_row):
+        for cell in _cells(grid, r):
+            if cell:
+                unit_default = unit_default or text.unit_line(cell)
+                title_year = title_year or text.year_in(cell)
+    return HeaderBlock(rows_, parts, title_year, unit_default)
+
+
 def detect(sheet: RawSheet, file_name: str) -> Layout | None:
     """Layout of a sheet, or None when it has no 统一社会信用代码 column (e.g. a notes sheet)."""
     grid = sheet.grid
@@ -102,40 +150,9 @@ def detect(sheet: RawSheet, file_name: str) -> Layout | None:
     if key_row is None:
         return None
 
-    header_rows = [key_row]
-    for r in range(key_row + 1, min(key_row + 1 + MAX_EXTRA_HEADER_ROWS, grid.height)):
-        cells = _cells(grid, r)
-        filled = [c for c in cells if c]
-        if cells[key_col] or not filled:
-            break
-        if any(_NUMERIC.match(text.fold(c)) or _TOTAL.match(text.fold(c)) for c in filled):
-            break
-        header_rows.append(r)
-
-    rows = [_cells(grid, r) for r in header_rows]
-    width = grid.width
-    flat: list[list[str]] = [[] for _ in range(width)]
-    for depth, cells in enumerate(rows):
-        last = ""
-        for j in range(width):
-            v = cells[j]
-            below = any(rows[d][j] for d in range(depth + 1, len(rows)))
-            if v:
-                last = v
-            elif below and last:
-                v = last  # horizontally merged parent: its text sits in the leftmost cell only
-            else:
-                last = ""
-            if v:
-                flat[j].append(v)
-
-    layout = Layout(header_rows, header_rows[-1] + 1, key_col, [])
-    for r in range(0, key_row):
-        for cell in _cells(grid, r):
-            if not cell:
-                continue
-            layout.unit_default = layout.unit_default or text.unit_line(cell)
-            layout.title_year = layout.title_year or text.year_in(cell)
+    block = header_block(grid, key_row, key_col)
+    flat = block.parts
+    layout = Layout(block.rows, block.rows[-1] + 1, key_col, [], block.title_year, block.unit_default)
 
     seen: dict[str, str] = {}
     unknown: list[str] = []

@@ -156,36 +156,10 @@ def detect(sheet: RawSheet, file_name: str) -> ZoneLayout | None:
             break
     if key_row is None:
         return None
-    header_rows = [key_row]
-    for r in range(key_row + 1, min(key_row + 1 + headers.MAX_EXTRA_HEADER_ROWS, grid.height)):
-        cells = _cells(grid, r)
-        filled = [c for c in cells if c]
-        if cells[key_col] or not filled:
-            break
-        if any(headers._NUMERIC.match(text.fold(c)) or re.match(_TOTAL, text.fold(c)) for c in filled):
-            break
-        header_rows.append(r)
-    rows = [_cells(grid, r) for r in header_rows]
-    flat: list[list[str]] = [[] for _ in range(grid.width)]
-    for depth, cells in enumerate(rows):
-        last = ""
-        for j in range(grid.width):
-            v = cells[j]
-            below = any(rows[d][j] for d in range(depth + 1, len(rows)))
-            if v:
-                last = v
-            elif below and last:
-                v = last  # a horizontally merged parent keeps its text in the leftmost cell only
-            else:
-                last = ""
-            if v:
-                flat[j].append(v)
-    layout = ZoneLayout(header_rows, header_rows[-1] + 1, key_col, [])
-    for r in range(key_row):
-        for cell in _cells(grid, r):
-            if cell:
-                layout.unit_default = layout.unit_default or text.unit_line(cell)
-                layout.title_year = layout.title_year or text.year_in(cell)
+    block = headers.header_block(grid, key_row, key_col, total=re.compile(_TOTAL))
+    flat = block.parts
+    layout = ZoneLayout(block.rows, block.rows[-1] + 1, key_col, [])
+    layout.unit_default, layout.title_year = block.unit_default, block.title_year
     seen: dict[str, str] = {}
     unknown: list[str] = []
     for j, parts in enumerate(flat):
