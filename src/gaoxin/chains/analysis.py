@@ -64,10 +64,7 @@ def centrality(pack: Pack) -> dict[str, float]:
 
 # ---- the map ----------------------------------------------------------------------------------------------------
 def _period(con: duckdb.DuckDBPyConnection, period: str | None) -> str | None:
-    ps = [p for p in queries.periods(con) if len(p) == 4]
-    if period:
-        return period
-    return ps[-1] if ps else None
+    return period or queries.latest_year(con)
 
 
 def chain_map(con: duckdb.DuckDBPyConnection, pack: Pack, period: str | None = None) -> dict:

@@ -52,3 +52,13 @@ def wan(value: float | None, digits: int = 2) -> str:
     if value is None or value != value:
         return "—"
     return f"{value / 1e4:,.{digits}f}"
+
+
+def latest_period(con) -> str:
+    """The latest data year in the store, or a clean failure telling the analyst to import first."""
+    from gaoxin.store.queries import latest_year
+
+    period = latest_year(con)
+    if not period:
+        fail("数据库中还没有数据：先用 gaoxin import 导入部门数据（或运行 gaoxin demo）")
+    return period

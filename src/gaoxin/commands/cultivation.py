@@ -11,14 +11,14 @@ import typer
 from rich.table import Table
 
 from gaoxin import fields as F
-from gaoxin.commands.common import JsonOption, console, fail, print_json
+from gaoxin.commands.common import JsonOption, console, fail, latest_period, print_json
 from gaoxin.commands.data import DbOpt, open_store
 from gaoxin.evaluations import cultivation as core
 from gaoxin.evaluations import cultivation_service as svc
 from gaoxin.evaluations.formula import FormulaError
 from gaoxin.evaluations.service import RunError
 from gaoxin.schemes import SchemeError
-from gaoxin.store import frame, one
+from gaoxin.store import frame
 from gaoxin.store import runs as store_runs
 from gaoxin.store.queries import current_facts_sql
 
@@ -38,13 +38,6 @@ def register(app: typer.Typer) -> None:
         cultivate)
     app.command("pool", help="培育库：差距最小的企业及一年内到期的高企证书 / the cultivation pool")(pool)
     app.command("ladder", help="梯度培育：各企业达到的最高梯度与下一梯度差距 / tier ladder")(ladder)
-
-
-def _latest_period(con) -> str:
-    found = one(con, "SELECT max(period) FROM fact WHERE length(period) = 4")
-    if not found or not found[0]:
-        fail("数据库中还没有数据：先用 gaoxin import 导入部门数据（或运行 gaoxin demo）")
-    return found[0]
 
 
 def _params(items: list[str] | None) -> dict[str, float]:
@@ -84,7 +77,7 @@ def cultivate(
     db: DbOpt = None,
 ) -> None:
     con = open_store(db)
-    period = period or _latest_period(con)
+    period = period or latest_period(con)
     with console.status(f"培育评价 {scheme} · {period} 年度 …", spinner="dots"):
         outcome, run = _run(con, scheme, period, _params(param))
     s = run["summary"]
@@ -143,7 +136,7 @@ def pool(
     db: DbOpt = None,
 ) -> None:
     con = open_store(db)
-    period = period or _latest_period(con)
+    period = period or latest_period(con)
     schemes = [scheme] if scheme else list(svc.BUILTIN)
     pools, certs = [], None
     with console.status(f"培育库 {period} 年度 …", spinner="dots"):
@@ -228,7 +221,7 @@ def ladder(
     db: DbOpt = None,
 ) -> None:
     con = open_store(db)
-    period = period or _latest_period(con)
+    period = period or latest_period(con)
     with console.status(f"梯度培育 {period} 年度 …", spinner="dots"):
         try:
             info = svc.ladder(con, period)
@@ -393,7 +386,7 @@ def demo_cultivation(db, zone, out_dir: Path, keep_dir: Path | None) -> None:
     show_import(run_import([path], "auto", None, db))
     con = open_store(db)
     try:
-        period = _latest_period(con)
+        period = latest_period(con)
         pools, certs = [], None
         with console.status("培育评价 …"):
             for sid in svc.BUILTIN:

@@ -10,14 +10,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gaoxin.commands.common import JsonOption, console, fail, print_json
+from gaoxin.commands.common import JsonOption, console, fail, latest_period, print_json
 from gaoxin.commands.data import DbOpt, open_store
 from gaoxin.evaluations import formula
 from gaoxin.evaluations.explain import explanation, what_if_answer
 from gaoxin.evaluations.service import RunError, run_mujun
 from gaoxin.ingest import uscc as U
 from gaoxin.schemes import SchemeError, list_builtin, parse_scheme, scheme_sha256, scheme_text
-from gaoxin.store import one
 from gaoxin.store import runs as store_runs
 
 schemes_app = typer.Typer(help="评价方案 / evaluation schemes", no_args_is_help=True)
@@ -84,10 +83,7 @@ def evaluate(
 ) -> None:
     con = open_store(db)
     if not period:
-        found = one(con, "SELECT max(period) FROM fact")
-        period = found[0] if found and found[0] else ""
-        if not period:
-            fail("数据库中还没有数据：先用 gaoxin import 导入部门数据（或运行 gaoxin demo）")
+        period = latest_period(con)
     try:
         with console.status(f"评价 {period} 年度 …", spinner="dots"):
             outcome = run_mujun(con, scheme, period)

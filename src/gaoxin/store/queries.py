@@ -167,6 +167,12 @@ def arrays(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | 
     return out
 
 
+def latest_year(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The latest annual period (YYYY) with data, None for an empty store."""
+    found = one(con, "SELECT max(period) FROM fact WHERE length(period) = 4")
+    return found[0] if found else None
+
+
 def max_batch_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(one(con, "SELECT coalesce(max(batch_id), 0) FROM import_batch")[0])
 
