@@ -70,7 +70,8 @@ def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: st
         known = ", ".join(queries.periods(con)) or "无"
         raise RunError(f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据")
     params = {"period": period}
-    run_id = store_runs.run_id_for(sha, queries.data_fingerprint(con, period), params)
+    fingerprint = queries.data_fingerprint(con, period)
+    run_id = store_runs.run_id_for(sha, fingerprint, params)
     if store_runs.find_run(con, run_id) is not None:
         return RunOutcome(run_id, False, scheme, None)
     max_batch = queries.max_batch_id(con)
@@ -78,7 +79,7 @@ def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: st
     results, items = result_frames(result)
     meta = {
         "run_id": run_id, "kind": "mujun", "scheme_id": scheme.scheme.id, "scheme_version": scheme.scheme.version,
-        "scheme_sha256": sha, "data_fingerprint": queries.data_fingerprint(con, period), "period": period,
+        "scheme_sha256": sha, "data_fingerprint": fingerprint, "period": period,
         "params": params, "summary": summary(result, scheme), "max_batch_id": max_batch,
     }
     store_runs.write_run(con, meta, results, items, text)
