@@ -65,13 +65,7 @@ def fingerprint(con: duckdb.DuckDBPyConnection, period: str) -> str:
 def years_data(con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str,
                max_batch: int | None = None) -> list[dict]:
     fields = sorted(scheme.referenced_fields())
-    out = []
-    for y in years_of(period, scheme.scheme.years):
-        data = queries.arrays(con, y, fields, max_batch)
-        data.pop("__batch")
-        data.pop("__names")
-        out.append(data)
-    return out
+    return [queries.arrays(con, y, fields, max_batch) for y in years_of(period, scheme.scheme.years)]
 
 
 def evaluate_stored(con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str,

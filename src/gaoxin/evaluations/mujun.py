@@ -37,7 +37,7 @@ from gaoxin.evaluations.formula import evaluate_condition as eval_condition
 from gaoxin.schemes.model import FIELD_NAMES, SECTIONS, ClassRule, Indicator, Scheme
 
 T = "T"
-ATTR_KEYS = ("uscc", "name", "town", "industry_code", "registered_on")
+READ_KEYS = ("uscc", "town", "industry_code", "registered_on")  # the attributes scoring reads (name only passes through)
 
 # note codes shared by indicator blocks (texts are per block, formatted with the item's numbers)
 N_OK, N_MISS_NUM, N_MISS_DEN, N_ZERO_DEN, N_CAPPED, N_FLOORED, N_BAD_BENCH, N_NONPOS_LOWER = range(8)

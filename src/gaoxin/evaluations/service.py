@@ -40,10 +40,7 @@ def load(scheme_ref: str | Path) -> tuple[Scheme, str, str]:
 def period_data(con: duckdb.DuckDBPyConnection, period: str, scheme: Scheme,
                 max_batch: int | None = None) -> dict[str, np.ndarray]:
     """The columnar dataset the core reads: only the fields the scheme refers to."""
-    data = queries.arrays(con, period, referenced_fields(scheme), max_batch)
-    data.pop("__batch")
-    data.pop("__names")
-    return data
+    return queries.arrays(con, period, referenced_fields(scheme), max_batch, attributes=mujun.READ_KEYS)
 
 
 def has_data(con: duckdb.DuckDBPyConnection, period: str) -> bool:
@@ -116,8 +113,8 @@ def _utf8(name: str, values: np.ndarray) -> pl.Series:
         return pl.Series(name, [None if v is None or v != v else str(v) for v in values], dtype=pl.Utf8)
 
 
-def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Columnar results → (run_result rows, run_item rows), deterministic order, no per-firm Python loop."""
+def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, store_runs.Trace]:
+    """Columnar results → (run_result rows, compact trace), deterministic order, no per-firm Python loop."""
     uscc = _utf8("uscc", result.uscc)
     results = pl.DataFrame({
         "uscc": uscc,
@@ -137,34 +134,35 @@ def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, pl.DataFrame
         pl.when(pl.col("reasons") == "").then(None).otherwise(pl.col("reasons")).alias("reasons"),
         pl.when(pl.col("list_size") > 0).then(pl.col("list_size")).otherwise(None).alias("list_size"),
     )  # firm order = the store's USCC order: deterministic without a sort
+    return results, trace_frames(result)
 
-    parts = []
+
+def trace_frames(result: mujun.MujunResult) -> store_runs.Trace:
+    """The per-(firm, item) trace in stored form: blocks in scheme order, firms ascending inside each (so
+    deterministic without a sort), then policy lines for firms with a non-zero amount."""
+    parts, defs = [], []
+    note_no: dict[str, int] = {}
     for b in result.blocks:
         it = result.items[b.item]
+        codes = np.array([note_no.setdefault(t, len(note_no)) for t in b.note_texts], dtype=np.int32)
         parts.append(pl.DataFrame({
-            "firm": b.firm, "value": b.value, "numerator": b.numerator, "denominator": b.denominator,
-            "benchmark": b.benchmark, "raw_score": b.raw_score, "score": b.score,
-            "note": pl.Series(b.note_code.astype(np.int64)).replace_strict(
-                dict(enumerate(b.note_texts)), return_dtype=pl.Utf8),
-        }).with_columns(pl.lit(it.key).alias("item"), pl.lit(it.weight, dtype=pl.Float64).alias("weight"),
-                        pl.lit(it.clause).alias("clause")))
-    for pid, amount in result.policy.items():  # policy lines: only firms with an amount
+            "firm": b.firm.astype(np.int32), "value": b.value, "numerator": b.numerator,
+            "denominator": b.denominator, "benchmark": b.benchmark, "raw_score": b.raw_score, "score": b.score,
+            "note_no": codes[b.note_code],
+        }).with_columns(pl.lit(len(defs), dtype=pl.Int32).alias("item_no")))
+        defs.append((it.key, _f(it.weight), it.clause))
+    for pid, amount in result.policy.items():
         idx = np.flatnonzero(np.nan_to_num(amount) != 0)
-        parts.append(pl.DataFrame({"firm": idx, "value": amount[idx]}).with_columns(
-            pl.lit(f"policy.{pid}").alias("item"), pl.lit(f"policy.{pid}").alias("clause")))
-    columns = ["uscc", "item", "value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight",
-               "note", "clause"]
-    if not parts:
-        return results, pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
-    items = pl.concat(parts, how="diagonal_relaxed")
-    items = items.with_columns(uscc.gather(items.get_column("firm")).alias("uscc"))
-    for c in columns:
-        if c not in items.columns:
-            items = items.with_columns(pl.lit(None, dtype=pl.Float64 if c not in ("note", "clause") else pl.Utf8)
-                                       .alias(c))
-    # blocks come in scheme order and firms ascending inside each: deterministic without a sort
-    items = items.select(columns).with_columns(pl.col(pl.Float64).fill_nan(None))
-    return results, items
+        parts.append(pl.DataFrame({"firm": idx.astype(np.int32), "value": amount[idx]}).with_columns(
+            pl.lit(len(defs), dtype=pl.Int32).alias("item_no")))
+        defs.append((f"policy.{pid}", None, f"policy.{pid}"))
+    rows = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+    rows = store_runs.trace_table(rows).with_columns(pl.col(pl.Float64).fill_nan(None))
+    items = pl.DataFrame({"item_no": range(len(defs)), "item": [d[0] for d in defs],
+                          "weight": [d[1] for d in defs], "clause": [d[2] for d in defs]},
+                         schema=store_runs.DEF_COLUMNS)
+    notes = pl.DataFrame({"note_no": list(note_no.values()), "note": list(note_no)}, schema=store_runs.NOTE_COLUMNS)
+    return store_runs.Trace(rows, items, notes)
 
 
 def referenced_fields(scheme: Scheme) -> list[str]:

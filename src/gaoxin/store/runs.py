@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
@@ -22,6 +23,55 @@ ITEM_COLUMNS = {
     "benchmark": pl.Float64, "raw_score": pl.Float64, "score": pl.Float64, "weight": pl.Float64,
     "note": pl.Utf8, "clause": pl.Utf8,
 }
+NUMBERS = ["value", "numerator", "denominator", "benchmark", "raw_score", "score"]
+TRACE_COLUMNS = {"firm": pl.Int32, "item_no": pl.Int32, **dict.fromkeys(NUMBERS, pl.Float64), "note_no": pl.Int32}
+DEF_COLUMNS = {"item_no": pl.Int32, "item": pl.Utf8, "weight": pl.Float64, "clause": pl.Utf8}
+NOTE_COLUMNS = {"note_no": pl.Int32, "note": pl.Utf8}
+
+
+@dataclass
+class Trace:
+    """A run's per-(firm, item) trace as stored: numbers keyed by integers, texts once per run.
+
+    ``rows``: firm (position in the run's results), item_no, the numbers, note_no; ``items``: item_no → item,
+    weight, clause; ``notes``: note_no → text. The ``run_item`` view joins them back into long rows."""
+
+    rows: pl.DataFrame
+    items: pl.DataFrame
+    notes: pl.DataFrame
+
+
+def compact_trace(results: pl.DataFrame, items: pl.DataFrame) -> Trace:
+    """Long trace rows (uscc or firm, item, numbers, weight, note, clause) → `Trace`.
+
+    Item numbers follow first appearance, note numbers sorted text: both depend only on the rows."""
+    items = items.cast({k: v for k, v in ITEM_COLUMNS.items() if k in items.columns})
+    if "firm" not in items.columns:
+        position = results.select(pl.col("uscc"), pl.int_range(pl.len(), dtype=pl.Int32).alias("firm"))
+        items = items.join(position, on="uscc", how="left", maintain_order="left")
+        lost = items.filter(pl.col("firm").is_null())
+        if lost.height:
+            raise ValueError(f"trace rows for firms not in the results: {lost.get_column('uscc').head(3).to_list()}")
+    for c in ("weight", "clause", "note"):
+        if c not in items.columns:
+            items = items.with_columns(pl.lit(None, dtype=ITEM_COLUMNS[c]).alias(c))
+    defs = (items.select("item", "weight", "clause").unique(maintain_order=True)
+            .with_row_index("item_no").cast(DEF_COLUMNS))
+    notes = (items.select(pl.col("note").drop_nulls().unique().sort())
+             .with_row_index("note_no").cast(NOTE_COLUMNS))
+    rows = (items.join(defs, on=["item", "weight", "clause"], how="left", nulls_equal=True, maintain_order="left")
+            .join(notes, on="note", how="left", maintain_order="left"))
+    return Trace(trace_table(rows), defs, notes)
+
+
+def trace_table(rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` with exactly the run_trace columns (absent ones null)."""
+    return _columns(rows, TRACE_COLUMNS)
+
+
+def _columns(df: pl.DataFrame, schema: dict) -> pl.DataFrame:
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in schema.items() if c not in df.columns]
+    return df.with_columns(missing).select(list(schema)).cast(schema)
 
 
 def run_id_for(scheme_sha256: str, fingerprint: str, params: dict) -> str:
@@ -52,27 +102,37 @@ def resolve_run(con: duckdb.DuckDBPyConnection, prefix: str) -> str | None:
     return found[0][0] if len(found) == 1 else None
 
 
-def write_run(con: duckdb.DuckDBPyConnection, meta: dict, results: pl.DataFrame, items: pl.DataFrame,
+def write_run(con: duckdb.DuckDBPyConnection, meta: dict, results: pl.DataFrame, items: pl.DataFrame | Trace,
               scheme_text: str) -> bool:
-    """Store a run once. Returns False (and writes nothing) when the same run id already exists."""
+    """Store a run once. Returns False (and writes nothing) when the same run id already exists.
+
+    `results` holds one row per firm (its row position is the firm number); `items` is either the long
+    per-(firm, item) frame (ITEM_COLUMNS, `firm` may replace `uscc`) or an already compact `Trace`."""
     if one(con, "SELECT 1 FROM run WHERE run_id = ?", [meta["run_id"]]) is not None:
         return False
-    results = results.select(list(RESULT_COLUMNS)).cast(RESULT_COLUMNS)
-    items = items.select(list(ITEM_COLUMNS)).cast(ITEM_COLUMNS)
+    results = _columns(results, RESULT_COLUMNS)
+    trace = items if isinstance(items, Trace) else compact_trace(results, items)
+    rid = meta["run_id"]
     with transaction(con):
         store_scheme(con, meta["scheme_id"], meta.get("scheme_version"), scheme_text, meta["scheme_sha256"])
         con.execute(
             "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [meta["run_id"], meta["kind"], meta["scheme_id"], meta["scheme_sha256"], meta["data_fingerprint"],
+            [rid, meta["kind"], meta["scheme_id"], meta["scheme_sha256"], meta["data_fingerprint"],
              meta["period"], json.dumps(meta.get("params", {}), sort_keys=True, ensure_ascii=False),
              meta.get("max_batch_id"),
              json.dumps(meta.get("summary", {}), sort_keys=True, ensure_ascii=False),
              datetime.now(UTC).replace(tzinfo=None)],
         )
-        with staged(con, "staged_results", results):
-            con.execute("INSERT INTO run_result SELECT ?, * FROM staged_results", [meta["run_id"]])
-        with staged(con, "staged_items", items):
-            con.execute("INSERT INTO run_item SELECT ?, * FROM staged_items", [meta["run_id"]])
+        result_cols = ", ".join(RESULT_COLUMNS)
+        numbered = results.with_columns(pl.int_range(pl.len(), dtype=pl.Int32).alias("firm"))
+        with staged(con, "staged_results", numbered):
+            con.execute(f"INSERT INTO run_result (run_id, {result_cols}, firm) "
+                        f"SELECT ?, {result_cols}, firm FROM staged_results", [rid])
+        for table, df, schema in (("run_item_def", trace.items, DEF_COLUMNS), ("run_note", trace.notes, NOTE_COLUMNS),
+                                  ("run_trace", trace.rows, TRACE_COLUMNS)):
+            cols = ", ".join(schema)
+            with staged(con, "staged_trace", df.select(list(schema)).cast(schema)):
+                con.execute(f"INSERT INTO {table} (run_id, {cols}) SELECT ?, {cols} FROM staged_trace", [rid])
     return True
 
 
@@ -120,7 +180,8 @@ def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     """Policy amounts per firm (only non-zero lines are stored), wide: one column per policy item."""
     long = frame(
         con,
-        "SELECT uscc, substr(item, 8) AS policy, value FROM run_item WHERE run_id = ? AND starts_with(item, 'policy.')",
+        "SELECT uscc, substr(item, 8) AS policy, value FROM run_item WHERE run_id = ? AND starts_with(item, 'policy.') "
+        "ORDER BY uscc, item",
         [run_id],
     )
     if long.height == 0:

@@ -211,4 +211,88 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        6,
+        "compact run trace: run_item becomes a view over run_trace (integer firm and item numbers)",
+        """
+        -- run_result rows get their position in the run: trace rows point at it instead of repeating the
+        -- 18-character code (a 1M-firm 亩均 run writes ~3.6M trace rows)
+        CREATE TABLE run_result_v6 (
+            run_id      VARCHAR NOT NULL,
+            uscc        VARCHAR NOT NULL,
+            list_id     VARCHAR,
+            score       DOUBLE,
+            rank        INTEGER,
+            class_initial VARCHAR,
+            class_final VARCHAR,
+            reasons     VARCHAR,
+            land_mu     DOUBLE,
+            base_score  DOUBLE,
+            adjustment  DOUBLE,
+            list_size   INTEGER,
+            firm        INTEGER NOT NULL  -- 0-based position of the firm in its run (run_trace.firm)
+        );
+        INSERT INTO run_result_v6
+            SELECT *, (row_number() OVER (PARTITION BY run_id ORDER BY rowid) - 1)::INTEGER FROM run_result;
+
+        -- the items a run scored (indicator, 加减分, condition, policy …) with their weight and scheme clause
+        CREATE TABLE run_item_def (
+            run_id  VARCHAR NOT NULL,
+            item_no INTEGER NOT NULL,
+            item    VARCHAR NOT NULL,   -- "规上.tax_per_mu", "policy.power_surcharge", …
+            weight  DOUBLE,
+            clause  VARCHAR
+        );
+        INSERT INTO run_item_def
+            SELECT run_id, (row_number() OVER (PARTITION BY run_id ORDER BY first_row) - 1)::INTEGER,
+                   item, weight, clause
+            FROM (SELECT run_id, item, weight, clause, min(rowid) AS first_row
+                  FROM run_item GROUP BY run_id, item, weight, clause);
+
+        -- the distinct note texts of a run
+        CREATE TABLE run_note (
+            run_id  VARCHAR NOT NULL,
+            note_no INTEGER NOT NULL,
+            note    VARCHAR NOT NULL
+        );
+        INSERT INTO run_note
+            SELECT run_id, (row_number() OVER (PARTITION BY run_id ORDER BY note) - 1)::INTEGER, note
+            FROM (SELECT DISTINCT run_id, note FROM run_item WHERE note IS NOT NULL);
+
+        CREATE TABLE run_trace (
+            run_id      VARCHAR NOT NULL,
+            firm        INTEGER NOT NULL,  -- run_result.firm
+            item_no     INTEGER NOT NULL,  -- run_item_def.item_no
+            value       DOUBLE,
+            numerator   DOUBLE,
+            denominator DOUBLE,
+            benchmark   DOUBLE,
+            raw_score   DOUBLE,
+            score       DOUBLE,
+            note_no     INTEGER            -- run_note.note_no
+        );
+        INSERT INTO run_trace
+            SELECT i.run_id, r.firm, d.item_no, i.value, i.numerator, i.denominator, i.benchmark, i.raw_score,
+                   i.score, n.note_no
+            FROM run_item i
+            JOIN run_result_v6 r ON r.run_id = i.run_id AND r.uscc = i.uscc
+            JOIN run_item_def d ON d.run_id = i.run_id AND d.item = i.item
+                 AND d.weight IS NOT DISTINCT FROM i.weight AND d.clause IS NOT DISTINCT FROM i.clause
+            LEFT JOIN run_note n ON n.run_id = i.run_id AND n.note = i.note
+            ORDER BY i.rowid;
+
+        DROP TABLE run_item;
+        DROP TABLE run_result;
+        ALTER TABLE run_result_v6 RENAME TO run_result;
+
+        -- the long per-(firm, item) trace as before: every reader of run_item keeps working
+        CREATE VIEW run_item AS
+            SELECT t.run_id, r.uscc, d.item, t.value, t.numerator, t.denominator, t.benchmark, t.raw_score,
+                   t.score, d.weight, n.note, d.clause
+            FROM run_trace t
+            JOIN run_result r ON r.run_id = t.run_id AND r.firm = t.firm
+            JOIN run_item_def d ON d.run_id = t.run_id AND d.item_no = t.item_no
+            LEFT JOIN run_note n ON n.run_id = t.run_id AND n.note_no = t.note_no;
+        """,
+    ),
 ]

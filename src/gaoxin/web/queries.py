@@ -110,9 +110,10 @@ class WebCache:
                    SELECT r.run_id, r.uscc, r.list_id, r.score, r.rank, r.class_initial, r.class_final, r.reasons,
                           r.land_mu, i.tax_per_mu, i.va_per_mu
                    FROM run_result r LEFT JOIN (
-                       SELECT uscc, max(value) FILTER (WHERE list_contains(?, item)) AS tax_per_mu,
-                              max(value) FILTER (WHERE list_contains(?, item)) AS va_per_mu
-                       FROM run_item WHERE run_id = ? GROUP BY uscc) i ON i.uscc = r.uscc
+                       SELECT t.firm, max(t.value) FILTER (WHERE list_contains(?, d.item)) AS tax_per_mu,
+                              max(t.value) FILTER (WHERE list_contains(?, d.item)) AS va_per_mu
+                       FROM run_trace t JOIN run_item_def d ON d.run_id = t.run_id AND d.item_no = t.item_no
+                       WHERE t.run_id = ? GROUP BY t.firm) i ON i.firm = r.firm
                    WHERE r.run_id = ?""",
                 [keys["tax_per_mu"] or [""], keys["va_per_mu"] or [""], run_id, run_id],
             )
