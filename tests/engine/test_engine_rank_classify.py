@@ -100,6 +100,20 @@ def test_share_nan_and_groups():
     assert list(got) == ["top", None, "bottom", "top", "bottom", "bottom", "bottom"]
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.just(NAN), st.integers(0, 6).map(float)),
+                          st.one_of(st.none(), st.sampled_from(["椒江", "路桥", "黄岩"]), st.integers(0, 2))),
+                min_size=1, max_size=40))
+def test_share_within_groups_equals_classifying_each_group_alone(pairs):
+    s = np.array([p[0] for p in pairs])
+    g = [p[1] for p in pairs]  # texts, None and (mixed in) numbers
+    got = classify_by_share(s, (0.3, 0.3, 0.4), "ABC", groups=g)
+    for key in set(g):
+        at = [i for i, k in enumerate(g) if k == key and type(k) is type(key)]
+        alone = classify_by_share(s[at], (0.3, 0.3, 0.4), "ABC")
+        assert list(got[at]) == list(alone)
+
+
 def test_share_validation():
     with pytest.raises(ValueError):
         classify_by_share([1.0, 2.0], (0.5, 0.4), "AB")

@@ -25,7 +25,8 @@ TIES = ("min", "average", "dense", "ordinal", "max")
 def _rank_rows(S: np.ndarray, ties: str) -> np.ndarray:
     """Rank each row of a NaN-free 2-D array ascending (1 = smallest), vectorised."""
     k, m = S.shape
-    order = np.argsort(S, axis=1, kind="stable")
+    # only "ordinal" depends on the order inside a tie block; the others may use the faster unstable sort
+    order = np.argsort(S, axis=1, kind="stable" if ties == "ordinal" else None)
     sorted_vals = np.take_along_axis(S, order, axis=1)
     rows = np.arange(k)[:, None]
     out = np.empty((k, m), dtype=float)

@@ -164,9 +164,8 @@ def arrays(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | 
     every indicator float64 with NaN = missing (never 0). Only the `attributes` asked for are converted
     (a text column costs ~0.1 s per million firms)."""
     base, names, values, _ = dense(con, period, indicators, max_batch, attributes, with_batches=False)
-    out: dict[str, np.ndarray] = {
-        c: _text_array(base.get_column(c)) for c in base.columns if c != "registered_on"
-    }
+    out: dict[str, np.ndarray] = {"uscc": base.get_column("uscc").to_numpy()}
+    out.update({c: _text_array(base.get_column(c)) for c in base.columns if c not in ("uscc", "registered_on")})
     if "registered_on" in base.columns:
         out["registered_on"] = base.get_column("registered_on").to_numpy().astype("datetime64[D]")
     for j, m in enumerate(names):
@@ -178,9 +177,9 @@ def _text_array(s: pl.Series) -> np.ndarray:
     """Object array of a text column. A column of few distinct texts (towns, industry codes) is built from
     one str object per text: the cores factorise such columns by hashing, and a hash is computed once per
     object, so a million fresh copies would cost ~0.25 s where shared ones cost ~0.05 s."""
-    distinct = s.drop_nulls().unique(maintain_order=True)
-    if distinct.len() * 8 > s.len():
+    if s.n_unique() * 8 > s.len():
         return s.to_numpy()
+    distinct = s.drop_nulls().unique(maintain_order=True)
     lookup = np.asarray([*distinct.to_list(), None], dtype=object)
     codes = s.replace_strict(distinct, pl.int_range(distinct.len(), dtype=pl.Int32, eager=True),
                              return_dtype=pl.Int32).fill_null(distinct.len())
