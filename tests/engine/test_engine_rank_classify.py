@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import rankdata
 
-from gaoxin.engine import classify_by_share, classify_by_threshold, rank
+from gaoxin.engine import classify_by_share, classify_by_threshold, rank, share_class_index
 
 NAN = np.nan
 
@@ -112,6 +112,17 @@ def test_share_within_groups_equals_classifying_each_group_alone(pairs):
         at = [i for i, k in enumerate(g) if k == key and type(k) is type(key)]
         alone = classify_by_share(s[at], (0.3, 0.3, 0.4), "ABC")
         assert list(got[at]) == list(alone)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.just(NAN), st.integers(0, 5).map(float)), min_size=1, max_size=40))
+def test_share_class_index_with_precomputed_ranks_equals_the_labels(scores):
+    s = np.array(scores)
+    shares = (0.2, 0.4, 0.35, 0.05)
+    labels = classify_by_share(s, shares, "ABCD")
+    for known in (None, rank(s, "min")):
+        k = share_class_index(s, shares, ranks=known)
+        assert ["ABCD"[i] if i >= 0 else None for i in k] == list(labels)
 
 
 def test_share_validation():

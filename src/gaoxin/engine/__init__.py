@@ -11,7 +11,7 @@ Several functions share their submodule's name (``rank``, ``normalize``, ``aggre
 
 from .aggregate import aggregate, arithmetic, generalized, geometric, harmonic, pca_composite
 from .ahp import RI_TABLES, ahp_group, ahp_weights, hierarchy_cr
-from .classify import classify_by_share, classify_by_threshold
+from .classify import classify_by_share, classify_by_threshold, share_class_index
 from .copeland import copeland
 from .gra import gra
 from .hierarchy import Group, Hierarchy, Indicator
@@ -67,6 +67,7 @@ __all__ = [
     "check_skew_kurt",
     "classify_by_share",
     "classify_by_threshold",
+    "share_class_index",
     "combine_weights",
     "composite_sensitivity",
     "copeland",

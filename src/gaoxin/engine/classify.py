@@ -40,18 +40,47 @@ from .rank import rank
 _TOL = 1e-9
 
 
-def _class_index_by_share(scores: np.ndarray, cum: np.ndarray, ties: str = "better") -> np.ndarray:
+def _class_index_by_share(scores: np.ndarray, cum: np.ndarray, ties: str = "better",
+                          ranks: np.ndarray | None = None) -> np.ndarray:
     """Class index per unit (−1 for NaN) for one group."""
     idx = np.full(scores.shape[0], -1, dtype=int)
     valid = ~np.isnan(scores)
     n = int(valid.sum())
     if n == 0:
         return idx
-    r = rank(scores[valid], ties="average" if ties == "average" else "min", descending=True)
+    if ranks is not None and ties == "better":
+        r = np.asarray(ranks, dtype=float)[valid]
+    else:
+        r = rank(scores[valid], ties="average" if ties == "average" else "min", descending=True)
     bounds = cum * n
     bounds[-1] = n  # the last class always closes at n
     idx[valid] = np.searchsorted(bounds + _TOL, r, side="left")
     return idx
+
+
+def share_class_index(scores, shares: Sequence[float], ties: str = "better",
+                      ranks: np.ndarray | None = None) -> np.ndarray:
+    """`classify_by_share` for one group as class indices (0 = best class, −1 for NaN scores).
+
+    ``ranks`` may pass the competition ranks (best = 1, ``rank(scores, "min")``) already computed for the same
+    scores, to skip a second sort; they are used only with ``ties="better"``."""
+    s = np.asarray(scores, dtype=float)
+    if s.ndim != 1:
+        raise ValueError(f"scores must be 1-D, got shape {s.shape}")
+    return _class_index_by_share(s, np.cumsum(_check_shares(shares, ties)), ties, ranks)
+
+
+def _check_shares(shares: Sequence[float], ties: str) -> np.ndarray:
+    sh = np.asarray(shares, dtype=float)
+    if sh.ndim != 1 or sh.size == 0:
+        raise ValueError("shares must be a non-empty 1-D sequence")
+    if not np.all(np.isfinite(sh)) or np.any(sh < 0):
+        raise ValueError("shares must be finite and non-negative")
+    if abs(sh.sum() - 1.0) > 1e-6:
+        raise ValueError(f"shares must sum to 1, got {sh.sum()!r}")
+    if ties not in ("better", "average"):
+        raise ValueError(f"ties must be 'better' or 'average', got {ties!r}")
+    return sh
 
 
 def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=None,
@@ -71,17 +100,9 @@ def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=
     s = np.asarray(scores, dtype=float)
     if s.ndim != 1:
         raise ValueError(f"scores must be 1-D, got shape {s.shape}")
-    sh = np.asarray(shares, dtype=float)
-    if sh.ndim != 1 or sh.size == 0:
-        raise ValueError("shares must be a non-empty 1-D sequence")
+    sh = _check_shares(shares, ties)
     if len(labels) != sh.size:
         raise ValueError(f"{len(labels)} labels for {sh.size} shares")
-    if not np.all(np.isfinite(sh)) or np.any(sh < 0):
-        raise ValueError("shares must be finite and non-negative")
-    if abs(sh.sum() - 1.0) > 1e-6:
-        raise ValueError(f"shares must sum to 1, got {sh.sum()!r}")
-    if ties not in ("better", "average"):
-        raise ValueError(f"ties must be 'better' or 'average', got {ties!r}")
     cum = np.cumsum(sh)
     lab = np.empty(len(labels), dtype=object)
     lab[:] = list(labels)

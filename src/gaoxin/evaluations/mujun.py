@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from gaoxin.engine import classify_by_share, classify_by_threshold, rank
+from gaoxin.engine import classify_by_threshold, rank, share_class_index
 from gaoxin.evaluations.formula import PREV_PREFIX
 from gaoxin.evaluations.formula import evaluate as eval_formula
 from gaoxin.evaluations.formula import evaluate_condition as eval_condition
@@ -815,12 +815,15 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
             fid = idx[part]
             s = total[fid]
             if rule.method == "share":
-                lab = classify_by_share(s, [x / 100.0 for x in rule.shares], list(labels), ties=rule.ties)
+                # within one list the ranks are the ones just computed: no second sort
+                known = rank_out[fid] if rule.within == "list" else None
+                k_of = share_class_index(s, [x / 100.0 for x in rule.shares], ties=rule.ties, ranks=known)
+                code = np.where(k_of < 0, K, k_of).astype(np.int8)
             else:
                 lab = classify_by_threshold(s, rule.thresholds, list(labels))
-            code = np.full(fid.shape[0], K, dtype=np.int8)
-            for k, lb in enumerate(labels):
-                code[lab == lb] = k
+                code = np.full(fid.shape[0], K, dtype=np.int8)
+                for k, lb in enumerate(labels):
+                    code[lab == lb] = k
             init[fid] = code
             cut = {}
             for k, lb in enumerate(labels):
