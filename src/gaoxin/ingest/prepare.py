@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from gaoxin import fields as F
@@ -44,7 +46,7 @@ class PreparedBatch:
     accepted: int
     rejected: int
     skipped: int
-    facts: pl.DataFrame
+    facts: pl.DataFrame  # sorted by (uscc, period, indicator), as stored; see _facts
     attrs: pl.DataFrame
     parcels: pl.DataFrame
     rejected_rows: pl.DataFrame
@@ -82,8 +84,10 @@ def detect_source(file_name: str, field_names: set[str]) -> str:
 def prepare_file(path: Path | str, source: str = "auto", period: str | None = None) -> PreparedBatch:
     """Read, map, convert and validate one file. Raises ReadError / SheetError for unusable files."""
     path = Path(path)
-    sheets = read_file(path)
-    digest = sha256_of(path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_of, path)  # hashed on the idle core while the reader parses
+        sheets = read_file(path)
+    digest = digest.result()
     notes: list[str] = []
     frames: list[pl.DataFrame] = []
     columns: list[dict] = []
@@ -176,62 +180,106 @@ def _raw_names(layout: headers.Layout, width: int, col0: int) -> list[str]:
     return names
 
 
+@dataclass
+class _SheetContext:
+    """One sheet being read, and what its rows are checked against."""
+
+    sheet: RawSheet
+    layout: headers.Layout
+    file_name: str
+    period: str | None  # --period: rows of other years are skipped
+    default_period: str | None  # for rows without a year: --period, else the year in the sheet name or title
+    period_col: bool  # the sheet has a 年份 column
+    has_numeric: bool
+
+    @property
+    def cols(self) -> list[str]:
+        return self.sheet.grid.columns
+
+    @property
+    def key(self) -> headers.Column:
+        return next(c for c in self.layout.columns if c.index == self.layout.key_col)
+
+    def mismatch(self) -> pl.Expr:
+        """A row of another year than --period."""
+        if not self.period_col or self.period is None:
+            return pl.lit(False)
+        return (pl.col("period") != pl.lit(self.period)).fill_null(False)
+
+    def no_period(self) -> pl.Expr:
+        return pl.lit(self.has_numeric) & pl.col("period").is_null()
+
+
 def _sheet_rows(sheet: RawSheet, layout: headers.Layout, file_name: str, period: str | None) -> pl.DataFrame:
-    grid = sheet.grid
-    cols = grid.columns
-    data = grid.slice(layout.data_start)
+    """Every data row of one sheet, parsed, with its status (accepted / rejected / skipped) and reasons.
+
+    All rows are parsed with cheap expressions that only flag trouble; the few flagged rows (numbers
+    written as text, bad cells, bad codes, other years) are parsed again by the full parser, which words
+    the reasons and keeps the raw cells. Both parsers agree on every row the cheap one does not flag.
+    """
+    mapped = layout.mapped()
+    ctx = _SheetContext(
+        sheet, layout, file_name, period, period or headers_year(sheet.name) or layout.title_year,
+        period_col=any(c.field.name == "period" for c in mapped),
+        has_numeric=any(c.field.kind in (F.NUM, F.FLAG) for c in mapped),
+    )
     first_row = sheet.row0 + layout.data_start + 1  # Excel row number of data row 0
-    key_header = next(c for c in layout.columns if c.index == layout.key_col)
-
-    has_numeric = any(c.field.kind in (F.NUM, F.FLAG) for c in layout.mapped())
-    period_col = "period" if any(c.field.name == "period" for c in layout.mapped()) else None
-    data = data.with_columns((pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("_row"))
-    # Fast path: plain numbers parse with one cast; only rows holding text in a numeric column
-    # (全角 digits, '1,234', '—', '12%', words) go through the full parser.
-    numeric = [cols[c.index] for c in layout.mapped() if c.field.kind == F.NUM]
-    messy = data.select(
-        pl.any_horizontal([
-            pl.col(c).is_not_null() & ~pl.col(c).cast(pl.Float64, strict=False).is_finite().fill_null(False)
-            for c in numeric
-        ]).alias("m") if numeric else pl.lit(False).alias("m")
-    ).to_series()
-    frame = pl.concat([
-        data.filter(~messy).select(_column_exprs(sheet, layout, cols, fast=True)),
-        data.filter(messy).select(_column_exprs(sheet, layout, cols, fast=False)),
-    ]).sort("_row")
-
-    # 统一社会信用代码: vectorised check-character validation
-    reason_code = pl.Series("_uscc_code", uscc.validate_series(frame.get_column("uscc")))
-    key_where = f"列「{key_header.header}」({key_header.letter}列)"
-    frame = frame.with_columns(reason_code)
-
-    default_period = period or headers_year(sheet.name) or layout.title_year
-    if period_col is None:
-        frame = frame.with_columns(pl.lit(default_period, dtype=pl.Utf8).alias("period"))
-        mismatch = pl.lit(False)
-    else:
-        frame = frame.with_columns(pl.col("period").fill_null(pl.lit(default_period, dtype=pl.Utf8)))
-        mismatch = pl.lit(period is not None) & (pl.col("period") != pl.lit(period)).fill_null(False)
-    no_period = pl.lit(has_numeric) & pl.col("period").is_null()
-
-    # Only rows with some problem need the slower checks (blank / 合计 / 说明 line) and their raw cells.
-    suspect = frame.select(
-        ((pl.col("_uscc_code") != uscc.OK) | pl.col("_bad").is_not_null() | mismatch | no_period).alias("s")
-    ).to_series()
-    clean = frame.filter(~suspect).with_columns(
+    data = sheet.grid.slice(layout.data_start).with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("_row"))
+    text_cols = [sheet.grid.columns[c.index] for c in mapped if c.field.kind != F.NUM]
+    frame = _with_folded(data.lazy(), text_cols).select(_column_exprs(ctx, fast=True)).collect()  # one fused pass
+    codes = uscc.validate_series(frame.get_column("uscc"))  # 统一社会信用代码 check character, vectorised
+    frame = _with_period(ctx, frame.with_columns(pl.Series("_uscc_code", codes)))
+    suspect = np.flatnonzero(frame.select(
+        pl.col("_problem") | (pl.col("_uscc_code") != uscc.OK) | ctx.mismatch() | ctx.no_period()
+    ).to_series().to_numpy())
+    frame = frame.drop("_problem", "_uscc_code").with_columns(
         pl.lit("accepted").alias("_status"), pl.lit(None, dtype=pl.Utf8).alias("_reasons"),
         pl.lit(None, dtype=pl.Utf8).alias("_columns"), pl.lit(None, dtype=pl.Utf8).alias("_raw"),
     )
-    cells = [parse.folded(c).fill_null("") for c in cols]
-    checks = data.filter(suspect).select(
-        pl.all_horizontal([parse.is_placeholder(c) for c in cols]).alias("_blank"),  # grid cells only
+    if suspect.size:  # the re-parsed rows replace theirs in place: rows stay in sheet order, nothing to sort
+        odd = _odd_rows(ctx, data[suspect], codes[suspect])
+        frame = frame.with_columns(
+            frame.get_column(c).scatter(suspect, odd.get_column(c).cast(dtype))
+            for c, dtype in frame.schema.items() if c not in ("_sheet", "_row")
+        )
+    _require_period(ctx, frame)
+    return frame
+
+
+def _folded(c: str) -> str:
+    return f"_folded_{c}"
+
+
+def _with_folded(data: pl.LazyFrame, cols: list[str]) -> pl.LazyFrame:
+    """Columns `cols` also folded (full-width → half-width, trimmed), once each: every check reads them."""
+    return data.with_columns(parse.folded(c).alias(_folded(c)) for c in cols)
+
+
+def _with_period(ctx: _SheetContext, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    default = pl.lit(ctx.default_period, dtype=pl.Utf8)
+    if ctx.period_col:
+        return frame.with_columns(pl.col("period").fill_null(default))
+    return frame.with_columns(default.alias("period"))
+
+
+def _odd_rows(ctx: _SheetContext, data: pl.DataFrame, codes: np.ndarray) -> pl.DataFrame:
+    """Status, reasons, offending columns and raw cells of the rows the cheap pass flagged."""
+    cols = ctx.cols
+    cells = [pl.col(_folded(c)).fill_null("") for c in cols]
+    data = data.with_columns(pl.Series("_uscc_code", codes)).lazy()
+    odd = _with_period(ctx, _with_folded(data, cols).select(
+        *_column_exprs(ctx, fast=False),
+        pl.all_horizontal([parse.is_placeholder(c, pl.col(_folded(c))) for c in cols]).alias("_blank"),  # grid only
         pl.any_horizontal([cc.str.contains(_TOTAL) for cc in cells]).alias("_total"),
         pl.any_horizontal([cc.str.contains(_NOTE) for cc in cells[:3]]).alias("_note"),
-        _raw_json(sheet, layout).alias("_raw"),
-    )
-    odd = pl.concat([frame.filter(suspect), checks], how="horizontal").with_columns(
+        _raw_json(ctx.sheet, ctx.layout).alias("_raw"), "_uscc_code",
+    )).with_columns(
         pl.col("_uscc_code").replace_strict(uscc.REASONS, default=None, return_dtype=pl.Utf8).alias("_uscc_bad"))
 
+    key = ctx.key
+    key_where = f"列「{key.header}」({key.letter}列)"
+    mismatch, no_period = ctx.mismatch(), ctx.no_period()
     empty_key = pl.col("_uscc_bad").is_not_null()  # no usable code: may be a 合计 or 说明 line
     key_reason = (
         pl.when(pl.col("uscc") == "").then(pl.lit(f"{key_where}：") + pl.col("_uscc_bad"))
@@ -240,9 +288,9 @@ def _sheet_rows(sheet: RawSheet, layout: headers.Layout, file_name: str, period:
     )
     reasons = _join([key_reason, pl.col("_bad")], "；").fill_null("")
     bad_cols_all = _join(
-        [pl.when(pl.col("_uscc_bad").is_not_null()).then(pl.lit(key_header.header)), pl.col("_badcols")], "、")
+        [pl.when(pl.col("_uscc_bad").is_not_null()).then(pl.lit(key.header)), pl.col("_badcols")], "、")
     not_data = pl.col("_blank") | (empty_key & (pl.col("_total") | pl.col("_note")))
-    odd = odd.with_columns(
+    return odd.with_columns(
         pl.when(pl.col("_blank")).then(pl.lit("skipped"))
         .when(empty_key & pl.col("_total")).then(pl.lit("skipped"))
         .when(empty_key & pl.col("_note")).then(pl.lit("skipped"))
@@ -254,66 +302,87 @@ def _sheet_rows(sheet: RawSheet, layout: headers.Layout, file_name: str, period:
         .when(empty_key & pl.col("_total")).then(pl.lit("合计行（不是企业数据）"))
         .when(empty_key & pl.col("_note")).then(pl.lit("说明行（不是企业数据）"))
         .when(reasons != "").then(reasons)
-        .when(mismatch).then(pl.lit(f"年度不是本次导入指定的 {period}：") + pl.col("period"))
+        .when(mismatch).then(pl.lit(f"年度不是本次导入指定的 {ctx.period}：") + pl.col("period"))
         .when(no_period).then(pl.lit(
             "无法确定数据年度：请加入「年份」列、在工作表名或标题中写明年份（如 2025年），或导入时使用 --period"))
         .otherwise(None).alias("_reasons"),
         pl.when(not_data).then(None).when(reasons != "").then(bad_cols_all).otherwise(None).alias("_columns"),
-    ).drop("_blank", "_total", "_note", "_uscc_bad")
-    frame = pl.concat([clean, odd.select(clean.columns)], how="vertical_relaxed").sort("_row")
-    if period_col is None and default_period is None and has_numeric and frame.height:
-        n_data = frame.filter(pl.col("_status") == "accepted").height + frame.filter(
-            pl.col("_reasons").str.starts_with("无法确定数据年度")).height
-        if n_data:
-            raise headers.SheetError(
-                f"{file_name} 工作表「{sheet.name}」含数值列，但无法确定数据年度：请加入「年份」列，或在工作表名/"
-                "标题中写明年份（如「2025年」），或导入时使用 --period 2025"
-            )
-    return frame.drop("_bad", "_badcols", "_uscc_code")
+    ).with_columns(  # a number written as text ('1,234') is fine: that row is accepted like any other
+        pl.when(pl.col("_status") == "accepted").then(None).otherwise(pl.col("_raw")).alias("_raw")).collect()
 
 
-def _column_exprs(sheet: RawSheet, layout: headers.Layout, cols: list[str], fast: bool) -> list[pl.Expr]:
-    """Parsed value and problem text per mapped column; `fast` assumes numeric cells are plain numbers."""
-    key = cols[layout.key_col]
-    code = parse.folded(key).str.to_uppercase().str.replace_all(r"[\s\-]", "").fill_null("")
-    exprs: list[pl.Expr] = [pl.lit(sheet.name).alias("_sheet"), pl.col("_row"), code.alias("uscc")]
-    bad_parts: list[pl.Expr] = []
-    bad_cols: list[pl.Expr] = []
-    for col in layout.mapped():
-        c, fld = cols[col.index], col.field
-        where = f"列「{col.header}」({col.letter}列)"
-        if fld.name == "uscc":
+def _require_period(ctx: _SheetContext, frame: pl.DataFrame) -> None:
+    """A sheet of numbers whose year cannot be told at all is an unusable file, not a pile of rejects."""
+    if ctx.period_col or ctx.default_period is not None or not ctx.has_numeric or not frame.height:
+        return
+    n_data = frame.filter(pl.col("_status") == "accepted").height + frame.filter(
+        pl.col("_reasons").str.starts_with("无法确定数据年度")).height
+    if n_data:
+        raise headers.SheetError(
+            f"{ctx.file_name} 工作表「{ctx.sheet.name}」含数值列，但无法确定数据年度：请加入「年份」列，或在工作表名/"
+            "标题中写明年份（如「2025年」），或导入时使用 --period 2025"
+        )
+
+
+def _column_exprs(ctx: _SheetContext, fast: bool) -> list[pl.Expr]:
+    """Parsed value per mapped column, then one 'look closer' flag (`fast`) or the problems in words.
+
+    `fast` reads numeric cells with one cast and flags any that is not a plain number (全角 digits,
+    '1,234', '—', '12%', words) instead of parsing it: the full parser handles those rows.
+    """
+    cols = ctx.cols
+    key = pl.col(_folded(cols[ctx.layout.key_col]))
+    code = key.str.to_uppercase().str.replace_all(r"[\s\-]", "").fill_null("")
+    exprs: list[pl.Expr] = [pl.lit(ctx.sheet.name).alias("_sheet"), pl.col("_row"), code.alias("uscc")]
+    checks: list[tuple[pl.Expr, pl.Expr, str]] = []  # (cell is bad, what is wrong, column header)
+    for col in ctx.layout.mapped():
+        if col.field.name == "uscc":
             continue
-        if fld.name == "period":
-            value, bad = parse.period(c)
-            expect = "年份（如 2025）"
-        elif fld.kind == F.NUM:
-            if fast:
-                value, bad = pl.col(c).cast(pl.Float64, strict=False) * col.factor, pl.lit(False)
-            else:
-                value, bad = parse.number(c, col.factor, allow_percent=fld.quantity == "ratio")
-            expect = f"数值（{col.unit}）"
-            if fld.min_value is not None:
-                neg = (value < fld.min_value).fill_null(False)
-                bad_parts.append(pl.when(neg).then(pl.lit(f"{where}：不能为负数，实际为「") + pl.col(c) + pl.lit("」")))
-                bad_cols.append(pl.when(neg).then(pl.lit(col.header)))
-        elif fld.kind == F.FLAG:
-            value, bad = parse.flag(c)
-            expect = "是/否"
-        elif fld.name == "industry_code":
-            value, bad = parse.industry_code(c)
-            expect = "GB/T 4754-2017 行业代码（2–4 位数字，如 3973 或 C3973）"
-        elif fld.name == "registered_on":
-            value, bad = parse.date(c)
-            expect = "日期（如 2019-05-12）"
+        value, col_checks = _parse_column(col, cols[col.index], fast)
+        exprs.append(value.alias(col.field.name))
+        checks.extend(col_checks)
+    if fast:
+        flag = pl.any_horizontal([bad for bad, _, _ in checks]).fill_null(False) if checks else pl.lit(False)
+        return [*exprs, flag.alias("_problem")]
+    return [
+        *exprs, _join([pl.when(bad).then(msg) for bad, msg, _ in checks], "；").alias("_bad"),
+        _join([pl.when(bad).then(pl.lit(header)) for bad, _, header in checks], "、").alias("_badcols"),
+    ]
+
+
+def _parse_column(col: headers.Column, c: str, fast: bool) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr, str]]]:
+    """Value of one mapped column and its checks: (cell is bad, what is wrong, column header)."""
+    fld = col.field
+    where = f"列「{col.header}」({col.letter}列)"
+    fold = pl.col(_folded(c))  # present for every column but the numeric ones of the fast pass
+    checks = []
+    if fld.name == "period":
+        value, bad = parse.period(c, fold)
+        expect = "年份（如 2025）"
+    elif fld.kind == F.NUM:
+        if fast:
+            plain = pl.col(c).cast(pl.Float64, strict=False)
+            value, bad = plain * col.factor, pl.col(c).is_not_null() & ~plain.is_finite().fill_null(False)
         else:
-            value, bad = parse.text_value(c), pl.lit(False)
-            expect = ""
-        exprs.append(value.alias(fld.name))
-        if expect:
-            bad_parts.append(pl.when(bad).then(pl.lit(f"{where}：应为{expect}，实际为「") + pl.col(c) + pl.lit("」")))
-            bad_cols.append(pl.when(bad).then(pl.lit(col.header)))
-    return [*exprs, _join(bad_parts, "；").alias("_bad"), _join(bad_cols, "、").alias("_badcols")]
+            value, bad = parse.number(c, col.factor, allow_percent=fld.quantity == "ratio", fold=fold)
+        expect = f"数值（{col.unit}）"
+        if fld.min_value is not None:
+            neg = (value < fld.min_value).fill_null(False)
+            checks.append((neg, pl.lit(f"{where}：不能为负数，实际为「") + pl.col(c) + pl.lit("」"), col.header))
+    elif fld.kind == F.FLAG:
+        value, bad = parse.flag(c, fold)
+        expect = "是/否"
+    elif fld.name == "industry_code":
+        value, bad = parse.industry_code(c, fold)
+        expect = "GB/T 4754-2017 行业代码（2–4 位数字，如 3973 或 C3973）"
+    elif fld.name == "registered_on":
+        value, bad = parse.date(c, fold)
+        expect = "日期（如 2019-05-12）"
+    else:
+        value, expect = parse.text_value(c, fold), ""
+    if expect:
+        checks.append((bad, pl.lit(f"{where}：应为{expect}，实际为「") + pl.col(c) + pl.lit("」"), col.header))
+    return value, checks
 
 
 def _join(parts: list[pl.Expr], sep: str) -> pl.Expr:
@@ -339,8 +408,10 @@ def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     vals = _value_fields(rows)
     sig = pl.struct(vals).hash() if vals else pl.lit(0)
     acc = pl.col("_status") == "accepted"
-    acc_rows = rows.filter(acc)
-    if not acc_rows.select(pl.struct(key).hash().is_duplicated().any()).item():
+    firms = pl.col("uscc").filter(acc)
+    if rows.select(firms.n_unique() == firms.len()).item():  # each firm once (the usual case): no key repeats
+        return rows
+    if not rows.filter(acc).select(pl.struct(key).hash().is_duplicated().any()).item():
         return rows
     keyed = rows.with_columns(pl.col(k).fill_null("").alias(f"_k{i}") for i, k in enumerate(key))
     kcols = [f"_k{i}" for i in range(len(key))]
@@ -371,23 +442,29 @@ def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _facts(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:
-    schema = {"uscc": pl.Utf8, "period": pl.Utf8, "indicator": pl.Utf8, "value": pl.Float64,
-              "unit": pl.Utf8, "sheet": pl.Utf8, "row_no": pl.Int32}
-    parts = []
-    for name in sorted(field_names):
-        fld = F.BY_NAME[name]
-        if fld.kind not in (F.NUM, F.FLAG):
-            continue
-        parts.append(
-            accepted.filter(pl.col(name).is_not_null()).select(
-                "uscc", "period", pl.lit(name).alias("indicator"), pl.col(name).cast(pl.Float64).alias("value"),
-                pl.lit(fld.unit or "是/否").alias("unit"), pl.col("_sheet").alias("sheet"),
-                pl.col("_row").alias("row_no"),
-            )
-        )
-    if not parts:
+    """One row per (firm, period, indicator) value, in that order: the order the store keeps them in.
+
+    Columns with a few distinct strings are Categorical: cheaper to copy, and to hand to DuckDB.
+    """
+    schema = {"uscc": pl.Utf8, "period": pl.Categorical, "indicator": pl.Categorical, "value": pl.Float64,
+              "unit": pl.Categorical, "sheet": pl.Categorical, "row_no": pl.Int32}
+    fields = [F.BY_NAME[n] for n in sorted(field_names) if F.BY_NAME[n].kind in (F.NUM, F.FLAG)]
+    if not fields:
         return pl.DataFrame(schema=schema)
-    long = pl.concat(parts)
+    firms = accepted.select("uscc", "period", "_sheet", "_row", *(f.name for f in fields)).sort(
+        "uscc", "period", maintain_order=True)
+    # row by row, indicators in name order within a row: sorted facts without sorting 6× as many rows
+    row, k = np.nonzero(firms.select(pl.col(f.name).is_not_null() for f in fields).to_numpy())
+    values = firms.select(pl.col(f.name).cast(pl.Float64) for f in fields).to_numpy()
+    per_row = firms.select(
+        "uscc", pl.col("period").cast(pl.Categorical), pl.col("_sheet").cast(pl.Categorical).alias("sheet"),
+        pl.col("_row").alias("row_no"),
+    )
+    long = per_row[row].select(
+        "uscc", "period", pl.Series("indicator", [f.name for f in fields], pl.Categorical)[k],
+        pl.Series("value", values[row, k]), pl.Series("unit", [f.unit or "是/否" for f in fields], pl.Categorical)[k],
+        "sheet", "row_no",
+    )
     if not field_names & {"parcel_id", "land_own_mu", "land_leased_out_mu", "land_leased_in_mu"}:
         return long.select(list(schema)).cast(schema)  # one row per firm-year already (duplicates removed)
     area = [f.name for f in F.FIELDS if f.quantity == "area"]
@@ -401,6 +478,7 @@ def _facts(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:
     return (
         long.group_by("uscc", "period", "indicator", maintain_order=True)
         .agg(agg.alias("value"), pl.col("unit").first(), pl.col("sheet").first(), pl.col("row_no").min())
+        .sort("uscc", "period", "indicator")  # a firm's parcels may hold different indicators
         .select(list(schema)).cast(schema)
     )
 
@@ -413,11 +491,10 @@ def _attrs(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:
     present = [a for a in ATTR_COLUMNS if a in field_names]
     if not present:
         return pl.DataFrame({"uscc": []}, schema={"uscc": pl.Utf8})
-    return (
-        accepted.sort("period", "_row", nulls_last=False)
-        .group_by("uscc", maintain_order=True)
-        .agg(pl.col(a).drop_nulls().last() for a in present)
-    )
+    rows = accepted.select("uscc", "period", "_row", *present).sort("period", "_row", nulls_last=False)
+    if rows.get_column("uscc").n_unique() == rows.height:  # one row per firm (the usual case): nothing to merge
+        return rows.select("uscc", *present)
+    return rows.group_by("uscc", maintain_order=True).agg(pl.col(a).drop_nulls().last() for a in present)
 
 
 def _parcels(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:

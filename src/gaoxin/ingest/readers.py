@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,18 +72,18 @@ def _read_excel(path: Path) -> list[RawSheet]:
             f"{path.name}: 不是有效的 Excel 文件，无法打开（{type(exc).__name__}）。请确认文件未损坏，"
             "并以 .xlsx 格式另存后重新导入"
         ) from exc
-    origins = _xlsx_origins(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
-    sheets = []
-    for name in reader.sheet_names:
-        try:
-            sheet = reader.load_sheet(name, header_row=None, dtypes="string")
-            grid = sheet.to_polars()
-        except Exception as exc:
-            raise ReadError(f"{path.name}: 工作表「{name}」无法读取（{exc}）") from exc
-        grid = grid.rename({c: f"c{i}" for i, c in enumerate(grid.columns)})
-        row0, col0 = origins.get(name, (0, 0))
-        sheets.append(RawSheet(name, grid, row0, col0))
-    return sheets
+    xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        origins = pool.submit(_xlsx_origins, path) if xlsx else None  # found while the reader parses
+        grids = []
+        for name in reader.sheet_names:
+            try:
+                grid = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
+            except Exception as exc:
+                raise ReadError(f"{path.name}: 工作表「{name}」无法读取（{exc}）") from exc
+            grids.append((name, grid.rename({c: f"c{i}" for i, c in enumerate(grid.columns)})))
+    starts = origins.result() if origins else {}
+    return [RawSheet(name, grid, *starts.get(name, (0, 0))) for name, grid in grids]
 
 
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)

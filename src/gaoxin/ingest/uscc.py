@@ -16,9 +16,10 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 chars: no I, O, S, V, Z
 WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
 ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 
-_LOOKUP = np.full(256, -1, dtype=np.int64)
+_LOOKUP = np.full(256, -1, dtype=np.int8)  # byte → value in ALPHABET, -1 outside it
 for _i, _c in enumerate(ALPHABET):
     _LOOKUP[ord(_c)] = _i
+_WEIGHTS_32 = WEIGHTS.astype(np.int32)  # integer matmul: no BLAS threads left spinning after the call
 
 # reason codes (Chinese text is produced by the caller, see REASONS)
 OK = 0
@@ -76,23 +77,17 @@ def validate_series(codes: pl.Series) -> np.ndarray:
     out[(nchars == 18) & (nbytes != 18)] = BAD_CHAR  # a full-width or Chinese character inside
     idx = np.flatnonzero((nchars == 18) & (nbytes == 18))
     if idx.size:
-        joined = codes.gather(idx).str.join("").item().encode("ascii")
+        joined = (codes if idx.size == len(codes) else codes.gather(idx)).str.join("").item().encode("ascii")
         out[idx] = _check(np.frombuffer(joined, dtype=np.uint8).reshape(-1, 18))
     return out
 
 
 def _check(raw: np.ndarray) -> np.ndarray:
     """Reason codes for an (n, 18) array of ASCII bytes."""
-    vals = _LOOKUP[raw]
-    out = np.zeros(len(raw), dtype=np.int8)
+    vals = _LOOKUP.take(raw)
     bad_char = (vals < 0).any(axis=1)
-    out[bad_char] = BAD_CHAR
-    good = ~bad_char
-    expect = (31 - (vals[good, :17] @ WEIGHTS) % 31) % 31
-    sub = out[good]
-    sub[expect != vals[good, 17]] = BAD_CHECK
-    out[good] = sub
-    return out
+    expect = (31 - (vals[:, :17].astype(np.int32) @ _WEIGHTS_32) % 31) % 31  # meaningless where bad_char
+    return np.where(bad_char, BAD_CHAR, np.where(expect != vals[:, 17], BAD_CHECK, OK)).astype(np.int8)
 
 
 def validate_array(codes: np.ndarray | list[str]) -> np.ndarray:
@@ -117,13 +112,7 @@ def validate_array(codes: np.ndarray | list[str]) -> np.ndarray:
         if idx.size == 0:
             return out
         raw = np.frombuffer("".join(arr[idx]).encode("ascii"), dtype=np.uint8)
-    vals = _LOOKUP[raw].reshape(-1, 18)
-    bad_char = (vals < 0).any(axis=1)
-    out[idx[bad_char]] = BAD_CHAR
-    good = ~bad_char
-    expect = (31 - (vals[good, :17] @ WEIGHTS) % 31) % 31
-    bad_check = expect != vals[good, 17]
-    out[idx[good][bad_check]] = BAD_CHECK
+    out[idx] = _check(raw.reshape(-1, 18))
     return out
 
 
