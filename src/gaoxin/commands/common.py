@@ -11,8 +11,6 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from gaoxin.settings import get_settings
-
 # piped output (CI logs, files) gets a wide console so Chinese tables are not cut to 80 columns
 console = Console(width=None if Console().is_terminal else 160)
 err_console = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
@@ -25,6 +23,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON / print JS
 
 
 def default_db() -> Path:
+    from gaoxin.settings import get_settings  # pydantic-settings: paid only by commands that open the store
+
     return get_settings().db
 
 

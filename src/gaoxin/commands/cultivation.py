@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 from rich.table import Table
 
 from gaoxin import fields as F
 from gaoxin.commands.common import JsonOption, console, fail, latest_period, print_json
 from gaoxin.commands.data import DbOpt, open_store
-from gaoxin.evaluations import cultivation as core
-from gaoxin.evaluations import cultivation_service as svc
-from gaoxin.evaluations.formula import FormulaError
-from gaoxin.evaluations.service import RunError
-from gaoxin.schemes import SchemeError
-from gaoxin.store import frame
-from gaoxin.store import runs as store_runs
-from gaoxin.store.queries import current_facts_sql
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from gaoxin.evaluations import cultivation_service as svc
+
+# The cultivation evaluation (numpy/scipy engine), schemes, store and polars are imported inside the functions
+# that use them: module level stays light so that `gaoxin --help` and other areas' commands start fast.
 
 VERDICT_ORDER = ("pass", "expert", "near", "fail", "out")
 STATE_OF_SCORE = {1.0: "pass", 0.5: "expert", 0.0: "fail", None: "missing"}
 STATE_LABEL = {"pass": "符合", "expert": "待专家评分", "fail": "不符合", "missing": "数据缺失"}
-TIER_OF = {s: (t, title) for t, s, title in (*svc.LADDER, svc.HNTE)}
 
 SchemeOpt = Annotated[str, typer.Option("--scheme", help="培育方案 id 或 .toml 路径（hnte-2016 / tsme-2022 / "
                                                          "innovative-sme-2022 / srdi-sme-2022 / little-giant-2022）")]
@@ -54,6 +52,12 @@ def _params(items: list[str] | None) -> dict[str, float]:
 
 
 def _run(con, scheme: str, period: str, params: dict | None = None) -> tuple[svc.CultivationOutcome, dict]:
+    from gaoxin.evaluations import cultivation_service as svc
+    from gaoxin.evaluations.formula import FormulaError
+    from gaoxin.evaluations.service import RunError
+    from gaoxin.schemes import SchemeError
+    from gaoxin.store import runs as store_runs
+
     try:
         outcome = svc.run_cultivation(con, scheme, period, params)
     except (RunError, SchemeError, FormulaError) as exc:
@@ -64,6 +68,8 @@ def _run(con, scheme: str, period: str, params: dict | None = None) -> tuple[svc
 def _n(v, digits: int = 0) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
+    from gaoxin.evaluations import cultivation as core
+
     return core.fmt_number(float(v), digits)
 
 
@@ -90,6 +96,9 @@ def cultivate(
 
 
 def show_summary(con, run: dict, created: bool = True, top: int = 10) -> None:
+    from gaoxin.evaluations import cultivation as core
+    from gaoxin.evaluations import cultivation_service as svc
+
     s = run["summary"]
     note = "" if created else "（相同数据与方案的评价已存在，结果未变）"
     console.print(f"[bold]培育评价 {run['run_id']}[/] {s['title']} · {run['period']} 年度数据 · 参评 {s['n']} 家{note}")
@@ -115,6 +124,8 @@ def show_summary(con, run: dict, created: bool = True, top: int = 10) -> None:
 
 
 def show_pool(df: pl.DataFrame, title: str) -> None:
+    from gaoxin.evaluations import cultivation as core
+
     t = Table(title=title, title_justify="left", show_lines=False)
     for c in ("名次", "企业名称", "镇街", "结论", "未满足", "得分", "差距"):
         t.add_column(c)
@@ -135,6 +146,10 @@ def pool(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    import polars as pl
+
+    from gaoxin.evaluations import cultivation_service as svc
+
     con = open_store(db)
     period = period or latest_period(con)
     schemes = [scheme] if scheme else list(svc.BUILTIN)
@@ -189,6 +204,8 @@ def _pool_row(r: dict) -> dict:
 
 
 def show_pool_summary(pools: list[dict], certs: pl.DataFrame | None) -> None:
+    import polars as pl
+
     t = Table(title="培育库概况 Pool summary")
     for c in ("方案", "参评", "符合条件", "待专家评分", "差一项", "未达标"):
         t.add_column(c, justify="left" if c == "方案" else "right")
@@ -203,6 +220,10 @@ def show_pool_summary(pools: list[dict], certs: pl.DataFrame | None) -> None:
 
 
 def show_certificates(certs: pl.DataFrame, top: int = 20) -> None:
+    import polars as pl
+
+    from gaoxin.evaluations import cultivation as core
+
     due = certs.filter(pl.col("status") != "有效")
     t = Table(title=f"高企证书到期提醒（{due.height} 家）", title_justify="left")
     for c in ("企业名称", "镇街", "发证年份", "到期年份", "状态", "按现行条件复审", "差距"):
@@ -220,6 +241,13 @@ def ladder(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    import polars as pl
+
+    from gaoxin.evaluations import cultivation as core
+    from gaoxin.evaluations import cultivation_service as svc
+    from gaoxin.evaluations.service import RunError
+    from gaoxin.schemes import SchemeError
+
     con = open_store(db)
     period = period or latest_period(con)
     with console.status(f"梯度培育 {period} 年度 …", spinner="dots"):
@@ -260,6 +288,14 @@ def ladder(
 def explanation(con, run: dict, code: str) -> dict | None:
     """One firm in a cultivation run: every condition (value, threshold, gap, clause), route, score item and
     the source file of every value it read."""
+    import polars as pl
+
+    from gaoxin.evaluations import cultivation as core
+    from gaoxin.evaluations import cultivation_service as svc
+    from gaoxin.store import frame
+    from gaoxin.store import runs as store_runs
+    from gaoxin.store.queries import current_facts_sql
+
     res = store_runs.run_results(con, run["run_id"])
     row = res.filter(res["uscc"] == code)
     if row.height == 0:
@@ -378,6 +414,7 @@ def demo_cultivation(db, zone, out_dir: Path, keep_dir: Path | None) -> None:
     the pool summary (who passes today, who is one gap away) and export the pool workbook."""
     from gaoxin.commands.data import run_import, show_import
     from gaoxin.demo.files import write_innovation_file
+    from gaoxin.evaluations import cultivation_service as svc
     from gaoxin.reports.cultivation_xlsx import write_pool_xlsx
     from gaoxin.settings import get_settings
 

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gaoxin import fields as F
 from gaoxin.commands.common import JsonOption, console, default_db, fail, print_json
-from gaoxin.ingest.importer import SOURCES, ImportFailed, ImportResult, commit_all, prepare_all
-from gaoxin.store import StoreError, connect, queries
-from gaoxin.store.imports import batch_rejects, list_batches
+from gaoxin.ingest.sources import SOURCES
+
+if TYPE_CHECKING:
+    from gaoxin.ingest.importer import ImportResult
+
+# Module level stays light (typer, rich, gaoxin.fields): the readers, the store (duckdb, polars) and the
+# importer are imported inside the commands, so `gaoxin --help` and unrelated commands do not pay for them.
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据库文件 / store file (默认 ./gaoxin.duckdb)")]
 SHOW_REJECTS = 30
 
 
 def open_store(db: Path | None, read_only: bool = False):
+    from gaoxin.store import StoreError, connect
+
     try:
         return connect(db or default_db(), read_only=read_only)
     except StoreError as exc:
@@ -57,6 +62,10 @@ def import_cmd(
 
 
 def run_import(files, source, period, db, quiet=False) -> list[ImportResult]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gaoxin.ingest.importer import ImportFailed, commit_all, prepare_all
+
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=quiet) as progress:
         task = progress.add_task("读取 reading", total=len(files))
@@ -109,6 +118,8 @@ def show_import(results: list[ImportResult]) -> None:
 
 
 def batches(as_json: JsonOption = False, db: DbOpt = None) -> None:
+    from gaoxin.store.imports import list_batches
+
     con = open_store(db)
     df = list_batches(con)
     if as_json:
@@ -129,6 +140,8 @@ def rejects(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.store.imports import batch_rejects
+
     con = open_store(db)
     df = batch_rejects(con, batch)
     if as_json:
@@ -148,6 +161,8 @@ def enterprises(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.store import queries
+
     con = open_store(db)
     df = queries.enterprises(con, town)
     if as_json:
@@ -170,6 +185,7 @@ def enterprise(
     db: DbOpt = None,
 ) -> None:
     from gaoxin.ingest import uscc as U
+    from gaoxin.store import queries
 
     con = open_store(db)
     code = U.normalize(uscc)

@@ -13,7 +13,6 @@ from gaoxin.commands.common import console
 from gaoxin.commands.cultivation import demo_cultivation
 from gaoxin.commands.data import DbOpt, open_store, run_import, show_import
 from gaoxin.commands.zones import demo_zones
-from gaoxin.store import one
 
 
 def register(app: typer.Typer) -> None:
@@ -56,6 +55,7 @@ def demo(
 ) -> None:
     from gaoxin.demo.files import write_department_files
     from gaoxin.demo.zone import generate_zone
+    from gaoxin.store import one
 
     keep = out is not None
     out_dir = out or Path(tempfile.mkdtemp(prefix="gaoxin-demo-"))

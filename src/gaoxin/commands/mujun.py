@@ -12,13 +12,9 @@ from rich.table import Table
 
 from gaoxin.commands.common import JsonOption, console, fail, latest_period, print_json
 from gaoxin.commands.data import DbOpt, open_store
-from gaoxin.evaluations import formula
-from gaoxin.evaluations.explain import explanation, what_if_answer
-from gaoxin.evaluations.service import RunError, run_mujun
-from gaoxin.ingest import uscc as U
-from gaoxin.schemes import SchemeError, list_builtin, parse_scheme, scheme_sha256, scheme_text
-from gaoxin.store import runs as store_runs
 
+# The evaluations (numpy/scipy engine), schemes, store and polars are imported inside the commands that use
+# them: module level stays light so that `gaoxin --help` and other areas' commands start fast.
 schemes_app = typer.Typer(help="评价方案 / evaluation schemes", no_args_is_help=True)
 CLASS_ORDER = ["A", "B", "C", "D", "T"]
 
@@ -36,6 +32,8 @@ def register(app: typer.Typer) -> None:
 # ---- schemes -----------------------------------------------------------------------------------------
 @schemes_app.command("list", help="内置方案 / built-in schemes")
 def schemes_list(as_json: JsonOption = False) -> None:
+    from gaoxin.schemes import list_builtin
+
     items = list_builtin()
     if as_json:
         print_json({"schemes": [{"id": b.id, "title": b.title, "status": getattr(b, "status", None),
@@ -52,6 +50,8 @@ def schemes_list(as_json: JsonOption = False) -> None:
 
 @schemes_app.command("show", help="显示方案文件 / print a scheme file")
 def schemes_show(scheme: Annotated[str, typer.Argument(help="方案 id 或文件路径")]) -> None:
+    from gaoxin.schemes import SchemeError, scheme_text
+
     try:
         text = scheme_text(scheme)
     except SchemeError as exc:
@@ -61,6 +61,8 @@ def schemes_show(scheme: Annotated[str, typer.Argument(help="方案 id 或文件
 
 @schemes_app.command("validate", help="校验方案文件 / validate a scheme file")
 def schemes_validate(path: Annotated[Path, typer.Argument(help="方案文件 .toml")]) -> None:
+    from gaoxin.schemes import SchemeError, parse_scheme, scheme_sha256, scheme_text
+
     try:
         s = parse_scheme(scheme_text(path), str(path))
     except SchemeError as exc:
@@ -81,13 +83,18 @@ def evaluate(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.evaluations.formula import FormulaError
+    from gaoxin.evaluations.service import RunError, run_mujun
+    from gaoxin.schemes import SchemeError
+    from gaoxin.store import runs as store_runs
+
     con = open_store(db)
     if not period:
         period = latest_period(con)
     try:
         with console.status(f"评价 {period} 年度 …", spinner="dots"):
             outcome = run_mujun(con, scheme, period)
-    except (RunError, SchemeError, formula.FormulaError) as exc:
+    except (RunError, SchemeError, FormulaError) as exc:
         fail(str(exc))
     run = store_runs.find_run(con, outcome.run_id)
     counts = {k: run["summary"]["counts"].get(k, 0) for k in CLASS_ORDER}
@@ -99,6 +106,8 @@ def evaluate(
 
 
 def show_run_summary(con, run: dict, created: bool = True, top: int = 10) -> None:
+    from gaoxin.store import runs as store_runs
+
     s = run["summary"]
     note = "" if created else "（相同数据与方案的评价已存在，结果未变）"
     console.print(f"[bold]评价 {run['run_id']}[/] {s.get('title', run['scheme_id'])} · {run['period']} 年度数据 · "
@@ -129,6 +138,8 @@ def show_run_summary(con, run: dict, created: bool = True, top: int = 10) -> Non
 
 
 def runs(as_json: JsonOption = False, db: DbOpt = None) -> None:
+    from gaoxin.store import runs as store_runs
+
     con = open_store(db)
     df = store_runs.list_runs(con)
     if as_json:
@@ -159,6 +170,8 @@ OTHER_KIND_HINT = {
 
 
 def _run_or_fail(con, run_id: str, kinds: tuple[str, ...] = ("mujun",)) -> dict:
+    from gaoxin.store import runs as store_runs
+
     full = store_runs.resolve_run(con, run_id)
     run = store_runs.find_run(con, full) if full else None
     if run is None:
@@ -175,6 +188,8 @@ def results(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.store import runs as store_runs
+
     con = open_store(db)
     run = _run_or_fail(con, run_id)
     df = store_runs.run_results(con, run["run_id"], klass, town)
@@ -202,12 +217,16 @@ def explain(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.ingest import uscc as U
+
     con = open_store(db)
     run = _run_or_fail(con, run_id, kinds=("mujun", "cultivation"))
     if run["kind"] == "cultivation":  # 培育评价: conditions, gaps and points instead of 亩均 items
         from gaoxin.commands.cultivation import explain_cultivation
 
         return explain_cultivation(con, run, U.normalize(code), as_json)
+    from gaoxin.evaluations.explain import explanation
+
     info = explanation(con, run, U.normalize(code))
     if info is None:
         fail(f"评价 {run['run_id']} 中没有企业 {U.normalize(code)}")
@@ -257,6 +276,10 @@ def what_if(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.evaluations.explain import what_if_answer
+    from gaoxin.evaluations.service import RunError
+    from gaoxin.ingest import uscc as U
+
     con = open_store(db)
     run = _run_or_fail(con, run_id)
     try:

@@ -9,10 +9,20 @@ import typer
 
 from gaoxin.commands.common import console, default_db, fail
 from gaoxin.commands.data import DbOpt, open_store
-from gaoxin.store.users import ROLES
-from gaoxin.web.auth import ensure_demo_admin
 
-__all__ = ["ensure_demo_admin", "register", "serve", "serve_with_demo_admin"]
+# The web app (fastapi, jinja2, pypinyin …) and uvicorn are imported inside the commands that serve or touch
+# users, never at module level: every other `gaoxin` command would pay for them at startup.
+__all__ = ["ensure_demo_admin", "register", "serve", "serve_with_demo_admin"]  # noqa: F822 (lazy, see __getattr__)
+
+
+def __getattr__(name: str):
+    # `ensure_demo_admin` stays importable from here without importing the web app with this module
+    if name == "ensure_demo_admin":
+        from gaoxin.web.auth import ensure_demo_admin
+
+        return ensure_demo_admin
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 user_app = typer.Typer(help="网页用户 / web users", no_args_is_help=True)
 
@@ -43,6 +53,8 @@ def serve(db: Path | None = None, host: str = "127.0.0.1", port: int = 8000, ban
 
 def serve_with_demo_admin(db: Path | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
     """What `gaoxin demo` ends with: a fresh password for the demo administrator, printed, then serve."""
+    from gaoxin.web.auth import ensure_demo_admin
+
     con = open_store(db)
     try:
         name, password = ensure_demo_admin(con)
@@ -67,6 +79,7 @@ def user_add(
     password: Annotated[str | None, typer.Option("--password", help="密码（不填则自动生成并显示）")] = None,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.store.users import ROLES
     from gaoxin.web.auth import add_user
 
     if role not in ROLES:

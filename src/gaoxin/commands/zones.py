@@ -10,9 +10,9 @@ from rich.table import Table
 
 from gaoxin.commands.common import JsonOption, console, fail, print_json
 from gaoxin.commands.data import DbOpt, open_store
-from gaoxin.evaluations import zone_service as service
-from gaoxin.schemes import SchemeError
-from gaoxin.store import runs as store_runs
+
+# The zone evaluation (numpy/scipy engine), schemes and store are imported inside the commands that use them:
+# module level stays light so that `gaoxin --help` and other areas' commands start fast.
 
 DEFAULT_SCHEME = "most-2021"
 
@@ -25,6 +25,8 @@ def register(app: typer.Typer) -> None:
 
 
 def zones(as_json: JsonOption = False, db: DbOpt = None) -> None:
+    from gaoxin.evaluations import zone_service as service
+
     con = open_store(db)
     items = service.zone_list(con)
     if as_json:
@@ -52,6 +54,10 @@ def rank(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.evaluations import zone_service as service
+    from gaoxin.schemes import SchemeError
+    from gaoxin.store import runs as store_runs
+
     con = open_store(db)
     try:
         with console.status("园区排名 …", spinner="dots"):
@@ -167,6 +173,9 @@ def climb(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.evaluations import zone_service as service
+    from gaoxin.schemes import SchemeError
+
     con = open_store(db)
     try:
         with console.status("求解 …", spinner="dots"):
@@ -203,7 +212,9 @@ def rank_export(
     out: Annotated[Path, typer.Option("--out", help="输出文件 .xlsx")],
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.evaluations import zone_service as service
     from gaoxin.reports.zone_xlsx import write_rank_xlsx
+    from gaoxin.store import runs as store_runs
 
     con = open_store(db)
     full = store_runs.resolve_run(con, run_id)
@@ -219,8 +230,10 @@ def demo_zones(db, out_dir: Path, keep_dir: Path | None) -> None:
     the ranking exported."""
     from gaoxin.commands.data import run_import, show_import
     from gaoxin.demo.zones import generate_zones, write_zone_file
+    from gaoxin.evaluations import zone_service as service
     from gaoxin.reports.zone_xlsx import write_rank_xlsx
     from gaoxin.settings import get_settings
+    from gaoxin.store import runs as store_runs
 
     with console.status("生成全国高新区对标数据 …"):
         path = write_zone_file(generate_zones(), out_dir)

@@ -20,7 +20,6 @@ NaN/inf rejected.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import kurtosis, skew
 
 from ._validate import as_matrix, check_choice
 from .provenance import StageRecord, finish
@@ -38,6 +37,9 @@ def skew_kurt(x: np.ndarray) -> tuple[float, float]:
     x = np.asarray(x, dtype=float)
     if x.size < 4 or _flat(x):
         raise ValueError("skewness/kurtosis need at least 4 values that are not all equal")
+    # lazy: scipy.stats costs ~0.5 s of import, and `import gaoxin.engine` (hence every CLI command) stays light
+    from scipy.stats import kurtosis, skew
+
     return float(skew(x, bias=False)), float(kurtosis(x, bias=False))
 
 
@@ -54,6 +56,8 @@ def check_skew_kurt(x, skew_thresh: float = 2.0, kurt_thresh: float = 3.5) -> bo
 
 def winsorise(x, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: float = 3.5):
     """COINr-style winsorisation of one column; returns (x_treated, mask of replaced points)."""
+    from scipy.stats import skew  # lazy, see skew_kurt
+
     y = np.asarray(x, dtype=float).copy()
     replaced = np.zeros(y.shape, dtype=bool)
     while not check_skew_kurt(y, skew_thresh, kurt_thresh):

@@ -23,9 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaincinv
-from scipy.stats import norm as _norm
-from scipy.stats import qmc
 
 from .provenance import StageRecord
 from .rank import rank
@@ -38,6 +35,9 @@ def saltelli_matrices(k: int, N: int, seed=None, scramble: bool = True) -> tuple
     """A, B (N × k) in [0, 1) from one Sobol sequence of dimension 2k (N a power of 2 keeps its balance)."""
     if k < 1 or N < 2:
         raise ValueError("need k >= 1 factors and N >= 2 base samples")
+    # lazy: scipy.stats costs ~0.5 s of import, and `import gaoxin.engine` (hence every CLI command) stays light
+    from scipy.stats import qmc
+
     base = qmc.Sobol(d=2 * k, scramble=scramble, seed=seed).random(N)
     return base[:, :k], base[:, k:]
 
@@ -95,7 +95,9 @@ def sobol_estimates(yA, yB, yAB, n_boot: int = 0, conf_level: float = 0.95, seed
     if n_boot:
         r = np.random.default_rng(seed).integers(0, N, size=(n_boot, N))
         s1b, stb = est(a[r], b[r], ab[r])
-        z = _norm.ppf(0.5 + conf_level / 2)
+        from scipy.stats import norm  # lazy, see saltelli_matrices
+
+        z = norm.ppf(0.5 + conf_level / 2)
         out["S1_conf"] = z * s1b.std(axis=0, ddof=1)
         out["ST_conf"] = z * stb.std(axis=0, ddof=1)
     return out
@@ -165,6 +167,8 @@ def composite_sensitivity(X, types=None, weights=None, *, N: int = 512, weight_d
             raise ValueError("perturbation must be in [0, 1)")
         W = w0 * (1.0 + perturbation * (2.0 * U[:, :n] - 1.0))
     elif weight_draws == "dirichlet":
+        from scipy.special import gammaincinv  # lazy, see saltelli_matrices
+
         alpha = np.where(w0 > 0, concentration * n * w0, 1.0)
         W = np.where(w0 > 0, gammaincinv(alpha, np.clip(U[:, :n], 1e-12, 1 - 1e-12)), 0.0)
     else:

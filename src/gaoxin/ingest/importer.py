@@ -14,11 +14,10 @@ import duckdb
 from gaoxin.ingest.headers import SheetError
 from gaoxin.ingest.prepare import PreparedBatch, prepare_file
 from gaoxin.ingest.readers import ReadError
+from gaoxin.ingest.sources import SOURCES
 from gaoxin.ingest.zones import prepare_zone_file
 from gaoxin.store.imports import find_batch, write_batch
 from gaoxin.store.zones import write_zone_batch
-
-SOURCES = ("auto", "registry", "tax", "stats", "power", "land", "env", "safety", "sci", "water", "other", "zone")
 
 
 class ImportFailed(ValueError):
