@@ -91,10 +91,11 @@ def _mark_superseded(con, batch_id: int) -> None:
     latest batch's. Only keys the new batch touches can change, so only those are looked at."""
     from gaoxin.store.queries import precedence_sql
 
-    overlap = one(con, """SELECT count(*) FROM fact WHERE batch_id <> ?
-                          AND (period, indicator) IN (SELECT DISTINCT period, indicator FROM fact WHERE batch_id = ?)""",
-                  [batch_id, batch_id])[0]
-    if not overlap:  # nothing else carries these indicators for these periods: every new value is in force
+    overlap = one(con, """SELECT 1 FROM fact WHERE batch_id <> ?
+                          AND (period, indicator) IN (SELECT DISTINCT period, indicator FROM fact WHERE batch_id = ?)
+                          LIMIT 1""",  # the first overlapping value is enough to know
+                  [batch_id, batch_id])
+    if overlap is None:  # nothing else carries these indicators for these periods: every new value is in force
         return
     con.execute(
         f"""UPDATE fact SET superseded = true FROM (
