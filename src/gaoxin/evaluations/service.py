@@ -138,30 +138,34 @@ def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, store_runs.T
 
 
 def trace_frames(result: mujun.MujunResult) -> store_runs.Trace:
-    """The per-(firm, item) trace in stored form: blocks in scheme order, firms ascending inside each (so
-    deterministic without a sort), then policy lines for firms with a non-zero amount."""
+    """The per-(firm, item) trace in stored form: item blocks in scheme order, firms ascending inside each (so
+    deterministic without a sort), then policy lines for firms with a non-zero amount; each block is one chunk
+    of the rows frame (never copied into one)."""
     parts, defs = [], []
     note_no: dict[str, int] = {}
+
+    def part(columns: dict) -> pl.DataFrame:
+        frame = pl.DataFrame(columns).with_columns(pl.lit(len(defs), dtype=pl.Int32).alias("item_no"))
+        return store_runs.trace_table(frame).with_columns(pl.col(pl.Float64).fill_nan(None))
+
     for b in result.blocks:
         it = result.items[b.item]
         codes = np.array([note_no.setdefault(t, len(note_no)) for t in b.note_texts], dtype=np.int32)
-        parts.append(pl.DataFrame({
+        parts.append(part({
             "firm": b.firm.astype(np.int32), "value": b.value, "numerator": b.numerator,
             "denominator": b.denominator, "benchmark": b.benchmark, "raw_score": b.raw_score, "score": b.score,
             "note_no": codes[b.note_code],
-        }).with_columns(pl.lit(len(defs), dtype=pl.Int32).alias("item_no")))
+        }))
         defs.append((it.key, _f(it.weight), it.clause))
     for pid, amount in result.policy.items():
         idx = np.flatnonzero(np.nan_to_num(amount) != 0)
-        parts.append(pl.DataFrame({"firm": idx.astype(np.int32), "value": amount[idx]}).with_columns(
-            pl.lit(len(defs), dtype=pl.Int32).alias("item_no")))
+        parts.append(part({"firm": idx.astype(np.int32), "value": amount[idx]}))
         defs.append((f"policy.{pid}", None, f"policy.{pid}"))
-    rows = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
-    rows = store_runs.trace_table(rows).with_columns(pl.col(pl.Float64).fill_nan(None))
     items = pl.DataFrame({"item_no": range(len(defs)), "item": [d[0] for d in defs],
                           "weight": [d[1] for d in defs], "clause": [d[2] for d in defs]},
                          schema=store_runs.DEF_COLUMNS)
     notes = pl.DataFrame({"note_no": list(note_no.values()), "note": list(note_no)}, schema=store_runs.NOTE_COLUMNS)
+    rows = pl.concat(parts, rechunk=False) if parts else store_runs.trace_table(pl.DataFrame())  # no copy
     return store_runs.Trace(rows, items, notes)
 
 

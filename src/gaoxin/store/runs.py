@@ -33,8 +33,9 @@ NOTE_COLUMNS = {"note_no": pl.Int32, "note": pl.Utf8}
 class Trace:
     """A run's per-(firm, item) trace as stored: numbers keyed by integers, texts once per run.
 
-    ``rows``: firm (position in the run's results), item_no, the numbers, note_no; ``items``: item_no → item,
-    weight, clause; ``notes``: note_no → text. The ``run_item`` view joins them back into long rows."""
+    ``rows``: firm (position in the run's results), item_no, the numbers, note_no — may be a frame of many
+    chunks (``pl.concat(..., rechunk=False)``), written as is without a copy; ``items``: item_no → item, weight,
+    clause; ``notes``: note_no → text. The ``run_item`` view joins them back into long rows."""
 
     rows: pl.DataFrame
     items: pl.DataFrame
