@@ -53,9 +53,9 @@ def _params(items: list[str] | None) -> dict[str, float]:
 
 def _run(con, scheme: str, period: str, params: dict | None = None) -> tuple[svc.CultivationOutcome, dict]:
     from gaoxin.evaluations import cultivation_service as svc
-    from gaoxin.evaluations.formula import FormulaError
     from gaoxin.evaluations.service import RunError
     from gaoxin.schemes import SchemeError
+    from gaoxin.schemes.formula import FormulaError
     from gaoxin.store import runs as store_runs
 
     try:

@@ -83,9 +83,9 @@ def evaluate(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
-    from gaoxin.evaluations.formula import FormulaError
     from gaoxin.evaluations.service import RunError, run_mujun
     from gaoxin.schemes import SchemeError
+    from gaoxin.schemes.formula import FormulaError
     from gaoxin.store import runs as store_runs
 
     con = open_store(db)

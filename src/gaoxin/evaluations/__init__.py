@@ -1,7 +1,7 @@
 """Evaluations: one module per kind (``mujun`` = 亩均效益综合评价). Each turns a scheme + period data into a run.
 
-Imports are lazy so that ``gaoxin.schemes`` can use :mod:`gaoxin.evaluations.formula` (to check formulas while
-validating a scheme file) without importing the evaluation modules, which themselves import the schemes.
+Imports are lazy: importing the package (e.g. for one kind) does not load every evaluation module. The formula
+language the schemes are written in lives in :mod:`gaoxin.schemes.formula`.
 """
 
 from __future__ import annotations

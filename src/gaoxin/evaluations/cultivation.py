@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from gaoxin.evaluations.formula import PREV_PREFIX
-from gaoxin.evaluations.formula import evaluate as eval_formula
-from gaoxin.evaluations.formula import evaluate_condition as eval_condition
 from gaoxin.evaluations.mujun import industry_numbers, period_end
 from gaoxin.schemes.cultivation import YEAR_SUFFIXES, Condition, CultivationScheme, Item, Lever
+from gaoxin.schemes.formula import PREV_PREFIX
+from gaoxin.schemes.formula import evaluate as eval_formula
+from gaoxin.schemes.formula import evaluate_condition as eval_condition
 from gaoxin.schemes.model import FIELD_NAMES
 
 PASS, FAIL, EXPERT, MISSING = 0, 1, 2, 3

@@ -11,9 +11,9 @@ from dataclasses import asdict
 import duckdb
 
 from gaoxin import fields as F
-from gaoxin.evaluations import formula, mujun
+from gaoxin.evaluations import mujun
 from gaoxin.evaluations.service import RunError, evaluate_stored
-from gaoxin.schemes import parse_scheme
+from gaoxin.schemes import formula, parse_scheme
 from gaoxin.store import frame, one, queries
 from gaoxin.store import runs as store_runs
 from gaoxin.store.queries import current_facts_sql

@@ -32,9 +32,9 @@ import numpy as np
 import polars as pl
 
 from gaoxin.engine import classify_by_threshold, rank, share_class_index
-from gaoxin.evaluations.formula import PREV_PREFIX
-from gaoxin.evaluations.formula import evaluate as eval_formula
-from gaoxin.evaluations.formula import evaluate_condition as eval_condition
+from gaoxin.schemes.formula import PREV_PREFIX
+from gaoxin.schemes.formula import evaluate as eval_formula
+from gaoxin.schemes.formula import evaluate_condition as eval_condition
 from gaoxin.schemes.model import FIELD_NAMES, SECTIONS, ClassRule, Indicator, Scheme
 
 T = "T"

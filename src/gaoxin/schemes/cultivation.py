@@ -13,7 +13,7 @@ One file describes one qualification (高新技术企业, 科技型中小企业,
 * ``[params]`` — named numbers usable in formulas (pass marks, the province's 特色化 points …), which
   ``gaoxin cultivate --param`` may override; ``[variables]`` — named intermediate formulas.
 
-Formulas are those of :mod:`gaoxin.evaluations.formula`. Besides every numeric field of the period they may
+Formulas are those of :mod:`gaoxin.schemes.formula`. Besides every numeric field of the period they may
 read the same field one and two years earlier as ``<field>_p1`` / ``<field>_p2`` (``prev(x)`` = ``x_p1``),
 and ``registered_days`` / ``registered_years`` (to the period's last day), ``industry4`` / ``industry2``.
 """
@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from gaoxin.evaluations.formula import Formula, FormulaError, parse
+from gaoxin.schemes.formula import Formula, FormulaError, parse
 from gaoxin.schemes.model import FIELD_NAMES, LoadedScheme, SchemeMeta, _check_id, _Model
 
 YEAR_SUFFIXES = ("_p1", "_p2", "_p3", "_p4")

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from gaoxin.evaluations.formula import PSEUDO_FIELDS, Formula, FormulaError, parse
 from gaoxin.fields import numeric_fields
+from gaoxin.schemes.formula import PSEUDO_FIELDS, Formula, FormulaError, parse
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in numeric_fields())
 RESERVED_CLASS = "T"

@@ -21,7 +21,7 @@ def start_run(con: duckdb.DuckDBPyConnection, scheme_id: str, period: str) -> tu
     """Run the 亩均 evaluation of a built-in scheme; (run id, created). Only built-in ids: a web form must
     not name arbitrary files on the server."""
     from gaoxin.evaluations import service
-    from gaoxin.evaluations.formula import FormulaError
+    from gaoxin.schemes.formula import FormulaError
 
     if scheme_id not in {s.id for s in list_builtin() if getattr(s, "kind", "mujun") == "mujun"}:
         raise ServiceError(f"未知方案「{scheme_id}」")
@@ -74,7 +74,7 @@ def item_meta(scheme: Scheme) -> dict[str, dict]:
 def _unit_field(expr: str, scheme: Scheme, depth: int = 0):
     """The Field giving the unit of an additive expression over fields of one unit, else None."""
     from gaoxin import fields as F
-    from gaoxin.evaluations import formula
+    from gaoxin.schemes import formula
 
     if depth > 5 or "*" in expr or "/" in expr:
         return None

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gaoxin.evaluations.formula import FUNCTIONS, FormulaError, evaluate, evaluate_condition, parse
+from gaoxin.schemes.formula import FUNCTIONS, FormulaError, evaluate, evaluate_condition, parse
 
 KNOWN = {"tax_paid", "land_mu", "revenue", "above_scale", "energy_tce"}
 
