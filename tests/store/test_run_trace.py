@@ -130,3 +130,12 @@ def test_migration_6_moves_old_run_items_into_the_compact_trace(tmp_path):
         ("r1", "A", 0), ("r1", "B", 1), ("r2", "A", 0)]
     assert one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'run_item' "
                     "AND table_type = 'VIEW'")[0] == 1
+
+
+def test_text_columns_for_the_cores_keep_values_and_missing():
+    from gaoxin.store.queries import _text_array
+
+    cases = [[None] * 20, ["椒江", None] * 10, [], ["a", "b", "c"], [f"镇{i % 3}" for i in range(30)]]
+    for values in cases:
+        got = _text_array(pl.Series("town", values, dtype=pl.Utf8))
+        assert got.dtype == object and got.tolist() == values

@@ -847,10 +847,11 @@ def result_frames(result: CultivationResult) -> tuple[pl.DataFrame, pl.DataFrame
         parts.append(pl.DataFrame({"firm": pop, "raw_score": result.score_min[pop],
                                    "score": result.score_max[pop]}).with_columns(
             pl.lit("score.total").alias("item"), pl.lit(float(sum(g.max for g in s.groups))).alias("weight")))
-    columns = ["uscc", "item", "value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight",
+    # trace rows name the firm by its position in `results` (store.runs.compact_trace keys the stored trace so)
+    columns = ["firm", "item", "value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight",
                "note", "clause"]
     items = pl.concat(parts, how="diagonal_relaxed")
-    items = items.with_columns(uscc.gather(items.get_column("firm")).alias("uscc"), pl.col("item").alias("clause"))
+    items = items.with_columns(pl.col("firm").cast(pl.Int32), pl.col("item").alias("clause"))
     for col in columns:
         if col not in items.columns:
             items = items.with_columns(pl.lit(None, dtype=pl.Utf8 if col == "note" else pl.Float64).alias(col))

@@ -180,6 +180,8 @@ def _text_array(s: pl.Series) -> np.ndarray:
     if s.n_unique() * 8 > s.len():
         return s.to_numpy()
     distinct = s.drop_nulls().unique(maintain_order=True)
+    if distinct.len() == 0:  # no text at all (e.g. no 所属镇街 column in any file)
+        return np.full(s.len(), None, dtype=object)
     lookup = np.asarray([*distinct.to_list(), None], dtype=object)
     codes = s.replace_strict(distinct, pl.int_range(distinct.len(), dtype=pl.Int32, eager=True),
                              return_dtype=pl.Int32).fill_null(distinct.len())
