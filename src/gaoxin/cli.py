@@ -6,6 +6,7 @@ import typer
 
 from gaoxin import __version__
 from gaoxin.commands import chains, cultivation, data, demo, mujun, web, zones
+from gaoxin.runtime import keep_freed_memory
 
 app = typer.Typer(
     name="gaoxin",
@@ -26,6 +27,7 @@ def _version(value: bool) -> None:
 def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="显示版本 / show version")) -> None:
     """gaoxin 高新."""
+    keep_freed_memory()  # large runs reuse freed memory instead of faulting in fresh pages
 
 
 data.register(app)

@@ -86,6 +86,8 @@ def test_stored_mujun_trace_equals_the_result_trace(tmp_path):
     con = connect(tmp_path / "z.duckdb")
     import_files(con, paths)
     outcome = service.run_mujun(con, "zj-huangyan-2022", "2025")
+    assert list(outcome.seconds) == ["check", "read", "evaluate", "frames", "write"]
+    assert all(v >= 0 for v in outcome.seconds.values())
     result = outcome.result
     cols = result.trace_columns(strings=True)
     item_keys = np.asarray([it.key for it in result.items], dtype=object)

@@ -6,7 +6,8 @@ the store and writes their results and per-item trace as `run`, `run_result` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -30,6 +31,18 @@ class RunOutcome:
     created: bool  # False when the identical run already existed
     scheme: Scheme
     result: mujun.MujunResult | None  # None when the run already existed (nothing recomputed)
+    seconds: dict[str, float] = field(default_factory=dict)  # stage → wall time (check, read, evaluate, …)
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self._t
+        self._t = now
 
 
 def load(scheme_ref: str | Path) -> tuple[Scheme, str, str]:
@@ -66,21 +79,31 @@ def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: st
     if not has_data(con, period):
         known = ", ".join(queries.periods(con)) or "无"
         raise RunError(f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据")
+    watch = _Stopwatch()
     params = {"period": period}
     fingerprint = queries.data_fingerprint(con, period)
     run_id = store_runs.run_id_for(sha, fingerprint, params)
     if store_runs.find_run(con, run_id) is not None:
         return RunOutcome(run_id, False, scheme, None)
     max_batch = queries.max_batch_id(con)
-    result, _data, _prev = evaluate_stored(con, scheme, period, max_batch)
+    watch.lap("check")
+    data = period_data(con, period, scheme, max_batch)
+    prev_period = mujun.previous_period(period)
+    prev = period_data(con, prev_period, scheme, max_batch) if has_data(con, prev_period) else None
+    watch.lap("read")
+    result = mujun.evaluate(scheme, period, data, prev)
+    del data, prev
+    watch.lap("evaluate")
     results, items = result_frames(result)
     meta = {
         "run_id": run_id, "kind": "mujun", "scheme_id": scheme.scheme.id, "scheme_version": scheme.scheme.version,
         "scheme_sha256": sha, "data_fingerprint": fingerprint, "period": period,
         "params": params, "summary": summary(result, scheme), "max_batch_id": max_batch,
     }
+    watch.lap("frames")
     store_runs.write_run(con, meta, results, items, text)
-    return RunOutcome(run_id, True, scheme, result)
+    watch.lap("write")
+    return RunOutcome(run_id, True, scheme, result, watch.seconds)
 
 
 def summary(result: mujun.MujunResult, scheme: Scheme) -> dict:
