@@ -9,6 +9,7 @@ import math
 from dataclasses import asdict
 
 import duckdb
+import numpy as np
 
 from gaoxin import fields as F
 from gaoxin.evaluations import mujun
@@ -81,11 +82,11 @@ def what_if_answer(con: duckdb.DuckDBPyConnection, run: dict, code: str, target:
     text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
     scheme = parse_scheme(text, run["scheme_id"])
     result, data, prev = evaluate_stored(con, scheme, run["period"], run.get("max_batch_id"))
-    where = [i for i, u in enumerate(result.uscc) if u == code]
-    if not where:
+    where = np.flatnonzero(result.uscc == code)
+    if not where.size:
         raise RunError(f"评价 {run['run_id']} 中没有企业 {code}")
     try:
-        answer = mujun.what_if(result, scheme, data, where[0], target, prev)
+        answer = mujun.what_if(result, scheme, data, int(where[0]), target, prev)
     except ValueError as exc:
         raise RunError(str(exc)) from exc
     return _clean(asdict(answer))
