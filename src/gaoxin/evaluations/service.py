@@ -60,13 +60,18 @@ def has_data(con: duckdb.DuckDBPyConnection, period: str) -> bool:
     return one(con, "SELECT count(*) FROM fact WHERE period = ?", [period])[0] > 0
 
 
-def evaluate_stored(con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str,
-                    max_batch: int | None = None) -> tuple[mujun.MujunResult, dict, dict | None]:
+def evaluate_stored(con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str, max_batch: int | None = None,
+                    watch: _Stopwatch | None = None) -> tuple[mujun.MujunResult, dict, dict | None]:
     """Evaluate from the store (as of `max_batch`): the result, the data and the previous period's data."""
     data = period_data(con, period, scheme, max_batch)
     prev_period = mujun.previous_period(period)
     prev = period_data(con, prev_period, scheme, max_batch) if has_data(con, prev_period) else None
-    return mujun.evaluate(scheme, period, data, prev), data, prev
+    if watch:
+        watch.lap("read")
+    result = mujun.evaluate(scheme, period, data, prev)
+    if watch:
+        watch.lap("evaluate")
+    return result, data, prev
 
 
 def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: str) -> RunOutcome:
@@ -87,13 +92,7 @@ def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: st
         return RunOutcome(run_id, False, scheme, None)
     max_batch = queries.max_batch_id(con)
     watch.lap("check")
-    data = period_data(con, period, scheme, max_batch)
-    prev_period = mujun.previous_period(period)
-    prev = period_data(con, prev_period, scheme, max_batch) if has_data(con, prev_period) else None
-    watch.lap("read")
-    result = mujun.evaluate(scheme, period, data, prev)
-    del data, prev
-    watch.lap("evaluate")
+    result = evaluate_stored(con, scheme, period, max_batch, watch)[0]
     results, items = result_frames(result)
     meta = {
         "run_id": run_id, "kind": "mujun", "scheme_id": scheme.scheme.id, "scheme_version": scheme.scheme.version,
