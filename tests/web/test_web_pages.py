@@ -44,6 +44,18 @@ def test_unknown_things_are_404(clients, path):
     assert "页面不存在" in r.text
 
 
+def test_a_missing_run_page_says_what_to_do_and_the_api_keeps_its_detail(clients):
+    c = clients["root"]
+    page = c.get("/runs/compare?a=nope&b=nope")
+    assert page.status_code == 404 and "请从「评价」页面重新选择" in page.text
+    try:
+        assert "Pick a run on the Runs page" in c.get("/runs/nope?lang=en").text
+    finally:
+        c.get("/?lang=zh")  # the language sticks in a cookie of this shared client
+    api = c.get("/api/runs/compare?a=nope&b=nope")
+    assert api.status_code == 404 and api.json() == {"detail": "run not found"}
+
+
 def _store(shared_app):
     return shared_app.state.store.cursor()
 

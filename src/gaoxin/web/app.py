@@ -143,6 +143,20 @@ def _secret(store: Store, given: str | None) -> str:
         cur.close()
 
 
+# what an error detail (kept short and English for API clients) means for the analyst on a page, and what to do
+PAGE_MESSAGES = {
+    "csrf": "表单已过期或来源无效，请刷新页面后重试",
+    "run not found": "没有这次评价：评价编号有误，或数据库已更换。请从「评价」页面重新选择",
+    "scheme not found": "没有这个评价方案：请从「评价方案」页面选择",
+    "batch not found": "没有这个导入批次：请从「数据导入」页面的批次列表中选择",
+    "enterprise not found": "数据库中没有这家企业：请核对统一社会信用代码，或先导入含该企业的部门数据",
+    "chain not found": "没有这条产业链：请从「产业链」页面选择",
+    "no data for this year": "该年度没有数据：请选择已导入数据的年度，或先导入该年度的部门数据",
+    "cannot disable yourself": "不能停用自己的账号：请由另一位管理员操作",
+    "forbidden": "您的角色不能进行此操作，如需权限请联系管理员",
+}
+
+
 def create_app(db_path: str | Path, *, secret: str | None = None, settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
     store = Store(db_path, settings.db_threads)
@@ -215,7 +229,7 @@ def _handlers(app: FastAPI) -> None:
         if is_api(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         titles = {404: "页面不存在", 403: "没有权限", 400: "请求无效"}
-        message = "表单已过期或来源无效，请刷新页面后重试" if exc.detail == "csrf" else None
+        message = PAGE_MESSAGES.get(exc.detail) if isinstance(exc.detail, str) else None
         if exc.status_code == 405 and request.method == "GET":
             return RedirectResponse("/", status_code=303)
         return render(request, "error.html", {"status": exc.status_code, "title": titles.get(exc.status_code, "出错了"),

@@ -40,6 +40,17 @@ EN: dict[str, str] = {
     "没有权限": "Not allowed",
     "请求无效": "Bad request",
     "表单已过期或来源无效，请刷新页面后重试": "The form expired or did not come from this site; reload the page and retry",
+    "没有这次评价：评价编号有误，或数据库已更换。请从「评价」页面重新选择":
+        "No such run: the run id is wrong or the database was replaced. Pick a run on the Runs page",
+    "没有这个评价方案：请从「评价方案」页面选择": "No such scheme: pick one on the Schemes page",
+    "没有这个导入批次：请从「数据导入」页面的批次列表中选择": "No such import batch: pick one from the list on the Import page",
+    "数据库中没有这家企业：请核对统一社会信用代码，或先导入含该企业的部门数据":
+        "No such enterprise in the database: check the USCC, or import department data that includes it",
+    "没有这条产业链：请从「产业链」页面选择": "No such industry chain: pick one on the Industry chains page",
+    "该年度没有数据：请选择已导入数据的年度，或先导入该年度的部门数据":
+        "No data for that year: pick a year with imported data, or import that year's department files first",
+    "不能停用自己的账号：请由另一位管理员操作": "You cannot disable your own account: ask another administrator",
+    "您的角色不能进行此操作，如需权限请联系管理员": "Your role cannot do this; ask an administrator for access",
     "返回首页": "Back to the start page",
     "出错了": "Something went wrong",
     # common words

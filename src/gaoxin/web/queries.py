@@ -182,6 +182,17 @@ def list_runs(cur: duckdb.DuckDBPyConnection, kind: str | None = MUJUN) -> list[
     return out
 
 
+def compared_runs(cur: duckdb.DuckDBPyConnection, cache: WebCache, a: str, b: str) -> tuple[dict, dict] | None:
+    """The two 亩均 runs of a comparison with their cached result tables ready; None when either is unknown."""
+    run_a, run_b = get_run(cur, a), get_run(cur, b)
+    if run_a is None or run_b is None:
+        return None
+    cache.ensure(cur)
+    cache.ensure_run(cur, run_a)
+    cache.ensure_run(cur, run_b)
+    return run_a, run_b
+
+
 def get_run(cur: duckdb.DuckDBPyConnection, run_id: str, kind: str | None = MUJUN) -> dict | None:
     found = rows(cur, "SELECT run_id, kind, scheme_id, scheme_sha256, period, created_at, summary_json, "
                       "data_fingerprint, max_batch_id FROM run WHERE run_id = ?", [run_id])

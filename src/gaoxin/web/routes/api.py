@@ -244,13 +244,8 @@ async def start_run(request: Request, body: StartRun, db: DbDep, user: Runner):
 @router.get("/runs/compare", response_model=Compare, summary="Who moved class between two runs, and why")
 def compare(request: Request, db: DbDep, user: CurrentUser, a: str, b: str,
             limit: Annotated[int, Query(ge=1, le=5000)] = 500):
-    run_a, run_b = Q.get_run(db, a), Q.get_run(db, b)
-    if run_a is None or run_b is None:
+    if Q.compared_runs(db, request.app.state.cache, a, b) is None:
         raise HTTPException(404, "run not found")
-    cache = request.app.state.cache
-    cache.ensure(db)
-    cache.ensure_run(db, run_a)
-    cache.ensure_run(db, run_b)
     return Compare(run_a=a, run_b=b, change=Q.transitions(db, a, b, user.scope_town),
                    movers=_plain(Q.movers(db, a, b, user.scope_town, limit)))
 

@@ -70,13 +70,10 @@ def compare(request: Request, db: DbDep, user: CurrentUser, a: str = "", b: str 
     runs = Q.list_runs(db)
     context = {"runs": runs, "a": a, "b": b, "nav": "runs", "result": None}
     if a and b:
-        run_a, run_b = Q.get_run(db, a), Q.get_run(db, b)
-        if run_a is None or run_b is None:
+        pair = Q.compared_runs(db, request.app.state.cache, a, b)
+        if pair is None:
             raise HTTPException(404, "run not found")
-        cache = request.app.state.cache
-        cache.ensure(db)
-        cache.ensure_run(db, run_a)
-        cache.ensure_run(db, run_b)
+        run_a, run_b = pair
         context["result"] = {
             "run_a": run_a, "run_b": run_b,
             "change": Q.transitions(db, a, b, user.scope_town),
