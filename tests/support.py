@@ -1,10 +1,11 @@
-"""Test helpers: real xlsx files written with xlsxwriter, valid and broken credit codes."""
+"""Test helpers: real xlsx files written with xlsxwriter, valid and broken credit codes, the CLI in-process."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import xlsxwriter
+from typer.testing import CliRunner
 
 from gaoxin.ingest import uscc
 
@@ -38,3 +39,13 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], merges: dict[str, list
                 ws.write(r, c, v)
     wb.close()
     return path
+
+
+def cli(*args, ok: bool = True):
+    """Run `gaoxin ARGS…` in-process; with `ok`, fail the test (showing the output) unless it exits 0."""
+    from gaoxin.cli import app
+
+    res = CliRunner().invoke(app, [str(a) for a in args])
+    if ok:
+        assert res.exit_code == 0, res.output
+    return res

@@ -6,20 +6,10 @@ import json
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from gaoxin.cli import app
 from gaoxin.demo import generate_zone, write_department_files
 from gaoxin.store import connect, frame, one
-
-runner = CliRunner()
-
-
-def cli(*args, ok=True):
-    res = runner.invoke(app, [str(a) for a in args])
-    if ok:
-        assert res.exit_code == 0, res.output
-    return res
+from support import cli
 
 
 @pytest.fixture(scope="module")

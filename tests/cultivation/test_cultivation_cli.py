@@ -6,22 +6,13 @@ import json
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from gaoxin.cli import app
 from gaoxin.demo import generate_zone, write_department_files
 from gaoxin.demo.files import write_innovation_file
 from gaoxin.store import connect, frame
+from support import cli
 
-runner = CliRunner()
 SCHEMES = ["tsme-2022", "innovative-sme-2022", "srdi-sme-2022", "little-giant-2022", "hnte-2016"]
-
-
-def cli(*args, ok=True):
-    res = runner.invoke(app, [str(a) for a in args])
-    if ok:
-        assert res.exit_code == 0, res.output
-    return res
 
 
 @pytest.fixture(scope="module")
