@@ -14,6 +14,7 @@ from .ahp import RI_TABLES, ahp_group, ahp_weights, hierarchy_cr
 from .classify import classify_by_share, classify_by_threshold, share_class_index
 from .copeland import copeland
 from .gra import gra
+from .groups import factorize, group_members
 from .hierarchy import Group, Hierarchy, Indicator
 from .impute import impute, impute_group_average, impute_panel
 from .normalize import (
@@ -77,12 +78,14 @@ __all__ = [
     "dist_target",
     "draw_weights",
     "efficacy",
+    "factorize",
     "entropy_weights",
     "equal_weights",
     "generalized",
     "geometric",
     "goalposts",
     "gra",
+    "group_members",
     "harmonic",
     "hierarchy_cr",
     "impute",

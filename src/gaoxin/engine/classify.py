@@ -33,8 +33,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import polars as pl
 
+from .groups import group_members
 from .rank import rank
 
 _TOL = 1e-9
@@ -107,30 +107,12 @@ def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=
     lab = np.empty(len(labels), dtype=object)
     lab[:] = list(labels)
     out = np.full(s.shape[0], None, dtype=object)
-    parts = [np.arange(s.shape[0])] if groups is None else _group_members(groups, s.shape[0])
+    parts = [np.arange(s.shape[0])] if groups is None else group_members(groups, s.shape[0])
     for part in parts:
         k = _class_index_by_share(s[part], cum.copy(), ties)
         ok = k >= 0
         out[part[ok]] = lab[k[ok]]
     return out
-
-
-def _group_members(groups, n: int) -> list[np.ndarray]:
-    """Indices of each group's members (ascending), without a per-unit Python loop."""
-    g = np.asarray(groups)
-    if g.shape != (n,):
-        raise ValueError(f"groups has length {g.shape[0] if g.ndim else 0}, expected {n}")
-    if g.dtype.kind != "O":
-        _, inv = np.unique(g, return_inverse=True)
-    else:  # texts (None allowed) through polars: numpy would sort Python objects one comparison at a time
-        try:
-            inv = pl.Series(g, dtype=pl.Utf8).rank("dense").fill_null(0).to_numpy()
-        except (TypeError, pl.exceptions.PolarsError):  # other objects: equality classes through a dict
-            seen: dict = {}
-            inv = np.fromiter((seen.setdefault(k, len(seen)) for k in g.tolist()), dtype=np.int64, count=n)
-    order = np.argsort(inv, kind="stable")
-    cuts = np.flatnonzero(np.diff(inv[order])) + 1
-    return np.split(order, cuts) if n else []
 
 
 def classify_by_threshold(scores, thresholds: Sequence[float], labels: Sequence) -> np.ndarray:

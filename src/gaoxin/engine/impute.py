@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_matrix, check_choice
+from .groups import group_members
 from .provenance import StageRecord, finish
 
 
@@ -41,15 +42,8 @@ def impute(X, method: str = "mean", groups=None, return_info: bool = False):
     if groups is None:
         out[miss] = np.broadcast_to(overall, A.shape)[miss]
     else:
-        g = list(groups)
-        if len(g) != A.shape[0]:
-            raise ValueError(f"groups has length {len(g)}, expected {A.shape[0]}")
-        members: dict = {}
-        for i, key in enumerate(g):
-            members.setdefault(key, []).append(i)
         fallback = 0
-        for idx_list in members.values():
-            idx = np.asarray(idx_list)
+        for idx in group_members(groups, A.shape[0]):
             sub = A[idx]
             sub_miss = miss[idx]
             if not sub_miss.any():

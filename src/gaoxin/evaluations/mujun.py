@@ -29,9 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-import polars as pl
 
-from gaoxin.engine import classify_by_threshold, rank, share_class_index
+from gaoxin.engine import classify_by_threshold, factorize, rank, share_class_index
 from gaoxin.schemes.formula import PREV_PREFIX
 from gaoxin.schemes.formula import evaluate as eval_formula
 from gaoxin.schemes.formula import evaluate_condition as eval_condition
@@ -242,27 +241,6 @@ def _years_before(day: np.datetime64, years: int) -> np.datetime64:
 
 
 _CODE_RE = re.compile(r"^[A-T]?(\d{2,4})$")
-
-
-def factorize(values) -> tuple[np.ndarray, list]:
-    """(codes, uniques) for an object array of texts (None allowed): uniques in order of first appearance.
-
-    Vectorised through polars; an array mixing other types (NaN, numbers) falls back to a dict pass."""
-    arr = np.asarray(values, dtype=object)
-    try:
-        s = pl.Series(arr, dtype=pl.Utf8)
-    except (TypeError, pl.exceptions.PolarsError):
-        seen: dict = {}
-        codes = np.fromiter((seen.setdefault(v, len(seen)) for v in arr.tolist()), dtype=np.int64,
-                            count=arr.shape[0])
-        return codes, list(seen)
-    uniq = s.unique(maintain_order=True).to_list()
-    texts = [u for u in uniq if u is not None]
-    at = pl.Series([uniq.index(u) for u in texts], dtype=pl.Int64)
-    codes = s.replace_strict(pl.Series(texts, dtype=pl.Utf8), at, return_dtype=pl.Int64)
-    if None in uniq:
-        codes = codes.fill_null(uniq.index(None))
-    return codes.to_numpy().astype(np.int64, copy=False), uniq
 
 
 def industry_numbers(codes) -> tuple[np.ndarray, np.ndarray]:

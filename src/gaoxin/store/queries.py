@@ -111,6 +111,8 @@ def dense(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | N
     unknown = [n for n in names if n not in F.BY_NAME]
     if unknown:
         raise ValueError(f"unknown indicators: {unknown}")
+    if set(attributes) - set(ATTRIBUTES):
+        raise ValueError(f"unknown attributes: {sorted(set(attributes) - set(ATTRIBUTES))}")
     in_list = ", ".join(f"'{n}'" for n in names)
     # the join to the firm's row and the indicator's column happen in DuckDB, so only integers and
     # values cross into Python (strings for millions of facts are the slow part otherwise)
@@ -135,7 +137,7 @@ def dense(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | N
                 WHERE f.period = ? AND f.batch_id <= ? AND f.indicator IN ({in_list})
                 GROUP BY f.uscc, f.indicator)
             SELECT e.r, cur.j, cur.value, cur.batch_id FROM cur JOIN e USING (uscc)""", [period, max_batch])
-    attrs = ["uscc"] + [a for a in attributes if a in ATTRIBUTES and a != "uscc"]
+    attrs = ["uscc"] + [a for a in attributes if a != "uscc"]
     base = frame(con, f"SELECT {', '.join(attrs)} FROM enterprise ORDER BY uscc")
     # pivot by scattering into a dense (firms × indicators) array: one vectorised pass
     values = np.full((base.height, len(names)), np.nan, order="F")
@@ -177,9 +179,9 @@ def _text_array(s: pl.Series) -> np.ndarray:
     """Object array of a text column. A column of few distinct texts (towns, industry codes) is built from
     one str object per text: the cores factorise such columns by hashing, and a hash is computed once per
     object, so a million fresh copies would cost ~0.25 s where shared ones cost ~0.05 s."""
-    if s.n_unique() * 8 > s.len():
-        return s.to_numpy()
     distinct = s.drop_nulls().unique(maintain_order=True)
+    if distinct.len() * 8 > s.len():
+        return s.to_numpy()
     if distinct.len() == 0:  # no text at all (e.g. no 所属镇街 column in any file)
         return np.full(s.len(), None, dtype=object)
     lookup = np.asarray([*distinct.to_list(), None], dtype=object)

@@ -1,4 +1,4 @@
-"""factorize: the grouping codes for towns and industry codes (vectorised, first-appearance order)."""
+"""factorize / group_members: group keys → codes (vectorised, first-appearance order), and industry numbers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gaoxin.evaluations.mujun import factorize, industry_numbers
+from gaoxin.engine import factorize, group_members
+from gaoxin.evaluations.mujun import industry_numbers
 
 
 def reference(values):
@@ -30,3 +31,16 @@ def test_industry_numbers_from_codes_with_section_letters_and_short_codes():
     four, two = industry_numbers(np.array(["3973", "C3973", "39", None, "x"], dtype=object))
     assert four[:2].tolist() == [3973.0, 3973.0] and np.isnan(four[2:]).all()
     assert two[:3].tolist() == [39.0, 39.0, 39.0] and np.isnan(two[3:]).all()
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["椒江", "路桥"]), st.integers(0, 2))))
+def test_group_members_partition_the_units_by_equal_keys(keys):
+    parts = group_members(keys, len(keys))
+    assert sorted(i for p in parts for i in p) == list(range(len(keys)))
+    for p in parts:
+        assert list(p) == sorted(p) and len({(type(keys[i]), keys[i]) for i in p}) == 1
+
+
+def test_numeric_keys_keep_first_appearance_order():
+    codes, uniques = factorize(np.array([39, 13, 39, 26]))
+    assert codes.tolist() == [0, 1, 0, 2] and uniques == [39, 13, 26]
