@@ -36,19 +36,29 @@ def load_store(path: Path, years: list[dict]) -> None:
     con = connect(path)
     n = years[0]["uscc"].shape[0]
     with transaction(con):
-        con.execute("INSERT INTO import_batch VALUES (1, 'synthetic', 'x', 'sci', '2023,2024,2025', 's', ?, ?, 0, 0, "
-                    "'[]', '[]', ?)", [n, n, datetime(2026, 1, 1)])
+        con.execute(
+            "INSERT INTO import_batch VALUES (1, 'synthetic', 'x', 'sci', '2023,2024,2025', 's', ?, ?, 0, 0, "
+            "'[]', '[]', ?)",
+            [n, n, datetime(2026, 1, 1)],
+        )
         for period, d in zip(YEARS, years, strict=True):
-            frame = pl.DataFrame({"uscc": d["uscc"].tolist(), **{k: v for k, v in d.items() if k in FIELD_NAMES}})
+            frame = pl.DataFrame(
+                {"uscc": d["uscc"].tolist(), **{k: v for k, v in d.items() if k in FIELD_NAMES}}
+            )
             long = frame.unpivot(index="uscc", variable_name="indicator", value_name="value").filter(
-                pl.col("value").is_not_nan())
+                pl.col("value").is_not_nan()
+            )
             with staged(con, "synth_facts", long):
-                con.execute("INSERT INTO fact (uscc, period, indicator, value, unit, batch_id, sheet, row_no) "
-                            f"SELECT uscc, '{period}', indicator, value, '', 1, 's', 1 FROM synth_facts")
+                con.execute(
+                    "INSERT INTO fact (uscc, period, indicator, value, unit, batch_id, sheet, row_no) "
+                    f"SELECT uscc, '{period}', indicator, value, '', 1, 's', 1 FROM synth_facts"
+                )
         with staged(con, "synth_firms", pl.DataFrame({"uscc": years[0]["uscc"].tolist()})):
-            con.execute("INSERT INTO enterprise (uscc, name, town, industry_code, registered_on) "
-                        "SELECT uscc, '企业' || uscc, '镇' || (hash(uscc) % 7)::VARCHAR, '3973', DATE '2012-05-01' "
-                        "FROM synth_firms")
+            con.execute(
+                "INSERT INTO enterprise (uscc, name, town, industry_code, registered_on) "
+                "SELECT uscc, '企业' || uscc, '镇' || (hash(uscc) % 7)::VARCHAR, '3973', DATE '2012-05-01' "
+                "FROM synth_firms"
+            )
     con.close()
 
 
@@ -76,8 +86,10 @@ def main() -> None:
             total += whole
             rows = one(con, "SELECT count(*) FROM run_item WHERE run_id = ?", [out.run_id])[0]
             gaps = sum(int(np.isfinite(g.steps).sum()) for gl in res.gaps.values() for g in gl)
-            print(f"{sid:22s} core {pure:5.2f} s ({gaps:,} gaps found) · run_cultivation {whole:5.2f} s "
-                  f"({rows:,} trace rows) · {dict((k, v) for k, v in res.counts().items() if v)}")
+            print(
+                f"{sid:22s} core {pure:5.2f} s ({gaps:,} gaps found) · run_cultivation {whole:5.2f} s "
+                f"({rows:,} trace rows) · {dict((k, v) for k, v in res.counts().items() if v)}"
+            )
         t = time.perf_counter()
         evaluate_stored(con, load("hnte-2016")[0], "2025")
         print(f"reading 3 years from the store + core (hnte-2016): {time.perf_counter() - t:.2f} s")

@@ -109,15 +109,24 @@ def main() -> None:
     Xz = rng.lognormal(size=(180, 46))
     tz = np.where(rng.random(46) < 0.2, -1, 1)
     wz = rng.dirichlet(np.full(46, 5.0))
-    t_ua, res = best_of(lambda: rank_intervals(Xz, tz, wz, n_draws=args.draws, drop_one=True, seed=1), args.repeat)
-    print(f"uncertainty analysis, {args.draws} draws, 180 × 46 (weights ±25 %, drop-one): {t_ua:.3f} s "
-          f"(goal ≤ 1 s); mean rank shift R̄_S = {res.mean_rank_shift:.2f}")
-    mixed = dict(normalizations=(("minmax", {"lo": 1, "hi": 100}), ("efficacy", {})),
-                 aggregations=("arithmetic", "geometric", "topsis_cn", "vikor", "gra"))
-    t_mix, res = best_of(lambda: rank_intervals(Xz, tz, wz, n_draws=args.draws, drop_one=True, seed=1, **mixed),
-                         args.repeat)
-    print(f"  with 2 normalisations × 5 aggregations as discrete choices: {t_mix:.3f} s; "
-          f"R̄_S = {res.mean_rank_shift:.2f}")
+    t_ua, res = best_of(
+        lambda: rank_intervals(Xz, tz, wz, n_draws=args.draws, drop_one=True, seed=1), args.repeat
+    )
+    print(
+        f"uncertainty analysis, {args.draws} draws, 180 × 46 (weights ±25 %, drop-one): {t_ua:.3f} s "
+        f"(goal ≤ 1 s); mean rank shift R̄_S = {res.mean_rank_shift:.2f}"
+    )
+    mixed = dict(
+        normalizations=(("minmax", {"lo": 1, "hi": 100}), ("efficacy", {})),
+        aggregations=("arithmetic", "geometric", "topsis_cn", "vikor", "gra"),
+    )
+    t_mix, res = best_of(
+        lambda: rank_intervals(Xz, tz, wz, n_draws=args.draws, drop_one=True, seed=1, **mixed), args.repeat
+    )
+    print(
+        f"  with 2 normalisations × 5 aggregations as discrete choices: {t_mix:.3f} s; "
+        f"R̄_S = {res.mean_rank_shift:.2f}"
+    )
 
 
 if __name__ == "__main__":

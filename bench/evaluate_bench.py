@@ -31,8 +31,18 @@ from gaoxin.runtime import keep_freed_memory
 from gaoxin.store import connect, one, transaction
 from gaoxin.store.imports import staged
 
-FIELDS = ["tax_paid", "value_added", "energy_tce", "cod_t", "staff", "rd_expense", "revenue", "power_kwh",
-          "land_own_mu", "above_scale"]
+FIELDS = [
+    "tax_paid",
+    "value_added",
+    "energy_tce",
+    "cod_t",
+    "staff",
+    "rd_expense",
+    "revenue",
+    "power_kwh",
+    "land_own_mu",
+    "above_scale",
+]
 
 
 def synth(n: int, seed: int = 11) -> pl.DataFrame:
@@ -60,15 +70,23 @@ def synth(n: int, seed: int = 11) -> pl.DataFrame:
 def load_store(path: Path, firms: pl.DataFrame) -> None:
     con = connect(path)
     long = firms.unpivot(index="uscc", on=FIELDS, variable_name="indicator", value_name="value").filter(
-        pl.col("value").is_not_nan())
+        pl.col("value").is_not_nan()
+    )
     with transaction(con):
-        con.execute("INSERT INTO import_batch VALUES (1, 'synthetic', 'x', 'stats', '2025', 's', ?, ?, 0, 0, "
-                    "'[]', '[]', ?)", [firms.height, firms.height, datetime(2026, 1, 1)])
+        con.execute(
+            "INSERT INTO import_batch VALUES (1, 'synthetic', 'x', 'stats', '2025', 's', ?, ?, 0, 0, "
+            "'[]', '[]', ?)",
+            [firms.height, firms.height, datetime(2026, 1, 1)],
+        )
         with staged(con, "synth_facts", long):
-            con.execute("INSERT INTO fact SELECT uscc, '2025', indicator, value, '', 1, 's', 1, false FROM synth_facts")
+            con.execute(
+                "INSERT INTO fact SELECT uscc, '2025', indicator, value, '', 1, 's', 1, false FROM synth_facts"
+            )
         with staged(con, "synth_firms", firms.select("uscc")):
-            con.execute("INSERT INTO enterprise (uscc, name, town, industry_code) "
-                        "SELECT uscc, '企业' || uscc, '镇' || (hash(uscc) % 7)::VARCHAR, '3973' FROM synth_firms")
+            con.execute(
+                "INSERT INTO enterprise (uscc, name, town, industry_code) "
+                "SELECT uscc, '企业' || uscc, '镇' || (hash(uscc) % 7)::VARCHAR, '3973' FROM synth_firms"
+            )
     con.close()
 
 
@@ -82,15 +100,21 @@ def pandas_plain(firms: pl.DataFrame) -> float:
     def row_score(r):
         land = r.land_own_mu
         emission_score = (r.value_added / r.cod_t / 1e4) / 4929.81 * 10 if r.cod_t == r.cod_t else None
-        return (r.tax_paid / land / 1e4 / 24.097 * 30 + r.value_added / land / 1e4 / 136.16 * 20
-                + r.value_added / r.energy_tce / 1e4 / 2.694 * 20
-                + (emission_score if emission_score is not None else float("nan"))
-                + r.value_added / r.staff / 1e4 / 18.14 * 10 + r.rd_expense / r.revenue / 0.0302 * 10)
+        return (
+            r.tax_paid / land / 1e4 / 24.097 * 30
+            + r.value_added / land / 1e4 / 136.16 * 20
+            + r.value_added / r.energy_tce / 1e4 / 2.694 * 20
+            + (emission_score if emission_score is not None else float("nan"))
+            + r.value_added / r.staff / 1e4 / 18.14 * 10
+            + r.rd_expense / r.revenue / 0.0302 * 10
+        )
 
     g["score"] = g.apply(row_score, axis=1)
     g["score"] = g["score"].fillna(g["score"].mean())
-    s["score"] = s.apply(lambda r: r.tax_paid / r.land_own_mu / 1e4 / 11.5932 * 50
-                         + r.tax_paid / r.power_kwh / 0.2352 * 50, axis=1)
+    s["score"] = s.apply(
+        lambda r: r.tax_paid / r.land_own_mu / 1e4 / 11.5932 * 50 + r.tax_paid / r.power_kwh / 0.2352 * 50,
+        axis=1,
+    )
     for part in (g, s):
         pct = part["score"].rank(ascending=False, method="min", pct=True)
         part["class"] = np.select([pct <= 0.10, pct <= 0.45, pct <= 0.92], ["A", "B", "C"], "D")
@@ -114,7 +138,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.duckdb"
         t = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--build", str(path), "--firms", str(args.firms)], check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--build", str(path), "--firms", str(args.firms)], check=True
+        )
         print(f"store with {args.firms:,} firms built (child process) in {time.perf_counter() - t:.1f} s")
         rss0 = peak_rss_gib()
         t = time.perf_counter()
@@ -124,8 +150,10 @@ def main() -> None:
         rss = peak_rss_gib()
         items = one(con, "SELECT count(*) FROM run_trace WHERE run_id = ?", [outcome.run_id])[0]
         con.close()
-        print(f"gaoxin run_mujun (open store → read facts → evaluate → persist {args.firms:,} results + {items:,} "
-              f"trace rows): {ours:.2f} s; peak RSS {rss:.2f} GiB (interpreter and libraries: {rss0:.2f} GiB)")
+        print(
+            f"gaoxin run_mujun (open store → read facts → evaluate → persist {args.firms:,} results + {items:,} "
+            f"trace rows): {ours:.2f} s; peak RSS {rss:.2f} GiB (interpreter and libraries: {rss0:.2f} GiB)"
+        )
         print("  stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in outcome.seconds.items()))
         if not args.skip_pandas:
             base = pandas_plain(synth(args.firms))

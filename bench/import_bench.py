@@ -50,15 +50,43 @@ def make_file(path: Path, n: int, seed: int = 7) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet("规上工业")
     ws.merge_range(0, 0, 0, 8, "示范高新区规模以上工业企业主要指标（2025年）")
-    ws.write_row(1, 0, ["统计年度", "统一社会信用代码", "单位名称", "是否规上", "主要经济指标", None, None,
-                        "能源消费", "年平均职工人数（人）"])
+    ws.write_row(
+        1,
+        0,
+        [
+            "统计年度",
+            "统一社会信用代码",
+            "单位名称",
+            "是否规上",
+            "主要经济指标",
+            None,
+            None,
+            "能源消费",
+            "年平均职工人数（人）",
+        ],
+    )
     ws.merge_range(1, 4, 1, 6, "主要经济指标")
-    ws.write_row(2, 0, [None, None, None, None, "营业收入（万元）", "工业增加值（万元）", "R&D经费支出（万元）",
-                        "综合能耗（吨标准煤）", None])
+    ws.write_row(
+        2,
+        0,
+        [
+            None,
+            None,
+            None,
+            None,
+            "营业收入（万元）",
+            "工业增加值（万元）",
+            "R&D经费支出（万元）",
+            "综合能耗（吨标准煤）",
+            None,
+        ],
+    )
     for i in range(n):
         rev = f"{revenue[i]:,.2f}" if i % 97 == 0 else revenue[i]  # numbers stored as text with separators
         en = "—" if i % 53 == 0 else energy[i]
-        ws.write_row(3 + i, 0, [2025, codes[i], f"示范企业{i}有限公司", "是", rev, va[i], rd[i], en, int(staff[i])])
+        ws.write_row(
+            3 + i, 0, [2025, codes[i], f"示范企业{i}有限公司", "是", rev, va[i], rd[i], en, int(staff[i])]
+        )
     wb.close()
     return path
 
@@ -74,8 +102,13 @@ def baseline(path: Path, con) -> tuple[int, int]:
     alphabet = uscc.ALPHABET
     weights = [pow(3, i, 31) for i in range(17)]
     placeholders = {"", "…", "—", "-", "/", "nan", "none"}
-    fields = [(4, "revenue", 1e4), (5, "value_added", 1e4), (6, "rd_expense", 1e4), (7, "energy_tce", 1.0),
-              (8, "staff", 1.0)]
+    fields = [
+        (4, "revenue", 1e4),
+        (5, "value_added", 1e4),
+        (6, "rd_expense", 1e4),
+        (7, "energy_tce", 1.0),
+        (8, "staff", 1.0),
+    ]
     seen, facts, rejected = set(), [], []
     for i, row in enumerate(df.itertuples(index=False)):
         reasons = []
@@ -107,11 +140,14 @@ def baseline(path: Path, con) -> tuple[int, int]:
             reasons.append("重复")
         seen.add((code, period))
         if reasons:
-            rejected.append((i + 4, "；".join(reasons), json.dumps([str(x) for x in row], ensure_ascii=False)))
+            rejected.append(
+                (i + 4, "；".join(reasons), json.dumps([str(x) for x in row], ensure_ascii=False))
+            )
             continue
         facts.extend((code, period, name, v, "u", 1, "规上工业", i + 4) for name, v in values.items())
-    frame = pd.DataFrame(facts, columns=["uscc", "period", "indicator", "value", "unit", "batch_id", "sheet",
-                                         "row_no"])
+    frame = pd.DataFrame(
+        facts, columns=["uscc", "period", "indicator", "value", "unit", "batch_id", "sheet", "row_no"]
+    )
     con.register("base_frame", frame)
     con.execute("CREATE TABLE base_fact AS SELECT * FROM base_frame")
     return len(seen) - len(rejected), len(rejected)
@@ -143,7 +179,9 @@ def main() -> None:
         tmp = Path(tmp)
         t = time.perf_counter()
         path = make_file(tmp / "统计局_规上工业企业.xlsx", args.rows)
-        print(f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+        print(
+            f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s"
+        )
         warm = make_file(tmp / "统计局_规上工业企业_预热.xlsx", 200)  # untimed warm-up for both sides
 
         import_files(connect(tmp / "warm.duckdb"), [warm])
@@ -151,16 +189,20 @@ def main() -> None:
         ours, [res] = timed(lambda i: import_files(stores[i], [path]), args.repeat)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10  # KiB on Linux
         b = res.batch
-        print(f"gaoxin import : {spread(ours)}  (accepted {b.accepted:,}, rejected {b.rejected:,}, "
-              f"skipped {b.skipped:,}; peak RSS so far {peak:.0f} MiB)")
+        print(
+            f"gaoxin import : {spread(ours)}  (accepted {b.accepted:,}, rejected {b.rejected:,}, "
+            f"skipped {b.skipped:,}; peak RSS so far {peak:.0f} MiB)"
+        )
 
         baseline(warm, connect(tmp / "warm_baseline.duckdb"))
         base_stores = [connect(tmp / f"baseline{i}.duckdb") for i in range(args.repeat)]
         base, (ok, bad) = timed(lambda i: baseline(path, base_stores[i]), args.repeat)
         print(f"pandas+openpyxl+plain validation+store: {spread(base)}  (valid {ok:,}, invalid {bad:,})")
         ratio = statistics.median(base) / statistics.median(ours)
-        print(f"ratio baseline/gaoxin = {ratio:.1f}x{' (medians)' if args.repeat > 1 else ''}   "
-              "(goal >= 10x; gaoxin goal <= 3 s)")
+        print(
+            f"ratio baseline/gaoxin = {ratio:.1f}x{' (medians)' if args.repeat > 1 else ''}   "
+            "(goal >= 10x; gaoxin goal <= 3 s)"
+        )
 
 
 if __name__ == "__main__":

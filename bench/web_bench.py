@@ -51,24 +51,39 @@ def build_store(path: Path, n: int, clustered: bool = False) -> dict:
     batch = {s: i + 1 for i, s in enumerate(SOURCES)}
     numeric = [f.name for f in F.numeric_fields() if f.name in zone.firm_years.columns]
     fy = zone.firm_years.with_columns([pl.col(c).cast(pl.Float64) for c in numeric])
-    long = fy.unpivot(index=["uscc", "period"], on=numeric, variable_name="indicator", value_name="value") \
-        .filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
-    meta = pl.DataFrame({
-        "indicator": numeric,
-        "unit": [F.BY_NAME[c].unit for c in numeric],
-        "batch_id": [batch.get((F.BY_NAME[c].sources or ("stats",))[0], 3) for c in numeric],
-    }, schema={"indicator": pl.Utf8, "unit": pl.Utf8, "batch_id": pl.Int32})
+    long = fy.unpivot(
+        index=["uscc", "period"], on=numeric, variable_name="indicator", value_name="value"
+    ).filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
+    meta = pl.DataFrame(
+        {
+            "indicator": numeric,
+            "unit": [F.BY_NAME[c].unit for c in numeric],
+            "batch_id": [batch.get((F.BY_NAME[c].sources or ("stats",))[0], 3) for c in numeric],
+        },
+        schema={"indicator": pl.Utf8, "unit": pl.Utf8, "batch_id": pl.Int32},
+    )
     long = long.join(meta, on="indicator")
-    ent = zone.enterprises.select("uscc", "name", "registered_on", "industry_code", "industry_name", "town",
-                                  "business_scope")
-    parcels = zone.parcels.select("parcel_id", "uscc", pl.col("year").cast(pl.Utf8).alias("period"), "area_mu",
-                                  "leased_out_mu", "leased_in_mu", "land_use")
+    ent = zone.enterprises.select(
+        "uscc", "name", "registered_on", "industry_code", "industry_name", "town", "business_scope"
+    )
+    parcels = zone.parcels.select(
+        "parcel_id",
+        "uscc",
+        pl.col("year").cast(pl.Utf8).alias("period"),
+        "area_mu",
+        "leased_out_mu",
+        "leased_in_mu",
+        "land_use",
+    )
     con = connect(path)
     now = datetime.now()
     with transaction(con):
         for source, bid in batch.items():
-            con.execute("INSERT INTO import_batch VALUES (?, ?, ?, ?, '2023,2024,2025', 'bench', ?, ?, 0, 0, "
-                        "'[]', '[]', ?)", [bid, f"bench_{source}.xlsx", f"bench-{source}", source, n, n, now])
+            con.execute(
+                "INSERT INTO import_batch VALUES (?, ?, ?, ?, '2023,2024,2025', 'bench', ?, ?, 0, 0, "
+                "'[]', '[]', ?)",
+                [bid, f"bench_{source}.xlsx", f"bench-{source}", source, n, n, now],
+            )
         order = "uscc, period, indicator" if clustered else "hash(uscc, indicator, period)"
         with staged(con, "bench_facts", long):
             con.execute(f"""INSERT INTO fact (uscc, period, indicator, value, unit, batch_id, sheet, row_no)
@@ -102,8 +117,12 @@ def free_port() -> int:
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "GAOXIN_SECRET": "bench"}
-    proc = subprocess.Popen([sys.executable, "-m", "gaoxin.cli", "serve", "--db", str(db), "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gaoxin.cli", "serve", "--db", str(db), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -141,8 +160,10 @@ def list_urls(k: int, info: dict, rng: random.Random) -> list[str]:
         elif kind == 4:
             out.append(f"/enterprises?q={rng.choice(info['names'])[2:5]}")
         elif kind == 5:
-            out.append(f"/enterprises?town={rng.choice(info['towns'])}&class={rng.choice('ABCD')}&sort=tax_per_mu"
-                       "&desc=true")
+            out.append(
+                f"/enterprises?town={rng.choice(info['towns'])}&class={rng.choice('ABCD')}&sort=tax_per_mu"
+                "&desc=true"
+            )
         elif kind == 6:
             out.append(f"/enterprises?q={rng.choice(info['firms'])[:10]}")
         else:
@@ -193,8 +214,14 @@ async def load(base: str, cookies, info: dict, clients: int, seconds: float) -> 
     t0 = time.monotonic()
     await asyncio.gather(*(worker(i) for i in range(clients)))
     elapsed = time.monotonic() - t0
-    return {"requests": len(lat), "errors": errors, "rps": len(lat) / elapsed, "p50": pct(lat, 50),
-            "p95": pct(lat, 95), "p99": pct(lat, 99)}
+    return {
+        "requests": len(lat),
+        "errors": errors,
+        "rps": len(lat) / elapsed,
+        "p50": pct(lat, 50),
+        "p95": pct(lat, 95),
+        "p99": pct(lat, 99),
+    }
 
 
 def main() -> None:
@@ -203,8 +230,11 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=20.0)
-    ap.add_argument("--clustered", action="store_true",
-                    help="facts written sorted by credit code (the proposed store change)")
+    ap.add_argument(
+        "--clustered",
+        action="store_true",
+        help="facts written sorted by credit code (the proposed store change)",
+    )
     args = ap.parse_args()
     rng = random.Random(8)
     with tempfile.TemporaryDirectory() as tmp:
@@ -212,8 +242,10 @@ def main() -> None:
         t = time.perf_counter()
         info = build_store(db, args.firms, args.clustered)
         order = "clustered by credit code" if args.clustered else "in import order"
-        print(f"store: {args.firms:,} firms, {info['facts']:,} facts ({order}), 2 runs — built in "
-              f"{time.perf_counter() - t:.1f} s")
+        print(
+            f"store: {args.firms:,} firms, {info['facts']:,} facts ({order}), 2 runs — built in "
+            f"{time.perf_counter() - t:.1f} s"
+        )
         port = free_port()
         t = time.perf_counter()
         proc = start_server(db, port)
@@ -228,16 +260,22 @@ def main() -> None:
                 profiles = timed(c, profile_urls(args.requests, info, rng))
             print(f"\n{'page':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
             for name, values in (("enterprise list", lists), ("enterprise profile", profiles)):
-                print(f"{name:<22}{len(values):>9}{statistics.median(values):>9.1f}{pct(values, 95):>9.1f}"
-                      f"{max(values):>9.1f}")
+                print(
+                    f"{name:<22}{len(values):>9}{statistics.median(values):>9.1f}{pct(values, 95):>9.1f}"
+                    f"{max(values):>9.1f}"
+                )
             res = asyncio.run(load(base, cookies, info, args.clients, args.seconds))
-            print(f"\n{args.clients} concurrent clients for {args.seconds:g} s (half list, half profile): "
-                  f"{res['requests']:,} requests, {res['rps']:.0f} req/s, errors {len(res['errors'])}, "
-                  f"p50 {res['p50']:.0f} ms, p95 {res['p95']:.0f} ms, p99 {res['p99']:.0f} ms")
+            print(
+                f"\n{args.clients} concurrent clients for {args.seconds:g} s (half list, half profile): "
+                f"{res['requests']:,} requests, {res['rps']:.0f} req/s, errors {len(res['errors'])}, "
+                f"p50 {res['p50']:.0f} ms, p95 {res['p95']:.0f} ms, p99 {res['p99']:.0f} ms"
+            )
             for e in res["errors"][:5]:
                 print("  error:", e)
             ok = pct(lists, 95) <= 150 and pct(profiles, 95) <= 150 and not res["errors"]
-            print(f"\ngoal p95 ≤ 150 ms (one at a time) and zero errors under load: {'met' if ok else 'NOT met'}")
+            print(
+                f"\ngoal p95 ≤ 150 ms (one at a time) and zero errors under load: {'met' if ok else 'NOT met'}"
+            )
         finally:
             proc.terminate()
             proc.wait(timeout=20)

@@ -29,9 +29,17 @@ HOME = "示范高新区"
 def demo_data(year: int = 2025) -> Z.ZoneData:
     zs = generate_zones()
     a, ids = zs.attrs, list(ZF.IDS)
-    return Z.ZoneData(a["zone_code"].to_numpy(), a["zone_name"].to_numpy(),
-                      zs.values[year].select(ids).to_numpy().astype(float), ids, a["province"].to_numpy(),
-                      a["city"].to_numpy(), a["level"].to_numpy(), a["zone_type"].to_numpy(), a["is_home"].to_numpy())
+    return Z.ZoneData(
+        a["zone_code"].to_numpy(),
+        a["zone_name"].to_numpy(),
+        zs.values[year].select(ids).to_numpy().astype(float),
+        ids,
+        a["province"].to_numpy(),
+        a["city"].to_numpy(),
+        a["level"].to_numpy(),
+        a["zone_type"].to_numpy(),
+        a["is_home"].to_numpy(),
+    )
 
 
 def timed(fn, repeat: int):
@@ -54,8 +62,11 @@ def per_draw_loop(result: Z.ZoneResult, draws: int, seed: int = 0) -> float:
         name, params = norms[rng.integers(len(norms))]
         Y = engine.normalize(X, t, name, **params)
         agg = aggs[rng.integers(len(aggs))]
-        s = Y @ (w / w.sum()) if agg == "arithmetic" else engine.topsis(Y, w, None, variant=agg[-2:],
-                                                                          normalization="minmax")
+        s = (
+            Y @ (w / w.sum())
+            if agg == "arithmetic"
+            else engine.topsis(Y, w, None, variant=agg[-2:], normalization="minmax")
+        )
         engine.rank(s)
     return time.perf_counter() - t0
 
@@ -67,8 +78,10 @@ def main() -> None:
     args = ap.parse_args()
     data = demo_data()
     print(f"zones × indicators: {len(data.zone_id)} × {len(data.indicators)}; draws {args.draws:,}")
-    print(f"{'scheme':<22}{'rank (ms)':>11}{'uncert. (s)':>13}{'total (s)':>11}{'cold (s)':>10}{'goal':>7}"
-          f"{'loop (s)':>10}{'ratio':>8}{'climb (s)':>11}")
+    print(
+        f"{'scheme':<22}{'rank (ms)':>11}{'uncert. (s)':>13}{'total (s)':>11}{'cold (s)':>10}{'goal':>7}"
+        f"{'loop (s)':>10}{'ratio':>8}{'climb (s)':>11}"
+    )
     for sid in ("most-2021", "most-2013", "zone-entropy-topsis"):
         scheme = load_scheme(sid)
 
@@ -79,17 +92,30 @@ def main() -> None:
             return r
 
         cold_r, t_rank, result = timed(ranking, args.repeat)
-        cold_u, t_unc, (rob, _res) = timed(lambda result=result: Z.robustness(result, HOME, draws=args.draws),
-                                           args.repeat)
+        cold_u, t_unc, (rob, _res) = timed(
+            lambda result=result: Z.robustness(result, HOME, draws=args.draws), args.repeat
+        )
         assert rob["nominal_matches"]
         loop = per_draw_loop(result, 300) * args.draws / 300
         total = t_rank + t_unc
-        _c, t_climb, answer = timed(lambda result=result: Z.climb(result, HOME, 50 if int(
-            result.rank[result.position(HOME)]) > 50 else max(1, int(result.rank[result.position(HOME)]) - 5)), 1)
-        print(f"{sid:<22}{t_rank * 1e3:>11.1f}{t_unc:>13.3f}{total:>11.3f}{cold_r + cold_u:>10.3f}"
-              f"{'ok' if total <= 1.0 else 'MISS':>7}{loop:>10.2f}{loop / t_unc:>7.0f}×{t_climb:>11.3f}")
-        print(f"{'':<22}home rank {rob['zones'][[z['is_focus'] for z in rob['zones']].index(True)]['rank']}, "
-              f"P(top {rob['top']}) = {rob['p_top']:.1%}; climb: {answer.method}, {len(answer.changes)} indicators")
+        _c, t_climb, answer = timed(
+            lambda result=result: Z.climb(
+                result,
+                HOME,
+                50
+                if int(result.rank[result.position(HOME)]) > 50
+                else max(1, int(result.rank[result.position(HOME)]) - 5),
+            ),
+            1,
+        )
+        print(
+            f"{sid:<22}{t_rank * 1e3:>11.1f}{t_unc:>13.3f}{total:>11.3f}{cold_r + cold_u:>10.3f}"
+            f"{'ok' if total <= 1.0 else 'MISS':>7}{loop:>10.2f}{loop / t_unc:>7.0f}×{t_climb:>11.3f}"
+        )
+        print(
+            f"{'':<22}home rank {rob['zones'][[z['is_focus'] for z in rob['zones']].index(True)]['rank']}, "
+            f"P(top {rob['top']}) = {rob['p_top']:.1%}; climb: {answer.method}, {len(answer.changes)} indicators"
+        )
 
 
 if __name__ == "__main__":

@@ -24,12 +24,14 @@ def broken(code: str) -> str:
     return code[:-1] + alt
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[tuple]] | None = None) -> Path:
+def write_xlsx(
+    path: Path, sheets: dict[str, list[list]], merges: dict[str, list[tuple]] | None = None
+) -> Path:
     """Write rows (None = empty cell) per sheet; merges are (r1, c1, r2, c2, text) per sheet."""
     wb = xlsxwriter.Workbook(str(path))
     for name, rows in sheets.items():
         ws = wb.add_worksheet(name)
-        for (r1, c1, r2, c2, text) in (merges or {}).get(name, []):
+        for r1, c1, r2, c2, text in (merges or {}).get(name, []):
             ws.merge_range(r1, c1, r2, c2, text)
         merged = {(m[0], m[1]) for m in (merges or {}).get(name, [])}
         for r, row in enumerate(rows):

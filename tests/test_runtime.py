@@ -21,5 +21,7 @@ before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 b = np.ones(8_000_000)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
-    faults = int(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+    faults = int(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    )
     assert faults < 200  # a fresh 64 MB mapping takes thousands of faults (4 KiB pages) or ~32+ (huge pages)

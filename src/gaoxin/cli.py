@@ -24,8 +24,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                      help="显示版本 / show version")) -> None:
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="显示版本 / show version"
+    ),
+) -> None:
     """gaoxin 高新."""
     keep_freed_memory()  # large runs reuse freed memory instead of faulting in fresh pages
 

@@ -78,10 +78,13 @@ def test_cluster_trend(zone, packs):
 
 def test_targets_ranked_by_gaps_filled(zone, packs, tagger, tmp_path):
     csv = tmp_path / "候选.csv"
-    csv.write_text("企业名称,所在地区,经营范围,主营产品,营业收入（亿元）\n"
-                   "甲封测科技,江苏无锡,集成电路封装测试；半导体封装材料销售,先进封装,12\n"
-                   "乙芯片制造,上海,集成电路芯片及产品制造,晶圆代工,30\n"
-                   "丙餐饮,北京,餐饮服务,,1\n", encoding="gbk")
+    csv.write_text(
+        "企业名称,所在地区,经营范围,主营产品,营业收入（亿元）\n"
+        "甲封测科技,江苏无锡,集成电路封装测试；半导体封装材料销售,先进封装,12\n"
+        "乙芯片制造,上海,集成电路芯片及产品制造,晶圆代工,30\n"
+        "丙餐饮,北京,餐饮服务,,1\n",
+        encoding="gbk",
+    )
     cands = read_candidates(csv)
     assert cands[0]["revenue"] == 12e8
     m = chain_map(zone, packs["IC"], "2025")
@@ -98,7 +101,7 @@ def test_export_opens_with_openpyxl(zone, packs, tmp_path):
     assert wb.sheetnames == ["产业链图谱", "企业名单", "集群规模"]
     ws = wb["产业链图谱"]
     assert ws["E4"].value == "企业分布" and ws["F5"].value == "营业收入（万元）"
-    assert any(str(r) .startswith("E4:") for r in ws.merged_cells.ranges)
+    assert any(str(r).startswith("E4:") for r in ws.merged_cells.ranges)
     ids = [ws.cell(row=r, column=1).value for r in range(6, 6 + len(m["nodes"]))]
     assert ids == [n["node"] for n in m["nodes"]]
     assert wb["企业名单"].max_row >= 2 + 4

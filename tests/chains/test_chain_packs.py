@@ -84,6 +84,7 @@ def test_zone_pack_replaces_builtin(tmp_path):
     folder = _copy(tmp_path)
     (folder / "chain.toml").write_text(
         (folder / "chain.toml").read_text(encoding="utf-8").replace('name = "集成电路"', 'name = "芯片"'),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     packs = load_packs(tmp_path)
     assert packs["IC"].name == "芯片" and len(packs) == 9

@@ -18,8 +18,10 @@ def nodes(tags):
 
 
 def test_boilerplate_and_sections():
-    text = ("一般项目：电池制造；电池销售（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）许可项目："
-            "道路机动车辆生产（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以相关部门批准文件或许可证件为准）")
+    text = (
+        "一般项目：电池制造；电池销售（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）许可项目："
+        "道路机动车辆生产（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以相关部门批准文件或许可证件为准）"
+    )
     from gaoxin.chains.tagging import normalize
 
     cleaned = strip_boilerplate(normalize(text))
@@ -30,9 +32,11 @@ def test_boilerplate_and_sections():
 
 
 def test_battery_maker_scope(tagger):
-    scope = ("一般项目：电池制造；电池销售；电池零配件生产；储能技术服务；新能源汽车废旧动力蓄电池回收及梯次利用"
-             "（不含危险废物经营）；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广"
-             "（除许可业务外，可自主依法经营法律法规非禁止或限制的项目）")
+    scope = (
+        "一般项目：电池制造；电池销售；电池零配件生产；储能技术服务；新能源汽车废旧动力蓄电池回收及梯次利用"
+        "（不含危险废物经营）；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广"
+        "（除许可业务外，可自主依法经营法律法规非禁止或限制的项目）"
+    )
     tags = tagger.tag(scope, "动力电池系统、储能电池系统", "C3841")
     got = nodes(tags)
     assert {"NEV.M1", "ES.U2", "ES.D2", "NEV.D4"} <= got
@@ -44,8 +48,10 @@ def test_battery_maker_scope(tagger):
 
 
 def test_licensed_items_count(tagger):
-    scope = ("一般项目：医学研究和试验发展（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
-             "许可项目：药品生产；第三类医疗器械生产（依法须经批准的项目，经相关部门批准后方可开展经营活动）")
+    scope = (
+        "一般项目：医学研究和试验发展（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
+        "许可项目：药品生产；第三类医疗器械生产（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+    )
     tags = tagger.tag(scope)
     assert {"BIO.U1", "BIO.M4"} <= nodes(tags)
     m4 = next(t for t in tags if t.node == "BIO.M4")
@@ -53,12 +59,16 @@ def test_licensed_items_count(tagger):
 
 
 def test_trading_only_goes_to_channel(tagger):
-    scope = ("一般项目：电子元器件批发；集成电路芯片及产品销售；电子产品销售；家用电器销售"
-             "（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）")
+    scope = (
+        "一般项目：电子元器件批发；集成电路芯片及产品销售；电子产品销售；家用电器销售"
+        "（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
+    )
     got = nodes(tagger.tag(scope))
     assert got == {"IC.D3", "SHA.D1"}
     # the same products made, not traded: production nodes, no channel
-    made = nodes(tagger.tag("一般项目：集成电路芯片及产品制造；集成电路芯片及产品销售；家用电器制造；家用电器销售"))
+    made = nodes(
+        tagger.tag("一般项目：集成电路芯片及产品制造；集成电路芯片及产品销售；家用电器制造；家用电器销售")
+    )
     assert "IC.M2" in made and "IC.D3" not in made and "SHA.D1" not in made
 
 
@@ -82,12 +92,17 @@ def test_old_style_scope_and_token_boundaries(tagger):
 
 
 def test_primary_node_by_revenue_rule(tagger):
-    segs = [{"text": "动力电池", "revenue": 60, "gross_profit": 10},
-            {"text": "储能系统集成", "revenue": 40, "gross_profit": 30}]
+    segs = [
+        {"text": "动力电池", "revenue": 60, "gross_profit": 10},
+        {"text": "储能系统集成", "revenue": 40, "gross_profit": 30},
+    ]
     node, why = primary_node(segs, tagger, "NEV")
     assert node == "NEV.M1" and "50%" in why
-    segs = [{"text": "光伏组件", "revenue": 35, "gross_profit": 60}, {"text": "光伏玻璃", "revenue": 30, "gross_profit": 10},
-            {"text": "多晶硅", "revenue": 35, "gross_profit": 30}]
+    segs = [
+        {"text": "光伏组件", "revenue": 35, "gross_profit": 60},
+        {"text": "光伏玻璃", "revenue": 30, "gross_profit": 10},
+        {"text": "多晶硅", "revenue": 35, "gross_profit": 30},
+    ]
     node, why = primary_node(segs, tagger, "SI")
     assert node is None or node in {"SI.M3", "SI.M1"}
     tags = mark_primary(tagger.tag("电池制造；储能系统集成", None, "3841"), "ES.M3")
@@ -106,8 +121,10 @@ def test_service_or_repair_of_a_product_is_not_making_it(tagger):
 
 def test_trading_only_ignores_services_and_generic_rnd(tagger):
     # services and the 技术服务、技术开发… boilerplate do not make a trader a maker
-    scope = ("一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；药品零售；第二类医疗器械销售；"
-             "诊所服务；新材料技术研发")
+    scope = (
+        "一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；药品零售；第二类医疗器械销售；"
+        "诊所服务；新材料技术研发"
+    )
     got = nodes(tagger.tag(scope))
     assert "BIO.D1" in got and "BIO.D2" in got and "BIO.M4" not in got
 
@@ -127,7 +144,9 @@ def test_product_list_items_are_read_one_by_one(tagger):
 
 def test_application_and_equipment_context(tagger):
     # what a product is used for / applied to is not what the firm makes
-    got = nodes(tagger.tag(None, "产品包括金属双极板、电堆模块、车用燃料电池系统，应用于汽车、无人机、船舶等领域"))
+    got = nodes(
+        tagger.tag(None, "产品包括金属双极板、电堆模块、车用燃料电池系统，应用于汽车、无人机、船舶等领域")
+    )
     assert {"H2.D1", "H2.D2", "NEV.M5"} <= got and "HEM.M2" not in got
     got = nodes(tagger.tag(None, "国内锂电池用铝箔龙头企业"))
     assert "NEV.M1" not in got and "NEV.U2" in got

@@ -18,12 +18,33 @@ def run(*args):
 
 
 def files(tmp_path):
-    tax = write_xlsx(tmp_path / "税务局_2025.xlsx", {"2025年": [
-        ["统一社会信用代码", "纳税人名称", "实缴税金（万元）"],
-        [REAL_USCC, "甲公司", 12.5], [A, "乙公司", 3], [broken(A), "坏代码公司", 1]]})
-    stats = write_xlsx(tmp_path / "统计局_2025.xlsx", {"规上": [
-        ["统计年度", "统一社会信用代码", "单位名称", "营业收入（万元）", "R&D经费支出（万元）", "是否规上"],
-        [2025, REAL_USCC, "甲公司", 3000, "—", "是"]]})
+    tax = write_xlsx(
+        tmp_path / "税务局_2025.xlsx",
+        {
+            "2025年": [
+                ["统一社会信用代码", "纳税人名称", "实缴税金（万元）"],
+                [REAL_USCC, "甲公司", 12.5],
+                [A, "乙公司", 3],
+                [broken(A), "坏代码公司", 1],
+            ]
+        },
+    )
+    stats = write_xlsx(
+        tmp_path / "统计局_2025.xlsx",
+        {
+            "规上": [
+                [
+                    "统计年度",
+                    "统一社会信用代码",
+                    "单位名称",
+                    "营业收入（万元）",
+                    "R&D经费支出（万元）",
+                    "是否规上",
+                ],
+                [2025, REAL_USCC, "甲公司", 3000, "—", "是"],
+            ]
+        },
+    )
     return tax, stats
 
 
@@ -36,8 +57,13 @@ def test_import_json_contract_batches_and_rejects(tmp_path):
     out = json.loads(res.stdout)
     first = out["batches"][0]
     assert {"file", "sha256", "source", "rows", "accepted", "rejected", "skipped"} <= set(first)
-    assert (first["file"], first["source"], first["rows"], first["accepted"], first["rejected"]) == \
-        ("税务局_2025.xlsx", "tax", 3, 2, 1)
+    assert (first["file"], first["source"], first["rows"], first["accepted"], first["rejected"]) == (
+        "税务局_2025.xlsx",
+        "tax",
+        3,
+        2,
+        1,
+    )
     again = json.loads(run("import", tax, "--db", db, "--json").stdout)
     assert again["batches"][0]["status"] == "duplicate"
     listed = json.loads(run("batches", "--db", db, "--json").stdout)["batches"]
@@ -72,6 +98,10 @@ def test_unreadable_file_exits_nonzero_naming_the_file(tmp_path):
     bad.write_bytes(b"not a workbook")
     res = run("import", bad, "--db", db)
     assert res.exit_code == 1
-    assert "坏文件.xlsx" in res.output and "不是有效的 Excel 文件" in res.output and "未写入任何数据" in res.output
+    assert (
+        "坏文件.xlsx" in res.output
+        and "不是有效的 Excel 文件" in res.output
+        and "未写入任何数据" in res.output
+    )
     res = run("import", bad, "--source", "nonsense", "--db", db)
     assert res.exit_code == 1 and "--source" in res.output

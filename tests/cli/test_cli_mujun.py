@@ -24,10 +24,14 @@ def zone_db(tmp_path_factory):
 
 def test_evaluate_json_contract_and_reproducible_run(zone_db):
     db, _ = zone_db
-    first = json.loads(cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout)
+    first = json.loads(
+        cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout
+    )
     assert set(first) >= {"run_id", "scheme", "period", "counts", "n"}
     assert set(first["counts"]) == {"A", "B", "C", "D", "T"} and sum(first["counts"].values()) == first["n"]
-    again = json.loads(cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout)
+    again = json.loads(
+        cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout
+    )
     assert again["run_id"] == first["run_id"] and again["created"] is False
     con = connect(db, read_only=True)
     assert one(con, "SELECT count(*) FROM run WHERE run_id = ?", [first["run_id"]])[0] == 1
@@ -40,7 +44,9 @@ def test_identical_inputs_give_byte_identical_results_in_a_fresh_store(zone_db, 
     cli("import", *paths, "--db", other)
     runs = []
     for d in (db, other):
-        out = json.loads(cli("evaluate", "--scheme", "default", "--period", "2025", "--db", d, "--json").stdout)
+        out = json.loads(
+            cli("evaluate", "--scheme", "default", "--period", "2025", "--db", d, "--json").stdout
+        )
         con = connect(d, read_only=True)
         res = frame(con, "SELECT * FROM run_result WHERE run_id = ? ORDER BY uscc", [out["run_id"]])
         items = frame(con, "SELECT * FROM run_item WHERE run_id = ? ORDER BY uscc, item", [out["run_id"]])
@@ -51,21 +57,30 @@ def test_identical_inputs_give_byte_identical_results_in_a_fresh_store(zone_db, 
 
 def test_new_data_gives_a_new_run(zone_db, tmp_path):
     db, _ = zone_db
-    before = json.loads(cli("evaluate", "--scheme", "default", "--period", "2025", "--db", db, "--json").stdout)
+    before = json.loads(
+        cli("evaluate", "--scheme", "default", "--period", "2025", "--db", db, "--json").stdout
+    )
     con = connect(db, read_only=True)
-    code = one(con, "SELECT uscc FROM run_result WHERE run_id = ? AND list_id IS NOT NULL LIMIT 1",
-               [before["run_id"]])[0]
+    code = one(
+        con,
+        "SELECT uscc FROM run_result WHERE run_id = ? AND list_id IS NOT NULL LIMIT 1",
+        [before["run_id"]],
+    )[0]
     con.close()
     extra = tmp_path / "税务局_补报.csv"
     extra.write_text(f"统一社会信用代码,实缴税金（万元）\n{code},12345\n", encoding="utf-8")
     cli("import", extra, "--period", "2025", "--db", db)
-    after = json.loads(cli("evaluate", "--scheme", "default", "--period", "2025", "--db", db, "--json").stdout)
+    after = json.loads(
+        cli("evaluate", "--scheme", "default", "--period", "2025", "--db", db, "--json").stdout
+    )
     assert after["run_id"] != before["run_id"]
 
 
 def test_results_explain_whatif_and_export(zone_db, tmp_path):
     db, _ = zone_db
-    run = json.loads(cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout)
+    run = json.loads(
+        cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout
+    )
     rows = json.loads(cli("results", run["run_id"][:8], "--db", db, "--json").stdout)
     assert rows and {"uscc", "name", "score", "class", "rank"} <= set(rows[0])
     c_rows = json.loads(cli("results", run["run_id"], "--class", "C", "--db", db, "--json").stdout)
@@ -77,12 +92,17 @@ def test_results_explain_whatif_and_export(zone_db, tmp_path):
     assert tax["benchmark"] == pytest.approx(24.097)
     assert tax["score"] == pytest.approx(tax["value"] / 24.097 * 30, rel=1e-9)  # the published formula
     con = connect(db, read_only=True)
-    batch, file = one(con, """SELECT f.batch_id, b.file_name FROM fact f JOIN import_batch b USING (batch_id)
+    batch, file = one(
+        con,
+        """SELECT f.batch_id, b.file_name FROM fact f JOIN import_batch b USING (batch_id)
                               WHERE uscc = ? AND period = '2025' AND indicator = 'tax_paid'
-                              ORDER BY f.batch_id DESC LIMIT 1""", [firm["uscc"]])
+                              ORDER BY f.batch_id DESC LIMIT 1""",
+        [firm["uscc"]],
+    )
     con.close()
-    assert tax["numerator_sources"] == [{"field": "tax_paid", "label": "税收实际贡献", "batch_id": batch,
-                                         "file": file}]
+    assert tax["numerator_sources"] == [
+        {"field": "tax_paid", "label": "税收实际贡献", "batch_id": batch, "file": file}
+    ]
     assert info["score"] == pytest.approx(sum(i["score"] for i in info["items"]) + (info["adjustment"] or 0))
 
     answer = json.loads(cli("what-if", run["run_id"], firm["uscc"], "--to", "B", "--db", db, "--json").stdout)
@@ -92,7 +112,9 @@ def test_results_explain_whatif_and_export(zone_db, tmp_path):
     out = tmp_path / "亩均评价结果.xlsx"
     cli("export", run["run_id"], "--out", out, "--db", db)
     wb = openpyxl.load_workbook(out)
-    assert {"规上", "规下", "T类（不参评）", "分镇街统计", "差别化政策台账", "与上年对比"} <= set(wb.sheetnames)
+    assert {"规上", "规下", "T类（不参评）", "分镇街统计", "差别化政策台账", "与上年对比"} <= set(
+        wb.sheetnames
+    )
     towns = wb["分镇街统计"]
     total_row = [c.value for c in towns[towns.max_row]]
     assert total_row[0] == "合计" and total_row[-1] == run["n"]

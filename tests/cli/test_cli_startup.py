@@ -9,17 +9,41 @@ import subprocess
 import sys
 
 # top-level packages that cost tens to hundreds of ms each and that only some commands need
-HEAVY = {"scipy", "fastapi", "starlette", "uvicorn", "pypinyin", "jieba", "jinja2", "polars", "duckdb",
-         "pydantic_settings", "openpyxl", "xlsxwriter"}
+HEAVY = {
+    "scipy",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "pypinyin",
+    "jieba",
+    "jinja2",
+    "polars",
+    "duckdb",
+    "pydantic_settings",
+    "openpyxl",
+    "xlsxwriter",
+}
 # gaoxin modules that pull in the above
-HEAVY_GAOXIN = ("gaoxin.web", "gaoxin.evaluations", "gaoxin.engine", "gaoxin.store", "gaoxin.reports",
-                "gaoxin.chains.analysis", "gaoxin.ingest.importer", "gaoxin.settings")
+HEAVY_GAOXIN = (
+    "gaoxin.web",
+    "gaoxin.evaluations",
+    "gaoxin.engine",
+    "gaoxin.store",
+    "gaoxin.reports",
+    "gaoxin.chains.analysis",
+    "gaoxin.ingest.importer",
+    "gaoxin.settings",
+)
 
 
 def imported_after(code: str) -> list[str]:
     """Module names in sys.modules after running `code` in a fresh interpreter."""
-    out = subprocess.run([sys.executable, "-c", f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -35,7 +59,9 @@ def test_engine_import_does_not_import_scipy():
 
 
 def test_help_runs_and_lists_every_area():
-    out = subprocess.run([sys.executable, "-m", "gaoxin.cli", "--help"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "gaoxin.cli", "--help"], capture_output=True, text=True, check=True
+    )
     for command in ("import", "evaluate", "cultivate", "rank", "chains", "serve", "user", "demo"):
         assert command in out.stdout
 

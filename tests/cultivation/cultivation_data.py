@@ -30,7 +30,9 @@ def build(firms: list[dict], n_years: int = 3) -> list[dict]:
         d: dict = {
             "uscc": np.array([f.get("uscc", f"F{i:03d}") for i, f in enumerate(firms)], dtype=object),
             "industry_code": np.array([f.get("industry_code", "3973") for f in firms], dtype=object),
-            "registered_on": np.array([f.get("registered_on", "2010-03-01") for f in firms], dtype="datetime64[D]"),
+            "registered_on": np.array(
+                [f.get("registered_on", "2010-03-01") for f in firms], dtype="datetime64[D]"
+            ),
         }
         for k in keys:
             col = np.full(n, np.nan)
@@ -70,10 +72,25 @@ CLEAN = {"safety_accident": (0, 0, 0), "env_accident": (0, 0, 0), "dishonest": (
 
 # A firm meeting every HNTE condition; its innovation score is exactly 77–96 (hand-worked in test_hnte).
 HNTE_OK = {
-    "revenue": (wan(4000), wan(3400), wan(3000)), "rd_expense": (wan(250), wan(200), wan(150)),
-    "rd_domestic": (wan(250), wan(200), wan(150)), "tech_staff": 20, "total_staff": 100,
-    "ht_income": wan(3000), "total_income": wan(4000), "ip1_count": 2, "ip1_self": 2, "ip2_count": 5, "ip2_self": 5,
-    "hnte_domain": 10, "conversions_avg": 5, "standard_participated": 1, "rd_accounts": 1, "rd_institution_level": 2,
-    "industry_univ_coop": 1, "conversion_incentive": 1, "talent_incentive": 1,
-    "net_assets": (wan(1690), wan(1300), wan(1000)), **CLEAN,
+    "revenue": (wan(4000), wan(3400), wan(3000)),
+    "rd_expense": (wan(250), wan(200), wan(150)),
+    "rd_domestic": (wan(250), wan(200), wan(150)),
+    "tech_staff": 20,
+    "total_staff": 100,
+    "ht_income": wan(3000),
+    "total_income": wan(4000),
+    "ip1_count": 2,
+    "ip1_self": 2,
+    "ip2_count": 5,
+    "ip2_self": 5,
+    "hnte_domain": 10,
+    "conversions_avg": 5,
+    "standard_participated": 1,
+    "rd_accounts": 1,
+    "rd_institution_level": 2,
+    "industry_univ_coop": 1,
+    "conversion_incentive": 1,
+    "talent_incentive": 1,
+    "net_assets": (wan(1690), wan(1300), wan(1000)),
+    **CLEAN,
 }

@@ -27,13 +27,26 @@ def zone_db(tmp_path_factory):
 
 
 def test_cultivate_json_contract_and_reproducible_run(zone_db):
-    first = json.loads(cli("cultivate", "--scheme", "hnte-2016", "--period", "2025", "--db", zone_db, "--json").stdout)
-    assert set(first) >= {"run_id", "scheme", "period", "counts", "n", "conditions", "certificates", "created"}
+    first = json.loads(
+        cli("cultivate", "--scheme", "hnte-2016", "--period", "2025", "--db", zone_db, "--json").stdout
+    )
+    assert set(first) >= {
+        "run_id",
+        "scheme",
+        "period",
+        "counts",
+        "n",
+        "conditions",
+        "certificates",
+        "created",
+    }
     assert set(first["counts"]) == {"pass", "expert", "near", "fail", "out"}
     assert sum(v for k, v in first["counts"].items() if k != "out") == first["n"]
     assert [c["id"] for c in first["conditions"]][:2] == ["registered_1y", "core_ip"]
     assert first["certificates"]["holders"] > 0
-    again = json.loads(cli("cultivate", "--scheme", "hnte-2016", "--period", "2025", "--db", zone_db, "--json").stdout)
+    again = json.loads(
+        cli("cultivate", "--scheme", "hnte-2016", "--period", "2025", "--db", zone_db, "--json").stdout
+    )
     assert again["run_id"] == first["run_id"] and again["created"] is False
     con = connect(zone_db, read_only=True)
     assert frame(con, "SELECT kind FROM run WHERE run_id = ?", [first["run_id"]])["kind"][0] == "cultivation"
@@ -42,8 +55,20 @@ def test_cultivate_json_contract_and_reproducible_run(zone_db):
 
 def test_params_change_the_run_and_unknown_params_fail(zone_db):
     base = json.loads(cli("cultivate", "--scheme", "srdi-sme-2022", "--db", zone_db, "--json").stdout)
-    full = json.loads(cli("cultivate", "--scheme", "srdi-sme-2022", "--db", zone_db, "--json",
-                          "--param", "featured_min=15", "--param", "featured_max=15").stdout)
+    full = json.loads(
+        cli(
+            "cultivate",
+            "--scheme",
+            "srdi-sme-2022",
+            "--db",
+            zone_db,
+            "--json",
+            "--param",
+            "featured_min=15",
+            "--param",
+            "featured_max=15",
+        ).stdout
+    )
     assert full["run_id"] != base["run_id"] and full["params"]["featured_min"] == 15
     assert full["counts"]["pass"] >= base["counts"]["pass"] + base["counts"]["expert"]
     assert full["counts"]["expert"] == 0
@@ -69,7 +94,11 @@ def test_pool_json_and_xlsx(zone_db, tmp_path):
     assert data["certificates"] and {c["status"] for c in data["certificates"]} <= {"12个月内到期", "已到期"}
     assert all(c["expires_year"] <= 2026 for c in data["certificates"])
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert wb.sheetnames[:2] == ["汇总", "科小培育库"] and "高企证书到期" in wb.sheetnames and "说明" in wb.sheetnames
+    assert (
+        wb.sheetnames[:2] == ["汇总", "科小培育库"]
+        and "高企证书到期" in wb.sheetnames
+        and "说明" in wb.sheetnames
+    )
     rows = list(wb["高企培育库"].iter_rows(min_row=3, max_row=4, values_only=True))
     assert rows[0][1] == "统一社会信用代码" and rows[1][1] == hnte["pool"][0]["uscc"]
     one = json.loads(cli("pool", "--scheme", "tsme-2022", "--db", zone_db, "--json", "--limit", "5").stdout)
@@ -91,13 +120,20 @@ def test_ladder(zone_db):
 
 def test_explain_a_cultivation_run(zone_db):
     run = json.loads(cli("cultivate", "--scheme", "hnte-2016", "--db", zone_db, "--json").stdout)
-    pool = json.loads(cli("pool", "--scheme", "hnte-2016", "--db", zone_db, "--json").stdout)["schemes"][0]["pool"]
+    pool = json.loads(cli("pool", "--scheme", "hnte-2016", "--db", zone_db, "--json").stdout)["schemes"][0][
+        "pool"
+    ]
     firm = next(p for p in pool if p["verdict"] == "near")
     info = json.loads(cli("explain", run["run_id"], firm["uscc"], "--db", zone_db, "--json").stdout)
     assert info["kind"] == "cultivation" and info["verdict"] == "near"
     failing = [c for c in info["conditions"] if c["state"] == "fail"]
     assert len(failing) == 1 and failing[0]["note"] in firm["gaps"] and failing[0]["ref"]
-    assert len(info["items"]) == 12 and {g["id"] for g in info["groups"]} == {"ip", "conversion", "rd_org", "growth"}
+    assert len(info["items"]) == 12 and {g["id"] for g in info["groups"]} == {
+        "ip",
+        "conversion",
+        "rd_org",
+        "growth",
+    }
     assert info["sources"] and {s["period"] for s in info["sources"]} == {"2023", "2024", "2025"}
     assert any(s["file"].startswith("科技局_企业创新能力") for s in info["sources"])
     text = cli("explain", run["run_id"], firm["uscc"], "--db", zone_db).stdout
@@ -114,10 +150,19 @@ def test_demo_prints_the_pool_summary(tmp_path):
     runs = frame(con, "SELECT scheme_id, summary_json FROM run WHERE kind = 'cultivation' ORDER BY scheme_id")
     con.close()
     assert sorted(runs["scheme_id"]) == sorted(SCHEMES)
-    lines = {ln.split("│")[1].strip(): [c.strip() for c in ln.split("│")[2:7]] for ln in text.splitlines()
-             if ln.startswith("│") and "〔20" in ln and ln.count("│") >= 7}
+    lines = {
+        ln.split("│")[1].strip(): [c.strip() for c in ln.split("│")[2:7]]
+        for ln in text.splitlines()
+        if ln.startswith("│") and "〔20" in ln and ln.count("│") >= 7
+    }
     for r in runs.iter_rows(named=True):
         s = json.loads(r["summary_json"])
         c = s["counts"]
-        assert lines[s["title"]] == [str(s["n"]), str(c["pass"]), str(c["expert"]), str(c["near"]), str(c["fail"])]
+        assert lines[s["title"]] == [
+            str(s["n"]),
+            str(c["pass"]),
+            str(c["expert"]),
+            str(c["near"]),
+            str(c["fail"]),
+        ]
     assert (tmp_path / "files" / "培育库_2025.xlsx").exists()

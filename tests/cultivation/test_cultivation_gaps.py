@@ -29,25 +29,48 @@ def random_years(seed: int, n: int = N, years: int = 3) -> list[dict]:
             "uscc": np.array([f"R{i:04d}" for i in range(n)], dtype=object),
             "industry_code": np.array(["3973"] * n, dtype=object),
             "registered_on": np.full(n, np.datetime64("2012-05-01")),
-            "revenue": revenue, "rd_expense": rd, "rd_domestic": np.round(rd * r.uniform(0.4, 1.0, n) / 100) * 100,
-            "total_staff": staff, "staff": staff, "tech_staff": np.round(staff * r.uniform(0.02, 0.4, n)),
+            "revenue": revenue,
+            "rd_expense": rd,
+            "rd_domestic": np.round(rd * r.uniform(0.4, 1.0, n) / 100) * 100,
+            "total_staff": staff,
+            "staff": staff,
+            "tech_staff": np.round(staff * r.uniform(0.02, 0.4, n)),
             "rd_staff": np.round(staff * r.uniform(0.0, 0.3, n)),
-            "ht_income": np.round(revenue * r.uniform(0.2, 0.9, n) / 100) * 100, "total_income": revenue,
+            "ht_income": np.round(revenue * r.uniform(0.2, 0.9, n) / 100) * 100,
+            "total_income": revenue,
             "net_assets": np.round(revenue * r.uniform(0.3, 1.0, n) / 100) * 100,
-            "total_assets": np.round(revenue * 1.5 / 100) * 100, "total_cost": np.round(revenue * 0.9 / 100) * 100,
-            "main_revenue_share": np.round(r.uniform(0.5, 1.0, n), 3), "debt_ratio": np.round(r.uniform(0.2, 0.8, n), 3),
-            "net_margin": np.round(r.normal(0.05, 0.05, n), 3), "market_share": np.round(r.uniform(0.0, 0.2, n), 3),
-            "ip1_count": r.poisson(1.0, n).astype(float), "ip2_count": r.poisson(3.0, n).astype(float),
-            "conversions_avg": np.round(r.poisson(6, n) / 3, 2), "niche_years": np.round(r.uniform(0, 12, n), 1),
-            "rd_institution_level": r.integers(0, 5, n).astype(float), "product_field": r.integers(0, 4, n).astype(float),
-            "hnte_domain": np.where(r.random(n) < 0.9, 10.0, 0.0), "digital_level": r.integers(1, 5, n).astype(float),
-            "equity_financing": np.where(r.random(n) < 0.2, np.round(r.uniform(1e6, 5e7, n) / 100) * 100, 0.0),
+            "total_assets": np.round(revenue * 1.5 / 100) * 100,
+            "total_cost": np.round(revenue * 0.9 / 100) * 100,
+            "main_revenue_share": np.round(r.uniform(0.5, 1.0, n), 3),
+            "debt_ratio": np.round(r.uniform(0.2, 0.8, n), 3),
+            "net_margin": np.round(r.normal(0.05, 0.05, n), 3),
+            "market_share": np.round(r.uniform(0.0, 0.2, n), 3),
+            "ip1_count": r.poisson(1.0, n).astype(float),
+            "ip2_count": r.poisson(3.0, n).astype(float),
+            "conversions_avg": np.round(r.poisson(6, n) / 3, 2),
+            "niche_years": np.round(r.uniform(0, 12, n), 1),
+            "rd_institution_level": r.integers(0, 5, n).astype(float),
+            "product_field": r.integers(0, 4, n).astype(float),
+            "hnte_domain": np.where(r.random(n) < 0.9, 10.0, 0.0),
+            "digital_level": r.integers(1, 5, n).astype(float),
+            "equity_financing": np.where(
+                r.random(n) < 0.2, np.round(r.uniform(1e6, 5e7, n) / 100) * 100, 0.0
+            ),
         }
         d["ip1_self"] = np.floor(d["ip1_count"] * 0.8)
         d["ip1_high_value"] = np.floor(d["ip1_count"] * 0.3)
         d["ip2_self"] = np.floor(d["ip2_count"] * 0.8)
-        for f in ("rd_accounts", "industry_univ_coop", "conversion_incentive", "talent_incentive", "standard_participated",
-                  "quality_cert", "own_brand", "info_system", "quality_award"):
+        for f in (
+            "rd_accounts",
+            "industry_univ_coop",
+            "conversion_incentive",
+            "talent_incentive",
+            "standard_participated",
+            "quality_cert",
+            "own_brand",
+            "info_system",
+            "quality_award",
+        ):
             d[f] = (r.random(n) < 0.5).astype(float)
         for f in ("safety_accident", "env_accident", "dishonest"):
             d[f] = np.zeros(n)
@@ -76,7 +99,11 @@ def test_gaps_are_exact_to_one_step(sid):
                 again = core.evaluate(scheme, "2025", moved)
                 st = again.final_state[idx, k]
                 holds = (st == core.PASS) | (st == core.EXPERT)
-                assert holds.all() if should_hold else not holds.any(), (sid, scheme.conditions[k].id, g.lever.id)
+                assert holds.all() if should_hold else not holds.any(), (
+                    sid,
+                    scheme.conditions[k].id,
+                    g.lever.id,
+                )
             checked += idx.size
     assert checked > 0 or sid == "little-giant-2022"
 

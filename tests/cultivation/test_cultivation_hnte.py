@@ -29,7 +29,9 @@ def test_70_points_is_not_enough_71_is_the_pass_mark():
     r = run(S, [with_(HNTE_OK, standard_participated=0)])
     assert (r.score_min[0], r.score_max[0]) == (70.0, 94.0)
     assert state(r, "innovation_score") == ["expert"] and r.verdict[0] == "expert"
-    assert r.expert_needed[0] == 71 - (7 + 25 + 12)  # computable parts at their lower ends: 知识产权数量, 转化, 成长性
+    assert r.expert_needed[0] == 71 - (
+        7 + 25 + 12
+    )  # computable parts at their lower ends: 知识产权数量, 转化, 成长性
     assert "仅当专家评分项合计 ≥ 27 分时通过" in note(r, "innovation_score")
     # maximum exactly 70 → cannot pass; maximum 71 → still possible
     no_ip = dict(ip1_count=0, ip1_self=0, ip2_count=0, ip2_self=0)
@@ -37,24 +39,34 @@ def test_70_points_is_not_enough_71_is_the_pass_mark():
     # sales 3000→3750→4687.5: ½(1.25 + 1.25) − 1 = 25% → 7–8
     f70 = with_(HNTE_OK, **no_ip, net_assets=fast_na, revenue=(wan(4687.5), wan(3750), wan(3000)))
     # A 0+0+0+0+2, B 30, C 20, D 10+8 → max 70
-    f71 = with_(HNTE_OK, **no_ip, net_assets=fast_na, industry_univ_coop=0,  # C2 only one of the two: 3–5
-                revenue=(wan(5880), wan(4200), wan(3000)))  # sales ½(1.4+1.4)−1 = 40% → D 10+10; 2+30+19+20 = 71
+    f71 = with_(
+        HNTE_OK,
+        **no_ip,
+        net_assets=fast_na,
+        industry_univ_coop=0,  # C2 only one of the two: 3–5
+        revenue=(wan(5880), wan(4200), wan(3000)),
+    )  # sales ½(1.4+1.4)−1 = 40% → D 10+10; 2+30+19+20 = 71
     r = run(S, [f70, f71])
     assert list(r.score_max) == [70.0, 71.0]
     assert state(r, "innovation_score") == ["fail", "expert"]
     assert "最高 70分 < 71分（按现有数据不能通过）" in note(r, "innovation_score", 0)
 
 
-@pytest.mark.parametrize(("latest", "rate"), [
-    (wan(5000), 0.05),            # 小于5,000万元（含）
-    (wan(5000) + 1, 0.04),        # just above 5,000万 → 4%
-    (yi(2), 0.04),                # 5,000万元至2亿元（含）
-    (yi(2) + 1, 0.03),            # 2亿元以上
-])
+@pytest.mark.parametrize(
+    ("latest", "rate"),
+    [
+        (wan(5000), 0.05),  # 小于5,000万元（含）
+        (wan(5000) + 1, 0.04),  # just above 5,000万 → 4%
+        (yi(2), 0.04),  # 5,000万元至2亿元（含）
+        (yi(2) + 1, 0.03),  # 2亿元以上
+    ],
+)
 def test_rd_band_by_latest_year_sales_with_three_year_sums(latest, rate):
     sales = (latest, latest, latest)
     need = rate * 3 * latest  # 3-year R&D total exactly at the band
-    exact = with_(HNTE_OK, revenue=sales, rd_expense=(need / 3, need / 3, need / 3), rd_domestic=(need / 3,) * 3)
+    exact = with_(
+        HNTE_OK, revenue=sales, rd_expense=(need / 3, need / 3, need / 3), rd_domestic=(need / 3,) * 3
+    )
     short = with_(exact, rd_expense=(need / 3 - 1, need / 3, need / 3))
     r = run(S, [exact, short])
     k = r.cond_index("rd_ratio")
@@ -65,8 +77,14 @@ def test_rd_band_by_latest_year_sales_with_three_year_sums(latest, rate):
 
 def test_gap_text_in_the_firms_own_terms():
     # sales 3000 + 3400 + 4000 = 10,400万 (latest ≤ 5,000万 → 5%) → R&D needed 520万; it has 100+132+180 = 412万
-    f = with_(HNTE_OK, revenue=(wan(4000), wan(3400), wan(3000)), rd_expense=(wan(180), wan(132), wan(100)),
-              rd_domestic=(wan(180), wan(132), wan(100)), tech_staff=9, total_staff=110)
+    f = with_(
+        HNTE_OK,
+        revenue=(wan(4000), wan(3400), wan(3000)),
+        rd_expense=(wan(180), wan(132), wan(100)),
+        rd_domestic=(wan(180), wan(132), wan(100)),
+        tech_staff=9,
+        total_staff=110,
+    )
     r = run(S, [f])
     assert "研发费用 3 年合计 412万元, 需 ≥ 520万元: 再投入 108万元" in note(r, "rd_ratio")
     # (9 + k)/(110 + k) ≥ 10% ⇔ k ≥ 2.22: three hires (each also joins 职工总数)
@@ -75,9 +93,15 @@ def test_gap_text_in_the_firms_own_terms():
 
 
 def test_tech_staff_and_income_shares_at_exactly_the_threshold_pass():
-    r = run(S, [with_(HNTE_OK, tech_staff=10, total_staff=100), with_(HNTE_OK, tech_staff=9, total_staff=100),
-                with_(HNTE_OK, ht_income=wan(2400), total_income=wan(4000)),
-                with_(HNTE_OK, ht_income=wan(2399.99), total_income=wan(4000))])
+    r = run(
+        S,
+        [
+            with_(HNTE_OK, tech_staff=10, total_staff=100),
+            with_(HNTE_OK, tech_staff=9, total_staff=100),
+            with_(HNTE_OK, ht_income=wan(2400), total_income=wan(4000)),
+            with_(HNTE_OK, ht_income=wan(2399.99), total_income=wan(4000)),
+        ],
+    )
     assert state(r, "tech_staff") == ["pass", "fail", "pass", "pass"]
     assert state(r, "ht_income") == ["pass", "pass", "pass", "fail"]
     assert r.verdict[1] == "near" and r.verdict[3] == "near"  # one gap each
@@ -86,23 +110,36 @@ def test_tech_staff_and_income_shares_at_exactly_the_threshold_pass():
 
 def test_domestic_rd_at_least_60_percent_of_three_year_rd():
     base = with_(HNTE_OK, rd_expense=(wan(250), wan(200), wan(150)))
-    r = run(S, [with_(base, rd_domestic=(wan(150), wan(120), wan(90))),  # 360/600 = 60%
-                with_(base, rd_domestic=(wan(150), wan(120), wan(89.99)))])
+    r = run(
+        S,
+        [
+            with_(base, rd_domestic=(wan(150), wan(120), wan(90))),  # 360/600 = 60%
+            with_(base, rd_domestic=(wan(150), wan(120), wan(89.99))),
+        ],
+    )
     assert state(r, "rd_domestic") == ["pass", "fail"]
 
 
-@pytest.mark.parametrize(("na", "band"), [
-    ((wan(1500), wan(1000), 0.0), (9, 10)),        # first year 0 → last two years: 1500/1000 − 1 = 50%
-    ((wan(1500), wan(1000), None), (9, 10)),       # first year absent (founded later): the same rule
-    ((wan(1500), 0.0, wan(1000)), (0, 0)),         # middle year 0 → 0 points
-    ((wan(800), wan(900), wan(1000)), (0, 0)),     # ½(0.9 + 0.889) − 1 = −10.6% → negative scores 0
-    ((wan(1020), wan(1010), wan(1000)), (1, 2)),   # ½(1.01 + 1.0099) − 1 ≈ 1.0% > 0 → E 1–2
-    ((wan(1822.5), wan(1350), wan(1000)), (9, 10)),  # exactly 35% → A 9–10
-    ((wan(1000), wan(1000), wan(1000)), (0, 0)),   # 0 growth → F
-])
+@pytest.mark.parametrize(
+    ("na", "band"),
+    [
+        ((wan(1500), wan(1000), 0.0), (9, 10)),  # first year 0 → last two years: 1500/1000 − 1 = 50%
+        ((wan(1500), wan(1000), None), (9, 10)),  # first year absent (founded later): the same rule
+        ((wan(1500), 0.0, wan(1000)), (0, 0)),  # middle year 0 → 0 points
+        ((wan(800), wan(900), wan(1000)), (0, 0)),  # ½(0.9 + 0.889) − 1 = −10.6% → negative scores 0
+        ((wan(1020), wan(1010), wan(1000)), (1, 2)),  # ½(1.01 + 1.0099) − 1 ≈ 1.0% > 0 → E 1–2
+        ((wan(1822.5), wan(1350), wan(1000)), (9, 10)),  # exactly 35% → A 9–10
+        ((wan(1000), wan(1000), wan(1000)), (0, 0)),  # 0 growth → F
+    ],
+)
 def test_growth_rate_edge_rules(na, band):
-    r = run(S, [with_(HNTE_OK, net_assets=na), with_(HNTE_OK, revenue=tuple(
-        x if x is None else x * 4000 / 1500 for x in na))])
+    r = run(
+        S,
+        [
+            with_(HNTE_OK, net_assets=na),
+            with_(HNTE_OK, revenue=tuple(x if x is None else x * 4000 / 1500 for x in na)),
+        ],
+    )
     items = [it.id for it in r.scheme.items]
     for firm, item in ((0, "net_asset_growth"), (1, "sales_growth")):
         j = items.index(item)
@@ -116,9 +153,16 @@ def test_registered_365_days_before_applying():
 
 
 def test_core_ip_domain_and_accident_conditions():
-    r = run(S, [with_(HNTE_OK, ip1_count=0, ip1_self=0, ip2_count=0, ip2_self=0),
-                with_(HNTE_OK, hnte_domain=0), with_(HNTE_OK, safety_accident=(1, 0, 0)),
-                with_(HNTE_OK, safety_accident=(0, 1, 0)), with_(HNTE_OK, hnte_domain=None)])
+    r = run(
+        S,
+        [
+            with_(HNTE_OK, ip1_count=0, ip1_self=0, ip2_count=0, ip2_self=0),
+            with_(HNTE_OK, hnte_domain=0),
+            with_(HNTE_OK, safety_accident=(1, 0, 0)),
+            with_(HNTE_OK, safety_accident=(0, 1, 0)),
+            with_(HNTE_OK, hnte_domain=None),
+        ],
+    )
     assert state(r, "core_ip")[0] == "fail" and "再获得 1 件" in note(r, "core_ip", 0)
     assert state(r, "hnte_domain")[1:] == ["fail", "pass", "pass", "missing"]
     assert state(r, "no_accident")[2:4] == ["fail", "pass"]  # only the year before applying counts

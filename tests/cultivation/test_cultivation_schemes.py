@@ -12,18 +12,32 @@ from cultivation_data import run, wan
 from gaoxin.schemes import SchemeError, list_builtin, load_scheme, parse_scheme, scheme_text
 from gaoxin.schemes.cultivation import CultivationScheme
 
-BUILTINS = {"hnte-2016": "hnte", "tsme-2022": "tsme", "innovative-sme-2022": "innovative",
-            "srdi-sme-2022": "srdi", "little-giant-2022": "little_giant"}
-DOCS = {"hnte-2016": "国科发火〔2016〕32号", "tsme-2022": "国科发政〔2022〕67号", "innovative-sme-2022": "工信部企业〔2022〕63号",
-        "srdi-sme-2022": "工信部企业〔2022〕63号", "little-giant-2022": "工信部企业〔2022〕63号"}
+BUILTINS = {
+    "hnte-2016": "hnte",
+    "tsme-2022": "tsme",
+    "innovative-sme-2022": "innovative",
+    "srdi-sme-2022": "srdi",
+    "little-giant-2022": "little_giant",
+}
+DOCS = {
+    "hnte-2016": "国科发火〔2016〕32号",
+    "tsme-2022": "国科发政〔2022〕67号",
+    "innovative-sme-2022": "工信部企业〔2022〕63号",
+    "srdi-sme-2022": "工信部企业〔2022〕63号",
+    "little-giant-2022": "工信部企业〔2022〕63号",
+}
 
 
 @pytest.mark.parametrize("sid", sorted(BUILTINS))
 def test_builtin_cites_its_document_and_the_2026_revision(sid):
     s = load_scheme(sid)
     text = scheme_text(sid)
-    assert isinstance(s, CultivationScheme) and s.scheme.kind == "cultivation" and s.scheme.tier == BUILTINS[sid]
-    assert DOCS[sid] in text and s.scheme.sources and all(re.fullmatch(r"S\d+", x.key) for x in s.scheme.sources)
+    assert (
+        isinstance(s, CultivationScheme) and s.scheme.kind == "cultivation" and s.scheme.tier == BUILTINS[sid]
+    )
+    assert (
+        DOCS[sid] in text and s.scheme.sources and all(re.fullmatch(r"S\d+", x.key) for x in s.scheme.sources)
+    )
     assert s.scheme.verified and s.scheme.assumed and s.scheme.status == "partial"
     assert "2026" in s.scheme.notes and "2026" in text.split("[scheme]")[0]  # stated at the top of the file
     assert "以上/以下" in text and "含本数" in text
@@ -45,7 +59,12 @@ def test_verified_numbers_from_the_rule_texts():
     assert (t.params["staff_limit"], t.params["sales_limit"], t.params["assets_limit"]) == (500, 2e8, 2e8)
     assert {g.id: g.max for g in t.groups} == {"staff": 20, "rd": 50, "results": 30}
     s = load_scheme("srdi-sme-2022")
-    assert {g.id: g.max for g in s.groups} == {"specialization": 25, "refinement": 25, "featured": 15, "innovation": 35}
+    assert {g.id: g.max for g in s.groups} == {
+        "specialization": 25,
+        "refinement": 25,
+        "featured": 15,
+        "innovation": 35,
+    }
     assert (s.params["featured_min"], s.params["featured_max"]) == (0, 15)
     i = load_scheme("innovative-sme-2022")
     assert {g.id: g.max for g in i.groups} == {"innovation": 40, "growth": 30, "specialization": 30}
@@ -60,25 +79,38 @@ def _example() -> str:
 
 def test_format_md_example_validates_and_runs():
     s = parse_scheme(_example(), "FORMAT.md")
-    firms = [{"revenue": (wan(1000), wan(1000)), "rd_expense": (wan(40), wan(10)), "ip1_count": 2},
-             {"revenue": (wan(1000), wan(1000)), "rd_expense": (wan(30), wan(30)), "ip1_count": 1},
-             {"revenue": (wan(1000), wan(1000)), "rd_expense": (wan(60), wan(10)), "ip1_count": 0, "hnte_valid": 1}]
+    firms = [
+        {"revenue": (wan(1000), wan(1000)), "rd_expense": (wan(40), wan(10)), "ip1_count": 2},
+        {"revenue": (wan(1000), wan(1000)), "rd_expense": (wan(30), wan(30)), "ip1_count": 1},
+        {
+            "revenue": (wan(1000), wan(1000)),
+            "rd_expense": (wan(60), wan(10)),
+            "ip1_count": 0,
+            "hnte_valid": 1,
+        },
+    ]
     r = run(s, firms)
     # firm 0: 50/2000 = 2.5% < 3% → 再投入 10万元; firm 1: 3% (含), IP 1 → 10–15 → passes; firm 2: route
     assert r.verdict.tolist() == ["near", "pass", "pass"]
     assert r.gap("rd_ratio", "rd").steps[0] == 10
 
 
-@pytest.mark.parametrize(("change", "clause"), [
-    (('levers = ["rd"]', 'levers = ["money"]'), "condition[rd_ratio].levers"),
-    (('score = "total"', 'score = "innovation"'), "condition[score].score"),
-    (('numerator = "rd2"', 'when = "rd2 > 0"\nnumerator = "rd2"'), "condition"),
-    (('group = "ip"', 'group = "ipp"'), "item[ip].group"),
-    (('add = { rd_expense = 1 }', 'add = { rd_spend = 1 }'), "lever[rd].add"),
-    (('quantity = { formula = "rd2"', 'quantity = { formula = "rd3"'), "condition[rd_ratio].quantity.formula"),
-    (('min_rd_ratio = 0.03', 'revenue = 0.03'), "params.revenue"),
-    (('bands = [{ ge = 2, points = 20 }', 'bands = [{ ge = 2, points = 25 }'), "item"),
-])
+@pytest.mark.parametrize(
+    ("change", "clause"),
+    [
+        (('levers = ["rd"]', 'levers = ["money"]'), "condition[rd_ratio].levers"),
+        (('score = "total"', 'score = "innovation"'), "condition[score].score"),
+        (('numerator = "rd2"', 'when = "rd2 > 0"\nnumerator = "rd2"'), "condition"),
+        (('group = "ip"', 'group = "ipp"'), "item[ip].group"),
+        (("add = { rd_expense = 1 }", "add = { rd_spend = 1 }"), "lever[rd].add"),
+        (
+            ('quantity = { formula = "rd2"', 'quantity = { formula = "rd3"'),
+            "condition[rd_ratio].quantity.formula",
+        ),
+        (("min_rd_ratio = 0.03", "revenue = 0.03"), "params.revenue"),
+        (("bands = [{ ge = 2, points = 20 }", "bands = [{ ge = 2, points = 25 }"), "item"),
+    ],
+)
 def test_broken_files_name_the_clause(change, clause):
     bad = _example().replace(*change)
     with pytest.raises(SchemeError) as e:

@@ -19,8 +19,18 @@ import fastexcel
 from gaoxin.demo.files import IGNORABLE_HEADERS, PLACEHOLDERS, TOTAL_LABEL
 from gaoxin.fields import FIELDS
 
-UNIT_FACTORS = {"万元": 1e4, "元": 1.0, "亩": 1.0, "平方米": 0.0015, "公顷": 15.0, "吨标准煤": 1.0,
-                "万千瓦时": 1e4, "千瓦时": 1.0, "吨": 1.0, "人": 1.0}
+UNIT_FACTORS = {
+    "万元": 1e4,
+    "元": 1.0,
+    "亩": 1.0,
+    "平方米": 0.0015,
+    "公顷": 15.0,
+    "吨标准煤": 1.0,
+    "万千瓦时": 1e4,
+    "千瓦时": 1.0,
+    "吨": 1.0,
+    "人": 1.0,
+}
 _UNIT_RE = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
@@ -97,7 +107,9 @@ def read_table(path, sheet: str, sheet_index: int) -> Table:
     rows = read_rows(path, sheet)
     merges = merged_ranges(path, sheet_index)
     top = next(i for i, r in enumerate(rows) if any(c and nfkc(c) == "统一社会信用代码" for c in r))
-    vertical = {(r1, c) for r1, c1, r2, c2 in merges if r1 == top and r2 == top + 1 for c in range(c1, c2 + 1)}
+    vertical = {
+        (r1, c) for r1, c1, r2, c2 in merges if r1 == top and r2 == top + 1 for c in range(c1, c2 + 1)
+    }
     horizontal = {}
     for r1, c1, r2, c2 in merges:
         if r1 == top and r2 == top and c2 > c1:
@@ -113,8 +125,9 @@ def read_table(path, sheet: str, sheet_index: int) -> Table:
         else:
             headers.append(f"{parent}/{rows[top + 1][c]}")
     matched = [match_header(h) for h in headers]
-    return Table(headers, [m[0] for m in matched], [m[1] for m in matched],
-                 [top, top + 1] if two_row else [top], rows)
+    return Table(
+        headers, [m[0] for m in matched], [m[1] for m in matched], [top, top + 1] if two_row else [top], rows
+    )
 
 
 def row_kind(row: list[str | None]) -> str:

@@ -39,8 +39,15 @@ REQUIRED = {
     "tax": {"tax_paid", "dishonest"},
     "stats": {"period", "revenue", "value_added", "rd_expense", "energy_tce", "staff", "above_scale"},
     "power": {"power_kwh"},
-    "land": {"period", "parcel_id", "land_use", "land_own_mu", "land_leased_out_mu", "land_leased_in_mu",
-             "major_project"},
+    "land": {
+        "period",
+        "parcel_id",
+        "land_use",
+        "land_own_mu",
+        "land_leased_out_mu",
+        "land_leased_in_mu",
+        "major_project",
+    },
     "env": {"period", "cod_t", "nh3n_t", "so2_t", "nox_t", "env_accident"},
     "safety": {"period", "safety_accident"},
 }
@@ -90,7 +97,9 @@ def test_every_header_maps_to_a_field_or_a_known_ignorable(tables):
 
 
 def test_units_vary_where_documented(tables):
-    units = {(n.split("_")[0], s, f): u for _, n, s, t in tables for f, u in zip(t.fields, t.units, strict=True)}
+    units = {
+        (n.split("_")[0], s, f): u for _, n, s, t in tables for f, u in zip(t.fields, t.units, strict=True)
+    }
     assert units[("供电公司", "2024年", "power_kwh")] == "千瓦时"
     assert units[("供电公司", "2023年", "power_kwh")] == "万千瓦时"
     assert units[("自然资源局", "2023年", "land_own_mu")] == "平方米"
@@ -112,7 +121,7 @@ def _observe(dep, t) -> Counter:
     numeric_cols = [i for i, x in enumerate(f) if x in NUMERIC or x == "uscc"]
     seen_rows, seen_keys = set(), set()
     c = Counter()
-    for row in t.rows[t.header_rows[-1] + 1:]:
+    for row in t.rows[t.header_rows[-1] + 1 :]:
         kind = row_kind(row)
         if kind != "data":
             c[f"{kind}_rows"] += 1
@@ -148,7 +157,9 @@ def test_mess_in_the_files_is_exactly_the_manifest(demo_files, tables):
     z, _, _ = demo_files
     mess = expected_mess(z)
     for dep, name, sheet, t in tables:
-        want = {k: v for k, v in mess[name]["per_sheet"][sheet].items() if k.endswith(("_rows", "_cells")) and v}
+        want = {
+            k: v for k, v in mess[name]["per_sheet"][sheet].items() if k.endswith(("_rows", "_cells")) and v
+        }
         got = {k: v for k, v in _observe(dep, t).items() if v}
         assert got == want, (name, sheet)
         assert mess[name]["per_sheet"][sheet]["header_row_numbers"] == [r + 1 for r in t.header_rows]
@@ -207,17 +218,25 @@ def test_files_read_back_to_the_expected_facts(demo_files, tables):
     z, _, _ = demo_files
     facts = expected_facts(z)
     for _, name, sheet, t in tables:
-        want = {(r, f): (v, x) for r, f, v, x in facts.filter((pl.col("file") == name) & (pl.col("sheet") == sheet))
-                .select("row", "field", "value", "text").iter_rows()}
+        want = {
+            (r, f): (v, x)
+            for r, f, v, x in facts.filter((pl.col("file") == name) & (pl.col("sheet") == sheet))
+            .select("row", "field", "value", "text")
+            .iter_rows()
+        }
         got = {}
-        for i, row in enumerate(t.rows[t.header_rows[-1] + 1:], start=t.header_rows[-1] + 2):
+        for i, row in enumerate(t.rows[t.header_rows[-1] + 1 :], start=t.header_rows[-1] + 2):
             if row_kind(row) != "data":
                 continue
             for cell, f, unit in zip(row, t.fields, t.units, strict=True):
                 if f in ("ignore", "uscc", "period") or cell is None or cell in PLACEHOLDERS:
                     continue
                 if f in NUMERIC:
-                    v = parse_flag(cell) if BY_NAME[f].kind == FLAG else parse_number(cell) * UNIT_FACTORS[unit]
+                    v = (
+                        parse_flag(cell)
+                        if BY_NAME[f].kind == FLAG
+                        else parse_number(cell) * UNIT_FACTORS[unit]
+                    )
                     got[(i, f)] = (v, None)
                 elif f == "registered_on":
                     got[(i, f)] = (None, _date_text(cell))
@@ -230,18 +249,38 @@ def test_files_read_back_to_the_expected_facts(demo_files, tables):
             if v is None:
                 assert got[k][1] == nfkc(x), (name, sheet, k)
             else:
-                tol = TOLERANCE["abs_tol_land_sqm"] if t.units[t.fields.index(k[1])] == "平方米" else \
-                    TOLERANCE["abs_tol"]
+                tol = (
+                    TOLERANCE["abs_tol_land_sqm"]
+                    if t.units[t.fields.index(k[1])] == "平方米"
+                    else TOLERANCE["abs_tol"]
+                )
                 assert math.isclose(got[k][0], v, rel_tol=TOLERANCE["rel_tol"], abs_tol=tol), (name, sheet, k)
 
 
 def test_expected_facts_agree_with_the_truth(zone):
     facts = expected_facts(zone)
     ok = facts.filter(pl.col("status") == "ok")
-    fy = zone.firm_years.with_columns(pl.col(c).cast(pl.Float64) for c in (
-        "staff", "above_scale", "dishonest", "safety_accident", "env_accident", "major_project"))
-    per_row = ["tax_paid", "revenue", "value_added", "rd_expense", "energy_tce", "staff", "power_kwh", "cod_t",
-               "nh3n_t", "so2_t", "nox_t", "above_scale", "dishonest", "safety_accident", "env_accident"]
+    fy = zone.firm_years.with_columns(
+        pl.col(c).cast(pl.Float64)
+        for c in ("staff", "above_scale", "dishonest", "safety_accident", "env_accident", "major_project")
+    )
+    per_row = [
+        "tax_paid",
+        "revenue",
+        "value_added",
+        "rd_expense",
+        "energy_tce",
+        "staff",
+        "power_kwh",
+        "cod_t",
+        "nh3n_t",
+        "so2_t",
+        "nox_t",
+        "above_scale",
+        "dishonest",
+        "safety_accident",
+        "env_accident",
+    ]
     for f in per_row:
         got = ok.filter(pl.col("field") == f).join(fy.select("uscc", "period", f), on=["uscc", "period"])
         assert got.height > 0, f
@@ -250,7 +289,8 @@ def test_expected_facts_agree_with_the_truth(zone):
     bad = facts.filter(pl.col("status") != "ok").select("uscc", "period").unique()
     land = ok.filter(pl.col("department") == "land").join(bad, on=["uscc", "period"], how="anti")
     agg = land.filter(pl.col("field").str.starts_with("land_")).pivot(
-        "field", index=["uscc", "period"], values="value", aggregate_function="sum")
+        "field", index=["uscc", "period"], values="value", aggregate_function="sum"
+    )
     j = agg.join(fy, on=["uscc", "period"], suffix="_truth")
     for f in ("land_own_mu", "land_leased_out_mu", "land_leased_in_mu"):
         assert ((j[f].fill_null(0) - j[f"{f}_truth"]).abs() < 1e-6).all(), f
@@ -273,7 +313,7 @@ def test_subset_of_departments_for_a_benchmark(tmp_path):
     paths = write_department_files(z, tmp_path, departments=("power",))
     assert [p.name for p in paths] == ["供电公司_企业用电量_2023-2025.xlsx"]
     t = read_table(paths[0], "2025年", 2)
-    rows = [r for r in t.rows[t.header_rows[-1] + 1:] if row_kind(r) == "data"]
+    rows = [r for r in t.rows[t.header_rows[-1] + 1 :] if row_kind(r) == "data"]
     assert len(rows) == 2_000 + 1  # every firm, plus the exact duplicate
 
 

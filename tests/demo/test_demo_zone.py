@@ -42,7 +42,12 @@ def test_usccs_unique_valid_and_organisation_check_follows_gb11714(zone):
     # old firms keep digit organisation codes, post-2016 firms have "MA…" bodies
     e = zone.enterprises
     assert e.filter(pl.col("registered_on").dt.year() >= 2016)["uscc"].str.slice(8, 2).eq("MA").all()
-    assert e.filter(pl.col("registered_on").dt.year() < 2016)["uscc"].str.slice(8, 8).str.contains(r"^\d{8}$").all()
+    assert (
+        e.filter(pl.col("registered_on").dt.year() < 2016)["uscc"]
+        .str.slice(8, 8)
+        .str.contains(r"^\d{8}$")
+        .all()
+    )
 
 
 def test_names_unique_chinese_companies_and_scope_wording(zone):
@@ -78,8 +83,9 @@ def test_above_scale_share_and_definition(zone):
     for y in zone.years:
         share = fy.filter(pl.col("year") == y)["above_scale"].mean()
         assert 0.20 <= share <= 0.30, (y, share)
-    assert fy.select((pl.col("above_scale") == ((pl.col("revenue") >= 2e7) & (pl.col("sector") != "service")))
-                     .all()).item()
+    assert fy.select(
+        (pl.col("above_scale") == ((pl.col("revenue") >= 2e7) & (pl.col("sector") != "service"))).all()
+    ).item()
 
 
 def test_skewed_distributions(zone):
@@ -127,8 +133,11 @@ def test_rd_intensity_by_industry(zone):
 
 def test_energy_intensity_by_industry(zone):
     j = zone.firm_years.filter(pl.col("revenue") > 0).join(zone.enterprises, on="uscc")
-    ei = dict(j.group_by("industry_code").agg(
-        (pl.col("energy_tce") / pl.col("revenue")).median().alias("e")).iter_rows())
+    ei = dict(
+        j.group_by("industry_code")
+        .agg((pl.col("energy_tce") / pl.col("revenue")).median().alias("e"))
+        .iter_rows()
+    )
     assert ei["3042"] > 3 * ei["3973"] > 0  # glass furnaces vs fabs
     assert ei["4411"] > ei["3042"]
 
@@ -139,8 +148,10 @@ def test_emissions_only_for_polluters_and_some_above_scale_polluters_have_no_rec
     has_any = j.filter(pl.any_horizontal(pl.col("cod_t", "nh3n_t", "so2_t", "nox_t").is_not_null()))
     assert set(has_any["industry_code"]) <= polluting
     # an industry's pollutants only: glass emits no COD
-    assert j.filter(pl.col("industry_code") == "3042")["cod_t"].null_count() == j.filter(
-        pl.col("industry_code") == "3042").height
+    assert (
+        j.filter(pl.col("industry_code") == "3042")["cod_t"].null_count()
+        == j.filter(pl.col("industry_code") == "3042").height
+    )
     big_polluters = j.filter(pl.col("above_scale") & pl.col("industry_code").is_in(list(polluting)))
     assert 0 < big_polluters.filter(~pl.col("in_env_list")).height < big_polluters.height / 3
 
@@ -163,7 +174,8 @@ def test_land_roles_tenants_and_leases_balance(zone):
     assert (p["leased_out_mu"] <= 0.6 * p["area_mu"] + 1e-9).all()
     # the parcels table adds up to the firm-year land
     agg = zone.parcels.group_by("uscc", "year").agg(
-        pl.col("area_mu").sum().alias("own"), pl.col("leased_in_mu").sum().alias("lin"))
+        pl.col("area_mu").sum().alias("own"), pl.col("leased_in_mu").sum().alias("lin")
+    )
     chk = fy.join(agg, on=["uscc", "year"], how="left").with_columns(pl.col("own", "lin").fill_null(0))
     assert (chk["own"] - chk["land_own_mu"]).abs().max() < 1e-6
     assert (chk["lin"] - chk["land_leased_in_mu"]).abs().max() < 1e-6
@@ -177,8 +189,12 @@ def test_new_firms_growth_and_rare_flags(zone):
     totals = fy.group_by("year").agg(pl.col("revenue").sum()).sort("year")["revenue"].to_list()
     assert totals[0] < totals[1] < totals[2]
     n = fy.height
-    for flag, lo, hi in (("safety_accident", 1, 10), ("env_accident", 1, 6), ("dishonest", 3, 20),
-                         ("major_project", 20, 0.05 * n)):
+    for flag, lo, hi in (
+        ("safety_accident", 1, 10),
+        ("env_accident", 1, 6),
+        ("dishonest", 3, 20),
+        ("major_project", 20, 0.05 * n),
+    ):
         assert lo <= fy[flag].sum() <= hi, flag
     env = fy.filter(pl.col("env_accident"))
     assert env["in_env_list"].all()

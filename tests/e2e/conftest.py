@@ -12,5 +12,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if skipped and not Path(CHROMIUM).exists():
         terminalreporter.write_line(
             f"浏览器测试已跳过 {len(skipped)} 项：{CHROMIUM} 不存在（apt-get install chromium）/ "
-            f"{len(skipped)} browser test(s) SKIPPED: {CHROMIUM} is missing", yellow=True, bold=True)
-
+            f"{len(skipped)} browser test(s) SKIPPED: {CHROMIUM} is missing",
+            yellow=True,
+            bold=True,
+        )

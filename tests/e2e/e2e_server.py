@@ -23,8 +23,12 @@ def running_server(db: Path):
     """`gaoxin serve` as a real process on a free loopback port; yields the base URL."""
     port = free_port()
     env = {**os.environ, "GAOXIN_SECRET": "e2e-secret"}
-    proc = subprocess.Popen([sys.executable, "-m", "gaoxin.cli", "serve", "--db", str(db), "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gaoxin.cli", "serve", "--db", str(db), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -34,7 +38,9 @@ def running_server(db: Path):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError("server did not start: " + proc.stdout.read().decode(errors="replace")) from None
+                raise RuntimeError(
+                    "server did not start: " + proc.stdout.read().decode(errors="replace")
+                ) from None
             time.sleep(0.2)
     try:
         yield base

@@ -16,12 +16,20 @@ from e2e_server import running_server
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-                              "browser tests skipped: /usr/bin/chromium is missing"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
+        "browser tests skipped: /usr/bin/chromium is missing",
+    ),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # canvas pixels that are not fully transparent (ECharts draws on a transparent canvas)
 PAINTED = """sel => {
@@ -66,8 +74,9 @@ def page(server):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000},
-                                      locale="zh-CN")
+        context = browser.new_context(
+            accept_downloads=True, viewport={"width": 1400, "height": 1000}, locale="zh-CN"
+        )
         pg = context.new_page()
         problems: list[str] = []
         pg.on("console", lambda m: problems.append(f"{pg.url}: {m.text}") if m.type == "error" else None)
@@ -120,7 +129,9 @@ def test_the_whole_journey(server, page, tmp_path):
     # the enterprise list: search as you type (htmx), sort, then open a profile
     page.goto(base + "/enterprises")
     total_all = int(page.inner_text("#total"))
-    with page.expect_response(lambda r: "/enterprises?" in r.url and r.request.headers.get("hx-request") == "true"):
+    with page.expect_response(
+        lambda r: "/enterprises?" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
         page.fill("input[name=q]", "kjyxgs")
     until(page, f"() => document.querySelector('#total').innerText !== '{total_all}'")
     assert 0 < int(page.inner_text("#total")) < total_all
@@ -135,8 +146,11 @@ def test_the_whole_journey(server, page, tmp_path):
     page.wait_for_url("**scale=above**")
     page.go_back()  # an htmx history entry: restored by htmx itself
     until(page, "() => !location.search.includes('scale=above')")
-    until(page, f"() => document.querySelector('#total') && document.querySelector('#total').innerText === "
-                f"'{searched}'")
+    until(
+        page,
+        f"() => document.querySelector('#total') && document.querySelector('#total').innerText === "
+        f"'{searched}'",
+    )
     assert page.locator("#filters").count() == 1 and page.locator("#enterprise-table").count() == 1
     page.select_option("select[name=scale]", "")
     # the search box sends 300 ms after typing and again (`change`) when it loses focus: let both answers land

@@ -13,9 +13,11 @@ from test_e2e_browser import ARGS, CHROMIUM, PAINTED
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-                              "browser tests skipped: /usr/bin/chromium is missing"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
+        "browser tests skipped: /usr/bin/chromium is missing",
+    ),
 ]
 
 # the page position of a tree node, from the chart's own layout (ECharts draws on a canvas)
@@ -91,7 +93,9 @@ def test_chain_map_in_the_browser(server):
             xy = page.evaluate(NODE_XY, gap)
             assert xy is not None, gap
             page.mouse.click(xy[0], xy[1])
-            row_id = page.evaluate("() => { const r = document.querySelector('[data-anchored]'); return r && r.id; }")
+            row_id = page.evaluate(
+                "() => { const r = document.querySelector('[data-anchored]'); return r && r.id; }"
+            )
             assert row_id and row_id.startswith("node-IC.")
             assert gap in page.inner_text("#" + row_id.replace(".", "\\."))
 

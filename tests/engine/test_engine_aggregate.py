@@ -96,7 +96,9 @@ def test_gra_hand_worked():
     np.testing.assert_allclose(g, [2 / 3, 5 / 12, 0.75])
     np.testing.assert_allclose(rec.outputs["coefficients"][0], [1 / 3, 1.0])
     # ρ changes the grade but not the meaning; ρ = 1: ξ = 1/(Δ + 1)
-    np.testing.assert_allclose(gra(X3, [0.5, 0.5], rho=1.0), [(0.5 + 1) / 2, (1 / 1.5 + 0.5) / 2, (1 + 1 / 1.5) / 2])
+    np.testing.assert_allclose(
+        gra(X3, [0.5, 0.5], rho=1.0), [(0.5 + 1) / 2, (1 / 1.5 + 0.5) / 2, (1 + 1 / 1.5) / 2]
+    )
     # all units equal the reference -> ξ = 1
     np.testing.assert_array_equal(gra(np.ones((2, 2)), [0.5, 0.5]), [1.0, 1.0])
 

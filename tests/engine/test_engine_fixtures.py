@@ -28,8 +28,9 @@ def test_entropy_xu_2004():
 def test_entropy_elsayed_2017_weights_and_entropies():
     w, rec = entropy_weights(ELSAYED_2017, variant="raw", return_info=True)
     np.testing.assert_array_equal(np.round(w, 6), [0.104991, 0.069124, 0.071373, 0.449937, 0.304575])
-    np.testing.assert_array_equal(np.round(rec.outputs["entropy"], 6),
-                                  [0.807441, 0.873223, 0.869097, 0.174789, 0.441391])
+    np.testing.assert_array_equal(
+        np.round(rec.outputs["entropy"], 6), [0.807441, 0.873223, 0.869097, 0.174789, 0.441391]
+    )
 
 
 def test_merec_keshavarz_ghorabaee_2021():

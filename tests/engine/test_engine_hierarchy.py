@@ -60,14 +60,19 @@ def test_aggregate_equals_effective_weights_and_gives_dimension_scores():
     # a different rule per group
     mixed, dims2 = h.aggregate(Y, {"D1": "geometric"})
     np.testing.assert_allclose(dims2["D1"], geometric(Y[:, :3], [0.8, 1.2, 1.0]), rtol=1e-12)
-    np.testing.assert_allclose(mixed, arithmetic(np.column_stack([dims2[g] for g in ("D1", "D3", "D5")]),
-                                                 [20, 15, 30]), rtol=1e-12)
+    np.testing.assert_allclose(
+        mixed, arithmetic(np.column_stack([dims2[g] for g in ("D1", "D3", "D5")]), [20, 15, 30]), rtol=1e-12
+    )
 
 
 def test_target_and_band_directions_go_through_positivize():
-    h = Hierarchy([Indicator("ph", direction="target", target=7.0),
-                   Indicator("nutrient", direction="band", band=(10, 20)),
-                   Indicator("o2")])
+    h = Hierarchy(
+        [
+            Indicator("ph", direction="target", target=7.0),
+            Indicator("nutrient", direction="band", band=(10, 20)),
+            Indicator("o2"),
+        ]
+    )
     X = np.array([[6.0, 5.0, 1.0], [7.0, 15.0, 2.0], [9.0, 40.0, 3.0]])
     with pytest.raises(ValueError, match="positivize"):
         h.types()
@@ -94,12 +99,14 @@ def test_validation_errors():
 
 
 def test_from_rows():
-    h = Hierarchy.from_rows([
-        {"code": "D1", "type": "group", "weight": 2},
-        {"code": "x", "parent": "D1"},
-        {"code": "y", "parent": "D1", "direction": "band", "band": [1, 2]},
-        {"code": "z", "weight": 1.0},
-    ])
+    h = Hierarchy.from_rows(
+        [
+            {"code": "D1", "type": "group", "weight": 2},
+            {"code": "x", "parent": "D1"},
+            {"code": "y", "parent": "D1", "direction": "band", "band": [1, 2]},
+            {"code": "z", "weight": 1.0},
+        ]
+    )
     np.testing.assert_allclose(h.effective_weights(), [1 / 3, 1 / 3, 1 / 3])
     assert h.indicators[1].band == (1, 2)
     with pytest.raises(ValueError):

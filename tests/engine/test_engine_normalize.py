@@ -98,8 +98,9 @@ def test_benchmark_ratio_reproduces_taizhou_huangyan_scheme():
 def test_benchmark_ratio_cost_rules_and_cap():
     x = np.array([[50.0], [100.0], [150.0], [250.0]])
     # pollutant rule: (2 - x/mean)×2, 0 at or beyond 2×mean (mean = 137.5)
-    np.testing.assert_allclose(benchmark_ratio(x, [-1], "mean", points=2)[:, 0],
-                               np.maximum(2 - x[:, 0] / 137.5, 0) * 2)
+    np.testing.assert_allclose(
+        benchmark_ratio(x, [-1], "mean", points=2)[:, 0], np.maximum(2 - x[:, 0] / 137.5, 0) * 2
+    )
     assert benchmark_ratio(x, [-1], 100.0, points=2)[3, 0] == 0.0
     np.testing.assert_allclose(benchmark_ratio(x, [-1], 100.0, cost="inverse")[:, 0], [2, 1, 2 / 3, 0.4])
     np.testing.assert_allclose(benchmark_ratio(x, None, 100.0, cap=2.0)[:, 0], [0.5, 1, 1.5, 2.0])
@@ -109,7 +110,9 @@ def test_efficacy_coefficient():
     # 60 + 40 (x - x_s)/(x_h - x_s)
     np.testing.assert_allclose(efficacy(X)[:, 0], [60, 60 + 40 / 3, 100])
     np.testing.assert_allclose(efficacy(X, [1, -1])[:, 1], [100, 60 + 40 * 2 / 3, 60])
-    np.testing.assert_allclose(efficacy(X, None, unsatisfactory=[2, 0], satisfactory=[4, 40])[:, 0], [40, 60, 100])
+    np.testing.assert_allclose(
+        efficacy(X, None, unsatisfactory=[2, 0], satisfactory=[4, 40])[:, 0], [40, 60, 100]
+    )
     np.testing.assert_allclose(efficacy(X, None, [2, 0], [4, 40], cap=True)[:, 0], [60, 60, 100])
     np.testing.assert_array_equal(efficacy(np.ones((2, 1)))[:, 0], [80, 80])
     with pytest.raises(ValueError):
@@ -128,8 +131,12 @@ def test_dispatch_and_refusals():
 
 def test_positivize_kinds():
     x = np.array([[1.0, 6.0, 5.0, 2.0], [3.0, 7.0, 1.0, 12.0], [2.0, 9.0, 3.0, 30.0]])
-    P = positivize(x, ["benefit", "target", "cost", "band"], targets=[None, 7, None, None],
-                   bands=[None, None, None, (10, 20)])
+    P = positivize(
+        x,
+        ["benefit", "target", "cost", "band"],
+        targets=[None, 7, None, None],
+        bands=[None, None, None, (10, 20)],
+    )
     np.testing.assert_allclose(P[:, 0], x[:, 0])
     np.testing.assert_allclose(P[:, 1], [0.5, 1.0, 0.0])  # M = 2
     np.testing.assert_allclose(P[:, 2], [0.0, 4.0, 2.0])  # max - x

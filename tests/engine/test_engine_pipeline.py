@@ -21,9 +21,13 @@ T = [1, 1, -1]
 
 
 def test_pipeline_run_matches_manual_chain_and_logs_every_stage():
-    p = Pipeline(impute={"method": "median"}, weight={"method": "entropy"},
-                 normalize={"method": "minmax", "lo": 0, "hi": 100}, aggregate={"method": "arithmetic"},
-                 classify={"shares": (0.4, 0.6), "labels": ("A", "B")})
+    p = Pipeline(
+        impute={"method": "median"},
+        weight={"method": "entropy"},
+        normalize={"method": "minmax", "lo": 0, "hi": 100},
+        aggregate={"method": "arithmetic"},
+        classify={"shares": (0.4, 0.6), "labels": ("A", "B")},
+    )
     run = p.run(X, T)
     Xi = impute(X, "median")
     w = entropy_weights(Xi, T)

@@ -37,7 +37,9 @@ def matrices(draw, min_m=2, positive=False, max_n=5, grid=False):
     n = draw(st.integers(1, max_n))
     lo = 0.5 if positive else -50.0
     # a small value pool makes ties, zeros and constant columns common
-    pool = st.sampled_from([lo, 0.5, 1.0, 2.0, 3.0, 7.5, 10.0] if not positive else [0.5, 1.0, 2.0, 3.0, 7.5, 10.0])
+    pool = st.sampled_from(
+        [lo, 0.5, 1.0, 2.0, 3.0, 7.5, 10.0] if not positive else [0.5, 1.0, 2.0, 3.0, 7.5, 10.0]
+    )
     elems = st.one_of(pool, st.floats(lo, 1e3, allow_nan=False, allow_infinity=False, width=32))
     if grid:
         # invariance is a property of the maths; spreads of 1e-19 next to an offset of 5 are lost by any
@@ -81,8 +83,10 @@ def test_constant_column_gets_zero_weight(data, value, where):
     j = min(where, X.shape[1])
     Xc = np.insert(X, j, value, axis=1)
     tc = np.insert(t, j, 1)
-    for fn in (lambda A: entropy_weights(A, tc, degenerate="equal"),
-               lambda A: critic_weights(A, tc, degenerate="equal")):
+    for fn in (
+        lambda A: entropy_weights(A, tc, degenerate="equal"),
+        lambda A: critic_weights(A, tc, degenerate="equal"),
+    ):
         w = fn(Xc)
         assert _is_distribution(w)
         if not np.all(Xc.max(axis=0) == Xc.min(axis=0)):  # not everything constant (then: equal weights)
@@ -90,8 +94,11 @@ def test_constant_column_gets_zero_weight(data, value, where):
 
 
 @SETTINGS
-@given(matrices(min_m=3, grid=True), st.lists(st.sampled_from([0.001, 0.1, 7.0, 1000.0]), min_size=5, max_size=5),
-       st.lists(st.sampled_from([-5.0, 0.0, 3.0]), min_size=5, max_size=5))
+@given(
+    matrices(min_m=3, grid=True),
+    st.lists(st.sampled_from([0.001, 0.1, 7.0, 1000.0]), min_size=5, max_size=5),
+    st.lists(st.sampled_from([-5.0, 0.0, 3.0]), min_size=5, max_size=5),
+)
 def test_unit_rescaling_invariance(data, scales, shifts):
     X, t, w = data
     n = X.shape[1]
@@ -99,10 +106,17 @@ def test_unit_rescaling_invariance(data, scales, shifts):
     Xs, Xa = X * a, X * a + b  # a change of unit; an affine change (e.g. °C -> °F)
     tol = dict(rtol=1e-6, atol=1e-9)
     # affine-invariant: everything built on min-max or z-scores, and the order-based methods
-    for fn in (lambda A: entropy_weights(A, t, degenerate="equal"), lambda A: critic_weights(A, t, degenerate="equal"),
-               lambda A: minmax(A, t), lambda A: zscore(A, t), lambda A: topsis(A, w, t, "hy", "minmax"),
-               lambda A: topsis(A, w, t, "cn", "minmax"), lambda A: vikor(A, w, t), lambda A: gra(A, w, t),
-               lambda A: efficacy(A, t)):
+    for fn in (
+        lambda A: entropy_weights(A, t, degenerate="equal"),
+        lambda A: critic_weights(A, t, degenerate="equal"),
+        lambda A: minmax(A, t),
+        lambda A: zscore(A, t),
+        lambda A: topsis(A, w, t, "hy", "minmax"),
+        lambda A: topsis(A, w, t, "cn", "minmax"),
+        lambda A: vikor(A, w, t),
+        lambda A: gra(A, w, t),
+        lambda A: efficacy(A, t),
+    ):
         np.testing.assert_allclose(fn(Xa), fn(X), **tol)
     np.testing.assert_array_equal(copeland(Xa, w, t), copeland(X, w, t))
     np.testing.assert_array_equal(percentile(Xa, t), percentile(X, t))
@@ -110,8 +124,11 @@ def test_unit_rescaling_invariance(data, scales, shifts):
     np.testing.assert_allclose(topsis(Xs, w, t, "hy", "vector"), topsis(X, w, t, "hy", "vector"), **tol)
     np.testing.assert_allclose(topsis(Xs, w, t, "cn", "vector"), topsis(X, w, t, "cn", "vector"), **tol)
     P = np.abs(X) + 1
-    for fn in (lambda A: entropy_weights(A, variant="raw", degenerate="equal"),
-               lambda A: cv_weights(A, degenerate="equal"), lambda A: merec_weights(A, t, degenerate="equal")):
+    for fn in (
+        lambda A: entropy_weights(A, variant="raw", degenerate="equal"),
+        lambda A: cv_weights(A, degenerate="equal"),
+        lambda A: merec_weights(A, t, degenerate="equal"),
+    ):
         np.testing.assert_allclose(fn(P * a), fn(P), **tol)
 
 
@@ -121,13 +138,24 @@ def test_no_nan_escapes_any_stage(data):
     X, t, w = data
     m, n = X.shape
     stages = [
-        lambda: minmax(X, t), lambda: zscore(X, t), lambda: vector(X, t), lambda: percentile(X, t),
+        lambda: minmax(X, t),
+        lambda: zscore(X, t),
+        lambda: vector(X, t),
+        lambda: percentile(X, t),
         lambda: efficacy(X, t),
-        lambda: entropy_weights(X, t), lambda: critic_weights(X, t), lambda: cv_weights(X, t),
-        lambda: merec_weights(X, t), lambda: pca_weights(X, t),
-        lambda: topsis(X, w, t, "hy", "vector"), lambda: topsis(X, w, t, "cn", "minmax"),
-        lambda: vikor(X, w, t), lambda: gra(X, w, t), lambda: copeland(X, w, t),
-        lambda: pca_composite(X, t), lambda: treat(X), lambda: rank(X[:, 0]),
+        lambda: entropy_weights(X, t),
+        lambda: critic_weights(X, t),
+        lambda: cv_weights(X, t),
+        lambda: merec_weights(X, t),
+        lambda: pca_weights(X, t),
+        lambda: topsis(X, w, t, "hy", "vector"),
+        lambda: topsis(X, w, t, "cn", "minmax"),
+        lambda: vikor(X, w, t),
+        lambda: gra(X, w, t),
+        lambda: copeland(X, w, t),
+        lambda: pca_composite(X, t),
+        lambda: treat(X),
+        lambda: rank(X[:, 0]),
         lambda: combine_weights([w, np.full(n, 1 / n)], "game"),
     ]
     for stage in stages:

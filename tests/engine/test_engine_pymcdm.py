@@ -145,8 +145,12 @@ def test_normalisations_equal_pymcdm(seed):
     from pymcdm.helpers import normalize_matrix
 
     X, types, _ = _case(seed)
-    for ours, theirs in ((minmax, pn.minmax_normalization), (vector, pn.vector_normalization),
-                         (sum_, pn.sum_normalization), (max_, pn.max_normalization)):
+    for ours, theirs in (
+        (minmax, pn.minmax_normalization),
+        (vector, pn.vector_normalization),
+        (sum_, pn.sum_normalization),
+        (max_, pn.max_normalization),
+    ):
         np.testing.assert_allclose(ours(X, types), normalize_matrix(X, theirs, types), atol=1e-9)
 
 

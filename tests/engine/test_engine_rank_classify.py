@@ -47,8 +47,10 @@ def test_rank_rejects_unknown_tie_policy():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(st.integers(-5, 5).map(float), st.just(NAN)), min_size=1, max_size=30),
-       st.sampled_from(["min", "max", "average", "dense", "ordinal"]))
+@given(
+    st.lists(st.one_of(st.integers(-5, 5).map(float), st.just(NAN)), min_size=1, max_size=30),
+    st.sampled_from(["min", "max", "average", "dense", "ordinal"]),
+)
 def test_rank_matches_scipy(vals, ties):
     x = np.array(vals)
     ours = rank(x, ties, descending=True)
@@ -101,9 +103,16 @@ def test_share_nan_and_groups():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.one_of(st.just(NAN), st.integers(0, 6).map(float)),
-                          st.one_of(st.none(), st.sampled_from(["椒江", "路桥", "黄岩"]), st.integers(0, 2))),
-                min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.just(NAN), st.integers(0, 6).map(float)),
+            st.one_of(st.none(), st.sampled_from(["椒江", "路桥", "黄岩"]), st.integers(0, 2)),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_share_within_groups_equals_classifying_each_group_alone(pairs):
     s = np.array([p[0] for p in pairs])
     g = [p[1] for p in pairs]  # texts, None and (mixed in) numbers

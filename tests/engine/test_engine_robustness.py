@@ -57,7 +57,9 @@ def _reference_scores(Y, w, agg):
     return dm / (dp + dm)
 
 
-@pytest.mark.parametrize("agg", ["arithmetic", "geometric", "harmonic", "topsis_hy", "topsis_cn", "vikor", "gra"])
+@pytest.mark.parametrize(
+    "agg", ["arithmetic", "geometric", "harmonic", "topsis_hy", "topsis_cn", "vikor", "gra"]
+)
 def test_batched_scores_equal_per_draw_loop(agg):
     X, t, w = _data()
     norms = NORMS[:1] if agg in ("geometric", "harmonic") else NORMS[1:2]  # gra's reference min-maxes again
@@ -77,7 +79,9 @@ def test_batched_scores_equal_per_draw_loop(agg):
 def test_mixed_choices_are_routed_to_the_right_matrices():
     X, t, w = _data()
     aggs = ("arithmetic", "geometric", "topsis_cn")
-    r = rank_intervals(X, t, w, n_draws=300, normalizations=NORMS[::2], aggregations=aggs, drop_one=True, seed=7)
+    r = rank_intervals(
+        X, t, w, n_draws=300, normalizations=NORMS[::2], aggregations=aggs, drop_one=True, seed=7
+    )
     ch = r.choices
     for d in (0, 1, 2, 50, 299):
         name, params = NORMS[::2][ch["normalization"][d]]
@@ -107,9 +111,16 @@ def test_dominant_unit_is_first_in_every_draw():
     X, t, w = _data()
     best = np.where(t > 0, X.max(axis=0) * 2, X.min(axis=0) / 2)
     Xd = np.vstack([X, best])
-    r = rank_intervals(Xd, t, w, n_draws=500, normalizations=NORMS[:1],
-                       aggregations=("arithmetic", "geometric", "harmonic", "topsis_hy", "vikor", "gra"),
-                       weight_draws="dirichlet", seed=2)
+    r = rank_intervals(
+        Xd,
+        t,
+        w,
+        n_draws=500,
+        normalizations=NORMS[:1],
+        aggregations=("arithmetic", "geometric", "harmonic", "topsis_hy", "vikor", "gra"),
+        weight_draws="dirichlet",
+        seed=2,
+    )
     assert np.all(r.ranks[:, -1] == 1)
 
 

@@ -28,8 +28,8 @@ def test_estimator_equals_salib_on_salib_design():
     Y = np.sin(P[:, 0]) + 7 * np.sin(P[:, 1]) ** 2 + 0.1 * P[:, 2] ** 4 * np.sin(P[:, 0])
     ref = salib_analyze.analyze(problem, Y, calc_second_order=False, print_to_console=False, seed=1)
     step = 3 + 2
-    yA, yB = Y[0::step], Y[step - 1::step]
-    yAB = np.column_stack([Y[1 + j::step] for j in range(3)])
+    yA, yB = Y[0::step], Y[step - 1 :: step]
+    yAB = np.column_stack([Y[1 + j :: step] for j in range(3)])
     ours = sobol_estimates(yA, yB, yAB)
     np.testing.assert_allclose(ours["S1"], ref["S1"], atol=1e-12)
     np.testing.assert_allclose(ours["ST"], ref["ST"], atol=1e-12)
@@ -74,8 +74,16 @@ def _data(seed=0):
 def test_composite_rescaling_factor_has_no_effect():
     # min-max to [0,1] or [0,100] cannot change an arithmetic ranking: that factor's indices are exactly 0
     X, t, w = _data()
-    res = composite_sensitivity(X, t, w, N=256, normalizations=("minmax", ("minmax", {"lo": 0, "hi": 100})),
-                                aggregations=("arithmetic", "topsis_cn"), drop_one=True, seed=3)
+    res = composite_sensitivity(
+        X,
+        t,
+        w,
+        N=256,
+        normalizations=("minmax", ("minmax", {"lo": 0, "hi": 100})),
+        aggregations=("arithmetic", "topsis_cn"),
+        drop_one=True,
+        seed=3,
+    )
     d = res.as_dict()
     assert res.factors == ("weights", "normalization", "aggregation", "drop")
     assert d["normalization"] == (0.0, 0.0)

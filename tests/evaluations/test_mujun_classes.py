@@ -28,7 +28,9 @@ def test_builtin_class_shares_on_100_firms_per_list(sid):
         sel = r.list_id == lid
         # classes follow the score order: every A outscores every B, …
         for better, worse in zip("ABC", "BCD", strict=False):
-            assert r.score[sel & (r.class_final == better)].min() > r.score[sel & (r.class_final == worse)].max()
+            assert (
+                r.score[sel & (r.class_final == better)].min() > r.score[sel & (r.class_final == worse)].max()
+            )
     assert r.counts["T"] == 0
 
 
@@ -46,8 +48,10 @@ def test_huaian_top_20_percent_by_rank():
 
 def test_ties_share_the_better_class_and_min_rank():
     taxes = [10, 9, 9, 7, 6, 5, 4, 3, 2, 1]
-    rows = [dict(above_scale=0, land_own_mu=10, tax_paid=t * 1e5, power_kwh=1e6, registered_on="2010-01-01")
-            for t in taxes]
+    rows = [
+        dict(above_scale=0, land_own_mu=10, tax_paid=t * 1e5, power_kwh=1e6, registered_on="2010-01-01")
+        for t in taxes
+    ]
     better = _with_classes("default", 'ties = "average"', 'ties = "better"')
     r = evaluate(better, "2024", firms(rows))
     assert list(r.rank) == [1, 2, 2, 4, 5, 6, 7, 8, 9, 10]
@@ -91,8 +95,11 @@ def test_pooled_classification_across_lists():
 
 
 def test_threshold_classes_and_cutoffs():
-    s = _with_classes("default", 'method = "share"\nlabels = ["A", "B", "C", "D"]\nshares = [20, 40, 35, 5]',
-                      'method = "threshold"\nlabels = ["A", "B", "C", "D"]\nthresholds = [120, 100, 60]')
+    s = _with_classes(
+        "default",
+        'method = "share"\nlabels = ["A", "B", "C", "D"]\nshares = [20, 40, 35, 5]',
+        'method = "threshold"\nlabels = ["A", "B", "C", "D"]\nthresholds = [120, 100, 60]',
+    )
     r = evaluate(s, "2024", ladder(0, 50))
     sc = r.score
     want = np.where(sc >= 120, "A", np.where(sc >= 100, "B", np.where(sc >= 60, "C", "D")))
@@ -160,7 +167,9 @@ def test_new_above_scale_protection_and_bonus_use_previous_period():
     assert r.class_final[d] == "C" and "小升规" in r.reasons[d]
     assert r.adjustment[d] == pytest.approx(0.05 * r.base_score[d])
     rows = r.firm_items(d)
-    assert any(x["item"] == "new_above_scale_bonus" and x["score"] == pytest.approx(r.adjustment[d]) for x in rows)
+    assert any(
+        x["item"] == "new_above_scale_bonus" and x["score"] == pytest.approx(r.adjustment[d]) for x in rows
+    )
     # without previous data, prev() is missing: no protection, no bonus
     assert evaluate(load_scheme("default"), "2024", data).adjustment[d] == 0
 

@@ -44,8 +44,10 @@ def test_minmax_constant_column_uses_on_constant():
 
 
 def test_percentile_method():
-    text = scheme_text("ah-jingde").replace('weight = 100\nscore = { method = "minmax", low = 20, high = 100 }',
-                                            'weight = 100\nscore = { method = "percentile", low = 0, high = 100 }')
+    text = scheme_text("ah-jingde").replace(
+        'weight = 100\nscore = { method = "minmax", low = 20, high = 100 }',
+        'weight = 100\nscore = { method = "percentile", low = 0, high = 100 }',
+    )
     r = evaluate(parse_scheme(text), "2024", firms([guixia(t) for t in (1e5, 3e5, 3e5, 5e5, 2e5)]))
     # share of the other 4 firms strictly below: 0, 2/4, 2/4, 4/4, 1/4
     assert list(r.score) == pytest.approx([0, 50, 50, 100, 25])
@@ -59,7 +61,9 @@ def test_huaian_benchmark_is_twice_last_years_aggregate():
     st = r.item_stats
     assert st["规下.tax_per_mu"]["benchmark"] == pytest.approx(4.0)
     assert st["规下.tax_per_kwh"]["benchmark"] == pytest.approx(0.2)
-    assert "上期" in st["规下.tax_per_mu"]["benchmark_note"] and "×2" in st["规下.tax_per_mu"]["benchmark_note"]
+    assert (
+        "上期" in st["规下.tax_per_mu"]["benchmark_note"] and "×2" in st["规下.tax_per_mu"]["benchmark_note"]
+    )
     # firm 1: 4 万元/亩 → 45×min(4/4, 1); 0.4 元/kWh → 20×min(0.4/0.2, 1) = 20 (capped)
     tpm = r.block("规下.tax_per_mu")
     assert tpm.score[1] == pytest.approx(45.0)
@@ -74,7 +78,9 @@ def test_previous_benchmark_without_previous_data_warns_and_uses_current():
     r = evaluate(load_scheme("js-huaian-2024"), "2024", cur)
     assert any("无上期数据" in w for w in r.warnings)
     assert r.item_stats["规下.tax_per_mu"]["benchmark"] == pytest.approx(2 * 12e5 / 30 / 1e4)
-    strict = scheme_text("js-huaian-2024").replace('basis = "previous" }', 'basis = "previous", if_no_previous = "error" }')
+    strict = scheme_text("js-huaian-2024").replace(
+        'basis = "previous" }', 'basis = "previous", if_no_previous = "error" }'
+    )
     with pytest.raises(ValueError, match="上期"):
         evaluate(parse_scheme(strict), "2024", cur)
 
@@ -84,17 +90,21 @@ def _bench(method, extra=""):
         'weight = 50\nbenchmark = { method = "aggregate" }\nscore = { method = "ratio", cap = 2.0, floor = 0.0 }\n\n'
         '[[list.indicator]]\nid = "tax_per_kwh"\ntitle = "单位用电税收"\nnumerator = "tax_paid"\ndenominator = "power_kwh"'
         '\nscale = 1\nunit = "元/千瓦时"\nweight = 50\nbenchmark = { method = "aggregate" }\nscore = { method = "ratio", '
-        'cap = 2.0, floor = 0.0 }\n\n# ---------------------------------------------------------------------------'
-        '------------------- 加减分',
+        "cap = 2.0, floor = 0.0 }\n\n# ---------------------------------------------------------------------------"
+        "------------------- 加减分",
         f'weight = 100\nbenchmark = {{ method = "{method}"{extra} }}\nscore = {{ method = "ratio", cap = 5.0, floor = 0.0 }}'
-        '\n\n# ---------------------------------------------------------------------------------------------- 加减分')
+        "\n\n# ---------------------------------------------------------------------------------------------- 加减分",
+    )
 
 
-@pytest.mark.parametrize("method, want", [
-    ("mean", (1 + 2 + 6 + 3 + 3) / 5),
-    ("median", 3.0),
-    ("aggregate", (10 + 20 + 60 + 30 + 30) / 50),
-])
+@pytest.mark.parametrize(
+    "method, want",
+    [
+        ("mean", (1 + 2 + 6 + 3 + 3) / 5),
+        ("median", 3.0),
+        ("aggregate", (10 + 20 + 60 + 30 + 30) / 50),
+    ],
+)
 def test_population_benchmarks(method, want):
     s = parse_scheme(_bench(method))
     rows = [guixia(t * 1e5) for t in (1, 2, 6, 3, 3)]
@@ -105,8 +115,12 @@ def test_population_benchmarks(method, want):
 
 def test_industry_benchmark_with_small_group_fallback():
     s = parse_scheme(_bench("industry_mean", ", digits = 2, min_group = 2"))
-    rows = [guixia(1e5, industry_code="3973"), guixia(3e5, industry_code="3911"),
-            guixia(6e5, industry_code="2927"), guixia(2e5, industry_code=None)]
+    rows = [
+        guixia(1e5, industry_code="3973"),
+        guixia(3e5, industry_code="3911"),
+        guixia(6e5, industry_code="2927"),
+        guixia(2e5, industry_code=None),
+    ]
     r = evaluate(s, "2024", firms(rows))
     b = r.item_values("规下.tax_per_mu", "benchmark")
     # group 39: mean(1, 3) = 2; group 29 has 1 firm (< min_group) and the unknown code use the list mean 3
@@ -120,7 +134,8 @@ def test_lower_is_better_uses_benchmark_over_value():
     text = _bench("fixed", ", value = 2").replace(
         'numerator = "tax_paid"\ndenominator = "land_mu"\nscale = 1e-4\nunit = "万元/亩"\nweight = 100',
         'numerator = "energy_tce"\ndenominator = "land_mu"\nscale = 1\nunit = "吨标煤/亩"\nweight = 100\n'
-        'direction = "lower"')
+        'direction = "lower"',
+    )
     rows = [guixia(1e5, energy_tce=e) for e in (10.0, 40.0, 0.0, 5.0)]
     r = evaluate(parse_scheme(text), "2024", firms(rows))
     # energy per mu = 1, 4, 0, 0.5 t/亩; score = 100 × 2 / x, capped at 5 × 100
@@ -206,7 +221,11 @@ def test_determinism_same_input_identical_arrays():
         assert np.array_equal(getattr(a, f), getattr(b, f))
     ta, tb = a.trace_columns(), b.trace_columns()
     for k in ta:
-        eq = np.array_equal(ta[k], tb[k], equal_nan=True) if ta[k].dtype.kind == "f" else np.array_equal(ta[k], tb[k])
+        eq = (
+            np.array_equal(ta[k], tb[k], equal_nan=True)
+            if ta[k].dtype.kind == "f"
+            else np.array_equal(ta[k], tb[k])
+        )
         assert eq, k
     assert repr(a.class_groups) == repr(b.class_groups) and repr(a.item_stats) == repr(b.item_stats)
 

@@ -9,8 +9,18 @@ from mujun_synth import firms
 from gaoxin.evaluations.mujun import evaluate, industry_numbers, period_end, previous_period
 from gaoxin.schemes import load_scheme, parse_scheme, scheme_text
 
-BASE = dict(above_scale=1, land_own_mu=10, tax_paid=1e6, value_added=5e6, energy_tce=500, emission_t=1,
-            staff=50, rd_expense=1e5, revenue=2e7, power_kwh=2e6)
+BASE = dict(
+    above_scale=1,
+    land_own_mu=10,
+    tax_paid=1e6,
+    value_added=5e6,
+    energy_tce=500,
+    emission_t=1,
+    staff=50,
+    rd_expense=1e5,
+    revenue=2e7,
+    power_kwh=2e6,
+)
 
 
 def run(rows, scheme="default", period="2024", prev=None):
@@ -18,8 +28,12 @@ def run(rows, scheme="default", period="2024", prev=None):
 
 
 def test_zero_and_missing_land_are_t_with_clear_reasons():
-    rows = [BASE, dict(BASE, land_own_mu=None), dict(BASE, land_own_mu=0), dict(BASE, land_own_mu=3,
-                                                                                land_leased_out_mu=3)]
+    rows = [
+        BASE,
+        dict(BASE, land_own_mu=None),
+        dict(BASE, land_own_mu=0),
+        dict(BASE, land_own_mu=3, land_leased_out_mu=3),
+    ]
     with np.errstate(all="raise"):  # no division warnings escape
         r = run(rows)
     assert list(r.evaluated) == [True, False, False, False]
@@ -33,7 +47,8 @@ def test_zero_and_missing_land_are_t_with_clear_reasons():
 
 def test_land_rule_is_configurable():
     text = scheme_text("default").replace(
-        'land = "sum_of(land_own_mu, -land_leased_out_mu, land_leased_in_mu)"', 'land = "land_own_mu"')
+        'land = "sum_of(land_own_mu, -land_leased_out_mu, land_leased_in_mu)"', 'land = "land_own_mu"'
+    )
     r = run([dict(BASE, land_leased_in_mu=10)], parse_scheme(text))
     assert r.land_mu[0] == 10
     r2 = run([dict(BASE, land_leased_in_mu=10)])
@@ -50,8 +65,9 @@ def test_utilities_excluded_by_industry_prefix():
 
 
 def test_industry_code_parsing():
-    four, two = industry_numbers(np.array(["3973", "C3973", "397", "39", "39731", None, "", 3973, " 44 "],
-                                          dtype=object))
+    four, two = industry_numbers(
+        np.array(["3973", "C3973", "397", "39", "39731", None, "", 3973, " 44 "], dtype=object)
+    )
     assert list(two[:4]) == [39, 39, 39, 39] and four[0] == 3973 and four[1] == 3973
     assert math.isnan(four[2]) and math.isnan(four[3])
     assert np.isnan(two[4:7]).all()
@@ -61,8 +77,11 @@ def test_industry_code_parsing():
 
 def test_grace_period_boundary_is_calendar_exact():
     # period 2024 ends 2024-12-31; "< 2 years" means registered after 2022-12-31
-    rows = [dict(BASE, registered_on="2022-12-31"), dict(BASE, registered_on="2023-01-01"),
-            dict(BASE, registered_on=None)]
+    rows = [
+        dict(BASE, registered_on="2022-12-31"),
+        dict(BASE, registered_on="2023-01-01"),
+        dict(BASE, registered_on=None),
+    ]
     r = run(rows)
     assert list(r.evaluated) == [True, False, True]  # unknown registration date: not excluded
     assert "成立不满2年" in r.t_reason[1]
@@ -94,7 +113,8 @@ def test_lists_by_scale_land_and_lease():
 def test_missing_rule_t():
     text = scheme_text("default").replace(
         'missing = "list_mean"\nmissing_reason = "无排放数据，按规上企业此项平均得分赋分"',
-        'missing = "T"\nmissing_reason = "无排放数据，暂不评价"')
+        'missing = "T"\nmissing_reason = "无排放数据，暂不评价"',
+    )
     r = run([BASE, dict(BASE, emission_t=None)], parse_scheme(text))
     assert r.evaluated[0] and not r.evaluated[1]
     assert r.t_reason[1] == "无排放数据，暂不评价"

@@ -13,7 +13,8 @@ from gaoxin.schemes import load_scheme, parse_scheme, scheme_text
 def huangyan_thresholds():
     text = scheme_text("zj-huangyan-2022").replace(
         'method = "share"\nlabels = ["A", "B", "C", "D"]\nshares = [10, 35, 47, 8]',
-        'method = "threshold"\nlabels = ["A", "B", "C", "D"]\nthresholds = [120, 90, 60]')
+        'method = "threshold"\nlabels = ["A", "B", "C", "D"]\nthresholds = [120, 90, 60]',
+    )
     return parse_scheme(text)
 
 
@@ -68,7 +69,10 @@ def test_tax_alone_in_wan_yuan(hy):
         assert t.reachable and t.unit == "万元" and t.change > 0
         new_tax = data["tax_paid"][i] + t.change * 1e4
         assert rerun(s, data, {("tax_paid", i): new_tax * (1 + 1e-9)}).class_final[i] == "B"
-        assert rerun(s, data, {("tax_paid", i): data["tax_paid"][i] + t.change * 1e4 * 0.999}).class_final[i] == "C"
+        assert (
+            rerun(s, data, {("tax_paid", i): data["tax_paid"][i] + t.change * 1e4 * 0.999}).class_final[i]
+            == "C"
+        )
         # the tax-per-mu item alone needs more tax than tax alone (which also lifts tax per kWh in 规下)
         tpm = next(it for it in w.items if it.item_id == "tax_per_mu")
         assert tpm.tax_change_wan == pytest.approx((tpm.required_value - tpm.current_value) * r.land_mu[i])
@@ -87,7 +91,9 @@ def test_share_classes_use_realised_cutoff():
     it = w.items[0]
     assert it.reachable and "不因本企业变动重算" in it.why
     new_tax = it.required_value * 1e4 * r.land_mu[i]
-    r2 = evaluate(s, "2024", {**data, "tax_paid": np.where(np.arange(40) == i, new_tax * (1 + 1e-12), data["tax_paid"])})
+    r2 = evaluate(
+        s, "2024", {**data, "tax_paid": np.where(np.arange(40) == i, new_tax * (1 + 1e-12), data["tax_paid"])}
+    )
     assert r2.class_final[i] == "B"
 
 

@@ -17,31 +17,43 @@ A, B, C, D = (valid_code(i) for i in (1, 2, 3, 4))
 
 def tax_file(path, year=2025, data=None):
     """A tax-bureau sheet: title, unit line, two-row merged header, 合计 row, blank row."""
-    data = data if data is not None else [
-        [1, REAL_USCC, "甲科技有限公司", 123.45, 50, "否"],
-        [2, broken(A), "乙电子有限公司", 10, 5, "否"],
-        [3, A, "丙新材料有限公司", "１，２３４．５", "—", "是"],
-        [None, None, None, None, None, None],
-        [4, B, "丁装备有限公司", -3.2, None, "否"],  # refund: negative tax is real
-        [5, C, "戊医药有限公司", 88, 8, "否"],
-        [6, C, "戊医药有限公司", 88, 8, "否"],  # exact duplicate
-        [7, D, "己电器有限公司", 20, 2, "否"],
-        [8, D, "己电器有限公司", 21, 2, "否"],  # conflicting duplicate
-        ["合计", None, None, 1531.75, 65, None],
-    ]
+    data = (
+        data
+        if data is not None
+        else [
+            [1, REAL_USCC, "甲科技有限公司", 123.45, 50, "否"],
+            [2, broken(A), "乙电子有限公司", 10, 5, "否"],
+            [3, A, "丙新材料有限公司", "１，２３４．５", "—", "是"],
+            [None, None, None, None, None, None],
+            [4, B, "丁装备有限公司", -3.2, None, "否"],  # refund: negative tax is real
+            [5, C, "戊医药有限公司", 88, 8, "否"],
+            [6, C, "戊医药有限公司", 88, 8, "否"],  # exact duplicate
+            [7, D, "己电器有限公司", 20, 2, "否"],
+            [8, D, "己电器有限公司", 21, 2, "否"],  # conflicting duplicate
+            ["合计", None, None, 1531.75, 65, None],
+        ]
+    )
     header = [
         [f"示范高新区{year}年度企业税收实际贡献情况表"],
         ["单位：万元"],
         ["序号", "统一社会信用代码", "纳税人名称", "纳税情况", None, "重大税收违法失信"],
         [None, None, None, "税收实际贡献（万元）", "其中：增值税（万元）", None],
     ]
-    merges = [(0, 0, 0, 5, header[0][0]), (2, 0, 3, 0, "序号"), (2, 1, 3, 1, "统一社会信用代码"),
-              (2, 2, 3, 2, "纳税人名称"), (2, 3, 2, 4, "纳税情况"), (2, 5, 3, 5, "重大税收违法失信")]
+    merges = [
+        (0, 0, 0, 5, header[0][0]),
+        (2, 0, 3, 0, "序号"),
+        (2, 1, 3, 1, "统一社会信用代码"),
+        (2, 2, 3, 2, "纳税人名称"),
+        (2, 3, 2, 4, "纳税情况"),
+        (2, 5, 3, 5, "重大税收违法失信"),
+    ]
     return write_xlsx(path, {f"{year}年": header + data}, {f"{year}年": merges})
 
 
 def facts(con, indicator, period="2025"):
-    return dict(rows(con, "SELECT uscc, value FROM fact WHERE indicator = ? AND period = ?", [indicator, period]))
+    return dict(
+        rows(con, "SELECT uscc, value FROM fact WHERE indicator = ? AND period = ?", [indicator, period])
+    )
 
 
 def test_merged_headers_units_fullwidth_totals_and_duplicates(tmp_path, store):
@@ -91,8 +103,10 @@ def test_duplicates_across_files_latest_batch_wins_and_history_is_kept(tmp_path,
 
 
 def stats_file(path, revenue_wan):
-    header = [["统计年度", "统一社会信用代码", "单位名称", "是否规上", "主要经济指标", None, "能源消费"],
-              [None, None, None, None, "营业收入（万元）", "工业增加值（万元）", "综合能耗（吨标准煤）"]]
+    header = [
+        ["统计年度", "统一社会信用代码", "单位名称", "是否规上", "主要经济指标", None, "能源消费"],
+        [None, None, None, None, "营业收入（万元）", "工业增加值（万元）", "综合能耗（吨标准煤）"],
+    ]
     data = [[2025, A, "丙新材料有限公司", "是", revenue_wan, 800, 1200.5]]
     merges = [(0, 4, 0, 5, "主要经济指标")]
     return write_xlsx(path, {"规上工业": header + data}, {"规上工业": merges})
@@ -100,8 +114,10 @@ def stats_file(path, revenue_wan):
 
 def test_source_precedence_stats_revenue_beats_tax(tmp_path, store):
     stats = stats_file(tmp_path / "统计局_规上.xlsx", 5000)
-    tax = write_xlsx(tmp_path / "税务局_销售.xlsx", {"2025年": [
-        ["统一社会信用代码", "纳税人名称", "应税销售收入（万元）"], [A, "丙", 4800]]})
+    tax = write_xlsx(
+        tmp_path / "税务局_销售.xlsx",
+        {"2025年": [["统一社会信用代码", "纳税人名称", "应税销售收入（万元）"], [A, "丙", 4800]]},
+    )
     import_files(store, [stats])
     import_files(store, [tax])  # imported later, but 统计 is the preferred source for 营业收入
     wide = queries.wide(store, "2025", ["revenue", "value_added", "energy_tce", "above_scale"])
@@ -112,17 +128,38 @@ def test_source_precedence_stats_revenue_beats_tax(tmp_path, store):
 
 
 def test_area_and_power_units_convert_to_mu_and_kwh(tmp_path, store):
-    land = write_xlsx(tmp_path / "自然资源局_用地.xlsx", {"用地": [
-        ["年份", "宗地编号", "统一社会信用代码", "土地使用权人", "土地使用权面积（平方米）", "出租面积（公顷）",
-         "承租面积（亩）"],
-        [2025, "ZD-001", A, "丙", 20000, None, None],
-        [2025, "ZD-002", A, "丙", 6666.67, 0.2, None],
-        [2025, "ZD-003", B, "丁", None, None, 12.5],
-    ]})
-    power = write_xlsx(tmp_path / "供电公司_用电.xlsx", {
-        "2024年": [["户号", "用电户名", "统一社会信用代码", "用电量（千瓦时）"], ["001", "丙", A, 123456]],
-        "2025年": [["户号", "用电户名", "统一社会信用代码", "用电量（万千瓦时）"], ["001", "丙", A, 12.5]],
-    })
+    land = write_xlsx(
+        tmp_path / "自然资源局_用地.xlsx",
+        {
+            "用地": [
+                [
+                    "年份",
+                    "宗地编号",
+                    "统一社会信用代码",
+                    "土地使用权人",
+                    "土地使用权面积（平方米）",
+                    "出租面积（公顷）",
+                    "承租面积（亩）",
+                ],
+                [2025, "ZD-001", A, "丙", 20000, None, None],
+                [2025, "ZD-002", A, "丙", 6666.67, 0.2, None],
+                [2025, "ZD-003", B, "丁", None, None, 12.5],
+            ]
+        },
+    )
+    power = write_xlsx(
+        tmp_path / "供电公司_用电.xlsx",
+        {
+            "2024年": [
+                ["户号", "用电户名", "统一社会信用代码", "用电量（千瓦时）"],
+                ["001", "丙", A, 123456],
+            ],
+            "2025年": [
+                ["户号", "用电户名", "统一社会信用代码", "用电量（万千瓦时）"],
+                ["001", "丙", A, 12.5],
+            ],
+        },
+    )
     import_files(store, [land, power])
     assert facts(store, "land_own_mu")[A] == pytest.approx(30.0 + 10.000005, rel=1e-9)
     assert facts(store, "land_leased_out_mu")[A] == pytest.approx(3.0)
@@ -133,10 +170,13 @@ def test_area_and_power_units_convert_to_mu_and_kwh(tmp_path, store):
 
 
 def test_leading_blank_rows_and_columns_keep_real_excel_row_numbers(tmp_path, store):
-    grid = [[None] * 4, [None] * 4,
-            [None, "统一社会信用代码", "企业名称", "实缴税金（万元）"],
-            [None, A, "丙", 5],
-            [None, "12345", "坏", 6]]
+    grid = [
+        [None] * 4,
+        [None] * 4,
+        [None, "统一社会信用代码", "企业名称", "实缴税金（万元）"],
+        [None, A, "丙", 5],
+        [None, "12345", "坏", 6],
+    ]
     path = write_xlsx(tmp_path / "税务.xlsx", {"2025年": grid})
     [res] = import_files(store, [path])
     rej = store_imports.batch_rejects(store, res.batch_id).to_dicts()
@@ -144,9 +184,17 @@ def test_leading_blank_rows_and_columns_keep_real_excel_row_numbers(tmp_path, st
 
 
 def test_bad_numbers_and_negative_land_are_rejected_with_column_and_expectation(tmp_path, store):
-    path = write_xlsx(tmp_path / "土地.xlsx", {"2025": [
-        ["统一社会信用代码", "企业名称", "用地面积（亩）", "用电量（万千瓦时）"],
-        [A, "丙", -5, 1], [B, "丁", 10, "十二"], [C, "戊", "12%", 1]]})
+    path = write_xlsx(
+        tmp_path / "土地.xlsx",
+        {
+            "2025": [
+                ["统一社会信用代码", "企业名称", "用地面积（亩）", "用电量（万千瓦时）"],
+                [A, "丙", -5, 1],
+                [B, "丁", 10, "十二"],
+                [C, "戊", "12%", 1],
+            ]
+        },
+    )
     [res] = import_files(store, [path])
     rej = {r["row_no"]: r for r in store_imports.batch_rejects(store, res.batch_id).to_dicts()}
     assert "不能为负数" in rej[2]["reasons"] and rej[2]["columns"] == "用地面积（亩）"
@@ -167,11 +215,17 @@ def test_period_from_title_from_option_or_clear_error(tmp_path, store):
 
 def test_registry_attributes_dates_codes_and_authority(tmp_path, store):
     tax = tax_file(tmp_path / "税务局.xlsx", data=[[1, A, "丙（税务名称）", 1, 1, "否"]])
-    reg = write_xlsx(tmp_path / "市场监管局_登记.xlsx", {"企业名录": [
-        ["统一社会信用代码", "企业名称", "注册日期", "所属镇街", "行业代码", "经营范围"],
-        [A, "丙新材料有限公司", "2019/5/12", "科学城街道", "C3985", "一般项目：电子专用材料制造"],
-        [B, "丁装备有限公司", "2024年3月1日", "湖滨街道", "3491", "工业机器人制造"],
-        [C, "戊", "不详", "湖滨街道", "ABC", ""]]})
+    reg = write_xlsx(
+        tmp_path / "市场监管局_登记.xlsx",
+        {
+            "企业名录": [
+                ["统一社会信用代码", "企业名称", "注册日期", "所属镇街", "行业代码", "经营范围"],
+                [A, "丙新材料有限公司", "2019/5/12", "科学城街道", "C3985", "一般项目：电子专用材料制造"],
+                [B, "丁装备有限公司", "2024年3月1日", "湖滨街道", "3491", "工业机器人制造"],
+                [C, "戊", "不详", "湖滨街道", "ABC", ""],
+            ]
+        },
+    )
     import_files(store, [tax, reg])
     ent = queries.enterprise(store, A)
     assert ent["name"] == "丙新材料有限公司" and ent["industry_code"] == "3985"
@@ -184,8 +238,11 @@ def test_registry_attributes_dates_codes_and_authority(tmp_path, store):
 
 def test_csv_in_gbk(tmp_path, store):
     path = tmp_path / "生态环境局_排放.csv"
-    path.write_bytes(("年份,统一社会信用代码,排污单位名称,化学需氧量（吨）,氨氮(千克)\n"
-                      f"2025,{A},丙,1.5,300\n").encode("gb18030"))
+    path.write_bytes(
+        (f"年份,统一社会信用代码,排污单位名称,化学需氧量（吨）,氨氮(千克)\n2025,{A},丙,1.5,300\n").encode(
+            "gb18030"
+        )
+    )
     [res] = import_files(store, [path])
     assert res.batch.source == "env"
     assert facts(store, "cod_t")[A] == 1.5 and facts(store, "nh3n_t")[A] == pytest.approx(0.3)
@@ -201,8 +258,13 @@ def test_unreadable_files_fail_cleanly_and_change_nothing(tmp_path, store):
     headers_only = write_xlsx(tmp_path / "只有表头.xlsx", {"S": [["统一社会信用代码", "实缴税金（万元）"]]})
     wrong_type = tmp_path / "报表.pdf"
     wrong_type.write_bytes(b"%PDF-1.4")
-    cases = [(nokey, "未找到「统一社会信用代码」列"), (empty, "文件为空"), (corrupt, "不是有效的 Excel 文件"),
-             (headers_only, "没有数据行"), (wrong_type, "不支持的文件类型")]
+    cases = [
+        (nokey, "未找到「统一社会信用代码」列"),
+        (empty, "文件为空"),
+        (corrupt, "不是有效的 Excel 文件"),
+        (headers_only, "没有数据行"),
+        (wrong_type, "不支持的文件类型"),
+    ]
     for bad, message in cases:
         with pytest.raises(ImportFailed, match=message) as info:
             import_files(store, [good, bad])
@@ -220,8 +282,9 @@ def test_unit_of_wrong_kind_is_a_file_error(tmp_path, store):
 def test_failure_in_the_middle_of_a_batch_leaves_nothing(tmp_path, store, monkeypatch):
     path = tax_file(tmp_path / "税务局.xlsx")
     real = store_imports.write_batch
-    monkeypatch.setattr("gaoxin.ingest.importer.write_batch",
-                        lambda con, batch: real(con, batch, fail_after_facts=True))
+    monkeypatch.setattr(
+        "gaoxin.ingest.importer.write_batch", lambda con, batch: real(con, batch, fail_after_facts=True)
+    )
     with pytest.raises(RuntimeError, match="injected"):
         import_files(store, [path])
     for table in ("import_batch", "fact", "enterprise", "rejected_row", "parcel"):

@@ -24,9 +24,17 @@ def test_normalisation_folds_full_width_spaces_and_case():
 
 
 def test_reason_codes():
-    got = uscc.validate_array(["91110000600037341L", "", "123", "91110000600037341I", "9111000060003734１L",
-                               "91110000600037341M"])
-    assert got.tolist() == [uscc.OK, uscc.EMPTY, uscc.BAD_LENGTH, uscc.BAD_CHAR, uscc.BAD_CHAR, uscc.BAD_CHECK]
+    got = uscc.validate_array(
+        ["91110000600037341L", "", "123", "91110000600037341I", "9111000060003734１L", "91110000600037341M"]
+    )
+    assert got.tolist() == [
+        uscc.OK,
+        uscc.EMPTY,
+        uscc.BAD_LENGTH,
+        uscc.BAD_CHAR,
+        uscc.BAD_CHAR,
+        uscc.BAD_CHECK,
+    ]
 
 
 def test_letter_initial_codes_accepted_when_check_char_is_right():
@@ -37,7 +45,9 @@ def test_letter_initial_codes_accepted_when_check_char_is_right():
 
 codes17 = st.text(alphabet="0123456789", min_size=2, max_size=2).flatmap(
     lambda p: st.text(alphabet="0123456789", min_size=6, max_size=6).flatmap(
-        lambda r: st.text(alphabet=ALPHA, min_size=9, max_size=9).map(lambda b: p + r + b)))
+        lambda r: st.text(alphabet=ALPHA, min_size=9, max_size=9).map(lambda b: p + r + b)
+    )
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -54,7 +64,7 @@ def test_every_single_character_change_is_detected(first17, pos, shift):
     # 31 is prime and no weight is 0 mod 31, so one substituted character always breaks the check
     full = first17 + uscc.check_char(first17)
     changed = ALPHA[(ALPHA.index(full[pos]) + shift) % 31]
-    bad = full[:pos] + changed + full[pos + 1:]
+    bad = full[:pos] + changed + full[pos + 1 :]
     assert uscc.validate_array(np.array([bad], dtype=object))[0] == uscc.BAD_CHECK
 
 
@@ -62,5 +72,7 @@ def test_embedded_organisation_code_check_character():
     # GB 11714: 60003734 → 1 (the real code 91110000600037341L), and letters count A=10 … Z=35
     assert uscc.org_check_char("60003734") == "1"
     assert uscc.org_check_char("MA27XMXJ") == "2"  # real code 91330106MA27XMXJ27
-    assert uscc.is_valid(uscc.make("91", "330106", "MA27XMXJ")) and uscc.make("91", "330106", "MA27XMXJ") == \
-        "91330106MA27XMXJ27"
+    assert (
+        uscc.is_valid(uscc.make("91", "330106", "MA27XMXJ"))
+        and uscc.make("91", "330106", "MA27XMXJ") == "91330106MA27XMXJ27"
+    )

@@ -18,29 +18,32 @@ def ev(text, **cols):
     return evaluate(parse(text, set(env) | KNOWN), env, n)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("tax_paid.__class__", "属性访问"),
-    ("().__class__.__bases__[0]", "下标"),
-    ("().__class__", "属性访问"),
-    ("tax_paid[0]", "下标"),
-    ("__import__('os').system('echo hi')", "调用非函数名"),
-    ("__import__('os')", "不允许调用函数 '__import__'"),
-    ("open('/etc/passwd')", "不允许调用函数 'open'"),
-    ("eval('1+1')", "不允许调用函数 'eval'"),
-    ("(lambda: 1)()", "调用非函数名"),
-    ("lambda x: x", "lambda"),
-    ("'abc'", "非数值常量"),
-    ("tax_paid ** 2", "乘方"),
-    ("sum_of(tax_paid, start=1)", "关键字参数"),
-    ("sum_of(*tax_paid)", "关键字参数或 *args"),
-    ("[tax_paid]", "List"),
-    ("tax_paid if above_scale else 0", "if_else"),
-    ("x := 1", "语法错误"),
-    ("import os", "语法错误"),
-    ("tax_paid; revenue", "语法错误"),
-    ("prev(tax_paid + 1)", "prev()"),
-    ("True", "非数值常量"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("tax_paid.__class__", "属性访问"),
+        ("().__class__.__bases__[0]", "下标"),
+        ("().__class__", "属性访问"),
+        ("tax_paid[0]", "下标"),
+        ("__import__('os').system('echo hi')", "调用非函数名"),
+        ("__import__('os')", "不允许调用函数 '__import__'"),
+        ("open('/etc/passwd')", "不允许调用函数 'open'"),
+        ("eval('1+1')", "不允许调用函数 'eval'"),
+        ("(lambda: 1)()", "调用非函数名"),
+        ("lambda x: x", "lambda"),
+        ("'abc'", "非数值常量"),
+        ("tax_paid ** 2", "乘方"),
+        ("sum_of(tax_paid, start=1)", "关键字参数"),
+        ("sum_of(*tax_paid)", "关键字参数或 *args"),
+        ("[tax_paid]", "List"),
+        ("tax_paid if above_scale else 0", "if_else"),
+        ("x := 1", "语法错误"),
+        ("import os", "语法错误"),
+        ("tax_paid; revenue", "语法错误"),
+        ("prev(tax_paid + 1)", "prev()"),
+        ("True", "非数值常量"),
+    ],
+)
 def test_rejects_unsafe_or_unsupported(text, words):
     with pytest.raises(FormulaError) as e:
         parse(text, KNOWN)

@@ -37,8 +37,13 @@ def test_huangyan_2022_published_numbers():
     s = load_scheme("zj-huangyan-2022")
     gs, gx = s.list_by_id("规上"), s.list_by_id("规下")
     assert [(i.weight, i.benchmark.value, i.unit) for i in gs.indicator] == [
-        (30, 24.097, "万元/亩"), (20, 136.16, "万元/亩"), (20, 2.694, "万元/吨标煤"), (10, 4929.81, "万元/吨"),
-        (10, 18.14, "万元/人"), (10, 0.0302, "比值")]
+        (30, 24.097, "万元/亩"),
+        (20, 136.16, "万元/亩"),
+        (20, 2.694, "万元/吨标煤"),
+        (10, 4929.81, "万元/吨"),
+        (10, 18.14, "万元/人"),
+        (10, 0.0302, "比值"),
+    ]
     assert [(i.weight, i.benchmark.value) for i in gx.indicator] == [(50, 11.5932), (50, 0.2352)]
     assert gx.indicator[1].unit == "万元/万千瓦时" and gx.indicator[1].scale == 1
     assert gs.indicator[3].missing == "list_mean"
@@ -48,7 +53,14 @@ def test_huangyan_2022_published_numbers():
 
 def test_huangyan_2021_published_numbers():
     s = load_scheme("zj-huangyan-2021")
-    assert [i.benchmark.value for i in s.list_by_id("规上").indicator] == [26.01, 132.27, 2.54, 4861.08, 17.45, 0.0305]
+    assert [i.benchmark.value for i in s.list_by_id("规上").indicator] == [
+        26.01,
+        132.27,
+        2.54,
+        4861.08,
+        17.45,
+        0.0305,
+    ]
     assert [i.benchmark.value for i in s.list_by_id("规下").indicator] == [16.601058, 0.236565]
     assert s.scheme.sources[0].key == "S10"
 
@@ -56,7 +68,9 @@ def test_huangyan_2021_published_numbers():
 def test_huaian_changle_jingde_default_settings():
     h = load_scheme("js-huaian-2024")
     assert [i.weight for i in h.list_by_id("规上").indicator] == [45, 35, 20]
-    assert all(i.benchmark.multiple == 2 and i.benchmark.basis == "previous" for i in h.list_by_id("规上").indicator)
+    assert all(
+        i.benchmark.multiple == 2 and i.benchmark.basis == "previous" for i in h.list_by_id("规上").indicator
+    )
     assert h.classes.shares == [20, 40, 35, 5] and h.classes.name_of("T") == "不适合评价类"
     assert {e.id for e in h.population.exclude} == {"utilities", "new_firm"}
     c = load_scheme("sd-changle")
@@ -64,12 +78,18 @@ def test_huaian_changle_jingde_default_settings():
     assert all(v.effect == "cap" and v.klass == "C" for v in c.veto)
     assert all(p.klass == "C" for p in c.protection) and len(c.protection) == 3
     j = load_scheme("ah-jingde")
-    assert all(i.score.method == "minmax" and i.score.low == 20 and i.score.high == 100
-               for lst in j.lists for i in lst.indicator)
+    assert all(
+        i.score.method == "minmax" and i.score.low == 20 and i.score.high == 100
+        for lst in j.lists
+        for i in lst.indicator
+    )
     d = load_scheme("default")
     assert [lst.id for lst in d.lists] == ["规上", "租赁", "规下"]
-    assert all(i.benchmark.method == "aggregate" and i.score.cap == 2 and i.score.floor == 0
-               for lst in d.lists for i in lst.indicator)
+    assert all(
+        i.benchmark.method == "aggregate" and i.score.cap == 2 and i.score.floor == 0
+        for lst in d.lists
+        for i in lst.indicator
+    )
     assert d.classes.shares == [20, 40, 35, 5] and d.veto and d.protection
     assert {p.status for p in d.policy} == {"example"}
 
@@ -107,9 +127,20 @@ def test_format_md_documents_every_model_key():
     md = resources.files("gaoxin.schemes").joinpath("FORMAT.md").read_text(encoding="utf-8")
     from gaoxin.schemes import model
 
-    for cls in (model.Population, model.Exclusion, model.Benchmark, model.Score, model.Indicator,
-                model.ClassRule, model.ListSpec, model.Adjustment, model.Veto, model.Protection,
-                model.PolicyItem, model.SchemeMeta):
+    for cls in (
+        model.Population,
+        model.Exclusion,
+        model.Benchmark,
+        model.Score,
+        model.Indicator,
+        model.ClassRule,
+        model.ListSpec,
+        model.Adjustment,
+        model.Veto,
+        model.Protection,
+        model.PolicyItem,
+        model.SchemeMeta,
+    ):
         for name, f in cls.model_fields.items():
             key = f.alias or name
             if key in ("title_en", "kind"):

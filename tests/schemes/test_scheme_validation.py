@@ -73,8 +73,11 @@ def test_weights_not_summing_to_100_is_an_error():
 
 
 def test_total_weight_can_be_declared():
-    s = parse_scheme(MINI.replace("weight = 40", "weight = 30").replace(
-        'when = "above_scale == 1"', 'when = "above_scale == 1"\ntotal_weight = 90'))
+    s = parse_scheme(
+        MINI.replace("weight = 40", "weight = 30").replace(
+            'when = "above_scale == 1"', 'when = "above_scale == 1"\ntotal_weight = 90'
+        )
+    )
     assert s.lists[0].total_weight == 90
 
 
@@ -84,7 +87,9 @@ def test_shares_must_sum_to_100():
 
 
 def test_thresholds_strictly_descending():
-    text = MINI.replace('method = "share"\nshares = [20, 40, 35, 5]', 'method = "threshold"\nthresholds = [80, 80, 40]')
+    text = MINI.replace(
+        'method = "share"\nshares = [20, 40, 35, 5]', 'method = "threshold"\nthresholds = [80, 80, 40]'
+    )
     msg, _ = problems(text)
     assert "严格递减" in msg
 

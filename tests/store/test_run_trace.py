@@ -17,13 +17,22 @@ from gaoxin.store import connect, frame, one, rows, runs
 from gaoxin.store.db import transaction
 from gaoxin.store.schema import MIGRATIONS
 
-ITEM_SELECT = ("SELECT uscc, item, value, numerator, denominator, benchmark, raw_score, score, weight, note, clause "
-               "FROM run_item WHERE run_id = ? ORDER BY uscc, item")
+ITEM_SELECT = (
+    "SELECT uscc, item, value, numerator, denominator, benchmark, raw_score, score, weight, note, clause "
+    "FROM run_item WHERE run_id = ? ORDER BY uscc, item"
+)
 
 
 def _meta(run_id: str) -> dict:
-    return {"run_id": run_id, "kind": "mujun", "scheme_id": "s", "scheme_sha256": run_id, "data_fingerprint": "f",
-            "period": "2025", "params": {}}
+    return {
+        "run_id": run_id,
+        "kind": "mujun",
+        "scheme_id": "s",
+        "scheme_sha256": run_id,
+        "data_fingerprint": "f",
+        "period": "2025",
+        "params": {},
+    }
 
 
 def _results(codes: list[str]) -> pl.DataFrame:
@@ -32,23 +41,31 @@ def _results(codes: list[str]) -> pl.DataFrame:
 
 def test_long_items_round_trip_through_the_view(tmp_path):
     con = connect(tmp_path / "s.duckdb")
-    long = pl.DataFrame({
-        "uscc": ["B", "A", "A", "B", "A"],
-        "item": ["x", "x", "y", "policy.p", "y"],
-        "value": [1.5, None, 2.0, 30.0, 3.0],
-        "weight": [30.0, 30.0, None, None, None],
-        "note": ["", "分子数据缺失", None, None, "分子数据缺失"],
-        "clause": ["c.x", "c.x", "c.y", "policy.p", "c.y2"],
-    })
+    long = pl.DataFrame(
+        {
+            "uscc": ["B", "A", "A", "B", "A"],
+            "item": ["x", "x", "y", "policy.p", "y"],
+            "value": [1.5, None, 2.0, 30.0, 3.0],
+            "weight": [30.0, 30.0, None, None, None],
+            "note": ["", "分子数据缺失", None, None, "分子数据缺失"],
+            "clause": ["c.x", "c.x", "c.y", "policy.p", "c.y2"],
+        }
+    )
     assert runs.write_run(con, _meta("r1"), _results(["A", "B"]), long, "text")
-    got = rows(con, "SELECT uscc, item, value, weight, note, clause FROM run_item WHERE run_id = 'r1' "
-                    "ORDER BY uscc, item, clause")
+    got = rows(
+        con,
+        "SELECT uscc, item, value, weight, note, clause FROM run_item WHERE run_id = 'r1' "
+        "ORDER BY uscc, item, clause",
+    )
     want = sorted(long.rows(), key=lambda r: (r[0], r[1], r[5]))
     assert got == want
     # texts are stored once per run: 4 distinct (item, weight, clause), 2 distinct notes
     assert one(con, "SELECT count(*) FROM run_item_def WHERE run_id = 'r1'")[0] == 4
     assert one(con, "SELECT count(*) FROM run_note WHERE run_id = 'r1'")[0] == 2
-    assert rows(con, "SELECT uscc, firm FROM run_result WHERE run_id = 'r1' ORDER BY firm") == [("A", 0), ("B", 1)]
+    assert rows(con, "SELECT uscc, firm FROM run_result WHERE run_id = 'r1' ORDER BY firm") == [
+        ("A", 0),
+        ("B", 1),
+    ]
 
 
 def test_trace_rows_for_firms_outside_the_results_are_refused(tmp_path):
@@ -64,20 +81,45 @@ def test_trace_rows_for_firms_outside_the_results_are_refused(tmp_path):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from(["a", "b", "c"]),
-                          st.one_of(st.none(), st.floats(-1e6, 1e6)), st.sampled_from([None, "", "n1", "n2"]),
-                          st.sampled_from([None, 10.0, 20.0])),
-                min_size=0, max_size=30, unique_by=lambda t: (t[0], t[1])))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.sampled_from(["a", "b", "c"]),
+            st.one_of(st.none(), st.floats(-1e6, 1e6)),
+            st.sampled_from([None, "", "n1", "n2"]),
+            st.sampled_from([None, 10.0, 20.0]),
+        ),
+        min_size=0,
+        max_size=30,
+        unique_by=lambda t: (t[0], t[1]),
+    )
+)
 def test_compact_trace_keeps_every_row(rows_in):
     codes = [f"U{i}" for i in range(5)]
-    long = pl.DataFrame({"uscc": [codes[r[0]] for r in rows_in], "item": [r[1] for r in rows_in],
-                         "value": [r[2] for r in rows_in], "note": [r[3] for r in rows_in],
-                         "weight": [r[4] for r in rows_in], "clause": [f"k.{r[1]}" for r in rows_in]},
-                        schema={"uscc": pl.Utf8, "item": pl.Utf8, "value": pl.Float64, "note": pl.Utf8,
-                                "weight": pl.Float64, "clause": pl.Utf8})
+    long = pl.DataFrame(
+        {
+            "uscc": [codes[r[0]] for r in rows_in],
+            "item": [r[1] for r in rows_in],
+            "value": [r[2] for r in rows_in],
+            "note": [r[3] for r in rows_in],
+            "weight": [r[4] for r in rows_in],
+            "clause": [f"k.{r[1]}" for r in rows_in],
+        },
+        schema={
+            "uscc": pl.Utf8,
+            "item": pl.Utf8,
+            "value": pl.Float64,
+            "note": pl.Utf8,
+            "weight": pl.Float64,
+            "clause": pl.Utf8,
+        },
+    )
     trace = runs.compact_trace(_results(codes), long)
     back = trace.rows.join(trace.items, on="item_no", how="left").join(trace.notes, on="note_no", how="left")
-    back = back.with_columns(pl.Series("uscc", np.asarray(codes)[back.get_column("firm").to_numpy()], dtype=pl.Utf8))
+    back = back.with_columns(
+        pl.Series("uscc", np.asarray(codes)[back.get_column("firm").to_numpy()], dtype=pl.Utf8)
+    )
     assert sorted(back.select(long.columns).rows(), key=repr) == sorted(long.rows(), key=repr)
 
 
@@ -91,16 +133,34 @@ def test_stored_mujun_trace_equals_the_result_trace(tmp_path):
     result = outcome.result
     cols = result.trace_columns(strings=True)
     item_keys = np.asarray([it.key for it in result.items], dtype=object)
-    want = pl.DataFrame({
-        "uscc": result.uscc[cols["firm"]].astype(str), "item": item_keys[cols["item"]].astype(str),
-        **{k: cols[k] for k in ("value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight")},
-        "note": cols["note"].astype(str), "clause": cols["clause"].astype(str),
-    }).with_columns(pl.col(pl.Float64).fill_nan(None))
+    want = pl.DataFrame(
+        {
+            "uscc": result.uscc[cols["firm"]].astype(str),
+            "item": item_keys[cols["item"]].astype(str),
+            **{
+                k: cols[k]
+                for k in ("value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight")
+            },
+            "note": cols["note"].astype(str),
+            "clause": cols["clause"].astype(str),
+        }
+    ).with_columns(pl.col(pl.Float64).fill_nan(None))
     for pid, amount in result.policy.items():
         idx = np.flatnonzero(np.nan_to_num(amount) != 0)
-        want = pl.concat([want, pl.DataFrame({"uscc": result.uscc[idx].astype(str), "item": f"policy.{pid}",
-                                              "value": amount[idx], "clause": f"policy.{pid}"})],
-                         how="diagonal_relaxed")
+        want = pl.concat(
+            [
+                want,
+                pl.DataFrame(
+                    {
+                        "uscc": result.uscc[idx].astype(str),
+                        "item": f"policy.{pid}",
+                        "value": amount[idx],
+                        "clause": f"policy.{pid}",
+                    }
+                ),
+            ],
+            how="diagonal_relaxed",
+        )
     assert want.height > 3 * 300 * 0.5
     got = frame(con, ITEM_SELECT, [outcome.run_id])
     assert got.rows() == want.sort("uscc", "item").select(got.columns).rows()
@@ -108,12 +168,17 @@ def test_stored_mujun_trace_equals_the_result_trace(tmp_path):
 
 def test_migration_6_moves_old_run_items_into_the_compact_trace(tmp_path):
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
     for version, description, sql in MIGRATIONS:
         if version < 6:
             with transaction(con):
                 con.execute(sql)
-                con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, description, datetime(2026, 1, 1)])
+                con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)",
+                    [version, description, datetime(2026, 1, 1)],
+                )
     old_items = [
         ("r1", "B", "x", 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 30.0, "", "c.x"),
         ("r1", "A", "x", None, None, None, None, None, 0.0, 30.0, "分子数据缺失", "c.x"),
@@ -121,17 +186,28 @@ def test_migration_6_moves_old_run_items_into_the_compact_trace(tmp_path):
         ("r2", "A", "x", 7.0, None, None, None, None, 1.0, 20.0, "", "c.x"),
     ]
     con.executemany("INSERT INTO run_item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", old_items)
-    con.executemany("INSERT INTO run_result (run_id, uscc, list_id, score) VALUES (?, ?, ?, ?)",
-                    [("r1", "A", "规上", 1.0), ("r1", "B", "规上", 2.0), ("r2", "A", "规上", 3.0)])
+    con.executemany(
+        "INSERT INTO run_result (run_id, uscc, list_id, score) VALUES (?, ?, ?, ?)",
+        [("r1", "A", "规上", 1.0), ("r1", "B", "规上", 2.0), ("r2", "A", "规上", 3.0)],
+    )
     con.close()
 
     con = connect(tmp_path / "old.duckdb")  # applies migration 6
     got = rows(con, "SELECT * FROM run_item ORDER BY run_id, uscc, item")
     assert got == sorted(old_items, key=lambda r: (r[0], r[1], r[2]))
     assert rows(con, "SELECT run_id, uscc, firm FROM run_result ORDER BY run_id, firm") == [
-        ("r1", "A", 0), ("r1", "B", 1), ("r2", "A", 0)]
-    assert one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'run_item' "
-                    "AND table_type = 'VIEW'")[0] == 1
+        ("r1", "A", 0),
+        ("r1", "B", 1),
+        ("r2", "A", 0),
+    ]
+    assert (
+        one(
+            con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'run_item' "
+            "AND table_type = 'VIEW'",
+        )[0]
+        == 1
+    )
 
 
 def test_text_columns_for_the_cores_keep_values_and_missing():

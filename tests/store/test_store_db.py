@@ -24,9 +24,15 @@ def test_migrations_are_recorded_once(tmp_path):
 def test_a_store_held_by_another_process_gives_a_clear_error(tmp_path):
     db = tmp_path / "held.duckdb"
     connect(db).close()
-    holder = subprocess.Popen([sys.executable, "-c",
-                               f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ok', flush=True); "
-                               "time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ok"
         with pytest.raises(StoreError, match="gaoxin serve"):

@@ -33,23 +33,42 @@ def world(tmp_path_factory) -> World:
     commit_all(con, prepare_all(files))
     run_old = run_mujun(con, "default", "2024").run_id
     run_new = run_mujun(con, "default", "2025").run_id
-    towns = [r[0] for r in rows(con, "SELECT town, count(*) FROM enterprise WHERE town IS NOT NULL "
-                                     "GROUP BY town ORDER BY count(*) DESC, town")]
+    towns = [
+        r[0]
+        for r in rows(
+            con,
+            "SELECT town, count(*) FROM enterprise WHERE town IS NOT NULL "
+            "GROUP BY town ORDER BY count(*) DESC, town",
+        )
+    ]
     my_town, other_town = towns[0], towns[1]
     for name, role in (("root", "admin"), ("ana", "analyst"), ("vic", "viewer")):
         add_user(con, name, role, password=PASSWORDS[name])
     add_user(con, "tom", "town", town=my_town, password=PASSWORDS["tom"])
 
     def firm_in(town):
-        return one(con, """SELECT r.uscc FROM run_result r JOIN enterprise e USING (uscc)
+        return one(
+            con,
+            """SELECT r.uscc FROM run_result r JOIN enterprise e USING (uscc)
                            WHERE r.run_id = ? AND e.town = ? AND r.class_final IN ('B', 'C', 'D')
-                           ORDER BY r.uscc LIMIT 1""", [run_new, town])[0]
+                           ORDER BY r.uscc LIMIT 1""",
+            [run_new, town],
+        )[0]
 
-    w = World(root=root, files=files, db=db, run_old=run_old, run_new=run_new, my_town=my_town,
-              other_town=other_town, my_firm=firm_in(my_town), other_firm=firm_in(other_town),
-              n_my_town=one(con, "SELECT count(*) FROM enterprise WHERE town = ?", [my_town])[0],
-              n_firms=one(con, "SELECT count(*) FROM enterprise")[0],
-              batch_ids=[r[0] for r in rows(con, "SELECT batch_id FROM import_batch ORDER BY 1")])
+    w = World(
+        root=root,
+        files=files,
+        db=db,
+        run_old=run_old,
+        run_new=run_new,
+        my_town=my_town,
+        other_town=other_town,
+        my_firm=firm_in(my_town),
+        other_firm=firm_in(other_town),
+        n_my_town=one(con, "SELECT count(*) FROM enterprise WHERE town = ?", [my_town])[0],
+        n_firms=one(con, "SELECT count(*) FROM enterprise")[0],
+        batch_ids=[r[0] for r in rows(con, "SELECT batch_id FROM import_batch ORDER BY 1")],
+    )
     con.close()
     return w
 

@@ -42,7 +42,10 @@ def test_anonymous_is_sent_to_login_and_api_gets_401(clients):
     r = clients["anon"].get("/enterprises?q=x", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login?next=%2Fenterprises%3Fq%3Dx")
     assert clients["anon"].get("/api/enterprises").status_code == 401
-    assert clients["anon"].get("/enterprises", headers={"HX-Request": "true"}).headers.get("HX-Redirect") == "/login"
+    assert (
+        clients["anon"].get("/enterprises", headers={"HX-Request": "true"}).headers.get("HX-Redirect")
+        == "/login"
+    )
 
 
 def test_no_open_redirect_after_login(shared_app):
@@ -86,15 +89,26 @@ def all_routes(app) -> list[tuple[str, set]]:
 
 def test_every_post_route_rejects_a_missing_or_wrong_csrf_token(shared_app, clients):
     posts = sorted(p for p, methods in all_routes(shared_app) if "POST" in methods)
-    assert {"/login", "/logout", "/runs", "/imports/preview", "/imports/commit", "/admin/users",
-            "/api/runs"} <= set(posts)
+    assert {
+        "/login",
+        "/logout",
+        "/runs",
+        "/imports/preview",
+        "/imports/commit",
+        "/admin/users",
+        "/api/runs",
+    } <= set(posts)
     c = clients["root"]
     for path in posts:
         url = path.replace("{name}", "vic")
         assert c.post(url, data={"x": "1"}).status_code == 403, url
         assert c.post(url, data={"csrf_token": "0" * 40}).status_code == 403, url
-        assert c.post(url, json={"scheme": "default", "period": "2025"},
-                      headers={"X-CSRF-Token": "forged"}).status_code == 403, url
+        assert (
+            c.post(
+                url, json={"scheme": "default", "period": "2025"}, headers={"X-CSRF-Token": "forged"}
+            ).status_code
+            == 403
+        ), url
     assert "禁止" in c.post("/runs", data={}).text or "表单已过期" in c.post("/runs", data={}).text
 
 
@@ -102,7 +116,10 @@ def test_csrf_token_of_one_session_does_not_work_in_another(shared_app, clients)
     token_vic = csrf_of(clients["vic"])
     c = TestClient(shared_app)
     login(c, "ana")
-    assert c.post("/runs", data={"scheme": "default", "period": "2025", "csrf_token": token_vic}).status_code == 403
+    assert (
+        c.post("/runs", data={"scheme": "default", "period": "2025", "csrf_token": token_vic}).status_code
+        == 403
+    )
 
 
 def test_login_form_needs_its_csrf_token(shared_app):
@@ -126,7 +143,10 @@ def test_disabled_user_is_signed_out(fresh):
     login(victim, "vic")
     assert victim.get("/api/me").status_code == 200
     token = csrf_of(admin, "/admin/users")
-    assert admin.post("/admin/users/vic/disable", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert (
+        admin.post("/admin/users/vic/disable", data={"csrf_token": token}, follow_redirects=False).status_code
+        == 303
+    )
     assert victim.get("/api/me").status_code == 401
     assert login(TestClient(app), "vic").status_code == 401
 
@@ -134,8 +154,9 @@ def test_disabled_user_is_signed_out(fresh):
 def test_admin_adds_a_town_user_and_sees_the_password_once(fresh, world):
     app, admin = fresh("root")
     token = csrf_of(admin, "/admin/users")
-    r = admin.post("/admin/users", data={"name": "lily", "role": "town", "town": world.other_town,
-                                         "csrf_token": token})
+    r = admin.post(
+        "/admin/users", data={"name": "lily", "role": "town", "town": world.other_town, "csrf_token": token}
+    )
     password = re.search(r'id="new-password">([^<]+)<', r.text).group(1)
     c = TestClient(app)
     assert login(c, "lily", password).status_code == 303
@@ -163,7 +184,9 @@ def test_demo_admin_gets_a_fresh_password_each_time(tmp_path):
     name2, second = ensure_demo_admin(con)
     assert name == name2 == "admin" and first != second and len(second) >= 12
     stored = one(con, "SELECT password_hash, role FROM app_user WHERE name = 'admin'")
-    assert stored[1] == "admin" and verify_password(stored[0], second) and not verify_password(stored[0], first)
+    assert (
+        stored[1] == "admin" and verify_password(stored[0], second) and not verify_password(stored[0], first)
+    )
 
 
 def test_cli_user_add(tmp_path):
@@ -179,7 +202,9 @@ def test_cli_user_add(tmp_path):
     assert runner.invoke(app, ["user", "add", "w", "--role", "boss", "--db", db]).exit_code != 0
     assert runner.invoke(app, ["user", "add", "w", "--role", "town", "--db", db]).exit_code != 0
     con = connect(db)
-    rows_ = dict((r[0], (r[1], r[2], r[3])) for r in con.execute(
-        "SELECT name, role, town, password_hash FROM app_user").fetchall())
+    rows_ = dict(
+        (r[0], (r[1], r[2], r[3]))
+        for r in con.execute("SELECT name, role, town, password_hash FROM app_user").fetchall()
+    )
     assert rows_["zhang"][:2] == ("town", "梅山镇") and verify_password(rows_["zhang"][2], password)
     assert verify_password(rows_["li"][2], "given-pw")

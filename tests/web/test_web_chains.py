@@ -91,8 +91,13 @@ def test_zone_wide_roles_read_chains(tclients, name):
 def test_town_user_gets_404_on_chain_pages_and_api(tclients, world):
     tom = tclients["tom"]
     assert 'href="/chains"' not in tom.get("/overview").text
-    for path in ("/chains", f"/chains/{CHAIN}", f"/chains/{CHAIN}?period=2025", "/api/chains",
-                 f"/api/chains/{CHAIN}"):
+    for path in (
+        "/chains",
+        f"/chains/{CHAIN}",
+        f"/chains/{CHAIN}?period=2025",
+        "/api/chains",
+        f"/api/chains/{CHAIN}",
+    ):
         r = tom.get(path)
         assert r.status_code == 404, path
         assert world.other_town not in r.text
@@ -113,7 +118,9 @@ def test_api_matches_the_analysis(tclients, tagged):
     m = tclients["ana"].get(f"/api/chains/{CHAIN}").json()
     assert m["tagged"] is True and m["firms"] == expected["firms"] > 0
     assert m["period"] == expected["period"] and m["mujun_run"] == expected["mujun_run"]
-    assert [(n["node"], n["firms"]) for n in m["nodes"]] == [(n["node"], n["firms"]) for n in expected["nodes"]]
+    assert [(n["node"], n["firms"]) for n in m["nodes"]] == [
+        (n["node"], n["firms"]) for n in expected["nodes"]
+    ]
     assert [g["node"] for g in m["gaps"]] == [g["node"] for g in expected["gaps"]]
     assert [g["rank"] for g in m["gaps"]] == list(range(1, len(m["gaps"]) + 1))
     scores = [g["gap_score"] for g in m["gaps"]]
@@ -121,8 +128,13 @@ def test_api_matches_the_analysis(tclients, tagged):
     levels = {n["node"]: n["level"] for n in m["nodes"]}
     assert "present" in levels.values() and m["gaps"]
     for n in m["nodes"]:
-        assert n["level"] == ("absent" if n["firms"] == 0 else "weak" if n["node"] in {g["node"] for g in m["gaps"]}
-                              else "present")
+        assert n["level"] == (
+            "absent"
+            if n["firms"] == 0
+            else "weak"
+            if n["node"] in {g["node"] for g in m["gaps"]}
+            else "present"
+        )
     assert all(levels[g["node"]] != "present" for g in m["gaps"])
     c = m["cluster"]
     assert c["latest_revenue"] == pytest.approx(expected["cluster"]["latest_revenue"])
@@ -133,7 +145,9 @@ def test_api_matches_the_analysis(tclients, tagged):
 def test_chain_page_shows_present_nodes_gaps_leaders_and_cluster(tclients, tagged):
     _, expected = tagged
     page = tclients["vic"].get(f"/chains/{CHAIN}").text
-    present = [n for n in expected["nodes"] if n["firms"] and n["node"] not in {g["node"] for g in expected["gaps"]}]
+    present = [
+        n for n in expected["nodes"] if n["firms"] and n["node"] not in {g["node"] for g in expected["gaps"]}
+    ]
     assert f'id="count-present">{len(present)}<' in page
     assert f'id="chain-firms">{expected["firms"]}<' in page
     for n in expected["nodes"]:
@@ -173,7 +187,9 @@ def test_list_counts_nodes_by_presence(tclients, tagged):
     assert ic["firms"] == expected["firms"]
     assert ic["present"] + ic["weak"] + ic["absent"] == ic["nodes"] == len(expected["nodes"])
     assert ic["absent"] == sum(1 for n in expected["nodes"] if n["firms"] == 0)
-    row = re.search(rf'<tr id="chain-{CHAIN}">(.*?)</tr>', tclients["root"].get("/chains").text, re.S).group(1)
+    row = re.search(rf'<tr id="chain-{CHAIN}">(.*?)</tr>', tclients["root"].get("/chains").text, re.S).group(
+        1
+    )
     assert f'<td class="num">{expected["firms"]}</td>' in row
 
 
@@ -198,8 +214,15 @@ def test_unknown_chain_or_year(tclients):
 def test_english(tclients):
     c = tclients["ana"]
     page = c.get(f"/chains/{CHAIN}?lang=en").text
-    for text in ("Industry chain map", "Gaps ranked", "Cluster scale", "Leaders by revenue", "Present nodes",
-                 "no firm in the zone", "10 bn yuan"):
+    for text in (
+        "Industry chain map",
+        "Gaps ranked",
+        "Cluster scale",
+        "Leaders by revenue",
+        "Present nodes",
+        "no firm in the zone",
+        "10 bn yuan",
+    ):
         assert text in page, text
     for text in ("缺口排序", "营收龙头", "园区内无企业", "百亿级"):
         assert text not in page, text
@@ -215,7 +238,9 @@ def test_openapi_describes_the_chain_map(tclients):
     assert "/api/chains/{chain_id}" in spec["paths"] and "/api/chains" in spec["paths"]
     schema = spec["components"]["schemas"]["ChainMap"]
     assert {"nodes", "gaps", "cluster"} <= set(schema["properties"])
-    assert not any(p.startswith("/chains") for p in spec["paths"])  # the pages stay out of the API description
+    assert not any(
+        p.startswith("/chains") for p in spec["paths"]
+    )  # the pages stay out of the API description
 
 
 # ---- cache, chart text ---------------------------------------------------------------------------------------
@@ -249,9 +274,24 @@ def test_maps_follow_overrides(world, tmp_path):
 
 
 def test_tree_tooltips_escape_names():
-    m = {"chain": "X", "name": "<b>链</b>", "nodes": [
-        {"node": "X.U1", "name": "<img src=x onerror=alert(1)>", "parent": "X", "stage": "U", "firms": 2,
-         "revenue": 1e6, "centrality": 1.0, "gap_score": 0.0, "level": "present", "stage_text": "上游"}]}
+    m = {
+        "chain": "X",
+        "name": "<b>链</b>",
+        "nodes": [
+            {
+                "node": "X.U1",
+                "name": "<img src=x onerror=alert(1)>",
+                "parent": "X",
+                "stage": "U",
+                "firms": 2,
+                "revenue": 1e6,
+                "centrality": 1.0,
+                "gap_score": 0.0,
+                "level": "present",
+                "stage_text": "上游",
+            }
+        ],
+    }
     option = chain_tree(m, lambda t: t)
     root = option["series"][0]["data"][0]
     leaf = root["children"][0]["children"][0]

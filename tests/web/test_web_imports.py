@@ -28,7 +28,11 @@ def test_preview_then_commit(fresh, tmp_path):
     before = _batches(app)
     rows = [["统一社会信用代码", "纳税人名称", "税收实际贡献（万元）", "年份"]]
     rows += [[valid_code(i), f"新星科技{i}有限公司", 10 + i, 2025] for i in range(1, 6)]
-    rows += [["91110000600037341X", "校验位错误公司", 3, 2025], [None, None, None, None], ["合计", None, 55, None]]
+    rows += [
+        ["91110000600037341X", "校验位错误公司", 3, 2025],
+        [None, None, None, None],
+        ["合计", None, 55, None],
+    ]
     path = write_xlsx(tmp_path / "税务局_新增企业.xlsx", {"2025年": rows})
     expected = prepare_all([path])[0]
     r = _upload(c, [path])
@@ -36,7 +40,12 @@ def test_preview_then_commit(fresh, tmp_path):
     assert _batches(app) == before  # nothing written yet
     summary = r.text.split('id="file-summary"')[1].split("</table>")[0]
     cells = re.findall(r'<td class="num">(\d+)</td>', summary)
-    assert cells == [str(expected.rows), str(expected.accepted), str(expected.rejected), str(expected.skipped)]
+    assert cells == [
+        str(expected.rows),
+        str(expected.accepted),
+        str(expected.rejected),
+        str(expected.skipped),
+    ]
     assert expected.accepted == 5 and expected.rejected == 1 and expected.skipped >= 1
     assert "校验位" in r.text  # the rejected row and its reason
     assert "将导入" in r.text
@@ -72,14 +81,23 @@ def test_demo_department_files_preview(fresh, world):
 def test_wrong_type_and_fake_content_are_refused(fresh, tmp_path):
     app, c = fresh("ana")
     token = csrf_of(c, "/imports")
-    r = c.post("/imports/preview", data={"csrf_token": token},
-               files=[("files", ("notes.txt", b"hello", "text/plain"))])
+    r = c.post(
+        "/imports/preview",
+        data={"csrf_token": token},
+        files=[("files", ("notes.txt", b"hello", "text/plain"))],
+    )
     assert r.status_code == 415 and "文件类型不支持" in r.text
-    r = c.post("/imports/preview", data={"csrf_token": token},
-               files=[("files", ("fake.xlsx", b"this is not a zip", XLSX))])
+    r = c.post(
+        "/imports/preview",
+        data={"csrf_token": token},
+        files=[("files", ("fake.xlsx", b"this is not a zip", XLSX))],
+    )
     assert r.status_code == 415 and "文件内容与扩展名不符" in r.text
-    r = c.post("/imports/preview", data={"csrf_token": token},
-               files=[("files", ("bin.csv", b"PK\x03\x04\x00\x00", "text/csv"))])
+    r = c.post(
+        "/imports/preview",
+        data={"csrf_token": token},
+        files=[("files", ("bin.csv", b"PK\x03\x04\x00\x00", "text/csv"))],
+    )
     assert r.status_code == 415
     r = c.post("/imports/preview", data={"csrf_token": token})
     assert r.status_code == 400 and "请选择至少一个文件" in r.text
@@ -91,12 +109,16 @@ def test_upload_size_limit(fresh, tmp_path):
     big = b"PK\x03\x04" + b"0" * 120_000
     r = c.post("/imports/preview", data={"csrf_token": token}, files=[("files", ("big.xlsx", big, XLSX))])
     assert r.status_code == 413 and "上传内容过大" in r.text
+
     # streamed without a length: counted while reading
     def body():
         yield b"x" * 40_000
         yield b"x" * 40_000
         yield b"x" * 40_000
-    r = c.post("/imports/preview", content=body(), headers={"content-type": "multipart/form-data; boundary=zz"})
+
+    r = c.post(
+        "/imports/preview", content=body(), headers={"content-type": "multipart/form-data; boundary=zz"}
+    )
     assert r.status_code == 413
 
 
@@ -122,8 +144,10 @@ def test_a_preview_belongs_to_its_uploader(fresh, tmp_path):
     from web_support import login
 
     app, c = fresh("ana")
-    path = write_xlsx(tmp_path / "税务局_x.xlsx", {"2025年": [["统一社会信用代码", "税收实际贡献（万元）", "年份"],
-                                                            [valid_code(77), 5, 2025]]})
+    path = write_xlsx(
+        tmp_path / "税务局_x.xlsx",
+        {"2025年": [["统一社会信用代码", "税收实际贡献（万元）", "年份"], [valid_code(77), 5, 2025]]},
+    )
     token = re.search(r'name="token" value="([^"]+)"', _upload(c, [path]).text).group(1)
     other = TestClient(app)
     login(other, "root")

@@ -15,7 +15,14 @@ from gaoxin.store.queries import ENTERPRISE_SQL
 from gaoxin.web.queries import initials
 
 PAGES = [
-    "/overview", "/enterprises", "/runs", "/schemes", "/schemes/default", "/imports", "/batches", "/admin/users",
+    "/overview",
+    "/enterprises",
+    "/runs",
+    "/schemes",
+    "/schemes/default",
+    "/imports",
+    "/batches",
+    "/admin/users",
 ]
 
 
@@ -28,16 +35,32 @@ def test_admin_sees_every_page(clients, path):
 
 def test_run_pages(clients, world):
     c = clients["root"]
-    for path in (f"/overview?run={world.run_old}", f"/runs/{world.run_new}", f"/runs/{world.run_new}/scheme",
-                 f"/runs/compare?a={world.run_old}&b={world.run_new}", f"/imports/batches/{world.batch_ids[1]}",
-                 f"/enterprises/{world.my_firm}", f"/enterprises/{world.my_firm}?run={world.run_old}"):
+    for path in (
+        f"/overview?run={world.run_old}",
+        f"/runs/{world.run_new}",
+        f"/runs/{world.run_new}/scheme",
+        f"/runs/compare?a={world.run_old}&b={world.run_new}",
+        f"/imports/batches/{world.batch_ids[1]}",
+        f"/enterprises/{world.my_firm}",
+        f"/enterprises/{world.my_firm}?run={world.run_old}",
+    ):
         r = c.get(path)
         assert r.status_code == 200, (path, r.text[:300])
 
 
-@pytest.mark.parametrize("path", ["/enterprises/91110000600037341L", "/runs/nope", "/runs/nope/scheme",
-                                  "/overview?run=nope", "/schemes/nope", "/imports/batches/9999",
-                                  "/runs/compare?a=nope&b=nope", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/enterprises/91110000600037341L",
+        "/runs/nope",
+        "/runs/nope/scheme",
+        "/overview?run=nope",
+        "/schemes/nope",
+        "/imports/batches/9999",
+        "/runs/compare?a=nope&b=nope",
+        "/no-such-page",
+    ],
+)
 def test_unknown_things_are_404(clients, path):
     r = clients["root"].get(path)
     assert r.status_code == 404
@@ -63,14 +86,19 @@ def _store(shared_app):
 def test_overview_counts_match_the_run(clients, world, shared_app):
     r = clients["root"].get(f"/overview?run={world.run_new}")
     cur = _store(shared_app)
-    counts = dict(rows(cur, "SELECT class_final, count(*) FROM run_result WHERE run_id = ? GROUP BY 1",
-                       [world.run_new]))
+    counts = dict(
+        rows(cur, "SELECT class_final, count(*) FROM run_result WHERE run_id = ? GROUP BY 1", [world.run_new])
+    )
     data = json.loads(re.search(r'id="chart-classes-data">(.*?)</script>', r.text, re.S).group(1))
     shown = [d["value"] for d in data["series"][0]["data"]]
     assert shown == [counts.get(c, 0) for c in "ABCDT"]
     # the previous year's run is found and the transition table covers the firms of both runs
-    both = one(cur, "SELECT count(*) FROM run_result a JOIN run_result b USING (uscc) "
-                    "WHERE a.run_id = ? AND b.run_id = ?", [world.run_old, world.run_new])[0]
+    both = one(
+        cur,
+        "SELECT count(*) FROM run_result a JOIN run_result b USING (uscc) "
+        "WHERE a.run_id = ? AND b.run_id = ?",
+        [world.run_old, world.run_new],
+    )[0]
     assert f"两次评价中都有的企业 {both}" in r.text
     for chart in ("chart-classes", "chart-towns", "chart-tax", "chart-va"):
         assert f'data-chart="{chart}-data"' in r.text
@@ -81,14 +109,23 @@ def test_profile_shows_facts_with_batches_items_and_radar(clients, world, shared
     r = clients["root"].get(f"/enterprises/{world.my_firm}?run={world.run_new}")
     assert r.status_code == 200
     cur = _store(shared_app)
-    files = {x[0] for x in rows(cur, "SELECT DISTINCT b.file_name FROM fact f JOIN import_batch b USING (batch_id) "
-                                     "WHERE f.uscc = ?", [world.my_firm])}
+    files = {
+        x[0]
+        for x in rows(
+            cur,
+            "SELECT DISTINCT b.file_name FROM fact f JOIN import_batch b USING (batch_id) WHERE f.uscc = ?",
+            [world.my_firm],
+        )
+    }
     assert files and all(f in r.text for f in files)
     n_facts = one(cur, "SELECT count(*) FROM fact WHERE uscc = ?", [world.my_firm])[0]
     facts_section = r.text.split('id="facts"')[1]
     assert facts_section.count("<tr") - 1 == n_facts  # every value, superseded ones included
-    benchmarks = rows(cur, "SELECT benchmark FROM run_item WHERE run_id = ? AND uscc = ? AND benchmark IS NOT NULL",
-                      [world.run_new, world.my_firm])
+    benchmarks = rows(
+        cur,
+        "SELECT benchmark FROM run_item WHERE run_id = ? AND uscc = ? AND benchmark IS NOT NULL",
+        [world.run_new, world.my_firm],
+    )
     assert benchmarks
     assert "逐项得分" in r.text and "基准值" in r.text and "权重" in r.text
     radar = json.loads(re.search(r'id="chart-radar-data">(.*?)</script>', r.text, re.S).group(1))
@@ -105,7 +142,10 @@ def test_what_if_fragment(clients, world):
 
 
 def test_what_if_rejects_bad_target(clients, world):
-    assert clients["root"].get(f"/enterprises/{world.my_firm}/what-if?run={world.run_new}&to=Z").status_code == 400
+    assert (
+        clients["root"].get(f"/enterprises/{world.my_firm}/what-if?run={world.run_new}&to=Z").status_code
+        == 400
+    )
 
 
 def _table_usccs(html: str) -> list[str]:
@@ -134,8 +174,12 @@ def test_list_filters_sort_and_paging(clients, world, shared_app):
     assert len(_table_usccs(r.text)) == n and f'<b id="total">{n}</b>' in r.text
     # class filter against the chosen run
     r = c.get("/enterprises", params={"run": world.run_new, "class": "A", "size": 200})
-    expected = {x[0] for x in rows(cur, "SELECT uscc FROM run_result WHERE run_id = ? AND class_final = 'A'",
-                                   [world.run_new])}
+    expected = {
+        x[0]
+        for x in rows(
+            cur, "SELECT uscc FROM run_result WHERE run_id = ? AND class_final = 'A'", [world.run_new]
+        )
+    }
     assert set(_table_usccs(r.text)) == expected
     # 规上 filter
     above = _table_usccs(c.get("/enterprises", params={"scale": "above", "size": 200}).text)
@@ -143,8 +187,14 @@ def test_list_filters_sort_and_paging(clients, world, shared_app):
     assert expected and set(above) == expected
     # sort by score, descending, NULLs last
     r = c.get("/enterprises", params={"run": world.run_new, "sort": "score", "desc": "true", "size": 20})
-    top = [x[0] for x in rows(cur, "SELECT uscc FROM run_result WHERE run_id = ? ORDER BY score DESC NULLS LAST, "
-                                   "uscc LIMIT 20", [world.run_new])]
+    top = [
+        x[0]
+        for x in rows(
+            cur,
+            "SELECT uscc FROM run_result WHERE run_id = ? ORDER BY score DESC NULLS LAST, uscc LIMIT 20",
+            [world.run_new],
+        )
+    ]
     assert _table_usccs(r.text) == top
     # pages do not overlap and cover the list
     p1 = _table_usccs(c.get("/enterprises", params={"size": 25, "page": 1}).text)
@@ -160,14 +210,19 @@ def test_htmx_request_gets_the_table_fragment(clients):
     assert 'hx-swap-oob="true"' in r.text  # the sort state travels back to the filter form
     assert "HX-Request" in r.headers["vary"] and r.headers["cache-control"] == "no-store"
     # going back in history, htmx asks for the whole page again
-    full = clients["root"].get("/enterprises", params={"q": "有限"},
-                               headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    full = clients["root"].get(
+        "/enterprises",
+        params={"q": "有限"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
     assert "<html" in full.text and 'id="filters"' in full.text
 
 
 def test_export_is_the_current_view(clients, world, shared_app):
-    r = clients["root"].get("/enterprises/export.xlsx", params={"town": world.other_town, "run": world.run_new,
-                                                                "sort": "score", "desc": "true"})
+    r = clients["root"].get(
+        "/enterprises/export.xlsx",
+        params={"town": world.other_town, "run": world.run_new, "sort": "score", "desc": "true"},
+    )
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
@@ -200,7 +255,12 @@ def test_security_headers(clients):
 
 
 def test_vendored_assets_are_served(clients):
-    for path in ("/static/vendor/echarts.min.js", "/static/vendor/htmx.min.js", "/static/app.js", "/static/app.css"):
+    for path in (
+        "/static/vendor/echarts.min.js",
+        "/static/vendor/htmx.min.js",
+        "/static/app.js",
+        "/static/app.css",
+    ):
         r = clients["anon"].get(path)
         assert r.status_code == 200 and len(r.content) > 500
     assert "Apache License" in clients["anon"].get("/static/vendor/echarts.LICENSE").text
@@ -208,8 +268,12 @@ def test_vendored_assets_are_served(clients):
 
 def test_profile_shows_policy_amounts(clients, world, shared_app):
     cur = _store(shared_app)
-    found = one(cur, "SELECT uscc, value FROM run_item WHERE run_id = ? AND starts_with(item, 'policy.') "
-                     "AND value <> 0 ORDER BY uscc LIMIT 1", [world.run_new])
+    found = one(
+        cur,
+        "SELECT uscc, value FROM run_item WHERE run_id = ? AND starts_with(item, 'policy.') "
+        "AND value <> 0 ORDER BY uscc LIMIT 1",
+        [world.run_new],
+    )
     if found is None:
         pytest.skip("the demo run has no policy amounts")
     r = clients["root"].get(f"/enterprises/{found[0]}?run={world.run_new}")
@@ -230,8 +294,18 @@ def test_an_empty_store_shows_every_page(tmp_path):
     try:
         c = TestClient(app)
         assert login(c, name, password).status_code == 303
-        for path in ("/overview", "/enterprises", "/runs", "/imports", "/batches", "/schemes", "/admin/users",
-                     "/enterprises/export.xlsx", "/api/enterprises", "/api/runs"):
+        for path in (
+            "/overview",
+            "/enterprises",
+            "/runs",
+            "/imports",
+            "/batches",
+            "/schemes",
+            "/admin/users",
+            "/enterprises/export.xlsx",
+            "/api/enterprises",
+            "/api/runs",
+        ):
             assert c.get(path).status_code == 200, path
         assert "还没有评价结果" in c.get("/overview").text
         assert "请先导入部门数据" in c.get("/runs").text

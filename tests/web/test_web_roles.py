@@ -21,8 +21,11 @@ MATRIX = [
     ("GET", "/runs", {"root": 200, "ana": 200, "vic": 200, "tom": 200, "anon": 303}),
     ("GET", "/runs/{run_new}", {"root": 200, "ana": 200, "vic": 200, "tom": 200, "anon": 303}),
     ("GET", "/runs/{run_new}/export.xlsx", {"root": 200, "ana": 200, "vic": 200, "tom": 403, "anon": 303}),
-    ("GET", "/runs/compare?a={run_old}&b={run_new}", {"root": 200, "ana": 200, "vic": 200, "tom": 200,
-                                                      "anon": 303}),
+    (
+        "GET",
+        "/runs/compare?a={run_old}&b={run_new}",
+        {"root": 200, "ana": 200, "vic": 200, "tom": 200, "anon": 303},
+    ),
     ("GET", "/schemes/default", {"root": 200, "ana": 200, "vic": 200, "tom": 200, "anon": 303}),
     ("GET", "/imports", {"root": 200, "ana": 200, "vic": 403, "tom": 403, "anon": 303}),
     ("GET", "/batches", {"root": 200, "ana": 200, "vic": 200, "tom": 403, "anon": 303}),
@@ -53,11 +56,21 @@ def test_readers_cannot_start_runs_or_import(clients, role):
 
     c = clients[role]
     token = csrf_of(c)
-    assert c.post("/runs", data={"scheme": "default", "period": "2025", "csrf_token": token}).status_code == 403
-    assert c.post("/api/runs", json={"scheme": "default", "period": "2025"},
-                  headers={"X-CSRF-Token": token}).status_code == 403
-    assert c.post("/imports/preview", data={"csrf_token": token},
-                  files={"files": ("a.csv", b"x", "text/csv")}).status_code == 403
+    assert (
+        c.post("/runs", data={"scheme": "default", "period": "2025", "csrf_token": token}).status_code == 403
+    )
+    assert (
+        c.post(
+            "/api/runs", json={"scheme": "default", "period": "2025"}, headers={"X-CSRF-Token": token}
+        ).status_code
+        == 403
+    )
+    assert (
+        c.post(
+            "/imports/preview", data={"csrf_token": token}, files={"files": ("a.csv", b"x", "text/csv")}
+        ).status_code
+        == 403
+    )
     assert c.post("/admin/users", data={"name": "x", "role": "admin", "csrf_token": token}).status_code == 403
 
 
@@ -84,8 +97,9 @@ def test_town_user_other_town_is_404_in_page_api_and_export(clients, world):
     assert c.get("/api/enterprises", params={"q": world.other_firm}).json()["total"] == 0
     page = c.get("/enterprises", params={"q": world.other_firm}).text
     assert '<b id="total">0</b>' in page and f"/enterprises/{world.other_firm}" not in page
-    ws = openpyxl.load_workbook(io.BytesIO(c.get("/enterprises/export.xlsx",
-                                                 params={"q": world.other_firm}).content)).active
+    ws = openpyxl.load_workbook(
+        io.BytesIO(c.get("/enterprises/export.xlsx", params={"q": world.other_firm}).content)
+    ).active
     assert ws.max_row == 2  # title and header only
 
 
@@ -98,8 +112,14 @@ def test_town_user_export_holds_its_town_only(clients, world):
 
 def test_town_user_overview_and_compare_are_scoped(clients, world, shared_app):
     cur = shared_app.state.store.cursor()
-    mine = dict(rows(cur, """SELECT r.class_final, count(*) FROM run_result r JOIN enterprise e USING (uscc)
-                             WHERE r.run_id = ? AND e.town = ? GROUP BY 1""", [world.run_new, world.my_town]))
+    mine = dict(
+        rows(
+            cur,
+            """SELECT r.class_final, count(*) FROM run_result r JOIN enterprise e USING (uscc)
+                             WHERE r.run_id = ? AND e.town = ? GROUP BY 1""",
+            [world.run_new, world.my_town],
+        )
+    )
     data = clients["tom"].get(f"/api/runs/{world.run_new}/overview").json()
     assert data["town"] == world.my_town
     assert data["counts"] == {c: mine.get(c, 0) for c in "ABCDT"}
@@ -108,9 +128,12 @@ def test_town_user_overview_and_compare_are_scoped(clients, world, shared_app):
         assert all(r["town"] == world.my_town for rows_ in part.values() for r in rows_)
     cmp = clients["tom"].get("/api/runs/compare", params={"a": world.run_old, "b": world.run_new}).json()
     assert all(m["town"] == world.my_town for m in cmp["movers"])
-    both = one(cur, """SELECT count(*) FROM run_result a JOIN run_result b USING (uscc) JOIN enterprise e USING (uscc)
+    both = one(
+        cur,
+        """SELECT count(*) FROM run_result a JOIN run_result b USING (uscc) JOIN enterprise e USING (uscc)
                        WHERE a.run_id = ? AND b.run_id = ? AND e.town = ?""",
-               [world.run_old, world.run_new, world.my_town])[0]
+        [world.run_old, world.run_new, world.my_town],
+    )[0]
     assert cmp["change"]["both"] == both
     page = clients["tom"].get(f"/overview?run={world.run_new}").text
     assert world.other_town not in page

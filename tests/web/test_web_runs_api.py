@@ -14,15 +14,24 @@ from gaoxin.store import one, rows
 def test_start_a_run_from_the_form(fresh, world):
     app, c = fresh("ana")
     token = csrf_of(c)
-    r = c.post("/runs", data={"scheme": "zj-huangyan-2022", "period": "2025", "csrf_token": token},
-               follow_redirects=False)
+    r = c.post(
+        "/runs",
+        data={"scheme": "zj-huangyan-2022", "period": "2025", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     run_id = r.headers["location"].split("/runs/")[1].split("?")[0]
     cur = app.state.store.cursor()
-    assert one(cur, "SELECT scheme_id, period FROM run WHERE run_id = ?", [run_id]) == ("zj-huangyan-2022", "2025")
+    assert one(cur, "SELECT scheme_id, period FROM run WHERE run_id = ?", [run_id]) == (
+        "zj-huangyan-2022",
+        "2025",
+    )
     assert "评价完成" in c.get(r.headers["location"]).text
-    again = c.post("/runs", data={"scheme": "zj-huangyan-2022", "period": "2025", "csrf_token": token},
-                   follow_redirects=False)
+    again = c.post(
+        "/runs",
+        data={"scheme": "zj-huangyan-2022", "period": "2025", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert again.headers["location"] == f"/runs/{run_id}?created=0"  # same data, same scheme: same run
     # the new run is at once in the list, the overview and the enterprise list
     assert run_id in c.get("/runs").text
@@ -30,9 +39,14 @@ def test_start_a_run_from_the_form(fresh, world):
     assert c.get("/enterprises", params={"run": run_id, "class": "A"}).status_code == 200
 
 
-@pytest.mark.parametrize(("scheme", "period", "message"), [
-    ("../../../etc/passwd", "2025", "未知方案"), ("default", "1999", "没有 1999 年度的数据"), ("default", "20x5", "四位"),
-])
+@pytest.mark.parametrize(
+    ("scheme", "period", "message"),
+    [
+        ("../../../etc/passwd", "2025", "未知方案"),
+        ("default", "1999", "没有 1999 年度的数据"),
+        ("default", "20x5", "四位"),
+    ],
+)
 def test_bad_run_requests_say_why(fresh, scheme, period, message):
     app, c = fresh("ana")
     r = c.post("/runs", data={"scheme": scheme, "period": period, "csrf_token": csrf_of(c)})
@@ -60,9 +74,15 @@ def test_run_export_opens(clients, world):
 
 def test_compare_lists_every_firm_that_moved(clients, world, shared_app):
     cur = shared_app.state.store.cursor()
-    moved = {r[0] for r in rows(cur, """SELECT a.uscc FROM run_result a JOIN run_result b USING (uscc)
+    moved = {
+        r[0]
+        for r in rows(
+            cur,
+            """SELECT a.uscc FROM run_result a JOIN run_result b USING (uscc)
                                         WHERE a.run_id = ? AND b.run_id = ? AND a.class_final <> b.class_final""",
-                                [world.run_old, world.run_new])}
+            [world.run_old, world.run_new],
+        )
+    }
     data = clients["root"].get("/api/runs/compare", params={"a": world.run_old, "b": world.run_new}).json()
     assert {m["uscc"] for m in data["movers"]} == moved
     assert data["change"]["up"] + data["change"]["down"] <= len(moved)
@@ -75,9 +95,20 @@ def test_compare_lists_every_firm_that_moved(clients, world, shared_app):
 def test_openapi_describes_the_api(clients):
     doc = clients["anon"].get("/api/openapi.json").json()
     paths = doc["paths"]
-    for p in ("/api/me", "/api/enterprises", "/api/enterprises/{code}", "/api/runs", "/api/runs/{run_id}",
-              "/api/runs/{run_id}/overview", "/api/runs/{run_id}/results", "/api/runs/compare", "/api/batches",
-              "/api/batches/{batch_id}/rejects", "/api/schemes", "/api/schemes/{scheme_id}"):
+    for p in (
+        "/api/me",
+        "/api/enterprises",
+        "/api/enterprises/{code}",
+        "/api/runs",
+        "/api/runs/{run_id}",
+        "/api/runs/{run_id}/overview",
+        "/api/runs/{run_id}/results",
+        "/api/runs/compare",
+        "/api/batches",
+        "/api/batches/{batch_id}/rejects",
+        "/api/schemes",
+        "/api/schemes/{scheme_id}",
+    ):
         assert p in paths, p
         assert "200" in next(iter(paths[p].values()))["responses"]
     assert not any(p.startswith(("/overview", "/login", "/enterprises")) for p in paths)  # pages stay out
@@ -87,13 +118,17 @@ def test_openapi_describes_the_api(clients):
 
 def test_api_enterprises_and_profile(clients, world, shared_app):
     c = clients["root"]
-    page = c.get("/api/enterprises", params={"size": 5, "sort": "score", "desc": True, "run": world.run_new}).json()
+    page = c.get(
+        "/api/enterprises", params={"size": 5, "sort": "score", "desc": True, "run": world.run_new}
+    ).json()
     assert page["total"] == world.n_firms and len(page["items"]) == 5 and page["run_id"] == world.run_new
     scores = [i["score"] for i in page["items"]]
     assert scores == sorted(scores, reverse=True)
     prof = c.get(f"/api/enterprises/{world.my_firm}", params={"run": world.run_new}).json()
     assert prof["uscc"] == world.my_firm and prof["enterprise"]["town"] == world.my_town
-    n_facts = one(shared_app.state.store.cursor(), "SELECT count(*) FROM fact WHERE uscc = ?", [world.my_firm])[0]
+    n_facts = one(
+        shared_app.state.store.cursor(), "SELECT count(*) FROM fact WHERE uscc = ?", [world.my_firm]
+    )[0]
     assert len(prof["facts"]) == n_facts and all(f["file_name"] for f in prof["facts"])
     assert prof["result"]["class_final"] in "ABCD" and any(i.get("benchmark") for i in prof["items"])
     assert {h["run_id"] for h in prof["history"]} >= {world.run_old, world.run_new}
@@ -124,9 +159,12 @@ def test_runs_of_other_kinds_stay_off_the_mujun_pages(fresh, world):
 
     app, c = fresh("ana")
     cur = app.state.store.cursor()
-    cur.execute("INSERT INTO run (run_id, kind, scheme_id, scheme_sha256, data_fingerprint, period, params_json, "
-                "summary_json, created_at) VALUES ('cult0001', 'cultivation', 'tsme-2022', 'x', 'y', '2025', '{}', "
-                "'{\"n\": 3}', ?)", [datetime(2100, 1, 1)])
+    cur.execute(
+        "INSERT INTO run (run_id, kind, scheme_id, scheme_sha256, data_fingerprint, period, params_json, "
+        "summary_json, created_at) VALUES ('cult0001', 'cultivation', 'tsme-2022', 'x', 'y', '2025', '{}', "
+        "'{\"n\": 3}', ?)",
+        [datetime(2100, 1, 1)],
+    )
     runs = c.get("/runs").text
     assert "cult0001" in runs and "企业培育" in runs
     assert world.run_new in c.get("/overview").text  # the latest 亩均 run, not the newer cultivation one
@@ -145,5 +183,9 @@ def test_api_what_if(clients, world):
     for it in answer["items"]:
         assert {"title", "current_value", "required_value", "reachable"} <= set(it)
     assert clients["tom"].get(f"/api/runs/{world.run_new}/what-if/{world.other_firm}").status_code == 404
-    assert clients["root"].get(f"/api/runs/{world.run_new}/what-if/{world.my_firm}",
-                               params={"to": "Z"}).status_code == 422
+    assert (
+        clients["root"]
+        .get(f"/api/runs/{world.run_new}/what-if/{world.my_firm}", params={"to": "Z"})
+        .status_code
+        == 422
+    )

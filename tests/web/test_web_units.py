@@ -28,14 +28,20 @@ def _code_labels() -> set[str]:
     for path in WEB.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args \
-                    and isinstance(node.args[0], ast.Constant):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 found.add(node.args[0].value)
     return found
 
 
 def test_every_label_has_english():
-    labels = _template_labels() | _code_labels() | set(i18n.ROLE_LABELS.values()) | set(i18n.DISPOSITIONS.values())
+    labels = (
+        _template_labels() | _code_labels() | set(i18n.ROLE_LABELS.values()) | set(i18n.DISPOSITIONS.values())
+    )
     assert len(labels) > 150
     missing = sorted(t for t in labels if re.search(r"[\u4e00-\u9fff]", t) and t not in i18n.EN)
     assert missing == []
@@ -45,8 +51,13 @@ def test_page_errors_have_english():
     from gaoxin.web.routes import imports
 
     source = Path(imports.__file__).read_text(encoding="utf-8")
-    for text in ("请选择至少一个文件", "文件过多", "预览已过期，请重新上传", "文件类型不支持（只接受 xlsx、xls、csv）",
-                 "文件内容与扩展名不符"):
+    for text in (
+        "请选择至少一个文件",
+        "文件过多",
+        "预览已过期，请重新上传",
+        "文件类型不支持（只接受 xlsx、xls、csv）",
+        "文件内容与扩展名不符",
+    ):
         assert text in source and text in i18n.EN
 
 
@@ -105,5 +116,13 @@ def test_settings_and_pages_are_documented():
     doc = (WEB / "README.md").read_text(encoding="utf-8")
     for name in WebSettings.model_fields:
         assert f"GAOXIN_WEB_{name.upper()}" in doc, name
-    for path in ("/overview", "/enterprises", "/imports", "/runs", "/schemes", "/admin/users", "/api/openapi.json"):
+    for path in (
+        "/overview",
+        "/enterprises",
+        "/imports",
+        "/runs",
+        "/schemes",
+        "/admin/users",
+        "/api/openapi.json",
+    ):
         assert path in doc

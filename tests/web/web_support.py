@@ -25,11 +25,12 @@ def make_app(path, **settings):
 def login(client, name: str, password: str | None = None, next_path: str = "/"):
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    return client.post("/login", data={"name": name, "password": password or PASSWORDS[name], "csrf_token": token,
-                                       "next": next_path}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"name": name, "password": password or PASSWORDS[name], "csrf_token": token, "next": next_path},
+        follow_redirects=False,
+    )
 
 
 def csrf_of(client, path: str = "/runs") -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).text).group(1)
-
-

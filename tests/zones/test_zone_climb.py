@@ -29,7 +29,9 @@ def _rerank(result, zone, changes):
 
 def _effort(changes, result, zone):
     pos = result.position(zone)
-    return sum(abs(c["change"]) / abs(result.X[pos, result.indicator_ids.index(c["indicator"])]) for c in changes)
+    return sum(
+        abs(c["change"]) / abs(result.X[pos, result.indicator_ids.index(c["indicator"])]) for c in changes
+    )
 
 
 @pytest.mark.parametrize("target", [1, 2, 3, 4])
@@ -64,7 +66,9 @@ def test_milp_answer_reranks_to_target_and_is_minimal(target):
         if ok.any():
             best = min(best, F[ok].sum(axis=1).min())
     assert _effort(c.changes, r, "E") <= best + 1e-5  # the solver keeps a 1e-7 × total safety margin
-    assert _effort(c.changes, r, "E") >= best - 0.8 / (steps - 1) * len(c.changes) - 1e-9  # within a grid step
+    assert (
+        _effort(c.changes, r, "E") >= best - 0.8 / (steps - 1) * len(c.changes) - 1e-9
+    )  # within a grid step
 
 
 def test_already_there_and_unreachable_within_bounds():

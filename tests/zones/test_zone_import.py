@@ -13,12 +13,38 @@ from gaoxin.store import frame, one, rows
 from support import write_xlsx
 
 TITLE = "2025年全省高新区主要指标"
-HEAD1 = ["序号", "园区代码", "园区名称", "级别", "是否本区", "一、创新能力和创业活跃度", None, "三、绿色发展和宜居包容性", None]
-HEAD2 = [None, None, None, None, None, "1.3 研发经费内部支出占营业收入比例（%）", "1.8 当年登记入库的科技型中小企业数（家）",
-         "3.1 单位增加值综合能耗（吨标准煤/万元）", "当年可支配财力（万元）"]
-MERGES = [(0, 0, 0, 8, TITLE), (1, 0, 2, 0, "序号"), (1, 1, 2, 1, "园区代码"), (1, 2, 2, 2, "园区名称"),
-          (1, 3, 2, 3, "级别"), (1, 4, 2, 4, "是否本区"), (1, 5, 1, 6, "一、创新能力和创业活跃度"),
-          (1, 7, 1, 8, "三、绿色发展和宜居包容性")]
+HEAD1 = [
+    "序号",
+    "园区代码",
+    "园区名称",
+    "级别",
+    "是否本区",
+    "一、创新能力和创业活跃度",
+    None,
+    "三、绿色发展和宜居包容性",
+    None,
+]
+HEAD2 = [
+    None,
+    None,
+    None,
+    None,
+    None,
+    "1.3 研发经费内部支出占营业收入比例（%）",
+    "1.8 当年登记入库的科技型中小企业数（家）",
+    "3.1 单位增加值综合能耗（吨标准煤/万元）",
+    "当年可支配财力（万元）",
+]
+MERGES = [
+    (0, 0, 0, 8, TITLE),
+    (1, 0, 2, 0, "序号"),
+    (1, 1, 2, 1, "园区代码"),
+    (1, 2, 2, 2, "园区名称"),
+    (1, 3, 2, 3, "级别"),
+    (1, 4, 2, 4, "是否本区"),
+    (1, 5, 1, 6, "一、创新能力和创业活跃度"),
+    (1, 7, 1, 8, "三、绿色发展和宜居包容性"),
+]
 
 
 def _file(tmp_path, data_rows, name="zones.xlsx", sheet="2025年"):
@@ -42,7 +68,13 @@ def test_two_row_headers_units_and_rejects(store, tmp_path):
     path = _file(tmp_path, ROWS)
     [res] = import_files(store, [path], "zone")
     out = res.as_json()
-    assert (out["source"], out["rows"], out["accepted"], out["rejected"], out["skipped"]) == ("zone", 9, 3, 3, 3)
+    assert (out["source"], out["rows"], out["accepted"], out["rejected"], out["skipped"]) == (
+        "zone",
+        9,
+        3,
+        3,
+        3,
+    )
     assert out["periods"] == ["2025"] and out["status"] == "imported"
     facts = {(z, i): v for z, i, v in rows(store, "SELECT zone_id, indicator, value FROM zone_fact")}
     assert facts[("Z001", "rd_intensity")] == 3.25
@@ -52,9 +84,14 @@ def test_two_row_headers_units_and_rejects(store, tmp_path):
     assert ("Z006", "rd_intensity") not in facts and ("Z006", "energy_per_va") not in facts
     assert one(store, "SELECT unit FROM zone_fact WHERE indicator = 'disposable_fiscal' LIMIT 1")[0] == "亿元"
     zones = {r[0]: r[1:] for r in rows(store, "SELECT zone_id, name, level, is_home FROM zone")}
-    assert zones == {"Z001": ("甲高新区", "national", False), "Z002": ("乙高新区", "national", True),
-                     "Z006": ("戊高新区", "national", False)}
-    rej = frame(store, "SELECT row_no, disposition, columns, reasons, raw_json FROM rejected_row ORDER BY row_no")
+    assert zones == {
+        "Z001": ("甲高新区", "national", False),
+        "Z002": ("乙高新区", "national", True),
+        "Z006": ("戊高新区", "national", False),
+    }
+    rej = frame(
+        store, "SELECT row_no, disposition, columns, reasons, raw_json FROM rejected_row ORDER BY row_no"
+    )
     by_row = {r["row_no"]: r for r in rej.to_dicts()}
     assert by_row[6]["disposition"] == "rejected" and "待核实" in by_row[6]["reasons"]
     assert "研发经费内部支出占营业收入比例" in by_row[6]["columns"] and "(F列)" in by_row[6]["reasons"]
@@ -79,7 +116,9 @@ def test_wrong_unit_stops_the_file_and_nothing_is_written(store, tmp_path):
 
 
 def test_not_a_zone_file(store, tmp_path):
-    path = write_xlsx(tmp_path / "x.xlsx", {"Sheet1": [["统一社会信用代码", "营业收入"], ["91110000600037341L", 1]]})
+    path = write_xlsx(
+        tmp_path / "x.xlsx", {"Sheet1": [["统一社会信用代码", "营业收入"], ["91110000600037341L", 1]]}
+    )
     with pytest.raises(ImportFailed, match="园区名称"):
         import_files(store, [path], "zone")
 
@@ -87,7 +126,9 @@ def test_not_a_zone_file(store, tmp_path):
 def test_name_only_file_links_to_known_zones(store, tmp_path):
     import_files(store, [_file(tmp_path, ROWS[:2])], "zone")
     head1 = ["园区名称", "年份", "1.3 研发经费内部支出占营业收入比例（%）"]
-    path = write_xlsx(tmp_path / "names.xlsx", {"Sheet1": [head1, ["甲高新区", "2024", 3.0], ["新高新区", 2024, 1.5]]})
+    path = write_xlsx(
+        tmp_path / "names.xlsx", {"Sheet1": [head1, ["甲高新区", "2024", 3.0], ["新高新区", 2024, 1.5]]}
+    )
     [res] = import_files(store, [path], "zone")
     assert res.batch.accepted == 2 and res.batch.periods == ["2024"]
     ids = dict(rows(store, "SELECT zone_id, count(*) FROM zone_fact WHERE period = '2024' GROUP BY zone_id"))
@@ -128,13 +169,18 @@ def test_demo_zone_file_round_trip_and_cli_json(tmp_path):
 
 
 def test_period_option_selects_a_year_and_fills_in_when_the_file_has_none(store, tmp_path):
-    sheets = {"2024年": [[TITLE.replace("2025", "2024")], HEAD1, HEAD2, ROWS[0]], "2025年": [[TITLE], HEAD1, HEAD2, ROWS[1]]}
+    sheets = {
+        "2024年": [[TITLE.replace("2025", "2024")], HEAD1, HEAD2, ROWS[0]],
+        "2025年": [[TITLE], HEAD1, HEAD2, ROWS[1]],
+    }
     path = write_xlsx(tmp_path / "two.xlsx", sheets, {k: MERGES for k in sheets})
     [res] = import_files(store, [path], "zone", period="2025")
     assert (res.batch.accepted, res.batch.skipped, res.batch.periods) == (1, 1, ["2025"])
     assert "年度不是本次导入指定的 2025" in res.batch.rejected_rows["reasons"][0]
-    bare = write_xlsx(tmp_path / "bare.xlsx", {"Sheet1": [["园区名称", "1.3 研发经费内部支出占营业收入比例（%）"],
-                                                          ["甲高新区", 3.0]]})
+    bare = write_xlsx(
+        tmp_path / "bare.xlsx",
+        {"Sheet1": [["园区名称", "1.3 研发经费内部支出占营业收入比例（%）"], ["甲高新区", 3.0]]},
+    )
     with pytest.raises(ImportFailed, match="无法确定数据年度"):
         import_files(store, [bare], "zone")
     [res] = import_files(store, [bare], "zone", period="2023")

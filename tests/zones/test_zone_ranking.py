@@ -18,7 +18,7 @@ def test_hand_worked_dimension_and_total_scores_and_ranks():
     # points: 60 × 1.2/2 = 36, 60 × 0.8/2 = 24, 40
     np.testing.assert_allclose(r.points, [36, 24, 40])
     # U by hand: A (1 clipped, .5, 1), B (.5, 1, .5), C (.25, .2, 0 clipped), D (.75, 1 clipped, .75)
-    np.testing.assert_allclose(r.U, [[1, .5, 1], [.5, 1, .5], [.25, .2, 0], [.75, 1, .75]])
+    np.testing.assert_allclose(r.U, [[1, 0.5, 1], [0.5, 1, 0.5], [0.25, 0.2, 0], [0.75, 1, 0.75]])
     np.testing.assert_allclose(r.dim_scores, [[48, 40], [42, 20], [13.8, 0], [51, 30]])
     np.testing.assert_allclose(r.total, [88, 62, 13.8, 81])
     np.testing.assert_array_equal(r.rank, [1, 3, 4, 2])
@@ -45,14 +45,19 @@ def test_cost_type_indicator_lower_is_better():
     values = {f"z{i}": [2.0, 25.0, 0.1 + 0.05 * i] for i in range(11)}
     r = Z.evaluate(hand_scheme(text), hand_data(values), "2025")
     col = np.array([v[2] for v in values.values()])
-    assert r.worst[2] == pytest.approx(np.quantile(col, 0.9)) and r.best[2] == pytest.approx(np.quantile(col, 0.1))
+    assert r.worst[2] == pytest.approx(np.quantile(col, 0.9)) and r.best[2] == pytest.approx(
+        np.quantile(col, 0.1)
+    )
     assert r.worst[2] > r.best[2]
     assert np.all(np.diff(r.total) <= 0)  # more energy per unit of value added, never a better score
 
 
 def test_percentile_goalposts_and_degenerate_pairs():
-    text = (HAND_SCHEME.replace("worst = 0\nbest = 4\n", "").replace("worst = 0\nbest = 50\n", "")
-            .replace("worst = 0.5\nbest = 0.1\n", ""))
+    text = (
+        HAND_SCHEME.replace("worst = 0\nbest = 4\n", "")
+        .replace("worst = 0\nbest = 50\n", "")
+        .replace("worst = 0.5\nbest = 0.1\n", "")
+    )
     rows = {f"z{i}": [float(i), 0.0 if i < 10 else 3.0, 0.2] for i in range(11)}  # grants: 10 of 11 are 0
     notes: list[str] = []
     r = Z.evaluate(hand_scheme(text), hand_data(rows), "2025")
@@ -73,8 +78,11 @@ def test_missing_values_zero_or_median_and_coverage():
     assert r.idx.tolist() == [0, 1, 2]  # D reports 1 of 3 indicators (< 50 %): not ranked, with a reason
     assert "不参加排名" in r.excluded[3]
     assert any("缺失值" in n for n in r.notes)
-    med = Z.evaluate(hand_scheme(HAND_SCHEME.replace('total = 100', 'total = 100\nmissing = "median"')),
-                     hand_data(rows), "2025")
+    med = Z.evaluate(
+        hand_scheme(HAND_SCHEME.replace("total = 100", 'total = 100\nmissing = "median"')),
+        hand_data(rows),
+        "2025",
+    )
     assert med.X_filled[0, 1] == pytest.approx(20.0) and med.U[0, 1] == pytest.approx(0.4)
 
 
@@ -82,8 +90,10 @@ def test_ties_share_the_best_rank_and_levels_filter():
     rows = {"A": [2.0, 25.0, 0.3], "B": [2.0, 25.0, 0.3], "C": [1.0, 10.0, 0.4]}
     r = Z.evaluate(hand_scheme(), hand_data(rows), "2025")
     assert r.rank.tolist() == [1, 1, 3]
-    prov = hand_data({**rows, "P": [4.0, 50.0, 0.1]},
-                     level=np.array(["national", "national", None, "provincial"], dtype=object))
+    prov = hand_data(
+        {**rows, "P": [4.0, 50.0, 0.1]},
+        level=np.array(["national", "national", None, "provincial"], dtype=object),
+    )
     r = Z.evaluate(hand_scheme(), prov, "2025")
     assert r.names().tolist() == ["A", "B", "C"] and "省级" in r.excluded[3]
     assert any("未注明级别" in n for n in r.notes)

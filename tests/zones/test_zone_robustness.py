@@ -50,7 +50,9 @@ def test_window_and_top50_probability(ranked):
     assert len(rob["zones"]) == 11 and sum(z["is_focus"] for z in rob["zones"]) == 1
     ranks = [z["rank"] for z in rob["zones"]]
     assert ranks == sorted(ranks) and ranked.rank[pos] in ranks
-    assert rob["normalizations"][0] == ("goalposts" if ranked.scheme.method.aggregation == "goalpost" else "vector")
+    assert rob["normalizations"][0] == (
+        "goalposts" if ranked.scheme.method.aggregation == "goalpost" else "vector"
+    )
     # more draws than zones, all ranks valid
     assert res.ranks.min() >= 1 and res.ranks.max() <= ranked.m
 

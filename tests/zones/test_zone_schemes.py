@@ -27,8 +27,13 @@ def test_builtin_zone_schemes_load_and_state_sources_and_assumptions(sid):
 def test_most_2021_structure():
     s = load_scheme("most-2021")
     assert [d.weight for d in s.dimensions] == [20, 20, 15, 15, 30]
-    assert [d.title for d in s.dimensions] == ["创新能力和创业活跃度", "结构优化和产业价值链", "绿色发展和宜居包容性",
-                                               "开放创新和国际竞争力", "综合质效和持续创新力"]
+    assert [d.title for d in s.dimensions] == [
+        "创新能力和创业活跃度",
+        "结构优化和产业价值链",
+        "绿色发展和宜居包容性",
+        "开放创新和国际竞争力",
+        "综合质效和持续创新力",
+    ]
     assert len(s.indicators) == 46
     first = s.dimensions[0].indicators
     assert (first[0].id, first[0].multiplier, first[0].status) == ("rd_institutions", 0.8, "verified")
@@ -49,14 +54,17 @@ def test_most_2013_and_topsis_structure():
     assert all(d.weight is None for d in t.dimensions) and not t.linear
 
 
-@pytest.mark.parametrize("change, message", [
-    (('id = "rd_intensity"', 'id = "rd_intensty"'), "did you mean: rd_intensity"),
-    (("weight = 40", "weight = 45"), "维度权重之和为 105"),
-    (('multiplier = 1.2', 'multiplier = 0'), "greater than 0"),
-    (("best = 4\n", 'best = "p900"\n'), "参照值 'p900' 无效"),
-    (('normalizations = ["scheme"]', 'normalizations = ["minmax", "scheme"]'), "第一项必须是"),
-    (("[population]", "[population]\npeers = \"zone_type\""), "unknown key 'peers'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('id = "rd_intensity"', 'id = "rd_intensty"'), "did you mean: rd_intensity"),
+        (("weight = 40", "weight = 45"), "维度权重之和为 105"),
+        (("multiplier = 1.2", "multiplier = 0"), "greater than 0"),
+        (("best = 4\n", 'best = "p900"\n'), "参照值 'p900' 无效"),
+        (('normalizations = ["scheme"]', 'normalizations = ["minmax", "scheme"]'), "第一项必须是"),
+        (("[population]", '[population]\npeers = "zone_type"'), "unknown key 'peers'"),
+    ],
+)
 def test_validation_names_the_clause(change, message):
     with pytest.raises(SchemeError, match=re.escape(message)):
         parse_scheme(HAND_SCHEME.replace(*change, 1), "bad")
@@ -92,10 +100,18 @@ def test_format_md_zone_example_validates_and_runs():
 def test_format_md_documents_every_zone_key():
     md = resources.files("gaoxin.schemes").joinpath("FORMAT.md").read_text(encoding="utf-8")
     zone_part = md.split("园区对标方案", 1)[1]
-    for cls in (model.Method, model.ZonePopulation, model.ZoneIndicatorSpec, model.Dimension, model.Robustness,
-                model.Report):
+    for cls in (
+        model.Method,
+        model.ZonePopulation,
+        model.ZoneIndicatorSpec,
+        model.Dimension,
+        model.Robustness,
+        model.Report,
+    ):
         for name, f in cls.model_fields.items():
             key = f.alias or name
             if key in ("title_en",):
                 continue
-            assert re.search(rf"(?<![A-Za-z_]){key}(?![A-Za-z_])", zone_part), f"{cls.__name__}.{key} undocumented"
+            assert re.search(rf"(?<![A-Za-z_]){key}(?![A-Za-z_])", zone_part), (
+                f"{cls.__name__}.{key} undocumented"
+            )

@@ -14,7 +14,12 @@ from gaoxin.store import connect, one, rows, schema
 def test_migration_5_and_gaps_in_versions(tmp_path, monkeypatch):
     con = connect(tmp_path / "real.duckdb")
     assert one(con, "SELECT count(*) FROM schema_version WHERE version = 5")[0] == 1
-    assert one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('zone', 'zone_fact')")[0] == 2
+    assert (
+        one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('zone', 'zone_fact')")[
+            0
+        ]
+        == 2
+    )
     con.close()
     # versions 2–4 belong to other work: with only 1 and 5 known, 5 is applied over the gap …
     by_version = {m[0]: m for m in schema.MIGRATIONS}
@@ -24,7 +29,9 @@ def test_migration_5_and_gaps_in_versions(tmp_path, monkeypatch):
     assert [r[0] for r in rows(con, "SELECT version FROM schema_version ORDER BY 1")] == [1, 5]
     con.close()
     # … and a migration numbered below one already applied (3 arriving after 5) is still applied, once
-    monkeypatch.setattr("gaoxin.store.db.MIGRATIONS", [*base, (3, "later work", "CREATE TABLE later_table (x INT);")])
+    monkeypatch.setattr(
+        "gaoxin.store.db.MIGRATIONS", [*base, (3, "later work", "CREATE TABLE later_table (x INT);")]
+    )
     for _ in range(2):
         con = connect(tmp_path / "a.duckdb")
         assert [r[0] for r in rows(con, "SELECT version FROM schema_version ORDER BY 1")] == [1, 3, 5]
@@ -49,17 +56,33 @@ def _run(*args):
 
 
 def test_rank_json_is_stored_as_a_run_and_reproducible(zone_db, tmp_path):
-    out = json.loads(_run("rank", "--scheme", "most-2021", "--period", "2025", "--draws", "500", "--json",
-                          "--db", str(zone_db)))
+    out = json.loads(
+        _run(
+            "rank",
+            "--scheme",
+            "most-2021",
+            "--period",
+            "2025",
+            "--draws",
+            "500",
+            "--json",
+            "--db",
+            str(zone_db),
+        )
+    )
     assert out["created"] and out["period"] == "2025" and out["n"] == 179
     zones = out["zones"]
     assert [z["rank"] for z in zones] == sorted(z["rank"] for z in zones) and zones[0]["rank"] == 1
-    assert len(zones[0]["dimensions"]) == 5 and all({"score", "rank"} <= set(d) for d in zones[0]["dimensions"])
+    assert len(zones[0]["dimensions"]) == 5 and all(
+        {"score", "rank"} <= set(d) for d in zones[0]["dimensions"]
+    )
     home = out["home"]
     assert home["name"] == "示范高新区" and home["weaknesses"] and home["strengths"]
     assert home["rank"] == next(z["rank"] for z in zones if z["is_home"])
     rob = out["robustness"]
-    assert rob["draws"] == 500 and len(rob["zones"]) == 11 and 0 <= rob["p_top"] <= 1 and rob["nominal_matches"]
+    assert (
+        rob["draws"] == 500 and len(rob["zones"]) == 11 and 0 <= rob["p_top"] <= 1 and rob["nominal_matches"]
+    )
     assert len(out["top_lists"]) == 6 and len(out["all_top_lists"]) == 46
     con = connect(zone_db)
     run = one(con, "SELECT kind, scheme_id, period FROM run WHERE run_id = ?", [out["run_id"]])
@@ -68,8 +91,20 @@ def test_rank_json_is_stored_as_a_run_and_reproducible(zone_db, tmp_path):
     n_items = one(con, "SELECT count(*) FROM run_item WHERE run_id = ?", [out["run_id"]])[0]
     assert n_items == 179 * (46 + 5)
     con.close()
-    again = json.loads(_run("rank", "--scheme", "most-2021", "--period", "2025", "--draws", "500", "--json",
-                            "--db", str(zone_db)))
+    again = json.loads(
+        _run(
+            "rank",
+            "--scheme",
+            "most-2021",
+            "--period",
+            "2025",
+            "--draws",
+            "500",
+            "--json",
+            "--db",
+            str(zone_db),
+        )
+    )
     assert not again["created"] and again["run_id"] == out["run_id"]
     assert again["zones"] == out["zones"] and again["home"] == out["home"]
     text = _run("rank", "--scheme", "most-2021", "--period", "2025", "--draws", "500", "--db", str(zone_db))
@@ -77,15 +112,39 @@ def test_rank_json_is_stored_as_a_run_and_reproducible(zone_db, tmp_path):
 
 
 def test_rank_with_topsis_and_another_home(zone_db):
-    out = json.loads(_run("rank", "--scheme", "zone-entropy-topsis", "--home", "GX100012", "--draws", "300",
-                          "--json", "--db", str(zone_db)))
+    out = json.loads(
+        _run(
+            "rank",
+            "--scheme",
+            "zone-entropy-topsis",
+            "--home",
+            "GX100012",
+            "--draws",
+            "300",
+            "--json",
+            "--db",
+            str(zone_db),
+        )
+    )
     assert out["method"] == "topsis" and out["home"]["zone_id"] == "GX100012"
     assert out["robustness"]["focus"] == "GX100012"
 
 
 def test_climb_json_reaches_target(zone_db):
-    out = json.loads(_run("climb", "--scheme", "most-2021", "--to-rank", "40", "--period", "2025", "--json",
-                          "--db", str(zone_db)))
+    out = json.loads(
+        _run(
+            "climb",
+            "--scheme",
+            "most-2021",
+            "--to-rank",
+            "40",
+            "--period",
+            "2025",
+            "--json",
+            "--db",
+            str(zone_db),
+        )
+    )
     assert out["name"] == "示范高新区" and out["target_rank"] == 40
     if out["current_rank"] > 40:
         assert out["reachable"] and out["new_rank"] <= 40 and out["changes"] and out["method"] == "milp"

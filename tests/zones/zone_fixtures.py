@@ -72,8 +72,13 @@ def hand_scheme(text: str = HAND_SCHEME):
 
 def hand_data(rows: dict[str, list[float]], ids: list[str] = HAND_IDS, **attrs) -> ZoneData:
     names = list(rows)
-    return ZoneData(np.array(names, dtype=object), np.array(names, dtype=object),
-                    np.array([rows[n] for n in names], dtype=float), ids, **attrs)
+    return ZoneData(
+        np.array(names, dtype=object),
+        np.array(names, dtype=object),
+        np.array([rows[n] for n in names], dtype=float),
+        ids,
+        **attrs,
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -86,6 +91,14 @@ def demo_data(year: int = 2025, seed: int | None = None) -> ZoneData:
     a = zs.attrs
     ids = list(Z.IDS)
     df = zs.values[year]
-    return ZoneData(a["zone_code"].to_numpy(), a["zone_name"].to_numpy(), df.select(ids).to_numpy().astype(float),
-                    ids, a["province"].to_numpy(), a["city"].to_numpy(), a["level"].to_numpy(),
-                    a["zone_type"].to_numpy(), a["is_home"].to_numpy())
+    return ZoneData(
+        a["zone_code"].to_numpy(),
+        a["zone_name"].to_numpy(),
+        df.select(ids).to_numpy().astype(float),
+        ids,
+        a["province"].to_numpy(),
+        a["city"].to_numpy(),
+        a["level"].to_numpy(),
+        a["zone_type"].to_numpy(),
+        a["is_home"].to_numpy(),
+    )

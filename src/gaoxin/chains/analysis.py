@@ -24,21 +24,32 @@ def tag_store(con: duckdb.DuckDBPyConnection, packs: dict[str, Pack], tagger: Ta
     tagger = tagger or Tagger(packs)
     firms = store.enterprise_texts(con)
     out_rows = []
-    for uscc, scope, products, code in zip(firms["uscc"], firms["business_scope"], firms["main_products"],
-                                          firms["industry_code"], strict=True):
+    for uscc, scope, products, code in zip(
+        firms["uscc"], firms["business_scope"], firms["main_products"], firms["industry_code"], strict=True
+    ):
         tags = mark_primary(tagger.tag(scope, products, code))
         for t in tags:
             out_rows.append((uscc, t.chain, t.node, t.confidence, t.primary, store.evidence_json(t.evidence)))
-    df = pl.DataFrame(out_rows, schema=list(store.TAG_COLUMNS), orient="row") if out_rows else pl.DataFrame(
-        schema=store.TAG_COLUMNS)
+    df = (
+        pl.DataFrame(out_rows, schema=list(store.TAG_COLUMNS), orient="row")
+        if out_rows
+        else pl.DataFrame(schema=store.TAG_COLUMNS)
+    )
     store.replace_tags(con, df, {p.id: p.sha256 for p in packs.values()})
     per_chain = {}
     for pack in packs.values():
         sub = df.filter(pl.col("chain_id") == pack.id)
-        per_chain[pack.id] = {"chain": pack.id, "name": pack.name, "firms": sub["uscc"].n_unique(),
-                              "tags": sub.height}
-    return {"enterprises": firms.height, "tagged": df["uscc"].n_unique() if df.height else 0,
-            "chains": list(per_chain.values())}
+        per_chain[pack.id] = {
+            "chain": pack.id,
+            "name": pack.name,
+            "firms": sub["uscc"].n_unique(),
+            "tags": sub.height,
+        }
+    return {
+        "enterprises": firms.height,
+        "tagged": df["uscc"].n_unique() if df.height else 0,
+        "chains": list(per_chain.values()),
+    }
 
 
 # ---- structure --------------------------------------------------------------------------------------------------
@@ -70,17 +81,39 @@ def _period(con: duckdb.DuckDBPyConnection, period: str | None) -> str | None:
 def chain_map(con: duckdb.DuckDBPyConnection, pack: Pack, period: str | None = None) -> dict:
     period = _period(con, period)
     tags = store.effective_tags(con, pack.id)
-    values = (queries.wide(con, period, ["revenue", "tax_paid"]).select("uscc", "name", "town", "revenue", "tax_paid")
-              if period else pl.DataFrame(schema={"uscc": pl.Utf8, "name": pl.Utf8, "town": pl.Utf8,
-                                                   "revenue": pl.Float64, "tax_paid": pl.Float64}))
+    values = (
+        queries.wide(con, period, ["revenue", "tax_paid"]).select(
+            "uscc", "name", "town", "revenue", "tax_paid"
+        )
+        if period
+        else pl.DataFrame(
+            schema={
+                "uscc": pl.Utf8,
+                "name": pl.Utf8,
+                "town": pl.Utf8,
+                "revenue": pl.Float64,
+                "tax_paid": pl.Float64,
+            }
+        )
+    )
     run_id = store.latest_mujun_run(con, period) if period else None
-    mujun = store.mujun_results(con, run_id) if run_id else pl.DataFrame(
-        schema={"uscc": pl.Utf8, "class_final": pl.Utf8, "score": pl.Float64})
-    firms = (tags.join(values, on="uscc", how="left").join(mujun, on="uscc", how="left")
-             if tags.height else tags.with_columns(
-                 pl.lit(None, pl.Utf8).alias("name"), pl.lit(None, pl.Utf8).alias("town"),
-                 pl.lit(None, pl.Float64).alias("revenue"), pl.lit(None, pl.Float64).alias("tax_paid"),
-                 pl.lit(None, pl.Utf8).alias("class_final"), pl.lit(None, pl.Float64).alias("score")))
+    mujun = (
+        store.mujun_results(con, run_id)
+        if run_id
+        else pl.DataFrame(schema={"uscc": pl.Utf8, "class_final": pl.Utf8, "score": pl.Float64})
+    )
+    firms = (
+        tags.join(values, on="uscc", how="left").join(mujun, on="uscc", how="left")
+        if tags.height
+        else tags.with_columns(
+            pl.lit(None, pl.Utf8).alias("name"),
+            pl.lit(None, pl.Utf8).alias("town"),
+            pl.lit(None, pl.Float64).alias("revenue"),
+            pl.lit(None, pl.Float64).alias("tax_paid"),
+            pl.lit(None, pl.Utf8).alias("class_final"),
+            pl.lit(None, pl.Float64).alias("score"),
+        )
+    )
     cent = centrality(pack)
     chain_firms = firms.unique("uscc")
     chain_revenue = float(chain_firms["revenue"].fill_null(0).sum()) if chain_firms.height else 0.0
@@ -95,8 +128,13 @@ def chain_map(con: duckdb.DuckDBPyConnection, pack: Pack, period: str | None = N
         tax = float(sub["tax_paid"].fill_null(0).sum())
         mix = {c: sub.filter(pl.col("class_final") == c).height for c in CLASSES} if run_id else None
         by_rev = [_leader(r) for r in sub.head(LEADERS).iter_rows(named=True) if r["revenue"] is not None]
-        by_mu = [_leader(r) for r in sub.filter(pl.col("score").is_not_null()).sort(
-            "score", descending=True).head(LEADERS).iter_rows(named=True)]
+        by_mu = [
+            _leader(r)
+            for r in sub.filter(pl.col("score").is_not_null())
+            .sort("score", descending=True)
+            .head(LEADERS)
+            .iter_rows(named=True)
+        ]
         share = rev / chain_revenue if chain_revenue > 0 else 0.0
         rev_ref = chain_revenue / max(1, len(pack.leaves()))
         reported = sub.height > 0 and sub["revenue"].is_not_null().any()
@@ -104,40 +142,73 @@ def chain_map(con: duckdb.DuckDBPyConnection, pack: Pack, period: str | None = N
             presence = 0.5 * min(1.0, sub.height / n_ref) + 0.5 * min(1.0, rev / rev_ref)
         else:  # no revenue reported for this node (e.g. service firms without 统计 data): count firms only
             presence = min(1.0, sub.height / n_ref)
-        nodes.append({
-            "node": n.id, "name": n.name, "stage": n.stage, "stage_name": n.stage_name, "parent": n.parent,
-            "codes": n.codes_text(), "firms": sub.height, "revenue": rev, "tax": tax, "revenue_share": share,
-            "mujun_classes": mix, "leaders_revenue": by_rev, "leaders_mujun": by_mu,
-            "centrality": cent[n.id], "presence": round(presence, 3),
-            "gap_score": round(cent[n.id] * (1 - presence), 3),
-        })
+        nodes.append(
+            {
+                "node": n.id,
+                "name": n.name,
+                "stage": n.stage,
+                "stage_name": n.stage_name,
+                "parent": n.parent,
+                "codes": n.codes_text(),
+                "firms": sub.height,
+                "revenue": rev,
+                "tax": tax,
+                "revenue_share": share,
+                "mujun_classes": mix,
+                "leaders_revenue": by_rev,
+                "leaders_mujun": by_mu,
+                "centrality": cent[n.id],
+                "presence": round(presence, 3),
+                "gap_score": round(cent[n.id] * (1 - presence), 3),
+            }
+        )
     gaps = sorted((x for x in nodes if x["presence"] < 0.5), key=lambda x: (-x["gap_score"], x["node"]))
     for g in gaps:
         g["gap_reason"] = _gap_reason(g)
     return {
-        "chain": pack.id, "name": pack.name, "period": period, "mujun_run": run_id,
+        "chain": pack.id,
+        "name": pack.name,
+        "period": period,
+        "mujun_run": run_id,
         "pack": {"version": pack.version, "sha256": pack.sha256[:12], "source": pack.source},
-        "firms": chain_firms.height, "revenue": chain_revenue,
+        "firms": chain_firms.height,
+        "revenue": chain_revenue,
         "tax": float(chain_firms["tax_paid"].fill_null(0).sum()) if chain_firms.height else 0.0,
         "nodes": nodes,
-        "gaps": [{"node": g["node"], "name": g["name"], "stage_name": g["stage_name"], "firms": g["firms"],
-                  "centrality": g["centrality"], "gap_score": g["gap_score"], "reason": g["gap_reason"]}
-                 for g in gaps],
+        "gaps": [
+            {
+                "node": g["node"],
+                "name": g["name"],
+                "stage_name": g["stage_name"],
+                "firms": g["firms"],
+                "centrality": g["centrality"],
+                "gap_score": g["gap_score"],
+                "reason": g["gap_reason"],
+            }
+            for g in gaps
+        ],
         "cluster": cluster(con, pack, tags),
     }
 
 
 def _leader(r: dict) -> dict:
-    return {"uscc": r["uscc"], "name": r.get("name"), "revenue": r.get("revenue"), "score": r.get("score"),
-            "class": r.get("class_final")}
+    return {
+        "uscc": r["uscc"],
+        "name": r.get("name"),
+        "revenue": r.get("revenue"),
+        "score": r.get("score"),
+        "class": r.get("class_final"),
+    }
 
 
 def _gap_reason(g: dict) -> str:
     central = f"中心度 {g['centrality']:.2f}"
     if g["firms"] == 0:
         return f"「{g['name']}」（{g['stage_name']}）园区内无企业，{central}"
-    return (f"「{g['name']}」（{g['stage_name']}）仅 {g['firms']} 家企业，营收占链条 {g['revenue_share']:.1%}，"
-            f"{central}")
+    return (
+        f"「{g['name']}」（{g['stage_name']}）仅 {g['firms']} 家企业，营收占链条 {g['revenue_share']:.1%}，"
+        f"{central}"
+    )
 
 
 def cluster(con: duckdb.DuckDBPyConnection, pack: Pack, tags: pl.DataFrame | None = None) -> dict:
@@ -148,8 +219,13 @@ def cluster(con: duckdb.DuckDBPyConnection, pack: Pack, tags: pl.DataFrame | Non
     trend = []
     for y in years:
         w = queries.wide(con, y, ["revenue"]).filter(pl.col("uscc").is_in(firms))
-        trend.append({"period": y, "revenue": float(w["revenue"].fill_null(0).sum()),
-                      "firms_reporting": int(w["revenue"].is_not_null().sum())})
+        trend.append(
+            {
+                "period": y,
+                "revenue": float(w["revenue"].fill_null(0).sum()),
+                "firms_reporting": int(w["revenue"].is_not_null().sum()),
+            }
+        )
     trend = [t for t in trend if t["firms_reporting"] > 0]
     latest = trend[-1]["revenue"] if trend else 0.0
     cagr = None
@@ -162,10 +238,16 @@ def cluster(con: duckdb.DuckDBPyConnection, pack: Pack, tags: pl.DataFrame | Non
         years_to = 0.0
     elif cagr and cagr > 0 and latest > 0:
         years_to = round(math.log(target / latest) / math.log(1 + cagr), 1)
-    return {"latest_revenue": latest, "target_revenue": target, "target_label": scale_label(target),
-            "level": scale_label(max(reached)) if reached else "未达百亿级",
-            "progress": latest / target if target else None, "cagr": cagr, "years_to_target": years_to,
-            "trend": trend}
+    return {
+        "latest_revenue": latest,
+        "target_revenue": target,
+        "target_label": scale_label(target),
+        "level": scale_label(max(reached)) if reached else "未达百亿级",
+        "progress": latest / target if target else None,
+        "cagr": cagr,
+        "years_to_target": years_to,
+        "trend": trend,
+    }
 
 
 def scale_label(yuan: float) -> str:
@@ -180,10 +262,22 @@ def firm_list(con: duckdb.DuckDBPyConnection, pack: Pack) -> list[dict]:
     tags = store.effective_tags(con, pack.id)
     names = store.enterprise_texts(con).select("uscc", "name", "town")
     out = []
-    for r in tags.join(names, on="uscc", how="left").sort(["node_id", "confidence"], descending=[False, True]).iter_rows(
-            named=True):
+    for r in (
+        tags.join(names, on="uscc", how="left")
+        .sort(["node_id", "confidence"], descending=[False, True])
+        .iter_rows(named=True)
+    ):
         ev = json.loads(r["evidence"] or "[]")
-        out.append({"node": r["node_id"], "uscc": r["uscc"], "name": r["name"], "town": r["town"],
-                    "confidence": r["confidence"], "primary": r["is_primary"], "source": r["source"],
-                    "evidence": "；".join(f"{e.get('section', '')}:{e.get('text', '')}" for e in ev[:4])})
+        out.append(
+            {
+                "node": r["node_id"],
+                "uscc": r["uscc"],
+                "name": r["name"],
+                "town": r["town"],
+                "confidence": r["confidence"],
+                "primary": r["is_primary"],
+                "source": r["source"],
+                "evidence": "；".join(f"{e.get('section', '')}:{e.get('text', '')}" for e in ev[:4]),
+            }
+        )
     return out

@@ -18,8 +18,16 @@ def export_map(m: dict, firms: list[dict], out: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(out))
     title = wb.add_format({"bold": True, "font_size": 14})
-    head = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1, "bg_color": "#DDEBF7",
-                          "text_wrap": True})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "bg_color": "#DDEBF7",
+            "text_wrap": True,
+        }
+    )
     cell = wb.add_format({"border": 1})
     num = wb.add_format({"border": 1, "num_format": "#,##0.00"})
     pct = wb.add_format({"border": 1, "num_format": "0.0%"})
@@ -27,12 +35,18 @@ def export_map(m: dict, firms: list[dict], out: str | Path) -> Path:
 
     ws = wb.add_worksheet("产业链图谱")
     ws.write(0, 0, f"{m['name']}产业链图谱（{m['period'] or '无年度数据'}年）", title)
-    ws.write(1, 0, f"链条包 {m['pack']['version']} · sha256 {m['pack']['sha256']} · 亩均评价 {m['mujun_run'] or '无'}")
-    groups = [("环节", ["节点编号", "节点名称", "上中下游", "行业代码"]),
-              ("企业分布", ["企业数（家）", "营业收入（万元）", "税收（万元）", "营收占比（%）"]),
-              ("亩均等级（家）", CLASSES),
-              ("育龙头", ["营收前三", "亩均前三"]),
-              ("补链条", ["中心度", "缺口得分", "说明"])]
+    ws.write(
+        1,
+        0,
+        f"链条包 {m['pack']['version']} · sha256 {m['pack']['sha256']} · 亩均评价 {m['mujun_run'] or '无'}",
+    )
+    groups = [
+        ("环节", ["节点编号", "节点名称", "上中下游", "行业代码"]),
+        ("企业分布", ["企业数（家）", "营业收入（万元）", "税收（万元）", "营收占比（%）"]),
+        ("亩均等级（家）", CLASSES),
+        ("育龙头", ["营收前三", "亩均前三"]),
+        ("补链条", ["中心度", "缺口得分", "说明"]),
+    ]
     col = 0
     for g, subs in groups:
         if len(subs) > 1:

@@ -28,7 +28,9 @@ class IndustryCode:
 def table() -> dict[str, IndustryCode]:
     text = resources.files("gaoxin").joinpath("data/gbt4754_2017.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
-    return {r["code"]: IndustryCode(r["code"], r["name"], r["level"], r["parent"], r["section"]) for r in rows}
+    return {
+        r["code"]: IndustryCode(r["code"], r["name"], r["level"], r["parent"], r["section"]) for r in rows
+    }
 
 
 def counts() -> dict[str, int]:

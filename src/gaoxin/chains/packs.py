@@ -165,9 +165,22 @@ def load_pack(folder: str | Path) -> Pack:
             raise _err(csv_path, i, f"weight 不是数字: {r.get('weight')}") from exc
         if weight <= 0:
             raise _err(csv_path, i, "weight 必须大于 0")
-        nodes[nid] = Node(nid, parent, stage, (r.get("name") or nid).strip(), activity, frozenset(exact),
-                          frozenset(star), tuple(kws), tuple(fallback), tuple(neg), weight,
-                          (r.get("definition") or "").strip(), (r.get("source") or "").strip(), i)
+        nodes[nid] = Node(
+            nid,
+            parent,
+            stage,
+            (r.get("name") or nid).strip(),
+            activity,
+            frozenset(exact),
+            frozenset(star),
+            tuple(kws),
+            tuple(fallback),
+            tuple(neg),
+            weight,
+            (r.get("definition") or "").strip(),
+            (r.get("source") or "").strip(),
+            i,
+        )
     if not nodes:
         raise _err(csv_path, None, "没有节点")
     roots = [n for n in nodes.values() if not n.parent]
@@ -185,9 +198,18 @@ def load_pack(folder: str | Path) -> Pack:
             seen.append(cur.id)
     sha = hashlib.sha256(toml_bytes + b"\0" + csv_bytes).hexdigest()
     milestones = tuple(float(x) for x in cluster.get("milestones_yuan", [1e10, 1e11]))
-    return Pack(str(chain["id"]), str(chain["name"]), str(chain.get("version", "")),
-                str(chain.get("description", "")), str(chain.get("source", "")),
-                float(cluster.get("target_revenue_yuan", 1e10)), milestones, nodes, str(folder), sha)
+    return Pack(
+        str(chain["id"]),
+        str(chain["name"]),
+        str(chain.get("version", "")),
+        str(chain.get("description", "")),
+        str(chain.get("source", "")),
+        float(cluster.get("target_revenue_yuan", 1e10)),
+        milestones,
+        nodes,
+        str(folder),
+        sha,
+    )
 
 
 def builtin_dir() -> Path:

@@ -32,32 +32,55 @@ THRESHOLD = 0.5
 W_CODE, W_CODE_STAR = 0.7, 0.25
 W_PHRASE, W_KEYWORD, W_ITEM, W_PRODUCT, W_FALLBACK = 0.6, 0.5, 0.45, 0.6, 0.5
 
-_FULL = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}, "\u3000": " ", "；": ";",
-                       "。": ";", "：": ":", "，": ",", "（": "(", "）": ")", "【": "(", "】": ")"})
-_BOILER = [re.compile(p) for p in (
-    r"\(?除依法须经批准的项目外[^)]*\)?",
-    r"\(?依法须经批准的项目[^)]*\)?",
-    r"\(?除许可业务外[^)]*\)?",
-    r"\(?国家禁止和限制的项目除外[^)]*\)?",
-    r"涉及许可经营项目[^;]*",
-    r"具体经营项目以[^;)]*为准",
-    r"\(以上[^)]*\)",
-    r"\(不得从事[^)]*\)",
-)]
+_FULL = str.maketrans(
+    {
+        **{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},
+        "\u3000": " ",
+        "；": ";",
+        "。": ";",
+        "：": ":",
+        "，": ",",
+        "（": "(",
+        "）": ")",
+        "【": "(",
+        "】": ")",
+    }
+)
+_BOILER = [
+    re.compile(p)
+    for p in (
+        r"\(?除依法须经批准的项目外[^)]*\)?",
+        r"\(?依法须经批准的项目[^)]*\)?",
+        r"\(?除许可业务外[^)]*\)?",
+        r"\(?国家禁止和限制的项目除外[^)]*\)?",
+        r"涉及许可经营项目[^;]*",
+        r"具体经营项目以[^;)]*为准",
+        r"\(以上[^)]*\)",
+        r"\(不得从事[^)]*\)",
+    )
+]
 _BOILER_ALL = re.compile("|".join(p.pattern for p in _BOILER))
 _PAREN = re.compile(r"\([^()]*\)")
 _SECTION = re.compile(r"(一般经营项目是|一般经营项目|一般项目|许可经营项目是|许可经营项目|许可项目)\s*:")
-_MAKE = re.compile(r"制造|生产|加工|研发|研制|开发|设计|组装|装配|封装|测试|制备|冶炼|提纯|提炼|自产|试验发展|技术研究|"
-                   r"研究|制作|生产线|产线|培育|种植")
-_SERVICE = re.compile(r"服务|运营|运维|维修|修理|维护|安装|施工|回收|发电|检测|检验|系统集成|集成服务|利用|租赁|出租|诊疗|"
-                      r"医院|门诊|诊所|外包|支持|处理|运行")
+_MAKE = re.compile(
+    r"制造|生产|加工|研发|研制|开发|设计|组装|装配|封装|测试|制备|冶炼|提纯|提炼|自产|试验发展|技术研究|"
+    r"研究|制作|生产线|产线|培育|种植"
+)
+_SERVICE = re.compile(
+    r"服务|运营|运维|维修|修理|维护|安装|施工|回收|发电|检测|检验|系统集成|集成服务|利用|租赁|出租|诊疗|"
+    r"医院|门诊|诊所|外包|支持|处理|运行"
+)
 _TRADE = re.compile(r"销售|批发|零售|经销|代销|经营|进出口|进口|出口|贸易|购销|代理|分销|供应商")
 # generic R&D / technology-service phrases that appear in almost every scope: they make no firm a maker
-_GENERIC = re.compile(r"技术服务、?技术开发|技术开发、?技术咨询|技术咨询、?技术服务|技术开发、?技术转让|技术转让、?技术咨询|"
-                      r"新材料技术研发|新兴能源技术研发|资源再生利用技术研发|工程和技术研究和试验发展|"
-                      r"自然科学研究和试验发展|电力行业高效节能技术研发|机械设备研发|科技推广和应用服务")
+_GENERIC = re.compile(
+    r"技术服务、?技术开发|技术开发、?技术咨询|技术咨询、?技术服务|技术开发、?技术转让|技术转让、?技术咨询|"
+    r"新材料技术研发|新兴能源技术研发|资源再生利用技术研发|工程和技术研究和试验发展|"
+    r"自然科学研究和试验发展|电力行业高效节能技术研发|机械设备研发|科技推广和应用服务"
+)
 # qualifiers in parentheses (不含…, 除…, 凭…) are dropped; other parentheses keep their content (…包括化学原料药、疫苗)
-_QUALIFIER = re.compile(r"^(不含|不包含|除|限|仅|凭|须|依法|涉及|具体|以上|不得|国家|法律|含|按|详见|范围|许可|经相关|以|取得)")
+_QUALIFIER = re.compile(
+    r"^(不含|不包含|除|限|仅|凭|须|依法|涉及|具体|以上|不得|国家|法律|含|按|详见|范围|许可|经相关|以|取得)"
+)
 # application context: "应用于汽车、无人机" names customers, not products; "X用Y" makes Y for X
 _APPLICATION = re.compile(r"(广泛)?(应用于|适用于|用于|应用在|服务于|面向).*$")
 _EQUIP_TAIL = re.compile(r"[^、,;:]{0,6}?(设备|装备)")
@@ -77,10 +100,16 @@ def _is_qualifier(inner: str) -> bool:
 
 # old-style scopes put one verb list on many objects: "集成电路和模块、存储产品的封装、测试、生产" or
 # "研究、开发、生产、销售：半导体、集成电路"; each object is re-read with the verbs as "集成电路封装", "集成电路制造"…
-_VERB_NORM = (("设计", re.compile(r"设计|研发|开发|研制|研究")), ("制造", re.compile(r"生产|制造|加工")),
-              ("封装", re.compile(r"封装")), ("测试", re.compile(r"测试")))
+_VERB_NORM = (
+    ("设计", re.compile(r"设计|研发|开发|研制|研究")),
+    ("制造", re.compile(r"生产|制造|加工")),
+    ("封装", re.compile(r"封装")),
+    ("测试", re.compile(r"测试")),
+)
 _OBJ_VERBS = re.compile(r"^(?P<obj>[^的]{2,200})的(?P<verbs>[^的]{2,40})$")
-_VERBS_OBJ = re.compile(r"^(?P<verbs>(?:(?:研究|研发|研制|开发|设计|生产|制造|加工|销售)[、和及与]?){2,})[:]?(?P<obj>.{2,})$")
+_VERBS_OBJ = re.compile(
+    r"^(?P<verbs>(?:(?:研究|研发|研制|开发|设计|生产|制造|加工|销售)[、和及与]?){2,})[:]?(?P<obj>.{2,})$"
+)
 
 
 @lru_cache(maxsize=200_000)
@@ -100,7 +129,9 @@ def strip_boilerplate(text: str) -> str:
     prev = None
     while "(" in text and prev != text:
         prev = text
-        text = _PAREN.sub(lambda m: "" if _is_qualifier(m.group(0)[1:-1]) else "、" + m.group(0)[1:-1] + "、", text)
+        text = _PAREN.sub(
+            lambda m: "" if _is_qualifier(m.group(0)[1:-1]) else "、" + m.group(0)[1:-1] + "、", text
+        )
     return text
 
 
@@ -110,7 +141,7 @@ def split_sections(text: str) -> list[tuple[str, str]]:
     pos, section = 0, GENERAL
     for m in _SECTION.finditer(text):
         if m.start() > pos:
-            out.append((section, text[pos:m.start()]))
+            out.append((section, text[pos : m.start()]))
         section = LICENSED if "许可" in m.group(1) else GENERAL
         pos = m.end()
     out.append((section, text[pos:]))
@@ -165,8 +196,13 @@ class Tag:
     primary: bool = False
 
     def as_json(self) -> dict:
-        return {"chain": self.chain, "node": self.node, "confidence": round(self.confidence, 3),
-                "primary": self.primary, "evidence": self.evidence}
+        return {
+            "chain": self.chain,
+            "node": self.node,
+            "confidence": round(self.confidence, 3),
+            "primary": self.primary,
+            "evidence": self.evidence,
+        }
 
 
 @dataclass(frozen=True)
@@ -211,7 +247,9 @@ class Tagger:
                 for c in n.codes_star:
                     self.star.setdefault(c, []).append(n.id)
         words = sorted(self.kw_nodes, key=len, reverse=True)
-        parts = [(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])") if w.isascii() else re.escape(w) for w in words]
+        parts = [
+            (r"(?<![a-z])" + re.escape(w) + r"(?![a-z])") if w.isascii() else re.escape(w) for w in words
+        ]
         self._re = re.compile("|".join(parts)) if parts else re.compile(r"(?!x)x")
         # jieba with the chain vocabularies as a user dictionary: short keywords must sit on token boundaries
         self._tk = jieba.Tokenizer()
@@ -219,7 +257,9 @@ class Tagger:
         for w in words:
             self._tk.add_word(w, freq=200000)
         # equipment nodes (半导体设备, 光伏装备…) keep hits such as "PECVD设备"; other nodes drop them
-        self.equipment_nodes = {n for n, node in self.nodes.items() if "设备" in node.name or "装备" in node.name}
+        self.equipment_nodes = {
+            n for n, node in self.nodes.items() if "设备" in node.name or "装备" in node.name
+        }
         self._clause_cache: dict[str, tuple[_Hit, ...]] = {}
         self._firm_cache: dict[tuple, list[Tag]] = {}
         self._codes: dict[str, tuple[str | None, str | None, bool]] = {}
@@ -257,7 +297,7 @@ class Tagger:
             if e - s < 5 and not excluded and not (s in bounds and e in bounds):
                 continue
             # "锂电池用铝箔", "卫星用光伏组件": the keyword only qualifies what follows
-            if low[e:e + 1] == "用" and low[e:e + 2] not in ("用品", "用户", "用途"):
+            if low[e : e + 1] == "用" and low[e : e + 2] not in ("用品", "用户", "用途"):
                 continue
             tail = _EQUIP_TAIL.match(low, e)
             explicit = bool(_TRADE.search(w))
@@ -269,7 +309,9 @@ class Tagger:
             for node, fb in self.kw_nodes[w]:
                 if self.node_chain[node] in excluded:
                     continue
-                if tail and node not in self.equipment_nodes:  # "先进封装工艺设备" is equipment, not packaging
+                if (
+                    tail and node not in self.equipment_nodes
+                ):  # "先进封装工艺设备" is equipment, not packaging
                     continue
                 if any(n in low for n in self.neg.get(node, ())):
                     continue
@@ -290,7 +332,9 @@ class Tagger:
                 out.extend((sec, x) for x in expand_objects(c))
         return out
 
-    def tag(self, scope: str | None, products: str | None = None, industry_code: str | None = None) -> list[Tag]:
+    def tag(
+        self, scope: str | None, products: str | None = None, industry_code: str | None = None
+    ) -> list[Tag]:
         key = (scope or "", products or "", industry_code or "")
         cached = self._firm_cache.get(key)
         if cached is None:
@@ -330,8 +374,14 @@ class Tagger:
                     kind = "trade"
                 if kind == "generic" or (kind == "service" and node.activity == "make" and not h.explicit):
                     continue  # 维修、技术服务、租赁 of a product do not make the firm a maker
-                e = {"signal": "product" if section == PRODUCTS else ("phrase" if len(h.keyword) >= 5 else "keyword"),
-                     "text": h.keyword, "section": section, "clause": clause}
+                e = {
+                    "signal": "product"
+                    if section == PRODUCTS
+                    else ("phrase" if len(h.keyword) >= 5 else "keyword"),
+                    "text": h.keyword,
+                    "section": section,
+                    "clause": clause,
+                }
                 if node.activity == "trade" and (h.explicit or kind == "trade"):
                     # sales phrases make a channel only for trading-only firms
                     if trading_only:
@@ -377,11 +427,18 @@ class Tagger:
             star = list(self.star.get(code, ()))
             if coarse:
                 # a 大类/中类 code (C39) confirms keyword hits of nodes whose codes fall inside it
-                star = [n for n in ev if any(c.startswith(code) for c in
-                                            self.nodes[n].codes_exact | self.nodes[n].codes_star)]
+                star = [
+                    n
+                    for n in ev
+                    if any(c.startswith(code) for c in self.nodes[n].codes_exact | self.nodes[n].codes_star)
+                ]
             for node in star:
                 if node in ev:  # a `*` (or coarse) code only counts together with a keyword of the same node
-                    add(node, W_CODE_STAR, {"signal": "code*", "text": f"{code}* {cname}", "section": "行业代码"})
+                    add(
+                        node,
+                        W_CODE_STAR,
+                        {"signal": "code*", "text": f"{code}* {cname}", "section": "行业代码"},
+                    )
 
         tags = []
         for node, items_ in ev.items():
@@ -411,7 +468,9 @@ class Tagger:
 
     def _channel_nodes(self, chain: str) -> list[str]:
         """Channel nodes that accept any of the chain's goods: trade nodes defined as pure distributors (仅从事…)."""
-        return [n.id for n in self.packs[chain].leaves() if n.activity == "trade" and "仅从事" in n.definition]
+        return [
+            n.id for n in self.packs[chain].leaves() if n.activity == "trade" and "仅从事" in n.definition
+        ]
 
     def tag_many(self, rows: Iterable[tuple[str | None, str | None, str | None]]) -> list[list[Tag]]:
         return [self.tag(s, p, c) for s, p, c in rows]
@@ -457,6 +516,7 @@ def mark_primary(tags: list[Tag], primary: str | None = None) -> list[Tag]:
         by_chain.setdefault(t.chain, []).append(t)
     for chain_tags in by_chain.values():
         chosen = next((t for t in chain_tags if t.node == primary), None) or max(
-            chain_tags, key=lambda t: (t.confidence, t.node))
+            chain_tags, key=lambda t: (t.confidence, t.node)
+        )
         chosen.primary = True
     return tags

@@ -94,10 +94,17 @@ def read_candidates(path: str | Path) -> list[dict]:
         if not name:
             continue
         rev = _number(r.get(cols["revenue"])) if "revenue" in cols else None
-        out.append({"row": i, "name": name, "region": (r.get(cols.get("region", ""), "") or "").strip(),
-                    "scope": r.get(cols["scope"]) or "", "products": r.get(cols.get("products", ""), "") or "",
-                    "industry_code": (r.get(cols.get("industry_code", ""), "") or "").strip() or None,
-                    "revenue": rev * factor if rev is not None else None})
+        out.append(
+            {
+                "row": i,
+                "name": name,
+                "region": (r.get(cols.get("region", ""), "") or "").strip(),
+                "scope": r.get(cols["scope"]) or "",
+                "products": r.get(cols.get("products", ""), "") or "",
+                "industry_code": (r.get(cols.get("industry_code", ""), "") or "").strip() or None,
+                "revenue": rev * factor if rev is not None else None,
+            }
+        )
     return out
 
 
@@ -121,15 +128,24 @@ def rank(candidates: list[dict], pack: Pack, gaps: dict[str, dict], tagger: Tagg
         reasons = []
         for _, t, g in sorted(fills, key=lambda x: -x[0]):
             where = "园区内无企业" if g["firms"] == 0 else f"园区内仅 {g['firms']} 家"
-            reasons.append(f"可补「{g['name']}」（{where}，中心度 {g['centrality']:.2f}，匹配置信度 {t.confidence:.2f}）")
+            reasons.append(
+                f"可补「{g['name']}」（{where}，中心度 {g['centrality']:.2f}，匹配置信度 {t.confidence:.2f}）"
+            )
         if not tags:
             reasons.append("经营范围未对应到本链条节点")
         elif not fills:
             reasons.append("对应节点在园区内已较完整：" + "、".join(pack.nodes[t.node].name for t in tags))
         if rev:
             reasons.append(f"营收 {rev / 1e8:.2f} 亿元")
-        ranked.append({**c, "score": round(score, 4), "nodes": [t.node for t in tags],
-                       "node_names": [pack.nodes[t.node].name for t in tags], "reason": "；".join(reasons)})
+        ranked.append(
+            {
+                **c,
+                "score": round(score, 4),
+                "nodes": [t.node for t in tags],
+                "node_names": [pack.nodes[t.node].name for t in tags],
+                "reason": "；".join(reasons),
+            }
+        )
     ranked.sort(key=lambda x: (-x["score"], -(x.get("revenue") or 0), x["name"]))
     for i, r in enumerate(ranked, start=1):
         r["rank"] = i

@@ -41,9 +41,22 @@ def _pack(packs: dict, key: str):
 def list_cmd(as_json: JsonOption = False, packs: PacksOpt = None) -> None:
     ps = _packs(packs)
     if as_json:
-        print_json({"chains": [{"id": p.id, "name": p.name, "version": p.version, "nodes": len(p.leaves()),
-                                "target_revenue": p.target_revenue, "path": p.path, "sha256": p.sha256}
-                               for p in ps.values()]})
+        print_json(
+            {
+                "chains": [
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "version": p.version,
+                        "nodes": len(p.leaves()),
+                        "target_revenue": p.target_revenue,
+                        "path": p.path,
+                        "sha256": p.sha256,
+                    }
+                    for p in ps.values()
+                ]
+            }
+        )
         return
     t = Table(title="产业链包 Chain packs")
     for c in ("编号", "链条", "版本", "节点数", "上/中/下游", "集群目标"):
@@ -52,8 +65,14 @@ def list_cmd(as_json: JsonOption = False, packs: PacksOpt = None) -> None:
 
     for p in ps.values():
         st = [sum(1 for n in p.leaves() if n.stage == s) for s in "UMD"]
-        t.add_row(p.id, p.name, p.version, str(len(p.leaves())), "/".join(map(str, st)),
-                  scale_label(p.target_revenue))
+        t.add_row(
+            p.id,
+            p.name,
+            p.version,
+            str(len(p.leaves())),
+            "/".join(map(str, st)),
+            scale_label(p.target_revenue),
+        )
     console.print(t)
 
 
@@ -77,9 +96,13 @@ def tag_cmd(as_json: JsonOption = False, db: DbOpt = None, packs: PacksOpt = Non
 
 
 @chains_app.command("map", help="产业链图谱：节点企业、龙头、缺口、集群规模 / chain map")
-def map_cmd(chain: Annotated[str, typer.Argument(help="链条编号或名称，如 IC / 集成电路")],
-            period: Annotated[str | None, typer.Option("--period", help="年度 YYYY（默认最近一年）")] = None,
-            as_json: JsonOption = False, db: DbOpt = None, packs: PacksOpt = None) -> None:
+def map_cmd(
+    chain: Annotated[str, typer.Argument(help="链条编号或名称，如 IC / 集成电路")],
+    period: Annotated[str | None, typer.Option("--period", help="年度 YYYY（默认最近一年）")] = None,
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+    packs: PacksOpt = None,
+) -> None:
     from gaoxin.chains.analysis import chain_map
 
     pack = _pack(_packs(packs), chain)
@@ -88,15 +111,24 @@ def map_cmd(chain: Annotated[str, typer.Argument(help="链条编号或名称，�
     if as_json:
         print_json(m)
         return
-    t = Table(title=f"{m['name']}产业链图谱（{m['period'] or '无年度数据'}年）：{m['firms']} 家企业，"
-                    f"营收 {wan(m['revenue'])} 万元")
+    t = Table(
+        title=f"{m['name']}产业链图谱（{m['period'] or '无年度数据'}年）：{m['firms']} 家企业，"
+        f"营收 {wan(m['revenue'])} 万元"
+    )
     for c in ("节点", "环节", "企业数", "营收(万元)", "税收(万元)", "亩均A/B/C/D", "营收龙头", "缺口得分"):
         t.add_column(c)
     for n in m["nodes"]:
         mix = "/".join(str(n["mujun_classes"][c]) for c in "ABCD") if n["mujun_classes"] else "—"
-        t.add_row(f"{n['node']} {n['name']}", n["stage_name"], str(n["firms"]), wan(n["revenue"]), wan(n["tax"]),
-                  mix, "、".join((x["name"] or x["uscc"]) for x in n["leaders_revenue"][:2]) or "—",
-                  f"{n['gap_score']:.2f}")
+        t.add_row(
+            f"{n['node']} {n['name']}",
+            n["stage_name"],
+            str(n["firms"]),
+            wan(n["revenue"]),
+            wan(n["tax"]),
+            mix,
+            "、".join((x["name"] or x["uscc"]) for x in n["leaders_revenue"][:2]) or "—",
+            f"{n['gap_score']:.2f}",
+        )
     console.print(t)
     if m["gaps"]:
         console.print("[bold]补链条（按缺口得分）[/]")
@@ -104,16 +136,21 @@ def map_cmd(chain: Annotated[str, typer.Argument(help="链条编号或名称，�
             console.print(f"  {g['gap_score']:.2f}  {g['reason']}")
     c = m["cluster"]
     cagr = f"{c['cagr']:.1%}" if c["cagr"] is not None else "—"
-    console.print(f"集集群：当前 {c['latest_revenue'] / 1e8:,.1f} 亿元（{c['level']}），目标 {c['target_label']}，"
-                  f"年均增速 {cagr}，预计 {c['years_to_target'] if c['years_to_target'] is not None else '—'} 年达标")
+    console.print(
+        f"集集群：当前 {c['latest_revenue'] / 1e8:,.1f} 亿元（{c['level']}），目标 {c['target_label']}，"
+        f"年均增速 {cagr}，预计 {c['years_to_target'] if c['years_to_target'] is not None else '—'} 年达标"
+    )
 
 
 @chains_app.command("override", help="人工认定或排除企业的链条节点 / analyst override")
-def override_cmd(uscc: Annotated[str, typer.Argument(help="统一社会信用代码")],
-                 node: Annotated[str, typer.Argument(help="节点编号，如 IC.M2")],
-                 remove: Annotated[bool, typer.Option("--remove", help="排除该节点（否则为认定）")] = False,
-                 note: Annotated[str | None, typer.Option("--note", help="说明")] = None,
-                 db: DbOpt = None, packs: PacksOpt = None) -> None:
+def override_cmd(
+    uscc: Annotated[str, typer.Argument(help="统一社会信用代码")],
+    node: Annotated[str, typer.Argument(help="节点编号，如 IC.M2")],
+    remove: Annotated[bool, typer.Option("--remove", help="排除该节点（否则为认定）")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="说明")] = None,
+    db: DbOpt = None,
+    packs: PacksOpt = None,
+) -> None:
     from gaoxin.store import chains as store
     from gaoxin.store import queries
 
@@ -131,10 +168,17 @@ def override_cmd(uscc: Annotated[str, typer.Argument(help="统一社会信用代
 
 
 @chains_app.command("targets", help="按补链缺口为招商候选企业排序 / rank investment targets")
-def targets_cmd(file: Annotated[Path, typer.Argument(help="候选企业名单 xlsx / csv（企业名称、所在地区、经营范围、主营产品、营业收入）")],
-                chain: Annotated[str, typer.Option("--chain", help="链条编号或名称")],
-                period: Annotated[str | None, typer.Option("--period", help="年度 YYYY")] = None,
-                as_json: JsonOption = False, db: DbOpt = None, packs: PacksOpt = None) -> None:
+def targets_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(help="候选企业名单 xlsx / csv（企业名称、所在地区、经营范围、主营产品、营业收入）"),
+    ],
+    chain: Annotated[str, typer.Option("--chain", help="链条编号或名称")],
+    period: Annotated[str | None, typer.Option("--period", help="年度 YYYY")] = None,
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+    packs: PacksOpt = None,
+) -> None:
     from gaoxin.chains.analysis import chain_map
     from gaoxin.chains.tagging import Tagger
     from gaoxin.chains.targets import TargetsError, rank, read_candidates
@@ -156,16 +200,26 @@ def targets_cmd(file: Annotated[Path, typer.Argument(help="候选企业名单 xl
     for c in ("名次", "企业", "地区", "营收(亿元)", "可补节点", "得分", "理由"):
         t.add_column(c)
     for r in ranked:
-        t.add_row(str(r["rank"]), r["name"], r["region"] or "", f"{r['revenue'] / 1e8:,.2f}" if r["revenue"] else "—",
-                  "、".join(r["node_names"]) or "—", f"{r['score']:.3f}", r["reason"])
+        t.add_row(
+            str(r["rank"]),
+            r["name"],
+            r["region"] or "",
+            f"{r['revenue'] / 1e8:,.2f}" if r["revenue"] else "—",
+            "、".join(r["node_names"]) or "—",
+            f"{r['score']:.3f}",
+            r["reason"],
+        )
     console.print(t)
 
 
 @chains_app.command("export", help="导出产业链图谱 xlsx / export a chain map")
-def export_cmd(chain: Annotated[str, typer.Argument(help="链条编号或名称")],
-               out: Annotated[Path, typer.Option("--out", help="输出文件 .xlsx")],
-               period: Annotated[str | None, typer.Option("--period", help="年度 YYYY")] = None,
-               db: DbOpt = None, packs: PacksOpt = None) -> None:
+def export_cmd(
+    chain: Annotated[str, typer.Argument(help="链条编号或名称")],
+    out: Annotated[Path, typer.Option("--out", help="输出文件 .xlsx")],
+    period: Annotated[str | None, typer.Option("--period", help="年度 YYYY")] = None,
+    db: DbOpt = None,
+    packs: PacksOpt = None,
+) -> None:
     from gaoxin.chains.analysis import chain_map, firm_list
     from gaoxin.chains.export import export_map
 

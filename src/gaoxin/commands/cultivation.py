@@ -25,15 +25,25 @@ VERDICT_ORDER = ("pass", "expert", "near", "fail", "out")
 STATE_OF_SCORE = {1.0: "pass", 0.5: "expert", 0.0: "fail", None: "missing"}
 STATE_LABEL = {"pass": "符合", "expert": "待专家评分", "fail": "不符合", "missing": "数据缺失"}
 
-SchemeOpt = Annotated[str, typer.Option("--scheme", help="培育方案 id 或 .toml 路径（hnte-2016 / tsme-2022 / "
-                                                         "innovative-sme-2022 / srdi-sme-2022 / little-giant-2022）")]
+SchemeOpt = Annotated[
+    str,
+    typer.Option(
+        "--scheme",
+        help="培育方案 id 或 .toml 路径（hnte-2016 / tsme-2022 / "
+        "innovative-sme-2022 / srdi-sme-2022 / little-giant-2022）",
+    ),
+]
 PeriodOpt = Annotated[str, typer.Option("--period", help="数据年度 YYYY（默认为库中最新年度）")]
-ParamOpt = Annotated[list[str] | None, typer.Option("--param", help="覆盖方案参数 name=value，可重复（如 featured_min=10）")]
+ParamOpt = Annotated[
+    list[str] | None, typer.Option("--param", help="覆盖方案参数 name=value，可重复（如 featured_min=10）")
+]
 
 
 def register(app: typer.Typer) -> None:
-    app.command("cultivate", help="企业培育评价（高企/科小/创新型/专精特新/小巨人）并保存 / evaluate a cultivation scheme")(
-        cultivate)
+    app.command(
+        "cultivate",
+        help="企业培育评价（高企/科小/创新型/专精特新/小巨人）并保存 / evaluate a cultivation scheme",
+    )(cultivate)
     app.command("pool", help="培育库：差距最小的企业及一年内到期的高企证书 / the cultivation pool")(pool)
     app.command("ladder", help="梯度培育：各企业达到的最高梯度与下一梯度差距 / tier ladder")(ladder)
 
@@ -88,9 +98,21 @@ def cultivate(
         outcome, run = _run(con, scheme, period, _params(param))
     s = run["summary"]
     if as_json:
-        print_json({"run_id": run["run_id"], "scheme": run["scheme_id"], "title": s["title"], "tier": s["tier"],
-                    "period": period, "created": outcome.created, "n": s["n"], "counts": s["counts"],
-                    "conditions": s["conditions"], "certificates": s["certificates"], "params": s["params"]})
+        print_json(
+            {
+                "run_id": run["run_id"],
+                "scheme": run["scheme_id"],
+                "title": s["title"],
+                "tier": s["tier"],
+                "period": period,
+                "created": outcome.created,
+                "n": s["n"],
+                "counts": s["counts"],
+                "conditions": s["conditions"],
+                "certificates": s["certificates"],
+                "params": s["params"],
+            }
+        )
         return
     show_summary(con, run, outcome.created, top)
 
@@ -101,7 +123,9 @@ def show_summary(con, run: dict, created: bool = True, top: int = 10) -> None:
 
     s = run["summary"]
     note = "" if created else "（相同数据与方案的评价已存在，结果未变）"
-    console.print(f"[bold]培育评价 {run['run_id']}[/] {s['title']} · {run['period']} 年度数据 · 参评 {s['n']} 家{note}")
+    console.print(
+        f"[bold]培育评价 {run['run_id']}[/] {s['title']} · {run['period']} 年度数据 · 参评 {s['n']} 家{note}"
+    )
     t = Table(title="结论 Verdicts")
     for v in VERDICT_ORDER:
         t.add_column(core.VERDICT_LABELS[v], justify="right")
@@ -111,16 +135,27 @@ def show_summary(con, run: dict, created: bool = True, top: int = 10) -> None:
     for c in ("方面", "条件", "符合", "不符合", "待专家评分", "数据缺失", "其中直接认定"):
         t.add_column(c, justify="left" if c in ("方面", "条件") else "right")
     for c in s["conditions"]:
-        t.add_row(c["aspect"], c["title"], str(c["pass"]), str(c["fail"]), str(c["expert"]), str(c["missing"]),
-                  str(c["via_route"]))
+        t.add_row(
+            c["aspect"],
+            c["title"],
+            str(c["pass"]),
+            str(c["fail"]),
+            str(c["expert"]),
+            str(c["missing"]),
+            str(c["via_route"]),
+        )
     console.print(t)
     cert = s.get("certificates")
     if cert:
-        console.print(f"持有有效高企证书 {cert['holders']} 家，其中 12 个月内到期或已到期 {cert['expiring']} 家"
-                      f"（已到期 {cert['expired']} 家）：gaoxin pool --scheme {run['scheme_id']}")
+        console.print(
+            f"持有有效高企证书 {cert['holders']} 家，其中 12 个月内到期或已到期 {cert['expiring']} 家"
+            f"（已到期 {cert['expired']} 家）：gaoxin pool --scheme {run['scheme_id']}"
+        )
     show_pool(svc.pool(con, run["run_id"]).head(top), f"差距最小的 {top} 家 Closest firms")
-    console.print(f"逐条解释：gaoxin explain {run['run_id']} <统一社会信用代码>；全部培育库：gaoxin pool --scheme "
-                  f"{run['scheme_id']} --out 培育库.xlsx")
+    console.print(
+        f"逐条解释：gaoxin explain {run['run_id']} <统一社会信用代码>；全部培育库：gaoxin pool --scheme "
+        f"{run['scheme_id']} --out 培育库.xlsx"
+    )
 
 
 def show_pool(df: pl.DataFrame, title: str) -> None:
@@ -130,18 +165,36 @@ def show_pool(df: pl.DataFrame, title: str) -> None:
     for c in ("名次", "企业名称", "镇街", "结论", "未满足", "得分", "差距"):
         t.add_column(c)
     for r in df.iter_rows(named=True):
-        score = "—" if r["score_min"] is None else (
-            _n(r["score_min"]) if r["score_max"] == r["score_min"] else f"{_n(r['score_min'])}–{_n(r['score_max'])}")
-        t.add_row(str(r["rank"]), r["name"] or r["uscc"], r["town"] or "—",
-                  core.VERDICT_LABELS.get(r["verdict"], r["verdict"]), str(r["n_fail"]), score, r["reasons"] or "")
+        score = (
+            "—"
+            if r["score_min"] is None
+            else (
+                _n(r["score_min"])
+                if r["score_max"] == r["score_min"]
+                else f"{_n(r['score_min'])}–{_n(r['score_max'])}"
+            )
+        )
+        t.add_row(
+            str(r["rank"]),
+            r["name"] or r["uscc"],
+            r["town"] or "—",
+            core.VERDICT_LABELS.get(r["verdict"], r["verdict"]),
+            str(r["n_fail"]),
+            score,
+            r["reasons"] or "",
+        )
     console.print(t)
 
 
 # ---- pool --------------------------------------------------------------------------------------------
 def pool(
-    scheme: Annotated[str | None, typer.Option("--scheme", help="只看一个培育方案（默认全部内置方案）")] = None,
+    scheme: Annotated[
+        str | None, typer.Option("--scheme", help="只看一个培育方案（默认全部内置方案）")
+    ] = None,
     period: PeriodOpt = "",
-    limit: Annotated[int | None, typer.Option("--limit", help="每个方案列出前 N 家（默认：屏幕 20 家，JSON 全部）")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="每个方案列出前 N 家（默认：屏幕 20 家，JSON 全部）")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="导出中文 xlsx 培育库")] = None,
     as_json: JsonOption = False,
     db: DbOpt = None,
@@ -159,8 +212,16 @@ def pool(
             _outcome, run = _run(con, sid, period)
             df = svc.pool(con, run["run_id"])
             tier = run["summary"].get("tier")
-            pools.append({"scheme": run["scheme_id"], "title": run["summary"]["title"], "tier": tier,
-                          "run_id": run["run_id"], "counts": run["summary"]["counts"], "pool": df})
+            pools.append(
+                {
+                    "scheme": run["scheme_id"],
+                    "title": run["summary"]["title"],
+                    "tier": tier,
+                    "run_id": run["run_id"],
+                    "counts": run["summary"]["counts"],
+                    "pool": df,
+                }
+            )
             if run["summary"].get("certificates") is not None:
                 certs = svc.certificates(con, run["run_id"])
     if out is not None:
@@ -170,21 +231,39 @@ def pool(
         if not as_json:
             console.print(f"已导出 {path}")
     if as_json:
-        print_json({
-            "period": period,
-            "schemes": [{k: v for k, v in p.items() if k != "pool"} | {
-                "pool": [_pool_row(r) for r in (p["pool"].head(limit) if limit else p["pool"]).iter_rows(named=True)]}
-                for p in pools],
-            "certificates": [] if certs is None else [
-                {**{k: r[k] for k in ("uscc", "name", "town", "status", "verdict")},
-                 "issued_year": _int(r["issued_year"]), "expires_year": _int(r["expires_year"]),
-                 "gaps": _split(r["reasons"])}
-                for r in certs.filter(pl.col("status") != "有效").iter_rows(named=True)],
-        })
+        print_json(
+            {
+                "period": period,
+                "schemes": [
+                    {k: v for k, v in p.items() if k != "pool"}
+                    | {
+                        "pool": [
+                            _pool_row(r)
+                            for r in (p["pool"].head(limit) if limit else p["pool"]).iter_rows(named=True)
+                        ]
+                    }
+                    for p in pools
+                ],
+                "certificates": []
+                if certs is None
+                else [
+                    {
+                        **{k: r[k] for k in ("uscc", "name", "town", "status", "verdict")},
+                        "issued_year": _int(r["issued_year"]),
+                        "expires_year": _int(r["expires_year"]),
+                        "gaps": _split(r["reasons"]),
+                    }
+                    for r in certs.filter(pl.col("status") != "有效").iter_rows(named=True)
+                ],
+            }
+        )
         return
     show_pool_summary(pools, certs)
     for p in pools:
-        show_pool(p["pool"].head(limit or 20), f"{p['title']} 培育库（前 {limit or 20} 家，共 {p['pool'].height} 家）")
+        show_pool(
+            p["pool"].head(limit or 20),
+            f"{p['title']} 培育库（前 {limit or 20} 家，共 {p['pool'].height} 家）",
+        )
     if certs is not None:
         show_certificates(certs)
 
@@ -198,9 +277,19 @@ def _split(text: str | None) -> list[str]:
 
 
 def _pool_row(r: dict) -> dict:
-    return {"rank": r["rank"], "uscc": r["uscc"], "name": r["name"], "town": r["town"], "verdict": r["verdict"],
-            "renewal": r["list_id"] == "到期复审", "n_fail": r["n_fail"], "score_min": r["score_min"],
-            "score_max": r["score_max"], "expert_needed": r["expert_needed"], "gaps": _split(r["reasons"])}
+    return {
+        "rank": r["rank"],
+        "uscc": r["uscc"],
+        "name": r["name"],
+        "town": r["town"],
+        "verdict": r["verdict"],
+        "renewal": r["list_id"] == "到期复审",
+        "n_fail": r["n_fail"],
+        "score_min": r["score_min"],
+        "score_max": r["score_max"],
+        "expert_needed": r["expert_needed"],
+        "gaps": _split(r["reasons"]),
+    }
 
 
 def show_pool_summary(pools: list[dict], certs: pl.DataFrame | None) -> None:
@@ -211,8 +300,14 @@ def show_pool_summary(pools: list[dict], certs: pl.DataFrame | None) -> None:
         t.add_column(c, justify="left" if c == "方案" else "right")
     for p in pools:
         k = p["counts"]
-        t.add_row(p["title"], str(sum(v for key, v in k.items() if key != "out")), str(k.get("pass", 0)),
-                  str(k.get("expert", 0)), str(k.get("near", 0)), str(k.get("fail", 0)))
+        t.add_row(
+            p["title"],
+            str(sum(v for key, v in k.items() if key != "out")),
+            str(k.get("pass", 0)),
+            str(k.get("expert", 0)),
+            str(k.get("near", 0)),
+            str(k.get("fail", 0)),
+        )
     console.print(t)
     if certs is not None:
         due = certs.filter(pl.col("status") != "有效")
@@ -229,8 +324,15 @@ def show_certificates(certs: pl.DataFrame, top: int = 20) -> None:
     for c in ("企业名称", "镇街", "发证年份", "到期年份", "状态", "按现行条件复审", "差距"):
         t.add_column(c)
     for r in due.head(top).iter_rows(named=True):
-        t.add_row(r["name"] or r["uscc"], r["town"] or "—", _n(r["issued_year"]), _n(r["expires_year"]), r["status"],
-                  core.VERDICT_LABELS.get(r["verdict"], r["verdict"]), r["reasons"] or "")
+        t.add_row(
+            r["name"] or r["uscc"],
+            r["town"] or "—",
+            _n(r["issued_year"]),
+            _n(r["expires_year"]),
+            r["status"],
+            core.VERDICT_LABELS.get(r["verdict"], r["verdict"]),
+            r["reasons"] or "",
+        )
     console.print(t)
 
 
@@ -257,13 +359,37 @@ def ladder(
             fail(str(exc))
     firms: pl.DataFrame = info["firms"]
     if as_json:
-        print_json({**{k: v for k, v in info.items() if k != "firms"}, "firms": [
-            {**{k: r[k] for k in ("uscc", "name", "town", "highest", "highest_title", "next", "next_title",
-                                  "next_verdict", "hnte", "hnte_holder")}, "next_gaps": _split(r["next_gaps"])}
-            for r in firms.iter_rows(named=True)]})
+        print_json(
+            {
+                **{k: v for k, v in info.items() if k != "firms"},
+                "firms": [
+                    {
+                        **{
+                            k: r[k]
+                            for k in (
+                                "uscc",
+                                "name",
+                                "town",
+                                "highest",
+                                "highest_title",
+                                "next",
+                                "next_title",
+                                "next_verdict",
+                                "hnte",
+                                "hnte_holder",
+                            )
+                        },
+                        "next_gaps": _split(r["next_gaps"]),
+                    }
+                    for r in firms.iter_rows(named=True)
+                ],
+            }
+        )
         return
-    console.print(f"[bold]梯度培育[/] {period} 年度数据：科技型中小企业 → 创新型中小企业 → 专精特新中小企业 → 专精特新“小巨人”"
-                  "（高企单列）")
+    console.print(
+        f"[bold]梯度培育[/] {period} 年度数据：科技型中小企业 → 创新型中小企业 → 专精特新中小企业 → 专精特新“小巨人”"
+        "（高企单列）"
+    )
     t = Table(title="已达到的最高梯度 Highest tier reached")
     t.add_column("梯度")
     t.add_column("企业数", justify="right")
@@ -271,16 +397,23 @@ def ladder(
         t.add_row(k, str(v))
     console.print(t)
     h = info["hnte"]
-    console.print(f"高新技术企业：持证 {h['holders']} 家；按现行条件 符合 {h['pass']} · 待专家评分 {h['expert']} · "
-                  f"差一项 {h['near']} · 未达标 {h['fail']}")
+    console.print(
+        f"高新技术企业：持证 {h['holders']} 家；按现行条件 符合 {h['pass']} · 待专家评分 {h['expert']} · "
+        f"差一项 {h['near']} · 未达标 {h['fail']}"
+    )
     t = Table(title=f"最接近下一梯度的企业（前 {top} 家）", title_justify="left")
     for c in ("企业名称", "镇街", "已达到", "下一梯度", "结论", "高企", "下一梯度差距"):
         t.add_column(c)
     for r in firms.filter(pl.col("next").is_not_null()).head(top).iter_rows(named=True):
-        t.add_row(r["name"] or r["uscc"], r["town"] or "—", r["highest_title"], r["next_title"],
-                  core.VERDICT_LABELS.get(r["next_verdict"], r["next_verdict"] or "—"),
-                  ("持证 · " if r["hnte_holder"] else "") + core.VERDICT_LABELS.get(r["hnte"], r["hnte"] or "—"),
-                  r["next_gaps"] or "")
+        t.add_row(
+            r["name"] or r["uscc"],
+            r["town"] or "—",
+            r["highest_title"],
+            r["next_title"],
+            core.VERDICT_LABELS.get(r["next_verdict"], r["next_verdict"] or "—"),
+            ("持证 · " if r["hnte_holder"] else "") + core.VERDICT_LABELS.get(r["hnte"], r["hnte"] or "—"),
+            r["next_gaps"] or "",
+        )
     console.print(t)
 
 
@@ -310,45 +443,112 @@ def explanation(con, run: dict, code: str) -> dict | None:
         if it is None:
             continue
         state = STATE_OF_SCORE.get(it["score"], "missing")
-        conditions.append({"id": c.id, "title": c.title, "aspect": c.aspect, "state": state,
-                           "state_label": STATE_LABEL[state], "value": it["value"], "threshold": it["benchmark"],
-                           "unit": c.unit, "op": c.op, "gap": it["raw_score"],
-                           "gap_unit": scheme.lever(c.levers[0]).unit if c.levers else "", "note": it["note"],
-                           "ref": c.ref, "clause": it["clause"]})
-    routes = [{"id": rt.id, "title": rt.title, "ref": rt.ref} for rt in scheme.routes if f"route.{rt.id}" in by_item]
+        conditions.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "aspect": c.aspect,
+                "state": state,
+                "state_label": STATE_LABEL[state],
+                "value": it["value"],
+                "threshold": it["benchmark"],
+                "unit": c.unit,
+                "op": c.op,
+                "gap": it["raw_score"],
+                "gap_unit": scheme.lever(c.levers[0]).unit if c.levers else "",
+                "note": it["note"],
+                "ref": c.ref,
+                "clause": it["clause"],
+            }
+        )
+    routes = [
+        {"id": rt.id, "title": rt.title, "ref": rt.ref} for rt in scheme.routes if f"route.{rt.id}" in by_item
+    ]
     groups = {g.id: g for g in scheme.groups}
     points = []
     for itm in scheme.items:
         it = by_item.get(f"item.{itm.id}")
         if it is None:
             continue
-        points.append({"id": itm.id, "title": itm.title, "group": groups[itm.group].title, "judged": itm.judged,
-                       "value": it["value"], "unit": itm.unit, "min": it["raw_score"], "max": it["score"],
-                       "full": itm.max, "band": it["note"], "ref": itm.ref})
-    group_rows = [{"id": g.id, "title": g.title, "min": by_item[f"group.{g.id}"]["raw_score"],
-                   "max": by_item[f"group.{g.id}"]["score"], "cap": g.max}
-                  for g in scheme.groups if f"group.{g.id}" in by_item]
+        points.append(
+            {
+                "id": itm.id,
+                "title": itm.title,
+                "group": groups[itm.group].title,
+                "judged": itm.judged,
+                "value": it["value"],
+                "unit": itm.unit,
+                "min": it["raw_score"],
+                "max": it["score"],
+                "full": itm.max,
+                "band": it["note"],
+                "ref": itm.ref,
+            }
+        )
+    group_rows = [
+        {
+            "id": g.id,
+            "title": g.title,
+            "min": by_item[f"group.{g.id}"]["raw_score"],
+            "max": by_item[f"group.{g.id}"]["score"],
+            "cap": g.max,
+        }
+        for g in scheme.groups
+        if f"group.{g.id}" in by_item
+    ]
     cert = by_item.get("certificate")
     years = svc.years_of(run["period"], scheme.scheme.years)
     fields = sorted(scheme.referenced_fields())
     placeholders = ", ".join("?" for _ in years)
-    facts = frame(con, current_facts_sql(f"WHERE f.uscc = ? AND f.period IN ({placeholders}) AND f.batch_id <= ?"),
-                  [code, *years, run.get("max_batch_id") or 2**31 - 1])
-    facts = facts.filter(pl.col("indicator").is_in(fields)).sort("indicator", "period", descending=[False, True])
-    sources = [{"field": f["indicator"], "label": F.BY_NAME[f["indicator"]].label, "period": f["period"],
-                "value": f["value"], "display": _display(F.BY_NAME[f["indicator"]], f["value"]),
-                "unit": F.BY_NAME[f["indicator"]].shown_unit, "batch_id": f["batch_id"], "file": f["file_name"],
-                "sheet": f["sheet"], "row": f["row_no"]} for f in facts.iter_rows(named=True)]
+    facts = frame(
+        con,
+        current_facts_sql(f"WHERE f.uscc = ? AND f.period IN ({placeholders}) AND f.batch_id <= ?"),
+        [code, *years, run.get("max_batch_id") or 2**31 - 1],
+    )
+    facts = facts.filter(pl.col("indicator").is_in(fields)).sort(
+        "indicator", "period", descending=[False, True]
+    )
+    sources = [
+        {
+            "field": f["indicator"],
+            "label": F.BY_NAME[f["indicator"]].label,
+            "period": f["period"],
+            "value": f["value"],
+            "display": _display(F.BY_NAME[f["indicator"]], f["value"]),
+            "unit": F.BY_NAME[f["indicator"]].shown_unit,
+            "batch_id": f["batch_id"],
+            "file": f["file_name"],
+            "sheet": f["sheet"],
+            "row": f["row_no"],
+        }
+        for f in facts.iter_rows(named=True)
+    ]
     return {
-        "run_id": run["run_id"], "kind": "cultivation", "scheme": run["scheme_id"], "title": run["summary"]["title"],
-        "period": run["period"], "uscc": code, "name": r["name"], "town": r["town"],
-        "verdict": r["class_final"], "verdict_label": core.VERDICT_LABELS.get(r["class_final"], r["class_final"]),
-        "verdict_without_routes": r["class_initial"], "rank": r["rank"], "pool_size": r["list_size"],
-        "list": r["list_id"], "score_min": r["score"], "score_max": r["base_score"],
-        "expert_needed": r["adjustment"], "reasons": r["reasons"], "conditions": conditions, "routes": routes,
-        "items": points, "groups": group_rows,
-        "certificate": None if cert is None else {"issued_year": cert["value"], "expires_year": cert["numerator"],
-                                                  "status": cert["note"]},
+        "run_id": run["run_id"],
+        "kind": "cultivation",
+        "scheme": run["scheme_id"],
+        "title": run["summary"]["title"],
+        "period": run["period"],
+        "uscc": code,
+        "name": r["name"],
+        "town": r["town"],
+        "verdict": r["class_final"],
+        "verdict_label": core.VERDICT_LABELS.get(r["class_final"], r["class_final"]),
+        "verdict_without_routes": r["class_initial"],
+        "rank": r["rank"],
+        "pool_size": r["list_size"],
+        "list": r["list_id"],
+        "score_min": r["score"],
+        "score_max": r["base_score"],
+        "expert_needed": r["adjustment"],
+        "reasons": r["reasons"],
+        "conditions": conditions,
+        "routes": routes,
+        "items": points,
+        "groups": group_rows,
+        "certificate": None
+        if cert is None
+        else {"issued_year": cert["value"], "expires_year": cert["numerator"], "status": cert["note"]},
         "sources": sources,
     }
 
@@ -366,19 +566,26 @@ def explain_cultivation(con, run: dict, code: str, as_json: bool) -> None:
     if as_json:
         print_json(info)
         return
-    console.print(f"[bold]{info['name'] or info['uscc']}[/] {info['uscc']} · {info['town'] or ''} · 培育评价 "
-                  f"{info['run_id']}（{info['title']}，{info['period']} 年度）")
+    console.print(
+        f"[bold]{info['name'] or info['uscc']}[/] {info['uscc']} · {info['town'] or ''} · 培育评价 "
+        f"{info['run_id']}（{info['title']}，{info['period']} 年度）"
+    )
     if info["list"] is None:
         console.print(f"不参评：{info['reasons']}")
         return
     score = ""
     if info["score_min"] is not None:
         score = f" · 得分 {_n(info['score_min'])}" + (
-            f"–{_n(info['score_max'])}" if info["score_max"] != info["score_min"] else "")
-    console.print(f"结论 [bold]{info['verdict_label']}[/] · 培育库第 {info['rank']} 名（共 {info['pool_size']} 家）{score}")
+            f"–{_n(info['score_max'])}" if info["score_max"] != info["score_min"] else ""
+        )
+    console.print(
+        f"结论 [bold]{info['verdict_label']}[/] · 培育库第 {info['rank']} 名（共 {info['pool_size']} 家）{score}"
+    )
     if info["certificate"]:
         c = info["certificate"]
-        console.print(f"高企证书：{_n(c['issued_year'])} 年发证，{_n(c['expires_year'])} 年到期（{c['status']}）")
+        console.print(
+            f"高企证书：{_n(c['issued_year'])} 年发证，{_n(c['expires_year'])} 年到期（{c['status']}）"
+        )
     t = Table(title="逐条件 Conditions")
     for col in ("方面", "条件", "结果", "说明（差距按企业自身口径）", "条款"):
         t.add_column(col)
@@ -395,7 +602,9 @@ def explain_cultivation(con, run: dict, code: str, as_json: bool) -> None:
         for p in info["items"]:
             val = "—" if p["value"] is None else f"{_n(p['value'], 2)}{p['unit']}"
             pts = _n(p["min"], 2) if p["min"] == p["max"] else f"{_n(p['min'], 2)}–{_n(p['max'], 2)}"
-            t.add_row(p["group"], p["title"], val, p["band"] or "", pts, _n(p["full"]), "是" if p["judged"] else "")
+            t.add_row(
+                p["group"], p["title"], val, p["band"] or "", pts, _n(p["full"]), "是" if p["judged"] else ""
+            )
         for g in info["groups"]:
             pts = _n(g["min"], 2) if g["min"] == g["max"] else f"{_n(g['min'], 2)}–{_n(g['max'], 2)}"
             t.add_row(g["title"], "小计（封顶）", "", "", pts, _n(g["cap"]), "", style="bold")
@@ -404,7 +613,9 @@ def explain_cultivation(con, run: dict, code: str, as_json: bool) -> None:
     for col in ("字段", "年度", "数值", "单位", "批次", "文件", "行"):
         t.add_column(col)
     for s in info["sources"]:
-        t.add_row(s["label"], s["period"], s["display"], s["unit"], f"#{s['batch_id']}", s["file"], str(s["row"]))
+        t.add_row(
+            s["label"], s["period"], s["display"], s["unit"], f"#{s['batch_id']}", s["file"], str(s["row"])
+        )
     console.print(t)
 
 
@@ -428,9 +639,16 @@ def demo_cultivation(db, zone, out_dir: Path, keep_dir: Path | None) -> None:
         with console.status("培育评价 …"):
             for sid in svc.BUILTIN:
                 _outcome, run = _run(con, sid, period)
-                pools.append({"scheme": run["scheme_id"], "title": run["summary"]["title"],
-                              "tier": run["summary"]["tier"], "run_id": run["run_id"],
-                              "counts": run["summary"]["counts"], "pool": svc.pool(con, run["run_id"])})
+                pools.append(
+                    {
+                        "scheme": run["scheme_id"],
+                        "title": run["summary"]["title"],
+                        "tier": run["summary"]["tier"],
+                        "run_id": run["run_id"],
+                        "counts": run["summary"]["counts"],
+                        "pool": svc.pool(con, run["run_id"]),
+                    }
+                )
                 if run["summary"].get("certificates") is not None:
                     certs = svc.certificates(con, run["run_id"])
         show_pool_summary(pools, certs)
@@ -438,6 +656,8 @@ def demo_cultivation(db, zone, out_dir: Path, keep_dir: Path | None) -> None:
         show_pool(hnte["pool"].head(5), "高企培育库 差距最小的 5 家")
         target = keep_dir or get_settings().demo_out
         xlsx = write_pool_xlsx(Path(target) / f"培育库_{period}.xlsx", period, pools, certs)
-        console.print(f"培育库已导出 {xlsx}；更多：gaoxin pool、gaoxin ladder、gaoxin explain {hnte['run_id']} <统一社会信用代码>")
+        console.print(
+            f"培育库已导出 {xlsx}；更多：gaoxin pool、gaoxin ladder、gaoxin explain {hnte['run_id']} <统一社会信用代码>"
+        )
     finally:
         con.close()

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 # Module level stays light (typer, rich, gaoxin.fields): the readers, the store (duckdb, polars) and the
 # importer are imported inside the commands, so `gaoxin --help` and unrelated commands do not pay for them.
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据库文件 / store file (默认 ./gaoxin.duckdb)")]
+DbOpt = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB 数据库文件 / store file (默认 ./gaoxin.duckdb)")
+]
 SHOW_REJECTS = 30
 
 
@@ -66,8 +68,14 @@ def run_import(files, source, period, db, quiet=False) -> list[ImportResult]:
 
     from gaoxin.ingest.importer import ImportFailed, commit_all, prepare_all
 
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=True, disable=quiet) as progress:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet,
+    ) as progress:
         task = progress.add_task("读取 reading", total=len(files))
 
         def tick(p: Path) -> None:
@@ -87,20 +95,38 @@ def run_import(files, source, period, db, quiet=False) -> list[ImportResult]:
 
 def show_import(results: list[ImportResult]) -> None:
     table = Table(title="导入结果 Import summary", show_lines=False)
-    for col in ("文件 file", "来源 source", "年度 periods", "行数 rows", "接受 accepted", "拒绝 rejected",
-                "跳过 skipped", "批次 batch"):
+    for col in (
+        "文件 file",
+        "来源 source",
+        "年度 periods",
+        "行数 rows",
+        "接受 accepted",
+        "拒绝 rejected",
+        "跳过 skipped",
+        "批次 batch",
+    ):
         table.add_column(col, justify="right" if "rows" in col or "ted" in col or "ped" in col else "left")
     for r in results:
         b = r.batch
         batch = f"#{r.batch_id}" + (" 已导入过，未改动" if r.status == "duplicate" else "")
-        table.add_row(b.file_name, F.SOURCES.get(b.source, b.source), ",".join(b.periods), str(b.rows),
-                      str(b.accepted), str(b.rejected), str(b.skipped), batch)
+        table.add_row(
+            b.file_name,
+            F.SOURCES.get(b.source, b.source),
+            ",".join(b.periods),
+            str(b.rows),
+            str(b.accepted),
+            str(b.rejected),
+            str(b.skipped),
+            batch,
+        )
     console.print(table)
     for r in results:
         if r.status == "duplicate":
             when = f"{r.previous['imported_at']:%Y-%m-%d %H:%M}"
-            console.print(f"[yellow]{r.batch.file_name}[/]: 与批次 #{r.batch_id}（{when} 导入）内容相同"
-                          "（sha256 一致），本次未做任何改动。")
+            console.print(
+                f"[yellow]{r.batch.file_name}[/]: 与批次 #{r.batch_id}（{when} 导入）内容相同"
+                "（sha256 一致），本次未做任何改动。"
+            )
             continue
         for note in r.batch.notes:
             console.print(f"[dim]{r.batch.file_name}: {note}[/]")
@@ -110,8 +136,13 @@ def show_import(results: list[ImportResult]) -> None:
             for col in ("工作表 sheet", "行 row", "处理", "列 column", "原因 reason"):
                 t.add_column(col)
             for row in bad.head(SHOW_REJECTS).iter_rows(named=True):
-                t.add_row(row["sheet"], str(row["row_no"]), "拒绝" if row["disposition"] == "rejected" else "跳过",
-                          row["columns"] or "", row["reasons"])
+                t.add_row(
+                    row["sheet"],
+                    str(row["row_no"]),
+                    "拒绝" if row["disposition"] == "rejected" else "跳过",
+                    row["columns"] or "",
+                    row["reasons"],
+                )
             console.print(t)
             if bad.height > SHOW_REJECTS:
                 console.print(f"… 另有 {bad.height - SHOW_REJECTS} 行，查看全部：gaoxin rejects {r.batch_id}")
@@ -129,9 +160,17 @@ def batches(as_json: JsonOption = False, db: DbOpt = None) -> None:
     for col in ("批次", "文件", "来源", "年度", "行数", "接受", "拒绝", "跳过", "导入时间"):
         table.add_column(col)
     for r in df.iter_rows(named=True):
-        table.add_row(str(r["batch_id"]), r["file_name"], F.SOURCES.get(r["source"], r["source"]), r["periods"] or "",
-                      str(r["rows"]), str(r["accepted"]), str(r["rejected"]), str(r["skipped"]),
-                      f"{r['imported_at']:%Y-%m-%d %H:%M}")
+        table.add_row(
+            str(r["batch_id"]),
+            r["file_name"],
+            F.SOURCES.get(r["source"], r["source"]),
+            r["periods"] or "",
+            str(r["rows"]),
+            str(r["accepted"]),
+            str(r["rejected"]),
+            str(r["skipped"]),
+            f"{r['imported_at']:%Y-%m-%d %H:%M}",
+        )
     console.print(table)
 
 
@@ -151,8 +190,15 @@ def rejects(
     for col in ("批次", "文件", "工作表", "行", "处理", "列", "原因"):
         table.add_column(col)
     for r in df.iter_rows(named=True):
-        table.add_row(str(r["batch_id"]), r["file_name"], r["sheet"], str(r["row_no"]),
-                      "拒绝" if r["disposition"] == "rejected" else "跳过", r["columns"] or "", r["reasons"])
+        table.add_row(
+            str(r["batch_id"]),
+            r["file_name"],
+            r["sheet"],
+            str(r["row_no"]),
+            "拒绝" if r["disposition"] == "rejected" else "跳过",
+            r["columns"] or "",
+            r["reasons"],
+        )
     console.print(table)
 
 
@@ -191,7 +237,10 @@ def enterprise(
     code = U.normalize(uscc)
     info = queries.enterprise(con, code)
     if info is None:
-        fail(f"数据库中没有统一社会信用代码为 {code} 的企业" + ("" if U.is_valid(code) else "（该代码校验位也不正确）"))
+        fail(
+            f"数据库中没有统一社会信用代码为 {code} 的企业"
+            + ("" if U.is_valid(code) else "（该代码校验位也不正确）")
+        )
     for f in info["facts"]:
         fld = F.BY_NAME.get(f["indicator"])
         f["label"] = fld.label if fld else f["indicator"]
@@ -201,16 +250,29 @@ def enterprise(
         print_json(info)
         return
     console.print(f"[bold]{info['name'] or '（名称未知）'}[/]  {info['uscc']}")
-    console.print(f"所属镇街: {info['town'] or '—'}    行业代码: {info['industry_code'] or '—'} "
-                  f"{info['industry_name'] or ''}    注册日期: {info['registered_on'] or '—'}    "
-                  f"规上: {({True: '是', False: '否'}).get(info['above_scale'], '—')}")
-    console.print(f"登记信息来源: 批次 #{info['batch_id']} {info['file_name'] or ''}" if info["batch_id"] else "")
+    console.print(
+        f"所属镇街: {info['town'] or '—'}    行业代码: {info['industry_code'] or '—'} "
+        f"{info['industry_name'] or ''}    注册日期: {info['registered_on'] or '—'}    "
+        f"规上: {({True: '是', False: '否'}).get(info['above_scale'], '—')}"
+    )
+    console.print(
+        f"登记信息来源: 批次 #{info['batch_id']} {info['file_name'] or ''}" if info["batch_id"] else ""
+    )
     table = Table(title="数据（当前值）Facts in force")
     for col in ("年度", "指标", "数值", "单位", "规范值", "规范单位", "批次", "来源文件", "工作表/行"):
         table.add_column(col)
     for f in info["facts"]:
-        table.add_row(f["period"], f["label"], f["display_value"], f["display_unit"], f"{f['value']:g}", f["unit"],
-                      f"#{f['batch_id']}", f["file_name"], f"{f['sheet']}/{f['row_no']}")
+        table.add_row(
+            f["period"],
+            f["label"],
+            f["display_value"],
+            f["display_unit"],
+            f"{f['value']:g}",
+            f["unit"],
+            f"#{f['batch_id']}",
+            f["file_name"],
+            f"{f['sheet']}/{f['row_no']}",
+        )
     console.print(table)
     if info["superseded_values"]:
         console.print(f"（另有 {info['superseded_values']} 个被后续批次或优先来源取代的历史值保留在库中）")
@@ -219,8 +281,15 @@ def enterprise(
         for col in ("年度", "宗地编号", "土地使用权面积(亩)", "出租(亩)", "承租(亩)", "用途", "批次"):
             t.add_column(col)
         for p in info["parcels"]:
-            t.add_row(p["period"], p["parcel_id"] or "—", _num(p["area_mu"]), _num(p["leased_out_mu"]),
-                      _num(p["leased_in_mu"]), p["land_use"] or "—", f"#{p['batch_id']}")
+            t.add_row(
+                p["period"],
+                p["parcel_id"] or "—",
+                _num(p["area_mu"]),
+                _num(p["leased_out_mu"]),
+                _num(p["leased_in_mu"]),
+                p["land_use"] or "—",
+                f"#{p['batch_id']}",
+            )
         console.print(t)
 
 

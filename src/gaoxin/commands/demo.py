@@ -42,15 +42,21 @@ def evaluate_demo(db, periods: list[str], keep_dir: Path | None) -> None:
             console.rule(f"亩均论英雄 · {scheme}")
             show_run_summary(con, latest, outcomes[-1].created)
             path = write_run_xlsx(con, latest, out_dir / f"亩均评价结果_{scheme}_{latest['period']}.xlsx")
-            console.print(f"评价结果已导出 {path}；逐项解释：gaoxin explain {latest['run_id']} <统一社会信用代码>")
+            console.print(
+                f"评价结果已导出 {path}；逐项解释：gaoxin explain {latest['run_id']} <统一社会信用代码>"
+            )
     finally:
         con.close()
 
 
 def demo(
-    out: Annotated[Path | None, typer.Option(help="保留生成的部门文件到此目录 / keep the department files here")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="保留生成的部门文件到此目录 / keep the department files here")
+    ] = None,
     firms: Annotated[int, typer.Option(help="企业数 / number of firms")] = 3000,
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="不启动网页 / do not start the web app")] = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="不启动网页 / do not start the web app")
+    ] = False,
     db: DbOpt = None,
 ) -> None:
     from gaoxin.demo.files import write_department_files

@@ -36,8 +36,19 @@ def schemes_list(as_json: JsonOption = False) -> None:
 
     items = list_builtin()
     if as_json:
-        print_json({"schemes": [{"id": b.id, "title": b.title, "status": getattr(b, "status", None),
-                                 "source": getattr(b, "source", None)} for b in items]})
+        print_json(
+            {
+                "schemes": [
+                    {
+                        "id": b.id,
+                        "title": b.title,
+                        "status": getattr(b, "status", None),
+                        "source": getattr(b, "source", None),
+                    }
+                    for b in items
+                ]
+            }
+        )
         return
     table = Table(title="内置评价方案 Built-in schemes")
     for col in ("方案 id", "名称", "依据"):
@@ -72,8 +83,10 @@ def schemes_validate(path: Annotated[Path, typer.Argument(help="方案文件 .to
     detail = ""
     if kind == "mujun":
         detail = "；评价名单 " + ", ".join(f"{lst.id}({len(lst.indicator)}项)" for lst in s.lists)
-    console.print(f"[green]方案有效[/] {s.scheme.id}（{what}）: {s.scheme.title}{detail}；"
-                  f"sha256 {scheme_sha256(scheme_text(path))[:12]}")
+    console.print(
+        f"[green]方案有效[/] {s.scheme.id}（{what}）: {s.scheme.title}{detail}；"
+        f"sha256 {scheme_sha256(scheme_text(path))[:12]}"
+    )
 
 
 # ---- runs --------------------------------------------------------------------------------------------
@@ -99,8 +112,16 @@ def evaluate(
     run = store_runs.find_run(con, outcome.run_id)
     counts = {k: run["summary"]["counts"].get(k, 0) for k in CLASS_ORDER}
     if as_json:
-        print_json({"run_id": outcome.run_id, "scheme": run["scheme_id"], "period": period, "counts": counts,
-                    "n": run["summary"]["n"], "created": outcome.created})
+        print_json(
+            {
+                "run_id": outcome.run_id,
+                "scheme": run["scheme_id"],
+                "period": period,
+                "counts": counts,
+                "n": run["summary"]["n"],
+                "created": outcome.created,
+            }
+        )
         return
     show_run_summary(con, run, outcome.created)
 
@@ -110,8 +131,10 @@ def show_run_summary(con, run: dict, created: bool = True, top: int = 10) -> Non
 
     s = run["summary"]
     note = "" if created else "（相同数据与方案的评价已存在，结果未变）"
-    console.print(f"[bold]评价 {run['run_id']}[/] {s.get('title', run['scheme_id'])} · {run['period']} 年度数据 · "
-                  f"{s['n']} 家企业{note}")
+    console.print(
+        f"[bold]评价 {run['run_id']}[/] {s.get('title', run['scheme_id'])} · {run['period']} 年度数据 · "
+        f"{s['n']} 家企业{note}"
+    )
     table = Table(title="等级分布 Class counts")
     table.add_column("名单")
     names = s.get("class_names", {})
@@ -127,13 +150,21 @@ def show_run_summary(con, run: dict, created: bool = True, top: int = 10) -> Non
         part = scored.filter(scored["list_id"] == list_id).sort("rank")
         if part.height == 0:
             continue
-        for title, rows in ((f"{list_id} 前 {top} 名", part.head(top)), (f"{list_id} 后 {top} 名", part.tail(top))):
+        for title, rows in (
+            (f"{list_id} 前 {top} 名", part.head(top)),
+            (f"{list_id} 后 {top} 名", part.tail(top)),
+        ):
             t = Table(title=title, title_justify="left")
             for col in ("名次", "企业名称", "所属镇街", "得分", "等级"):
                 t.add_column(col)
             for r in rows.iter_rows(named=True):
-                t.add_row(str(r["rank"]), r["name"] or r["uscc"], r["town"] or "—", f"{r['score']:.2f}",
-                          r["class_final"])
+                t.add_row(
+                    str(r["rank"]),
+                    r["name"] or r["uscc"],
+                    r["town"] or "—",
+                    f"{r['score']:.2f}",
+                    r["class_final"],
+                )
             console.print(t)
 
 
@@ -157,9 +188,18 @@ def runs(as_json: JsonOption = False, db: DbOpt = None) -> None:
     for r in df.iter_rows(named=True):
         s = json.loads(r["summary_json"] or "{}")
         c = s.get("counts", {})
-        classes = [str(c.get(k, 0)) for k in CLASS_ORDER] if r["kind"] == "mujun" else ["—"] * len(CLASS_ORDER)
-        table.add_row(r["run_id"], kinds.get(r["kind"], r["kind"]), r["scheme_id"], r["period"], str(s.get("n", "")),
-                      *classes, f"{r['created_at']:%Y-%m-%d %H:%M}")
+        classes = (
+            [str(c.get(k, 0)) for k in CLASS_ORDER] if r["kind"] == "mujun" else ["—"] * len(CLASS_ORDER)
+        )
+        table.add_row(
+            r["run_id"],
+            kinds.get(r["kind"], r["kind"]),
+            r["scheme_id"],
+            r["period"],
+            str(s.get("n", "")),
+            *classes,
+            f"{r['created_at']:%Y-%m-%d %H:%M}",
+        )
     console.print(table)
 
 
@@ -194,17 +234,35 @@ def results(
     run = _run_or_fail(con, run_id)
     df = store_runs.run_results(con, run["run_id"], klass, town)
     if as_json:
-        out = df.select("uscc", "name", "town", "industry_code", "list_id", "score", "rank",
-                        df["class_final"].alias("class"), "class_initial", "reasons")
+        out = df.select(
+            "uscc",
+            "name",
+            "town",
+            "industry_code",
+            "list_id",
+            "score",
+            "rank",
+            df["class_final"].alias("class"),
+            "class_initial",
+            "reasons",
+        )
         print_json(out.to_dicts())
         return
     table = Table(title=f"评价结果 {run['run_id']}（{df.height} 家）")
     for col in ("名单", "名次", "统一社会信用代码", "企业名称", "镇街", "得分", "初评", "最终", "说明"):
         table.add_column(col)
     for r in df.head(500).iter_rows(named=True):
-        table.add_row(r["list_id"] or "T类", str(r["rank"] or "—"), r["uscc"], r["name"] or "—", r["town"] or "—",
-                      "—" if r["score"] is None else f"{r['score']:.2f}", r["class_initial"], r["class_final"],
-                      r["reasons"] or "")
+        table.add_row(
+            r["list_id"] or "T类",
+            str(r["rank"] or "—"),
+            r["uscc"],
+            r["name"] or "—",
+            r["town"] or "—",
+            "—" if r["score"] is None else f"{r['score']:.2f}",
+            r["class_initial"],
+            r["class_final"],
+            r["reasons"] or "",
+        )
     console.print(table)
     if df.height > 500:
         console.print(f"（仅显示前 500 家；--json 或 gaoxin export 可得全部 {df.height} 家）")
@@ -233,26 +291,56 @@ def explain(
     if as_json:
         print_json(info)
         return
-    console.print(f"[bold]{info['name'] or info['uscc']}[/] {info['uscc']} · {info['town'] or ''} · 评价 "
-                  f"{info['run_id']}（{info['scheme']}，{info['period']} 年度）")
+    console.print(
+        f"[bold]{info['name'] or info['uscc']}[/] {info['uscc']} · {info['town'] or ''} · 评价 "
+        f"{info['run_id']}（{info['scheme']}，{info['period']} 年度）"
+    )
     if info["list_id"] is None:
         console.print(f"不参评（T类）：{info['reasons']}")
         return
-    console.print(f"名单 {info['list_id']} · 用地 {info['land_mu'] or 0:,.2f} 亩 · 指标得分 {info['base_score'] or 0:.2f} "
-                  f"· 加减分 {info['adjustment'] or 0:+.2f} · 总分 {info['score']:.2f} · 第 {info['rank']} 名"
-                  f"（共 {info['list_size']} 家）")
+    console.print(
+        f"名单 {info['list_id']} · 用地 {info['land_mu'] or 0:,.2f} 亩 · 指标得分 {info['base_score'] or 0:.2f} "
+        f"· 加减分 {info['adjustment'] or 0:+.2f} · 总分 {info['score']:.2f} · 第 {info['rank']} 名"
+        f"（共 {info['list_size']} 家）"
+    )
     t = Table(title="逐项得分 Items")
-    for col in ("项目", "数值", "单位", "分子（来源）", "分母（来源）", "基准", "原始分", "得分", "权重", "说明", "条款"):
+    for col in (
+        "项目",
+        "数值",
+        "单位",
+        "分子（来源）",
+        "分母（来源）",
+        "基准",
+        "原始分",
+        "得分",
+        "权重",
+        "说明",
+        "条款",
+    ):
         t.add_column(col)
     for it in info["items"]:
-        t.add_row(it.get("title", it["item"]), _num(it["value"]), it.get("unit", ""),
-                  _src(it, "numerator"), _src(it, "denominator"), _num(it["benchmark"]), _num(it["raw_score"]),
-                  _num(it["score"]), _num(it["weight"]), it["note"] or "", it["clause"])
+        t.add_row(
+            it.get("title", it["item"]),
+            _num(it["value"]),
+            it.get("unit", ""),
+            _src(it, "numerator"),
+            _src(it, "denominator"),
+            _num(it["benchmark"]),
+            _num(it["raw_score"]),
+            _num(it["score"]),
+            _num(it["weight"]),
+            it["note"] or "",
+            it["clause"],
+        )
     console.print(t)
-    console.print(f"初评等级 {info['class_initial']} → 最终等级 [bold]{info['class_final']}[/]"
-                  + (f"：{info['reasons']}" if info["reasons"] else ""))
+    console.print(
+        f"初评等级 {info['class_initial']} → 最终等级 [bold]{info['class_final']}[/]"
+        + (f"：{info['reasons']}" if info["reasons"] else "")
+    )
     if info["policy"]:
-        console.print("差别化政策：" + "；".join(f"{p['title']} {p['amount']:,.2f} {p['unit']}" for p in info["policy"]))
+        console.print(
+            "差别化政策：" + "；".join(f"{p['title']} {p['amount']:,.2f} {p['unit']}" for p in info["policy"])
+        )
 
 
 def _src(it: dict, part: str) -> str:
@@ -289,14 +377,23 @@ def what_if(
     if as_json:
         print_json(answer)
         return
-    console.print(f"[bold]{answer['uscc']}[/] 当前 {answer['class_final']}（{_num(answer['score'])} 分），目标 {to}："
-                  f"{answer['why']}")
+    console.print(
+        f"[bold]{answer['uscc']}[/] 当前 {answer['class_final']}（{_num(answer['score'])} 分），目标 {to}："
+        f"{answer['why']}"
+    )
     t = Table(title="只改变一项（其余不变）")
     for col in ("指标", "单位", "当前值", "需达到", "需改变", "折合税收(万元)", "可达"):
         t.add_column(col)
     for it in answer["items"] + ([answer["tax"]] if answer["tax"] else []):
-        t.add_row(it["title"], it["unit"], _num(it["current_value"]), _num(it["required_value"]), _num(it["change"]),
-                  _num(it["tax_change_wan"]), "是" if it["reachable"] else f"否：{it['why']}")
+        t.add_row(
+            it["title"],
+            it["unit"],
+            _num(it["current_value"]),
+            _num(it["required_value"]),
+            _num(it["change"]),
+            _num(it["tax_change_wan"]),
+            "是" if it["reachable"] else f"否：{it['why']}",
+        )
     console.print(t)
 
 

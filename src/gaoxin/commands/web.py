@@ -32,7 +32,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(user_app, name="user")
 
 
-def serve(db: Path | None = None, host: str = "127.0.0.1", port: int = 8000, banner: str | None = None) -> None:
+def serve(
+    db: Path | None = None, host: str = "127.0.0.1", port: int = 8000, banner: str | None = None
+) -> None:
     """Serve the store at http://host:port until Ctrl-C (also called by `gaoxin demo`)."""
     import uvicorn
 

@@ -1,9 +1,9 @@
 """Deterministic synthetic demo zone (示范高新区) and the department files it would produce.
 
-    zone = generate_zone()                       # truth, polars DataFrames in canonical units
-    paths = write_department_files(zone, "out")  # 7 messy xlsx files, byte-identical across runs
-    mess = expected_mess(zone)                   # per file: counts and row-level events of the mess
-    facts = expected_facts(zone)                 # every value the files carry, canonical units
+zone = generate_zone()                       # truth, polars DataFrames in canonical units
+paths = write_department_files(zone, "out")  # 7 messy xlsx files, byte-identical across runs
+mess = expected_mess(zone)                   # per file: counts and row-level events of the mess
+facts = expected_facts(zone)                 # every value the files carry, canonical units
 """
 
 from gaoxin.demo.files import (

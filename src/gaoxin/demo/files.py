@@ -80,8 +80,14 @@ from gaoxin.ingest import uscc as uscc_mod
 CREATED = dt.datetime(2026, 1, 15, 9, 0, 0)
 DEPARTMENTS = ("registry", "tax", "stats", "power", "land", "env", "safety")
 DEPARTMENT_LABELS = {
-    "registry": "市场监管局", "tax": "税务局", "stats": "统计局", "power": "供电公司", "land": "自然资源局",
-    "env": "生态环境局", "safety": "应急管理局", "sci": "科技局",
+    "registry": "市场监管局",
+    "tax": "税务局",
+    "stats": "统计局",
+    "power": "供电公司",
+    "land": "自然资源局",
+    "env": "生态环境局",
+    "safety": "应急管理局",
+    "sci": "科技局",
 }
 PLACEHOLDERS = ("—", "/", "…")
 TOTAL_LABEL = "合计"
@@ -162,8 +168,15 @@ def plan_department_files(zone: Zone) -> list[FilePlan]:
     plans = _PLANS.get(zone)
     if plans is None:
         names = file_names(zone.years)
-        builders = {"registry": _registry, "tax": _tax, "stats": _stats, "power": _power, "land": _land,
-                    "env": _env, "safety": _safety}
+        builders = {
+            "registry": _registry,
+            "tax": _tax,
+            "stats": _stats,
+            "power": _power,
+            "land": _land,
+            "env": _env,
+            "safety": _safety,
+        }
         plans = []
         for k, dep in enumerate(DEPARTMENTS):
             rng = np.random.default_rng([zone.seed, 1000 + k])
@@ -172,8 +185,9 @@ def plan_department_files(zone: Zone) -> list[FilePlan]:
     return plans
 
 
-def write_department_files(zone: Zone, out_dir: str | Path, departments: tuple[str, ...] | None = None
-                           ) -> list[Path]:
+def write_department_files(
+    zone: Zone, out_dir: str | Path, departments: tuple[str, ...] | None = None
+) -> list[Path]:
     """Write the department workbooks into out_dir (created if needed); return their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -211,9 +225,14 @@ def expected_mess(zone: Zone) -> dict[str, dict]:
                 tot[k] = tot.get(k, 0) + v
             events += [{"sheet": sh.name, **e} for e in sh.events]
         present = set(pl.concat([s.frame.select("_uscc") for s in plan.sheets])["_uscc"].to_list())
-        out[plan.file_name] = {"department": plan.department, "sheets": [s.name for s in plan.sheets], **tot,
-                               "unregistered_usccs": sorted(present & unregistered), "per_sheet": per_sheet,
-                               "events": events}
+        out[plan.file_name] = {
+            "department": plan.department,
+            "sheets": [s.name for s in plan.sheets],
+            **tot,
+            "unregistered_usccs": sorted(present & unregistered),
+            "per_sheet": per_sheet,
+            "events": events,
+        }
     return out
 
 
@@ -234,10 +253,16 @@ def _plan_facts(plans: list[FilePlan]) -> pl.DataFrame:
             f = sh.frame.with_row_index("_i")
             rows = pl.Series([sh.excel_row(i) for i in range(f.height)], dtype=pl.Int64)
             base = f.select(
-                pl.lit(plan.file_name).alias("file"), pl.lit(plan.department).alias("department"),
-                pl.lit(sh.name).alias("sheet"), rows.alias("row"), pl.col("_status").alias("status"),
-                pl.col("_uscc").alias("uscc"), pl.col("_written").alias("uscc_written"),
-                pl.col("_period").alias("period"), pl.col("_i"))
+                pl.lit(plan.file_name).alias("file"),
+                pl.lit(plan.department).alias("department"),
+                pl.lit(sh.name).alias("sheet"),
+                rows.alias("row"),
+                pl.col("_status").alias("status"),
+                pl.col("_uscc").alias("uscc"),
+                pl.col("_written").alias("uscc_written"),
+                pl.col("_period").alias("period"),
+                pl.col("_i"),
+            )
             for col in sh.cols:
                 if col.field is None:
                     continue
@@ -246,20 +271,39 @@ def _plan_facts(plans: list[FilePlan]) -> pl.DataFrame:
                 part = base.with_columns(
                     pl.lit(col.field).alias("field"),
                     (src if numeric else pl.Series([None] * f.height, dtype=pl.Float64)).alias("value"),
-                    (pl.Series([None] * f.height, dtype=pl.Utf8) if numeric else src).alias("text"))
+                    (pl.Series([None] * f.height, dtype=pl.Utf8) if numeric else src).alias("text"),
+                )
                 part = part.filter(pl.col("value").is_not_null() | pl.col("text").is_not_null())
                 parts.append(part)
-    return pl.concat(parts).drop("_i").select(
-        "file", "department", "sheet", "row", "status", "uscc", "uscc_written", "period", "field", "value",
-        "text")
+    return (
+        pl.concat(parts)
+        .drop("_i")
+        .select(
+            "file",
+            "department",
+            "sheet",
+            "row",
+            "status",
+            "uscc",
+            "uscc_written",
+            "period",
+            "field",
+            "value",
+            "text",
+        )
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # Builders, one per department
 def _base(df: pl.DataFrame, period: str | pl.Expr | None) -> pl.DataFrame:
     per = pl.lit(period, pl.Utf8) if period is None or isinstance(period, str) else period
-    return df.with_columns(pl.col("uscc").alias("_uscc"), pl.col("uscc").alias("_written"),
-                           per.alias("_period"), pl.lit("ok").alias("_status"))
+    return df.with_columns(
+        pl.col("uscc").alias("_uscc"),
+        pl.col("uscc").alias("_written"),
+        per.alias("_period"),
+        pl.lit("ok").alias("_status"),
+    )
 
 
 def _registry(zone: Zone, rng) -> list[SheetPlan]:
@@ -275,14 +319,23 @@ def _registry(zone: Zone, rng) -> list[SheetPlan]:
         Col("industry_name", "行业名称", field="industry_name", width=26),
         Col("business_scope", "经营范围", field="business_scope", width=80),
     ]
-    sh = SheetPlan("企业登记信息", f"{ZONE_NAME}市场主体登记信息（截至{zone.years[-1]}年12月31日）", cols, df,
-                   total=False)
+    sh = SheetPlan(
+        "企业登记信息",
+        f"{ZONE_NAME}市场主体登记信息（截至{zone.years[-1]}年12月31日）",
+        cols,
+        df,
+        total=False,
+    )
     m = _Mess(sh, rng)
     m.exact_duplicates(1)
     m.finish_rows()
     m.cells("industry_code", 5, lambda v, i: "C" + v, "letter_industry_code")
-    m.cells("registered_on", 3, lambda v, i: f"{v.year}/{v.month}/{v.day}" if i % 2 == 0
-            else f"{v.year}年{v.month}月{v.day}日", "text_date")
+    m.cells(
+        "registered_on",
+        3,
+        lambda v, i: f"{v.year}/{v.month}/{v.day}" if i % 2 == 0 else f"{v.year}年{v.month}月{v.day}日",
+        "text_date",
+    )
     m.uscc_cells(2, lambda c: f" {c.lower()} ", "messy_uscc")
     m.uscc_cells(1, _fullwidth, "fullwidth")
     m.blank_rows(1)
@@ -293,8 +346,11 @@ def _tax(zone: Zone, rng) -> list[SheetPlan]:
     e = zone.enterprises.select("uscc", "name")
     sheets = []
     for k, y in enumerate(zone.years):
-        fy = zone.firm_years.filter(pl.col("year") == y).join(e, on="uscc").sort(
-            pl.col("tax_paid"), pl.col("uscc"), descending=[True, False])
+        fy = (
+            zone.firm_years.filter(pl.col("year") == y)
+            .join(e, on="uscc")
+            .sort(pl.col("tax_paid"), pl.col("uscc"), descending=[True, False])
+        )
         df = _base(fy, str(y))
         unit = "(万元)" if k == 2 else "（万元）"
         cols = [
@@ -305,21 +361,30 @@ def _tax(zone: Zone, rng) -> list[SheetPlan]:
             Col("vat", "其中：增值税（万元）", "纳税情况", "num", 1e4, 2, None, 16),
             Col("dishonest", "是否失信", "重大税收违法失信主体", "flag", field="dishonest", width=14),
         ]
-        sh = SheetPlan(f"{y}年", f"{ZONE_NAME}{y}年度企业税收实际贡献情况表", cols, df, two_row=True,
-                       unit_line="单位：万元",
-                       note="注：税收实际贡献为企业在本区实际缴纳的各项税收（不含代扣代缴个人所得税），已扣除出口退税和留抵退税；"
-                            "负数为当年退税大于缴税。")
+        sh = SheetPlan(
+            f"{y}年",
+            f"{ZONE_NAME}{y}年度企业税收实际贡献情况表",
+            cols,
+            df,
+            two_row=True,
+            unit_line="单位：万元",
+            note="注：税收实际贡献为企业在本区实际缴纳的各项税收（不含代扣代缴个人所得税），已扣除出口退税和留抵退税；"
+            "负数为当年退税大于缴税。",
+        )
         m = _Mess(sh, rng)
         if k == 1:
             m.exact_duplicates(1)
-            m.conflicting_duplicates(1, "tax_paid", lambda v: round(v * 1.18 / 100) * 100.0,
-                                     where=pl.col("tax_paid") >= 1e5)
+            m.conflicting_duplicates(
+                1, "tax_paid", lambda v: round(v * 1.18 / 100) * 100.0, where=pl.col("tax_paid") >= 1e5
+            )
             m.invalid_usccs(2)
         if k == 2:
             m.invalid_usccs(1, letter_o=True)
         m.finish_rows()
         if k == 0:
-            m.cells("tax_paid", 4, lambda v, i: f"{v / 1e4:,.2f}", "text_number", where=pl.col("tax_paid") >= 1e7)
+            m.cells(
+                "tax_paid", 4, lambda v, i: f"{v / 1e4:,.2f}", "text_number", where=pl.col("tax_paid") >= 1e7
+            )
             m.uscc_cells(2, _fullwidth, "fullwidth")
             m.blank_rows(1)
         if k == 1:
@@ -332,8 +397,11 @@ def _tax(zone: Zone, rng) -> list[SheetPlan]:
 
 def _stats(zone: Zone, rng) -> list[SheetPlan]:
     e = zone.enterprises.select("uscc", "name", "industry_code")
-    fy = zone.firm_years.filter(pl.col("above_scale")).join(e, on="uscc").sort(
-        pl.col("year"), pl.col("revenue"), pl.col("uscc"), descending=[False, True, False])
+    fy = (
+        zone.firm_years.filter(pl.col("above_scale"))
+        .join(e, on="uscc")
+        .sort(pl.col("year"), pl.col("revenue"), pl.col("uscc"), descending=[False, True, False])
+    )
     df = _base(fy, pl.col("year").cast(pl.Utf8)).with_columns(pl.col("year").cast(pl.Int64))
     cols = [
         Col("_seq", "序号", kind="seq", width=7),
@@ -348,12 +416,18 @@ def _stats(zone: Zone, rng) -> list[SheetPlan]:
         Col("staff", "年平均职工人数（人）", kind="num", decimals=0, field="staff", width=14),
         Col("above_scale", "是否规上", kind="flag", field="above_scale", width=10),
     ]
-    sh = SheetPlan("规上工业企业", f"{ZONE_NAME}规模以上工业企业主要经济指标（{zone.years[0]}—{zone.years[-1]}年）",
-                   cols, df, two_row=True)
+    sh = SheetPlan(
+        "规上工业企业",
+        f"{ZONE_NAME}规模以上工业企业主要经济指标（{zone.years[0]}—{zone.years[-1]}年）",
+        cols,
+        df,
+        two_row=True,
+    )
     m = _Mess(sh, rng)
     m.invalid_usccs(1)
-    m.conflicting_duplicates(1, "revenue", lambda v: round(v * 0.93 / 100) * 100.0,
-                             where=pl.col("year") == zone.years[-1])
+    m.conflicting_duplicates(
+        1, "revenue", lambda v: round(v * 0.93 / 100) * 100.0, where=pl.col("year") == zone.years[-1]
+    )
     m.finish_rows()
     m.placeholders_for_nulls("rd_expense")
     m.cells("revenue", 3, lambda v, i: f"{v / 1e4:,.2f}", "text_number", where=pl.col("revenue") >= 1e7)
@@ -364,8 +438,12 @@ def _stats(zone: Zone, rng) -> list[SheetPlan]:
 
 def _power(zone: Zone, rng) -> list[SheetPlan]:
     e = zone.enterprises.with_row_index("_k").select(
-        "uscc", "name", (pl.lit("33") + ((pl.col("_k").cast(pl.Int64) * 7919 + 1234567) % 10**8)
-                         .cast(pl.Utf8).str.zfill(8)).alias("account"))
+        "uscc",
+        "name",
+        (
+            pl.lit("33") + ((pl.col("_k").cast(pl.Int64) * 7919 + 1234567) % 10**8).cast(pl.Utf8).str.zfill(8)
+        ).alias("account"),
+    )
     sheets = []
     mid = len(zone.years) // 2 if len(zone.years) > 1 else -1
     for k, y in enumerate(zone.years):
@@ -376,8 +454,15 @@ def _power(zone: Zone, rng) -> list[SheetPlan]:
             Col("account", "户号", width=14),
             Col("name", "用电户名", field="name", width=34),
             Col("_written", "统一社会信用代码", width=22),
-            Col("power_kwh", "用电量（千瓦时）" if kwh else "用电量（万千瓦时）", kind="num",
-                scale=1.0 if kwh else 1e4, decimals=0 if kwh else 4, field="power_kwh", width=16),
+            Col(
+                "power_kwh",
+                "用电量（千瓦时）" if kwh else "用电量（万千瓦时）",
+                kind="num",
+                scale=1.0 if kwh else 1e4,
+                decimals=0 if kwh else 4,
+                field="power_kwh",
+                width=16,
+            ),
         ]
         sh = SheetPlan(f"{y}年", f"国网{ZONE_NAME[:2]}供电公司{y}年度高新区企业用电量明细表", cols, df)
         m = _Mess(sh, rng)
@@ -398,8 +483,12 @@ def _land(zone: Zone, rng) -> list[SheetPlan]:
     e = zone.enterprises.select("uscc", "name")
     sheets = []
     for k, y in enumerate(zone.years):
-        p = zone.parcels.filter(pl.col("year") == y).join(e, on="uscc").with_columns(
-            pl.when(pl.col("role") == "own").then(0).otherwise(1).alias("_r")).sort("parcel_id", "_r", "uscc")
+        p = (
+            zone.parcels.filter(pl.col("year") == y)
+            .join(e, on="uscc")
+            .with_columns(pl.when(pl.col("role") == "own").then(0).otherwise(1).alias("_r"))
+            .sort("parcel_id", "_r", "uscc")
+        )
         df = _base(p, str(y)).with_columns(pl.col("year").cast(pl.Int64))
         sqm = k == 0
         cols = [
@@ -409,8 +498,16 @@ def _land(zone: Zone, rng) -> list[SheetPlan]:
             Col("_written", "统一社会信用代码", width=22),
             Col("name", "土地使用权人", field="name", width=34),
             Col("land_use", "土地用途", field="land_use", width=12),
-            Col("area_mu", "土地使用权面积（平方米）" if sqm else "土地使用权面积（亩）", "面积情况", "num",
-                1.0 / SQM_PER_MU if sqm else 1.0, 2 if sqm else 4, "land_own_mu", 20),
+            Col(
+                "area_mu",
+                "土地使用权面积（平方米）" if sqm else "土地使用权面积（亩）",
+                "面积情况",
+                "num",
+                1.0 / SQM_PER_MU if sqm else 1.0,
+                2 if sqm else 4,
+                "land_own_mu",
+                20,
+            ),
             Col("leased_out_mu", "出租面积（亩）", "面积情况", "num", 1.0, 2, "land_leased_out_mu", 14),
             Col("leased_in_mu", "承租面积（亩）", "面积情况", "num", 1.0, 2, "land_leased_in_mu", 14),
             Col("major_project", "重大项目在建", kind="flag", field="major_project", width=14),
@@ -447,9 +544,13 @@ def _env(zone: Zone, rng) -> list[SheetPlan]:
         Col("nox_t", "氮氧化物（吨）", parent, "num", 1.0, 4, "nox_t", 14),
         Col("env_accident", "较大及以上环境事件", kind="flag", field="env_accident", width=18),
     ]
-    sh = SheetPlan("主要污染物排放",
-                   f"{ZONE_NAME}重点排污单位主要污染物排放量（{zone.years[0]}—{zone.years[-1]}年）", cols, df,
-                   two_row=True)
+    sh = SheetPlan(
+        "主要污染物排放",
+        f"{ZONE_NAME}重点排污单位主要污染物排放量（{zone.years[0]}—{zone.years[-1]}年）",
+        cols,
+        df,
+        two_row=True,
+    )
     m = _Mess(sh, rng)
     m.invalid_usccs(1)
     m.finish_rows()
@@ -470,8 +571,13 @@ def _safety(zone: Zone, rng) -> list[SheetPlan]:
         Col("name", "企业名称", field="name", width=34),
         Col("safety_accident", "较大及以上安全事故", kind="flag", field="safety_accident", width=18),
     ]
-    sh = SheetPlan("安全生产事故", f"{ZONE_NAME}较大及以上生产安全事故涉事企业名单（{zone.years[0]}—{zone.years[-1]}年）",
-                   cols, df, total=False)
+    sh = SheetPlan(
+        "安全生产事故",
+        f"{ZONE_NAME}较大及以上生产安全事故涉事企业名单（{zone.years[0]}—{zone.years[-1]}年）",
+        cols,
+        df,
+        total=False,
+    )
     _Mess(sh, rng).finish_rows()
     return [sh]
 
@@ -481,7 +587,14 @@ class _Mess:
     """Applies row mess (before `finish_rows`) and cell mess (after) to a sheet plan, counting it."""
 
     ROW_KINDS = ("ok", "invalid_uscc", "exact_duplicate", "conflicting_duplicate", "total", "blank", "note")
-    CELL_KINDS = ("placeholder", "text_number", "fullwidth", "messy_uscc", "text_date", "letter_industry_code")
+    CELL_KINDS = (
+        "placeholder",
+        "text_number",
+        "fullwidth",
+        "messy_uscc",
+        "text_date",
+        "letter_industry_code",
+    )
 
     def __init__(self, sheet: SheetPlan, rng: np.random.Generator):
         self.sh, self.rng = sheet, rng
@@ -512,7 +625,9 @@ class _Mess:
         for i in idx:
             written[i] = _corrupt(written[i], self.rng, letter_o)
             status[i] = "invalid_uscc"
-        self.sh.frame = self.sh.frame.with_columns(pl.Series("_written", written), pl.Series("_status", status))
+        self.sh.frame = self.sh.frame.with_columns(
+            pl.Series("_written", written), pl.Series("_status", status)
+        )
 
     def exact_duplicates(self, k: int, where: pl.Expr | None = None) -> None:
         for i in self._pick(k, where):
@@ -528,20 +643,28 @@ class _Mess:
         pieces, start = [], 0
         exact = sorted(i for i, kind, _ in self.dups if kind == "exact_duplicate")
         for i in exact:
-            pieces += [f[start:i + 1], f[i:i + 1].with_columns(pl.lit("exact_duplicate").alias("_status"))]
+            pieces += [
+                f[start : i + 1],
+                f[i : i + 1].with_columns(pl.lit("exact_duplicate").alias("_status")),
+            ]
             start = i + 1
         pieces.append(f[start:])
         for i, kind, changes in self.dups:
             if kind == "conflicting_duplicate":
-                pieces.append(f[i:i + 1].with_columns(
-                    pl.lit("conflicting_duplicate").alias("_status"),
-                    *[pl.lit(v, f.schema[c]).alias(c) for c, v in changes.items()]))
+                pieces.append(
+                    f[i : i + 1].with_columns(
+                        pl.lit("conflicting_duplicate").alias("_status"),
+                        *[pl.lit(v, f.schema[c]).alias(c) for c, v in changes.items()],
+                    )
+                )
         f = pl.concat(pieces)
         self.sh.frame = f.drop("_orig")
         orig = f["_orig"].to_list()
         status = f["_status"].to_list()
         # indices now refer to the final order; rows paired with a duplicate carry no cell mess
-        paired = {o for o, s in zip(orig, status, strict=True) if s in ("exact_duplicate", "conflicting_duplicate")}
+        paired = {
+            o for o, s in zip(orig, status, strict=True) if s in ("exact_duplicate", "conflicting_duplicate")
+        }
         self.used = {j for j, (o, s) in enumerate(zip(orig, status, strict=True)) if s != "ok" or o in paired}
         first_of = {}
         for j, o in enumerate(orig):
@@ -549,8 +672,13 @@ class _Mess:
         for j, s in enumerate(status):
             self.sh.counts[f"{s}_rows"] += 1
             if s != "ok":
-                ev = {"row": self.sh.excel_row(j), "kind": s, "uscc": f["_uscc"][j],
-                      "uscc_written": f["_written"][j], "period": f["_period"][j]}
+                ev = {
+                    "row": self.sh.excel_row(j),
+                    "kind": s,
+                    "uscc": f["_uscc"][j],
+                    "uscc_written": f["_written"][j],
+                    "period": f["_period"][j],
+                }
                 if s.endswith("duplicate"):
                     ev["original_row"] = self.sh.excel_row(first_of[orig[j]])
                 self.sh.events.append(ev)
@@ -570,8 +698,15 @@ class _Mess:
             if "original_row" in ev:
                 ev["original_row"] = self._shift(ev["original_row"])
         for j in after:
-            self.sh.events.append({"row": self.sh.excel_row(j) + 1, "kind": "blank", "uscc": None,
-                                   "uscc_written": None, "period": None})
+            self.sh.events.append(
+                {
+                    "row": self.sh.excel_row(j) + 1,
+                    "kind": "blank",
+                    "uscc": None,
+                    "uscc_written": None,
+                    "period": None,
+                }
+            )
         self.sh.events.sort(key=lambda e: e["row"])
 
     def _shift(self, row: int) -> int:
@@ -614,11 +749,11 @@ def _corrupt(code: str, rng: np.random.Generator, letter_o: bool) -> str:
     if letter_o:
         pos = [i for i in range(2, 17) if code[i] == "0"]
         p = int(rng.choice(pos))
-        bad = code[:p] + "O" + code[p + 1:]
+        bad = code[:p] + "O" + code[p + 1 :]
     else:
         p = int(rng.integers(8, 17))
         alphabet = [c for c in uscc_mod.ALPHABET if c != code[p]]
-        bad = code[:p] + alphabet[int(rng.integers(0, len(alphabet)))] + code[p + 1:]
+        bad = code[:p] + alphabet[int(rng.integers(0, len(alphabet)))] + code[p + 1 :]
     assert not uscc_mod.is_valid(bad)
     return bad
 
@@ -626,10 +761,17 @@ def _corrupt(code: str, rng: np.random.Generator, letter_o: bool) -> str:
 # ------------------------------------------------------------------------------------------------
 # Writer
 def _write_workbook(plan: FilePlan, path: Path) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
-    wb.set_properties({"title": plan.file_name.removesuffix(".xlsx"), "author": DEPARTMENT_LABELS[plan.department],
-                       "company": ZONE_NAME, "created": CREATED})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    wb.set_properties(
+        {
+            "title": plan.file_name.removesuffix(".xlsx"),
+            "author": DEPARTMENT_LABELS[plan.department],
+            "company": ZONE_NAME,
+            "created": CREATED,
+        }
+    )
     fmt = _Formats(wb)
     for sh in plan.sheets:
         _write_sheet(wb.add_worksheet(sh.name), sh, fmt)
@@ -639,12 +781,21 @@ def _write_workbook(plan: FilePlan, path: Path) -> None:
 class _Formats:
     def __init__(self, wb):
         border = {"border": 1, "font_name": "宋体", "font_size": 10}
-        self.title = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
-                                    "font_name": "黑体"})
+        self.title = wb.add_format(
+            {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "font_name": "黑体"}
+        )
         self.unit = wb.add_format({"align": "right", "font_size": 10, "font_name": "宋体"})
         self.note = wb.add_format({"align": "left", "font_size": 9, "font_name": "宋体", "text_wrap": True})
-        self.header = wb.add_format({**border, "bold": True, "align": "center", "valign": "vcenter",
-                                     "text_wrap": True, "bg_color": "#DDEBF7"})
+        self.header = wb.add_format(
+            {
+                **border,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+                "bg_color": "#DDEBF7",
+            }
+        )
         self.text = wb.add_format(border)
         self.center = wb.add_format({**border, "align": "center"})
         self.date = wb.add_format({**border, "num_format": "yyyy-mm-dd", "align": "center"})
@@ -656,8 +807,9 @@ class _Formats:
         key = (decimals, bold)
         if key not in self._num:
             pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-            self._num[key] = self.wb.add_format({"border": 1, "font_name": "宋体", "font_size": 10, "bold": bold,
-                                                 "num_format": pattern})
+            self._num[key] = self.wb.add_format(
+                {"border": 1, "font_name": "宋体", "font_size": 10, "bold": bold, "num_format": pattern}
+            )
         return self._num[key]
 
 
@@ -726,7 +878,9 @@ def _write_sheet(ws, sh: SheetPlan, fmt: _Formats) -> None:
             else:
                 ws.write_string(r, j, str(v), fmt.text)
             if o is not None and c.kind == "num":  # text cells still count in a department's own sum
-                totals[j] += round(v / c.scale, c.decimals) if v is not None and o not in PLACEHOLDERS else 0.0
+                totals[j] += (
+                    round(v / c.scale, c.decimals) if v is not None and o not in PLACEHOLDERS else 0.0
+                )
         r += 1
         if i in blanks:
             r += 1
@@ -784,48 +938,83 @@ def plan_innovation_file(zone: Zone) -> FilePlan:
         return Col(key, header, parent, kind, scale, decimals, key, width)
 
     flag = ("flag", 1.0, 0)
-    p1, p2, p3, p4, p5, p6, p7 = "经营情况", "资产情况", "研发活动", "人员情况", "知识产权与成果", "资质荣誉", "管理与市场"
+    p1, p2, p3, p4, p5, p6, p7 = (
+        "经营情况",
+        "资产情况",
+        "研发活动",
+        "人员情况",
+        "知识产权与成果",
+        "资质荣誉",
+        "管理与市场",
+    )
     cols = [
         Col("_seq", "序号", kind="seq", width=7),
         Col("_written", "统一社会信用代码", width=22),
         Col("name", "企业名称", field="name", width=34),
-        c("revenue", "销售收入（万元）", p1, money, 16), c("total_income", "总收入（万元）", p1, money, 16),
+        c("revenue", "销售收入（万元）", p1, money, 16),
+        c("total_income", "总收入（万元）", p1, money, 16),
         c("ht_income", "高新技术产品(服务)收入（万元）", p1, money, 18),
-        c("main_revenue_share", "主营业务收入占比（%）", p1, pct), c("total_cost", "成本费用支出总额（万元）", p1, money, 16),
+        c("main_revenue_share", "主营业务收入占比（%）", p1, pct),
+        c("total_cost", "成本费用支出总额（万元）", p1, money, 16),
         c("net_margin", "净利润率（%）", p1, pct),
-        c("total_assets", "资产总额（万元）", p2, money, 16), c("net_assets", "净资产（万元）", p2, money, 16),
+        c("total_assets", "资产总额（万元）", p2, money, 16),
+        c("net_assets", "净资产（万元）", p2, money, 16),
         c("debt_ratio", "资产负债率（%）", p2, pct),
-        c("rd_expense", "研发费用（万元）", p3, money), c("rd_domestic", "其中：境内研发费用（万元）", p3, money, 16),
+        c("rd_expense", "研发费用（万元）", p3, money),
+        c("rd_domestic", "其中：境内研发费用（万元）", p3, money, 16),
         c("rd_institution_level", SCI_CODE_HEADERS["rd_institution_level"], p3, width=18),
-        c("total_staff", "职工总数（人）", p4), c("tech_staff", "科技人员数（人）", p4), c("rd_staff", "研发人员数（人）", p4),
-        c("ip1_count", "Ⅰ类知识产权（件）", p5), c("ip1_high_value", "Ⅰ类高价值知识产权（件）", p5),
-        c("ip1_self", "自主研发Ⅰ类知识产权（件）", p5), c("ip2_count", "Ⅱ类知识产权（件）", p5),
+        c("total_staff", "职工总数（人）", p4),
+        c("tech_staff", "科技人员数（人）", p4),
+        c("rd_staff", "研发人员数（人）", p4),
+        c("ip1_count", "Ⅰ类知识产权（件）", p5),
+        c("ip1_high_value", "Ⅰ类高价值知识产权（件）", p5),
+        c("ip1_self", "自主研发Ⅰ类知识产权（件）", p5),
+        c("ip2_count", "Ⅱ类知识产权（件）", p5),
         c("ip2_self", "自主研发Ⅱ类知识产权（件）", p5),
         c("conversions_avg", "近三年年均成果转化数（项）", p5, ("num", 1.0, 2), 16),
-        c("hnte_valid", "有效高新技术企业证书", p6, flag), c("hnte_cert_year", "高企证书发证年份（年）", p6),
-        c("award_national_rank", "国家级科技奖励排名（名）", p6), c("award_provincial_rank", "省级科技奖励排名（名）", p6),
-        c("maker_china_rank", "创客中国全国名次（名）", p6), c("innovation_title", "国家级技术创新示范企业", p6, flag),
-        c("standard_led", "主导制定国际/国家/行业标准", p6, flag), c("standard_participated", "参与制定标准", p6, flag),
+        c("hnte_valid", "有效高新技术企业证书", p6, flag),
+        c("hnte_cert_year", "高企证书发证年份（年）", p6),
+        c("award_national_rank", "国家级科技奖励排名（名）", p6),
+        c("award_provincial_rank", "省级科技奖励排名（名）", p6),
+        c("maker_china_rank", "创客中国全国名次（名）", p6),
+        c("innovation_title", "国家级技术创新示范企业", p6, flag),
+        c("standard_led", "主导制定国际/国家/行业标准", p6, flag),
+        c("standard_participated", "参与制定标准", p6, flag),
         c("niche_years", "从事特定细分市场年限（年）", p7, ("num", 1.0, 1)),
         c("product_field", SCI_CODE_HEADERS["product_field"], p7, width=22),
         c("hnte_domain", SCI_CODE_HEADERS["hnte_domain"], p7, width=18),
         c("digital_level", SCI_CODE_HEADERS["digital_level"], p7),
         c("market_share", "主导产品全国细分市场占有率（%）", p7, pct, 16),
         c("equity_financing", "新增股权融资额（万元）", p7, money, 16),
-        c("rd_accounts", "研发费用辅助账", p7, flag), c("industry_univ_coop", "产学研合作", p7, flag),
-        c("conversion_incentive", "成果转化激励制度", p7, flag), c("talent_incentive", "科技人员培养与激励制度", p7, flag),
-        c("quality_award", "省级以上质量奖", p7, flag), c("quality_cert", "质量管理体系认证", p7, flag),
-        c("own_brand", "自主品牌", p7, flag), c("info_system", "核心业务信息系统支撑", p7, flag),
+        c("rd_accounts", "研发费用辅助账", p7, flag),
+        c("industry_univ_coop", "产学研合作", p7, flag),
+        c("conversion_incentive", "成果转化激励制度", p7, flag),
+        c("talent_incentive", "科技人员培养与激励制度", p7, flag),
+        c("quality_award", "省级以上质量奖", p7, flag),
+        c("quality_cert", "质量管理体系认证", p7, flag),
+        c("own_brand", "自主品牌", p7, flag),
+        c("info_system", "核心业务信息系统支撑", p7, flag),
     ]
     flags = [col.key for col in cols if col.kind == "flag"]
     sheets = []
     last = len(zone.years) - 1
     for k, y in enumerate(zone.years):
-        fy = truth.filter(pl.col("year") == y).join(e, on="uscc").sort("uscc").with_columns(
-            pl.col(flags).cast(pl.Boolean))
-        sh = SheetPlan(f"{y}年", f"{ZONE_NAME}{y}年度企业创新能力监测表", cols, _base(fy, str(y)), two_row=True,
-                       total=False, note="注：本表由科技局根据企业创新能力监测数据整理；研发机构级别、主导产品领域、高新技术领域按表头"
-                                        "所列代码填报；空白为企业未填报或不适用。")
+        fy = (
+            truth.filter(pl.col("year") == y)
+            .join(e, on="uscc")
+            .sort("uscc")
+            .with_columns(pl.col(flags).cast(pl.Boolean))
+        )
+        sh = SheetPlan(
+            f"{y}年",
+            f"{ZONE_NAME}{y}年度企业创新能力监测表",
+            cols,
+            _base(fy, str(y)),
+            two_row=True,
+            total=False,
+            note="注：本表由科技局根据企业创新能力监测数据整理；研发机构级别、主导产品领域、高新技术领域按表头"
+            "所列代码填报；空白为企业未填报或不适用。",
+        )
         m = _Mess(sh, rng)
         if k == 1:
             m.invalid_usccs(1)
@@ -833,7 +1022,9 @@ def plan_innovation_file(zone: Zone) -> FilePlan:
             m.exact_duplicates(1)
         m.finish_rows()
         if k == 0:
-            m.cells("revenue", 2, lambda v, i: f"{v / 1e4:,.2f}", "text_number", where=pl.col("revenue") >= 1e7)
+            m.cells(
+                "revenue", 2, lambda v, i: f"{v / 1e4:,.2f}", "text_number", where=pl.col("revenue") >= 1e7
+            )
             m.blank_rows(1)
         if k == 1:
             m.placeholders_for_nulls("market_share", ("—",))

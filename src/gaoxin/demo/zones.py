@@ -47,16 +47,49 @@ DIMENSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("五、综合质效和持续创新力", tuple(i.id for i in Z.INDICATORS[36:46])),
 )
 HEADER_UNITS = {"disposable_fiscal": "万元"}  # written in another unit than the store keeps
-DECIMALS = {"亿元": 2, "%": 2, "万元/人": 2, "吨标准煤/万元": 4, "件/万人": 2, "件/千万元": 3, "件/百亿元": 1,
-            "比值": 3, "分": 1}
+DECIMALS = {
+    "亿元": 2,
+    "%": 2,
+    "万元/人": 2,
+    "吨标准煤/万元": 4,
+    "件/万人": 2,
+    "件/千万元": 3,
+    "件/百亿元": 1,
+    "比值": 3,
+    "分": 1,
+}
 
 PROVINCES = (  # (province, weight for the number of zones, east/central/west/northeast)
-    ("江苏省", 18, "E"), ("广东省", 14, "E"), ("山东省", 13, "E"), ("浙江省", 8, "E"), ("湖北省", 12, "C"),
-    ("河南省", 9, "C"), ("湖南省", 8, "C"), ("江西省", 9, "C"), ("安徽省", 8, "C"), ("四川省", 8, "W"),
-    ("陕西省", 7, "W"), ("福建省", 7, "E"), ("辽宁省", 8, "NE"), ("河北省", 5, "E"), ("山西省", 2, "C"),
-    ("吉林省", 5, "NE"), ("黑龙江省", 3, "NE"), ("广西壮族自治区", 4, "W"), ("云南省", 3, "W"), ("贵州省", 2, "W"),
-    ("内蒙古自治区", 3, "W"), ("新疆维吾尔自治区", 3, "W"), ("甘肃省", 2, "W"), ("重庆市", 4, "W"), ("北京市", 1, "E"),
-    ("上海市", 2, "E"), ("天津市", 1, "E"), ("宁夏回族自治区", 2, "W"), ("青海省", 1, "W"), ("海南省", 1, "E"),
+    ("江苏省", 18, "E"),
+    ("广东省", 14, "E"),
+    ("山东省", 13, "E"),
+    ("浙江省", 8, "E"),
+    ("湖北省", 12, "C"),
+    ("河南省", 9, "C"),
+    ("湖南省", 8, "C"),
+    ("江西省", 9, "C"),
+    ("安徽省", 8, "C"),
+    ("四川省", 8, "W"),
+    ("陕西省", 7, "W"),
+    ("福建省", 7, "E"),
+    ("辽宁省", 8, "NE"),
+    ("河北省", 5, "E"),
+    ("山西省", 2, "C"),
+    ("吉林省", 5, "NE"),
+    ("黑龙江省", 3, "NE"),
+    ("广西壮族自治区", 4, "W"),
+    ("云南省", 3, "W"),
+    ("贵州省", 2, "W"),
+    ("内蒙古自治区", 3, "W"),
+    ("新疆维吾尔自治区", 3, "W"),
+    ("甘肃省", 2, "W"),
+    ("重庆市", 4, "W"),
+    ("北京市", 1, "E"),
+    ("上海市", 2, "E"),
+    ("天津市", 1, "E"),
+    ("宁夏回族自治区", 2, "W"),
+    ("青海省", 1, "W"),
+    ("海南省", 1, "E"),
 )
 TYPES = ("世界一流高科技园区", "创新型科技园区", "创新型特色园区", "其他国家高新区")
 _FIRST = "云青明丰瑞嘉泰宁清临永兴庆德昌盛和阳澜溪桐柏栖鹤枫岚翠珑琅璟"
@@ -66,7 +99,9 @@ _SECOND = "川禾湖原峰洲湾谷屏源滨坪塘港岭城浦泽渚汀陵岗"
 @dataclass
 class ZoneSet:
     attrs: pl.DataFrame  # zone_code, zone_name, province, city, level, zone_type, is_home (bool)
-    values: dict[int, pl.DataFrame]  # year → zone_code + one column per indicator (indicator units, None = missing)
+    values: dict[
+        int, pl.DataFrame
+    ]  # year → zone_code + one column per indicator (indicator units, None = missing)
     years: tuple[int, ...]
     seed: int
     mess: list[dict] = field(default_factory=list)  # row-level events written into the file
@@ -86,7 +121,9 @@ def _logistic(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def generate_zones(seed: int = DEFAULT_SEED, years: tuple[int, ...] = YEARS, n_zones: int = N_ZONES) -> ZoneSet:
+def generate_zones(
+    seed: int = DEFAULT_SEED, years: tuple[int, ...] = YEARS, n_zones: int = N_ZONES
+) -> ZoneSet:
     """The zones and their indicator values; identical for the same seed."""
     rng = np.random.default_rng(seed)
     m = n_zones + 1
@@ -114,11 +151,17 @@ def generate_zones(seed: int = DEFAULT_SEED, years: tuple[int, ...] = YEARS, n_z
     static = rng.normal(0, 1, (m, n_ind))
     codes = [f"GX{100 + int(prov[i]):03d}{i + 1:03d}" for i in range(n_zones)] + ["GX103999"]
     names = [f"{c}高新区" for c in cities] + [HOME_NAME]
-    attrs = pl.DataFrame({
-        "zone_code": codes, "zone_name": names, "province": [PROVINCES[k][0] for k in prov],
-        "city": [f"{c}市" for c in cities] + ["示范市"], "level": ["national"] * m,
-        "zone_type": list(zt), "is_home": [i == home for i in range(m)],
-    })
+    attrs = pl.DataFrame(
+        {
+            "zone_code": codes,
+            "zone_name": names,
+            "province": [PROVINCES[k][0] for k in prov],
+            "city": [f"{c}市" for c in cities] + ["示范市"],
+            "level": ["national"] * m,
+            "zone_type": list(zt),
+            "is_home": [i == home for i in range(m)],
+        }
+    )
     revenue_prev = np.exp(6.3 + 1.1 * size + 0.2 * quality + 0.3 * static[:, 13]) * 0.9
     staff_prev = np.exp(10.6 + 0.95 * size + 0.2 * static[:, 24]) * 0.96
     hte_stock_prev = np.exp(5.5 + size + 0.4 * quality + 0.3 * static[:, 15])
@@ -192,12 +235,21 @@ def generate_zones(seed: int = DEFAULT_SEED, years: tuple[int, ...] = YEARS, n_z
             gone = rng.random(m) < 0.01
             gone[home] = False
             frame[ind.id] = [None if gone[i] else float(x[i]) for i in range(m)]
-        values[year] = pl.DataFrame(frame, schema={"zone_code": pl.Utf8, **{i.id: pl.Float64 for i in Z.INDICATORS}})
+        values[year] = pl.DataFrame(
+            frame, schema={"zone_code": pl.Utf8, **{i.id: pl.Float64 for i in Z.INDICATORS}}
+        )
         revenue_prev, staff_prev, hte_stock_prev = revenue, staff, hte_stock
     zs = ZoneSet(attrs, values, tuple(years), seed)
     bad_zone = int(rng.integers(0, n_zones))
-    zs.mess.append({"year": years[0], "zone_code": codes[bad_zone], "indicator": "rd_intensity", "cell": "待核实",
-                    "disposition": "rejected"})
+    zs.mess.append(
+        {
+            "year": years[0],
+            "zone_code": codes[bad_zone],
+            "indicator": "rd_intensity",
+            "cell": "待核实",
+            "disposition": "rejected",
+        }
+    )
     return zs
 
 
@@ -207,8 +259,11 @@ def expected_zone_facts(zs: ZoneSet) -> pl.DataFrame:
     parts = []
     for year, df in zs.values.items():
         keep = df.filter(~pl.col("zone_code").is_in([c for y, c in rejected if y == year]))
-        parts.append(keep.unpivot(index="zone_code", variable_name="indicator", value_name="value")
-                     .drop_nulls("value").with_columns(pl.lit(str(year)).alias("period")))
+        parts.append(
+            keep.unpivot(index="zone_code", variable_name="indicator", value_name="value")
+            .drop_nulls("value")
+            .with_columns(pl.lit(str(year)).alias("period"))
+        )
     return pl.concat(parts).select("zone_code", "period", "indicator", "value")
 
 
@@ -226,13 +281,31 @@ def write_zone_file(zs: ZoneSet, out_dir: str | Path) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     wb.set_properties({"title": "国家高新区综合评价指标数据", "author": "gaoxin demo", "created": CREATED})
     title = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
-    head = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1, "text_wrap": True,
-                          "bg_color": "#E2EFDA"})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "text_wrap": True,
+            "bg_color": "#E2EFDA",
+        }
+    )
     cell = wb.add_format({"border": 1})
-    nums = {d: wb.add_format({"border": 1, "num_format": "0" if d == 0 else "0." + "0" * d}) for d in range(5)}
+    nums = {
+        d: wb.add_format({"border": 1, "num_format": "0" if d == 0 else "0." + "0" * d}) for d in range(5)
+    }
     note = wb.add_format({"italic": True})
-    attr_cols = [("序号", None), ("园区代码", "zone_code"), ("园区名称", "zone_name"), ("所在省份", "province"),
-                 ("所在城市", "city"), ("级别", "level"), ("园区类型", "zone_type"), ("是否本区", "is_home")]
+    attr_cols = [
+        ("序号", None),
+        ("园区代码", "zone_code"),
+        ("园区名称", "zone_name"),
+        ("所在省份", "province"),
+        ("所在城市", "city"),
+        ("级别", "level"),
+        ("园区类型", "zone_type"),
+        ("是否本区", "is_home"),
+    ]
     inds = [Z.BY_ID[i] for _, ids in DIMENSIONS for i in ids]
     width = len(attr_cols) + len(inds)
     attrs = zs.attrs.to_dicts()
@@ -253,8 +326,16 @@ def write_zone_file(zs: ZoneSet, out_dir: str | Path) -> Path:
         bad = {(e["zone_code"], e["indicator"]): e["cell"] for e in zs.mess if e["year"] == year}
         r = 3
         for n, (a, v) in enumerate(zip(attrs, vals, strict=True), start=1):
-            row = [n, a["zone_code"], a["zone_name"], a["province"], a["city"], Z.LEVEL_LABELS[a["level"]],
-                   a["zone_type"], "是" if a["is_home"] else "否"]
+            row = [
+                n,
+                a["zone_code"],
+                a["zone_name"],
+                a["province"],
+                a["city"],
+                Z.LEVEL_LABELS[a["level"]],
+                a["zone_type"],
+                "是" if a["is_home"] else "否",
+            ]
             for j, x in enumerate(row):
                 ws.write(r, j, x, cell)
             for k, ind in enumerate(inds):
@@ -267,7 +348,9 @@ def write_zone_file(zs: ZoneSet, out_dir: str | Path) -> Path:
                 else:
                     if ind.id in HEADER_UNITS:
                         x = round(x / ind.units[HEADER_UNITS[ind.id]], 2)
-                    ws.write_number(r, j, x, nums[DECIMALS.get(ind.unit, 0) if ind.id not in HEADER_UNITS else 2])
+                    ws.write_number(
+                        r, j, x, nums[DECIMALS.get(ind.unit, 0) if ind.id not in HEADER_UNITS else 2]
+                    )
             r += 1
         ws.write(r, 2, "平均值", cell)  # a summary row analysts often leave in (skipped on import)
         r += 1

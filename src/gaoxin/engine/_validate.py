@@ -35,16 +35,16 @@ def col_min_max(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if m < 64:
         return A.min(axis=0), A.max(axis=0)
     h = m // 2
-    lo = np.minimum(A[:h], A[h:2 * h])
-    hi = np.maximum(A[:h], A[h:2 * h])
+    lo = np.minimum(A[:h], A[h : 2 * h])
+    hi = np.maximum(A[:h], A[h : 2 * h])
     if m % 2:
         np.minimum(lo[0], A[-1], out=lo[0])
         np.maximum(hi[0], A[-1], out=hi[0])
     while lo.shape[0] > 1:
         k = lo.shape[0]
         h = k // 2
-        nlo = np.minimum(lo[:h], lo[h:2 * h])
-        nhi = np.maximum(hi[:h], hi[h:2 * h])
+        nlo = np.minimum(lo[:h], lo[h : 2 * h])
+        nhi = np.maximum(hi[:h], hi[h : 2 * h])
         if k % 2:
             np.minimum(nlo[0], lo[-1], out=nlo[0])
             np.maximum(nhi[0], hi[-1], out=nhi[0])
@@ -60,7 +60,9 @@ def as_types(types, n: int) -> np.ndarray:
     if t.shape[0] != n:
         raise ValueError(f"types has length {t.shape[0]}, expected {n}")
     if not np.all((t == 1) | (t == -1)):
-        raise ValueError("types must contain only +1 (benefit) or -1 (cost); use the hierarchy spec for target/band")
+        raise ValueError(
+            "types must contain only +1 (benefit) or -1 (cost); use the hierarchy spec for target/band"
+        )
     return t
 
 

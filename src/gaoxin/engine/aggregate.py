@@ -25,7 +25,9 @@ def _prep(Y, w):
 def _positive(A, w, what):
     used = w > 0
     if np.any(A[:, used] <= 0):
-        raise ValueError(f"{what} aggregation needs values > 0 on weighted columns; rescale (e.g. to [1, 100])")
+        raise ValueError(
+            f"{what} aggregation needs values > 0 on weighted columns; rescale (e.g. to [1, 100])"
+        )
 
 
 def arithmetic(Y, w, return_info: bool = False):
@@ -66,8 +68,9 @@ def generalized(Y, w, p: float = 1.0, return_info: bool = False):
     return finish(s, StageRecord("aggregate", "generalized", {"p": p}, {"weights": ww}), return_info)
 
 
-def pca_composite(X, types=None, n_components: int | None = None, min_eigen: float = 1.0,
-                  return_info: bool = False):
+def pca_composite(
+    X, types=None, n_components: int | None = None, min_eigen: float = 1.0, return_info: bool = False
+):
     """主成分综合评价: F = Σ_k (λ_k / Σ_kept λ) F_k with F_k = Σ_j u_jk z_ij.
 
     z-score (ddof=1) with cost columns negated; constant columns dropped (noted); components with eigenvalue
@@ -97,10 +100,19 @@ def pca_composite(X, types=None, n_components: int | None = None, min_eigen: flo
     share = lam[:k] / lam[:k].sum()
     s = F @ share
     notes = tuple(f"column {j}: constant → dropped" for j in np.flatnonzero(~ok))
-    rec = StageRecord("aggregate", "pca_composite", {"n_components": n_components, "min_eigen": min_eigen,
-                                                     "types": t},
-                      {"eigenvalues": lam, "explained": lam / lam.sum(), "component_weights": share,
-                       "vectors": U, "component_scores": F}, notes)
+    rec = StageRecord(
+        "aggregate",
+        "pca_composite",
+        {"n_components": n_components, "min_eigen": min_eigen, "types": t},
+        {
+            "eigenvalues": lam,
+            "explained": lam / lam.sum(),
+            "component_weights": share,
+            "vectors": U,
+            "component_scores": F,
+        },
+        notes,
+    )
     return finish(s, rec, return_info)
 
 

@@ -25,8 +25,23 @@ RI_TABLES: dict[str, tuple[float, ...]] = {
     # Chinese textbook table (许树柏), the one in most Chinese code
     "cn": (0, 0, 0.52, 0.89, 1.12, 1.26, 1.36, 1.41, 1.46, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59),
     # Alonso & Lamata (2006), used by pymcdm
-    "alonso": (0, 0, 0.5799, 0.8921, 1.1159, 1.2358, 1.3322, 1.3952, 1.4537, 1.4882, 1.5117, 1.5356,
-               1.5571, 1.5714, 1.5831),
+    "alonso": (
+        0,
+        0,
+        0.5799,
+        0.8921,
+        1.1159,
+        1.2358,
+        1.3322,
+        1.3952,
+        1.4537,
+        1.4882,
+        1.5117,
+        1.5356,
+        1.5571,
+        1.5714,
+        1.5831,
+    ),
 }
 
 
@@ -73,9 +88,13 @@ def ahp_weights(A, method: str = "eigen", ri: str = "saaty", rtol: float = 0.02,
         ci = (lam - n) / (n - 1)
         r = random_index(n, ri)
         cr = ci / r
-    rec = StageRecord("weight", "ahp", {"method": method, "ri": ri, "matrix": M},
-                      {"lambda_max": lam, "ci": ci, "ri": r, "cr": cr, "weights": w},
-                      () if cr < 0.1 else (f"CR = {cr:.4f} ≥ 0.10: judgements inconsistent",))
+    rec = StageRecord(
+        "weight",
+        "ahp",
+        {"method": method, "ri": ri, "matrix": M},
+        {"lambda_max": lam, "ci": ci, "ri": r, "cr": cr, "weights": w},
+        () if cr < 0.1 else (f"CR = {cr:.4f} ≥ 0.10: judgements inconsistent",),
+    )
     return (w, cr, rec) if return_info else (w, cr)
 
 

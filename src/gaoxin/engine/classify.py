@@ -40,8 +40,9 @@ from .rank import rank
 _TOL = 1e-9
 
 
-def _class_index_by_share(scores: np.ndarray, cum: np.ndarray, ties: str = "better",
-                          ranks: np.ndarray | None = None) -> np.ndarray:
+def _class_index_by_share(
+    scores: np.ndarray, cum: np.ndarray, ties: str = "better", ranks: np.ndarray | None = None
+) -> np.ndarray:
     """Class index per unit (−1 for NaN) for one group."""
     idx = np.full(scores.shape[0], -1, dtype=int)
     valid = ~np.isnan(scores)
@@ -58,8 +59,9 @@ def _class_index_by_share(scores: np.ndarray, cum: np.ndarray, ties: str = "bett
     return idx
 
 
-def share_class_index(scores, shares: Sequence[float], ties: str = "better",
-                      ranks: np.ndarray | None = None) -> np.ndarray:
+def share_class_index(
+    scores, shares: Sequence[float], ties: str = "better", ranks: np.ndarray | None = None
+) -> np.ndarray:
     """`classify_by_share` for one group as class indices (0 = best class, −1 for NaN scores).
 
     ``ranks`` may pass the competition ranks (best = 1, ``rank(scores, "min")``) already computed for the same
@@ -83,8 +85,9 @@ def _check_shares(shares: Sequence[float], ties: str) -> np.ndarray:
     return sh
 
 
-def classify_by_share(scores, shares: Sequence[float], labels: Sequence, groups=None,
-                      ties: str = "better") -> np.ndarray:
+def classify_by_share(
+    scores, shares: Sequence[float], labels: Sequence, groups=None, ties: str = "better"
+) -> np.ndarray:
     """Label units by their rank share; see the module docstring for the exact boundary rule.
 
     Parameters

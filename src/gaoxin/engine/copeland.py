@@ -28,13 +28,17 @@ def copeland(X, w, types=None, block_cells: int = 4_000_000, return_info: bool =
     E = np.empty((m, m))
     step = max(1, block_cells // max(1, m * n))
     for s in range(0, m, step):
-        blk = np.sign(D[s:s + step, None, :] - D[None, :, :])  # (b, m, n) in {−1, 0, 1}
-        E[s:s + step] = blk @ ww
+        blk = np.sign(D[s : s + step, None, :] - D[None, :, :])  # (b, m, n) in {−1, 0, 1}
+        E[s : s + step] = blk @ ww
     wins = (E > _TOL).sum(axis=1)
     losses = (E < -_TOL).sum(axis=1)
     score = (wins - losses).astype(float)
     outrank = (1.0 + E) / 2.0  # e_jk = (Σw + s_jk)/2 with Σw = 1
     np.fill_diagonal(outrank, 0.5)
-    rec = StageRecord("aggregate", "copeland", {"types": t},
-                      {"weights": ww, "outranking": outrank, "wins": wins, "losses": losses})
+    rec = StageRecord(
+        "aggregate",
+        "copeland",
+        {"types": t},
+        {"weights": ww, "outranking": outrank, "wins": wins, "losses": losses},
+    )
     return finish(score, rec, return_info)

@@ -45,7 +45,11 @@ def gra(X, w, types=None, rho: float = 0.5, normalization: str = "minmax", retur
     else:
         xi = (dmin + rho * dmax) / (delta + rho * dmax)
     g = xi @ ww
-    rec = StageRecord("aggregate", "gra", {"rho": rho, "normalization": normalization, "types": t},
-                      {"weights": ww, "delta_min": dmin, "delta_max": dmax, "coefficients": xi, "grade": g},
-                      tuple(notes))
+    rec = StageRecord(
+        "aggregate",
+        "gra",
+        {"rho": rho, "normalization": normalization, "types": t},
+        {"weights": ww, "delta_min": dmin, "delta_max": dmax, "coefficients": xi, "grade": g},
+        tuple(notes),
+    )
     return finish(g, rec, return_info)

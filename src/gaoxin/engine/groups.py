@@ -24,8 +24,9 @@ def factorize(values) -> tuple[np.ndarray, list]:
         s = pl.Series(arr, dtype=pl.Utf8)
     except (TypeError, pl.exceptions.PolarsError):  # not all text: equality classes through a dict
         seen: dict = {}
-        codes = np.fromiter((seen.setdefault(v, len(seen)) for v in arr.tolist()), dtype=np.int64,
-                            count=arr.shape[0])
+        codes = np.fromiter(
+            (seen.setdefault(v, len(seen)) for v in arr.tolist()), dtype=np.int64, count=arr.shape[0]
+        )
         return codes, list(seen)
     uniq = s.unique(maintain_order=True).to_list()
     texts = [u for u in uniq if u is not None]

@@ -172,8 +172,14 @@ class Hierarchy:
 
     def positivize(self, X, cost: str = "reflect", return_info: bool = False):
         """Apply each indicator's direction (see gaoxin.engine.positivize); result is all benefit."""
-        return positivize(X, self.kinds(), [i.target for i in self.indicators],
-                          [i.band for i in self.indicators], cost=cost, return_info=return_info)
+        return positivize(
+            X,
+            self.kinds(),
+            [i.target for i in self.indicators],
+            [i.band for i in self.indicators],
+            cost=cost,
+            return_info=return_info,
+        )
 
     def goalposts(self, period) -> tuple[np.ndarray, np.ndarray]:
         """(worst, best) arrays for ``period``; raises naming the indicators that lack them."""
@@ -220,7 +226,10 @@ class Hierarchy:
 
         index = node_scores(ROOT)
         groups = {g: scores[g] for g in self.group_codes}
-        rec = StageRecord("aggregate", "hierarchy",
-                          {"method": method if isinstance(method, str) else dict(method)},
-                          {"effective_weights": self.effective_weights(), "group_scores": groups})
+        rec = StageRecord(
+            "aggregate",
+            "hierarchy",
+            {"method": method if isinstance(method, str) else dict(method)},
+            {"effective_weights": self.effective_weights(), "group_scores": groups},
+        )
         return finish((index, groups), rec, return_info)

@@ -59,8 +59,13 @@ def impute(X, method: str = "mean", groups=None, return_info: bool = False):
         if fallback:
             notes.append(f"{fallback} cells in groups with no observed value used the whole-column {method}")
     share = miss.mean(axis=0)
-    rec = StageRecord("impute", method, {"groups": None if groups is None else list(groups)},
-                      {"imputed": miss, "share_imputed": share, "n_imputed": int(miss.sum())}, tuple(notes))
+    rec = StageRecord(
+        "impute",
+        method,
+        {"groups": None if groups is None else list(groups)},
+        {"imputed": miss, "share_imputed": share, "n_imputed": int(miss.sum())},
+        tuple(notes),
+    )
     return finish(out, rec, return_info)
 
 
@@ -114,7 +119,15 @@ def impute_panel(P, method: str = "locf", leading: str = "raise", return_info: b
     remaining = int(np.isnan(out).sum())
     if remaining:
         notes.append(f"{remaining} cells remain NaN (leading='{leading}')")
-    rec = StageRecord("impute", f"panel_{method}", {"leading": leading},
-                      {"imputed": miss & ~np.isnan(out), "n_imputed": int((miss & ~np.isnan(out)).sum()),
-                       "n_remaining": remaining}, tuple(notes))
+    rec = StageRecord(
+        "impute",
+        f"panel_{method}",
+        {"leading": leading},
+        {
+            "imputed": miss & ~np.isnan(out),
+            "n_imputed": int((miss & ~np.isnan(out)).sum()),
+            "n_remaining": remaining,
+        },
+        tuple(notes),
+    )
     return finish(out, rec, return_info)

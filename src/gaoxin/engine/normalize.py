@@ -48,8 +48,13 @@ def minmax(X, types=None, lo: float = 0.0, hi: float = 1.0, return_info: bool = 
     if (lo, hi) != (0.0, 1.0):
         Y *= hi - lo
         Y += lo
-    rec = StageRecord("normalize", "minmax", {"lo": lo, "hi": hi, "types": t},
-                      {"min": mn, "max": mx}, _const_notes(const, f"{(lo + hi) / 2}"))
+    rec = StageRecord(
+        "normalize",
+        "minmax",
+        {"lo": lo, "hi": hi, "types": t},
+        {"min": mn, "max": mx},
+        _const_notes(const, f"{(lo + hi) / 2}"),
+    )
     return finish(Y, rec, return_info)
 
 
@@ -63,8 +68,13 @@ def zscore(X, types=None, ddof: int = 1, mean: float = 0.0, sd: float = 1.0, ret
     const = (A.max(axis=0) == A.min(axis=0)) | (s == 0)
     Z = (A - mu) / np.where(const, 1.0, s) * t
     Z = np.where(const, 0.0, Z)
-    rec = StageRecord("normalize", "zscore", {"ddof": ddof, "mean": mean, "sd": sd, "types": t},
-                      {"mu": mu, "sigma": s}, _const_notes(const, f"{mean}"))
+    rec = StageRecord(
+        "normalize",
+        "zscore",
+        {"ddof": ddof, "mean": mean, "sd": sd, "types": t},
+        {"mu": mu, "sigma": s},
+        _const_notes(const, f"{mean}"),
+    )
     return finish(mean + sd * Z, rec, return_info)
 
 
@@ -77,7 +87,9 @@ def vector(X, types=None, return_info: bool = False):
     zero = norm == 0
     R = A / np.where(zero, 1.0, norm)
     R = np.where(t > 0, R, 1.0 - R)
-    rec = StageRecord("normalize", "vector", {"types": t}, {"norm": norm}, _const_notes(zero, "zero norm, r=0"))
+    rec = StageRecord(
+        "normalize", "vector", {"types": t}, {"norm": norm}, _const_notes(zero, "zero norm, r=0")
+    )
     return finish(R, rec, return_info)
 
 
@@ -176,12 +188,18 @@ def dist_target(X, types=None, target=None, cap: bool = True, return_info: bool 
     mn, mx = A.min(axis=0), A.max(axis=0)
     den = np.where(t > 0, tg - mn, mx - tg)
     if np.any(den <= 0):
-        raise ValueError(f"dist_target: target not beyond the worst value in columns {np.flatnonzero(den <= 0).tolist()}")
+        raise ValueError(
+            f"dist_target: target not beyond the worst value in columns {np.flatnonzero(den <= 0).tolist()}"
+        )
     Y = np.where(t > 0, A - mn, mx - A) / den
     if cap:
         Y = np.minimum(Y, 1.0)
-    rec = StageRecord("normalize", "dist_target", {"target": target, "cap": cap, "types": t},
-                      {"min": mn, "max": mx, "target": tg})
+    rec = StageRecord(
+        "normalize",
+        "dist_target",
+        {"target": target, "cap": cap, "types": t},
+        {"min": mn, "max": mx, "target": tg},
+    )
     return finish(Y, rec, return_info)
 
 
@@ -201,8 +219,9 @@ def _check_direction(t, w, b, name):
         raise ValueError(f"{name}: (worst, best) contradict types in columns {np.flatnonzero(bad).tolist()}")
 
 
-def goalposts(X, types=None, worst=None, best=None, scale: float = 1.0, cap: bool = True,
-              return_info: bool = False):
+def goalposts(
+    X, types=None, worst=None, best=None, scale: float = 1.0, cap: bool = True, return_info: bool = False
+):
     """COINr n_goalposts: (x − worst)/(best − worst), clipped to [0, 1] when ``cap``, times ``scale``.
 
     Direction is carried by the goalposts themselves (a cost indicator has worst > best); when ``types`` is
@@ -219,13 +238,26 @@ def goalposts(X, types=None, worst=None, best=None, scale: float = 1.0, cap: boo
     clipped = int(((U < 0) | (U > 1)).sum())
     if cap:
         U = np.clip(U, 0.0, 1.0)
-    rec = StageRecord("normalize", "goalposts", {"worst": w, "best": b, "scale": scale, "cap": cap}, {},
-                      (f"{clipped} values outside the goalposts{' clipped' if cap else ''}",) if clipped else ())
+    rec = StageRecord(
+        "normalize",
+        "goalposts",
+        {"worst": w, "best": b, "scale": scale, "cap": cap},
+        {},
+        (f"{clipped} values outside the goalposts{' clipped' if cap else ''}",) if clipped else (),
+    )
     return finish(scale * U, rec, return_info)
 
 
-def benchmark_ratio(X, types=None, benchmark="mean", points=1.0, cost: str = "reflect", cap=None,
-                    floor=None, return_info: bool = False):
+def benchmark_ratio(
+    X,
+    types=None,
+    benchmark="mean",
+    points=1.0,
+    cost: str = "reflect",
+    cap=None,
+    floor=None,
+    return_info: bool = False,
+):
     """Administrative scoring s = x/b × points (亩均: 亩均税收/26.01×30 …), benchmark b per column.
 
     ``benchmark``: "mean" | "max" | "median" | numbers. ``points``: scalar or per column.
@@ -251,14 +283,25 @@ def benchmark_ratio(X, types=None, benchmark="mean", points=1.0, cost: str = "re
         R = np.minimum(R, cap)
     if floor is not None:
         R = np.maximum(R, floor)
-    rec = StageRecord("normalize", "benchmark_ratio",
-                      {"benchmark": benchmark, "points": pts, "cost": cost, "cap": cap, "floor": floor,
-                       "types": t}, {"benchmark": b})
+    rec = StageRecord(
+        "normalize",
+        "benchmark_ratio",
+        {"benchmark": benchmark, "points": pts, "cost": cost, "cap": cap, "floor": floor, "types": t},
+        {"benchmark": b},
+    )
     return finish(R * pts, rec, return_info)
 
 
-def efficacy(X, types=None, unsatisfactory=None, satisfactory=None, base: float = 60.0, span: float = 40.0,
-             cap: bool = False, return_info: bool = False):
+def efficacy(
+    X,
+    types=None,
+    unsatisfactory=None,
+    satisfactory=None,
+    base: float = 60.0,
+    span: float = 40.0,
+    cap: bool = False,
+    return_info: bool = False,
+):
     """功效系数法: d = base + span·(x − x_s)/(x_h − x_s), default 60 + 40×.
 
     x_s (unsatisfactory) and x_h (satisfactory) per column; None → the column's worst and best value given
@@ -280,8 +323,13 @@ def efficacy(X, types=None, unsatisfactory=None, satisfactory=None, base: float 
         U = (A - xs) / (xh - xs)
     if cap:
         U = np.clip(U, 0.0, 1.0)
-    rec = StageRecord("normalize", "efficacy", {"base": base, "span": span, "cap": cap, "types": t},
-                      {"unsatisfactory": xs, "satisfactory": xh}, tuple(notes))
+    rec = StageRecord(
+        "normalize",
+        "efficacy",
+        {"base": base, "span": span, "cap": cap, "types": t},
+        {"unsatisfactory": xs, "satisfactory": xh},
+        tuple(notes),
+    )
     return finish(base + span * U, rec, return_info)
 
 

@@ -72,8 +72,14 @@ def winsorise(x, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: float =
     return y, replaced
 
 
-def treat(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: float = 3.5, f2: str = "log_ct",
-          return_info: bool = False):
+def treat(
+    X,
+    winmax: int = 5,
+    skew_thresh: float = 2.0,
+    kurt_thresh: float = 3.5,
+    f2: str = "log_ct",
+    return_info: bool = False,
+):
     """Treat every column (see the module docstring); the record lists, per column, what was done."""
     A = as_matrix(X)
     check_choice(f2, ("log_ct", "log_ct_plus", "none"), "f2")
@@ -100,7 +106,11 @@ def treat(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: float = 3.5
             a = 0.01 * (x.max() - x.min()) if f2 == "log_ct" else 1.0
             out[:, j] = np.log(x - x.min() + a)
             action[j] = f2
-    rec = StageRecord("treat", "winsorise", {"winmax": winmax, "skew_thresh": skew_thresh,
-                                             "kurt_thresh": kurt_thresh, "f2": f2},
-                      {"action": action, "winsorised": replaced, "skew_kurt_before": stats}, tuple(notes))
+    rec = StageRecord(
+        "treat",
+        "winsorise",
+        {"winmax": winmax, "skew_thresh": skew_thresh, "kurt_thresh": kurt_thresh, "f2": f2},
+        {"action": action, "winsorised": replaced, "skew_kurt_before": stats},
+        tuple(notes),
+    )
     return finish(out, rec, return_info)

@@ -34,8 +34,13 @@ from .vikor import vikor
 
 STAGES = ("impute", "treat", "weight", "normalize", "aggregate", "rank", "classify")
 _RAW_AGG = {"topsis": topsis, "vikor": vikor, "gra": gra, "copeland": copeland}
-_WEIGHTS = {"entropy": _w.entropy_weights, "critic": _w.critic_weights, "cv": _w.cv_weights,
-            "merec": _w.merec_weights, "pca": _w.pca_weights}
+_WEIGHTS = {
+    "entropy": _w.entropy_weights,
+    "critic": _w.critic_weights,
+    "cv": _w.cv_weights,
+    "merec": _w.merec_weights,
+    "pca": _w.pca_weights,
+}
 
 
 def _frozen(d: Mapping | None):
@@ -75,8 +80,13 @@ class Pipeline:
             raise ValueError("X has missing values and the pipeline has no impute stage")
         if self.impute is not None:
             p = dict(self.impute)
-            A, rec = impute(A, p.pop("method", "mean"), groups=groups if p.pop("by_group", False) else None,
-                            return_info=True, **p)
+            A, rec = impute(
+                A,
+                p.pop("method", "mean"),
+                groups=groups if p.pop("by_group", False) else None,
+                return_info=True,
+                **p,
+            )
             log.append(rec)
         if self.treat is not None:
             A, rec = treat(A, return_info=True, **dict(self.treat))
@@ -103,12 +113,14 @@ class Pipeline:
             cp = dict(self.classify)
             key = -scores if lower_better else scores
             if "shares" in cp:
-                classes = classify_by_share(key, cp["shares"], cp["labels"],
-                                            groups=groups if cp.get("by_group") else None)
+                classes = classify_by_share(
+                    key, cp["shares"], cp["labels"], groups=groups if cp.get("by_group") else None
+                )
             else:
                 classes = classify_by_threshold(key, cp["thresholds"], cp["labels"])
-            log.append(StageRecord("classify", "share" if "shares" in cp else "threshold", cp,
-                                   {"classes": classes}))
+            log.append(
+                StageRecord("classify", "share" if "shares" in cp else "threshold", cp, {"classes": classes})
+            )
         return Run(self, (X, types, groups), scores, ranks, classes, w, tuple(log))
 
 

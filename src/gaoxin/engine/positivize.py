@@ -33,8 +33,9 @@ def kinds_from_types(types, n: int) -> list[str]:
     return ["benefit" if v == 1 else "cost" for v in t]
 
 
-def positivize(X, kinds: Sequence[str], targets=None, bands=None, cost: str = "reflect",
-               return_info: bool = False):
+def positivize(
+    X, kinds: Sequence[str], targets=None, bands=None, cost: str = "reflect", return_info: bool = False
+):
     """Return X with every column turned into benefit direction (see module docstring).
 
     ``targets``: per column best value (used where kind == "target"; other entries ignored, may be None).
@@ -85,7 +86,11 @@ def positivize(X, kinds: Sequence[str], targets=None, bands=None, cost: str = "r
                 out[:, j] = np.where(x < a, below, np.where(x > b, above, 1.0))
         else:
             raise ValueError(f"column {j}: unknown kind {kind!r}; use one of {KINDS}")
-    rec = StageRecord("positivize", "positivize",
-                      {"kinds": list(kinds), "targets": targets, "bands": bands, "cost": cost},
-                      {}, tuple(notes))
+    rec = StageRecord(
+        "positivize",
+        "positivize",
+        {"kinds": list(kinds), "targets": targets, "bands": bands, "cost": cost},
+        {},
+        tuple(notes),
+    )
     return finish(out, rec, return_info)

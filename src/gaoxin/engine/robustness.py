@@ -89,14 +89,20 @@ class UncertaintyModel:
                 name, params = _norm_spec(spec)
                 Y = normalize(Xi, self.types, name, **params)
                 if {"geometric", "harmonic"} & set(self.aggregations) and np.any(Y[:, used] <= 0):
-                    raise ValueError(f"normalisation {_label(spec)} gives values <= 0, which geometric/harmonic "
-                                     "aggregation cannot take; use e.g. ('minmax', {'lo': 1, 'hi': 100})")
+                    raise ValueError(
+                        f"normalisation {_label(spec)} gives values <= 0, which geometric/harmonic "
+                        "aggregation cannot take; use e.g. ('minmax', {'lo': 1, 'hi': 100})"
+                    )
                 self.Ys[(i, k)] = Y
 
     @property
     def n_options(self) -> dict[str, int]:
-        return {"imputation": len(self.imputations), "normalization": len(self.normalizations),
-                "aggregation": len(self.aggregations), "drop": self.X.shape[1] + 1 if self.drop_one else 1}
+        return {
+            "imputation": len(self.imputations),
+            "normalization": len(self.normalizations),
+            "aggregation": len(self.aggregations),
+            "drop": self.X.shape[1] + 1 if self.drop_one else 1,
+        }
 
     def apply_drop(self, W: np.ndarray, drop: np.ndarray) -> np.ndarray:
         """Zero the dropped indicator (drop = 0 keeps all, j + 1 drops column j) and renormalise."""
@@ -149,7 +155,7 @@ def _batch_scores(Y: np.ndarray, W: np.ndarray, agg: str) -> np.ndarray:
     R = np.empty_like(S)
     step = max(1, _VIKOR_CHUNK_CELLS // d.size)
     for s in range(0, W.shape[0], step):
-        R[s:s + step] = (W[s:s + step, None, :] * d[None, :, :]).max(axis=2)
+        R[s : s + step] = (W[s : s + step, None, :] * d[None, :, :]).max(axis=2)
 
     def part(x):
         lo_, hi_ = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
@@ -160,8 +166,14 @@ def _batch_scores(Y: np.ndarray, W: np.ndarray, agg: str) -> np.ndarray:
     return -(0.5 * part(S) + 0.5 * part(R))
 
 
-def draw_weights(w: np.ndarray, n_draws: int, rng: np.random.Generator, method: str = "perturb",
-                 perturbation: float = 0.25, concentration: float = 1.0) -> np.ndarray:
+def draw_weights(
+    w: np.ndarray,
+    n_draws: int,
+    rng: np.random.Generator,
+    method: str = "perturb",
+    perturbation: float = 0.25,
+    concentration: float = 1.0,
+) -> np.ndarray:
     """Random weight rows (n_draws × n), each ≥ 0 summing to 1 (see the module docstring)."""
     check_choice(method, ("perturb", "dirichlet", "none"), "weight_draws")
     n = w.size
@@ -200,18 +212,31 @@ class UncertaintyResult:
         return float(self.rank_shift.mean())
 
 
-def rank_intervals(X, types=None, weights=None, *, n_draws: int = 1000, weight_draws: str = "perturb",
-                   perturbation: float = 0.25, concentration: float = 1.0,
-                   normalizations: Sequence = ("minmax",), aggregations: Sequence[str] = ("arithmetic",),
-                   imputations: Sequence[str] = ("mean",), groups=None, drop_one: bool = False,
-                   ties: str = "min", quantiles: tuple[float, float] = (0.05, 0.95),
-                   seed=None) -> UncertaintyResult:
+def rank_intervals(
+    X,
+    types=None,
+    weights=None,
+    *,
+    n_draws: int = 1000,
+    weight_draws: str = "perturb",
+    perturbation: float = 0.25,
+    concentration: float = 1.0,
+    normalizations: Sequence = ("minmax",),
+    aggregations: Sequence[str] = ("arithmetic",),
+    imputations: Sequence[str] = ("mean",),
+    groups=None,
+    drop_one: bool = False,
+    ties: str = "min",
+    quantiles: tuple[float, float] = (0.05, 0.95),
+    seed=None,
+) -> UncertaintyResult:
     """Monte Carlo rank intervals (see the module docstring). ``normalizations`` items are method names or
     (name, params) pairs for ``gaoxin.engine.normalize``; discrete options are drawn uniformly."""
     if n_draws < 1:
         raise ValueError("n_draws must be >= 1")
-    model = UncertaintyModel(X, types, weights, tuple(normalizations), tuple(aggregations), tuple(imputations),
-                             groups, drop_one)
+    model = UncertaintyModel(
+        X, types, weights, tuple(normalizations), tuple(aggregations), tuple(imputations), groups, drop_one
+    )
     rng = np.random.default_rng(seed)
     opts = model.n_options
     choice = {k: rng.integers(0, v, size=n_draws) for k, v in opts.items()}
@@ -223,11 +248,24 @@ def rank_intervals(X, types=None, weights=None, *, n_draws: int = 1000, weight_d
     nominal = rank(model.scores(zero, zero, zero, model.weights[None, :]), ties=ties)[0]
     lo, hi = np.quantile(R, quantiles, axis=0)
     shift = np.abs(R - nominal).mean(axis=1)
-    rec = StageRecord("robustness", "rank_intervals",
-                      {"n_draws": n_draws, "weight_draws": weight_draws, "perturbation": perturbation,
-                       "concentration": concentration, "normalizations": [_label(s) for s in normalizations],
-                       "aggregations": list(aggregations), "imputations": list(model.imputations),
-                       "drop_one": drop_one, "ties": ties, "quantiles": quantiles, "seed": seed},
-                      {"nominal_weights": model.weights, "mean_rank_shift": float(shift.mean())})
-    return UncertaintyResult(nominal, np.median(R, axis=0), R.mean(axis=0), lo, hi, shift, R,
-                             {**choice, "weights": W}, rec)
+    rec = StageRecord(
+        "robustness",
+        "rank_intervals",
+        {
+            "n_draws": n_draws,
+            "weight_draws": weight_draws,
+            "perturbation": perturbation,
+            "concentration": concentration,
+            "normalizations": [_label(s) for s in normalizations],
+            "aggregations": list(aggregations),
+            "imputations": list(model.imputations),
+            "drop_one": drop_one,
+            "ties": ties,
+            "quantiles": quantiles,
+            "seed": seed,
+        },
+        {"nominal_weights": model.weights, "mean_rank_shift": float(shift.mean())},
+    )
+    return UncertaintyResult(
+        nominal, np.median(R, axis=0), R.mean(axis=0), lo, hi, shift, R, {**choice, "weights": W}, rec
+    )

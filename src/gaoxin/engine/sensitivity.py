@@ -103,15 +103,16 @@ def sobol_estimates(yA, yB, yAB, n_boot: int = 0, conf_level: float = 0.95, seed
     return out
 
 
-def sobol_indices(func: Callable[[np.ndarray], np.ndarray], k: int, N: int = 1024, groups=None,
-                  n_boot: int = 0, seed=None) -> dict:
+def sobol_indices(
+    func: Callable[[np.ndarray], np.ndarray], k: int, N: int = 1024, groups=None, n_boot: int = 0, seed=None
+) -> dict:
     """Sobol indices of a vectorised ``func`` ((rows × k) in [0, 1) → (rows,)); uses ``saltelli_matrices``."""
     A, B = saltelli_matrices(k, N, seed)
     gs = _groups_or_singletons(k, groups)
     y = np.asarray(func(stack_design(A, B, gs)), dtype=float).reshape(-1)
     if y.size != N * (len(gs) + 2):
         raise ValueError("func must return one value per row")
-    yA, yB, yAB = y[:N], y[N:2 * N], y[2 * N:].reshape(len(gs), N).T
+    yA, yB, yAB = y[:N], y[N : 2 * N], y[2 * N :].reshape(len(gs), N).T
     res = sobol_estimates(yA, yB, yAB, n_boot=n_boot, seed=seed)
     res["N"], res["runs"] = N, y.size
     return res
@@ -130,19 +131,33 @@ class SensitivityResult:
         return {f: (float(a), float(b)) for f, a, b in zip(self.factors, self.S1, self.ST, strict=True)}
 
 
-def composite_sensitivity(X, types=None, weights=None, *, N: int = 512, weight_draws: str = "perturb",
-                          perturbation: float = 0.25, concentration: float = 1.0,
-                          normalizations: Sequence = ("minmax",), aggregations: Sequence[str] = ("arithmetic",),
-                          imputations: Sequence[str] = ("mean",), groups=None, drop_one: bool = False,
-                          target: str | int = "rank_shift", ties: str = "min", n_boot: int = 0,
-                          seed=None) -> SensitivityResult:
+def composite_sensitivity(
+    X,
+    types=None,
+    weights=None,
+    *,
+    N: int = 512,
+    weight_draws: str = "perturb",
+    perturbation: float = 0.25,
+    concentration: float = 1.0,
+    normalizations: Sequence = ("minmax",),
+    aggregations: Sequence[str] = ("arithmetic",),
+    imputations: Sequence[str] = ("mean",),
+    groups=None,
+    drop_one: bool = False,
+    target: str | int = "rank_shift",
+    ties: str = "min",
+    n_boot: int = 0,
+    seed=None,
+) -> SensitivityResult:
     """Sobol S1/ST of the composite's output with respect to each uncertain modelling choice.
 
     Factors present: "weights" (when ``weight_draws`` != "none"), and each of "imputation",
     "normalization", "aggregation", "drop" that has more than one option. ``target``: "rank_shift"
     (R̄_S against the nominal ranking) or a unit index (that unit's rank). Runs: N × (factors + 2)."""
-    model = UncertaintyModel(X, types, weights, tuple(normalizations), tuple(aggregations), tuple(imputations),
-                             groups, drop_one)
+    model = UncertaintyModel(
+        X, types, weights, tuple(normalizations), tuple(aggregations), tuple(imputations), groups, drop_one
+    )
     n = model.weights.size
     opts = model.n_options
     factors: list[tuple[str, list[int]]] = []
@@ -180,8 +195,12 @@ def composite_sensitivity(X, types=None, weights=None, *, N: int = 512, weight_d
             choice[name] = np.minimum((U[:, cols[0]] * opts[name]).astype(int), opts[name] - 1)
     zeros = np.zeros(D, dtype=int)
     W = model.apply_drop(W, choice.get("drop", zeros))
-    S = model.scores(choice.get("imputation", zeros), choice.get("normalization", zeros),
-                     choice.get("aggregation", zeros), W)
+    S = model.scores(
+        choice.get("imputation", zeros),
+        choice.get("normalization", zeros),
+        choice.get("aggregation", zeros),
+        W,
+    )
     R = rank(S, ties=ties)
     z1 = np.zeros(1, dtype=int)
     nominal = rank(model.scores(z1, z1, z1, w0[None, :]), ties=ties)[0]
@@ -192,10 +211,21 @@ def composite_sensitivity(X, types=None, weights=None, *, N: int = 512, weight_d
     else:
         raise ValueError("target must be 'rank_shift' or a unit index")
     G = len(gs)
-    est = sobol_estimates(y[:N], y[N:2 * N], y[2 * N:].reshape(G, N).T, n_boot=n_boot, seed=seed)
+    est = sobol_estimates(y[:N], y[N : 2 * N], y[2 * N :].reshape(G, N).T, n_boot=n_boot, seed=seed)
     names = tuple(f for f, _ in factors)
-    rec = StageRecord("sensitivity", "sobol",
-                      {"N": N, "runs": D, "factors": list(names), "target": target, "weight_draws": weight_draws,
-                       "perturbation": perturbation, "seed": seed},
-                      {"S1": est["S1"], "ST": est["ST"], "nominal_rank": nominal}, tuple(est["notes"]))
+    rec = StageRecord(
+        "sensitivity",
+        "sobol",
+        {
+            "N": N,
+            "runs": D,
+            "factors": list(names),
+            "target": target,
+            "weight_draws": weight_draws,
+            "perturbation": perturbation,
+            "seed": seed,
+        },
+        {"S1": est["S1"], "ST": est["ST"], "nominal_rank": nominal},
+        tuple(est["notes"]),
+    )
     return SensitivityResult(names, est["S1"], est["ST"], est.get("S1_conf"), est.get("ST_conf"), rec)

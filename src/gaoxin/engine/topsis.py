@@ -58,7 +58,11 @@ def topsis(X, w, types=None, variant: str = "hy", normalization: str = "vector",
     C = np.where(flat, 0.5, Dm / np.where(flat, 1.0, den))
     if flat.any():
         notes.append(f"{int(flat.sum())} units with D+ + D- = 0 → C = 0.5")
-    rec = StageRecord("aggregate", "topsis", {"variant": variant, "normalization": normalization, "types": t},
-                      {"weights": ww, "ideal": pos, "anti_ideal": neg, "d_plus": Dp, "d_minus": Dm,
-                       "closeness": C}, tuple(notes))
+    rec = StageRecord(
+        "aggregate",
+        "topsis",
+        {"variant": variant, "normalization": normalization, "types": t},
+        {"weights": ww, "ideal": pos, "anti_ideal": neg, "d_plus": Dp, "d_minus": Dm, "closeness": C},
+        tuple(notes),
+    )
     return finish(C, rec, return_info)

@@ -69,8 +69,21 @@ def vikor(X, w, types=None, v: float = 0.5, return_info: bool = False):
 
     Q = v * part(S, "S") + (1.0 - v) * part(R, "R")
     comp, c1, c2 = _compromise(S, R, Q)
-    rec = StageRecord("aggregate", "vikor", {"v": v, "types": t},
-                      {"weights": ww, "best": best, "worst": np.where(t > 0, lo, hi), "S": S, "R": R, "Q": Q,
-                       "compromise": comp, "acceptable_advantage": bool(c1), "acceptable_stability": bool(c2)},
-                      tuple(notes))
+    rec = StageRecord(
+        "aggregate",
+        "vikor",
+        {"v": v, "types": t},
+        {
+            "weights": ww,
+            "best": best,
+            "worst": np.where(t > 0, lo, hi),
+            "S": S,
+            "R": R,
+            "Q": Q,
+            "compromise": comp,
+            "acceptable_advantage": bool(c1),
+            "acceptable_stability": bool(c2),
+        },
+        tuple(notes),
+    )
     return finish(Q, rec, return_info)

@@ -22,8 +22,9 @@ from .normalize import minmax
 from .provenance import StageRecord, finish
 
 
-def _settle(score: np.ndarray, degenerate: str, what: str, notes: list[str],
-            informative: np.ndarray | None = None) -> np.ndarray:
+def _settle(
+    score: np.ndarray, degenerate: str, what: str, notes: list[str], informative: np.ndarray | None = None
+) -> np.ndarray:
     """Score vector (≥ 0) → weights, applying the all-degenerate policy.
 
     With ``degenerate="equal"`` the equal weights go to the non-constant (``informative``) columns; only if
@@ -59,8 +60,14 @@ def points_weights(points: Sequence[float], return_info: bool = False):
     return finish(w, StageRecord("weight", "points", {"points": p}, {"weights": w}), return_info)
 
 
-def entropy_weights(X, types=None, variant: str = "minmax", shift: float = 1e-4, degenerate: str = "raise",
-                    return_info: bool = False):
+def entropy_weights(
+    X,
+    types=None,
+    variant: str = "minmax",
+    shift: float = 1e-4,
+    degenerate: str = "raise",
+    return_info: bool = False,
+):
     """Entropy weight method (熵权法).
 
     p_ij = y_ij / Σ_i y_ij; e_j = −(1/ln m) Σ_i p_ij ln p_ij with 0·ln 0 := 0; d_j = 1 − e_j; w = d/Σd.
@@ -116,14 +123,29 @@ def entropy_weights(X, types=None, variant: str = "minmax", shift: float = 1e-4,
         notes.append(f"column {j}: constant → weight 0")
         d[j] = 0.0
     w = _settle(d, degenerate, "entropy", notes, (mx > mn) & ~empty)
-    rec = StageRecord("weight", "entropy", {"variant": variant, "shift": shift if variant == "minmax" else None,
-                                            "types": t, "degenerate": degenerate},
-                      {"entropy": e, "divergence": d, "weights": w}, tuple(notes))
+    rec = StageRecord(
+        "weight",
+        "entropy",
+        {
+            "variant": variant,
+            "shift": shift if variant == "minmax" else None,
+            "types": t,
+            "degenerate": degenerate,
+        },
+        {"entropy": e, "divergence": d, "weights": w},
+        tuple(notes),
+    )
     return finish(w, rec, return_info)
 
 
-def critic_weights(X, types=None, flip_cost: bool = True, abs_corr: bool = False, degenerate: str = "raise",
-                   return_info: bool = False):
+def critic_weights(
+    X,
+    types=None,
+    flip_cost: bool = True,
+    abs_corr: bool = False,
+    degenerate: str = "raise",
+    return_info: bool = False,
+):
     """CRITIC (Diakoulaki et al. 1995): C_j = σ_j Σ_k (1 − r_jk), w = C/ΣC, on min-max normalised data.
 
     ``flip_cost=True`` min-max normalises cost columns as (max − x)/(max − min), which flips the sign of
@@ -166,9 +188,13 @@ def critic_weights(X, types=None, flip_cost: bool = True, abs_corr: bool = False
         # units; with the constant columns treated as absent this is the n = 1 case, weight 1
         C = ok.astype(float)
     w = _settle(C, degenerate, "CRITIC", notes, ok)
-    rec = StageRecord("weight", "critic", {"flip_cost": flip_cost, "abs_corr": abs_corr, "types": t,
-                                           "degenerate": degenerate},
-                      {"sigma": sigma, "corr": R, "information": C, "weights": w}, tuple(notes))
+    rec = StageRecord(
+        "weight",
+        "critic",
+        {"flip_cost": flip_cost, "abs_corr": abs_corr, "types": t, "degenerate": degenerate},
+        {"sigma": sigma, "corr": R, "information": C, "weights": w},
+        tuple(notes),
+    )
     return finish(w, rec, return_info)
 
 
@@ -195,8 +221,9 @@ def cv_weights(X, types=None, ddof: int = 1, degenerate: str = "raise", return_i
     v = s / np.abs(mu)
     notes: list[str] = [f"column {j}: constant → weight 0" for j in np.flatnonzero(const)]
     w = _settle(v, degenerate, "CV", notes, ~const)
-    rec = StageRecord("weight", "cv", {"ddof": ddof, "degenerate": degenerate}, {"cv": v, "weights": w},
-                      tuple(notes))
+    rec = StageRecord(
+        "weight", "cv", {"ddof": ddof, "degenerate": degenerate}, {"cv": v, "weights": w}, tuple(notes)
+    )
     return finish(w, rec, return_info)
 
 
@@ -220,8 +247,13 @@ def merec_weights(X, types=None, degenerate: str = "raise", return_info: bool = 
     E = (S - S_prime).sum(axis=0)
     notes: list[str] = []
     w = _settle(E, degenerate, "MEREC", notes, _informative(A))
-    rec = StageRecord("weight", "merec", {"types": t, "degenerate": degenerate},
-                      {"S": S.ravel(), "removal_effect": E, "weights": w}, tuple(notes))
+    rec = StageRecord(
+        "weight",
+        "merec",
+        {"types": t, "degenerate": degenerate},
+        {"S": S.ravel(), "removal_effect": E, "weights": w},
+        tuple(notes),
+    )
     return finish(w, rec, return_info)
 
 
@@ -254,8 +286,15 @@ def varimax(L: np.ndarray, normalize: bool = True, max_sweeps: int = 100, tol: f
     return R * h[:, None]
 
 
-def pca_weights(X, types=None, n_factors: int | None = None, min_eigen: float = 1.0, rotate: bool = True,
-                degenerate: str = "raise", return_info: bool = False):
+def pca_weights(
+    X,
+    types=None,
+    n_factors: int | None = None,
+    min_eigen: float = 1.0,
+    rotate: bool = True,
+    degenerate: str = "raise",
+    return_info: bool = False,
+):
     """Weights from principal components (OECD/JRC Handbook, Nicoletti et al.).
 
     z-score standardise (constant columns dropped, weight 0); eigen-decompose the correlation matrix; keep
@@ -299,13 +338,28 @@ def pca_weights(X, types=None, n_factors: int | None = None, min_eigen: float = 
         outputs = {"eigenvalues": lam, "n_factors": k, "loadings": L, "factor_of_indicator": best}
     w = _settle(w, degenerate, "PCA", notes, ok)
     outputs["weights"] = w
-    rec = StageRecord("weight", "pca", {"n_factors": n_factors, "min_eigen": min_eigen, "rotate": rotate,
-                                        "types": t, "degenerate": degenerate}, outputs, tuple(notes))
+    rec = StageRecord(
+        "weight",
+        "pca",
+        {
+            "n_factors": n_factors,
+            "min_eigen": min_eigen,
+            "rotate": rotate,
+            "types": t,
+            "degenerate": degenerate,
+        },
+        outputs,
+        tuple(notes),
+    )
     return finish(w, rec, return_info)
 
 
-def combine_weights(weight_sets: Sequence, method: str = "linear", alpha: Sequence[float] | None = None,
-                    return_info: bool = False):
+def combine_weights(
+    weight_sets: Sequence,
+    method: str = "linear",
+    alpha: Sequence[float] | None = None,
+    return_info: bool = False,
+):
     """Combined (组合) weights from several weight vectors of the same length.
 
     * ``"linear"``: Σ_k α_k w_k, α ≥ 0 rescaled to sum 1 (default equal α).
@@ -335,6 +389,7 @@ def combine_weights(weight_sets: Sequence, method: str = "linear", alpha: Sequen
         a = a_raw / a_raw.sum()
         w = a @ W
     w = w / w.sum()
-    rec = StageRecord("weight", "combined", {"method": method, "alpha": alpha},
-                      {"alpha": a, "inputs": W, "weights": w})
+    rec = StageRecord(
+        "weight", "combined", {"method": method, "alpha": alpha}, {"alpha": a, "inputs": W, "weights": w}
+    )
     return finish(w, rec, return_info)

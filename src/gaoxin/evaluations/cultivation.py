@@ -40,9 +40,17 @@ PASS, FAIL, EXPERT, MISSING = 0, 1, 2, 3
 STATE_CODES = {PASS: "pass", FAIL: "fail", EXPERT: "expert", MISSING: "missing"}
 STATE_LABELS = {PASS: "符合", FAIL: "不符合", EXPERT: "待专家评分", MISSING: "数据缺失"}
 VERDICTS = ("pass", "expert", "near", "fail", "out")
-VERDICT_LABELS = {"pass": "符合条件", "expert": "待专家评分", "near": "差一项", "fail": "未达标", "out": "不参评"}
+VERDICT_LABELS = {
+    "pass": "符合条件",
+    "expert": "待专家评分",
+    "near": "差一项",
+    "fail": "未达标",
+    "out": "不参评",
+}
 EPS = 1e-9
-NEAR_SHORTFALL = 0.5  # "差一项" needs the failing value within half of its threshold (relative shortfall ≤ 50%)
+NEAR_SHORTFALL = (
+    0.5  # "差一项" needs the failing value within half of its threshold (relative shortfall ≤ 50%)
+)
 BAND_NONE, BAND_MISSING = -1, -2
 _COUNT_UNITS = ("人", "件", "项", "家", "个", "名")
 NEG_OP = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
@@ -220,8 +228,11 @@ class _Evaluator:
         ind4, ind2 = industry_numbers(np.asarray(data.get("industry_code", [None] * n), dtype=object))
         env["industry4"], env["industry2"] = ind4, ind2
         reg = data.get("registered_on")
-        reg = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]") if reg is None else \
-            np.asarray(reg, dtype="datetime64[D]")
+        reg = (
+            np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            if reg is None
+            else np.asarray(reg, dtype="datetime64[D]")
+        )
         days = (period_end(period) - reg).astype("timedelta64[D]").astype(float)
         env["registered_days"] = np.where(np.isnat(reg), np.nan, days)
         env["registered_years"] = env["registered_days"] / 365.25
@@ -282,7 +293,9 @@ class _Evaluator:
     def item_names(self, it: Item) -> set[str]:
         if it.id not in self._item_names:
             texts = [it.value, it.points, *(it.points_range or []), *(b.when for b in it.bands)]
-            self._item_names[it.id] = set().union(*(self.scheme.formula(t).names for t in texts if t is not None))
+            self._item_names[it.id] = set().union(
+                *(self.scheme.formula(t).names for t in texts if t is not None)
+            )
         return self._item_names[it.id]
 
     def points(self, env, n):
@@ -319,8 +332,9 @@ class _Evaluator:
         key = touched
         if key not in self._untouched:
             imin, imax = self._pts[0], self._pts[1]
-            self._untouched[key] = self._groups(imin, imax, [j for j in range(len(self.scheme.items))
-                                                             if j not in touched])
+            self._untouched[key] = self._groups(
+                imin, imax, [j for j in range(len(self.scheme.items)) if j not in touched]
+            )
         base_min, base_max = self._untouched[key]
         gmin, gmax = base_min[env.idx], base_max[env.idx]
         n = env.n
@@ -443,15 +457,25 @@ class _Evaluator:
                     lab = label_of(nm)
                     found[lab] = found[lab] | hit if lab in found else hit
 
-        for t in (c.when, c.value, c.numerator, c.denominator, c.threshold if isinstance(c.threshold, str) else None):
+        for t in (
+            c.when,
+            c.value,
+            c.numerator,
+            c.denominator,
+            c.threshold if isinstance(c.threshold, str) else None,
+        ):
             if t is not None:
                 walk(t, np.ones(n, dtype=bool))
         if not found:
             return np.full(n, None, dtype=object)
         cols = list(found)
-        joined = pl.DataFrame({f"m{i}": found[lab] for i, lab in enumerate(cols)}).select(pl.concat_str(
-            [pl.when(pl.col(f"m{i}")).then(pl.lit(lab)) for i, lab in enumerate(cols)], separator="、",
-            ignore_nulls=True))
+        joined = pl.DataFrame({f"m{i}": found[lab] for i, lab in enumerate(cols)}).select(
+            pl.concat_str(
+                [pl.when(pl.col(f"m{i}")).then(pl.lit(lab)) for i, lab in enumerate(cols)],
+                separator="、",
+                ignore_nulls=True,
+            )
+        )
         out = joined.to_series().to_numpy().astype(object)
         out[out == ""] = None
         return out
@@ -535,7 +559,14 @@ def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -
     judged = np.array([it.judged for it in scheme.items], dtype=bool)
     for k, c in enumerate(scheme.conditions):
         st, v, vmax, nu, de, th = ev.condition(c, env, n, pts)
-        state[:, k], value[:, k], value_max[:, k], numer[:, k], denom[:, k], thresh[:, k] = st, v, vmax, nu, de, th
+        state[:, k], value[:, k], value_max[:, k], numer[:, k], denom[:, k], thresh[:, k] = (
+            st,
+            v,
+            vmax,
+            nu,
+            de,
+            th,
+        )
         missing_fields.append(ev.missing_fields(c, env, n) if c.kind != "score" else np.full(n, None, object))
         for rid in c.routes:  # first matching route, in the condition's order
             r = route_ids.index(rid)
@@ -584,8 +615,9 @@ def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -
         for g in gl:
             fixable[:, k] |= np.isfinite(g.steps)
     own_fail = (state == FAIL) | (state == MISSING)
-    verdict_initial = np.where(own_fail.sum(axis=1) == 0,
-                               np.where((state == EXPERT).sum(axis=1) == 0, "pass", "expert"), "fail")
+    verdict_initial = np.where(
+        own_fail.sum(axis=1) == 0, np.where((state == EXPERT).sum(axis=1) == 0, "pass", "expert"), "fail"
+    )
     verdict_initial = np.where(population, verdict_initial, "out").astype(object)
     short = np.zeros((n, nc))
     for k, c in enumerate(scheme.conditions):
@@ -628,18 +660,49 @@ def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -
         # the issue year is all the store knows: a certificate issued in year Y expires during Y + valid_years
         expired = holder & (expires <= p)
         soon = holder & ~expired & ((expires - p) * 12 <= cert.warn_months)
-        cert_status = np.where(expired, "已到期", np.where(soon, f"{cert.warn_months}个月内到期",
-                                                         np.where(holder, "有效", ""))).astype(object)
+        cert_status = np.where(
+            expired, "已到期", np.where(soon, f"{cert.warn_months}个月内到期", np.where(holder, "有效", ""))
+        ).astype(object)
 
     return CultivationResult(
-        scheme=scheme, period=str(period), n=n, uscc=ev.uscc, name=obj("name"), town=obj("town"),
-        industry_code=obj("industry_code"), population=population, state=state, final_state=final_state,
-        route_used=route_used, value=value, value_max=value_max, numerator=numer, denominator=denom,
-        threshold=thresh, missing_fields=missing_fields, gaps=gaps, route_hit=route_hit, item_min=imin,
-        item_max=imax, item_value=ival, item_band=iband, group_min=gmin, group_max=gmax, score_min=score_min,
-        score_max=score_max, expert_needed=expert_needed, verdict_initial=verdict_initial, verdict=verdict,
-        n_fail=n_fail, shortfall=shortfall, rank=rank, holder=holder, cert_year=cert_year,
-        cert_status=cert_status, warnings=warnings)
+        scheme=scheme,
+        period=str(period),
+        n=n,
+        uscc=ev.uscc,
+        name=obj("name"),
+        town=obj("town"),
+        industry_code=obj("industry_code"),
+        population=population,
+        state=state,
+        final_state=final_state,
+        route_used=route_used,
+        value=value,
+        value_max=value_max,
+        numerator=numer,
+        denominator=denom,
+        threshold=thresh,
+        missing_fields=missing_fields,
+        gaps=gaps,
+        route_hit=route_hit,
+        item_min=imin,
+        item_max=imax,
+        item_value=ival,
+        item_band=iband,
+        group_min=gmin,
+        group_max=gmax,
+        score_min=score_min,
+        score_max=score_max,
+        expert_needed=expert_needed,
+        verdict_initial=verdict_initial,
+        verdict=verdict,
+        n_fail=n_fail,
+        shortfall=shortfall,
+        rank=rank,
+        holder=holder,
+        cert_year=cert_year,
+        cert_status=cert_status,
+        warnings=warnings,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -675,20 +738,29 @@ def condition_notes(result: CultivationResult, k: int) -> pl.Series:
     c = result.conditions[k]
     s = c.scale
     unit = c.unit
-    df = pl.DataFrame({
-        "st": result.state[:, k], "fs": result.final_state[:, k], "route": result.route_used[:, k],
-        "v": result.value[:, k] * (s if c.kind != "score" else 1.0),
-        "vmax": result.value_max[:, k] * (s if c.kind != "score" else 1.0),
-        "t": result.threshold[:, k] * (s if c.kind != "score" else 1.0),
-        "need": result.expert_needed, "miss": pl.Series(result.missing_fields[k].tolist(), dtype=pl.Utf8),
-    })
+    df = pl.DataFrame(
+        {
+            "st": result.state[:, k],
+            "fs": result.final_state[:, k],
+            "route": result.route_used[:, k],
+            "v": result.value[:, k] * (s if c.kind != "score" else 1.0),
+            "vmax": result.value_max[:, k] * (s if c.kind != "score" else 1.0),
+            "t": result.threshold[:, k] * (s if c.kind != "score" else 1.0),
+            "need": result.expert_needed,
+            "miss": pl.Series(result.missing_fields[k].tolist(), dtype=pl.Utf8),
+        }
+    )
     v, t = _num_expr(pl.col("v"), c.digits), _num_expr(pl.col("t"), c.digits)
     op, neg = OP_TEXT.get(c.op or ">=", "≥"), NEG_OP.get(c.op or ">=", "<")
     route_titles = {r: route.title for r, route in enumerate(result.scheme.routes)}
-    via = pl.lit(f"{c.title}：经直接认定「") + pl.col("route").replace_strict(
-        route_titles, default="", return_dtype=pl.Utf8) + pl.lit("」满足")
+    via = (
+        pl.lit(f"{c.title}：经直接认定「")
+        + pl.col("route").replace_strict(route_titles, default="", return_dtype=pl.Utf8)
+        + pl.lit("」满足")
+    )
     missing = pl.lit(f"{c.title}：数据缺失") + pl.when(pl.col("miss").is_not_null()).then(
-        pl.lit("（") + pl.col("miss") + pl.lit("）")).otherwise(pl.lit(""))
+        pl.lit("（") + pl.col("miss") + pl.lit("）")
+    ).otherwise(pl.lit(""))
     if c.kind == "when":
         ok = pl.lit(f"{c.title}：符合")
         bad = pl.lit(f"{c.title}：不符合")
@@ -696,12 +768,26 @@ def condition_notes(result: CultivationResult, k: int) -> pl.Series:
         vmax = _num_expr(pl.col("vmax"), c.digits)
         rng = pl.when(pl.col("v") == pl.col("vmax")).then(v).otherwise(v + pl.lit("–") + vmax)
         ok = pl.lit(f"{c.title} ") + rng + pl.lit(f"{unit} {op} ") + t + pl.lit(unit)
-        bad = (pl.when(pl.col("v") == pl.col("vmax")).then(pl.lit(f"{c.title} ") + v + pl.lit(f"{unit} {neg} ") + t
-                                                            + pl.lit(unit))
-               .otherwise(pl.lit(f"{c.title} 最高 ") + vmax + pl.lit(f"{unit} {neg} ") + t
-                          + pl.lit(f"{unit}（按现有数据不能通过）")))
-        expert = (pl.lit(f"{c.title} ") + rng + pl.lit(f"{unit}（需 {op} ") + t + pl.lit(f"{unit}）: 仅当专家评分项合计 ≥ ")
-                  + _num_expr(pl.col("need"), 0) + pl.lit(" 分时通过"))
+        bad = (
+            pl.when(pl.col("v") == pl.col("vmax"))
+            .then(pl.lit(f"{c.title} ") + v + pl.lit(f"{unit} {neg} ") + t + pl.lit(unit))
+            .otherwise(
+                pl.lit(f"{c.title} 最高 ")
+                + vmax
+                + pl.lit(f"{unit} {neg} ")
+                + t
+                + pl.lit(f"{unit}（按现有数据不能通过）")
+            )
+        )
+        expert = (
+            pl.lit(f"{c.title} ")
+            + rng
+            + pl.lit(f"{unit}（需 {op} ")
+            + t
+            + pl.lit(f"{unit}）: 仅当专家评分项合计 ≥ ")
+            + _num_expr(pl.col("need"), 0)
+            + pl.lit(" 分时通过")
+        )
     else:
         ok = pl.lit(f"{c.title} ") + v + pl.lit(f"{unit} {op} ") + t + pl.lit(unit)
         bad = pl.lit(f"{c.title} ") + v + pl.lit(f"{unit} {neg} ") + t + pl.lit(unit)
@@ -709,11 +795,17 @@ def condition_notes(result: CultivationResult, k: int) -> pl.Series:
     if gap_txt is not None:
         df = df.with_columns(gap_txt.alias("gap"))
         bad = pl.when(pl.col("gap").is_not_null()).then(bad + pl.col("gap")).otherwise(bad)
-    expr = (pl.when(pl.col("route") >= 0).then(via)
-            .when(pl.col("fs") == PASS).then(ok)
-            .when(pl.col("fs") == MISSING).then(missing)
-            .when(pl.col("fs") == EXPERT).then(expert if c.kind == "score" else ok)
-            .otherwise(bad))
+    expr = (
+        pl.when(pl.col("route") >= 0)
+        .then(via)
+        .when(pl.col("fs") == PASS)
+        .then(ok)
+        .when(pl.col("fs") == MISSING)
+        .then(missing)
+        .when(pl.col("fs") == EXPERT)
+        .then(expert if c.kind == "score" else ok)
+        .otherwise(bad)
+    )
     return df.select(expr.alias("note")).to_series()
 
 
@@ -740,9 +832,11 @@ def _gap_text(result: CultivationResult, k: int) -> pl.Series | None:
         q = c.quantity
         q0 = _num_expr(pl.col("q0") * q.scale, q.digits)
         q1 = _num_expr(pl.col("q1") * q.scale, q.digits)
-        head = (pl.when(pl.col("q1").is_not_nan() & pl.col("q1").is_not_null())
-                .then(pl.lit(f"；{q.title} ") + q0 + pl.lit(f"{q.unit}, 需 ≥ ") + q1 + pl.lit(f"{q.unit}: "))
-                .otherwise(pl.lit(": ")))
+        head = (
+            pl.when(pl.col("q1").is_not_nan() & pl.col("q1").is_not_null())
+            .then(pl.lit(f"；{q.title} ") + q0 + pl.lit(f"{q.unit}, 需 ≥ ") + q1 + pl.lit(f"{q.unit}: "))
+            .otherwise(pl.lit(": "))
+        )
     else:
         head = pl.lit(": ")
     expr = pl.when(levers.is_not_null() & (levers != "")).then(head + levers).otherwise(None)
@@ -781,27 +875,51 @@ def result_frames(result: CultivationResult) -> tuple[pl.DataFrame, pl.DataFrame
     list_id = np.where(result.population, "培育库", None).astype(object)
     if s.certificate is not None:
         list_id = np.where(result.population & (result.cert_status == "有效"), "已持证", list_id)
-        list_id = np.where(result.population & np.isin(result.cert_status, ["已到期", f"{s.certificate.warn_months}"
-                                                                                   "个月内到期"]), "到期复审", list_id)
+        list_id = np.where(
+            result.population
+            & np.isin(result.cert_status, ["已到期", f"{s.certificate.warn_months}个月内到期"]),
+            "到期复审",
+            list_id,
+        )
     notes = [condition_notes(result, k) for k in range(len(s.conditions))]
     # what the firm lacks: failing conditions, and scores that hang on the experts
     failing = (result.final_state == FAIL) | (result.final_state == MISSING) | (result.final_state == EXPERT)
-    note_frame = pl.DataFrame({**{f"c{k}": notes[k] for k in range(len(s.conditions))},
-                               **{f"f{k}": failing[:, k] for k in range(len(s.conditions))}})
-    reasons = note_frame.select(pl.concat_str(
-        [pl.when(pl.col(f"f{k}")).then(pl.col(f"c{k}")) for k in range(len(s.conditions))],
-        separator="；", ignore_nulls=True)).to_series()
-    results = pl.DataFrame({
-        "uscc": uscc, "list_id": pl.Series(list_id.tolist(), dtype=pl.Utf8), "score": result.score_min,
-        "rank": result.rank.astype(np.int32), "class_initial": pl.Series(result.verdict_initial.tolist(), dtype=pl.Utf8),
-        "class_final": pl.Series(result.verdict.tolist(), dtype=pl.Utf8), "reasons": reasons,
-        "land_mu": np.full(result.n, np.nan), "base_score": result.score_max,
-        "adjustment": result.expert_needed, "list_size": np.full(result.n, pop.size, dtype=np.int32),
-    }).with_columns(
+    note_frame = pl.DataFrame(
+        {
+            **{f"c{k}": notes[k] for k in range(len(s.conditions))},
+            **{f"f{k}": failing[:, k] for k in range(len(s.conditions))},
+        }
+    )
+    reasons = note_frame.select(
+        pl.concat_str(
+            [pl.when(pl.col(f"f{k}")).then(pl.col(f"c{k}")) for k in range(len(s.conditions))],
+            separator="；",
+            ignore_nulls=True,
+        )
+    ).to_series()
+    results = pl.DataFrame(
+        {
+            "uscc": uscc,
+            "list_id": pl.Series(list_id.tolist(), dtype=pl.Utf8),
+            "score": result.score_min,
+            "rank": result.rank.astype(np.int32),
+            "class_initial": pl.Series(result.verdict_initial.tolist(), dtype=pl.Utf8),
+            "class_final": pl.Series(result.verdict.tolist(), dtype=pl.Utf8),
+            "reasons": reasons,
+            "land_mu": np.full(result.n, np.nan),
+            "base_score": result.score_max,
+            "adjustment": result.expert_needed,
+            "list_size": np.full(result.n, pop.size, dtype=np.int32),
+        }
+    ).with_columns(
         pl.col(pl.Float64).fill_nan(None),
         pl.when(pl.col("rank") > 0).then(pl.col("rank")).otherwise(None).alias("rank"),
-        pl.when(pl.col("list_id").is_null()).then(pl.lit(s.population.reason))
-        .when(pl.col("reasons") == "").then(None).otherwise(pl.col("reasons")).alias("reasons"),
+        pl.when(pl.col("list_id").is_null())
+        .then(pl.lit(s.population.reason))
+        .when(pl.col("reasons") == "")
+        .then(None)
+        .otherwise(pl.col("reasons"))
+        .alias("reasons"),
         pl.when(pl.col("list_id").is_null()).then(None).otherwise(pl.col("list_size")).alias("list_size"),
     )
     parts = []
@@ -812,49 +930,90 @@ def result_frames(result: CultivationResult) -> tuple[pl.DataFrame, pl.DataFrame
         if result.gaps.get(k):
             g = result.gaps[k][0]
             gap0 = g.steps * g.lever.step * g.lever.scale
-        parts.append(pl.DataFrame({
-            "firm": pop, "value": result.value[pop, k] * scale, "numerator": result.numerator[pop, k],
-            "denominator": result.denominator[pop, k], "benchmark": result.threshold[pop, k] * scale,
-            "raw_score": np.where(np.isfinite(gap0[pop]), gap0[pop], np.nan),
-            "score": state_score[result.final_state[pop, k]],
-            "note": notes[k].gather(pop) if pop.size else pl.Series([], dtype=pl.Utf8),
-        }).with_columns(pl.lit(f"condition.{c.id}").alias("item"), pl.lit(np.nan).alias("weight")))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "firm": pop,
+                    "value": result.value[pop, k] * scale,
+                    "numerator": result.numerator[pop, k],
+                    "denominator": result.denominator[pop, k],
+                    "benchmark": result.threshold[pop, k] * scale,
+                    "raw_score": np.where(np.isfinite(gap0[pop]), gap0[pop], np.nan),
+                    "score": state_score[result.final_state[pop, k]],
+                    "note": notes[k].gather(pop) if pop.size else pl.Series([], dtype=pl.Utf8),
+                }
+            ).with_columns(pl.lit(f"condition.{c.id}").alias("item"), pl.lit(np.nan).alias("weight"))
+        )
     for r, route in enumerate(s.routes):
         hit = pop[result.route_hit[pop, r]]
-        parts.append(pl.DataFrame({"firm": hit, "value": np.ones(hit.size)}).with_columns(
-            pl.lit(f"route.{route.id}").alias("item"), pl.lit(f"直接认定：{route.title}").alias("note")))
+        parts.append(
+            pl.DataFrame({"firm": hit, "value": np.ones(hit.size)}).with_columns(
+                pl.lit(f"route.{route.id}").alias("item"), pl.lit(f"直接认定：{route.title}").alias("note")
+            )
+        )
     if s.certificate is not None:  # the certificate held: issue year, expiry year, status
         held = pop[result.holder[pop]]
-        parts.append(pl.DataFrame({
-            "firm": held, "value": result.cert_year[held],
-            "numerator": result.cert_year[held] + s.certificate.valid_years,
-            "note": pl.Series(result.cert_status[held].tolist(), dtype=pl.Utf8)}).with_columns(
-            pl.lit("certificate").alias("item")))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "firm": held,
+                    "value": result.cert_year[held],
+                    "numerator": result.cert_year[held] + s.certificate.valid_years,
+                    "note": pl.Series(result.cert_status[held].tolist(), dtype=pl.Utf8),
+                }
+            ).with_columns(pl.lit("certificate").alias("item"))
+        )
     for j, it in enumerate(s.items):
         texts = item_band_texts(it)
         band = result.item_band[pop, j].astype(np.int64)
         code = np.where(band >= 0, band, np.where(band == BAND_MISSING, len(texts) - 1, len(texts) - 2))
-        parts.append(pl.DataFrame({
-            "firm": pop, "value": result.item_value[pop, j] * it.scale, "raw_score": result.item_min[pop, j],
-            "score": result.item_max[pop, j],
-            "note": pl.Series(code).replace_strict(dict(enumerate(texts)), return_dtype=pl.Utf8),
-        }).with_columns(pl.lit(f"item.{it.id}").alias("item"), pl.lit(float(it.max)).alias("weight")))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "firm": pop,
+                    "value": result.item_value[pop, j] * it.scale,
+                    "raw_score": result.item_min[pop, j],
+                    "score": result.item_max[pop, j],
+                    "note": pl.Series(code).replace_strict(dict(enumerate(texts)), return_dtype=pl.Utf8),
+                }
+            ).with_columns(pl.lit(f"item.{it.id}").alias("item"), pl.lit(float(it.max)).alias("weight"))
+        )
     for g, grp in enumerate(s.groups):
-        parts.append(pl.DataFrame({"firm": pop, "raw_score": result.group_min[pop, g],
-                                   "score": result.group_max[pop, g]}).with_columns(
-            pl.lit(f"group.{grp.id}").alias("item"), pl.lit(float(grp.max)).alias("weight")))
+        parts.append(
+            pl.DataFrame(
+                {"firm": pop, "raw_score": result.group_min[pop, g], "score": result.group_max[pop, g]}
+            ).with_columns(pl.lit(f"group.{grp.id}").alias("item"), pl.lit(float(grp.max)).alias("weight"))
+        )
     if s.items:
-        parts.append(pl.DataFrame({"firm": pop, "raw_score": result.score_min[pop],
-                                   "score": result.score_max[pop]}).with_columns(
-            pl.lit("score.total").alias("item"), pl.lit(float(sum(g.max for g in s.groups))).alias("weight")))
+        parts.append(
+            pl.DataFrame(
+                {"firm": pop, "raw_score": result.score_min[pop], "score": result.score_max[pop]}
+            ).with_columns(
+                pl.lit("score.total").alias("item"),
+                pl.lit(float(sum(g.max for g in s.groups))).alias("weight"),
+            )
+        )
     # trace rows name the firm by its position in `results` (store.runs.compact_trace keys the stored trace so)
-    columns = ["firm", "item", "value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight",
-               "note", "clause"]
+    columns = [
+        "firm",
+        "item",
+        "value",
+        "numerator",
+        "denominator",
+        "benchmark",
+        "raw_score",
+        "score",
+        "weight",
+        "note",
+        "clause",
+    ]
     items = pl.concat(parts, how="diagonal_relaxed")
     items = items.with_columns(pl.col("firm").cast(pl.Int32), pl.col("item").alias("clause"))
     for col in columns:
         if col not in items.columns:
-            items = items.with_columns(pl.lit(None, dtype=pl.Utf8 if col == "note" else pl.Float64).alias(col))
+            items = items.with_columns(
+                pl.lit(None, dtype=pl.Utf8 if col == "note" else pl.Float64).alias(col)
+            )
     items = items.select(columns).with_columns(pl.col(pl.Float64).fill_nan(None))
     return results, items
 
@@ -866,18 +1025,34 @@ def summary(result: CultivationResult) -> dict:
     cond = []
     for k, c in enumerate(s.conditions):
         fs = result.final_state[pop, k]
-        cond.append({"id": c.id, "title": c.title, "aspect": c.aspect, "ref": c.ref,
-                     "pass": int(np.sum(fs == PASS)), "fail": int(np.sum(fs == FAIL)),
-                     "expert": int(np.sum(fs == EXPERT)), "missing": int(np.sum(fs == MISSING)),
-                     "via_route": int(np.sum(result.route_used[pop, k] >= 0))})
+        cond.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "aspect": c.aspect,
+                "ref": c.ref,
+                "pass": int(np.sum(fs == PASS)),
+                "fail": int(np.sum(fs == FAIL)),
+                "expert": int(np.sum(fs == EXPERT)),
+                "missing": int(np.sum(fs == MISSING)),
+                "via_route": int(np.sum(result.route_used[pop, k] >= 0)),
+            }
+        )
     status = result.cert_status[pop]
     return {
-        "title": s.scheme.title, "tier": s.scheme.tier, "n": int(pop.sum()), "n_firms": int(result.n),
+        "title": s.scheme.title,
+        "tier": s.scheme.tier,
+        "n": int(pop.sum()),
+        "n_firms": int(result.n),
         "counts": {v: int(np.sum(result.verdict == v)) for v in VERDICTS},
         "conditions": cond,
-        "certificates": {"holders": int(result.holder[pop].sum()),
-                         "expiring": int(np.sum((status != "") & (status != "有效"))),
-                         "expired": int(np.sum(status == "已到期"))} if s.certificate is not None else None,
+        "certificates": {
+            "holders": int(result.holder[pop].sum()),
+            "expiring": int(np.sum((status != "") & (status != "有效"))),
+            "expired": int(np.sum(status == "已到期")),
+        }
+        if s.certificate is not None
+        else None,
         "params": dict(s.params),
         "warnings": list(result.warnings),
     }

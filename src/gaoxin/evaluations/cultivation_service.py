@@ -21,8 +21,12 @@ from gaoxin.store import frame, one, queries
 from gaoxin.store import runs as store_runs
 
 # The ladder, lowest first; 高企 runs alongside. Built-in scheme per tier.
-LADDER = (("tsme", "tsme-2022", "科技型中小企业"), ("innovative", "innovative-sme-2022", "创新型中小企业"),
-          ("srdi", "srdi-sme-2022", "专精特新中小企业"), ("little_giant", "little-giant-2022", "专精特新“小巨人”企业"))
+LADDER = (
+    ("tsme", "tsme-2022", "科技型中小企业"),
+    ("innovative", "innovative-sme-2022", "创新型中小企业"),
+    ("srdi", "srdi-sme-2022", "专精特新中小企业"),
+    ("little_giant", "little-giant-2022", "专精特新“小巨人”企业"),
+)
 HNTE = ("hnte", "hnte-2016", "高新技术企业")
 BUILTIN = tuple(s for _, s, _ in LADDER) + (HNTE[1],)
 # a tier counts as reached only when the tier it grows from is reached too (科小 and 创新型 are both first tiers)
@@ -37,11 +41,13 @@ class CultivationOutcome:
     result: core.CultivationResult | None  # None when the identical run already existed
 
 
-def load(scheme_ref: str | Path, params: dict[str, float] | None = None) -> tuple[CultivationScheme, str, str]:
+def load(
+    scheme_ref: str | Path, params: dict[str, float] | None = None
+) -> tuple[CultivationScheme, str, str]:
     text = scheme_text(scheme_ref)
     scheme = parse_scheme(text, str(scheme_ref))
     if not isinstance(scheme, CultivationScheme):
-        raise RunError(f"方案 {scheme_ref} 不是培育方案（kind = \"cultivation\"），请用 gaoxin evaluate 运行")
+        raise RunError(f'方案 {scheme_ref} 不是培育方案（kind = "cultivation"），请用 gaoxin evaluate 运行')
     if params:
         try:
             scheme = scheme.with_params(params)
@@ -62,19 +68,25 @@ def fingerprint(con: duckdb.DuckDBPyConnection, period: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def years_data(con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str,
-               max_batch: int | None = None) -> list[dict]:
+def years_data(
+    con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str, max_batch: int | None = None
+) -> list[dict]:
     fields = sorted(scheme.referenced_fields())
     return [queries.arrays(con, y, fields, max_batch) for y in years_of(period, scheme.scheme.years)]
 
 
-def evaluate_stored(con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str,
-                    max_batch: int | None = None) -> core.CultivationResult:
+def evaluate_stored(
+    con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str, max_batch: int | None = None
+) -> core.CultivationResult:
     return core.evaluate(scheme, period, years_data(con, scheme, period, max_batch))
 
 
-def run_cultivation(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: str,
-                    params: dict[str, float] | None = None) -> CultivationOutcome:
+def run_cultivation(
+    con: duckdb.DuckDBPyConnection,
+    scheme_ref: str | Path,
+    period: str,
+    params: dict[str, float] | None = None,
+) -> CultivationOutcome:
     """Evaluate `period` with a cultivation scheme and store the run (or return the identical stored one)."""
     try:
         scheme, text, sha = load(scheme_ref, params)
@@ -82,7 +94,9 @@ def run_cultivation(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, peri
         raise RunError(str(exc)) from None
     if one(con, "SELECT count(*) FROM fact WHERE period = ?", [period])[0] == 0:
         known = ", ".join(queries.periods(con)) or "无"
-        raise RunError(f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据")
+        raise RunError(
+            f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据"
+        )
     run_params = {"period": period, "params": dict(sorted((params or {}).items()))}
     fp = fingerprint(con, period)
     run_id = store_runs.run_id_for(sha, fp, run_params)
@@ -92,9 +106,16 @@ def run_cultivation(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, peri
     result = evaluate_stored(con, scheme, period, max_batch)
     results, items = core.result_frames(result)
     meta = {
-        "run_id": run_id, "kind": "cultivation", "scheme_id": scheme.scheme.id,
-        "scheme_version": scheme.scheme.version, "scheme_sha256": sha, "data_fingerprint": fp, "period": period,
-        "params": run_params, "summary": core.summary(result), "max_batch_id": max_batch,
+        "run_id": run_id,
+        "kind": "cultivation",
+        "scheme_id": scheme.scheme.id,
+        "scheme_version": scheme.scheme.version,
+        "scheme_sha256": sha,
+        "data_fingerprint": fp,
+        "period": period,
+        "params": run_params,
+        "summary": core.summary(result),
+        "max_batch_id": max_batch,
     }
     store_runs.write_run(con, meta, results, items, text)
     return CultivationOutcome(run_id, True, scheme, result)
@@ -113,7 +134,9 @@ def pool(con: duckdb.DuckDBPyConnection, run_id: str, include_pass: bool = False
     """The 培育库 of a run: firms in the population that do not hold the title (or hold an expiring one),
     closest first, with the number of failing conditions and the gap texts."""
     where = "" if include_pass else "AND r.class_final <> 'pass'"
-    return frame(con, f"""
+    return frame(
+        con,
+        f"""
         WITH fails AS (
             SELECT uscc, count(*) FILTER (WHERE starts_with(item, 'condition.') AND coalesce(score, 0) = 0)
                    AS n_fail
@@ -123,18 +146,24 @@ def pool(con: duckdb.DuckDBPyConnection, run_id: str, include_pass: bool = False
                r.adjustment AS expert_needed, r.reasons
         FROM run_result r LEFT JOIN enterprise e USING (uscc) LEFT JOIN fails f USING (uscc)
         WHERE r.run_id = ? AND r.list_id IN ('培育库', '到期复审') {where}
-        ORDER BY r.rank, r.uscc""", [run_id, run_id])
+        ORDER BY r.rank, r.uscc""",
+        [run_id, run_id],
+    )
 
 
 def certificates(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     """Certificates held (HNTE runs): issue year, expiry year, status and today's verdict, expiring first."""
-    return frame(con, """
+    return frame(
+        con,
+        """
         SELECT i.uscc, e.name, e.town, i.value AS issued_year, i.numerator AS expires_year, i.note AS status,
                r.class_final AS verdict, r.reasons
         FROM run_item i JOIN run_result r ON r.run_id = i.run_id AND r.uscc = i.uscc
         LEFT JOIN enterprise e ON e.uscc = i.uscc
         WHERE i.run_id = ? AND i.item = 'certificate'
-        ORDER BY CASE i.note WHEN '已到期' THEN 0 WHEN '有效' THEN 2 ELSE 1 END, i.numerator, i.uscc""", [run_id])
+        ORDER BY CASE i.note WHEN '已到期' THEN 0 WHEN '有效' THEN 2 ELSE 1 END, i.numerator, i.uscc""",
+        [run_id],
+    )
 
 
 def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
@@ -145,9 +174,21 @@ def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
         runs[tier] = (sid, title, out.run_id)
     wide = frame(con, "SELECT uscc, name, town FROM enterprise ORDER BY uscc")
     for tier, (_sid, _title, rid) in runs.items():
-        res = frame(con, "SELECT uscc, class_final, reasons, list_id, rank FROM run_result WHERE run_id = ?", [rid])
-        wide = wide.join(res.rename({"class_final": f"{tier}_verdict", "reasons": f"{tier}_gaps",
-                                     "list_id": f"{tier}_list", "rank": f"{tier}_rank"}), on="uscc", how="left")
+        res = frame(
+            con, "SELECT uscc, class_final, reasons, list_id, rank FROM run_result WHERE run_id = ?", [rid]
+        )
+        wide = wide.join(
+            res.rename(
+                {
+                    "class_final": f"{tier}_verdict",
+                    "reasons": f"{tier}_gaps",
+                    "list_id": f"{tier}_list",
+                    "rank": f"{tier}_rank",
+                }
+            ),
+            on="uscc",
+            how="left",
+        )
     tiers = [t for t, _, _ in LADDER]
     titles = dict((t, title) for t, _, title in LADDER)
     # reached: passes now, and the tier it grows from is reached too
@@ -171,12 +212,22 @@ def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
     at_top = pl.col("level") == top
     name_of = {k: t for k, t in enumerate(tiers)}
     title_of = {k: titles[t] for k, t in enumerate(tiers)}
-    firms = wide.filter(pl.any_horizontal([pl.col(f"{t}_list").is_not_null() for t in (*tiers, "hnte")])).select(
-        "uscc", "name", "town", "level",
+    firms = wide.filter(
+        pl.any_horizontal([pl.col(f"{t}_list").is_not_null() for t in (*tiers, "hnte")])
+    ).select(
+        "uscc",
+        "name",
+        "town",
+        "level",
         pl.col("level").replace_strict(name_of, default=None, return_dtype=pl.Utf8).alias("highest"),
-        pl.col("level").replace_strict(title_of, default="未达任何梯度", return_dtype=pl.Utf8).alias("highest_title"),
+        pl.col("level")
+        .replace_strict(title_of, default="未达任何梯度", return_dtype=pl.Utf8)
+        .alias("highest_title"),
         pl.when(at_top).then(None).otherwise(nxt.replace_strict(name_of, return_dtype=pl.Utf8)).alias("next"),
-        pl.when(at_top).then(None).otherwise(nxt.replace_strict(title_of, return_dtype=pl.Utf8)).alias("next_title"),
+        pl.when(at_top)
+        .then(None)
+        .otherwise(nxt.replace_strict(title_of, return_dtype=pl.Utf8))
+        .alias("next_title"),
         pl.when(at_top).then(None).otherwise(pick_v).alias("next_verdict"),
         pl.when(at_top).then(None).otherwise(pick_g).alias("next_gaps"),
         pl.when(at_top).then(None).otherwise(pick_r).alias("next_rank"),
@@ -184,16 +235,22 @@ def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
         pl.col("hnte_list").is_in(["已持证", "到期复审"]).fill_null(False).alias("hnte_holder"),
     )
     order = {v: k for k, v in enumerate(("near", "expert", "fail", "pass", "out"))}
-    firms = firms.with_columns(pl.col("next_verdict").replace_strict(order, default=9, return_dtype=pl.Int32)
-                               .alias("_o")).sort("_o", "level", "next_rank", "uscc", descending=[False, True, False, False],
-                                            nulls_last=True).drop("_o")
+    firms = (
+        firms.with_columns(
+            pl.col("next_verdict").replace_strict(order, default=9, return_dtype=pl.Int32).alias("_o")
+        )
+        .sort("_o", "level", "next_rank", "uscc", descending=[False, True, False, False], nulls_last=True)
+        .drop("_o")
+    )
     dist = {"未达任何梯度": int((firms["level"] < 0).sum())}
     for k, tier in enumerate(tiers):
         dist[titles[tier]] = int((firms["level"] == k).sum())
     return {
         "period": period,
-        "tiers": [{"tier": t, "scheme": runs[t][0], "title": runs[t][1], "run_id": runs[t][2]}
-                  for t in (*tiers, "hnte")],
+        "tiers": [
+            {"tier": t, "scheme": runs[t][0], "title": runs[t][1], "run_id": runs[t][2]}
+            for t in (*tiers, "hnte")
+        ],
         "distribution": dist,
         "hnte": {v: int((firms["hnte"] == v).sum()) for v in core.VERDICTS if v != "out"}
         | {"holders": int(firms["hnte_holder"].sum())},

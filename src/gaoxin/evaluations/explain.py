@@ -31,8 +31,11 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
     scheme = parse_scheme(text, run["scheme_id"])
     indicators = {f"{lst.id}.{ind.id}": ind for lst in scheme.lists for ind in lst.indicator}
     # the batch of every value as the store stood when the run was made
-    facts = frame(con, current_facts_sql("WHERE f.uscc = ? AND f.period = ? AND f.batch_id <= ?"),
-                  [code, run["period"], run.get("max_batch_id") or 2**31 - 1])
+    facts = frame(
+        con,
+        current_facts_sql("WHERE f.uscc = ? AND f.period = ? AND f.batch_id <= ?"),
+        [code, run["period"], run.get("max_batch_id") or 2**31 - 1],
+    )
     batches = dict(zip(facts["indicator"].to_list(), facts["batch_id"].to_list(), strict=True))
     files = dict(zip(facts["batch_id"].to_list(), facts["file_name"].to_list(), strict=True))
     items, policy = [], []
@@ -47,18 +50,35 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
                 names = sorted(source_fields(expr, scheme)) if expr else []
                 it[f"{part}_formula"] = expr
                 it[f"{part}_sources"] = [
-                    {"field": n, "label": F.BY_NAME[n].label if n in F.BY_NAME else n, "batch_id": batches.get(n),
-                     "file": files.get(batches.get(n))} for n in names]
+                    {
+                        "field": n,
+                        "label": F.BY_NAME[n].label if n in F.BY_NAME else n,
+                        "batch_id": batches.get(n),
+                        "file": files.get(batches.get(n)),
+                    }
+                    for n in names
+                ]
             it["title"], it["unit"] = ind.title, ind.unit
         items.append(it)
     titles = {p.id: (p.title, p.amount_unit) for p in scheme.policy}
     summary = run["summary"]
     return {
-        "run_id": run["run_id"], "scheme": run["scheme_id"], "period": run["period"], **r,
-        "class_names": summary.get("class_names", {}), "cutoffs": summary.get("cutoffs", {}),
+        "run_id": run["run_id"],
+        "scheme": run["scheme_id"],
+        "period": run["period"],
+        **r,
+        "class_names": summary.get("class_names", {}),
+        "cutoffs": summary.get("cutoffs", {}),
         "items": items,
-        "policy": [{"id": p["item"][7:], "title": titles.get(p["item"][7:], (p["item"][7:], ""))[0],
-                    "amount": p["value"], "unit": titles.get(p["item"][7:], ("", ""))[1]} for p in policy],
+        "policy": [
+            {
+                "id": p["item"][7:],
+                "title": titles.get(p["item"][7:], (p["item"][7:], ""))[0],
+                "amount": p["value"],
+                "unit": titles.get(p["item"][7:], ("", ""))[1],
+            }
+            for p in policy
+        ],
     }
 
 

@@ -37,7 +37,12 @@ from gaoxin.schemes.formula import evaluate_condition as eval_condition
 from gaoxin.schemes.model import FIELD_NAMES, SECTIONS, ClassRule, Indicator, Scheme
 
 T = "T"
-READ_KEYS = ("uscc", "town", "industry_code", "registered_on")  # the attributes scoring reads (name only passes through)
+READ_KEYS = (
+    "uscc",
+    "town",
+    "industry_code",
+    "registered_on",
+)  # the attributes scoring reads (name only passes through)
 
 # note codes shared by indicator blocks (texts are per block, formatted with the item's numbers)
 N_OK, N_MISS_NUM, N_MISS_DEN, N_ZERO_DEN, N_CAPPED, N_FLOORED, N_BAD_BENCH, N_NONPOS_LOWER = range(8)
@@ -182,7 +187,9 @@ class MujunResult:
         weights = np.array([it.weight for it in self.items])
         out["weight"] = weights[out["item"]]
         offsets = np.cumsum([0] + [len(b.note_texts) for b in blocks[:-1]])
-        code = np.concatenate([b.note_code.astype(np.int32) + off for b, off in zip(blocks, offsets, strict=True)])
+        code = np.concatenate(
+            [b.note_code.astype(np.int32) + off for b, off in zip(blocks, offsets, strict=True)]
+        )
         texts = np.asarray([t for b in blocks for t in b.note_texts], dtype=object)
         if strings:
             out["note"] = texts[code]
@@ -199,13 +206,25 @@ class MujunResult:
             j = np.searchsorted(b.firm, i)
             if j < b.firm.shape[0] and b.firm[j] == i:
                 it = self.items[b.item]
-                rows.append({
-                    "key": it.key, "item": it.item_id, "kind": it.kind, "title": it.title, "unit": it.unit,
-                    "value": float(b.value[j]), "numerator": float(b.numerator[j]),
-                    "denominator": float(b.denominator[j]), "benchmark": float(b.benchmark[j]),
-                    "raw_score": float(b.raw_score[j]), "score": float(b.score[j]), "weight": it.weight,
-                    "note": b.note_texts[b.note_code[j]], "clause": it.clause, "ref": it.ref,
-                })
+                rows.append(
+                    {
+                        "key": it.key,
+                        "item": it.item_id,
+                        "kind": it.kind,
+                        "title": it.title,
+                        "unit": it.unit,
+                        "value": float(b.value[j]),
+                        "numerator": float(b.numerator[j]),
+                        "denominator": float(b.denominator[j]),
+                        "benchmark": float(b.benchmark[j]),
+                        "raw_score": float(b.raw_score[j]),
+                        "score": float(b.score[j]),
+                        "weight": it.weight,
+                        "note": b.note_texts[b.note_code[j]],
+                        "clause": it.clause,
+                        "ref": it.ref,
+                    }
+                )
         return rows
 
 
@@ -339,8 +358,14 @@ def _referenced(scheme: Scheme) -> tuple[set[str], set[str]]:
     return names, prevs
 
 
-def _prepare(scheme: Scheme, period: str, data: Mapping, prev_rows: np.ndarray | None, prev_data: Mapping | None,
-             warnings: list[str]) -> _Prep:
+def _prepare(
+    scheme: Scheme,
+    period: str,
+    data: Mapping,
+    prev_rows: np.ndarray | None,
+    prev_data: Mapping | None,
+    warnings: list[str],
+) -> _Prep:
     if "uscc" not in data:
         raise ValueError("数据缺少 uscc 列 / data needs a 'uscc' column")
     n = int(np.asarray(data["uscc"], dtype=object).shape[0])
@@ -351,13 +376,18 @@ def _prepare(scheme: Scheme, period: str, data: Mapping, prev_rows: np.ndarray |
         if f in data:
             env[f] = _as_float(data[f], n, f)
         elif f in names or f in prevs:
-            warnings.append(f"数据中没有字段 {f}，按全部缺失处理 / field {f} absent from the data: all missing")
+            warnings.append(
+                f"数据中没有字段 {f}，按全部缺失处理 / field {f} absent from the data: all missing"
+            )
             env[f] = np.full(n, np.nan)
     ind4, ind2 = industry_numbers(_obj(data.get("industry_code"), n))
     env["industry4"], env["industry2"] = ind4, ind2
     reg = data.get("registered_on")
-    reg = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]") if reg is None else \
-        np.asarray(reg, dtype="datetime64[D]")
+    reg = (
+        np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        if reg is None
+        else np.asarray(reg, dtype="datetime64[D]")
+    )
     if reg.shape != (n,):
         raise ValueError("registered_on has the wrong length")
     days = (end - reg).astype("timedelta64[D]").astype(float)
@@ -420,7 +450,9 @@ def _prepare(scheme: Scheme, period: str, data: Mapping, prev_rows: np.ndarray |
     if scheme.population.require_land:
         land = env["land_mu"]
         mark(np.isnan(land), "无用地面积数据，无法计算亩均指标，不参评", "population.land")
-        mark(land <= 0, "用地面积为零或负数（自有−出租+承租 ≤ 0），无法计算亩均指标，不参评", "population.land")
+        mark(
+            land <= 0, "用地面积为零或负数（自有−出租+承租 ≤ 0），无法计算亩均指标，不参评", "population.land"
+        )
     mark(cand < 0, scheme.population.out_of_scope_reason, "population.out_of_scope")
 
     raw = {}
@@ -432,8 +464,11 @@ def _prepare(scheme: Scheme, period: str, data: Mapping, prev_rows: np.ndarray |
                 de = num(ind.denominator)[idx]
                 with np.errstate(all="ignore"):
                     val = nu / de * ind.scale
-                why = np.where(np.isnan(nu), N_MISS_NUM,
-                               np.where(np.isnan(de), N_MISS_DEN, np.where(de <= 0, N_ZERO_DEN, N_OK)))
+                why = np.where(
+                    np.isnan(nu),
+                    N_MISS_NUM,
+                    np.where(np.isnan(de), N_MISS_DEN, np.where(de <= 0, N_ZERO_DEN, N_OK)),
+                )
                 val = np.where(why == N_OK, val, np.nan)
             else:
                 de = np.full(idx.shape[0], np.nan)
@@ -444,8 +479,11 @@ def _prepare(scheme: Scheme, period: str, data: Mapping, prev_rows: np.ndarray |
             if ind.missing == "T":
                 bad = np.zeros(n, dtype=bool)
                 bad[idx[why != N_OK]] = True
-                mark(bad, ind.missing_reason or f"缺少{ind.title}数据，暂不评价",
-                     f"list.{lst.id}.indicator.{ind.id}.missing")
+                mark(
+                    bad,
+                    ind.missing_reason or f"缺少{ind.title}数据，暂不评价",
+                    f"list.{lst.id}.indicator.{ind.id}.missing",
+                )
     members = {lst.id: np.flatnonzero((cand == li) & (t_code == 0)) for li, lst in enumerate(scheme.lists)}
     return _Prep(n, env, ind4, ind2, reg, end, cand, t_code, t_texts, t_clauses, members, raw, cache)
 
@@ -490,8 +528,9 @@ def _group_stats(method: str, val, nu, de, scale, codes, min_group) -> dict[floa
     return {float(k): float(s) for k, s, c in zip(keys, stat, cnt, strict=True) if c >= min_group}
 
 
-def _benchmark(ind: Indicator, list_id: str, prep: _Prep, val, nu, de, prev_prep: _Prep | None,
-               warnings: list[str]) -> tuple[np.ndarray, float, np.ndarray, str]:
+def _benchmark(
+    ind: Indicator, list_id: str, prep: _Prep, val, nu, de, prev_prep: _Prep | None, warnings: list[str]
+) -> tuple[np.ndarray, float, np.ndarray, str]:
     """Per-member benchmark (display units), list-wide value, per-member source code
     (0 list, 1 industry group, 2 industry fallback) and a text note."""
     bm = ind.benchmark
@@ -507,14 +546,23 @@ def _benchmark(ind: Indicator, list_id: str, prep: _Prep, val, nu, de, prev_prep
             bnu, bde, bval, _ = _member_raw(prev_prep, list_id, ind.id)
             basis_txt = "上期"
         elif bm.if_no_previous == "error":
-            raise ValueError(f"指标 {list_id}.{ind.id} 的基准取上期数据，但未提供上期数据 / the benchmark needs the "
-                             "previous period's data (prev=...)")
+            raise ValueError(
+                f"指标 {list_id}.{ind.id} 的基准取上期数据，但未提供上期数据 / the benchmark needs the "
+                "previous period's data (prev=...)"
+            )
         else:
-            warnings.append(f"{list_id}.{ind.id}: 无上期数据，基准按本期数据计算 / no previous data, benchmark "
-                            "computed on the current period")
+            warnings.append(
+                f"{list_id}.{ind.id}: 无上期数据，基准按本期数据计算 / no previous data, benchmark "
+                "computed on the current period"
+            )
             basis_txt = "本期（无上期数据）"
-    words = {"mean": "平均值", "median": "中位数", "aggregate": "总量比（ΣX/ΣY）",
-             "industry_mean": "行业平均值", "industry_aggregate": "行业总量比"}
+    words = {
+        "mean": "平均值",
+        "median": "中位数",
+        "aggregate": "总量比（ΣX/ΣY）",
+        "industry_mean": "行业平均值",
+        "industry_aggregate": "行业总量比",
+    }
     overall = _list_stat(bm.method, bval, bnu, bde, ind.scale) * bm.multiple
     out = np.full(m, overall)
     note = f"{basis_txt}{list_id}企业{words[bm.method]}" + (f"×{bm.multiple:g}" if bm.multiple != 1 else "")
@@ -575,7 +623,11 @@ def _score_indicator(ind: Indicator, val, bench, list_title: str):
             lo_v, hi_v = float(v.min()), float(v.max())
             stats.update(min=lo_v, max=hi_v)
             if hi_v > lo_v:
-                t = (val - lo_v) / (hi_v - lo_v) if ind.direction == "higher" else (hi_v - val) / (hi_v - lo_v)
+                t = (
+                    (val - lo_v) / (hi_v - lo_v)
+                    if ind.direction == "higher"
+                    else (hi_v - val) / (hi_v - lo_v)
+                )
             else:
                 t = np.full(m, {"low": 0.0, "mid": 0.5, "high": 1.0}[sc.on_constant])
         else:
@@ -607,7 +659,9 @@ def _note_texts(ind: Indicator, list_title: str, mean_score: float) -> tuple[str
         f"超过封顶，按{sc.cap:g}×权重={sc.cap * w:g}分计" if sc.cap is not None else "",
         f"低于保底，按{sc.floor:g}×权重={sc.floor * w:g}分计" if sc.floor is not None else "",
         "基准值无效（无数据或≤0），本项得0分",
-        "数值≤0（越小越好型），按封顶分计" if sc.cap is not None else f"数值≤0（越小越好型）无法计算比值，{tail}",
+        "数值≤0（越小越好型），按封顶分计"
+        if sc.cap is not None
+        else f"数值≤0（越小越好型）无法计算比值，{tail}",
     )
 
 
@@ -637,7 +691,9 @@ def _combine_adjust(parts, base, max_bonus, max_penalty):
 
 
 # ---------------------------------------------------------------------------------------------------------
-def _group_codes(rule: ClassRule, prep: _Prep, idx: np.ndarray, town: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def _group_codes(
+    rule: ClassRule, prep: _Prep, idx: np.ndarray, town: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
     if rule.within in ("list", "all"):
         return np.zeros(idx.shape[0], dtype=np.int64), [""]
     if rule.within in ("industry2", "industry4"):
@@ -669,8 +725,11 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
     if prev is not None:
         if prevs_ref:
             prev_rows = _align(_obj(prev["uscc"], len(prev["uscc"])), uscc)
-        if any(ind.benchmark is not None and ind.benchmark.basis == "previous"
-               for lst in scheme.lists for ind in lst.indicator):
+        if any(
+            ind.benchmark is not None and ind.benchmark.basis == "previous"
+            for lst in scheme.lists
+            for ind in lst.indicator
+        ):
             prev_prep = _prepare(scheme, previous_period(period), prev, None, None, [])
     prep = _prepare(scheme, period, data, prev_rows, prev, warnings)
     town = _obj(data.get("town"), n)
@@ -700,7 +759,9 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
                 bench, overall, bsrc, bnote = _benchmark(ind, lst.id, prep, val, nu, de, prev_prep, warnings)
                 stats.update(benchmark=overall, benchmark_note=bnote)
                 if m and not (math.isfinite(overall) and overall > 0):
-                    warnings.append(f"{lst.id}.{ind.id}: 基准值无效（{overall}），本项全部得0分 / invalid benchmark")
+                    warnings.append(
+                        f"{lst.id}.{ind.id}: 基准值无效（{overall}），本项全部得0分 / invalid benchmark"
+                    )
             else:
                 bench = np.full(m, np.nan)
             raw, capped, note, s2 = _score_indicator(ind, val, bench, list_title)
@@ -722,42 +783,103 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
             base_m += capped
             key = f"{lst.id}.{ind.id}"
             item_stats[key] = stats
-            items.append(ItemInfo(
-                key, lst.id, ind.id, "indicator", ind.title, ind.title_en, ind.unit, float(ind.weight),
-                ind.direction, ind.score.method,
-                ind.benchmark.method if ind.benchmark is not None and ind.score.method == "ratio" else "",
-                f"list.{lst.id}.indicator.{ind.id}", ind.ref))
-            blocks.append(ItemBlock(len(items) - 1, idx, val, nu, de, bench, raw, capped, note,
-                                    _note_texts(ind, list_title, mean_score)))
+            items.append(
+                ItemInfo(
+                    key,
+                    lst.id,
+                    ind.id,
+                    "indicator",
+                    ind.title,
+                    ind.title_en,
+                    ind.unit,
+                    float(ind.weight),
+                    ind.direction,
+                    ind.score.method,
+                    ind.benchmark.method if ind.benchmark is not None and ind.score.method == "ratio" else "",
+                    f"list.{lst.id}.indicator.{ind.id}",
+                    ind.ref,
+                )
+            )
+            blocks.append(
+                ItemBlock(
+                    len(items) - 1,
+                    idx,
+                    val,
+                    nu,
+                    de,
+                    bench,
+                    raw,
+                    capped,
+                    note,
+                    _note_texts(ind, list_title, mean_score),
+                )
+            )
 
         # 加减分
         parts, adj_items = [], []
         for adj in scheme.adjustment:
             if adj.lists and lst.id not in adj.lists:
                 continue
-            applied = np.ones(m, dtype=bool) if adj.when is None else \
-                eval_condition(scheme.formula(adj.when), prep.env, prep.n)[idx]
+            applied = (
+                np.ones(m, dtype=bool)
+                if adj.when is None
+                else eval_condition(scheme.formula(adj.when), prep.env, prep.n)[idx]
+            )
             if adj.points is not None:
                 pts, pct, kind = np.full(m, float(adj.points)), np.zeros(m), "points"
             elif adj.percent is not None:
                 pts, pct, kind = np.zeros(m), np.full(m, float(adj.percent)), "percent"
             else:
-                pts, pct, kind = eval_formula(scheme.formula(adj.value), prep.env, prep.n)[idx], np.zeros(m), "value"
+                pts, pct, kind = (
+                    eval_formula(scheme.formula(adj.value), prep.env, prep.n)[idx],
+                    np.zeros(m),
+                    "value",
+                )
                 applied = applied & ~np.isnan(pts)
             parts.append((applied, pts, pct, adj.min, adj.max))
-            items.append(ItemInfo(
-                f"{lst.id}.adjustment.{adj.id}", lst.id, adj.id, "adjustment", adj.title, "", "分", math.nan,
-                "", kind, "", f"adjustment.{adj.id}", adj.ref))
+            items.append(
+                ItemInfo(
+                    f"{lst.id}.adjustment.{adj.id}",
+                    lst.id,
+                    adj.id,
+                    "adjustment",
+                    adj.title,
+                    "",
+                    "分",
+                    math.nan,
+                    "",
+                    kind,
+                    "",
+                    f"adjustment.{adj.id}",
+                    adj.ref,
+                )
+            )
             adj_items.append(len(items) - 1)
         adj_m, contribs = _combine_adjust(parts, base_m, lst.max_bonus, lst.max_penalty)
         for item_i, (applied, pts, pct, _, _), c in zip(adj_items, parts, contribs, strict=True):
             sel = np.flatnonzero(applied)
             k = sel.shape[0]
             nan = np.full(k, np.nan)
-            blocks.append(ItemBlock(item_i, idx[sel], nan, nan, nan, nan, (pts + pct / 100.0 * base_m)[sel],
-                                    c[sel], np.zeros(k, np.int8), ("",)))
-        adj_parts[lst.id] = {"idx": idx, "parts": parts, "max_bonus": lst.max_bonus,
-                             "max_penalty": lst.max_penalty}
+            blocks.append(
+                ItemBlock(
+                    item_i,
+                    idx[sel],
+                    nan,
+                    nan,
+                    nan,
+                    nan,
+                    (pts + pct / 100.0 * base_m)[sel],
+                    c[sel],
+                    np.zeros(k, np.int8),
+                    ("",),
+                )
+            )
+        adj_parts[lst.id] = {
+            "idx": idx,
+            "parts": parts,
+            "max_bonus": lst.max_bonus,
+            "max_penalty": lst.max_penalty,
+        }
         base[idx] = base_m
         adjust[idx] = adj_m
         total[idx] = base_m + adj_m
@@ -808,8 +930,10 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
                 sel = code <= k
                 cut[lb] = float(s[sel].min()) if sel.any() else math.nan
             if rule.method == "threshold":
-                cut = {lb: (rule.thresholds[k] if k < len(rule.thresholds) else -math.inf)
-                       for k, lb in enumerate(labels)}
+                cut = {
+                    lb: (rule.thresholds[k] if k < len(rule.thresholds) else -math.inf)
+                    for k, lb in enumerate(labels)
+                }
             gname = gnames[int(gcode[part[0]])] if part.shape[0] else ""
             key = ("*" if rule.within == "all" else ids[0]) + (f"|{gname}" if gname else "")
             class_group[fid] = len(groups)
@@ -824,9 +948,13 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
     # clause ids that set the final class: the T rule, or the class rule plus protections / vetoes that held
     class_clause = np.asarray(
         [f"list.{lst.id}.classes" if lst.classes is not None else "classes" for lst in scheme.lists] + [""],
-        dtype=object)
-    clauses = np.where(evaluated, class_clause[np.where(evaluated, prep.cand, -1)],
-                       np.asarray(prep.t_clauses, dtype=object)[prep.t_code])
+        dtype=object,
+    )
+    clauses = np.where(
+        evaluated,
+        class_clause[np.where(evaluated, prep.cand, -1)],
+        np.asarray(prep.t_clauses, dtype=object)[prep.t_code],
+    )
     final = init.copy()
     labels_ext = np.asarray(list(labels) + [T], dtype=object)
 
@@ -856,7 +984,9 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
             ch = holds & (before == old)
             if ch.any():
                 final[ch] = target
-                add_reason(ch, f"保护：{p.reason}（由{labels[old]}类调整为{labels[target]}类）", f"protection.{p.id}")
+                add_reason(
+                    ch, f"保护：{p.reason}（由{labels[old]}类调整为{labels[target]}类）", f"protection.{p.id}"
+                )
     for v in scheme.veto:
         holds = in_lists(evaluated & eval_condition(scheme.formula(v.when), prep.env, n), v.lists)
         target = lab_index[v.klass]
@@ -868,9 +998,13 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
             moves = old < target if v.effect == "cap" else old != target
             if moves:
                 final[ch] = target
-                add_reason(ch, f"一票否决：{v.reason}（由{labels[old]}类调整为{labels[target]}类）", f"veto.{v.id}")
+                add_reason(
+                    ch, f"一票否决：{v.reason}（由{labels[old]}类调整为{labels[target]}类）", f"veto.{v.id}"
+                )
             else:
-                add_reason(ch, f"一票否决条件成立：{v.reason}（现为{labels[old]}类，不受影响）", f"veto.{v.id}")
+                add_reason(
+                    ch, f"一票否决条件成立：{v.reason}（现为{labels[old]}类，不受影响）", f"veto.{v.id}"
+                )
 
     # ---- policy ----------------------------------------------------------------------------------------------
     policy: dict[str, np.ndarray] = {}
@@ -890,19 +1024,47 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
     counts_by_list = {}
     for li, lid in enumerate(list_ids):
         sel = list_code == li
-        counts_by_list[lid] = {lb: int(c) for lb, c in
-                               zip(labels, np.bincount(final[sel], minlength=K + 1)[:K], strict=True)}
+        counts_by_list[lid] = {
+            lb: int(c) for lb, c in zip(labels, np.bincount(final[sel], minlength=K + 1)[:K], strict=True)
+        }
     list_ext = np.asarray(list_ids + [None], dtype=object)
     names_map = {lb: scheme.classes.name_of(lb) for lb in list(labels) + [T]}
     return MujunResult(
-        scheme_id=scheme.id, scheme_sha256=scheme.sha256, period=str(period), n=n, uscc=uscc,
-        name=_obj(data.get("name"), n), town=town, industry_code=_obj(data.get("industry_code"), n),
-        list_id=list_ext[list_code], candidate_list=list_ext[prep.cand], evaluated=evaluated,
-        t_reason=t_texts[prep.t_code], land_mu=prep.env["land_mu"], base_score=base, adjustment=adjust,
-        score=total, rank=rank_out, list_size=size_out, class_initial=class_initial, class_final=class_final,
-        reasons=reasons, clauses=clauses, class_group=class_group, class_groups=groups, policy=policy, items=items,
-        blocks=blocks, item_stats=item_stats, class_labels=labels, class_names=names_map, counts=counts,
-        counts_by_list=counts_by_list, warnings=warnings, _adj_parts=adj_parts)
+        scheme_id=scheme.id,
+        scheme_sha256=scheme.sha256,
+        period=str(period),
+        n=n,
+        uscc=uscc,
+        name=_obj(data.get("name"), n),
+        town=town,
+        industry_code=_obj(data.get("industry_code"), n),
+        list_id=list_ext[list_code],
+        candidate_list=list_ext[prep.cand],
+        evaluated=evaluated,
+        t_reason=t_texts[prep.t_code],
+        land_mu=prep.env["land_mu"],
+        base_score=base,
+        adjustment=adjust,
+        score=total,
+        rank=rank_out,
+        list_size=size_out,
+        class_initial=class_initial,
+        class_final=class_final,
+        reasons=reasons,
+        clauses=clauses,
+        class_group=class_group,
+        class_groups=groups,
+        policy=policy,
+        items=items,
+        blocks=blocks,
+        item_stats=item_stats,
+        class_labels=labels,
+        class_names=names_map,
+        counts=counts,
+        counts_by_list=counts_by_list,
+        warnings=warnings,
+        _adj_parts=adj_parts,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -944,7 +1106,7 @@ def _slice(data: Mapping, i: int) -> dict:
     out = {}
     for k, v in data.items():
         a = np.asarray(v) if not isinstance(v, np.ndarray) else v
-        out[k] = a[i:i + 1]
+        out[k] = a[i : i + 1]
     return out
 
 
@@ -961,8 +1123,11 @@ def _score_value(ind: Indicator, x: float, b: float, stats: dict, others: np.nda
         elif x > 0:
             r = b / x
         else:
-            return w * sc.cap if sc.cap is not None else (stats.get("mean_score", 0.0)
-                                                         if ind.missing == "list_mean" else 0.0)
+            return (
+                w * sc.cap
+                if sc.cap is not None
+                else (stats.get("mean_score", 0.0) if ind.missing == "list_mean" else 0.0)
+            )
         if sc.cap is not None:
             r = min(r, sc.cap)
         if sc.floor is not None:
@@ -980,8 +1145,11 @@ def _score_value(ind: Indicator, x: float, b: float, stats: dict, others: np.nda
         if m == 0:
             t = {"low": 0.0, "mid": 0.5, "high": 1.0}[sc.on_constant]
         else:
-            worse = np.searchsorted(others, x, side="left") if ind.direction == "higher" else \
-                m - np.searchsorted(others, x, side="right")
+            worse = (
+                np.searchsorted(others, x, side="left")
+                if ind.direction == "higher"
+                else m - np.searchsorted(others, x, side="right")
+            )
             t = worse / m
     return w * (sc.low + (sc.high - sc.low) * t) / 100.0
 
@@ -991,8 +1159,14 @@ def _others(block: ItemBlock, j: int) -> np.ndarray:
     return np.sort(v[~np.isnan(v)])
 
 
-def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int, target_class: str,
-            prev: Mapping | None = None) -> WhatIf:
+def what_if(
+    result: MujunResult,
+    scheme: Scheme,
+    data: Mapping,
+    firm_index: int,
+    target_class: str,
+    prev: Mapping | None = None,
+) -> WhatIf:
     """For each indicator of the firm's list alone, and for tax paid alone, the smallest change that lifts the
     firm to ``target_class`` holding everything else (benchmarks, min/max, other firms) fixed.
 
@@ -1017,7 +1191,9 @@ def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int,
         return out(False, f"不参评（T类）：{result.t_reason[i]}")
     if labels.index(cur) <= k_target:
         g = result.class_groups[int(result.class_group[i])]
-        return out(True, f"已是{cur}类，达到或优于目标{target_class}类", g.cutoffs.get(target_class, math.nan))
+        return out(
+            True, f"已是{cur}类，达到或优于目标{target_class}类", g.cutoffs.get(target_class, math.nan)
+        )
     # single-firm view of the data (same derived values as the run)
     prev_rows = None
     if prev is not None:
@@ -1033,15 +1209,23 @@ def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int,
             k_v = labels.index(v.klass)
             if (v.effect == "cap" and k_v > k_target) or (v.effect == "force" and k_v != k_target):
                 word = "最高只能评为" if v.effect == "cap" else "一律评为"
-                return out(False, f"一票否决：{v.reason}，{word}{v.klass}类，任何单项提升都无法达到{target_class}类")
+                return out(
+                    False, f"一票否决：{v.reason}，{word}{v.klass}类，任何单项提升都无法达到{target_class}类"
+                )
     group = result.class_groups[int(result.class_group[i])]
     cutoff = group.cutoffs.get(target_class, math.nan)
     if not math.isfinite(cutoff):
-        return out(False, f"本次评价在{group.key}中没有{target_class}类或更优的企业（名额按比例取整为0），无分数线可依")
+        return out(
+            False,
+            f"本次评价在{group.key}中没有{target_class}类或更优的企业（名额按比例取整为0），无分数线可依",
+        )
     lst = scheme.list_by_id(lid)
     ap = result._adj_parts[lid]
     j_adj = int(np.searchsorted(ap["idx"], i))
-    parts1 = [(a[j_adj:j_adj + 1], p[j_adj:j_adj + 1], q[j_adj:j_adj + 1], lo, hi) for a, p, q, lo, hi in ap["parts"]]
+    parts1 = [
+        (a[j_adj : j_adj + 1], p[j_adj : j_adj + 1], q[j_adj : j_adj + 1], lo, hi)
+        for a, p, q, lo, hi in ap["parts"]
+    ]
     base = float(result.base_score[i])
 
     def total_of_base(b, parts=parts1):
@@ -1093,8 +1277,20 @@ def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int,
             if ok and ind.numerator.strip() == "tax_paid" and math.isfinite(change):
                 den = float(blk.denominator[j]) if ind.denominator else 1.0
                 tax = change / ind.scale * den / 1e4
-            return WhatIfItem(key, ind.id, ind.title, ind.unit, x, req_x if ok else math.nan, change, s_now,
-                              req_s if ok else math.nan, tax, ok, why)
+            return WhatIfItem(
+                key,
+                ind.id,
+                ind.title,
+                ind.unit,
+                x,
+                req_x if ok else math.nan,
+                change,
+                s_now,
+                req_s if ok else math.nan,
+                tax,
+                ok,
+                why,
+            )
 
         if base_needed is None:
             items.append(item(math.nan, math.nan, False, "加减分规则使总分无法达到分数线"))
@@ -1108,8 +1304,14 @@ def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int,
         else:
             s_max = w * sc.high / 100.0
         if s_new > s_max + 1e-9:
-            items.append(item(math.nan, s_new, False,
-                              f"该项最高{s_max:.4g}分（现{s_now:.4g}分），单项提升不足以弥补{gap:.4g}分的差距"))
+            items.append(
+                item(
+                    math.nan,
+                    s_new,
+                    False,
+                    f"该项最高{s_max:.4g}分（现{s_now:.4g}分），单项提升不足以弥补{gap:.4g}分的差距",
+                )
+            )
             continue
         note = "" if math.isfinite(x) else "当前数据缺失，补报后需达到该值；"
         if sc.method == "ratio":
@@ -1125,7 +1327,11 @@ def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int,
                 continue
             t = max(((100.0 * s_new / w) - sc.low) / (sc.high - sc.low), 0.0) if sc.high > sc.low else 1.0
             req = lo_v + t * (hi_v - lo_v) if ind.direction == "higher" else hi_v - t * (hi_v - lo_v)
-            items.append(item(req, s_new, True, note + f"按本次最小值{lo_v:.6g}、最大值{hi_v:.6g}（不因本企业变动重算）"))
+            items.append(
+                item(
+                    req, s_new, True, note + f"按本次最小值{lo_v:.6g}、最大值{hi_v:.6g}（不因本企业变动重算）"
+                )
+            )
         else:
             others = _others(blk, j)
             mo = others.shape[0]
@@ -1141,8 +1347,12 @@ def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int,
 
     # tax paid alone: every indicator using it moves together; solved numerically on the firm's own row
     tax_item = None
-    uses_tax = any("tax_paid" in scheme.formula(t).names for ind in lst.indicator
-                   for t in (ind.numerator, ind.denominator) if t)
+    uses_tax = any(
+        "tax_paid" in scheme.formula(t).names
+        for ind in lst.indicator
+        for t in (ind.numerator, ind.denominator)
+        if t
+    )
     uses_tax = uses_tax or any("tax_paid" in scheme.formula(t).names for t in scheme.variables.values())
     if "tax_paid" in data and uses_tax:
         tax0 = float(np.asarray(data["tax_paid"], dtype=float)[i])
@@ -1170,8 +1380,11 @@ def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int,
             for adj in scheme.adjustment:
                 if adj.lists and lid not in adj.lists:
                     continue
-                applied = np.ones(1, bool) if adj.when is None else \
-                    eval_condition(scheme.formula(adj.when), p1.env, 1)
+                applied = (
+                    np.ones(1, bool)
+                    if adj.when is None
+                    else eval_condition(scheme.formula(adj.when), p1.env, 1)
+                )
                 if adj.points is not None:
                     pts, pct = np.array([adj.points], float), np.zeros(1)
                 elif adj.percent is not None:
@@ -1186,14 +1399,37 @@ def what_if(result: MujunResult, scheme: Scheme, data: Mapping, firm_index: int,
         gap_yuan = max(abs(base_tax), 1e4)
         delta = solve(total_with_tax, 0.0, gap_yuan)
         if delta is None:
-            tax_item = WhatIfItem("tax_paid", "tax_paid", "税收实际贡献（单独增加）", "万元", tax0 / 1e4, math.nan,
-                                  math.nan, score, math.nan, math.nan, False,
-                                  "税收再增加也无法达到分数线（相关指标已封顶或不计税收）")
+            tax_item = WhatIfItem(
+                "tax_paid",
+                "tax_paid",
+                "税收实际贡献（单独增加）",
+                "万元",
+                tax0 / 1e4,
+                math.nan,
+                math.nan,
+                score,
+                math.nan,
+                math.nan,
+                False,
+                "税收再增加也无法达到分数线（相关指标已封顶或不计税收）",
+            )
         else:
-            tax_item = WhatIfItem("tax_paid", "tax_paid", "税收实际贡献（单独增加）", "万元", tax0 / 1e4,
-                                  (base_tax + delta) / 1e4, delta / 1e4, score, total_with_tax(delta), delta / 1e4,
-                                  True, "同时影响所有以税收计算的指标；其他数据不变")
+            tax_item = WhatIfItem(
+                "tax_paid",
+                "tax_paid",
+                "税收实际贡献（单独增加）",
+                "万元",
+                tax0 / 1e4,
+                (base_tax + delta) / 1e4,
+                delta / 1e4,
+                score,
+                total_with_tax(delta),
+                delta / 1e4,
+                True,
+                "同时影响所有以税收计算的指标；其他数据不变",
+            )
     reachable = any(it.reachable for it in items) or bool(tax_item and tax_item.reachable)
-    why = (f"{group.key}中{target_class}类的最低得分为{cutoff:.4f}，本企业{score:.4f}，差{gap:.4f}分"
-           + ("" if reachable else "；任何单项提升都无法达到"))
+    why = f"{group.key}中{target_class}类的最低得分为{cutoff:.4f}，本企业{score:.4f}，差{gap:.4f}分" + (
+        "" if reachable else "；任何单项提升都无法达到"
+    )
     return out(reachable, why, cutoff, items, tax_item)

@@ -50,8 +50,9 @@ def load(scheme_ref: str | Path) -> tuple[Scheme, str, str]:
     return parse_scheme(text, str(scheme_ref)), text, scheme_sha256(text)
 
 
-def period_data(con: duckdb.DuckDBPyConnection, period: str, scheme: Scheme,
-                max_batch: int | None = None) -> dict[str, np.ndarray]:
+def period_data(
+    con: duckdb.DuckDBPyConnection, period: str, scheme: Scheme, max_batch: int | None = None
+) -> dict[str, np.ndarray]:
     """The columnar dataset the core reads: only the fields the scheme refers to."""
     return queries.arrays(con, period, referenced_fields(scheme), max_batch, attributes=mujun.READ_KEYS)
 
@@ -60,8 +61,13 @@ def has_data(con: duckdb.DuckDBPyConnection, period: str) -> bool:
     return one(con, "SELECT count(*) FROM fact WHERE period = ?", [period])[0] > 0
 
 
-def evaluate_stored(con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str, max_batch: int | None = None,
-                    watch: _Stopwatch | None = None) -> tuple[mujun.MujunResult, dict, dict | None]:
+def evaluate_stored(
+    con: duckdb.DuckDBPyConnection,
+    scheme: Scheme,
+    period: str,
+    max_batch: int | None = None,
+    watch: _Stopwatch | None = None,
+) -> tuple[mujun.MujunResult, dict, dict | None]:
     """Evaluate from the store (as of `max_batch`): the result, the data and the previous period's data."""
     data = period_data(con, period, scheme, max_batch)
     prev_period = mujun.previous_period(period)
@@ -80,10 +86,14 @@ def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: st
     kind = getattr(scheme.scheme, "kind", "mujun")
     if kind != "mujun":
         command = {"zone": "gaoxin rank", "cultivation": "gaoxin cultivate"}.get(kind, "")
-        raise RunError(f"方案 {scheme.scheme.id} 不是亩均评价方案（类型 {kind}），请用 {command} --scheme {scheme.scheme.id}")
+        raise RunError(
+            f"方案 {scheme.scheme.id} 不是亩均评价方案（类型 {kind}），请用 {command} --scheme {scheme.scheme.id}"
+        )
     if not has_data(con, period):
         known = ", ".join(queries.periods(con)) or "无"
-        raise RunError(f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据")
+        raise RunError(
+            f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据"
+        )
     watch = _Stopwatch()
     params = {"period": period}
     fingerprint = queries.data_fingerprint(con, period)
@@ -95,9 +105,16 @@ def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: st
     result = evaluate_stored(con, scheme, period, max_batch, watch)[0]
     results, items = result_frames(result)
     meta = {
-        "run_id": run_id, "kind": "mujun", "scheme_id": scheme.scheme.id, "scheme_version": scheme.scheme.version,
-        "scheme_sha256": sha, "data_fingerprint": fingerprint, "period": period,
-        "params": params, "summary": summary(result, scheme), "max_batch_id": max_batch,
+        "run_id": run_id,
+        "kind": "mujun",
+        "scheme_id": scheme.scheme.id,
+        "scheme_version": scheme.scheme.version,
+        "scheme_sha256": sha,
+        "data_fingerprint": fingerprint,
+        "period": period,
+        "params": params,
+        "summary": summary(result, scheme),
+        "max_batch_id": max_batch,
     }
     watch.lap("frames")
     store_runs.write_run(con, meta, results, items, text)
@@ -113,10 +130,23 @@ def summary(result: mujun.MujunResult, scheme: Scheme) -> dict:
         "counts_by_list": {k: {c: int(n) for c, n in v.items()} for k, v in result.counts_by_list.items()},
         "class_names": result.class_names,
         "cutoffs": {g.key: {k: _f(v) for k, v in g.cutoffs.items()} for g in result.class_groups},
-        "items": [{"key": it.key, "title": it.title, "unit": it.unit, "weight": _f(it.weight), "kind": it.kind,
-                   "list": it.list_id, "clause": it.clause, "ref": it.ref} for it in result.items],
-        "item_stats": {k: {s: _f(v) if isinstance(v, float | int | np.floating) else v for s, v in st.items()}
-                       for k, st in result.item_stats.items()},
+        "items": [
+            {
+                "key": it.key,
+                "title": it.title,
+                "unit": it.unit,
+                "weight": _f(it.weight),
+                "kind": it.kind,
+                "list": it.list_id,
+                "clause": it.clause,
+                "ref": it.ref,
+            }
+            for it in result.items
+        ],
+        "item_stats": {
+            k: {s: _f(v) if isinstance(v, float | int | np.floating) else v for s, v in st.items()}
+            for k, st in result.item_stats.items()
+        },
         "policy": list(result.policy),
         "warnings": list(result.warnings),
     }
@@ -138,19 +168,21 @@ def _utf8(name: str, values: np.ndarray) -> pl.Series:
 def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, store_runs.Trace]:
     """Columnar results → (run_result rows, compact trace), deterministic order, no per-firm Python loop."""
     uscc = _utf8("uscc", result.uscc)
-    results = pl.DataFrame({
-        "uscc": uscc,
-        "list_id": _utf8("list_id", result.list_id),
-        "score": result.score,
-        "rank": np.where(result.rank > 0, result.rank, 0).astype(np.int32),
-        "class_initial": _utf8("class_initial", result.class_initial),
-        "class_final": _utf8("class_final", result.class_final),
-        "reasons": _utf8("reasons", result.reasons),
-        "land_mu": result.land_mu,
-        "base_score": result.base_score,
-        "adjustment": result.adjustment,
-        "list_size": result.list_size.astype(np.int32),
-    }).with_columns(
+    results = pl.DataFrame(
+        {
+            "uscc": uscc,
+            "list_id": _utf8("list_id", result.list_id),
+            "score": result.score,
+            "rank": np.where(result.rank > 0, result.rank, 0).astype(np.int32),
+            "class_initial": _utf8("class_initial", result.class_initial),
+            "class_final": _utf8("class_final", result.class_final),
+            "reasons": _utf8("reasons", result.reasons),
+            "land_mu": result.land_mu,
+            "base_score": result.base_score,
+            "adjustment": result.adjustment,
+            "list_size": result.list_size.astype(np.int32),
+        }
+    ).with_columns(
         pl.col(pl.Float64).fill_nan(None),
         pl.when(pl.col("rank") > 0).then(pl.col("rank")).otherwise(None).alias("rank"),
         pl.when(pl.col("reasons") == "").then(None).otherwise(pl.col("reasons")).alias("reasons"),
@@ -173,20 +205,37 @@ def trace_frames(result: mujun.MujunResult) -> store_runs.Trace:
     for b in result.blocks:
         it = result.items[b.item]
         codes = np.array([note_no.setdefault(t, len(note_no)) for t in b.note_texts], dtype=np.int32)
-        parts.append(part({
-            "firm": b.firm.astype(np.int32), "value": b.value, "numerator": b.numerator,
-            "denominator": b.denominator, "benchmark": b.benchmark, "raw_score": b.raw_score, "score": b.score,
-            "note_no": codes[b.note_code],
-        }))
+        parts.append(
+            part(
+                {
+                    "firm": b.firm.astype(np.int32),
+                    "value": b.value,
+                    "numerator": b.numerator,
+                    "denominator": b.denominator,
+                    "benchmark": b.benchmark,
+                    "raw_score": b.raw_score,
+                    "score": b.score,
+                    "note_no": codes[b.note_code],
+                }
+            )
+        )
         defs.append((it.key, _f(it.weight), it.clause))
     for pid, amount in result.policy.items():
         idx = np.flatnonzero(np.nan_to_num(amount) != 0)
         parts.append(part({"firm": idx.astype(np.int32), "value": amount[idx]}))
         defs.append((f"policy.{pid}", None, f"policy.{pid}"))
-    items = pl.DataFrame({"item_no": range(len(defs)), "item": [d[0] for d in defs],
-                          "weight": [d[1] for d in defs], "clause": [d[2] for d in defs]},
-                         schema=store_runs.DEF_COLUMNS)
-    notes = pl.DataFrame({"note_no": list(note_no.values()), "note": list(note_no)}, schema=store_runs.NOTE_COLUMNS)
+    items = pl.DataFrame(
+        {
+            "item_no": range(len(defs)),
+            "item": [d[0] for d in defs],
+            "weight": [d[1] for d in defs],
+            "clause": [d[2] for d in defs],
+        },
+        schema=store_runs.DEF_COLUMNS,
+    )
+    notes = pl.DataFrame(
+        {"note_no": list(note_no.values()), "note": list(note_no)}, schema=store_runs.NOTE_COLUMNS
+    )
     rows = pl.concat(parts, rechunk=False) if parts else store_runs.trace_table(pl.DataFrame())  # no copy
     return store_runs.Trace(rows, items, notes)
 

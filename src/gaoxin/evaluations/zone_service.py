@@ -43,15 +43,19 @@ def load_zone_scheme(ref: str | Path) -> tuple[ZoneScheme, str, str]:
     text = scheme_text(ref)
     scheme = parse_scheme(text, str(ref))
     if not isinstance(scheme, ZoneScheme):
-        raise ZoneRunError(f"方案 {ref} 不是园区对标方案（kind = \"{getattr(scheme.scheme, 'kind', 'mujun')}\"）；"
-                           "园区对标可用 most-2021、most-2013、zone-entropy-topsis 或 kind = \"zone\" 的方案文件")
+        raise ZoneRunError(
+            f'方案 {ref} 不是园区对标方案（kind = "{getattr(scheme.scheme, "kind", "mujun")}"）；'
+            '园区对标可用 most-2021、most-2013、zone-entropy-topsis 或 kind = "zone" 的方案文件'
+        )
     return scheme, text, scheme_sha256(text)
 
 
 def resolve_period(con: duckdb.DuckDBPyConnection, period: str | None) -> str:
     known = store_zones.zone_periods(con)
     if not known:
-        raise ZoneRunError("数据库中还没有园区数据：先用 gaoxin import 文件 --source zone 导入园区指标表（或运行 gaoxin demo）")
+        raise ZoneRunError(
+            "数据库中还没有园区数据：先用 gaoxin import 文件 --source zone 导入园区指标表（或运行 gaoxin demo）"
+        )
     if not period:
         return known[-1]
     if period not in known:
@@ -63,8 +67,17 @@ def period_data(con: duckdb.DuckDBPyConnection, period: str, max_batch: int | No
     ids = list(Z.IDS)
     base, values, _batches = store_zones.zone_matrix(con, period, ids, max_batch)
     col = {c: base.get_column(c).to_numpy() for c in store_zones.ZONE_COLUMNS}
-    return core.ZoneData(col["zone_id"], col["name"], values, ids, col["province"], col["city"], col["level"],
-                         col["zone_type"], col["is_home"].astype(bool))
+    return core.ZoneData(
+        col["zone_id"],
+        col["name"],
+        values,
+        ids,
+        col["province"],
+        col["city"],
+        col["level"],
+        col["zone_type"],
+        col["is_home"].astype(bool),
+    )
 
 
 def resolve_zone(con: duckdb.DuckDBPyConnection, ref: str | None) -> str | None:
@@ -76,14 +89,24 @@ def resolve_zone(con: duckdb.DuckDBPyConnection, ref: str | None) -> str | None:
     return found
 
 
-def run_rank(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: str | None = None,
-             home: str | None = None, draws: int | None = None, seed: int | None = None) -> RankOutcome:
+def run_rank(
+    con: duckdb.DuckDBPyConnection,
+    scheme_ref: str | Path,
+    period: str | None = None,
+    home: str | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+) -> RankOutcome:
     """Rank the zones of ``period`` and store the run (or return the identical stored one)."""
     scheme, text, sha = load_zone_scheme(scheme_ref)
     period = resolve_period(con, period)
     home_id = resolve_zone(con, home)
-    params = {"period": period, "home": home_id, "draws": draws or scheme.robustness.draws,
-              "seed": scheme.robustness.seed if seed is None else seed}
+    params = {
+        "period": period,
+        "home": home_id,
+        "draws": draws or scheme.robustness.draws,
+        "seed": scheme.robustness.seed if seed is None else seed,
+    }
     fingerprint = store_zones.zone_fingerprint(con, period)
     run_id = store_runs.run_id_for(sha, fingerprint, params)
     existing = store_runs.find_run(con, run_id)
@@ -97,27 +120,50 @@ def run_rank(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: str
         raise ZoneRunError(str(exc)) from exc
     ranked_home = home_id if home_id is not None and _ranked(result, home_id) else None
     summary = {
-        "title": scheme.scheme.title, "kind": KIND, "n": result.m, "status": scheme.scheme.status,
-        "method": scheme.method.aggregation, "weighting": scheme.method.weighting, "total": scheme.method.total,
-        "dimensions": [{"id": d.id, "no": d.no, "title": d.title, "weight": float(w)}
-                       for d, w in zip(scheme.dimensions, result.dimension_weights, strict=True)],
+        "title": scheme.scheme.title,
+        "kind": KIND,
+        "n": result.m,
+        "status": scheme.scheme.status,
+        "method": scheme.method.aggregation,
+        "weighting": scheme.method.weighting,
+        "total": scheme.method.total,
+        "dimensions": [
+            {"id": d.id, "no": d.no, "title": d.title, "weight": float(w)}
+            for d, w in zip(scheme.dimensions, result.dimension_weights, strict=True)
+        ],
         "indicators": indicator_meta(result),
-        "zones": {str(z): [data.name[i], data.province[i], data.city[i], data.zone_type[i], bool(data.is_home[i])]
-                  for i, z in enumerate(data.zone_id)},
-        "excluded": [{"zone_id": str(data.zone_id[i]), "name": str(data.name[i]), "reason": why}
-                     for i, why in sorted(result.excluded.items())],
+        "zones": {
+            str(z): [data.name[i], data.province[i], data.city[i], data.zone_type[i], bool(data.is_home[i])]
+            for i, z in enumerate(data.zone_id)
+        },
+        "excluded": [
+            {"zone_id": str(data.zone_id[i]), "name": str(data.name[i]), "reason": why}
+            for i, why in sorted(result.excluded.items())
+        ],
         "top_lists": core.top_lists(result, indicators=None),
         "shown_lists": scheme.report.top_lists or [s.id for s in scheme.indicators[:6]],
         "home": core.diagnose(result, ranked_home) if ranked_home else None,
-        "home_note": (None if home_id is None or ranked_home else f"本区 {home_id} 不在 {period} 年度的排名中"),
-        "robustness": None, "notes": result.notes + scheme.warnings(),
+        "home_note": (
+            None if home_id is None or ranked_home else f"本区 {home_id} 不在 {period} 年度的排名中"
+        ),
+        "robustness": None,
+        "notes": result.notes + scheme.warnings(),
     }
     rob, _res = core.robustness(result, ranked_home, draws=params["draws"], seed=params["seed"])
     summary["robustness"] = rob
     results, items = result_frames(result)
-    meta = {"run_id": run_id, "kind": KIND, "scheme_id": scheme.id, "scheme_version": scheme.scheme.version,
-            "scheme_sha256": sha, "data_fingerprint": fingerprint, "period": period, "params": params,
-            "summary": _clean(summary), "max_batch_id": max_batch}
+    meta = {
+        "run_id": run_id,
+        "kind": KIND,
+        "scheme_id": scheme.id,
+        "scheme_version": scheme.scheme.version,
+        "scheme_sha256": sha,
+        "data_fingerprint": fingerprint,
+        "period": period,
+        "params": params,
+        "summary": _clean(summary),
+        "max_batch_id": max_batch,
+    }
     store_runs.write_run(con, meta, results, items, text)
     return RankOutcome(run_id, True, rank_payload(con, store_runs.find_run(con, run_id)))
 
@@ -132,11 +178,24 @@ def _ranked(result: core.ZoneResult, zone_id: str) -> bool:
 
 def indicator_meta(result: core.ZoneResult) -> list[dict]:
     dims = result.scheme.dimensions
-    return [{"id": s.id, "no": s.no or s.info.no, "title": s.info.label, "unit": s.info.unit, "kind": s.info.kind,
-             "direction": "lower" if result.types[j] < 0 else "higher", "dimension": dims[result.dim_of[j]].id,
-             "multiplier": s.multiplier, "points": float(result.points[j]), "weight": float(result.weights[j]),
-             "worst": _f(result.worst[j]), "best": _f(result.best[j]), "status": s.status}
-            for j, s in enumerate(result.scheme.indicators)]
+    return [
+        {
+            "id": s.id,
+            "no": s.no or s.info.no,
+            "title": s.info.label,
+            "unit": s.info.unit,
+            "kind": s.info.kind,
+            "direction": "lower" if result.types[j] < 0 else "higher",
+            "dimension": dims[result.dim_of[j]].id,
+            "multiplier": s.multiplier,
+            "points": float(result.points[j]),
+            "weight": float(result.weights[j]),
+            "worst": _f(result.worst[j]),
+            "best": _f(result.best[j]),
+            "status": s.status,
+        }
+        for j, s in enumerate(result.scheme.indicators)
+    ]
 
 
 def result_frames(result: core.ZoneResult) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -144,37 +203,79 @@ def result_frames(result: core.ZoneResult) -> tuple[pl.DataFrame, pl.DataFrame]:
     ids = result.zone_ids().astype(str)
     m, n = result.X.shape
     d = len(result.scheme.dimensions)
-    ranked = pl.DataFrame({
-        "uscc": ids, "list_id": ["参评"] * m, "score": result.total, "rank": result.rank.astype(np.int32),
-        "class_initial": [None] * m, "class_final": [None] * m, "reasons": [None] * m, "land_mu": [None] * m,
-        "base_score": result.total, "adjustment": [None] * m, "list_size": np.full(m, m, np.int32),
-    }, schema_overrides={"class_initial": pl.Utf8, "class_final": pl.Utf8, "reasons": pl.Utf8,
-                         "land_mu": pl.Float64, "adjustment": pl.Float64})
+    ranked = pl.DataFrame(
+        {
+            "uscc": ids,
+            "list_id": ["参评"] * m,
+            "score": result.total,
+            "rank": result.rank.astype(np.int32),
+            "class_initial": [None] * m,
+            "class_final": [None] * m,
+            "reasons": [None] * m,
+            "land_mu": [None] * m,
+            "base_score": result.total,
+            "adjustment": [None] * m,
+            "list_size": np.full(m, m, np.int32),
+        },
+        schema_overrides={
+            "class_initial": pl.Utf8,
+            "class_final": pl.Utf8,
+            "reasons": pl.Utf8,
+            "land_mu": pl.Float64,
+            "adjustment": pl.Float64,
+        },
+    )
     out = [ranked]
     if result.excluded:
         rows = sorted(result.excluded.items())
-        out.append(pl.DataFrame({"uscc": [str(result.data.zone_id[i]) for i, _ in rows], "list_id": [None] * len(rows),
-                                 "reasons": [r for _, r in rows]},
-                                schema_overrides={"list_id": pl.Utf8}))
+        out.append(
+            pl.DataFrame(
+                {
+                    "uscc": [str(result.data.zone_id[i]) for i, _ in rows],
+                    "list_id": [None] * len(rows),
+                    "reasons": [r for _, r in rows],
+                },
+                schema_overrides={"list_id": pl.Utf8},
+            )
+        )
     results = pl.concat(out, how="diagonal_relaxed")
     specs = result.scheme.indicators
-    clause = [f"{result.scheme.dimensions[result.dim_of[j]].id}.{s.no or s.info.no}" for j, s in enumerate(specs)]
+    clause = [
+        f"{result.scheme.dimensions[result.dim_of[j]].id}.{s.no or s.info.no}" for j, s in enumerate(specs)
+    ]
     missing = np.isnan(result.X)
     why = "缺失：按最差参照值计" if result.scheme.method.aggregation == "goalpost" else "缺失：插补"
     note = pl.Series("note", missing.ravel()).replace_strict({True: why, False: None}, return_dtype=pl.Utf8)
-    ind = pl.DataFrame({
-        "uscc": np.repeat(ids, n), "item": np.tile([f"ind.{s.id}" for s in specs], m),
-        "value": result.X.ravel(), "numerator": np.full(m * n, np.nan), "denominator": np.full(m * n, np.nan),
-        "benchmark": np.tile(result.best, m), "raw_score": result.U.ravel(), "score": result.item_scores.ravel(),
-        "weight": np.tile(result.points, m), "note": note, "clause": np.tile(clause, m),
-    })
-    dims = pl.DataFrame({
-        "uscc": np.repeat(ids, d), "item": np.tile([f"dim.{x.id}" for x in result.scheme.dimensions], m),
-        "value": result.dim_ranks.ravel(), "numerator": np.full(m * d, np.nan), "denominator": np.full(m * d, np.nan),
-        "benchmark": np.full(m * d, np.nan), "raw_score": np.full(m * d, np.nan), "score": result.dim_scores.ravel(),
-        "weight": np.tile(result.dimension_weights, m), "note": ["value = 维度名次"] * (m * d),
-        "clause": np.tile([x.id for x in result.scheme.dimensions], m),
-    })
+    ind = pl.DataFrame(
+        {
+            "uscc": np.repeat(ids, n),
+            "item": np.tile([f"ind.{s.id}" for s in specs], m),
+            "value": result.X.ravel(),
+            "numerator": np.full(m * n, np.nan),
+            "denominator": np.full(m * n, np.nan),
+            "benchmark": np.tile(result.best, m),
+            "raw_score": result.U.ravel(),
+            "score": result.item_scores.ravel(),
+            "weight": np.tile(result.points, m),
+            "note": note,
+            "clause": np.tile(clause, m),
+        }
+    )
+    dims = pl.DataFrame(
+        {
+            "uscc": np.repeat(ids, d),
+            "item": np.tile([f"dim.{x.id}" for x in result.scheme.dimensions], m),
+            "value": result.dim_ranks.ravel(),
+            "numerator": np.full(m * d, np.nan),
+            "denominator": np.full(m * d, np.nan),
+            "benchmark": np.full(m * d, np.nan),
+            "raw_score": np.full(m * d, np.nan),
+            "score": result.dim_scores.ravel(),
+            "weight": np.tile(result.dimension_weights, m),
+            "note": ["value = 维度名次"] * (m * d),
+            "clause": np.tile([x.id for x in result.scheme.dimensions], m),
+        }
+    )
     items = pl.concat([ind, dims]).with_columns(pl.col(pl.Float64).fill_nan(None))
     return results, items
 
@@ -182,33 +283,69 @@ def result_frames(result: core.ZoneResult) -> tuple[pl.DataFrame, pl.DataFrame]:
 def rank_payload(con: duckdb.DuckDBPyConnection, run: dict) -> dict:
     """The ``gaoxin rank --json`` answer, rebuilt from a stored run."""
     s = run["summary"]
-    res = frame(con, "SELECT uscc AS zone_id, score, rank, reasons FROM run_result WHERE run_id = ? "
-                     "ORDER BY rank NULLS LAST, uscc", [run["run_id"]])
-    dims = frame(con, "SELECT uscc AS zone_id, substr(item, 5) AS dim, score, value AS rank FROM run_item "
-                      "WHERE run_id = ? AND starts_with(item, 'dim.')", [run["run_id"]])
+    res = frame(
+        con,
+        "SELECT uscc AS zone_id, score, rank, reasons FROM run_result WHERE run_id = ? "
+        "ORDER BY rank NULLS LAST, uscc",
+        [run["run_id"]],
+    )
+    dims = frame(
+        con,
+        "SELECT uscc AS zone_id, substr(item, 5) AS dim, score, value AS rank FROM run_item "
+        "WHERE run_id = ? AND starts_with(item, 'dim.')",
+        [run["run_id"]],
+    )
     by_zone: dict[str, dict] = {}
     for r in dims.iter_rows(named=True):
         by_zone.setdefault(r["zone_id"], {})[r["dim"]] = {"score": r["score"], "rank": int(r["rank"])}
     order = [d["id"] for d in s["dimensions"]]
     zones = []
     for r in res.filter(pl.col("rank").is_not_null()).iter_rows(named=True):
-        name, province, city, zone_type, is_home = s["zones"].get(r["zone_id"], [r["zone_id"], None, None, None, False])
-        zones.append({"zone_id": r["zone_id"], "name": name, "province": province, "city": city,
-                      "zone_type": zone_type, "is_home": is_home, "score": r["score"], "rank": r["rank"],
-                      "dimensions": [{"id": k, **by_zone.get(r["zone_id"], {}).get(k, {})} for k in order]})
+        name, province, city, zone_type, is_home = s["zones"].get(
+            r["zone_id"], [r["zone_id"], None, None, None, False]
+        )
+        zones.append(
+            {
+                "zone_id": r["zone_id"],
+                "name": name,
+                "province": province,
+                "city": city,
+                "zone_type": zone_type,
+                "is_home": is_home,
+                "score": r["score"],
+                "rank": r["rank"],
+                "dimensions": [{"id": k, **by_zone.get(r["zone_id"], {}).get(k, {})} for k in order],
+            }
+        )
     return {
-        "run_id": run["run_id"], "scheme": {"id": run["scheme_id"], "title": s["title"], "status": s.get("status")},
-        "period": run["period"], "n": s["n"], "method": s.get("method"), "dimensions": s["dimensions"],
-        "zones": zones, "excluded": s.get("excluded", []),
-        "top_lists": [t for t in s["top_lists"] if t["indicator"] in s.get("shown_lists", [])] or s["top_lists"],
-        "all_top_lists": s["top_lists"], "home": s.get("home"), "home_note": s.get("home_note"),
-        "robustness": s.get("robustness"), "indicators": s["indicators"], "notes": s.get("notes", []),
+        "run_id": run["run_id"],
+        "scheme": {"id": run["scheme_id"], "title": s["title"], "status": s.get("status")},
+        "period": run["period"],
+        "n": s["n"],
+        "method": s.get("method"),
+        "dimensions": s["dimensions"],
+        "zones": zones,
+        "excluded": s.get("excluded", []),
+        "top_lists": [t for t in s["top_lists"] if t["indicator"] in s.get("shown_lists", [])]
+        or s["top_lists"],
+        "all_top_lists": s["top_lists"],
+        "home": s.get("home"),
+        "home_note": s.get("home_note"),
+        "robustness": s.get("robustness"),
+        "indicators": s["indicators"],
+        "notes": s.get("notes", []),
         "created_at": run.get("created_at"),
     }
 
 
-def climb_zone(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, zone: str | None, to_rank: int,
-               period: str | None = None, max_change: float = 0.5) -> dict:
+def climb_zone(
+    con: duckdb.DuckDBPyConnection,
+    scheme_ref: str | Path,
+    zone: str | None,
+    to_rank: int,
+    period: str | None = None,
+    max_change: float = 0.5,
+) -> dict:
     """What-if: the smallest set of improvements that moves the zone to rank ``to_rank`` (re-ranked and checked)."""
     scheme, _text, _sha = load_zone_scheme(scheme_ref)
     period = resolve_period(con, period)
@@ -223,7 +360,11 @@ def climb_zone(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, zone: str
     except ValueError as exc:
         raise ZoneRunError(str(exc)) from exc
     if not _ranked(result, zone_id):
-        why = result.excluded.get(data.index_of(zone_id), "没有该年度数据") if zone_id in data.zone_id else "没有该年度数据"
+        why = (
+            result.excluded.get(data.index_of(zone_id), "没有该年度数据")
+            if zone_id in data.zone_id
+            else "没有该年度数据"
+        )
         raise ZoneRunError(f"园区 {zone_id} 不在 {period} 年度的排名中：{why}")
     if not 1 <= to_rank <= result.m:
         raise ZoneRunError(f"--to-rank 应在 1 到 {result.m} 之间")
@@ -250,9 +391,13 @@ def _clean(obj):
 
 def zone_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
     df = store_zones.zones(con)
-    counts = dict(frame(con, "SELECT zone_id, count(DISTINCT period) AS n FROM zone_fact GROUP BY zone_id").iter_rows())
-    return [{**r, "level": Z.LEVEL_LABELS.get(r["level"], r["level"]), "periods": counts.get(r["zone_id"], 0)}
-            for r in df.to_dicts()]
+    counts = dict(
+        frame(con, "SELECT zone_id, count(DISTINCT period) AS n FROM zone_fact GROUP BY zone_id").iter_rows()
+    )
+    return [
+        {**r, "level": Z.LEVEL_LABELS.get(r["level"], r["level"]), "periods": counts.get(r["zone_id"], 0)}
+        for r in df.to_dicts()
+    ]
 
 
 def stored_scheme(con: duckdb.DuckDBPyConnection, run: dict) -> ZoneScheme:

@@ -140,8 +140,9 @@ def _reference(ref, col: np.ndarray, period: str) -> float | None:
     return float({"max": np.max, "min": np.min, "mean": np.mean, "median": np.median}[ref](data))
 
 
-def goalposts(scheme: ZoneScheme, X: np.ndarray, types: np.ndarray, period: str,
-              notes: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def goalposts(
+    scheme: ZoneScheme, X: np.ndarray, types: np.ndarray, period: str, notes: list[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(worst, best) per indicator from the scheme over the ranked zones' values.
 
     A goalpost pair that is degenerate (equal, e.g. p90 = 0 when 90 % report zero) or contradicts the
@@ -166,7 +167,9 @@ def goalposts(scheme: ZoneScheme, X: np.ndarray, types: np.ndarray, period: str,
             continue
         if (b - w) * types[j] <= 0:
             nb = w + types[j] * _TINY * max(1.0, abs(w))
-            notes.append(f"{spec.id}: 参照值重合或方向相反（最差 {w:g}，基准 {b:g}），改为优于 {w:g} 即得满分")
+            notes.append(
+                f"{spec.id}: 参照值重合或方向相反（最差 {w:g}，基准 {b:g}），改为优于 {w:g} 即得满分"
+            )
             b = nb
         worst[j], best[j] = w, b
     return worst, best
@@ -174,13 +177,22 @@ def goalposts(scheme: ZoneScheme, X: np.ndarray, types: np.ndarray, period: str,
 
 def _weights(scheme: ZoneScheme, X_filled: np.ndarray, types: np.ndarray, notes: list[str]) -> np.ndarray:
     if scheme.method.weighting == "points":
-        inds = [engine.Indicator(s.id, parent=f"dim:{d.id}", multiplier=s.multiplier)
-                for d in scheme.dimensions for s in d.indicators]
+        inds = [
+            engine.Indicator(s.id, parent=f"dim:{d.id}", multiplier=s.multiplier)
+            for d in scheme.dimensions
+            for s in d.indicators
+        ]
         groups = [engine.Group(f"dim:{d.id}", weight=d.weight) for d in scheme.dimensions]
         return engine.Hierarchy(inds, groups).effective_weights()
     mt = scheme.method
-    w, rec = engine.entropy_weights(X_filled, types, variant=mt.entropy_variant, shift=mt.entropy_shift,
-                                    degenerate="equal", return_info=True)
+    w, rec = engine.entropy_weights(
+        X_filled,
+        types,
+        variant=mt.entropy_variant,
+        shift=mt.entropy_shift,
+        degenerate="equal",
+        return_info=True,
+    )
     notes.extend(f"熵权: {n}" for n in rec.notes)
     return w
 
@@ -212,8 +224,15 @@ def _fill(scheme: ZoneScheme, X: np.ndarray, worst: np.ndarray) -> np.ndarray:
     return np.where(miss, fill, X)
 
 
-def score(scheme: ZoneScheme, X: np.ndarray, types: np.ndarray, dim_of: np.ndarray, period: str,
-          notes: list[str] | None = None, fixed: tuple[np.ndarray, np.ndarray] | None = None) -> _Scored:
+def score(
+    scheme: ZoneScheme,
+    X: np.ndarray,
+    types: np.ndarray,
+    dim_of: np.ndarray,
+    period: str,
+    notes: list[str] | None = None,
+    fixed: tuple[np.ndarray, np.ndarray] | None = None,
+) -> _Scored:
     """Scores of the ranked zones (rows of X, scheme column order). ``fixed`` = (worst, best) to hold the
     goalposts instead of recomputing them from X."""
     notes = notes if notes is not None else []
@@ -236,20 +255,28 @@ def score(scheme: ZoneScheme, X: np.ndarray, types: np.ndarray, dim_of: np.ndarr
         return _Scored(Xf, worst, best, U, w, items, dims, total)
     Xf = _fill(scheme, X, np.full(n, np.nan))
     w = _weights(scheme, Xf, types, notes)
-    C, rec = engine.topsis(Xf, w, types, variant=mt.topsis_variant, normalization=mt.topsis_normalization,
-                           return_info=True)
+    C, rec = engine.topsis(
+        Xf, w, types, variant=mt.topsis_variant, normalization=mt.topsis_normalization, return_info=True
+    )
     R = engine.normalize(Xf, types, mt.topsis_normalization)  # benefit-oriented, the distance space of C
     dims = np.zeros((m, d))
     for k in range(d):
         cols = dim_of == k
         if w[cols].sum() > 0:
-            dims[:, k] = 100.0 * engine.topsis(Xf[:, cols], w[cols], types[cols], variant=mt.topsis_variant,
-                                               normalization=mt.topsis_normalization)
+            dims[:, k] = 100.0 * engine.topsis(
+                Xf[:, cols],
+                w[cols],
+                types[cols],
+                variant=mt.topsis_variant,
+                normalization=mt.topsis_normalization,
+            )
     nan = np.full(n, np.nan)
     return _Scored(Xf, nan, nan, R, w, np.full((m, n), np.nan), dims, 100.0 * C)
 
 
-def population(scheme: ZoneScheme, data: ZoneData, cols: np.ndarray) -> tuple[np.ndarray, dict[int, str], list[str]]:
+def population(
+    scheme: ZoneScheme, data: ZoneData, cols: np.ndarray
+) -> tuple[np.ndarray, dict[int, str], list[str]]:
     """Rows ranked, and the reason for every row that is not."""
     notes: list[str] = []
     levels = set(scheme.population.levels)
@@ -266,8 +293,10 @@ def population(scheme: ZoneScheme, data: ZoneData, cols: np.ndarray) -> tuple[np
     for i in np.flatnonzero(other_level):
         excluded[int(i)] = f"级别为{Z.LEVEL_LABELS.get(level[i], level[i])}，不在本方案的参评范围"
     for i in np.flatnonzero(too_few):
-        excluded[int(i)] = (f"只报送了 {have[i].sum()} / {cols.size} 项指标（少于 "
-                            f"{scheme.population.min_coverage:.0%}），不参加排名")
+        excluded[int(i)] = (
+            f"只报送了 {have[i].sum()} / {cols.size} 项指标（少于 "
+            f"{scheme.population.min_coverage:.0%}），不参加排名"
+        )
     idx = np.flatnonzero(~(other_level | too_few))
     return idx, excluded, notes
 
@@ -288,14 +317,34 @@ def evaluate(scheme: ZoneScheme, data: ZoneData, period: str) -> ZoneResult:
     sc = score(scheme, X, types, dim_of, period, notes)
     missing = int(np.isnan(X).sum())
     if missing:
-        how = "按最差参照值计（得 0 分）" if (scheme.method.aggregation == "goalpost"
-                                        and scheme.method.missing == "zero") else "按中位数插补"
+        how = (
+            "按最差参照值计（得 0 分）"
+            if (scheme.method.aggregation == "goalpost" and scheme.method.missing == "zero")
+            else "按中位数插补"
+        )
         notes.append(f"共 {missing} 个缺失值，{how}")
     return ZoneResult(
-        scheme=scheme, period=str(period), data=data, idx=idx, excluded=excluded, indicator_ids=ids, dim_of=dim_of,
-        types=types, X=X, X_filled=sc.X_filled, worst=sc.worst, best=sc.best, U=sc.U, weights=sc.weights,
-        item_scores=sc.item_scores, dim_scores=sc.dim_scores, dim_ranks=engine.rank(sc.dim_scores.T, ties="min").T,
-        total=sc.total, rank=engine.rank(sc.total, ties="min"), notes=notes)
+        scheme=scheme,
+        period=str(period),
+        data=data,
+        idx=idx,
+        excluded=excluded,
+        indicator_ids=ids,
+        dim_of=dim_of,
+        types=types,
+        X=X,
+        X_filled=sc.X_filled,
+        worst=sc.worst,
+        best=sc.best,
+        U=sc.U,
+        weights=sc.weights,
+        item_scores=sc.item_scores,
+        dim_scores=sc.dim_scores,
+        dim_ranks=engine.rank(sc.dim_scores.T, ties="min").T,
+        total=sc.total,
+        rank=engine.rank(sc.total, ties="min"),
+        notes=notes,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- reports
@@ -319,12 +368,24 @@ def top_lists(result: ZoneResult, n: int | None = None, indicators: list[str] | 
             continue
         r = R[:, j]
         order = [int(i) for i in np.argsort(np.where(np.isnan(r), np.inf, r), kind="stable") if r[i] <= n]
-        out.append({
-            "indicator": spec.id, "no": spec.no or spec.info.no, "title": spec.info.label, "unit": spec.info.unit,
-            "direction": "lower" if result.types[j] < 0 else "higher",
-            "zones": [{"rank": int(r[i]), "zone_id": str(result.zone_ids()[i]), "name": str(result.names()[i]),
-                       "value": float(result.X[i, j])} for i in order],
-        })
+        out.append(
+            {
+                "indicator": spec.id,
+                "no": spec.no or spec.info.no,
+                "title": spec.info.label,
+                "unit": spec.info.unit,
+                "direction": "lower" if result.types[j] < 0 else "higher",
+                "zones": [
+                    {
+                        "rank": int(r[i]),
+                        "zone_id": str(result.zone_ids()[i]),
+                        "name": str(result.names()[i]),
+                        "value": float(result.X[i, j]),
+                    }
+                    for i in order
+                ],
+            }
+        )
     return out
 
 
@@ -364,35 +425,73 @@ def diagnose(result: ZoneResult, ref: str) -> dict:
             lost = max_pts - pts
         else:  # TOPSIS is not additive: weight × how far down the field the zone is
             lost = max_pts * ((R[pos, j] - 1) / max(n_have[j] - 1, 1) if not math.isnan(x) else 1.0)
-        rows.append({
-            "indicator": spec.id, "no": spec.no or spec.info.no, "title": spec.info.label, "unit": spec.info.unit,
-            "kind": spec.info.kind, "direction": "lower" if t < 0 else "higher",
-            "dimension": result.scheme.dimensions[result.dim_of[j]].title,
-            "value": None if math.isnan(x) else float(x),
-            "group_median": gm, "gap_group": None if gm is None or math.isnan(x) else float(x - gm),
-            "gap_group_pct": None if gm in (None, 0) or math.isnan(x) else float((x - gm) / abs(gm) * 100),
-            "peer_median": pm, "gap_peer": None if pm is None or math.isnan(x) else float(x - pm),
-            "indicator_rank": None if math.isnan(R[pos, j]) else int(R[pos, j]), "of": int(n_have[j]),
-            "points": pts, "max_points": max_pts, "points_lost": float(lost),
-            "below_group": bool(below_g), "below_peer": bool(below_p),
-            "missing": bool(math.isnan(x)),
-        })
-    weak = sorted((r for r in rows if r["below_group"] or r["below_peer"]),
-                  key=lambda r: (-r["points_lost"], r["indicator_rank"] or 10**9))
-    strong = sorted((r for r in rows if (r["value"] is not None and r["group_median"] is not None
-                                          and (r["value"] - r["group_median"]) * (-1 if r["direction"] == "lower" else 1) > 0
-                                          and not r["below_peer"])),
-                    key=lambda r: (r["indicator_rank"], -r["max_points"]))
+        rows.append(
+            {
+                "indicator": spec.id,
+                "no": spec.no or spec.info.no,
+                "title": spec.info.label,
+                "unit": spec.info.unit,
+                "kind": spec.info.kind,
+                "direction": "lower" if t < 0 else "higher",
+                "dimension": result.scheme.dimensions[result.dim_of[j]].title,
+                "value": None if math.isnan(x) else float(x),
+                "group_median": gm,
+                "gap_group": None if gm is None or math.isnan(x) else float(x - gm),
+                "gap_group_pct": None
+                if gm in (None, 0) or math.isnan(x)
+                else float((x - gm) / abs(gm) * 100),
+                "peer_median": pm,
+                "gap_peer": None if pm is None or math.isnan(x) else float(x - pm),
+                "indicator_rank": None if math.isnan(R[pos, j]) else int(R[pos, j]),
+                "of": int(n_have[j]),
+                "points": pts,
+                "max_points": max_pts,
+                "points_lost": float(lost),
+                "below_group": bool(below_g),
+                "below_peer": bool(below_p),
+                "missing": bool(math.isnan(x)),
+            }
+        )
+    weak = sorted(
+        (r for r in rows if r["below_group"] or r["below_peer"]),
+        key=lambda r: (-r["points_lost"], r["indicator_rank"] or 10**9),
+    )
+    strong = sorted(
+        (
+            r
+            for r in rows
+            if (
+                r["value"] is not None
+                and r["group_median"] is not None
+                and (r["value"] - r["group_median"]) * (-1 if r["direction"] == "lower" else 1) > 0
+                and not r["below_peer"]
+            )
+        ),
+        key=lambda r: (r["indicator_rank"], -r["max_points"]),
+    )
     rep = result.scheme.report
     return {
-        "zone_id": str(result.zone_ids()[pos]), "name": str(result.names()[pos]), "score": float(result.total[pos]),
-        "rank": int(result.rank[pos]), "of": result.m,
-        "dimensions": [{"id": d.id, "title": d.title, "score": float(result.dim_scores[pos, k]),
-                        "rank": int(result.dim_ranks[pos, k]), "weight": float(result.dimension_weights[k])}
-                       for k, d in enumerate(result.scheme.dimensions)],
-        "peer_group": peer_label, "peer_size": int(peer_pos.size + 1) if peer_pos.size else 0,
-        "weaknesses": weak[: rep.weaknesses], "n_weaknesses": len(weak),
-        "strengths": strong[: rep.strengths], "n_strengths": len(strong),
+        "zone_id": str(result.zone_ids()[pos]),
+        "name": str(result.names()[pos]),
+        "score": float(result.total[pos]),
+        "rank": int(result.rank[pos]),
+        "of": result.m,
+        "dimensions": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "score": float(result.dim_scores[pos, k]),
+                "rank": int(result.dim_ranks[pos, k]),
+                "weight": float(result.dimension_weights[k]),
+            }
+            for k, d in enumerate(result.scheme.dimensions)
+        ],
+        "peer_group": peer_label,
+        "peer_size": int(peer_pos.size + 1) if peer_pos.size else 0,
+        "weaknesses": weak[: rep.weaknesses],
+        "n_weaknesses": len(weak),
+        "strengths": strong[: rep.strengths],
+        "n_strengths": len(strong),
         "indicators": rows,
     }
 
@@ -403,8 +502,10 @@ def _alternatives(result: ZoneResult):
     rb = result.scheme.robustness
     if mt.aggregation == "goalpost":
         dead = np.isnan(result.worst)  # no data at all: scored 0 for everyone
-        nominal_norm = ("goalposts", {"worst": np.where(dead, 0.0, result.worst),
-                                      "best": np.where(dead, result.types, result.best)})
+        nominal_norm = (
+            "goalposts",
+            {"worst": np.where(dead, 0.0, result.worst), "best": np.where(dead, result.types, result.best)},
+        )
         nominal_agg = "arithmetic"
     else:
         nominal_norm = (mt.topsis_normalization, {})
@@ -421,9 +522,16 @@ def _alternatives(result: ZoneResult):
     return seen_n, seen_a
 
 
-def robustness(result: ZoneResult, ref: str | None = None, *, draws: int | None = None, seed: int | None = None,
-               perturbation: float | None = None, weight_draws: str | None = None,
-               methods: bool = True) -> tuple[dict, engine.UncertaintyResult]:
+def robustness(
+    result: ZoneResult,
+    ref: str | None = None,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    perturbation: float | None = None,
+    weight_draws: str | None = None,
+    methods: bool = True,
+) -> tuple[dict, engine.UncertaintyResult]:
     """Rank intervals under weight and method uncertainty (see the module docstring).
 
     ``methods=False`` keeps only the scheme's own normalisation and aggregation (weight uncertainty only);
@@ -435,10 +543,18 @@ def robustness(result: ZoneResult, ref: str | None = None, *, draws: int | None 
     X = result.X_filled
     n_draws = draws or rb.draws
     res = engine.rank_intervals(
-        X, result.types, result.weights, n_draws=n_draws,
+        X,
+        result.types,
+        result.weights,
+        n_draws=n_draws,
         weight_draws=weight_draws or rb.weight_draws,
-        perturbation=rb.perturbation if perturbation is None else perturbation, concentration=rb.concentration,
-        normalizations=norms, aggregations=aggs, ties="min", seed=rb.seed if seed is None else seed)
+        perturbation=rb.perturbation if perturbation is None else perturbation,
+        concentration=rb.concentration,
+        normalizations=norms,
+        aggregations=aggs,
+        ties="min",
+        seed=rb.seed if seed is None else seed,
+    )
     top = rb.top
     p_top = (res.ranks <= top).mean(axis=0)
     pos = result.position(ref) if ref is not None else int(np.argmin(result.rank))
@@ -446,19 +562,35 @@ def robustness(result: ZoneResult, ref: str | None = None, *, draws: int | None 
     at = int(np.flatnonzero(order == pos)[0])
     k = rb.neighbours
     lo = max(0, min(at - k, result.m - (2 * k + 1)))
-    window = order[lo: lo + 2 * k + 1]
-    zones = [{"zone_id": str(result.zone_ids()[i]), "name": str(result.names()[i]), "rank": int(result.rank[i]),
-              "nominal": int(res.nominal[i]), "median": float(res.median[i]), "p05": float(res.lower[i]),
-              "p95": float(res.upper[i]), "mean": float(res.mean[i]), "p_top": float(p_top[i]),
-              "is_focus": bool(i == pos)} for i in window]
+    window = order[lo : lo + 2 * k + 1]
+    zones = [
+        {
+            "zone_id": str(result.zone_ids()[i]),
+            "name": str(result.names()[i]),
+            "rank": int(result.rank[i]),
+            "nominal": int(res.nominal[i]),
+            "median": float(res.median[i]),
+            "p05": float(res.lower[i]),
+            "p95": float(res.upper[i]),
+            "mean": float(res.mean[i]),
+            "p_top": float(p_top[i]),
+            "is_focus": bool(i == pos),
+        }
+        for i in window
+    ]
     return {
-        "draws": n_draws, "weight_draws": weight_draws or rb.weight_draws,
+        "draws": n_draws,
+        "weight_draws": weight_draws or rb.weight_draws,
         "perturbation": rb.perturbation if perturbation is None else perturbation,
-        "normalizations": [n if isinstance(n, str) else n[0] for n in norms], "aggregations": list(aggs),
-        "seed": rb.seed if seed is None else seed, "top": top,
-        "focus": str(result.zone_ids()[pos]), "p_top": float(p_top[pos]),
+        "normalizations": [n if isinstance(n, str) else n[0] for n in norms],
+        "aggregations": list(aggs),
+        "seed": rb.seed if seed is None else seed,
+        "top": top,
+        "focus": str(result.zone_ids()[pos]),
+        "p_top": float(p_top[pos]),
         "nominal_matches": bool(np.array_equal(res.nominal, result.rank)),
-        "mean_rank_shift": float(res.mean_rank_shift), "zones": zones,
+        "mean_rank_shift": float(res.mean_rank_shift),
+        "zones": zones,
     }, res
 
 
@@ -519,8 +651,10 @@ def _rank_of(result: ZoneResult, pos: int, data: ZoneData) -> tuple[int, float]:
 
 
 def _apply(result: ZoneResult, pos: int, delta: np.ndarray) -> tuple[ZoneData, dict[str, float]]:
-    upd = {result.indicator_ids[j]: float(result.X[pos, j] + result.types[j] * delta[j])
-           for j in np.flatnonzero(delta > 0)}
+    upd = {
+        result.indicator_ids[j]: float(result.X[pos, j] + result.types[j] * delta[j])
+        for j in np.flatnonzero(delta > 0)
+    }
     return result.data.with_values(int(result.idx[pos]), upd), upd
 
 
@@ -540,12 +674,14 @@ def _milp(result: ZoneResult, pos: int, need: float, B: np.ndarray, base: np.nda
     nJ = J.size
     eye = np.eye(nJ)
     zero = np.zeros((nJ, nJ))
-    A = np.vstack([
-        np.hstack([eye, zero, -np.diag(B[J])]),  # Δ ≤ B z
-        np.hstack([zero, eye, -np.diag(G)]),  # g ≤ G z
-        np.hstack([-np.diag(k), eye, -np.diag(c)]),  # g ≤ kΔ + c z
-        np.hstack([np.zeros(nJ), np.ones(nJ), np.zeros(nJ)])[None, :],  # Σ g ≥ need
-    ])
+    A = np.vstack(
+        [
+            np.hstack([eye, zero, -np.diag(B[J])]),  # Δ ≤ B z
+            np.hstack([zero, eye, -np.diag(G)]),  # g ≤ G z
+            np.hstack([-np.diag(k), eye, -np.diag(c)]),  # g ≤ kΔ + c z
+            np.hstack([np.zeros(nJ), np.ones(nJ), np.zeros(nJ)])[None, :],  # Σ g ≥ need
+        ]
+    )
     lo = np.concatenate([np.full(3 * nJ, -np.inf), [need]])
     hi = np.concatenate([np.zeros(3 * nJ), [np.inf]])
     bounds = Bounds(np.zeros(3 * nJ), np.concatenate([B[J], G, np.ones(nJ)]))
@@ -553,25 +689,37 @@ def _milp(result: ZoneResult, pos: int, need: float, B: np.ndarray, base: np.nda
     integ = np.concatenate([whole, np.zeros(nJ), np.ones(nJ)])
     cons = [LinearConstraint(A, lo, hi)]
     opts = {"mip_rel_gap": 0.0, "time_limit": 20.0}
-    first = milp(np.concatenate([np.zeros(2 * nJ), np.ones(nJ)]), constraints=cons, integrality=integ,
-                 bounds=bounds, options=opts)
+    first = milp(
+        np.concatenate([np.zeros(2 * nJ), np.ones(nJ)]),
+        constraints=cons,
+        integrality=integ,
+        bounds=bounds,
+        options=opts,
+    )
     if first.status != 0 or first.x is None:
         return None
-    count = int(round(first.x[2 * nJ:].sum()))
+    count = int(round(first.x[2 * nJ :].sum()))
     cons.append(LinearConstraint(np.concatenate([np.zeros(2 * nJ), np.ones(nJ)])[None, :], -np.inf, count))
-    second = milp(np.concatenate([1.0 / base[J], np.zeros(2 * nJ)]), constraints=cons, integrality=integ,
-                  bounds=bounds, options=opts)
+    second = milp(
+        np.concatenate([1.0 / base[J], np.zeros(2 * nJ)]),
+        constraints=cons,
+        integrality=integ,
+        bounds=bounds,
+        options=opts,
+    )
     sol = second.x if second.status == 0 and second.x is not None else first.x
     delta = np.zeros(result.X.shape[1])
-    chosen = sol[2 * nJ:] > 0.5
-    delta[J[chosen]] = np.clip(np.where(whole[chosen] > 0, np.round(sol[:nJ][chosen]), sol[:nJ][chosen]), 0.0,
-                               B[J][chosen])
+    chosen = sol[2 * nJ :] > 0.5
+    delta[J[chosen]] = np.clip(
+        np.where(whole[chosen] > 0, np.round(sol[:nJ][chosen]), sol[:nJ][chosen]), 0.0, B[J][chosen]
+    )
     return delta
 
 
 def _search(result: ZoneResult, pos: int, K: int, B: np.ndarray, J: np.ndarray) -> np.ndarray | None:
     """Greedy for non-linear aggregation: add the indicator (at its bound) that helps most until rank ≤ K,
     drop the ones not needed, then shrink each change by bisection. Every step re-ranks everything."""
+
     def rank_with(delta):
         return _rank_of(result, pos, _apply(result, pos, delta)[0])
 
@@ -621,8 +769,19 @@ def climb(result: ZoneResult, ref: str, to_rank: int, max_change: float = 0.5) -
     cur_rank, cur_score = int(result.rank[pos]), float(result.total[pos])
     others = np.delete(result.total, pos)
     target = float(np.sort(others)[::-1][min(K, others.size) - 1])
-    out = Climb(str(result.zone_ids()[pos]), str(result.names()[pos]), result.period, result.scheme.id, cur_rank,
-                cur_score, K, target, True, "none", max_change)
+    out = Climb(
+        str(result.zone_ids()[pos]),
+        str(result.names()[pos]),
+        result.period,
+        result.scheme.id,
+        cur_rank,
+        cur_score,
+        K,
+        target,
+        True,
+        "none",
+        max_change,
+    )
     if cur_rank <= K:
         out.message = f"{out.name}已位列第 {cur_rank} 名，不低于目标第 {K} 名，无需改变。"
         out.new_rank, out.new_score = cur_rank, cur_score
@@ -658,8 +817,10 @@ def climb(result: ZoneResult, ref: str, to_rank: int, max_change: float = 0.5) -
     if delta is None:
         out.best_rank, best_score = _rank_of(result, pos, _apply(result, pos, full)[0])
         out.reachable = False
-        out.message = (f"在每项指标最多改善 {max_change:.0%}（相对今天的值）的范围内，{out.name}无法从第 {cur_rank} 名升至第 "
-                       f"{K} 名；全部可改善的 {J.size} 项指标都用足时可达第 {out.best_rank} 名（{best_score:.2f} 分）。")
+        out.message = (
+            f"在每项指标最多改善 {max_change:.0%}（相对今天的值）的范围内，{out.name}无法从第 {cur_rank} 名升至第 "
+            f"{K} 名；全部可改善的 {J.size} 项指标都用足时可达第 {out.best_rank} 名（{best_score:.2f} 分）。"
+        )
         return out
     data2, upd = _apply(result, pos, delta)
     out.new_rank, out.new_score = _rank_of(result, pos, data2)
@@ -671,15 +832,26 @@ def climb(result: ZoneResult, ref: str, to_rank: int, max_change: float = 0.5) -
         if result.scheme.method.aggregation == "goalpost":
             u1 = float(np.clip((new - result.worst[j]) / (result.best[j] - result.worst[j]), 0, 1))
             gain = float((u1 - result.U[pos, j]) * result.points[j])
-        out.changes.append({
-            "indicator": spec.id, "no": spec.no or spec.info.no, "title": spec.info.label, "unit": spec.info.unit,
-            "direction": "lower" if result.types[j] < 0 else "higher", "current": x, "proposed": new,
-            "change": new - x, "change_pct": (new - x) / abs(x) * 100 if abs(x) > 0 else None,
-            "bound": float(B[j]), "points_gain": gain,
-        })
+        out.changes.append(
+            {
+                "indicator": spec.id,
+                "no": spec.no or spec.info.no,
+                "title": spec.info.label,
+                "unit": spec.info.unit,
+                "direction": "lower" if result.types[j] < 0 else "higher",
+                "current": x,
+                "proposed": new,
+                "change": new - x,
+                "change_pct": (new - x) / abs(x) * 100 if abs(x) > 0 else None,
+                "bound": float(B[j]),
+                "points_gain": gain,
+            }
+        )
     out.changes.sort(key=lambda c: -(c["points_gain"] or 0))
-    out.message = (f"{out.name}从第 {cur_rank} 名（{cur_score:.2f} 分）升至第 {out.new_rank} 名（{out.new_score:.2f} 分）"
-                   f"最少需改善 {len(out.changes)} 项指标（其他园区保持不变，已按新值重新排名核验）。")
+    out.message = (
+        f"{out.name}从第 {cur_rank} 名（{cur_score:.2f} 分）升至第 {out.new_rank} 名（{out.new_score:.2f} 分）"
+        f"最少需改善 {len(out.changes)} 项指标（其他园区保持不变，已按新值重新排名核验）。"
+    )
     return out
 
 

@@ -173,7 +173,9 @@ def detect(sheet: RawSheet, file_name: str) -> Layout | None:
             layout.columns.append(col)
             continue
         if col.field.name in seen:
-            layout.notes.append(f"列「{header}」与列「{seen[col.field.name]}」同为{col.field.label}，已忽略后者")
+            layout.notes.append(
+                f"列「{header}」与列「{seen[col.field.name]}」同为{col.field.label}，已忽略后者"
+            )
             col.field = None
             layout.columns.append(col)
             continue
@@ -194,7 +196,11 @@ def _resolve_unit(col: Column, parts: list[str], layout: Layout, file_name: str,
         unit = text.split_unit(p)[1]
         if unit:
             break
-    if unit is None and layout.unit_default and units.factor_for(layout.unit_default, fld.quantity) is not None:
+    if (
+        unit is None
+        and layout.unit_default
+        and units.factor_for(layout.unit_default, fld.quantity) is not None
+    ):
         unit = layout.unit_default
     if unit is None:
         unit = fld.default_unit

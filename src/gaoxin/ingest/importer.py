@@ -33,15 +33,26 @@ class ImportResult:
 
     def as_json(self) -> dict:
         out = self.batch.summary()
-        out.update({"status": self.status, "batch_id": self.batch_id, "periods": self.batch.periods,
-                    "sheets": self.batch.sheets, "notes": self.batch.notes})
+        out.update(
+            {
+                "status": self.status,
+                "batch_id": self.batch_id,
+                "periods": self.batch.periods,
+                "sheets": self.batch.sheets,
+                "notes": self.batch.notes,
+            }
+        )
         if self.previous:
             out["imported_at"] = str(self.previous["imported_at"])
         return out
 
 
-def prepare_all(paths: Sequence[Path | str], source: str = "auto", period: str | None = None,
-                on_file: Callable[[Path], None] | None = None) -> list[PreparedBatch]:
+def prepare_all(
+    paths: Sequence[Path | str],
+    source: str = "auto",
+    period: str | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> list[PreparedBatch]:
     if source not in SOURCES:
         raise ImportFailed(f"--source 应为 {' / '.join(SOURCES)} 之一，实际为「{source}」")
     if period is not None and not (len(period) == 4 and period.isdigit()):
@@ -75,6 +86,10 @@ def commit_all(con: duckdb.DuckDBPyConnection, prepared: Sequence[PreparedBatch]
     return results
 
 
-def import_files(con: duckdb.DuckDBPyConnection, paths: Sequence[Path | str], source: str = "auto",
-                 period: str | None = None) -> list[ImportResult]:
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path | str],
+    source: str = "auto",
+    period: str | None = None,
+) -> list[ImportResult]:
     return commit_all(con, prepare_all(paths, source, period))

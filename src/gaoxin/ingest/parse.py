@@ -62,8 +62,9 @@ def is_placeholder(col: str, fold: pl.Expr | None = None) -> pl.Expr:
     return f.is_null() | f.is_in(_NULLS)
 
 
-def number(col: str, factor: float = 1.0, allow_percent: bool = False,
-           fold: pl.Expr | None = None) -> tuple[pl.Expr, pl.Expr]:
+def number(
+    col: str, factor: float = 1.0, allow_percent: bool = False, fold: pl.Expr | None = None
+) -> tuple[pl.Expr, pl.Expr]:
     """Numbers with thousand separators and full-width digits; '12%' only where a ratio is expected."""
     f = _folded(col, fold)
     pct = f.str.ends_with("%")
@@ -87,7 +88,8 @@ def flag(col: str, fold: pl.Expr | None = None) -> tuple[pl.Expr, pl.Expr]:
 def date(col: str, fold: pl.Expr | None = None) -> tuple[pl.Expr, pl.Expr]:
     f = _folded(col, fold)
     dashed = (
-        f.str.replace_all(r"[年月/.]", "-").str.replace_all("日", "", literal=True)
+        f.str.replace_all(r"[年月/.]", "-")
+        .str.replace_all("日", "", literal=True)
         .str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")
     )
     serial = f.cast(pl.Float64, strict=False)

@@ -55,8 +55,13 @@ class PreparedBatch:
 
     def summary(self) -> dict:
         return {
-            "file": self.file_name, "sha256": self.sha256, "source": self.source, "rows": self.rows,
-            "accepted": self.accepted, "rejected": self.rejected, "skipped": self.skipped,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "source": self.source,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
         }
 
 
@@ -104,11 +109,17 @@ def prepare_file(path: Path | str, source: str = "auto", period: str | None = No
         used_sheets.append(sheet.name)
         notes.extend(f"工作表「{sheet.name}」: {n}" for n in layout.notes)
         for col in layout.columns:
-            columns.append({
-                "sheet": sheet.name, "column": col.letter, "header": col.header,
-                "field": col.field.name if col.field else None, "unit": col.unit,
-                "factor": col.factor, "unit_assumed": col.unit_assumed,
-            })
+            columns.append(
+                {
+                    "sheet": sheet.name,
+                    "column": col.letter,
+                    "header": col.header,
+                    "field": col.field.name if col.field else None,
+                    "unit": col.unit,
+                    "factor": col.factor,
+                    "unit_assumed": col.unit_assumed,
+                }
+            )
             if col.field:
                 field_names.add(col.field.name)
         frames.append(_sheet_rows(sheet, layout, path.name, period))
@@ -128,17 +139,39 @@ def prepare_file(path: Path | str, source: str = "auto", period: str | None = No
     accepted = rows.filter(pl.col("_status") == "accepted")
     facts = _facts(accepted, field_names)
     periods = sorted(facts.get_column("period").unique().to_list())
-    rejected_rows = rows.filter(pl.col("_status") != "accepted").select(
-        pl.col("_sheet").alias("sheet"), pl.col("_row").alias("row_no"), pl.col("_status").alias("disposition"),
-        pl.col("_columns").alias("columns"), pl.col("_reasons").alias("reasons"), pl.col("_raw").alias("raw_json"),
-    ).sort("sheet", "row_no")
+    rejected_rows = (
+        rows.filter(pl.col("_status") != "accepted")
+        .select(
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").alias("row_no"),
+            pl.col("_status").alias("disposition"),
+            pl.col("_columns").alias("columns"),
+            pl.col("_reasons").alias("reasons"),
+            pl.col("_raw").alias("raw_json"),
+        )
+        .sort("sheet", "row_no")
+    )
     counts = rows.get_column("_status").value_counts()
-    count = dict(zip(counts.get_column("_status").to_list(), counts.get_column("count").to_list(), strict=True))
+    count = dict(
+        zip(counts.get_column("_status").to_list(), counts.get_column("count").to_list(), strict=True)
+    )
     return PreparedBatch(
-        path=path, file_name=path.name, sha256=digest, source=src, sheets=used_sheets, periods=periods,
-        rows=rows.height, accepted=count.get("accepted", 0), rejected=count.get("rejected", 0),
-        skipped=count.get("skipped", 0), facts=facts, attrs=_attrs(accepted, field_names),
-        parcels=_parcels(accepted, field_names), rejected_rows=rejected_rows, columns=columns, notes=notes,
+        path=path,
+        file_name=path.name,
+        sha256=digest,
+        source=src,
+        sheets=used_sheets,
+        periods=periods,
+        rows=rows.height,
+        accepted=count.get("accepted", 0),
+        rejected=count.get("rejected", 0),
+        skipped=count.get("skipped", 0),
+        facts=facts,
+        attrs=_attrs(accepted, field_names),
+        parcels=_parcels(accepted, field_names),
+        rejected_rows=rejected_rows,
+        columns=columns,
+        notes=notes,
     )
 
 
@@ -159,13 +192,21 @@ def _fill_raw(rows: pl.DataFrame, sources: dict[str, tuple[RawSheet, headers.Lay
         first_row = sheet.row0 + layout.data_start + 1
         data = sheet.grid.slice(layout.data_start)
         picked = data.with_row_index("_i").filter(
-            pl.col("_i").is_in((part.get_column("_row") - first_row).implode()))
-        filled.append(picked.select(
-            pl.lit(sheet_name[0]).alias("_sheet"), (pl.col("_i").cast(pl.Int32) + first_row).alias("_row"),
-            _raw_json(sheet, layout).alias("_raw_filled")))
+            pl.col("_i").is_in((part.get_column("_row") - first_row).implode())
+        )
+        filled.append(
+            picked.select(
+                pl.lit(sheet_name[0]).alias("_sheet"),
+                (pl.col("_i").cast(pl.Int32) + first_row).alias("_row"),
+                _raw_json(sheet, layout).alias("_raw_filled"),
+            )
+        )
     fill = pl.concat(filled)
-    return rows.join(fill, on=["_sheet", "_row"], how="left").with_columns(
-        pl.coalesce("_raw", "_raw_filled").alias("_raw")).drop("_raw_filled")
+    return (
+        rows.join(fill, on=["_sheet", "_row"], how="left")
+        .with_columns(pl.coalesce("_raw", "_raw_filled").alias("_raw"))
+        .drop("_raw_filled")
+    )
 
 
 def _raw_names(layout: headers.Layout, width: int, col0: int) -> list[str]:
@@ -219,29 +260,43 @@ def _sheet_rows(sheet: RawSheet, layout: headers.Layout, file_name: str, period:
     """
     mapped = layout.mapped()
     ctx = _SheetContext(
-        sheet, layout, file_name, period, period or headers_year(sheet.name) or layout.title_year,
+        sheet,
+        layout,
+        file_name,
+        period,
+        period or headers_year(sheet.name) or layout.title_year,
         period_col=any(c.field.name == "period" for c in mapped),
         has_numeric=any(c.field.kind in (F.NUM, F.FLAG) for c in mapped),
     )
     first_row = sheet.row0 + layout.data_start + 1  # Excel row number of data row 0
     data = sheet.grid.slice(layout.data_start).with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("_row"))
+        (pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("_row")
+    )
     text_cols = [sheet.grid.columns[c.index] for c in mapped if c.field.kind != F.NUM]
-    frame = _with_folded(data.lazy(), text_cols).select(_column_exprs(ctx, fast=True)).collect()  # one fused pass
+    frame = (
+        _with_folded(data.lazy(), text_cols).select(_column_exprs(ctx, fast=True)).collect()
+    )  # one fused pass
     codes = uscc.validate_series(frame.get_column("uscc"))  # 统一社会信用代码 check character, vectorised
     frame = _with_period(ctx, frame.with_columns(pl.Series("_uscc_code", codes)))
-    suspect = np.flatnonzero(frame.select(
-        pl.col("_problem") | (pl.col("_uscc_code") != uscc.OK) | ctx.mismatch() | ctx.no_period()
-    ).to_series().to_numpy())
+    suspect = np.flatnonzero(
+        frame.select(
+            pl.col("_problem") | (pl.col("_uscc_code") != uscc.OK) | ctx.mismatch() | ctx.no_period()
+        )
+        .to_series()
+        .to_numpy()
+    )
     frame = frame.drop("_problem", "_uscc_code").with_columns(
-        pl.lit("accepted").alias("_status"), pl.lit(None, dtype=pl.Utf8).alias("_reasons"),
-        pl.lit(None, dtype=pl.Utf8).alias("_columns"), pl.lit(None, dtype=pl.Utf8).alias("_raw"),
+        pl.lit("accepted").alias("_status"),
+        pl.lit(None, dtype=pl.Utf8).alias("_reasons"),
+        pl.lit(None, dtype=pl.Utf8).alias("_columns"),
+        pl.lit(None, dtype=pl.Utf8).alias("_raw"),
     )
     if suspect.size:  # the re-parsed rows replace theirs in place: rows stay in sheet order, nothing to sort
         odd = _odd_rows(ctx, data[suspect], codes[suspect])
         frame = frame.with_columns(
             frame.get_column(c).scatter(suspect, odd.get_column(c).cast(dtype))
-            for c, dtype in frame.schema.items() if c not in ("_sheet", "_row")
+            for c, dtype in frame.schema.items()
+            if c not in ("_sheet", "_row")
         )
     _require_period(ctx, frame)
     return frame
@@ -268,55 +323,101 @@ def _odd_rows(ctx: _SheetContext, data: pl.DataFrame, codes: np.ndarray) -> pl.D
     cols = ctx.cols
     cells = [pl.col(_folded(c)).fill_null("") for c in cols]
     data = data.with_columns(pl.Series("_uscc_code", codes)).lazy()
-    odd = _with_period(ctx, _with_folded(data, cols).select(
-        *_column_exprs(ctx, fast=False),
-        pl.all_horizontal([parse.is_placeholder(c, pl.col(_folded(c))) for c in cols]).alias("_blank"),  # grid only
-        pl.any_horizontal([cc.str.contains(_TOTAL) for cc in cells]).alias("_total"),
-        pl.any_horizontal([cc.str.contains(_NOTE) for cc in cells[:3]]).alias("_note"),
-        _raw_json(ctx.sheet, ctx.layout).alias("_raw"), "_uscc_code",
-    )).with_columns(
-        pl.col("_uscc_code").replace_strict(uscc.REASONS, default=None, return_dtype=pl.Utf8).alias("_uscc_bad"))
+    odd = _with_period(
+        ctx,
+        _with_folded(data, cols).select(
+            *_column_exprs(ctx, fast=False),
+            pl.all_horizontal([parse.is_placeholder(c, pl.col(_folded(c))) for c in cols]).alias(
+                "_blank"
+            ),  # grid only
+            pl.any_horizontal([cc.str.contains(_TOTAL) for cc in cells]).alias("_total"),
+            pl.any_horizontal([cc.str.contains(_NOTE) for cc in cells[:3]]).alias("_note"),
+            _raw_json(ctx.sheet, ctx.layout).alias("_raw"),
+            "_uscc_code",
+        ),
+    ).with_columns(
+        pl.col("_uscc_code")
+        .replace_strict(uscc.REASONS, default=None, return_dtype=pl.Utf8)
+        .alias("_uscc_bad")
+    )
 
     key = ctx.key
     key_where = f"列「{key.header}」({key.letter}列)"
     mismatch, no_period = ctx.mismatch(), ctx.no_period()
     empty_key = pl.col("_uscc_bad").is_not_null()  # no usable code: may be a 合计 or 说明 line
     key_reason = (
-        pl.when(pl.col("uscc") == "").then(pl.lit(f"{key_where}：") + pl.col("_uscc_bad"))
-        .when(pl.col("_uscc_bad").is_not_null()).then(
-            pl.lit(f"{key_where}：") + pl.col("_uscc_bad") + pl.lit("，实际为「") + pl.col("uscc") + pl.lit("」"))
+        pl.when(pl.col("uscc") == "")
+        .then(pl.lit(f"{key_where}：") + pl.col("_uscc_bad"))
+        .when(pl.col("_uscc_bad").is_not_null())
+        .then(
+            pl.lit(f"{key_where}：")
+            + pl.col("_uscc_bad")
+            + pl.lit("，实际为「")
+            + pl.col("uscc")
+            + pl.lit("」")
+        )
     )
     reasons = _join([key_reason, pl.col("_bad")], "；").fill_null("")
     bad_cols_all = _join(
-        [pl.when(pl.col("_uscc_bad").is_not_null()).then(pl.lit(key.header)), pl.col("_badcols")], "、")
+        [pl.when(pl.col("_uscc_bad").is_not_null()).then(pl.lit(key.header)), pl.col("_badcols")], "、"
+    )
     not_data = pl.col("_blank") | (empty_key & (pl.col("_total") | pl.col("_note")))
-    return odd.with_columns(
-        pl.when(pl.col("_blank")).then(pl.lit("skipped"))
-        .when(empty_key & pl.col("_total")).then(pl.lit("skipped"))
-        .when(empty_key & pl.col("_note")).then(pl.lit("skipped"))
-        .when(reasons != "").then(pl.lit("rejected"))
-        .when(mismatch).then(pl.lit("skipped"))
-        .when(no_period).then(pl.lit("rejected"))
-        .otherwise(pl.lit("accepted")).alias("_status"),
-        pl.when(pl.col("_blank")).then(pl.lit("空行"))
-        .when(empty_key & pl.col("_total")).then(pl.lit("合计行（不是企业数据）"))
-        .when(empty_key & pl.col("_note")).then(pl.lit("说明行（不是企业数据）"))
-        .when(reasons != "").then(reasons)
-        .when(mismatch).then(pl.lit(f"年度不是本次导入指定的 {ctx.period}：") + pl.col("period"))
-        .when(no_period).then(pl.lit(
-            "无法确定数据年度：请加入「年份」列、在工作表名或标题中写明年份（如 2025年），或导入时使用 --period"))
-        .otherwise(None).alias("_reasons"),
-        pl.when(not_data).then(None).when(reasons != "").then(bad_cols_all).otherwise(None).alias("_columns"),
-    ).with_columns(  # a number written as text ('1,234') is fine: that row is accepted like any other
-        pl.when(pl.col("_status") == "accepted").then(None).otherwise(pl.col("_raw")).alias("_raw")).collect()
+    return (
+        odd.with_columns(
+            pl.when(pl.col("_blank"))
+            .then(pl.lit("skipped"))
+            .when(empty_key & pl.col("_total"))
+            .then(pl.lit("skipped"))
+            .when(empty_key & pl.col("_note"))
+            .then(pl.lit("skipped"))
+            .when(reasons != "")
+            .then(pl.lit("rejected"))
+            .when(mismatch)
+            .then(pl.lit("skipped"))
+            .when(no_period)
+            .then(pl.lit("rejected"))
+            .otherwise(pl.lit("accepted"))
+            .alias("_status"),
+            pl.when(pl.col("_blank"))
+            .then(pl.lit("空行"))
+            .when(empty_key & pl.col("_total"))
+            .then(pl.lit("合计行（不是企业数据）"))
+            .when(empty_key & pl.col("_note"))
+            .then(pl.lit("说明行（不是企业数据）"))
+            .when(reasons != "")
+            .then(reasons)
+            .when(mismatch)
+            .then(pl.lit(f"年度不是本次导入指定的 {ctx.period}：") + pl.col("period"))
+            .when(no_period)
+            .then(
+                pl.lit(
+                    "无法确定数据年度：请加入「年份」列、在工作表名或标题中写明年份（如 2025年），或导入时使用 --period"
+                )
+            )
+            .otherwise(None)
+            .alias("_reasons"),
+            pl.when(not_data)
+            .then(None)
+            .when(reasons != "")
+            .then(bad_cols_all)
+            .otherwise(None)
+            .alias("_columns"),
+        )
+        .with_columns(  # a number written as text ('1,234') is fine: that row is accepted like any other
+            pl.when(pl.col("_status") == "accepted").then(None).otherwise(pl.col("_raw")).alias("_raw")
+        )
+        .collect()
+    )
 
 
 def _require_period(ctx: _SheetContext, frame: pl.DataFrame) -> None:
     """A sheet of numbers whose year cannot be told at all is an unusable file, not a pile of rejects."""
     if ctx.period_col or ctx.default_period is not None or not ctx.has_numeric or not frame.height:
         return
-    n_data = frame.filter(pl.col("_status") == "accepted").height + frame.filter(
-        pl.col("_reasons").str.starts_with("无法确定数据年度")).height
+    n_data = (
+        frame.filter(pl.col("_status") == "accepted").height
+        + frame.filter(pl.col("_reasons").str.starts_with("无法确定数据年度")).height
+    )
     if n_data:
         raise headers.SheetError(
             f"{ctx.file_name} 工作表「{ctx.sheet.name}」含数值列，但无法确定数据年度：请加入「年份」列，或在工作表名/"
@@ -345,12 +446,15 @@ def _column_exprs(ctx: _SheetContext, fast: bool) -> list[pl.Expr]:
         flag = pl.any_horizontal([bad for bad, _, _ in checks]).fill_null(False) if checks else pl.lit(False)
         return [*exprs, flag.alias("_problem")]
     return [
-        *exprs, _join([pl.when(bad).then(msg) for bad, msg, _ in checks], "；").alias("_bad"),
+        *exprs,
+        _join([pl.when(bad).then(msg) for bad, msg, _ in checks], "；").alias("_bad"),
         _join([pl.when(bad).then(pl.lit(header)) for bad, _, header in checks], "、").alias("_badcols"),
     ]
 
 
-def _parse_column(col: headers.Column, c: str, fast: bool) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr, str]]]:
+def _parse_column(
+    col: headers.Column, c: str, fast: bool
+) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr, str]]]:
     """Value of one mapped column and its checks: (cell is bad, what is wrong, column header)."""
     fld = col.field
     where = f"列「{col.header}」({col.letter}列)"
@@ -368,7 +472,9 @@ def _parse_column(col: headers.Column, c: str, fast: bool) -> tuple[pl.Expr, lis
         expect = f"数值（{col.unit}）"
         if fld.min_value is not None:
             neg = (value < fld.min_value).fill_null(False)
-            checks.append((neg, pl.lit(f"{where}：不能为负数，实际为「") + pl.col(c) + pl.lit("」"), col.header))
+            checks.append(
+                (neg, pl.lit(f"{where}：不能为负数，实际为「") + pl.col(c) + pl.lit("」"), col.header)
+            )
     elif fld.kind == F.FLAG:
         value, bad = parse.flag(c, fold)
         expect = "是/否"
@@ -381,7 +487,9 @@ def _parse_column(col: headers.Column, c: str, fast: bool) -> tuple[pl.Expr, lis
     else:
         value, expect = parse.text_value(c, fold), ""
     if expect:
-        checks.append((bad, pl.lit(f"{where}：应为{expect}，实际为「") + pl.col(c) + pl.lit("」"), col.header))
+        checks.append(
+            (bad, pl.lit(f"{where}：应为{expect}，实际为「") + pl.col(c) + pl.lit("」"), col.header)
+        )
     return value, checks
 
 
@@ -399,7 +507,9 @@ def headers_year(sheet_name: str) -> str | None:
 
 
 def _value_fields(frame: pl.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c in F.BY_NAME and F.BY_NAME[c].kind in (F.NUM, F.FLAG, F.ATTR, F.PARCEL)]
+    return [
+        c for c in frame.columns if c in F.BY_NAME and F.BY_NAME[c].kind in (F.NUM, F.FLAG, F.ATTR, F.PARCEL)
+    ]
 
 
 def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
@@ -417,11 +527,16 @@ def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     kcols = [f"_k{i}" for i in range(len(key))]
     keyed = keyed.with_columns(sig.alias("_sig"))
     grp = (
-        keyed.filter(acc).group_by(kcols).agg(
-            pl.len().alias("_n"), pl.col("_sig").n_unique().alias("_nsig"),
-            pl.col("_sheet").first().alias("_first_sheet"), pl.col("_row").first().alias("_first_row"),
+        keyed.filter(acc)
+        .group_by(kcols)
+        .agg(
+            pl.len().alias("_n"),
+            pl.col("_sig").n_unique().alias("_nsig"),
+            pl.col("_sheet").first().alias("_first_sheet"),
+            pl.col("_row").first().alias("_first_row"),
             pl.format("{}第{}行", pl.col("_sheet"), pl.col("_row")).str.join("、").alias("_where"),
-        ).filter(pl.col("_n") > 1)
+        )
+        .filter(pl.col("_n") > 1)
     )
     if grp.height == 0:
         return rows
@@ -430,14 +545,28 @@ def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     dup = acc & pl.col("_n").is_not_null()
     same = pl.col("_nsig") == 1
     return keyed.with_columns(
-        pl.when(dup & same & ~is_first).then(pl.lit("skipped"))
-        .when(dup & ~same).then(pl.lit("rejected")).otherwise(pl.col("_status")).alias("_status"),
-        pl.when(dup & same & ~is_first).then(
-            pl.format("与工作表「{}」第{}行完全重复（同一企业、同一年度）", pl.col("_first_sheet"), pl.col("_first_row")))
-        .when(dup & ~same).then(
-            pl.lit("同一企业同一年度在本文件出现多次且数值不一致（") + pl.col("_where")
-            + pl.lit("），请核对后只保留一行"))
-        .otherwise(pl.col("_reasons")).alias("_reasons"),
+        pl.when(dup & same & ~is_first)
+        .then(pl.lit("skipped"))
+        .when(dup & ~same)
+        .then(pl.lit("rejected"))
+        .otherwise(pl.col("_status"))
+        .alias("_status"),
+        pl.when(dup & same & ~is_first)
+        .then(
+            pl.format(
+                "与工作表「{}」第{}行完全重复（同一企业、同一年度）",
+                pl.col("_first_sheet"),
+                pl.col("_first_row"),
+            )
+        )
+        .when(dup & ~same)
+        .then(
+            pl.lit("同一企业同一年度在本文件出现多次且数值不一致（")
+            + pl.col("_where")
+            + pl.lit("），请核对后只保留一行")
+        )
+        .otherwise(pl.col("_reasons"))
+        .alias("_reasons"),
     ).drop(*kcols, "_sig", "_n", "_nsig", "_first_sheet", "_first_row", "_where")
 
 
@@ -446,24 +575,38 @@ def _facts(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:
 
     Columns with a few distinct strings are Categorical: cheaper to copy, and to hand to DuckDB.
     """
-    schema = {"uscc": pl.Utf8, "period": pl.Categorical, "indicator": pl.Categorical, "value": pl.Float64,
-              "unit": pl.Categorical, "sheet": pl.Categorical, "row_no": pl.Int32}
+    schema = {
+        "uscc": pl.Utf8,
+        "period": pl.Categorical,
+        "indicator": pl.Categorical,
+        "value": pl.Float64,
+        "unit": pl.Categorical,
+        "sheet": pl.Categorical,
+        "row_no": pl.Int32,
+    }
     fields = [F.BY_NAME[n] for n in sorted(field_names) if F.BY_NAME[n].kind in (F.NUM, F.FLAG)]
     if not fields:
         return pl.DataFrame(schema=schema)
     firms = accepted.select("uscc", "period", "_sheet", "_row", *(f.name for f in fields)).sort(
-        "uscc", "period", maintain_order=True)
+        "uscc", "period", maintain_order=True
+    )
     # row by row, indicators in name order within a row: sorted facts without sorting 6× as many rows
     row, k = np.nonzero(firms.select(pl.col(f.name).is_not_null() for f in fields).to_numpy())
     values = firms.select(pl.col(f.name).cast(pl.Float64) for f in fields).to_numpy()
     per_row = firms.select(
-        "uscc", pl.col("period").cast(pl.Categorical), pl.col("_sheet").cast(pl.Categorical).alias("sheet"),
+        "uscc",
+        pl.col("period").cast(pl.Categorical),
+        pl.col("_sheet").cast(pl.Categorical).alias("sheet"),
         pl.col("_row").alias("row_no"),
     )
     long = per_row[row].select(
-        "uscc", "period", pl.Series("indicator", [f.name for f in fields], pl.Categorical)[k],
-        pl.Series("value", values[row, k]), pl.Series("unit", [f.unit or "是/否" for f in fields], pl.Categorical)[k],
-        "sheet", "row_no",
+        "uscc",
+        "period",
+        pl.Series("indicator", [f.name for f in fields], pl.Categorical)[k],
+        pl.Series("value", values[row, k]),
+        pl.Series("unit", [f.unit or "是/否" for f in fields], pl.Categorical)[k],
+        "sheet",
+        "row_no",
     )
     if not field_names & {"parcel_id", "land_own_mu", "land_leased_out_mu", "land_leased_in_mu"}:
         return long.select(list(schema)).cast(schema)  # one row per firm-year already (duplicates removed)
@@ -471,20 +614,30 @@ def _facts(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:
     flags = [f.name for f in F.FIELDS if f.kind == F.FLAG]
     # several parcels of one firm: areas add up, flags are 'any'; other fields appear once per firm-year
     agg = (
-        pl.when(pl.col("indicator").first().is_in(area)).then(pl.col("value").sum())
-        .when(pl.col("indicator").first().is_in(flags)).then(pl.col("value").max())
+        pl.when(pl.col("indicator").first().is_in(area))
+        .then(pl.col("value").sum())
+        .when(pl.col("indicator").first().is_in(flags))
+        .then(pl.col("value").max())
         .otherwise(pl.col("value").first())
     )
     return (
         long.group_by("uscc", "period", "indicator", maintain_order=True)
         .agg(agg.alias("value"), pl.col("unit").first(), pl.col("sheet").first(), pl.col("row_no").min())
         .sort("uscc", "period", "indicator")  # a firm's parcels may hold different indicators
-        .select(list(schema)).cast(schema)
+        .select(list(schema))
+        .cast(schema)
     )
 
 
-ATTR_COLUMNS = ["name", "town", "industry_code", "industry_name", "registered_on", "business_scope",
-                "main_products"]
+ATTR_COLUMNS = [
+    "name",
+    "town",
+    "industry_code",
+    "industry_name",
+    "registered_on",
+    "business_scope",
+    "main_products",
+]
 
 
 def _attrs(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:
@@ -492,7 +645,9 @@ def _attrs(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:
     if not present:
         return pl.DataFrame({"uscc": []}, schema={"uscc": pl.Utf8})
     rows = accepted.select("uscc", "period", "_row", *present).sort("period", "_row", nulls_last=False)
-    if rows.get_column("uscc").n_unique() == rows.height:  # one row per firm (the usual case): nothing to merge
+    if (
+        rows.get_column("uscc").n_unique() == rows.height
+    ):  # one row per firm (the usual case): nothing to merge
         return rows.select("uscc", *present)
     return rows.group_by("uscc", maintain_order=True).agg(pl.col(a).drop_nulls().last() for a in present)
 
@@ -501,12 +656,17 @@ def _parcels(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:
     land = [f for f in ("land_own_mu", "land_leased_out_mu", "land_leased_in_mu") if f in field_names]
     if not land and "parcel_id" not in field_names:
         return pl.DataFrame()
-    col = {n: (pl.col(n) if n in field_names else pl.lit(None)) for n in
-           ("parcel_id", "land_own_mu", "land_leased_out_mu", "land_leased_in_mu", "land_use")}
+    col = {
+        n: (pl.col(n) if n in field_names else pl.lit(None))
+        for n in ("parcel_id", "land_own_mu", "land_leased_out_mu", "land_leased_in_mu", "land_use")
+    }
     return accepted.select(
-        col["parcel_id"].cast(pl.Utf8).alias("parcel_id"), "uscc", "period",
+        col["parcel_id"].cast(pl.Utf8).alias("parcel_id"),
+        "uscc",
+        "period",
         col["land_own_mu"].cast(pl.Float64).alias("area_mu"),
         col["land_leased_out_mu"].cast(pl.Float64).alias("leased_out_mu"),
         col["land_leased_in_mu"].cast(pl.Float64).alias("leased_in_mu"),
-        col["land_use"].cast(pl.Utf8).alias("land_use"), pl.col("_row").alias("row_no"),
+        col["land_use"].cast(pl.Utf8).alias("land_use"),
+        pl.col("_row").alias("row_no"),
     )

@@ -57,7 +57,10 @@ def _read_csv(path: Path) -> RawSheet:
         raise ReadError(f"{path.name}: 无法识别文件编码，应为 UTF-8 或 GBK 编码的 CSV")
     try:
         grid = pl.read_csv(
-            io.StringIO(text), has_header=False, infer_schema=False, truncate_ragged_lines=True,
+            io.StringIO(text),
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
         )
     except pl.exceptions.PolarsError as exc:
         raise ReadError(f"{path.name}: CSV 无法解析（{exc}）") from exc
@@ -136,5 +139,10 @@ def _xlsx_origins(path: Path) -> dict[str, tuple[int, int]]:
 
 
 def _xml_unescape(s: str) -> str:
-    return (s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+    return (
+        s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )

@@ -3,4 +3,17 @@ without importing the readers (polars, openpyxl) and the store."""
 
 from __future__ import annotations
 
-SOURCES = ("auto", "registry", "tax", "stats", "power", "land", "env", "safety", "sci", "water", "other", "zone")
+SOURCES = (
+    "auto",
+    "registry",
+    "tax",
+    "stats",
+    "power",
+    "land",
+    "env",
+    "safety",
+    "sci",
+    "water",
+    "other",
+    "zone",
+)

@@ -14,7 +14,25 @@ _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 _PREFIX = re.compile(r"^(其中|含|内)[:：]?")
 
 NULL_TOKENS = frozenset(
-    {"", "…", "……", "...", "—", "——", "-", "--", "/", "－", "null", "none", "nan", "n/a", "na", "#n/a", "无数据"}
+    {
+        "",
+        "…",
+        "……",
+        "...",
+        "—",
+        "——",
+        "-",
+        "--",
+        "/",
+        "－",
+        "null",
+        "none",
+        "nan",
+        "n/a",
+        "na",
+        "#n/a",
+        "无数据",
+    }
 )
 
 
@@ -35,7 +53,7 @@ def split_unit(header: str) -> tuple[str, str | None]:
     m = re.search(r"单位[:：]\s*([^()\[\],，;；]+)", h)
     if m and units.lookup(m.group(1)):
         unit = m.group(1)
-        h = (h[: m.start()] + h[m.end():]).strip()
+        h = (h[: m.start()] + h[m.end() :]).strip()
 
     def _take(mm: re.Match) -> str:
         nonlocal unit

@@ -23,7 +23,9 @@ SOURCE = "zone"
 _TOTAL = r"^(总?合计|总计|小计|全国合计|全国总计|全省合计|平均|全国平均|平均值|均值|中位数)"
 _NOTE = r"^(注|说明|备注|填表|填报|制表|审核|数据来源|资料来源)"
 # leading item numbers: "1.1 ", "一、", "(三)" — a bare Chinese numeral is kept (二氧化碳…)
-_NUMBERING = re.compile(r"^(\d+(\.\d+)*[、.\s]*|[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)[、.\s]*)")
+_NUMBERING = re.compile(
+    r"^(\d+(\.\d+)*[、.\s]*|[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)[、.\s]*)"
+)
 ALL_UNITS = frozenset(u for ind in Z.INDICATORS for u in ind.units)
 KEY_TARGETS = ("zone_name", "zone_code")
 
@@ -42,14 +44,16 @@ def split_unit(header: str) -> tuple[str, str | None]:
     m = re.search(r"单位[:：]\s*([^()\[\],，;；]+)", h)
     if m and (m.group(1) in ALL_UNITS or units.lookup(m.group(1))):
         unit = m.group(1)
-        h = (h[: m.start()] + h[m.end():]).strip()
+        h = (h[: m.start()] + h[m.end() :]).strip()
 
     def take(mm: re.Match) -> str:
         nonlocal unit
         kept = []
         for tok in re.split(r"[,，;；、]", mm.group(1)):
             tok = re.sub(r"^单位[:：]", "", tok)
-            if unit is None and (tok in ALL_UNITS or units.lookup(tok)):  # a wrong unit is caught, not ignored
+            if unit is None and (
+                tok in ALL_UNITS or units.lookup(tok)
+            ):  # a wrong unit is caught, not ignored
                 unit = tok
             elif tok:
                 kept.append(tok)
@@ -134,8 +138,13 @@ class ZoneBatch:
 
     def summary(self) -> dict:
         return {
-            "file": self.file_name, "sha256": self.sha256, "source": self.source, "rows": self.rows,
-            "accepted": self.accepted, "rejected": self.rejected, "skipped": self.skipped,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "source": self.source,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
         }
 
 
@@ -166,7 +175,7 @@ def detect(sheet: RawSheet, file_name: str) -> ZoneLayout | None:
         if not parts:
             continue
         col = ZoneColumn(j, "/".join(parts), letter=headers.column_letter(sheet.col0 + j))
-        for cand in ([parts[-1], "".join(parts), parts[0]] if len(parts) > 1 else [parts[0]]):
+        for cand in [parts[-1], "".join(parts), parts[0]] if len(parts) > 1 else [parts[0]]:
             target, _ = lookup(cand)
             if target is not None:
                 col.target = target
@@ -203,7 +212,8 @@ def _resolve_unit(col: ZoneColumn, parts: list[str], layout: ZoneLayout, file_na
     if unit not in ind.units:
         raise headers.SheetError(
             f"{file_name} 工作表「{sheet}」列「{col.header}」（{col.letter}列）: 单位「{unit}」不适用于"
-            f"「{ind.label}」，应为 {' / '.join(ind.units)} 之一")
+            f"「{ind.label}」，应为 {' / '.join(ind.units)} 之一"
+        )
     col.unit, col.factor = unit, ind.units[unit]
 
 
@@ -227,28 +237,58 @@ def prepare_zone_file(path: Path | str, period: str | None = None) -> ZoneBatch:
             continue
         used.append(sheet.name)
         notes.extend(f"工作表「{sheet.name}」: {n}" for n in layout.notes)
-        columns += [{"sheet": sheet.name, "column": c.letter, "header": c.header, "field": c.target,
-                     "unit": c.unit, "factor": c.factor, "unit_assumed": c.unit_assumed} for c in layout.columns]
+        columns += [
+            {
+                "sheet": sheet.name,
+                "column": c.letter,
+                "header": c.header,
+                "field": c.target,
+                "unit": c.unit,
+                "factor": c.factor,
+                "unit_assumed": c.unit_assumed,
+            }
+            for c in layout.columns
+        ]
         frames.append(_sheet_rows(sheet, layout, path.name, period))
     if not used:
-        raise ReadError(f"{path.name}: 未找到园区指标表：每个数据表都须有「园区名称」（或「高新区名称」「园区代码」）列"
-                        f"和至少一个可识别的指标列（已查看 {len(sheets)} 个工作表的前 {headers.HEADER_SEARCH_ROWS} 行）")
+        raise ReadError(
+            f"{path.name}: 未找到园区指标表：每个数据表都须有「园区名称」（或「高新区名称」「园区代码」）列"
+            f"和至少一个可识别的指标列（已查看 {len(sheets)} 个工作表的前 {headers.HEADER_SEARCH_ROWS} 行）"
+        )
     rows = pl.concat(frames, how="diagonal_relaxed")
     if rows.height == 0:
         raise ReadError(f"{path.name}: 表头之下没有数据行，应至少有一行园区数据")
     rows = _mark_duplicates(rows)
     accepted = rows.filter(pl.col("_status") == "accepted")
     facts = _facts(accepted)
-    rejected_rows = rows.filter(pl.col("_status") != "accepted").select(
-        pl.col("_sheet").alias("sheet"), pl.col("_row").alias("row_no"), pl.col("_status").alias("disposition"),
-        pl.col("_columns").alias("columns"), pl.col("_reasons").alias("reasons"), pl.col("_raw").alias("raw_json"),
-    ).sort("sheet", "row_no")
+    rejected_rows = (
+        rows.filter(pl.col("_status") != "accepted")
+        .select(
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").alias("row_no"),
+            pl.col("_status").alias("disposition"),
+            pl.col("_columns").alias("columns"),
+            pl.col("_reasons").alias("reasons"),
+            pl.col("_raw").alias("raw_json"),
+        )
+        .sort("sheet", "row_no")
+    )
     counts = dict(rows.get_column("_status").value_counts().iter_rows())
     return ZoneBatch(
-        path=path, file_name=path.name, sha256=sha256_of(path), sheets=used,
-        periods=sorted(facts.get_column("period").unique().to_list()), rows=rows.height,
-        accepted=counts.get("accepted", 0), rejected=counts.get("rejected", 0), skipped=counts.get("skipped", 0),
-        facts=facts, zones=_zones(accepted), rejected_rows=rejected_rows, columns=columns, notes=notes,
+        path=path,
+        file_name=path.name,
+        sha256=sha256_of(path),
+        sheets=used,
+        periods=sorted(facts.get_column("period").unique().to_list()),
+        rows=rows.height,
+        accepted=counts.get("accepted", 0),
+        rejected=counts.get("rejected", 0),
+        skipped=counts.get("skipped", 0),
+        facts=facts,
+        zones=_zones(accepted),
+        rejected_rows=rejected_rows,
+        columns=columns,
+        notes=notes,
     )
 
 
@@ -261,7 +301,9 @@ def _raw_json(sheet: RawSheet, layout: ZoneLayout) -> pl.Expr:
             name = f"{name}（{headers.column_letter(sheet.col0 + j)}列）"
         seen.add(name)
         names.append(name)
-    return pl.struct([pl.col(c).alias(n) for c, n in zip(sheet.grid.columns, names, strict=True)]).struct.json_encode()
+    return pl.struct(
+        [pl.col(c).alias(n) for c, n in zip(sheet.grid.columns, names, strict=True)]
+    ).struct.json_encode()
 
 
 def _join(parts: list[pl.Expr], sep: str) -> pl.Expr:
@@ -275,7 +317,8 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
     cols = sheet.grid.columns
     first_row = sheet.row0 + layout.data_start + 1  # Excel row number of data row 0
     data = sheet.grid.slice(layout.data_start).with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("_row"))
+        (pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("_row")
+    )
     by = layout.by_target()
 
     def attr_text(name: str) -> pl.Expr:
@@ -285,13 +328,19 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
     code = parse.folded(cols[by["zone_code"].index]).str.to_uppercase() if "zone_code" in by else pl.lit(None)
     code = pl.when(code.is_in(list(text.NULL_TOKENS)) | (code == "")).then(None).otherwise(code)
     first: list[pl.Expr] = [
-        pl.lit(sheet.name).alias("_sheet"), pl.col("_row"), _raw_json(sheet, layout).alias("_raw"),
-        code.cast(pl.Utf8).alias("zone_code"), attr_text("zone_name").alias("zone_name"),
-        attr_text("province").alias("province"), attr_text("city").alias("city"),
+        pl.lit(sheet.name).alias("_sheet"),
+        pl.col("_row"),
+        _raw_json(sheet, layout).alias("_raw"),
+        code.cast(pl.Utf8).alias("zone_code"),
+        attr_text("zone_name").alias("zone_name"),
+        attr_text("province").alias("province"),
+        attr_text("city").alias("city"),
         attr_text("zone_type").alias("zone_type"),
         pl.all_horizontal([parse.is_placeholder(c) for c in cols]).alias("_blank"),
         pl.any_horizontal([parse.folded(c).fill_null("").str.contains(_TOTAL) for c in cols]).alias("_total"),
-        pl.any_horizontal([parse.folded(c).fill_null("").str.contains(_NOTE) for c in cols[:3]]).alias("_note"),
+        pl.any_horizontal([parse.folded(c).fill_null("").str.contains(_NOTE) for c in cols[:3]]).alias(
+            "_note"
+        ),
     ]
     checks: list[tuple[str, ZoneColumn, str]] = []  # (flag column, column, message before the raw cell)
 
@@ -331,51 +380,91 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
         checks.append((f"b:{ind.id}", col, f"应为数值（{col.unit}）"))
         limits, out = [], pl.lit(False)
         if ind.lo is not None:
-            out, limits = out | (pl.col(f"i:{ind.id}") < ind.lo).fill_null(False), [*limits, f"不小于 {ind.lo:g}"]
+            out, limits = (
+                out | (pl.col(f"i:{ind.id}") < ind.lo).fill_null(False),
+                [*limits, f"不小于 {ind.lo:g}"],
+            )
         if ind.hi is not None:
-            out, limits = out | (pl.col(f"i:{ind.id}") > ind.hi).fill_null(False), [*limits, f"不大于 {ind.hi:g}"]
+            out, limits = (
+                out | (pl.col(f"i:{ind.id}") > ind.hi).fill_null(False),
+                [*limits, f"不大于 {ind.hi:g}"],
+            )
         if limits:
             bounds.append(out.alias(f"o:{ind.id}"))
             checks.append((f"o:{ind.id}", col, f"{ind.label}应{'、'.join(limits)}（{ind.unit}）"))
     raw_cols = {cols[col.index] for _, col, _ in checks}
     frame = data.select(*first, *[pl.col(c).alias(f"r:{c}") for c in sorted(raw_cols)]).with_columns(bounds)
     # pass 2: reasons and offending columns from the flags
-    msgs = [pl.when(pl.col(flag)).then(pl.lit(f"{where(col)}：{msg}，实际为「") + pl.col(f"r:{cols[col.index]}")
-                                       + pl.lit("」")) for flag, col, msg in checks]
+    msgs = [
+        pl.when(pl.col(flag)).then(
+            pl.lit(f"{where(col)}：{msg}，实际为「") + pl.col(f"r:{cols[col.index]}") + pl.lit("」")
+        )
+        for flag, col, msg in checks
+    ]
     heads = [pl.when(pl.col(flag)).then(pl.lit(col.header)) for flag, col, _ in checks]
     frame = frame.with_columns(_join(msgs, "；").alias("_bad"), _join(heads, "、").alias("_badcols"))
     # the year the file states (年份 column, then sheet name, then title) wins; --period fills in when it
     # states none, and otherwise selects: rows of other years are skipped with a reason
     default_period = headers_year(sheet.name) or layout.title_year or period
     if default_period is None and "period" not in by:
-        raise headers.SheetError(f"{file_name} 工作表「{sheet.name}」无法确定数据年度：请加入「年份」列，或在工作表名/标题中"
-                                 "写明年份（如「2025年」），或导入时使用 --period 2025")
+        raise headers.SheetError(
+            f"{file_name} 工作表「{sheet.name}」无法确定数据年度：请加入「年份」列，或在工作表名/标题中"
+            "写明年份（如「2025年」），或导入时使用 --period 2025"
+        )
     frame = frame.with_columns(pl.col("period").fill_null(pl.lit(default_period, dtype=pl.Utf8)))
     no_key = pl.col("zone_name").is_null() & pl.col("zone_code").is_null()
     name_total = pl.col("zone_name").fill_null("").str.contains(_TOTAL)
     mismatch = pl.lit(period is not None) & (pl.col("period") != pl.lit(period)).fill_null(False)
     key_col = next(c for c in layout.columns if c.index == layout.key_col)
     frame = frame.with_columns(
-        pl.when(pl.col("_blank")).then(pl.lit("skipped"))
-        .when(name_total | (no_key & pl.col("_total"))).then(pl.lit("skipped"))
-        .when(no_key & pl.col("_note")).then(pl.lit("skipped"))
-        .when(no_key | pl.col("_bad").is_not_null()).then(pl.lit("rejected"))
-        .when(mismatch).then(pl.lit("skipped"))
-        .when(pl.col("period").is_null()).then(pl.lit("rejected"))
-        .otherwise(pl.lit("accepted")).alias("_status"),
-        pl.when(pl.col("_blank")).then(pl.lit("空行"))
-        .when(name_total | (no_key & pl.col("_total"))).then(pl.lit("合计/平均行（不是园区数据）"))
-        .when(no_key & pl.col("_note")).then(pl.lit("说明行（不是园区数据）"))
-        .when(no_key).then(_join([pl.lit(f"列「{key_col.header}」({key_col.letter}列)：园区名称和园区代码均为空"),
-                                  pl.col("_bad")], "；"))
-        .when(pl.col("_bad").is_not_null()).then(pl.col("_bad"))
-        .when(mismatch).then(pl.lit(f"年度不是本次导入指定的 {period}：") + pl.col("period"))
-        .when(pl.col("period").is_null()).then(pl.lit(
-            "无法确定数据年度：请加入「年份」列、在工作表名或标题中写明年份（如 2025年），或导入时使用 --period"))
-        .otherwise(None).alias("_reasons"),
-        pl.when(pl.col("_blank") | name_total | (no_key & (pl.col("_total") | pl.col("_note")))).then(None)
-        .when(no_key).then(_join([pl.lit(key_col.header), pl.col("_badcols")], "、"))
-        .otherwise(pl.col("_badcols")).alias("_columns"),
+        pl.when(pl.col("_blank"))
+        .then(pl.lit("skipped"))
+        .when(name_total | (no_key & pl.col("_total")))
+        .then(pl.lit("skipped"))
+        .when(no_key & pl.col("_note"))
+        .then(pl.lit("skipped"))
+        .when(no_key | pl.col("_bad").is_not_null())
+        .then(pl.lit("rejected"))
+        .when(mismatch)
+        .then(pl.lit("skipped"))
+        .when(pl.col("period").is_null())
+        .then(pl.lit("rejected"))
+        .otherwise(pl.lit("accepted"))
+        .alias("_status"),
+        pl.when(pl.col("_blank"))
+        .then(pl.lit("空行"))
+        .when(name_total | (no_key & pl.col("_total")))
+        .then(pl.lit("合计/平均行（不是园区数据）"))
+        .when(no_key & pl.col("_note"))
+        .then(pl.lit("说明行（不是园区数据）"))
+        .when(no_key)
+        .then(
+            _join(
+                [
+                    pl.lit(f"列「{key_col.header}」({key_col.letter}列)：园区名称和园区代码均为空"),
+                    pl.col("_bad"),
+                ],
+                "；",
+            )
+        )
+        .when(pl.col("_bad").is_not_null())
+        .then(pl.col("_bad"))
+        .when(mismatch)
+        .then(pl.lit(f"年度不是本次导入指定的 {period}：") + pl.col("period"))
+        .when(pl.col("period").is_null())
+        .then(
+            pl.lit(
+                "无法确定数据年度：请加入「年份」列、在工作表名或标题中写明年份（如 2025年），或导入时使用 --period"
+            )
+        )
+        .otherwise(None)
+        .alias("_reasons"),
+        pl.when(pl.col("_blank") | name_total | (no_key & (pl.col("_total") | pl.col("_note"))))
+        .then(None)
+        .when(no_key)
+        .then(_join([pl.lit(key_col.header), pl.col("_badcols")], "、"))
+        .otherwise(pl.col("_badcols"))
+        .alias("_columns"),
     )
     helper = [c for c in frame.columns if c[:2] in ("b:", "o:", "r:")]
     return frame.drop("_bad", "_badcols", "_blank", "_total", "_note", *helper)
@@ -390,11 +479,18 @@ def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     rows = rows.with_columns(pl.coalesce("zone_code", "zone_name").alias("_zkey"))
     vals = _indicator_cols(rows)
     acc = pl.col("_status") == "accepted"
-    dup = rows.filter(acc).group_by("_zkey", "period").agg(
-        pl.len().alias("_n"), pl.struct(vals).hash().n_unique().alias("_nsig"),
-        pl.col("_sheet").first().alias("_fs"), pl.col("_row").first().alias("_fr"),
-        pl.format("{}第{}行", pl.col("_sheet"), pl.col("_row")).str.join("、").alias("_where"),
-    ).filter(pl.col("_n") > 1)
+    dup = (
+        rows.filter(acc)
+        .group_by("_zkey", "period")
+        .agg(
+            pl.len().alias("_n"),
+            pl.struct(vals).hash().n_unique().alias("_nsig"),
+            pl.col("_sheet").first().alias("_fs"),
+            pl.col("_row").first().alias("_fr"),
+            pl.format("{}第{}行", pl.col("_sheet"), pl.col("_row")).str.join("、").alias("_where"),
+        )
+        .filter(pl.col("_n") > 1)
+    )
     if dup.height == 0:
         return rows.drop("_zkey")
     rows = rows.join(dup, on=["_zkey", "period"], how="left")
@@ -402,23 +498,47 @@ def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     is_dup = acc & pl.col("_n").is_not_null()
     same = pl.col("_nsig") == 1
     return rows.with_columns(
-        pl.when(is_dup & same & ~first).then(pl.lit("skipped"))
-        .when(is_dup & ~same).then(pl.lit("rejected")).otherwise(pl.col("_status")).alias("_status"),
-        pl.when(is_dup & same & ~first).then(pl.format("与工作表「{}」第{}行完全重复（同一园区、同一年度）",
-                                                       pl.col("_fs"), pl.col("_fr")))
-        .when(is_dup & ~same).then(pl.lit("同一园区同一年度出现多次且数值不一致（") + pl.col("_where")
-                                   + pl.lit("），请核对后只保留一行"))
-        .otherwise(pl.col("_reasons")).alias("_reasons"),
+        pl.when(is_dup & same & ~first)
+        .then(pl.lit("skipped"))
+        .when(is_dup & ~same)
+        .then(pl.lit("rejected"))
+        .otherwise(pl.col("_status"))
+        .alias("_status"),
+        pl.when(is_dup & same & ~first)
+        .then(pl.format("与工作表「{}」第{}行完全重复（同一园区、同一年度）", pl.col("_fs"), pl.col("_fr")))
+        .when(is_dup & ~same)
+        .then(
+            pl.lit("同一园区同一年度出现多次且数值不一致（")
+            + pl.col("_where")
+            + pl.lit("），请核对后只保留一行")
+        )
+        .otherwise(pl.col("_reasons"))
+        .alias("_reasons"),
     ).drop("_zkey", "_n", "_nsig", "_fs", "_fr", "_where")
 
 
 def _facts(accepted: pl.DataFrame) -> pl.DataFrame:
-    schema = {"zone_code": pl.Utf8, "zone_name": pl.Utf8, "period": pl.Utf8, "indicator": pl.Utf8,
-              "value": pl.Float64, "unit": pl.Utf8, "sheet": pl.Utf8, "row_no": pl.Int32}
+    schema = {
+        "zone_code": pl.Utf8,
+        "zone_name": pl.Utf8,
+        "period": pl.Utf8,
+        "indicator": pl.Utf8,
+        "value": pl.Float64,
+        "unit": pl.Utf8,
+        "sheet": pl.Utf8,
+        "row_no": pl.Int32,
+    }
     parts = [
         accepted.filter(pl.col(c).is_not_null()).select(
-            "zone_code", "zone_name", "period", pl.lit(c[2:]).alias("indicator"), pl.col(c).alias("value"),
-            pl.lit(Z.BY_ID[c[2:]].unit).alias("unit"), pl.col("_sheet").alias("sheet"), pl.col("_row").alias("row_no"))
+            "zone_code",
+            "zone_name",
+            "period",
+            pl.lit(c[2:]).alias("indicator"),
+            pl.col(c).alias("value"),
+            pl.lit(Z.BY_ID[c[2:]].unit).alias("unit"),
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").alias("row_no"),
+        )
         for c in _indicator_cols(accepted)
     ]
     return pl.concat(parts).cast(schema) if parts else pl.DataFrame(schema=schema)
@@ -427,9 +547,14 @@ def _facts(accepted: pl.DataFrame) -> pl.DataFrame:
 def _zones(accepted: pl.DataFrame) -> pl.DataFrame:
     """One row per zone: its attributes as the latest year of the file gives them."""
     attrs = ["province", "city", "level", "zone_type", "is_home"]
-    return (accepted.with_columns(pl.coalesce("zone_code", "zone_name").alias("_zkey"))
-            .sort("period", "_sheet", "_row")
-            .group_by("_zkey", maintain_order=True)
-            .agg(pl.col("zone_code").drop_nulls().last(), pl.col("zone_name").drop_nulls().last(),
-                 *[pl.col(a).drop_nulls().last() for a in attrs])
-            .drop("_zkey"))
+    return (
+        accepted.with_columns(pl.coalesce("zone_code", "zone_name").alias("_zkey"))
+        .sort("period", "_sheet", "_row")
+        .group_by("_zkey", maintain_order=True)
+        .agg(
+            pl.col("zone_code").drop_nulls().last(),
+            pl.col("zone_name").drop_nulls().last(),
+            *[pl.col(a).drop_nulls().last() for a in attrs],
+        )
+        .drop("_zkey")
+    )

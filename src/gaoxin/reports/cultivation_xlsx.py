@@ -10,8 +10,13 @@ import xlsxwriter
 
 from gaoxin.evaluations.cultivation import VERDICT_LABELS
 
-SHEET_NAMES = {"hnte": "高企培育库", "tsme": "科小培育库", "innovative": "创新型培育库", "srdi": "专精特新培育库",
-               "little_giant": "小巨人培育库"}
+SHEET_NAMES = {
+    "hnte": "高企培育库",
+    "tsme": "科小培育库",
+    "innovative": "创新型培育库",
+    "srdi": "专精特新培育库",
+    "little_giant": "小巨人培育库",
+}
 
 
 def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.DataFrame | None) -> Path:
@@ -19,11 +24,24 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(out), {"nan_inf_to_errors": True})
-    title = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "font_name": "黑体"})
-    head = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1, "bg_color": "#DDEBF7",
-                          "text_wrap": True, "font_name": "宋体"})
+    title = wb.add_format(
+        {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "font_name": "黑体"}
+    )
+    head = wb.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "bg_color": "#DDEBF7",
+            "text_wrap": True,
+            "font_name": "宋体",
+        }
+    )
     cell = wb.add_format({"border": 1, "font_name": "宋体", "font_size": 10})
-    wrap = wb.add_format({"border": 1, "font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"})
+    wrap = wb.add_format(
+        {"border": 1, "font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}
+    )
     num = wb.add_format({"border": 1, "num_format": "0", "font_name": "宋体", "font_size": 10})
     note = wb.add_format({"italic": True, "font_color": "#555555"})
 
@@ -37,32 +55,68 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
 
     # 汇总
     ws = wb.add_worksheet("汇总")
-    cols = ["方案", "方案编号", "评价编号", "参评企业", "符合条件", "待专家评分", "差一项", "未达标", "不参评"]
+    cols = [
+        "方案",
+        "方案编号",
+        "评价编号",
+        "参评企业",
+        "符合条件",
+        "待专家评分",
+        "差一项",
+        "未达标",
+        "不参评",
+    ]
     ws.merge_range(0, 0, 0, len(cols) - 1, f"企业培育库概况（{period} 年度数据）", title)
     ws.set_row(0, 26)
     for j, c in enumerate(cols):
         ws.write_string(2, j, c, head)
     for i, p in enumerate(pools):
         k = p["counts"]
-        row = [p["title"], p["scheme"], p["run_id"], sum(v for key, v in k.items() if key != "out"), k.get("pass", 0),
-               k.get("expert", 0), k.get("near", 0), k.get("fail", 0), k.get("out", 0)]
+        row = [
+            p["title"],
+            p["scheme"],
+            p["run_id"],
+            sum(v for key, v in k.items() if key != "out"),
+            k.get("pass", 0),
+            k.get("expert", 0),
+            k.get("near", 0),
+            k.get("fail", 0),
+            k.get("out", 0),
+        ]
         for j, v in enumerate(row):
             put(ws, 3 + i, j, v)
     ws.set_column(0, 0, 44)
     ws.set_column(1, 2, 20)
     ws.set_column(3, 8, 11)
     r = 4 + len(pools)
-    ws.write_string(r, 0, "“差一项”：仅一项条件未满足，且可按表中差距补足；“待专家评分”：硬条件均满足，能否通过取决于专家评判项得分。",
-                    note)
+    ws.write_string(
+        r,
+        0,
+        "“差一项”：仅一项条件未满足，且可按表中差距补足；“待专家评分”：硬条件均满足，能否通过取决于专家评判项得分。",
+        note,
+    )
 
     # one sheet per scheme
-    pcols = ["序号", "统一社会信用代码", "企业名称", "所属镇街", "行业代码", "结论", "未满足条件数", "得分下限", "得分上限",
-             "需专家评分", "差距（企业自身口径）"]
+    pcols = [
+        "序号",
+        "统一社会信用代码",
+        "企业名称",
+        "所属镇街",
+        "行业代码",
+        "结论",
+        "未满足条件数",
+        "得分下限",
+        "得分上限",
+        "需专家评分",
+        "差距（企业自身口径）",
+    ]
     widths = [7, 22, 34, 12, 9, 12, 9, 9, 9, 10, 110]
     for p in pools:
         name = SHEET_NAMES.get(p.get("tier") or "", p["scheme"])[:31]
         ws = wb.add_worksheet(name)
-        ws.merge_range(0, 0, 0, len(pcols) - 1, f"{p['title']} 培育库（{period} 年度数据，按差距由小到大排列）", title)
+        ws.merge_range(
+            0, 0, 0, len(pcols) - 1, f"{p['title']} 培育库（{period} 年度数据，按差距由小到大排列）", title
+        )
         ws.set_row(0, 26)
         for j, c in enumerate(pcols):
             ws.write_string(2, j, c, head)
@@ -70,30 +124,65 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
         ws.freeze_panes(3, 3)
         df = p["pool"]
         for i, row in enumerate(df.iter_rows(named=True)):
-            vals = [i + 1, row["uscc"], row["name"], row["town"], row["industry_code"],
-                    VERDICT_LABELS.get(row["verdict"], row["verdict"]) + ("（证书到期复审）" if row["list_id"] == "到期复审"
-                                                                         else ""),
-                    row["n_fail"], row["score_min"], row["score_max"], row["expert_needed"], row["reasons"]]
+            vals = [
+                i + 1,
+                row["uscc"],
+                row["name"],
+                row["town"],
+                row["industry_code"],
+                VERDICT_LABELS.get(row["verdict"], row["verdict"])
+                + ("（证书到期复审）" if row["list_id"] == "到期复审" else ""),
+                row["n_fail"],
+                row["score_min"],
+                row["score_max"],
+                row["expert_needed"],
+                row["reasons"],
+            ]
             for j, v in enumerate(vals):
                 put(ws, 3 + i, j, v, wrap if j == len(vals) - 1 else cell)
 
     if certificates is not None:
         ws = wb.add_worksheet("高企证书到期")
-        ccols = ["序号", "统一社会信用代码", "企业名称", "所属镇街", "发证年份", "到期年份", "证书状态", "按现行条件复审结论",
-                 "差距（企业自身口径）"]
+        ccols = [
+            "序号",
+            "统一社会信用代码",
+            "企业名称",
+            "所属镇街",
+            "发证年份",
+            "到期年份",
+            "证书状态",
+            "按现行条件复审结论",
+            "差距（企业自身口径）",
+        ]
         cw = [7, 22, 34, 12, 9, 9, 14, 16, 110]
-        ws.merge_range(0, 0, 0, len(ccols) - 1, f"高新技术企业证书到期提醒（{period} 年度数据；有效期 3 年）", title)
+        ws.merge_range(
+            0, 0, 0, len(ccols) - 1, f"高新技术企业证书到期提醒（{period} 年度数据；有效期 3 年）", title
+        )
         ws.set_row(0, 26)
         for j, c in enumerate(ccols):
             ws.write_string(2, j, c, head)
             ws.set_column(j, j, cw[j])
         due = certificates.filter(pl.col("status") != "有效")
         for i, row in enumerate(due.iter_rows(named=True)):
-            vals = [i + 1, row["uscc"], row["name"], row["town"], row["issued_year"], row["expires_year"],
-                    row["status"], VERDICT_LABELS.get(row["verdict"], row["verdict"]), row["reasons"]]
+            vals = [
+                i + 1,
+                row["uscc"],
+                row["name"],
+                row["town"],
+                row["issued_year"],
+                row["expires_year"],
+                row["status"],
+                VERDICT_LABELS.get(row["verdict"], row["verdict"]),
+                row["reasons"],
+            ]
             for j, v in enumerate(vals):
-                put(ws, 3 + i, j, int(v) if j in (4, 5) and v is not None else v,
-                    wrap if j == len(vals) - 1 else cell)
+                put(
+                    ws,
+                    3 + i,
+                    j,
+                    int(v) if j in (4, 5) and v is not None else v,
+                    wrap if j == len(vals) - 1 else cell,
+                )
 
     ws = wb.add_worksheet("说明")
     lines = [

@@ -18,9 +18,19 @@ CLASSES = ["A", "B", "C", "D", "T"]
 class _Book:
     def __init__(self, path: Path):
         self.wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
-        self.title = self.wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
-        self.head = self.wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1,
-                                        "bg_color": "#DDEBF7", "text_wrap": True})
+        self.title = self.wb.add_format(
+            {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"}
+        )
+        self.head = self.wb.add_format(
+            {
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+                "border": 1,
+                "bg_color": "#DDEBF7",
+                "text_wrap": True,
+            }
+        )
         self.cell = self.wb.add_format({"border": 1})
         self.num = self.wb.add_format({"border": 1, "num_format": "#,##0.00"})
         self.int = self.wb.add_format({"border": 1, "num_format": "0"})
@@ -52,7 +62,9 @@ def write_run_xlsx(con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> Path
     names = summary.get("class_names", {})
     res = store_runs.run_results(con, run["run_id"])
     policy = store_runs.run_policy(con, run["run_id"])
-    res = res.join(policy.rename({c: f"policy.{c}" for c in policy.columns if c != "uscc"}), on="uscc", how="left")
+    res = res.join(
+        policy.rename({c: f"policy.{c}" for c in policy.columns if c != "uscc"}), on="uscc", how="left"
+    )
     items = frame(con, "SELECT uscc, item, value, score FROM run_item WHERE run_id = ?", [run["run_id"]])
     book = _Book(out)
     head = f"{summary.get('title', run['scheme_id'])}（{run['period']} 年度数据，评价编号 {run['run_id']}）"
@@ -69,8 +81,9 @@ def write_run_xlsx(con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> Path
     return out
 
 
-def _list_sheet(book: _Book, list_id: str, part: pl.DataFrame, items: pl.DataFrame, summary: dict,
-                head: str) -> None:
+def _list_sheet(
+    book: _Book, list_id: str, part: pl.DataFrame, items: pl.DataFrame, summary: dict, head: str
+) -> None:
     its = [i for i in summary["items"] if i["list"] == list_id and i["kind"] == "indicator"]
     fixed = ["序号", "统一社会信用代码", "企业名称", "所属镇街", "行业代码", "用地面积（亩）"]
     tail = ["指标得分合计", "加减分", "综合得分", "名次", "初评等级", "最终等级", "说明"]
@@ -98,8 +111,15 @@ def _list_sheet(book: _Book, list_id: str, part: pl.DataFrame, items: pl.DataFra
         vals = [n, row["uscc"], row["name"], row["town"], row["industry_code"], row.get("land_mu")]
         for k in keys:
             vals += [row.get(f"{k}|value"), row.get(f"{k}|score")]
-        vals += [row.get("base_score"), row.get("adjustment"), row["score"], row["rank"], row["class_initial"],
-                 row["class_final"], row["reasons"]]
+        vals += [
+            row.get("base_score"),
+            row.get("adjustment"),
+            row["score"],
+            row["rank"],
+            row["class_initial"],
+            row["class_final"],
+            row["reasons"],
+        ]
         for c, v in enumerate(vals):
             book.write_cell(ws, r, c, v)
         r += 1
@@ -110,12 +130,15 @@ def _list_sheet(book: _Book, list_id: str, part: pl.DataFrame, items: pl.DataFra
 
 def _t_sheet(book: _Book, t: pl.DataFrame, head: str) -> None:
     cols = ["序号", "统一社会信用代码", "企业名称", "所属镇街", "行业代码", "不参评原因"]
-    ws = book.sheet("T类（不参评）", f"{head} — T类（不参评）企业", "T类：依方案不参加等级评定的企业及原因", len(cols))
+    ws = book.sheet(
+        "T类（不参评）", f"{head} — T类（不参评）企业", "T类：依方案不参加等级评定的企业及原因", len(cols)
+    )
     for c, h in enumerate(cols):
         ws.write(2, c, h, book.head)
     for n, row in enumerate(t.sort("uscc").iter_rows(named=True), start=1):
-        for c, v in enumerate([n, row["uscc"], row["name"], row["town"], row["industry_code"],
-                               row["reasons"]]):
+        for c, v in enumerate(
+            [n, row["uscc"], row["name"], row["town"], row["industry_code"], row["reasons"]]
+        ):
             book.write_cell(ws, 2 + n, c, v)
     ws.set_column(1, 1, 21)
     ws.set_column(2, 2, 30)
@@ -128,9 +151,13 @@ def _town_sheet(book: _Book, res: pl.DataFrame, names: dict, head: str) -> None:
     for c, k in enumerate(CLASSES, start=1):
         ws.write(2, c, f"{k}类 {names.get(k, '')}".strip(), book.head)
     ws.write(2, len(CLASSES) + 1, "合计", book.head)
-    counts = (res.with_columns(pl.col("town").fill_null("（未知）"))
-              .group_by("town", "class_final").len().pivot(on="class_final", index="town", values="len")
-              .sort("town"))
+    counts = (
+        res.with_columns(pl.col("town").fill_null("（未知）"))
+        .group_by("town", "class_final")
+        .len()
+        .pivot(on="class_final", index="town", values="len")
+        .sort("town")
+    )
     r = 3
     totals = dict.fromkeys(CLASSES, 0)
     for row in counts.iter_rows(named=True):
@@ -148,24 +175,41 @@ def _town_sheet(book: _Book, res: pl.DataFrame, names: dict, head: str) -> None:
 def _policy_sheet(book: _Book, res: pl.DataFrame, summary: dict, head: str) -> None:
     pcols = [c for c in res.columns if c.startswith("policy.")]
     cols = ["序号", "统一社会信用代码", "企业名称", "所属镇街", "最终等级", *[c[7:] for c in pcols]]
-    ws = book.sheet("差别化政策台账", f"{head} — 差别化政策台账",
-                    "按方案政策表计算的每户金额（单位见方案政策项），仅列出有金额的企业", len(cols))
+    ws = book.sheet(
+        "差别化政策台账",
+        f"{head} — 差别化政策台账",
+        "按方案政策表计算的每户金额（单位见方案政策项），仅列出有金额的企业",
+        len(cols),
+    )
     for c, h in enumerate(cols):
         ws.write(2, c, h, book.head)
     if not pcols:
         ws.write(3, 0, "本方案未定义按户计算的政策项", book.note)
         return
-    part = res.filter(pl.any_horizontal([pl.col(c).fill_null(0) != 0 for c in pcols])).sort("class_final", "uscc")
+    part = res.filter(pl.any_horizontal([pl.col(c).fill_null(0) != 0 for c in pcols])).sort(
+        "class_final", "uscc"
+    )
     for n, row in enumerate(part.iter_rows(named=True), start=1):
-        for c, v in enumerate([n, row["uscc"], row["name"], row["town"], row["class_final"],
-                               *[row[p] for p in pcols]]):
+        for c, v in enumerate(
+            [n, row["uscc"], row["name"], row["town"], row["class_final"], *[row[p] for p in pcols]]
+        ):
             book.write_cell(ws, 2 + n, c, v)
     ws.set_column(1, 1, 21)
     ws.set_column(2, 2, 30)
 
 
 def _compare_sheet(book: _Book, con, run: dict, res: pl.DataFrame, head: str) -> None:
-    cols = ["序号", "统一社会信用代码", "企业名称", "所属镇街", "上年等级", "本年等级", "变化", "上年得分", "本年得分"]
+    cols = [
+        "序号",
+        "统一社会信用代码",
+        "企业名称",
+        "所属镇街",
+        "上年等级",
+        "本年等级",
+        "变化",
+        "上年得分",
+        "本年得分",
+    ]
     ws = book.sheet("与上年对比", f"{head} — 与上年评价对比（等级变化企业）", "", len(cols))
     for c, h in enumerate(cols):
         ws.write(2, c, h, book.head)
@@ -173,21 +217,39 @@ def _compare_sheet(book: _Book, con, run: dict, res: pl.DataFrame, head: str) ->
     if prev_id is None:
         ws.write(3, 0, f"没有同一方案 {int(run['period']) - 1} 年度的评价，无法对比", book.note)
         return
-    prev = store_runs.run_results(con, prev_id).select("uscc", pl.col("class_final").alias("prev_class"),
-                                                       pl.col("score").alias("prev_score"))
+    prev = store_runs.run_results(con, prev_id).select(
+        "uscc", pl.col("class_final").alias("prev_class"), pl.col("score").alias("prev_score")
+    )
     order = {k: i for i, k in enumerate(CLASSES)}
-    moved = (res.join(prev, on="uscc", how="inner")
-             .filter(pl.col("prev_class") != pl.col("class_final"))
-             .with_columns(pl.col("prev_class").replace_strict(order, default=9).alias("_p"),
-                           pl.col("class_final").replace_strict(order, default=9).alias("_c"))
-             .sort("_c", "uscc"))
+    moved = (
+        res.join(prev, on="uscc", how="inner")
+        .filter(pl.col("prev_class") != pl.col("class_final"))
+        .with_columns(
+            pl.col("prev_class").replace_strict(order, default=9).alias("_p"),
+            pl.col("class_final").replace_strict(order, default=9).alias("_c"),
+        )
+        .sort("_c", "uscc")
+    )
     for n, row in enumerate(moved.iter_rows(named=True), start=1):
-        change = "新评/不参评变化" if "T" in (row["prev_class"], row["class_final"]) else (
-            "升级" if row["_c"] < row["_p"] else "降级")
-        for c, v in enumerate([n, row["uscc"], row["name"], row["town"], row["prev_class"], row["class_final"],
-                               change, row["prev_score"], row["score"]]):
+        change = (
+            "新评/不参评变化"
+            if "T" in (row["prev_class"], row["class_final"])
+            else ("升级" if row["_c"] < row["_p"] else "降级")
+        )
+        for c, v in enumerate(
+            [
+                n,
+                row["uscc"],
+                row["name"],
+                row["town"],
+                row["prev_class"],
+                row["class_final"],
+                change,
+                row["prev_score"],
+                row["score"],
+            ]
+        ):
             book.write_cell(ws, 2 + n, c, v)
     ws.write(3 + moved.height, 0, f"对比评价：{prev_id}", book.note)
     ws.set_column(1, 1, 21)
     ws.set_column(2, 2, 30)
-

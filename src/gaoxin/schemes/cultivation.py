@@ -106,15 +106,27 @@ class Condition(_Model):
 
     @model_validator(mode="after")
     def _shape(self):
-        kinds = [k for k, v in (("when", self.when), ("value", self.value), ("numerator", self.numerator),
-                                ("score", self.score)) if v is not None]
+        kinds = [
+            k
+            for k, v in (
+                ("when", self.when),
+                ("value", self.value),
+                ("numerator", self.numerator),
+                ("score", self.score),
+            )
+            if v is not None
+        ]
         if len(kinds) != 1:
-            raise ValueError(f"条件 {self.id} 须且只能给出 when、value、numerator/denominator、score 之一（现为 "
-                             f"{kinds or '无'}）/ give exactly one of when, value, numerator+denominator, score")
+            raise ValueError(
+                f"条件 {self.id} 须且只能给出 when、value、numerator/denominator、score 之一（现为 "
+                f"{kinds or '无'}）/ give exactly one of when, value, numerator+denominator, score"
+            )
         if (self.numerator is None) != (self.denominator is None):
             raise ValueError(f"条件 {self.id}: numerator 与 denominator 须同时给出 / give both")
         if self.when is None and (self.op is None or self.threshold is None):
-            raise ValueError(f"条件 {self.id}: 数值条件需要 op 与 threshold / a value condition needs op and threshold")
+            raise ValueError(
+                f"条件 {self.id}: 数值条件需要 op 与 threshold / a value condition needs op and threshold"
+            )
         if self.when is not None and (self.op is not None or self.threshold is not None):
             raise ValueError(f"条件 {self.id}: when 条件不使用 op/threshold / when takes no op or threshold")
         return self
@@ -146,7 +158,9 @@ class Band(_Model):
             raise ValueError(f"每档最多一个比较 ge/gt/le/lt（现为 {cmps}）/ at most one comparison per band")
         lo, hi = self.range
         if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi or lo < 0:
-            raise ValueError(f"分值 points 应为非负数或 [下限, 上限]（现为 {self.points}）/ points: n or [min, max]")
+            raise ValueError(
+                f"分值 points 应为非负数或 [下限, 上限]（现为 {self.points}）/ points: n or [min, max]"
+            )
         return self
 
     @property
@@ -199,7 +213,9 @@ class Item(_Model):
     def _check(self):
         given = [k for k in ("bands", "points", "points_range") if getattr(self, k)]
         if len(given) != 1:
-            raise ValueError(f"计分项 {self.id} 须且只能给出 bands、points、points_range 之一 / give exactly one")
+            raise ValueError(
+                f"计分项 {self.id} 须且只能给出 bands、points、points_range 之一 / give exactly one"
+            )
         if self.points_range is not None and len(self.points_range) != 2:
             raise ValueError(f"计分项 {self.id}: points_range = [下限公式, 上限公式]")
         for b in self.bands:
@@ -250,8 +266,13 @@ class CultivationScheme(LoadedScheme):
     @model_validator(mode="after")
     def _cross(self):
         problems: list[str] = []
-        for kind, objs in (("lever", self.levers), ("condition", self.conditions), ("route", self.routes),
-                           ("group", self.groups), ("item", self.items)):
+        for kind, objs in (
+            ("lever", self.levers),
+            ("condition", self.conditions),
+            ("route", self.routes),
+            ("group", self.groups),
+            ("item", self.items),
+        ):
             ids = [o.id for o in objs]
             dup = sorted({i for i in ids if ids.count(i) > 1})
             if dup:
@@ -262,7 +283,9 @@ class CultivationScheme(LoadedScheme):
         for lv in self.levers:
             bad = [f for f in lv.add if f not in FIELD_NAMES]
             if bad:
-                problems.append(f"lever[{lv.id}].add: 未知字段 {bad} / unknown fields (levers change data-year fields)")
+                problems.append(
+                    f"lever[{lv.id}].add: 未知字段 {bad} / unknown fields (levers change data-year fields)"
+                )
         for c in self.conditions:
             where = f"condition[{c.id}]"
             if unknown := [x for x in c.levers if x not in lever_ids]:
@@ -275,7 +298,9 @@ class CultivationScheme(LoadedScheme):
                 problems.append(f"{where}.score: 方案没有计分项 [[item]] / no points table")
         for it in self.items:
             if it.group not in group_ids:
-                problems.append(f"item[{it.id}].group: 未定义的 group '{it.group}'；已定义 {sorted(group_ids)}")
+                problems.append(
+                    f"item[{it.id}].group: 未定义的 group '{it.group}'；已定义 {sorted(group_ids)}"
+                )
         if self.items and not self.groups:
             problems.append("group: 有计分项时须定义 [[group]] / items need groups")
 
@@ -298,7 +323,9 @@ class CultivationScheme(LoadedScheme):
 
         for name, text in self.variables.items():
             if not re.match(r"^[a-z_][a-z0-9_]*$", name) or name in known:
-                problems.append(f"variables.{name}: 变量名只能用小写字母、数字、下划线，且不能与字段或参数同名")
+                problems.append(
+                    f"variables.{name}: 变量名只能用小写字母、数字、下划线，且不能与字段或参数同名"
+                )
                 continue
             check(f"variables.{name}", text)
             known.add(name)

@@ -81,21 +81,34 @@ def _f_is_missing(x):
 
 # name → (implementation, min args, max args or None, description zh, description en)
 FUNCTIONS: dict[str, tuple[Callable, int, int | None, str, str]] = {
-    "sum_of": (_f_sum_of, 1, None, "求和，缺失项按0计；全部缺失时结果缺失",
-               "sum skipping missing terms; missing only when all are missing"),
+    "sum_of": (
+        _f_sum_of,
+        1,
+        None,
+        "求和，缺失项按0计；全部缺失时结果缺失",
+        "sum skipping missing terms; missing only when all are missing",
+    ),
     "coalesce": (_f_coalesce, 1, None, "取第一个非缺失值", "first non-missing argument"),
     "min_of": (_f_min_of, 1, None, "最小值（忽略缺失）", "minimum ignoring missing"),
     "max_of": (_f_max_of, 1, None, "最大值（忽略缺失）", "maximum ignoring missing"),
     "abs": (_f_abs, 1, 1, "绝对值", "absolute value"),
     "if_else": (_f_if_else, 3, 3, "条件取值 if_else(条件, 是, 否)", "if_else(condition, then, else)"),
     "is_missing": (_f_is_missing, 1, 1, "是否缺失（1/0）", "1 where the value is missing"),
-    "prev": (None, 1, 1, "上一评价期的同一字段（无上期数据时缺失）",
-             "the same field in the previous period (missing without previous data)"),
+    "prev": (
+        None,
+        1,
+        1,
+        "上一评价期的同一字段（无上期数据时缺失）",
+        "the same field in the previous period (missing without previous data)",
+    ),
 }
 
 # Values the evaluator derives for every firm; formulas may use them like fields.
 PSEUDO_FIELDS: dict[str, tuple[str, str]] = {
-    "land_mu": ("用地面积（亩），按方案 population.land 公式计算", "land area (mu) per the scheme's land rule"),
+    "land_mu": (
+        "用地面积（亩），按方案 population.land 公式计算",
+        "land area (mu) per the scheme's land rule",
+    ),
     "registered_years": ("成立年限（年）：评价期末日减注册日期", "years from registration to the period end"),
     "industry4": ("行业小类代码（4位数字，如3973）", "4-digit GB/T 4754 class as a number"),
     "industry2": ("行业大类代码（2位数字，如39）", "2-digit GB/T 4754 division as a number"),
@@ -178,8 +191,9 @@ def _unknown_name_message(name: str, known: Iterable[str], where: str) -> str:
     known = sorted(known)
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     hint = f"；是否想写 did you mean: {', '.join(close)}" if close else ""
-    return (f"{where}未知字段 '{name}' / unknown field '{name}'{hint}。可用字段 known fields: "
-            f"{', '.join(known)}")
+    return (
+        f"{where}未知字段 '{name}' / unknown field '{name}'{hint}。可用字段 known fields: {', '.join(known)}"
+    )
 
 
 def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> Formula:
@@ -193,14 +207,18 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
-        raise FormulaError(f"{where}公式语法错误 / syntax error in {text!r}: {e.msg} (col {e.offset})") from None
+        raise FormulaError(
+            f"{where}公式语法错误 / syntax error in {text!r}: {e.msg} (col {e.offset})"
+        ) from None
     known_set = None if known is None else set(known)
     names: set[str] = set()
     prev_names: set[str] = set()
 
     def bad(node, what_zh, what_en):
-        raise FormulaError(f"{where}公式 {text!r} 中不允许{what_zh} / {what_en} is not allowed "
-                           f"(at col {getattr(node, 'col_offset', 0) + 1})")
+        raise FormulaError(
+            f"{where}公式 {text!r} 中不允许{what_zh} / {what_en} is not allowed "
+            f"(at col {getattr(node, 'col_offset', 0) + 1})"
+        )
 
     def build(node, depth=0):
         if depth > MAX_DEPTH:
@@ -223,8 +241,13 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
         if isinstance(node, ast.BinOp):
             op = _BINOPS.get(type(node.op))
             if op is None:
-                bad(node, *_NODE_WORDS.get(type(node.op), (f"运算符 {type(node.op).__name__}",
-                                                            f"operator {type(node.op).__name__}")))
+                bad(
+                    node,
+                    *_NODE_WORDS.get(
+                        type(node.op),
+                        (f"运算符 {type(node.op).__name__}", f"operator {type(node.op).__name__}"),
+                    ),
+                )
             lf, rf = build(node.left, d), build(node.right, d)
             return lambda env: op(lf(env), rf(env))
         if isinstance(node, ast.UnaryOp):
@@ -271,20 +294,28 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
             if fname not in FUNCTIONS:
                 close = difflib.get_close_matches(fname, FUNCTIONS, n=2)
                 hint = f"；是否想写 did you mean: {', '.join(close)}" if close else ""
-                raise FormulaError(f"{where}不允许调用函数 '{fname}' / function '{fname}' is not allowed{hint}。"
-                                   f"可用函数 allowed: {', '.join(FUNCTIONS)}")
+                raise FormulaError(
+                    f"{where}不允许调用函数 '{fname}' / function '{fname}' is not allowed{hint}。"
+                    f"可用函数 allowed: {', '.join(FUNCTIONS)}"
+                )
             if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
                 bad(node, "关键字参数或 *args", "keyword or starred arguments")
             impl, lo, hi, _, _ = FUNCTIONS[fname]
             nargs = len(node.args)
             if nargs < lo or (hi is not None and nargs > hi):
                 want = f"{lo}" if hi == lo else (f"{lo}+" if hi is None else f"{lo}–{hi}")
-                raise FormulaError(f"{where}函数 {fname} 参数个数应为 {want}，实际 {nargs} / "
-                                   f"{fname} takes {want} arguments, got {nargs}")
+                raise FormulaError(
+                    f"{where}函数 {fname} 参数个数应为 {want}，实际 {nargs} / "
+                    f"{fname} takes {want} arguments, got {nargs}"
+                )
             if fname == "prev":
                 arg = node.args[0]
                 if not isinstance(arg, ast.Name):
-                    bad(node, "prev() 内使用表达式（只能是字段名）", "an expression inside prev() (a field name only)")
+                    bad(
+                        node,
+                        "prev() 内使用表达式（只能是字段名）",
+                        "an expression inside prev() (a field name only)",
+                    )
                 pname = arg.id
                 if known_set is not None and pname not in known_set:
                     raise FormulaError(_unknown_name_message(pname, known_set, where))
@@ -299,7 +330,8 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
     fn = build(tree)
     body = tree.body
     is_cond = isinstance(body, ast.Compare | ast.BoolOp) or (
-        isinstance(body, ast.UnaryOp) and isinstance(body.op, ast.Not))
+        isinstance(body, ast.UnaryOp) and isinstance(body.op, ast.Not)
+    )
     return Formula(text.strip(), frozenset(names), frozenset(prev_names), is_cond, fn)
 
 

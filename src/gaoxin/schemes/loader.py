@@ -84,8 +84,10 @@ def _resolve(id_or_path: str | Path) -> tuple[str, str]:
         ids = builtin_ids()
         close = difflib.get_close_matches(s, ids, n=2)
         hint = f"；是否想用 did you mean: {', '.join(close)}" if close else ""
-        raise SchemeError(s, [("", f"没有内置方案 '{s}' / no built-in scheme '{s}'{hint}。内置 built-ins: "
-                                   f"{', '.join(ids)}")])
+        raise SchemeError(
+            s,
+            [("", f"没有内置方案 '{s}' / no built-in scheme '{s}'{hint}。内置 built-ins: {', '.join(ids)}")],
+        )
     return f"builtin:{s}", res.read_text(encoding="utf-8")
 
 
@@ -110,8 +112,15 @@ def parse_scheme(text: str, origin: str = "<text>") -> Scheme:
     try:
         model = model_for(kind)
     except KeyError:
-        raise SchemeError(origin, [("scheme.kind", f"未知的评价类型 '{kind}'，应为 {' / '.join(KIND_MODULES)} 之一 / "
-                                                   f"unknown kind")]) from None
+        raise SchemeError(
+            origin,
+            [
+                (
+                    "scheme.kind",
+                    f"未知的评价类型 '{kind}'，应为 {' / '.join(KIND_MODULES)} 之一 / unknown kind",
+                )
+            ],
+        ) from None
     try:
         scheme = model.model_validate(raw)
     except ValidationError as e:
@@ -128,8 +137,18 @@ def list_builtin() -> list[BuiltinScheme]:
     for sid in builtin_ids():
         s = load_scheme(sid)
         m = s.scheme
-        out.append(BuiltinScheme(m.id, m.title, m.title_en, m.region, m.version, m.status, f"builtin:{sid}",
-                                 getattr(m, "kind", "mujun")))
+        out.append(
+            BuiltinScheme(
+                m.id,
+                m.title,
+                m.title_en,
+                m.region,
+                m.version,
+                m.status,
+                f"builtin:{sid}",
+                getattr(m, "kind", "mujun"),
+            )
+        )
     return out
 
 

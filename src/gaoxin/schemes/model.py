@@ -18,13 +18,36 @@ from gaoxin.schemes.formula import PSEUDO_FIELDS, Formula, FormulaError, parse
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in numeric_fields())
 RESERVED_CLASS = "T"
-DEFAULT_CLASS_NAMES = {"A": "优先发展类", "B": "提升发展类", "C": "调控帮扶类", "D": "倒逼整治类", "T": "暂不评价类"}
+DEFAULT_CLASS_NAMES = {
+    "A": "优先发展类",
+    "B": "提升发展类",
+    "C": "调控帮扶类",
+    "D": "倒逼整治类",
+    "T": "暂不评价类",
+}
 
 # GB/T 4754-2017 门类 → 大类 (2-digit) ranges, so exclusions may say "D" for 44–46.
 SECTIONS: dict[str, tuple[int, int]] = {
-    "A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50), "F": (51, 52), "G": (53, 60),
-    "H": (61, 62), "I": (63, 65), "J": (66, 69), "K": (70, 70), "L": (71, 72), "M": (73, 75), "N": (76, 79),
-    "O": (80, 82), "P": (83, 83), "Q": (84, 85), "R": (86, 90), "S": (91, 96), "T": (97, 97),
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 96),
+    "T": (97, 97),
 }
 _PREFIX_RE = re.compile(r"^([A-T])?(\d{0,4})$")
 _ID_RE = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$")
@@ -36,8 +59,10 @@ class _Model(BaseModel):
 
 def _check_id(v: str) -> str:
     if not _ID_RE.match(v):
-        raise ValueError(f"标识 '{v}' 只能含字母、数字、汉字、_ 和 - / id '{v}' may contain only letters, digits, "
-                         "Chinese characters, _ and -")
+        raise ValueError(
+            f"标识 '{v}' 只能含字母、数字、汉字、_ 和 - / id '{v}' may contain only letters, digits, "
+            "Chinese characters, _ and -"
+        )
     return v
 
 
@@ -59,7 +84,8 @@ class SchemeMeta(_Model):
     region: str = ""
     kind: Literal["mujun"] = "mujun"
     status: Literal["verified", "partial", "synthesis"] = Field(
-        description="verified: all rules from sources; partial: some assumed; synthesis: a documented design")
+        description="verified: all rules from sources; partial: some assumed; synthesis: a documented design"
+    )
     data_year: int | None = None  # the data year the published benchmarks belong to
     sources: list[Source] = Field(default_factory=list)
     verified: list[str] = Field(default_factory=list)
@@ -70,8 +96,10 @@ class SchemeMeta(_Model):
     @classmethod
     def _id(cls, v):
         if not re.match(r"^[a-z0-9][a-z0-9._\-]*$", v):
-            raise ValueError(f"方案标识 '{v}' 只能用小写字母、数字、- _ . / scheme id '{v}' must be lower-case "
-                             "letters, digits, - _ .")
+            raise ValueError(
+                f"方案标识 '{v}' 只能用小写字母、数字、- _ . / scheme id '{v}' must be lower-case "
+                "letters, digits, - _ ."
+            )
         return v
 
 
@@ -93,15 +121,19 @@ class Exclusion(_Model):
     def _prefixes(cls, v):
         for p in v:
             if not _PREFIX_RE.match(p) or p == "":
-                raise ValueError(f"行业代码前缀 '{p}' 无效：应为门类字母（如 D）、数字前缀（如 44、4417）或 D44 / "
-                                 f"invalid industry prefix '{p}': use a section letter (D), digits (44) or D44")
+                raise ValueError(
+                    f"行业代码前缀 '{p}' 无效：应为门类字母（如 D）、数字前缀（如 44、4417）或 D44 / "
+                    f"invalid industry prefix '{p}': use a section letter (D), digits (44) or D44"
+                )
         return v
 
     @model_validator(mode="after")
     def _some_criterion(self):
         if not (self.industry_prefix or self.registered_within_years or self.when):
-            raise ValueError(f"排除规则 {self.id} 至少需要 industry_prefix、registered_within_years 或 when 之一 / "
-                             f"exclusion {self.id} needs industry_prefix, registered_within_years or when")
+            raise ValueError(
+                f"排除规则 {self.id} 至少需要 industry_prefix、registered_within_years 或 when 之一 / "
+                f"exclusion {self.id} needs industry_prefix, registered_within_years or when"
+            )
         return self
 
 
@@ -127,9 +159,13 @@ class Benchmark(_Model):
             if self.value is None or not math.isfinite(self.value) or self.value <= 0:
                 raise ValueError("固定基准值 value 必须为正数 / a fixed benchmark needs a positive value")
             if self.basis == "previous":
-                raise ValueError("固定基准值不能取上年 basis=previous / a fixed benchmark has no previous basis")
+                raise ValueError(
+                    "固定基准值不能取上年 basis=previous / a fixed benchmark has no previous basis"
+                )
         elif self.value is not None:
-            raise ValueError(f"基准方法 {self.method} 不使用 value（只有 fixed 使用）/ value is only for method=fixed")
+            raise ValueError(
+                f"基准方法 {self.method} 不使用 value（只有 fixed 使用）/ value is only for method=fixed"
+            )
         return self
 
 
@@ -174,8 +210,10 @@ class Indicator(_Model):
     @model_validator(mode="after")
     def _check(self):
         if self.score.method == "ratio" and self.benchmark is None:
-            raise ValueError(f"指标 {self.id} 使用 ratio 计分，必须给出 benchmark / indicator {self.id} uses "
-                             "method=ratio and needs a benchmark")
+            raise ValueError(
+                f"指标 {self.id} 使用 ratio 计分，必须给出 benchmark / indicator {self.id} uses "
+                "method=ratio and needs a benchmark"
+            )
         return self
 
 
@@ -199,17 +237,23 @@ class ClassRule(_Model):
             raise ValueError("T 为不参评保留标签，不能用作等级 / 'T' is reserved for not-evaluated firms")
         if self.method == "share":
             if self.shares is None or len(self.shares) != len(self.labels):
-                raise ValueError(f"share 方法需要与 labels 等长的 shares（{len(self.labels)} 个百分比）/ "
-                                 "method=share needs one share (percent) per label")
+                raise ValueError(
+                    f"share 方法需要与 labels 等长的 shares（{len(self.labels)} 个百分比）/ "
+                    "method=share needs one share (percent) per label"
+                )
             if any(s < 0 for s in self.shares) or abs(sum(self.shares) - 100) > 1e-6:
-                raise ValueError(f"shares 之和必须为 100（现为 {sum(self.shares):g}）/ shares must sum to 100")
+                raise ValueError(
+                    f"shares 之和必须为 100（现为 {sum(self.shares):g}）/ shares must sum to 100"
+                )
             if self.thresholds is not None:
                 raise ValueError("share 方法不使用 thresholds / thresholds are for method=threshold")
         else:
             t = self.thresholds
             if t is None or len(t) != len(self.labels) - 1:
-                raise ValueError(f"threshold 方法需要 {len(self.labels) - 1} 个分数线 thresholds / "
-                                 "method=threshold needs len(labels)-1 thresholds")
+                raise ValueError(
+                    f"threshold 方法需要 {len(self.labels) - 1} 个分数线 thresholds / "
+                    "method=threshold needs len(labels)-1 thresholds"
+                )
             if any(b >= a for a, b in zip(t, t[1:], strict=False)):
                 raise ValueError("thresholds 必须严格递减 / thresholds must be strictly descending")
             if self.shares is not None:
@@ -246,9 +290,11 @@ class ListSpec(_Model):
         total = sum(i.weight for i in self.indicator)
         if abs(total - self.total_weight) > 1e-6:
             parts = " + ".join(f"{i.id} {i.weight:g}" for i in self.indicator)
-            raise ValueError(f"名单 {self.id} 的权重之和为 {total:g}（{parts}），应为 total_weight = "
-                             f"{self.total_weight:g}；如确需其他总分，请显式设置 total_weight / weights of list "
-                             f"{self.id} sum to {total:g}, expected total_weight = {self.total_weight:g}")
+            raise ValueError(
+                f"名单 {self.id} 的权重之和为 {total:g}（{parts}），应为 total_weight = "
+                f"{self.total_weight:g}；如确需其他总分，请显式设置 total_weight / weights of list "
+                f"{self.id} sum to {total:g}, expected total_weight = {self.total_weight:g}"
+            )
         return self
 
 
@@ -272,8 +318,10 @@ class Adjustment(_Model):
     def _check(self):
         given = [k for k in ("points", "percent", "value") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(f"加减分项 {self.id} 须且只能给出 points、percent、value 之一（现为 {given or '无'}）/ "
-                             "give exactly one of points, percent, value")
+            raise ValueError(
+                f"加减分项 {self.id} 须且只能给出 points、percent、value 之一（现为 {given or '无'}）/ "
+                "give exactly one of points, percent, value"
+            )
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min 不能大于 max / min must not exceed max")
         return self
@@ -307,7 +355,9 @@ class Protection(_Model):
     @model_validator(mode="after")
     def _some(self):
         if not (self.when or self.registered_within_years):
-            raise ValueError(f"保护规则 {self.id} 需要 when 或 registered_within_years / protection needs a criterion")
+            raise ValueError(
+                f"保护规则 {self.id} 需要 when 或 registered_within_years / protection needs a criterion"
+            )
         return self
 
 
@@ -392,8 +442,10 @@ class Scheme(LoadedScheme):
         labels = self.classes.labels
         for lst in self.lists:
             if lst.classes is not None and lst.classes.labels != labels:
-                problems.append(f"list[{lst.id}].classes: 各名单的等级 labels 必须与 [classes] 一致 {labels} / "
-                                "every list must use the scheme's class labels")
+                problems.append(
+                    f"list[{lst.id}].classes: 各名单的等级 labels 必须与 [classes] 一致 {labels} / "
+                    "every list must use the scheme's class labels"
+                )
 
         def check_lists(where, refs):
             bad = [r for r in refs if r not in list_ids]
@@ -418,9 +470,13 @@ class Scheme(LoadedScheme):
             for c in list(pol.rates) + list(pol.text):
                 if c not in labels and c != RESERVED_CLASS:
                     problems.append(f"policy[{pol.id}]: 未定义的等级 '{c}' / unknown class '{c}'")
-        for kind, items in (("adjustment", self.adjustment), ("veto", self.veto),
-                            ("protection", self.protection), ("policy", self.policy),
-                            ("population.exclude", self.population.exclude)):
+        for kind, items in (
+            ("adjustment", self.adjustment),
+            ("veto", self.veto),
+            ("protection", self.protection),
+            ("policy", self.policy),
+            ("population.exclude", self.population.exclude),
+        ):
             ids = [x.id for x in items]
             d = sorted({i for i in ids if ids.count(i) > 1})
             if d:
@@ -442,7 +498,9 @@ class Scheme(LoadedScheme):
         check_formula("population.land", self.population.land, known - {"land_mu"})
         for name, text in self.variables.items():
             if not re.match(r"^[a-z_][a-z0-9_]*$", name):
-                problems.append(f"variables.{name}: 变量名只能用小写字母、数字、下划线 / variable names: a-z 0-9 _")
+                problems.append(
+                    f"variables.{name}: 变量名只能用小写字母、数字、下划线 / variable names: a-z 0-9 _"
+                )
                 continue
             if name in known:
                 problems.append(f"variables.{name}: 与字段同名 / shadows a field or earlier variable")
@@ -495,8 +553,11 @@ class Scheme(LoadedScheme):
         """True when some benchmark or formula needs the previous period's data."""
         if any(f.prev_names for f in self._formulas.values()):
             return True
-        return any(ind.benchmark is not None and ind.benchmark.basis == "previous"
-                   for lst in self.lists for ind in lst.indicator)
+        return any(
+            ind.benchmark is not None and ind.benchmark.basis == "previous"
+            for lst in self.lists
+            for ind in lst.indicator
+        )
 
     def warnings(self) -> list[str]:
         """Soft issues worth showing to an analyst (the scheme is still valid)."""
@@ -505,10 +566,14 @@ class Scheme(LoadedScheme):
             for ind in lst.indicator:
                 where = f"list[{lst.id}].indicator[{ind.id}]"
                 if ind.score.method == "ratio" and ind.score.cap is None:
-                    out.append(f"{where}: 未设封顶 cap，极端值（如极小分母）可能主导总分 / no cap: an extreme "
-                               "ratio can dominate the total")
+                    out.append(
+                        f"{where}: 未设封顶 cap，极端值（如极小分母）可能主导总分 / no cap: an extreme "
+                        "ratio can dominate the total"
+                    )
                 if ind.score.method != "ratio" and ind.benchmark is not None:
-                    out.append(f"{where}: {ind.score.method} 方法不使用 benchmark，已忽略 / benchmark ignored")
+                    out.append(
+                        f"{where}: {ind.score.method} 方法不使用 benchmark，已忽略 / benchmark ignored"
+                    )
         if not self.scheme.sources:
             out.append("scheme.sources: 未注明来源文件 / no source document cited")
         return out

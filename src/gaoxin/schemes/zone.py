@@ -28,13 +28,17 @@ def check_reference(v: Reference, where: str) -> Reference:
     a table period → number (year-specific reference values, the torch tool's year_quota)."""
     if isinstance(v, str):
         if not _REF_RE.match(v):
-            raise ValueError(f"{where}: 参照值 '{v}' 无效，应为数值、max、min、mean、median 或 pNN（如 p90）/ "
-                             "a reference is a number, max, min, mean, median or pNN")
+            raise ValueError(
+                f"{where}: 参照值 '{v}' 无效，应为数值、max、min、mean、median 或 pNN（如 p90）/ "
+                "a reference is a number, max, min, mean, median or pNN"
+            )
     elif isinstance(v, dict):
         bad = [k for k in v if not re.fullmatch(r"\d{4}", k)]
         if bad or not v:
-            raise ValueError(f"{where}: 按年份给出参照值时键须为四位年份（如 \"2024\" = 3.5）/ per-year reference "
-                             "values need four-digit year keys")
+            raise ValueError(
+                f'{where}: 按年份给出参照值时键须为四位年份（如 "2024" = 3.5）/ per-year reference '
+                "values need four-digit year keys"
+            )
         if not all(math.isfinite(x) for x in v.values()):
             raise ValueError(f"{where}: 参照值须为有限数 / reference values must be finite")
     elif not math.isfinite(v):
@@ -72,8 +76,12 @@ class Method(_Model):
 
 
 class ZonePopulation(_Model):
-    levels: list[Literal["national", "provincial"]] = Field(default_factory=lambda: ["national"], min_length=1)
-    min_coverage: float = Field(default=0.5, ge=0, le=1)  # share of indicators a zone must report to be ranked
+    levels: list[Literal["national", "provincial"]] = Field(
+        default_factory=lambda: ["national"], min_length=1
+    )
+    min_coverage: float = Field(
+        default=0.5, ge=0, le=1
+    )  # share of indicators a zone must report to be ranked
     peer: Literal["zone_type", "province", "none"] = "zone_type"
     min_peers: int = Field(default=5, ge=2)
 
@@ -95,7 +103,9 @@ class ZoneIndicatorSpec(_Model):
         if v not in Z.BY_ID:
             close = difflib.get_close_matches(v, Z.IDS, n=2, cutoff=0.5)
             hint = f"；是否想写 did you mean: {', '.join(close)}" if close else ""
-            raise ValueError(f"未知的园区指标 '{v}'{hint}。可用指标见 gaoxin.zone_fields / unknown zone indicator")
+            raise ValueError(
+                f"未知的园区指标 '{v}'{hint}。可用指标见 gaoxin.zone_fields / unknown zone indicator"
+            )
         return v
 
     @model_validator(mode="after")
@@ -135,9 +145,11 @@ class Robustness(_Model):
     concentration: float = Field(default=1.0, gt=0)
     # "scheme" = the scheme's own normalisation / aggregation (the nominal ranking); others are alternatives
     normalizations: list[Literal["scheme", "minmax", "percentile", "zscore", "rank"]] = Field(
-        default_factory=lambda: ["scheme", "minmax", "percentile"], min_length=1)
+        default_factory=lambda: ["scheme", "minmax", "percentile"], min_length=1
+    )
     aggregations: list[Literal["scheme", "arithmetic", "topsis_hy", "topsis_cn", "gra"]] = Field(
-        default_factory=lambda: ["scheme"], min_length=1)
+        default_factory=lambda: ["scheme"], min_length=1
+    )
     seed: int = 2021
     neighbours: int = Field(default=5, ge=0)
     top: int = Field(default=50, ge=1)
@@ -145,14 +157,18 @@ class Robustness(_Model):
     @model_validator(mode="after")
     def _nominal_first(self):
         if self.normalizations[0] != "scheme" or self.aggregations[0] != "scheme":
-            raise ValueError("robustness: normalizations 和 aggregations 的第一项必须是 \"scheme\"（名义排名）/ the "
-                             "first option must be \"scheme\" (the nominal ranking)")
+            raise ValueError(
+                'robustness: normalizations 和 aggregations 的第一项必须是 "scheme"（名义排名）/ the '
+                'first option must be "scheme" (the nominal ranking)'
+            )
         return self
 
 
 class Report(_Model):
     top_n: int = Field(default=20, ge=1)
-    top_lists: list[str] = Field(default_factory=list)  # indicators shown as single-item lists (empty: first 6)
+    top_lists: list[str] = Field(
+        default_factory=list
+    )  # indicators shown as single-item lists (empty: first 6)
     weaknesses: int = Field(default=10, ge=1)
     strengths: int = Field(default=5, ge=1)
 
@@ -164,7 +180,6 @@ class ZoneScheme(LoadedScheme):
     dimensions: list[Dimension] = Field(alias="dimension", min_length=1)
     robustness: Robustness = Field(default_factory=Robustness)
     report: Report = Field(default_factory=Report)
-
 
     @model_validator(mode="after")
     def _cross(self):
@@ -180,14 +195,18 @@ class ZoneScheme(LoadedScheme):
         if self.method.weighting == "points":
             missing = [d.id for d in self.dimensions if d.weight is None]
             if missing:
-                problems.append(f"dimension: weighting = \"points\" 时每个维度都须有 weight（缺 {missing}）/ "
-                                "every dimension needs a weight")
+                problems.append(
+                    f'dimension: weighting = "points" 时每个维度都须有 weight（缺 {missing}）/ '
+                    "every dimension needs a weight"
+                )
             else:
                 total = sum(d.weight for d in self.dimensions)
                 if abs(total - self.method.total) > 1e-6:
                     parts = " + ".join(f"{d.id} {d.weight:g}" for d in self.dimensions)
-                    problems.append(f"dimension: 维度权重之和为 {total:g}（{parts}），应为 method.total = "
-                                    f"{self.method.total:g} / dimension weights must sum to method.total")
+                    problems.append(
+                        f"dimension: 维度权重之和为 {total:g}（{parts}），应为 method.total = "
+                        f"{self.method.total:g} / dimension weights must sum to method.total"
+                    )
         unknown = [i for i in self.report.top_lists if i not in inds]
         if unknown:
             problems.append(f"report.top_lists: 不在本方案中的指标 {unknown} / indicators not in this scheme")
@@ -215,7 +234,9 @@ class ZoneScheme(LoadedScheme):
         if not self.scheme.sources:
             out.append("scheme.sources: 未注明来源文件 / no source document cited")
         if self.method.weighting == "entropy" and any(i.multiplier != 1 for i in self.indicators):
-            out.append("weighting = entropy：指标赋权倍数 multiplier 不起作用 / multipliers are ignored with entropy")
+            out.append(
+                "weighting = entropy：指标赋权倍数 multiplier 不起作用 / multipliers are ignored with entropy"
+            )
         return out
 
 

@@ -12,4 +12,14 @@ from gaoxin.store.db import (
     transaction,
 )
 
-__all__ = ["DEFAULT_DB", "StoreError", "connect", "frame", "migrate", "one", "rows", "schema_version", "transaction"]
+__all__ = [
+    "DEFAULT_DB",
+    "StoreError",
+    "connect",
+    "frame",
+    "migrate",
+    "one",
+    "rows",
+    "schema_version",
+    "transaction",
+]

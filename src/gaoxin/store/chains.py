@@ -11,8 +11,14 @@ import polars as pl
 from gaoxin.store.db import frame, one, rows, transaction
 from gaoxin.store.imports import staged
 
-TAG_COLUMNS = {"uscc": pl.Utf8, "chain_id": pl.Utf8, "node_id": pl.Utf8, "confidence": pl.Float64,
-               "is_primary": pl.Boolean, "evidence": pl.Utf8}
+TAG_COLUMNS = {
+    "uscc": pl.Utf8,
+    "chain_id": pl.Utf8,
+    "node_id": pl.Utf8,
+    "confidence": pl.Float64,
+    "is_primary": pl.Boolean,
+    "evidence": pl.Utf8,
+}
 
 
 def _now() -> datetime:
@@ -21,8 +27,11 @@ def _now() -> datetime:
 
 def enterprise_texts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """uscc, name, town, industry_code, business_scope, main_products of every enterprise."""
-    return frame(con, """SELECT uscc, name, town, industry_code, business_scope, main_products
-                         FROM enterprise ORDER BY uscc""")
+    return frame(
+        con,
+        """SELECT uscc, name, town, industry_code, business_scope, main_products
+                         FROM enterprise ORDER BY uscc""",
+    )
 
 
 def replace_tags(con: duckdb.DuckDBPyConnection, tags: pl.DataFrame, pack_shas: dict[str, str]) -> int:
@@ -34,17 +43,27 @@ def replace_tags(con: duckdb.DuckDBPyConnection, tags: pl.DataFrame, pack_shas: 
             con.execute("DELETE FROM chain_tag WHERE chain_id = ?", [chain])
             con.execute(
                 """INSERT INTO chain_tag SELECT uscc, chain_id, node_id, confidence, is_primary, evidence, ?, ?
-                   FROM staged_tags WHERE chain_id = ?""", [sha, now, chain])
+                   FROM staged_tags WHERE chain_id = ?""",
+                [sha, now, chain],
+            )
     return tags.height
 
 
-def add_override(con: duckdb.DuckDBPyConnection, uscc: str, chain_id: str, node_id: str, action: str,
-                 note: str | None = None) -> None:
+def add_override(
+    con: duckdb.DuckDBPyConnection,
+    uscc: str,
+    chain_id: str,
+    node_id: str,
+    action: str,
+    note: str | None = None,
+) -> None:
     """Record an analyst decision; a later decision on the same (firm, node) replaces the earlier one."""
     with transaction(con):
         con.execute("DELETE FROM chain_override WHERE uscc = ? AND node_id = ?", [uscc, node_id])
-        con.execute("INSERT INTO chain_override VALUES (?, ?, ?, ?, ?, ?)",
-                    [uscc, chain_id, node_id, action, note, _now()])
+        con.execute(
+            "INSERT INTO chain_override VALUES (?, ?, ?, ?, ?, ?)",
+            [uscc, chain_id, node_id, action, note, _now()],
+        )
 
 
 def overrides(con: duckdb.DuckDBPyConnection, chain_id: str | None = None) -> pl.DataFrame:
@@ -61,7 +80,7 @@ def effective_tags(con: duckdb.DuckDBPyConnection, chain_id: str | None = None) 
         f"""SELECT t.uscc, t.chain_id, t.node_id, t.confidence, t.is_primary, t.evidence, 'tagger' AS source
             FROM chain_tag t
             LEFT JOIN chain_override o ON o.uscc = t.uscc AND o.node_id = t.node_id
-            {where} {'AND' if where else 'WHERE'} o.action IS NULL
+            {where} {"AND" if where else "WHERE"} o.action IS NULL
             UNION ALL
             SELECT uscc, chain_id, node_id, 1.0, false,
                    '[{{"signal": "override", "text": ' || to_json(coalesce(note, '人工认定')) || '}}]', 'override'
@@ -82,14 +101,22 @@ def tag_counts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
 
 
 def latest_mujun_run(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
-    row = one(con, """SELECT run_id FROM run WHERE kind = 'mujun' AND period = ?
-                      ORDER BY created_at DESC LIMIT 1""", [period])
+    row = one(
+        con,
+        """SELECT run_id FROM run WHERE kind = 'mujun' AND period = ?
+                      ORDER BY created_at DESC LIMIT 1""",
+        [period],
+    )
     return row[0] if row else None
 
 
 def mujun_results(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
-    return frame(con, """SELECT uscc, arg_max(class_final, score) AS class_final, max(score) AS score
-                         FROM run_result WHERE run_id = ? GROUP BY uscc""", [run_id])
+    return frame(
+        con,
+        """SELECT uscc, arg_max(class_final, score) AS class_final, max(score) AS score
+                         FROM run_result WHERE run_id = ? GROUP BY uscc""",
+        [run_id],
+    )
 
 
 def evidence_json(evidence: list[dict]) -> str:

@@ -39,7 +39,9 @@ def staged(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame | ArrowSt
 
 
 def find_batch(con: duckdb.DuckDBPyConnection, sha256: str) -> dict | None:
-    row = one(con, "SELECT batch_id, file_name, imported_at, source FROM import_batch WHERE sha256 = ?", [sha256])
+    row = one(
+        con, "SELECT batch_id, file_name, imported_at, source FROM import_batch WHERE sha256 = ?", [sha256]
+    )
     if row is None:
         return None
     return {"batch_id": row[0], "file_name": row[1], "imported_at": row[2], "source": row[3]}
@@ -54,10 +56,21 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool
         batch_id = one(con, "SELECT nextval('batch_seq')")[0]
         con.execute(
             "INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch_id, batch.file_name, batch.sha256, batch.source, ",".join(batch.periods),
-             ",".join(batch.sheets), batch.rows, batch.accepted, batch.rejected, batch.skipped,
-             json.dumps(batch.columns, ensure_ascii=False), json.dumps(batch.notes, ensure_ascii=False),
-             datetime.now(UTC).replace(tzinfo=None)],
+            [
+                batch_id,
+                batch.file_name,
+                batch.sha256,
+                batch.source,
+                ",".join(batch.periods),
+                ",".join(batch.sheets),
+                batch.rows,
+                batch.accepted,
+                batch.rejected,
+                batch.skipped,
+                json.dumps(batch.columns, ensure_ascii=False),
+                json.dumps(batch.notes, ensure_ascii=False),
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
         )
         with staged(con, "staged_facts", ArrowStream(batch.facts)):
             con.execute(
@@ -74,13 +87,15 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool
         with staged(con, "staged_rejects", ArrowStream(batch.rejected_rows)):
             con.execute(
                 "INSERT INTO rejected_row SELECT ?, sheet, row_no, disposition, columns, reasons, raw_json "
-                "FROM staged_rejects", [batch_id],
+                "FROM staged_rejects",
+                [batch_id],
             )
         if batch.parcels.height:
             with staged(con, "staged_parcels", ArrowStream(batch.parcels)):
                 con.execute(
                     "INSERT INTO parcel SELECT parcel_id, uscc, period, area_mu, leased_out_mu, leased_in_mu, "
-                    "land_use, ?, row_no FROM staged_parcels", [batch_id],
+                    "land_use, ?, row_no FROM staged_parcels",
+                    [batch_id],
                 )
         _upsert_enterprises(con, batch, batch_id)
     return batch_id
@@ -91,11 +106,16 @@ def _mark_superseded(con, batch_id: int) -> None:
     latest batch's. Only keys the new batch touches can change, so only those are looked at."""
     from gaoxin.store.queries import precedence_sql
 
-    overlap = one(con, """SELECT 1 FROM fact WHERE batch_id <> ?
+    overlap = one(
+        con,
+        """SELECT 1 FROM fact WHERE batch_id <> ?
                           AND (period, indicator) IN (SELECT DISTINCT period, indicator FROM fact WHERE batch_id = ?)
                           LIMIT 1""",  # the first overlapping value is enough to know
-                  [batch_id, batch_id])
-    if overlap is None:  # nothing else carries these indicators for these periods: every new value is in force
+        [batch_id, batch_id],
+    )
+    if (
+        overlap is None
+    ):  # nothing else carries these indicators for these periods: every new value is in force
         return
     con.execute(
         f"""UPDATE fact SET superseded = true FROM (
@@ -117,7 +137,15 @@ def _mark_superseded(con, batch_id: int) -> None:
     )
 
 
-_ATTRS = ["name", "town", "industry_code", "industry_name", "registered_on", "business_scope", "main_products"]
+_ATTRS = [
+    "name",
+    "town",
+    "industry_code",
+    "industry_name",
+    "registered_on",
+    "business_scope",
+    "main_products",
+]
 
 
 def _upsert_enterprises(con, batch, batch_id: int) -> None:
@@ -127,7 +155,9 @@ def _upsert_enterprises(con, batch, batch_id: int) -> None:
     full = attrs if attrs.height else batch.facts.select("uscc").unique()
     for a in _ATTRS:
         if a not in full.columns:
-            full = full.with_columns(pl.lit(None, dtype=pl.Date if a == "registered_on" else pl.Utf8).alias(a))
+            full = full.with_columns(
+                pl.lit(None, dtype=pl.Date if a == "registered_on" else pl.Utf8).alias(a)
+            )
     with staged(con, "staged_ent", ArrowStream(full.select("uscc", *_ATTRS))):
         _merge_enterprises(con, batch, batch_id, present)
 
@@ -146,8 +176,8 @@ def _merge_enterprises(con, batch, batch_id: int, present: list[str]) -> None:
             [batch_id, batch.source] if registry else [],
         )
     con.execute(
-        f"""INSERT INTO enterprise (uscc, {', '.join(_ATTRS)}, batch_id, attr_source)
-            SELECT s.uscc, {', '.join('s.' + a for a in _ATTRS)}, ?, ?
+        f"""INSERT INTO enterprise (uscc, {", ".join(_ATTRS)}, batch_id, attr_source)
+            SELECT s.uscc, {", ".join("s." + a for a in _ATTRS)}, ?, ?
             FROM staged_ent s ANTI JOIN enterprise e ON e.uscc = s.uscc""",
         [batch_id, batch.source],
     )

@@ -71,8 +71,20 @@ def enterprise(con: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
     )
     if row is None:
         return None
-    keys = ["uscc", "name", "town", "industry_code", "industry_name", "registered_on", "above_scale",
-            "business_scope", "main_products", "batch_id", "attr_source", "file_name"]
+    keys = [
+        "uscc",
+        "name",
+        "town",
+        "industry_code",
+        "industry_name",
+        "registered_on",
+        "above_scale",
+        "business_scope",
+        "main_products",
+        "batch_id",
+        "attr_source",
+        "file_name",
+    ]
     out = dict(zip(keys, row, strict=True))
     out["registered_on"] = str(out["registered_on"]) if out["registered_on"] else None
     facts = frame(con, current_facts_sql("WHERE f.uscc = ?") + " ORDER BY period, indicator", [uscc])
@@ -95,9 +107,14 @@ def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
 ATTRIBUTES = ("uscc", "name", "town", "industry_code", "industry_name", "registered_on")
 
 
-def dense(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | None = None,
-          max_batch: int | None = None, attributes: tuple[str, ...] = ATTRIBUTES, with_batches: bool = True,
-          ) -> tuple[pl.DataFrame, list[str], np.ndarray, np.ndarray | None]:
+def dense(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    indicators: list[str] | None = None,
+    max_batch: int | None = None,
+    attributes: tuple[str, ...] = ATTRIBUTES,
+    with_batches: bool = True,
+) -> tuple[pl.DataFrame, list[str], np.ndarray, np.ndarray | None]:
     """(enterprise attributes, indicator names, values[firm, indicator], batch ids[firm, indicator] or None
     without `with_batches`).
 
@@ -120,14 +137,20 @@ def dense(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | N
     firms = "SELECT uscc, (row_number() OVER (ORDER BY uscc) - 1)::INTEGER AS r FROM enterprise"
     if max_batch is None or max_batch >= max_batch_id(con):
         # the value in force is flagged at import time: a plain filtered scan, no grouping
-        located = frame(con, f"""
+        located = frame(
+            con,
+            f"""
             WITH e AS ({firms})
             SELECT e.r, ({column})::INTEGER AS j, f.value{", f.batch_id" if with_batches else ""}
             FROM fact f JOIN e USING (uscc)
-            WHERE f.period = ? AND NOT f.superseded AND f.indicator IN ({in_list})""", [period])
+            WHERE f.period = ? AND NOT f.superseded AND f.indicator IN ({in_list})""",
+            [period],
+        )
     else:  # the store as it stood at an earlier batch: choose the value in force here
         order_key = "(CAST(99 - coalesce(p.pref_rank, 99) AS BIGINT) * 4294967296 + f.batch_id)"
-        located = frame(con, f"""
+        located = frame(
+            con,
+            f"""
             WITH pref(indicator, source, pref_rank) AS ({precedence_sql()}), e AS ({firms}),
             cur AS (
                 SELECT f.uscc, ({column})::INTEGER AS j, arg_max(f.value, {order_key}) AS value,
@@ -136,7 +159,9 @@ def dense(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | N
                 LEFT JOIN pref p ON p.indicator = f.indicator AND p.source = b.source
                 WHERE f.period = ? AND f.batch_id <= ? AND f.indicator IN ({in_list})
                 GROUP BY f.uscc, f.indicator)
-            SELECT e.r, cur.j, cur.value, cur.batch_id FROM cur JOIN e USING (uscc)""", [period, max_batch])
+            SELECT e.r, cur.j, cur.value, cur.batch_id FROM cur JOIN e USING (uscc)""",
+            [period, max_batch],
+        )
     attrs = ["uscc"] + [a for a in attributes if a != "uscc"]
     base = frame(con, f"SELECT {', '.join(attrs)} FROM enterprise ORDER BY uscc")
     # pivot by scattering into a dense (firms × indicators) array: one vectorised pass
@@ -150,8 +175,12 @@ def dense(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | N
     return base, names, values, batches
 
 
-def wide(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | None = None,
-         max_batch: int | None = None) -> pl.DataFrame:
+def wide(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    indicators: list[str] | None = None,
+    max_batch: int | None = None,
+) -> pl.DataFrame:
     """`dense` as one polars table: a column per indicator (null = missing) and `<indicator>__batch`."""
     base, names, values, batches = dense(con, period, indicators, max_batch)
     return base.with_columns(
@@ -160,14 +189,21 @@ def wide(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | No
     )
 
 
-def arrays(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str] | None = None,
-           max_batch: int | None = None, attributes: tuple[str, ...] = ATTRIBUTES) -> dict[str, np.ndarray]:
+def arrays(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    indicators: list[str] | None = None,
+    max_batch: int | None = None,
+    attributes: tuple[str, ...] = ATTRIBUTES,
+) -> dict[str, np.ndarray]:
     """Columnar input for the evaluation cores: attributes as object arrays, dates as datetime64[D],
     every indicator float64 with NaN = missing (never 0). Only the `attributes` asked for are converted
     (a text column costs ~0.1 s per million firms)."""
     base, names, values, _ = dense(con, period, indicators, max_batch, attributes, with_batches=False)
     out: dict[str, np.ndarray] = {"uscc": base.get_column("uscc").to_numpy()}
-    out.update({c: _text_array(base.get_column(c)) for c in base.columns if c not in ("uscc", "registered_on")})
+    out.update(
+        {c: _text_array(base.get_column(c)) for c in base.columns if c not in ("uscc", "registered_on")}
+    )
     if "registered_on" in base.columns:
         out["registered_on"] = base.get_column("registered_on").to_numpy().astype("datetime64[D]")
     for j, m in enumerate(names):
@@ -185,8 +221,9 @@ def _text_array(s: pl.Series) -> np.ndarray:
     if distinct.len() == 0:  # no text at all (e.g. no 所属镇街 column in any file)
         return np.full(s.len(), None, dtype=object)
     lookup = np.asarray([*distinct.to_list(), None], dtype=object)
-    codes = s.replace_strict(distinct, pl.int_range(distinct.len(), dtype=pl.Int32, eager=True),
-                             return_dtype=pl.Int32).fill_null(distinct.len())
+    codes = s.replace_strict(
+        distinct, pl.int_range(distinct.len(), dtype=pl.Int32, eager=True), return_dtype=pl.Int32
+    ).fill_null(distinct.len())
     return lookup[codes.to_numpy()]
 
 

@@ -14,17 +14,38 @@ from gaoxin.store.db import frame, one, rows, transaction
 from gaoxin.store.imports import staged
 
 RESULT_COLUMNS = {
-    "uscc": pl.Utf8, "list_id": pl.Utf8, "score": pl.Float64, "rank": pl.Int32, "class_initial": pl.Utf8,
-    "class_final": pl.Utf8, "reasons": pl.Utf8, "land_mu": pl.Float64, "base_score": pl.Float64,
-    "adjustment": pl.Float64, "list_size": pl.Int32,
+    "uscc": pl.Utf8,
+    "list_id": pl.Utf8,
+    "score": pl.Float64,
+    "rank": pl.Int32,
+    "class_initial": pl.Utf8,
+    "class_final": pl.Utf8,
+    "reasons": pl.Utf8,
+    "land_mu": pl.Float64,
+    "base_score": pl.Float64,
+    "adjustment": pl.Float64,
+    "list_size": pl.Int32,
 }
 ITEM_COLUMNS = {
-    "uscc": pl.Utf8, "item": pl.Utf8, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64,
-    "benchmark": pl.Float64, "raw_score": pl.Float64, "score": pl.Float64, "weight": pl.Float64,
-    "note": pl.Utf8, "clause": pl.Utf8,
+    "uscc": pl.Utf8,
+    "item": pl.Utf8,
+    "value": pl.Float64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "benchmark": pl.Float64,
+    "raw_score": pl.Float64,
+    "score": pl.Float64,
+    "weight": pl.Float64,
+    "note": pl.Utf8,
+    "clause": pl.Utf8,
 }
 NUMBERS = ["value", "numerator", "denominator", "benchmark", "raw_score", "score"]
-TRACE_COLUMNS = {"firm": pl.Int32, "item_no": pl.Int32, **dict.fromkeys(NUMBERS, pl.Float64), "note_no": pl.Int32}
+TRACE_COLUMNS = {
+    "firm": pl.Int32,
+    "item_no": pl.Int32,
+    **dict.fromkeys(NUMBERS, pl.Float64),
+    "note_no": pl.Int32,
+}
 DEF_COLUMNS = {"item_no": pl.Int32, "item": pl.Utf8, "weight": pl.Float64, "clause": pl.Utf8}
 NOTE_COLUMNS = {"note_no": pl.Int32, "note": pl.Utf8}
 
@@ -52,16 +73,24 @@ def compact_trace(results: pl.DataFrame, items: pl.DataFrame) -> Trace:
         items = items.join(position, on="uscc", how="left", maintain_order="left")
         lost = items.filter(pl.col("firm").is_null())
         if lost.height:
-            raise ValueError(f"trace rows for firms not in the results: {lost.get_column('uscc').head(3).to_list()}")
+            raise ValueError(
+                f"trace rows for firms not in the results: {lost.get_column('uscc').head(3).to_list()}"
+            )
     for c in ("weight", "clause", "note"):
         if c not in items.columns:
             items = items.with_columns(pl.lit(None, dtype=ITEM_COLUMNS[c]).alias(c))
-    defs = (items.select("item", "weight", "clause").unique(maintain_order=True)
-            .with_row_index("item_no").cast(DEF_COLUMNS))
-    notes = (items.select(pl.col("note").drop_nulls().unique().sort())
-             .with_row_index("note_no").cast(NOTE_COLUMNS))
-    rows = (items.join(defs, on=["item", "weight", "clause"], how="left", nulls_equal=True, maintain_order="left")
-            .join(notes, on="note", how="left", maintain_order="left"))
+    defs = (
+        items.select("item", "weight", "clause")
+        .unique(maintain_order=True)
+        .with_row_index("item_no")
+        .cast(DEF_COLUMNS)
+    )
+    notes = (
+        items.select(pl.col("note").drop_nulls().unique().sort()).with_row_index("note_no").cast(NOTE_COLUMNS)
+    )
+    rows = items.join(
+        defs, on=["item", "weight", "clause"], how="left", nulls_equal=True, maintain_order="left"
+    ).join(notes, on="note", how="left", maintain_order="left")
     return Trace(trace_table(rows), defs, notes)
 
 
@@ -81,10 +110,14 @@ def run_id_for(scheme_sha256: str, fingerprint: str, params: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def store_scheme(con: duckdb.DuckDBPyConnection, scheme_id: str, version: str | None, text: str, sha: str) -> None:
+def store_scheme(
+    con: duckdb.DuckDBPyConnection, scheme_id: str, version: str | None, text: str, sha: str
+) -> None:
     if one(con, "SELECT 1 FROM scheme WHERE sha256 = ?", [sha]) is None:
-        con.execute("INSERT INTO scheme VALUES (?, ?, ?, ?, ?)",
-                    [scheme_id, version, sha, text, datetime.now(UTC).replace(tzinfo=None)])
+        con.execute(
+            "INSERT INTO scheme VALUES (?, ?, ?, ?, ?)",
+            [scheme_id, version, sha, text, datetime.now(UTC).replace(tzinfo=None)],
+        )
 
 
 def find_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
@@ -103,8 +136,13 @@ def resolve_run(con: duckdb.DuckDBPyConnection, prefix: str) -> str | None:
     return found[0][0] if len(found) == 1 else None
 
 
-def write_run(con: duckdb.DuckDBPyConnection, meta: dict, results: pl.DataFrame, items: pl.DataFrame | Trace,
-              scheme_text: str) -> bool:
+def write_run(
+    con: duckdb.DuckDBPyConnection,
+    meta: dict,
+    results: pl.DataFrame,
+    items: pl.DataFrame | Trace,
+    scheme_text: str,
+) -> bool:
     """Store a run once. Returns False (and writes nothing) when the same run id already exists.
 
     `results` holds one row per firm (its row position is the firm number); `items` is either the long
@@ -118,19 +156,32 @@ def write_run(con: duckdb.DuckDBPyConnection, meta: dict, results: pl.DataFrame,
         store_scheme(con, meta["scheme_id"], meta.get("scheme_version"), scheme_text, meta["scheme_sha256"])
         con.execute(
             "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [rid, meta["kind"], meta["scheme_id"], meta["scheme_sha256"], meta["data_fingerprint"],
-             meta["period"], json.dumps(meta.get("params", {}), sort_keys=True, ensure_ascii=False),
-             meta.get("max_batch_id"),
-             json.dumps(meta.get("summary", {}), sort_keys=True, ensure_ascii=False),
-             datetime.now(UTC).replace(tzinfo=None)],
+            [
+                rid,
+                meta["kind"],
+                meta["scheme_id"],
+                meta["scheme_sha256"],
+                meta["data_fingerprint"],
+                meta["period"],
+                json.dumps(meta.get("params", {}), sort_keys=True, ensure_ascii=False),
+                meta.get("max_batch_id"),
+                json.dumps(meta.get("summary", {}), sort_keys=True, ensure_ascii=False),
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
         )
         result_cols = ", ".join(RESULT_COLUMNS)
         numbered = results.with_columns(pl.int_range(pl.len(), dtype=pl.Int32).alias("firm"))
         with staged(con, "staged_results", numbered):
-            con.execute(f"INSERT INTO run_result (run_id, {result_cols}, firm) "
-                        f"SELECT ?, {result_cols}, firm FROM staged_results", [rid])
-        for table, df, schema in (("run_item_def", trace.items, DEF_COLUMNS), ("run_note", trace.notes, NOTE_COLUMNS),
-                                  ("run_trace", trace.rows, TRACE_COLUMNS)):
+            con.execute(
+                f"INSERT INTO run_result (run_id, {result_cols}, firm) "
+                f"SELECT ?, {result_cols}, firm FROM staged_results",
+                [rid],
+            )
+        for table, df, schema in (
+            ("run_item_def", trace.items, DEF_COLUMNS),
+            ("run_note", trace.notes, NOTE_COLUMNS),
+            ("run_trace", trace.rows, TRACE_COLUMNS),
+        ):
             cols = ", ".join(schema)
             with staged(con, "staged_trace", df.select(list(schema)).cast(schema)):
                 con.execute(f"INSERT INTO {table} (run_id, {cols}) SELECT ?, {cols} FROM staged_trace", [rid])
@@ -147,8 +198,9 @@ def list_runs(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> pl.Dat
     )
 
 
-def run_results(con: duckdb.DuckDBPyConnection, run_id: str, klass: str | None = None,
-                town: str | None = None) -> pl.DataFrame:
+def run_results(
+    con: duckdb.DuckDBPyConnection, run_id: str, klass: str | None = None, town: str | None = None
+) -> pl.DataFrame:
     """Per-firm results with name and town, best first within each list."""
     where, params = ["r.run_id = ?"], [run_id]
     if klass:
@@ -162,7 +214,7 @@ def run_results(con: duckdb.DuckDBPyConnection, run_id: str, klass: str | None =
         f"""SELECT r.uscc, e.name, e.town, e.industry_code, r.list_id, r.score, r.rank, r.class_initial,
                    r.class_final, r.reasons, r.land_mu, r.base_score, r.adjustment, r.list_size
             FROM run_result r LEFT JOIN enterprise e USING (uscc)
-            WHERE {' AND '.join(where)}
+            WHERE {" AND ".join(where)}
             ORDER BY r.list_id NULLS LAST, r.rank NULLS LAST, r.uscc""",
         params,
     )

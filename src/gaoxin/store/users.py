@@ -28,7 +28,9 @@ def list_users(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return [_user(r) for r in rows(con, f"SELECT {', '.join(USER_COLUMNS)} FROM app_user ORDER BY name")]
 
 
-def put_user(con: duckdb.DuckDBPyConnection, name: str, role: str, town: str | None, password_hash: str) -> bool:
+def put_user(
+    con: duckdb.DuckDBPyConnection, name: str, role: str, town: str | None, password_hash: str
+) -> bool:
     """Create the user, or replace role, town and password of an existing one. Returns True when created."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
@@ -36,11 +38,16 @@ def put_user(con: duckdb.DuckDBPyConnection, name: str, role: str, town: str | N
         exists = one(con, "SELECT 1 FROM app_user WHERE name = ?", [name]) is not None
         if exists:
             # DuckDB updates of a row with a primary key are delete+insert; keep created_at
-            con.execute("UPDATE app_user SET role = ?, town = ?, password_hash = ?, disabled = false WHERE name = ?",
-                        [role, town, password_hash, name])
+            con.execute(
+                "UPDATE app_user SET role = ?, town = ?, password_hash = ?, disabled = false WHERE name = ?",
+                [role, town, password_hash, name],
+            )
             con.execute("DELETE FROM app_session WHERE user_name = ?", [name])
         else:
-            con.execute("INSERT INTO app_user VALUES (?, ?, ?, ?, ?, false)", [name, role, town, password_hash, _now()])
+            con.execute(
+                "INSERT INTO app_user VALUES (?, ?, ?, ?, ?, false)",
+                [name, role, town, password_hash, _now()],
+            )
     return not exists
 
 
@@ -55,7 +62,9 @@ def set_disabled(con: duckdb.DuckDBPyConnection, name: str, disabled: bool) -> N
             con.execute("DELETE FROM app_session WHERE user_name = ?", [name])
 
 
-def add_session(con: duckdb.DuckDBPyConnection, token_hash: str, user_name: str, lifetime: timedelta) -> datetime:
+def add_session(
+    con: duckdb.DuckDBPyConnection, token_hash: str, user_name: str, lifetime: timedelta
+) -> datetime:
     now = _now()
     con.execute("INSERT INTO app_session VALUES (?, ?, ?, ?)", [token_hash, user_name, now, now + lifetime])
     return now + lifetime
@@ -65,7 +74,7 @@ def session_user(con: duckdb.DuckDBPyConnection, token_hash: str) -> tuple[dict,
     """The enabled user behind an unexpired session, with the session's expiry."""
     found = one(
         con,
-        f"""SELECT {', '.join('u.' + c for c in USER_COLUMNS)}, s.expires_at
+        f"""SELECT {", ".join("u." + c for c in USER_COLUMNS)}, s.expires_at
             FROM app_session s JOIN app_user u ON u.name = s.user_name
             WHERE s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled""",
         [token_hash, _now()],

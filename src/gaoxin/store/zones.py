@@ -30,10 +30,21 @@ def write_zone_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
         con.execute(
             "INSERT INTO import_batch (batch_id, file_name, sha256, source, periods, sheets, rows, accepted, rejected, "
             "skipped, columns_json, notes_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch_id, batch.file_name, batch.sha256, batch.source, ",".join(batch.periods), ",".join(batch.sheets),
-             batch.rows, batch.accepted, batch.rejected, batch.skipped,
-             json.dumps(batch.columns, ensure_ascii=False), json.dumps(batch.notes, ensure_ascii=False),
-             datetime.now(UTC).replace(tzinfo=None)],
+            [
+                batch_id,
+                batch.file_name,
+                batch.sha256,
+                batch.source,
+                ",".join(batch.periods),
+                ",".join(batch.sheets),
+                batch.rows,
+                batch.accepted,
+                batch.rejected,
+                batch.skipped,
+                json.dumps(batch.columns, ensure_ascii=False),
+                json.dumps(batch.notes, ensure_ascii=False),
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
         )
         with staged(con, "staged_zones", zones):
             # resolve ids: code, else the known zone of that name, else the name itself
@@ -44,28 +55,42 @@ def write_zone_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
                                 s.zone_name) AS zone_id,
                        s.province, s.city, s.level, s.zone_type, s.is_home
                 FROM staged_zones s""")
-        con.execute("""
+        con.execute(
+            """
             UPDATE zone SET name = coalesce(k.zone_name, zone.name), province = coalesce(k.province, zone.province),
                    city = coalesce(k.city, zone.city), level = coalesce(k.level, zone.level),
                    zone_type = coalesce(k.zone_type, zone.zone_type), batch_id = ?
-            FROM zone_keys k WHERE zone.zone_id = k.zone_id""", [batch_id])
-        con.execute("""
+            FROM zone_keys k WHERE zone.zone_id = k.zone_id""",
+            [batch_id],
+        )
+        con.execute(
+            """
             INSERT INTO zone SELECT k.zone_id, coalesce(k.zone_name, k.zone_id), k.province, k.city, k.level,
                                     k.zone_type, false, ?
-            FROM zone_keys k ANTI JOIN zone z ON z.zone_id = k.zone_id""", [batch_id])
+            FROM zone_keys k ANTI JOIN zone z ON z.zone_id = k.zone_id""",
+            [batch_id],
+        )
         # a file that names the home zone (是否本区 = 是) makes it the only home zone
         if one(con, "SELECT count(*) FROM zone_keys WHERE is_home > 0")[0]:
-            con.execute("""UPDATE zone SET is_home = zone_id IN (SELECT zone_id FROM zone_keys WHERE is_home > 0)""")
+            con.execute(
+                """UPDATE zone SET is_home = zone_id IN (SELECT zone_id FROM zone_keys WHERE is_home > 0)"""
+            )
         with staged(con, "staged_zone_facts", facts):
-            con.execute("""
+            con.execute(
+                """
                 INSERT INTO zone_fact
                 SELECT k.zone_id, f.period, f.indicator, f.value, f.unit, ?, f.sheet, f.row_no
                 FROM staged_zone_facts f JOIN zone_keys k
                   ON coalesce(k.zone_code, k.zone_name) = coalesce(f.zone_code, f.zone_name)
-            """, [batch_id])
+            """,
+                [batch_id],
+            )
         with staged(con, "staged_rejects", batch.rejected_rows):
-            con.execute("INSERT INTO rejected_row SELECT ?, sheet, row_no, disposition, columns, reasons, raw_json "
-                        "FROM staged_rejects", [batch_id])
+            con.execute(
+                "INSERT INTO rejected_row SELECT ?, sheet, row_no, disposition, columns, reasons, raw_json "
+                "FROM staged_rejects",
+                [batch_id],
+            )
         con.execute("DROP TABLE zone_keys")
     return batch_id
 
@@ -85,8 +110,11 @@ def home_zone(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def find_zone(con: duckdb.DuckDBPyConnection, ref: str) -> str | None:
     """A zone id from its id or its exact name (None when unknown)."""
-    found = one(con, "SELECT zone_id FROM zone WHERE zone_id = ? OR name = ? ORDER BY zone_id = ? DESC LIMIT 1",
-                [ref, ref, ref])
+    found = one(
+        con,
+        "SELECT zone_id FROM zone WHERE zone_id = ? OR name = ? ORDER BY zone_id = ? DESC LIMIT 1",
+        [ref, ref, ref],
+    )
     return found[0] if found else None
 
 
@@ -94,8 +122,9 @@ def max_zone_batch(con: duckdb.DuckDBPyConnection) -> int:
     return int(one(con, "SELECT coalesce(max(batch_id), 0) FROM zone_fact")[0])
 
 
-def zone_matrix(con: duckdb.DuckDBPyConnection, period: str, indicators: list[str],
-                max_batch: int | None = None) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
+def zone_matrix(
+    con: duckdb.DuckDBPyConnection, period: str, indicators: list[str], max_batch: int | None = None
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
     """(zones with any fact in the period, values[zone, indicator] with NaN = missing, batch ids or -1).
 
     Zones are sorted by id; the value in force is the latest batch's (as of `max_batch`)."""
@@ -104,19 +133,29 @@ def zone_matrix(con: duckdb.DuckDBPyConnection, period: str, indicators: list[st
     if max_batch is not None:
         cond = " AND batch_id <= ?"
         params.append(max_batch)
-    current = frame(con, f"""
+    current = frame(
+        con,
+        f"""
         SELECT zone_id, indicator, arg_max(value, batch_id) AS value, max(batch_id) AS batch_id
-        FROM zone_fact WHERE period = ?{cond} GROUP BY zone_id, indicator""", params)
-    base = frame(con, f"""SELECT {', '.join(ZONE_COLUMNS)} FROM zone
+        FROM zone_fact WHERE period = ?{cond} GROUP BY zone_id, indicator""",
+        params,
+    )
+    base = frame(
+        con,
+        f"""SELECT {", ".join(ZONE_COLUMNS)} FROM zone
                           WHERE zone_id IN (SELECT zone_id FROM zone_fact WHERE period = ?{cond})
-                          ORDER BY zone_id""", params)
+                          ORDER BY zone_id""",
+        params,
+    )
     values = np.full((base.height, len(indicators)), np.nan)
     batches = np.full((base.height, len(indicators)), -1, dtype=np.int64)
     if current.height and base.height:
         pos = {m: j for j, m in enumerate(indicators)}
-        located = current.filter(pl.col("indicator").is_in(indicators)).join(
-            base.select("zone_id").with_row_index("_row"), on="zone_id", how="inner").with_columns(
-            pl.col("indicator").replace_strict(pos, return_dtype=pl.Int64))
+        located = (
+            current.filter(pl.col("indicator").is_in(indicators))
+            .join(base.select("zone_id").with_row_index("_row"), on="zone_id", how="inner")
+            .with_columns(pl.col("indicator").replace_strict(pos, return_dtype=pl.Int64))
+        )
         at = (located.get_column("_row").to_numpy(), located.get_column("indicator").to_numpy())
         values[at] = located.get_column("value").to_numpy()
         batches[at] = located.get_column("batch_id").to_numpy()
@@ -125,16 +164,27 @@ def zone_matrix(con: duckdb.DuckDBPyConnection, period: str, indicators: list[st
 
 def zone_fingerprint(con: duckdb.DuckDBPyConnection, period: str) -> str:
     """Content hash of the zone facts of a period and the zone attributes (order-independent)."""
-    facts = one(con, """SELECT count(*), coalesce(sum(hash(zone_id, period, indicator, value, batch_id)), 0)
-                        FROM zone_fact WHERE period = ?""", [period])
-    attrs = one(con, """SELECT count(*), coalesce(sum(hash(zone_id, name, province, city, level, zone_type,
-                                                          is_home)), 0) FROM zone""")
+    facts = one(
+        con,
+        """SELECT count(*), coalesce(sum(hash(zone_id, period, indicator, value, batch_id)), 0)
+                        FROM zone_fact WHERE period = ?""",
+        [period],
+    )
+    attrs = one(
+        con,
+        """SELECT count(*), coalesce(sum(hash(zone_id, name, province, city, level, zone_type,
+                                                          is_home)), 0) FROM zone""",
+    )
     return hashlib.sha256(repr(("zone", facts, attrs)).encode()).hexdigest()[:16]
 
 
 def zone_sources(con: duckdb.DuckDBPyConnection, zone_id: str, period: str) -> pl.DataFrame:
     """Every value of one zone in one period with the file, sheet and row it came from (latest first)."""
-    return frame(con, """
+    return frame(
+        con,
+        """
         SELECT f.indicator, f.value, f.unit, f.batch_id, b.file_name, f.sheet, f.row_no
         FROM zone_fact f JOIN import_batch b USING (batch_id)
-        WHERE f.zone_id = ? AND f.period = ? ORDER BY f.indicator, f.batch_id DESC""", [zone_id, period])
+        WHERE f.zone_id = ? AND f.period = ? ORDER BY f.indicator, f.batch_id DESC""",
+        [zone_id, period],
+    )

@@ -27,8 +27,10 @@ from gaoxin.web.queries import WebCache
 
 STATIC = Path(__file__).parent / "static"
 # scripts only from this app; ECharts and htmx set inline styles, so styles allow 'unsafe-inline'
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -116,12 +118,22 @@ class WebMiddleware:
             body = ('{"detail":"' + text + '"}').encode()
             ctype = b"application/json"
         else:
-            body = (f"<!doctype html><meta charset=utf-8><title>413</title><p>{text}</p>"
-                    "<p><a href=/imports>←</a></p>").encode()
+            body = (
+                f"<!doctype html><meta charset=utf-8><title>413</title><p>{text}</p>"
+                "<p><a href=/imports>←</a></p>"
+            ).encode()
             ctype = b"text/html; charset=utf-8"
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
-                                *SECURITY_HEADERS]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", ctype),
+                    (b"content-length", str(len(body)).encode()),
+                    *SECURITY_HEADERS,
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -157,7 +169,9 @@ PAGE_MESSAGES = {
 }
 
 
-def create_app(db_path: str | Path, *, secret: str | None = None, settings: WebSettings | None = None) -> FastAPI:
+def create_app(
+    db_path: str | Path, *, secret: str | None = None, settings: WebSettings | None = None
+) -> FastAPI:
     settings = settings or WebSettings()
     store = Store(db_path, settings.db_threads)
 
@@ -174,8 +188,8 @@ def create_app(db_path: str | Path, *, secret: str | None = None, settings: WebS
         title="gaoxin 高新 API",
         version=__version__,
         description="园区企业评价平台的只读数据接口（亩均论英雄评价、企业、导入批次）。"
-                    "Read API of the zone enterprise-evaluation platform. Sign in at /login; the session cookie "
-                    "authenticates API calls. State-changing calls need the X-CSRF-Token header.",
+        "Read API of the zone enterprise-evaluation platform. Sign in at /login; the session cookie "
+        "authenticates API calls. State-changing calls need the X-CSRF-Token header.",
         openapi_url="/api/openapi.json",
         docs_url=None,  # Swagger UI and ReDoc load from CDNs: none here
         redoc_url=None,
@@ -220,7 +234,9 @@ def _handlers(app: FastAPI) -> None:
     async def login_required(request: Request, exc: LoginRequired):
         if is_api(request):
             return JSONResponse({"detail": "login required"}, status_code=401)
-        if request.headers.get("hx-request") == "true":  # htmx fragment: send the whole page to the login form
+        if (
+            request.headers.get("hx-request") == "true"
+        ):  # htmx fragment: send the whole page to the login form
             return JSONResponse({}, status_code=401, headers={"HX-Redirect": "/login"})
         return auth.login_redirect(request)
 
@@ -232,11 +248,17 @@ def _handlers(app: FastAPI) -> None:
         message = PAGE_MESSAGES.get(exc.detail) if isinstance(exc.detail, str) else None
         if exc.status_code == 405 and request.method == "GET":
             return RedirectResponse("/", status_code=303)
-        return render(request, "error.html", {"status": exc.status_code, "title": titles.get(exc.status_code, "出错了"),
-                                              "message": message}, status_code=exc.status_code)
+        return render(
+            request,
+            "error.html",
+            {"status": exc.status_code, "title": titles.get(exc.status_code, "出错了"), "message": message},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         if is_api(request):
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
-        return render(request, "error.html", {"status": 400, "title": "请求无效", "message": None}, status_code=400)
+        return render(
+            request, "error.html", {"status": 400, "title": "请求无效", "message": None}, status_code=400
+        )

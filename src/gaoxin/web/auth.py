@@ -60,8 +60,9 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, town: str | None = None,
-             password: str | None = None) -> str:
+def add_user(
+    con: duckdb.DuckDBPyConnection, name: str, role: str, town: str | None = None, password: str | None = None
+) -> str:
     """Create (or reset) a user; returns the password, generated when none is given."""
     name = name.strip()
     if not name:
@@ -176,8 +177,15 @@ class Auth:
         return request.url.scheme == "https"
 
     def set_session_cookie(self, request: Request, response, value: str) -> None:
-        response.set_cookie(SESSION_COOKIE, value, max_age=int(self.lifetime.total_seconds()), httponly=True,
-                            samesite="lax", secure=self.secure(request), path="/")
+        response.set_cookie(
+            SESSION_COOKIE,
+            value,
+            max_age=int(self.lifetime.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=self.secure(request),
+            path="/",
+        )
 
     # ---- CSRF -------------------------------------------------------------------------------------
     def _mac(self, material: str) -> str:
@@ -262,19 +270,29 @@ def login_form(request: Request, user: OptionalUser, next: str = "/"):
 
 
 @router.post("/login", include_in_schema=False, dependencies=[Csrf])
-def login_submit(request: Request, db: DbDep, name: Annotated[str, Form()] = "",
-                 password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"):
+def login_submit(
+    request: Request,
+    db: DbDep,
+    name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+):
     from gaoxin.web.render import render
 
     auth: Auth = request.app.state.auth
     name = name.strip()
     if auth.throttled(name):
-        return render(request, "login.html", {"next": safe_next(next), "error": "尝试次数过多，请稍后再试"},
-                      status_code=429)
+        return render(
+            request,
+            "login.html",
+            {"next": safe_next(next), "error": "尝试次数过多，请稍后再试"},
+            status_code=429,
+        )
     cookie = auth.login(db, name, password)
     if cookie is None:
-        return render(request, "login.html", {"next": safe_next(next), "error": "用户名或密码错误"},
-                      status_code=401)
+        return render(
+            request, "login.html", {"next": safe_next(next), "error": "用户名或密码错误"}, status_code=401
+        )
     response = RedirectResponse(safe_next(next), status_code=303)
     auth.set_session_cookie(request, response, cookie)
     return response

@@ -8,8 +8,12 @@ FONT = {"fontFamily": "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans C
 
 
 def _base(**extra) -> dict:
-    return {"animation": False, "textStyle": FONT, "grid": {"left": 48, "right": 16, "top": 36, "bottom": 40,
-                                                             "containLabel": True}, **extra}
+    return {
+        "animation": False,
+        "textStyle": FONT,
+        "grid": {"left": 48, "right": 16, "top": 36, "bottom": 40, "containLabel": True},
+        **extra,
+    }
 
 
 def class_counts(counts: dict[str, int], names: dict[str, str], _) -> dict:
@@ -19,8 +23,14 @@ def class_counts(counts: dict[str, int], names: dict[str, str], _) -> dict:
         tooltip={"trigger": "axis"},
         xAxis={"type": "category", "data": labels, "axisLabel": {"interval": 0}},
         yAxis={"type": "value", "name": _("企业数（家）"), "minInterval": 1},
-        series=[{"type": "bar", "name": _("企业数（家）"), "label": {"show": True, "position": "top"},
-                 "data": [{"value": counts[c], "itemStyle": {"color": CLASS_COLORS[c]}} for c in classes]}],
+        series=[
+            {
+                "type": "bar",
+                "name": _("企业数（家）"),
+                "label": {"show": True, "position": "top"},
+                "data": [{"value": counts[c], "itemStyle": {"color": CLASS_COLORS[c]}} for c in classes],
+            }
+        ],
     )
 
 
@@ -31,8 +41,16 @@ def classes_by_town(towns: dict[str, dict[str, int]], _) -> dict:
         legend={"top": 0},
         xAxis={"type": "value", "minInterval": 1},
         yAxis={"type": "category", "data": names, "inverse": True},
-        series=[{"type": "bar", "name": c, "stack": "n", "itemStyle": {"color": CLASS_COLORS[c]},
-                 "data": [towns[t].get(c, 0) for t in names]} for c in ("A", "B", "C", "D", "T")],
+        series=[
+            {
+                "type": "bar",
+                "name": c,
+                "stack": "n",
+                "itemStyle": {"color": CLASS_COLORS[c]},
+                "data": [towns[t].get(c, 0) for t in names],
+            }
+            for c in ("A", "B", "C", "D", "T")
+        ],
     )
 
 
@@ -42,13 +60,29 @@ def histogram(dist: dict, unit: str, _) -> dict:
         marks.append(f"{_('中位数')} {dist['median']:.2f}")
     return _base(
         tooltip={"trigger": "axis"},
-        title={"text": " · ".join([f"n = {dist.get('n', 0)}", *marks]), "right": 8, "top": 0,
-               "textStyle": {"fontSize": 12, "fontWeight": "normal", "color": "#555"}},
-        xAxis={"type": "category", "data": dist.get("labels", []), "name": unit, "nameLocation": "middle",
-               "nameGap": 30, "axisLabel": {"interval": "auto", "hideOverlap": True, "fontSize": 11}},
+        title={
+            "text": " · ".join([f"n = {dist.get('n', 0)}", *marks]),
+            "right": 8,
+            "top": 0,
+            "textStyle": {"fontSize": 12, "fontWeight": "normal", "color": "#555"},
+        },
+        xAxis={
+            "type": "category",
+            "data": dist.get("labels", []),
+            "name": unit,
+            "nameLocation": "middle",
+            "nameGap": 30,
+            "axisLabel": {"interval": "auto", "hideOverlap": True, "fontSize": 11},
+        },
         yAxis={"type": "value", "name": _("企业数（家）"), "minInterval": 1},
-        series=[{"type": "bar", "barCategoryGap": "5%", "itemStyle": {"color": "#3f6ea8"},
-                 "data": dist.get("counts", [])}],
+        series=[
+            {
+                "type": "bar",
+                "barCategoryGap": "5%",
+                "itemStyle": {"color": "#3f6ea8"},
+                "data": dist.get("counts", []),
+            }
+        ],
     )
 
 
@@ -64,16 +98,34 @@ def radar(items: list[dict], _) -> dict:
         axes.append(it["title"])
         firm.append(round(ratio, 3))
     return {
-        "animation": False, "textStyle": FONT,
+        "animation": False,
+        "textStyle": FONT,
         "tooltip": {},
         "legend": {"bottom": 0, "data": [_("本企业"), _("基准")]},
-        "radar": {"indicator": [{"name": a, "max": round(top, 2)} for a in axes], "radius": "62%",
-                  "axisName": {"color": "#333"}},
-        "series": [{"type": "radar", "data": [
-            {"name": _("本企业"), "value": firm, "areaStyle": {"opacity": 0.25}, "itemStyle": {"color": "#1565c0"}},
-            {"name": _("基准"), "value": [1.0] * len(axes), "lineStyle": {"type": "dashed"},
-             "itemStyle": {"color": "#999"}},
-        ]}],
+        "radar": {
+            "indicator": [{"name": a, "max": round(top, 2)} for a in axes],
+            "radius": "62%",
+            "axisName": {"color": "#333"},
+        },
+        "series": [
+            {
+                "type": "radar",
+                "data": [
+                    {
+                        "name": _("本企业"),
+                        "value": firm,
+                        "areaStyle": {"opacity": 0.25},
+                        "itemStyle": {"color": "#1565c0"},
+                    },
+                    {
+                        "name": _("基准"),
+                        "value": [1.0] * len(axes),
+                        "lineStyle": {"type": "dashed"},
+                        "itemStyle": {"color": "#999"},
+                    },
+                ],
+            }
+        ],
     }
 
 
@@ -87,6 +139,14 @@ def history(points: list[dict], _) -> dict:
         legend={"top": 0},
         xAxis={"type": "category", "data": periods},
         yAxis={"type": "value", "name": _("得分")},
-        series=[{"type": "line", "name": sid, "connectNulls": True, "label": {"show": True},
-                 "data": [by.get((sid, per)) for per in periods]} for sid in schemes],
+        series=[
+            {
+                "type": "line",
+                "name": sid,
+                "connectNulls": True,
+                "label": {"show": True},
+                "data": [by.get((sid, per)) for per in periods],
+            }
+            for sid in schemes
+        ],
     )

@@ -40,15 +40,12 @@ EN: dict[str, str] = {
     "没有权限": "Not allowed",
     "请求无效": "Bad request",
     "表单已过期或来源无效，请刷新页面后重试": "The form expired or did not come from this site; reload the page and retry",
-    "没有这次评价：评价编号有误，或数据库已更换。请从「评价」页面重新选择":
-        "No such run: the run id is wrong or the database was replaced. Pick a run on the Runs page",
+    "没有这次评价：评价编号有误，或数据库已更换。请从「评价」页面重新选择": "No such run: the run id is wrong or the database was replaced. Pick a run on the Runs page",
     "没有这个评价方案：请从「评价方案」页面选择": "No such scheme: pick one on the Schemes page",
     "没有这个导入批次：请从「数据导入」页面的批次列表中选择": "No such import batch: pick one from the list on the Import page",
-    "数据库中没有这家企业：请核对统一社会信用代码，或先导入含该企业的部门数据":
-        "No such enterprise in the database: check the USCC, or import department data that includes it",
+    "数据库中没有这家企业：请核对统一社会信用代码，或先导入含该企业的部门数据": "No such enterprise in the database: check the USCC, or import department data that includes it",
     "没有这条产业链：请从「产业链」页面选择": "No such industry chain: pick one on the Industry chains page",
-    "该年度没有数据：请选择已导入数据的年度，或先导入该年度的部门数据":
-        "No data for that year: pick a year with imported data, or import that year's department files first",
+    "该年度没有数据：请选择已导入数据的年度，或先导入该年度的部门数据": "No data for that year: pick a year with imported data, or import that year's department files first",
     "不能停用自己的账号：请由另一位管理员操作": "You cannot disable your own account: ask another administrator",
     "您的角色不能进行此操作，如需权限请联系管理员": "Your role cannot do this; ask an administrator for access",
     "返回首页": "Back to the start page",
@@ -284,17 +281,15 @@ EN: dict[str, str] = {
     "育龙头": "Leading firms",
     "节点明细": "Nodes",
     "链条图谱": "Chain map",
-    "颜色表示节点企业分布，圆点大小表示企业数；点击节点查看明细":
-        "Colour shows how present a node is, dot size its number of firms; click a node for its row",
+    "颜色表示节点企业分布，圆点大小表示企业数；点击节点查看明细": "Colour shows how present a node is, dot size its number of firms; click a node for its row",
     "补链条": "Filling the chain",
     "缺口排序": "Gaps ranked",
     "序号": "No.",
     "中心度": "Centrality",
     "缺口得分": "Gap score",
     "没有缺口节点": "No gap",
-    "缺口得分 = 中心度 ×（1 − 企业分布强度）；中心度按上中下游相邻环节的联系和节点权重计算。":
-        "Gap score = centrality × (1 − presence); centrality counts the links to the neighbouring stages "
-        "(up-, mid-, downstream) times the node's weight.",
+    "缺口得分 = 中心度 ×（1 − 企业分布强度）；中心度按上中下游相邻环节的联系和节点权重计算。": "Gap score = centrality × (1 − presence); centrality counts the links to the neighbouring stages "
+    "(up-, mid-, downstream) times the node's weight.",
     "集集群": "Growing the cluster",
     "集群规模": "Cluster scale",
     "集群目标": "Cluster target",
@@ -314,20 +309,14 @@ EN: dict[str, str] = {
     "还没有产业链标注。": "No firm has been tagged to a chain yet.",
     "如何标注": "How to tag",
     "该链条还没有标注企业。": "No firm is tagged to this chain.",
-    "链条节点已列出，但还没有企业落到节点上，所有节点都显示为空白。":
-        "The chains' nodes are listed, but no firm sits on a node yet, so every node shows as absent.",
-    "停止网页服务后，在命令行为全部企业标注产业链节点，再重新启动网页服务：":
-        "Stop the web server, tag every firm from the command line, then start the server again:",
-    "标注依据登记行业代码、经营范围和主营产品；分析员的人工认定（gaoxin chains override）优先于自动标注。":
-        "Tags come from the registered industry code, the business scope and the main products; an analyst's "
-        "decision (gaoxin chains override) wins over the tagger.",
-    "链条包已更新，现有标注按旧版本计算，请重新运行 gaoxin chains tag":
-        "The chain pack changed since the firms were tagged; run gaoxin chains tag again",
-    "该年度没有亩均评价：亩均等级和亩均龙头为空。":
-        "No per-mu run for this year: per-mu classes and leaders are empty.",
-    "已有：节点企业数与营收达到链条一般水平；薄弱：有企业但不足，列入补链条缺口；空白：园区内没有企业。":
-        "Present: the node's firms and revenue reach the chain's usual level; weak: some firms, too few, "
-        "listed as a gap; absent: no firm in the zone.",
+    "链条节点已列出，但还没有企业落到节点上，所有节点都显示为空白。": "The chains' nodes are listed, but no firm sits on a node yet, so every node shows as absent.",
+    "停止网页服务后，在命令行为全部企业标注产业链节点，再重新启动网页服务：": "Stop the web server, tag every firm from the command line, then start the server again:",
+    "标注依据登记行业代码、经营范围和主营产品；分析员的人工认定（gaoxin chains override）优先于自动标注。": "Tags come from the registered industry code, the business scope and the main products; an analyst's "
+    "decision (gaoxin chains override) wins over the tagger.",
+    "链条包已更新，现有标注按旧版本计算，请重新运行 gaoxin chains tag": "The chain pack changed since the firms were tagged; run gaoxin chains tag again",
+    "该年度没有亩均评价：亩均等级和亩均龙头为空。": "No per-mu run for this year: per-mu classes and leaders are empty.",
+    "已有：节点企业数与营收达到链条一般水平；薄弱：有企业但不足，列入补链条缺口；空白：园区内没有企业。": "Present: the node's firms and revenue reach the chain's usual level; weak: some firms, too few, "
+    "listed as a gap; absent: no firm in the zone.",
     "产业链图谱按全园区统计，镇街用户不可见。": "Chain maps cover the whole zone; town users do not see them.",
     # departments (gaoxin.fields.SOURCES)
     "市场监管(企业登记)": "Market regulation (registry)",

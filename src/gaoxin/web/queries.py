@@ -51,8 +51,10 @@ class WebCache:
         self.industries: list[tuple[str, str]] = []
 
     def data_version(self, cur: duckdb.DuckDBPyConnection) -> tuple:
-        return one(cur, "SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batch), "
-                        "(SELECT count(*) FROM enterprise)")
+        return one(
+            cur,
+            "SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batch), (SELECT count(*) FROM enterprise)",
+        )
 
     def ensure(self, cur: duckdb.DuckDBPyConnection) -> None:
         """Make `webcache.firm` current (cheap when nothing changed)."""
@@ -75,21 +77,36 @@ class WebCache:
             self.stale = list(self.views.values())
             self.views = {}
             self.generation += 1
-            self.towns = [r[0] for r in rows(cur, "SELECT DISTINCT town FROM webcache.firm "
-                                                   "WHERE town IS NOT NULL ORDER BY town")]
-            self.industries = rows(cur, """
+            self.towns = [
+                r[0]
+                for r in rows(
+                    cur, "SELECT DISTINCT town FROM webcache.firm WHERE town IS NOT NULL ORDER BY town"
+                )
+            ]
+            self.industries = rows(
+                cur,
+                """
                 SELECT left(industry_code, 2) AS code, arg_min(industry_name, industry_code) AS name
-                FROM webcache.firm WHERE industry_code IS NOT NULL GROUP BY 1 ORDER BY 1""")
+                FROM webcache.firm WHERE industry_code IS NOT NULL GROUP BY 1 ORDER BY 1""",
+            )
             self.version = version
 
     def _refresh_names(self, cur: duckdb.DuckDBPyConnection) -> None:
-        todo = rows(cur, """SELECT e.uscc, e.name FROM enterprise e LEFT JOIN name_index n USING (uscc)
-                            WHERE n.uscc IS NULL OR n.name IS DISTINCT FROM e.name""")
+        todo = rows(
+            cur,
+            """SELECT e.uscc, e.name FROM enterprise e LEFT JOIN name_index n USING (uscc)
+                            WHERE n.uscc IS NULL OR n.name IS DISTINCT FROM e.name""",
+        )
         if not todo:
             return
-        df = pl.DataFrame({"uscc": [r[0] for r in todo], "name": [r[1] for r in todo],
-                           "initials": [initials(r[1]) for r in todo]},
-                          schema={"uscc": pl.Utf8, "name": pl.Utf8, "initials": pl.Utf8})
+        df = pl.DataFrame(
+            {
+                "uscc": [r[0] for r in todo],
+                "name": [r[1] for r in todo],
+                "initials": [initials(r[1]) for r in todo],
+            },
+            schema={"uscc": pl.Utf8, "name": pl.Utf8, "initials": pl.Utf8},
+        )
         with self.store.write_lock, staged(cur, "staged_names", df):
             cur.execute("INSERT OR REPLACE INTO name_index SELECT uscc, name, initials FROM staged_names")
 
@@ -134,14 +151,23 @@ class WebCache:
             if name is not None:
                 return name
             name = f"v{self.generation}_" + (re.sub(r"[^0-9a-zA-Z]", "", key)[:32] or "none")
-            join, params = ("LEFT JOIN webcache.run_firm r ON r.uscc = f.uscc AND r.run_id = ?", [key]) if run \
-                else ("LEFT JOIN (SELECT NULL::VARCHAR AS uscc, NULL::VARCHAR AS list_id, NULL::DOUBLE AS score, "
-                      "NULL::INTEGER AS rank, NULL::VARCHAR AS class_final, NULL::DOUBLE AS land_mu, "
-                      "NULL::DOUBLE AS tax_per_mu) r ON false", [])
-            cur.execute(f"""CREATE OR REPLACE TABLE webcache.{name} AS
+            join, params = (
+                ("LEFT JOIN webcache.run_firm r ON r.uscc = f.uscc AND r.run_id = ?", [key])
+                if run
+                else (
+                    "LEFT JOIN (SELECT NULL::VARCHAR AS uscc, NULL::VARCHAR AS list_id, NULL::DOUBLE AS score, "
+                    "NULL::INTEGER AS rank, NULL::VARCHAR AS class_final, NULL::DOUBLE AS land_mu, "
+                    "NULL::DOUBLE AS tax_per_mu) r ON false",
+                    [],
+                )
+            )
+            cur.execute(
+                f"""CREATE OR REPLACE TABLE webcache.{name} AS
                 SELECT f.uscc, f.name, f.initials, f.town, f.industry_code, f.industry_name, f.above_scale,
                        r.list_id, r.score, r.rank, r.class_final, r.land_mu, r.tax_per_mu
-                FROM webcache.firm f {join}""", params)
+                FROM webcache.firm f {join}""",
+                params,
+            )
             self.views[key] = name
             while len(self.views) > MAX_VIEWS:
                 oldest = next(iter(self.views))
@@ -173,16 +199,32 @@ MUJUN = "mujun"  # the pages show 亩均 runs; other kinds (cultivation, zones) 
 def list_runs(cur: duckdb.DuckDBPyConnection, kind: str | None = MUJUN) -> list[dict]:
     where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
     out = []
-    for r in rows(cur, f"""SELECT run_id, kind, scheme_id, scheme_sha256, period, created_at, summary_json
-                           FROM run {where} ORDER BY created_at DESC, run_id""", params):
+    for r in rows(
+        cur,
+        f"""SELECT run_id, kind, scheme_id, scheme_sha256, period, created_at, summary_json
+                           FROM run {where} ORDER BY created_at DESC, run_id""",
+        params,
+    ):
         summary = json.loads(r[6] or "{}")
-        out.append({"run_id": r[0], "kind": r[1], "scheme_id": r[2], "scheme_sha256": r[3], "period": r[4],
-                    "created_at": r[5], "title": summary.get("title", r[2]), "n": summary.get("n"),
-                    "counts": summary.get("counts", {})})
+        out.append(
+            {
+                "run_id": r[0],
+                "kind": r[1],
+                "scheme_id": r[2],
+                "scheme_sha256": r[3],
+                "period": r[4],
+                "created_at": r[5],
+                "title": summary.get("title", r[2]),
+                "n": summary.get("n"),
+                "counts": summary.get("counts", {}),
+            }
+        )
     return out
 
 
-def compared_runs(cur: duckdb.DuckDBPyConnection, cache: WebCache, a: str, b: str) -> tuple[dict, dict] | None:
+def compared_runs(
+    cur: duckdb.DuckDBPyConnection, cache: WebCache, a: str, b: str
+) -> tuple[dict, dict] | None:
     """The two 亩均 runs of a comparison with their cached result tables ready; None when either is unknown."""
     run_a, run_b = get_run(cur, a), get_run(cur, b)
     if run_a is None or run_b is None:
@@ -194,14 +236,26 @@ def compared_runs(cur: duckdb.DuckDBPyConnection, cache: WebCache, a: str, b: st
 
 
 def get_run(cur: duckdb.DuckDBPyConnection, run_id: str, kind: str | None = MUJUN) -> dict | None:
-    found = rows(cur, "SELECT run_id, kind, scheme_id, scheme_sha256, period, created_at, summary_json, "
-                      "data_fingerprint, max_batch_id FROM run WHERE run_id = ?", [run_id])
+    found = rows(
+        cur,
+        "SELECT run_id, kind, scheme_id, scheme_sha256, period, created_at, summary_json, "
+        "data_fingerprint, max_batch_id FROM run WHERE run_id = ?",
+        [run_id],
+    )
     if not found or (kind and found[0][1] != kind):
         return None
     r = found[0]
-    return {"run_id": r[0], "kind": r[1], "scheme_id": r[2], "scheme_sha256": r[3], "period": r[4],
-            "created_at": r[5], "summary": json.loads(r[6] or "{}"), "data_fingerprint": r[7],
-            "max_batch_id": r[8]}
+    return {
+        "run_id": r[0],
+        "kind": r[1],
+        "scheme_id": r[2],
+        "scheme_sha256": r[3],
+        "period": r[4],
+        "created_at": r[5],
+        "summary": json.loads(r[6] or "{}"),
+        "data_fingerprint": r[7],
+        "max_batch_id": r[8],
+    }
 
 
 def latest_run_id(cur: duckdb.DuckDBPyConnection, kind: str = MUJUN) -> str | None:
@@ -214,8 +268,12 @@ def previous_run_id(cur: duckdb.DuckDBPyConnection, run: dict) -> str | None:
         prev_period = str(int(run["period"]) - 1)
     except ValueError:
         return None
-    found = one(cur, "SELECT run_id FROM run WHERE kind = ? AND scheme_id = ? AND period = ? "
-                     "ORDER BY created_at DESC LIMIT 1", [run["kind"], run["scheme_id"], prev_period])
+    found = one(
+        cur,
+        "SELECT run_id FROM run WHERE kind = ? AND scheme_id = ? AND period = ? "
+        "ORDER BY created_at DESC LIMIT 1",
+        [run["kind"], run["scheme_id"], prev_period],
+    )
     return found[0] if found else None
 
 
@@ -227,7 +285,7 @@ SORTS = {
     "industry": "f.industry_code {d} NULLS LAST, f.initials",
     "scale": "f.above_scale {d} NULLS LAST, f.initials",
     "class": "CASE f.class_final WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 WHEN 'D' THEN 4 "
-             "WHEN 'T' THEN 5 END {d} NULLS LAST, f.score DESC NULLS LAST",
+    "WHEN 'T' THEN 5 END {d} NULLS LAST, f.score DESC NULLS LAST",
     "score": "f.score {d} NULLS LAST, f.uscc",
     "rank": "f.list_id NULLS LAST, f.rank {d} NULLS LAST, f.uscc",
     "land": "f.land_mu {d} NULLS LAST, f.uscc",
@@ -286,23 +344,42 @@ class ListQuery:
         return sql.format(d="DESC" if self.desc else "ASC")
 
 
-LIST_COLUMNS = ("uscc", "name", "town", "industry_code", "industry_name", "above_scale", "list_id", "score",
-                "rank", "class_final", "land_mu", "tax_per_mu")
+LIST_COLUMNS = (
+    "uscc",
+    "name",
+    "town",
+    "industry_code",
+    "industry_name",
+    "above_scale",
+    "list_id",
+    "score",
+    "rank",
+    "class_final",
+    "land_mu",
+    "tax_per_mu",
+)
 
 
 def list_page(cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery) -> tuple[int, list[dict]]:
     """(total matching, the rows of the requested page) from a `WebCache.view` table."""
     where, params = query.where()
     total = one(cur, f"SELECT count(*) FROM webcache.{table} f {where}", params)[0]
-    found = rows(cur, f"SELECT {', '.join(LIST_COLUMNS)} FROM webcache.{table} f {where} ORDER BY {query.order()} "
-                      "LIMIT ? OFFSET ?", params + [query.size, (query.page - 1) * query.size])
+    found = rows(
+        cur,
+        f"SELECT {', '.join(LIST_COLUMNS)} FROM webcache.{table} f {where} ORDER BY {query.order()} "
+        "LIMIT ? OFFSET ?",
+        params + [query.size, (query.page - 1) * query.size],
+    )
     return total, [dict(zip(LIST_COLUMNS, r, strict=True)) for r in found]
 
 
 def list_all(cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery, limit: int) -> list[dict]:
     where, params = query.where()
-    found = rows(cur, f"SELECT {', '.join(LIST_COLUMNS)} FROM webcache.{table} f {where} ORDER BY {query.order()} "
-                      "LIMIT ?", params + [limit])
+    found = rows(
+        cur,
+        f"SELECT {', '.join(LIST_COLUMNS)} FROM webcache.{table} f {where} ORDER BY {query.order()} LIMIT ?",
+        params + [limit],
+    )
     return [dict(zip(LIST_COLUMNS, r, strict=True)) for r in found]
 
 
@@ -314,18 +391,46 @@ def firm_town(cur: duckdb.DuckDBPyConnection, uscc: str) -> tuple[bool, str | No
 
 def identity(cur: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
     """The profile's attributes (the latest 规上 status from the look-up table) and its parcels."""
-    keys = ("uscc", "name", "town", "industry_code", "industry_name", "registered_on", "business_scope",
-            "main_products", "batch_id", "attr_source", "file_name")
-    found = one(cur, f"""SELECT {', '.join('e.' + k for k in keys[:-1])}, b.file_name
-                         FROM enterprise e LEFT JOIN import_batch b USING (batch_id) WHERE e.uscc = ?""", [uscc])
+    keys = (
+        "uscc",
+        "name",
+        "town",
+        "industry_code",
+        "industry_name",
+        "registered_on",
+        "business_scope",
+        "main_products",
+        "batch_id",
+        "attr_source",
+        "file_name",
+    )
+    found = one(
+        cur,
+        f"""SELECT {", ".join("e." + k for k in keys[:-1])}, b.file_name
+                         FROM enterprise e LEFT JOIN import_batch b USING (batch_id) WHERE e.uscc = ?""",
+        [uscc],
+    )
     if found is None:
         return None
     out = dict(zip(keys, found, strict=True))
     scale = one(cur, "SELECT above_scale FROM webcache.firm WHERE uscc = ?", [uscc])
     out["above_scale"] = scale[0] if scale else None
-    pkeys = ("parcel_id", "period", "area_mu", "leased_out_mu", "leased_in_mu", "land_use", "batch_id", "row_no")
-    out["parcels"] = [dict(zip(pkeys, r, strict=True)) for r in rows(
-        cur, f"SELECT {', '.join(pkeys)} FROM parcel WHERE uscc = ? ORDER BY period, parcel_id", [uscc])]
+    pkeys = (
+        "parcel_id",
+        "period",
+        "area_mu",
+        "leased_out_mu",
+        "leased_in_mu",
+        "land_use",
+        "batch_id",
+        "row_no",
+    )
+    out["parcels"] = [
+        dict(zip(pkeys, r, strict=True))
+        for r in rows(
+            cur, f"SELECT {', '.join(pkeys)} FROM parcel WHERE uscc = ? ORDER BY period, parcel_id", [uscc]
+        )
+    ]
     return out
 
 
@@ -338,8 +443,9 @@ def overview(cur: duckdb.DuckDBPyConnection, run: dict, town: str | None, prev: 
     rid = run["run_id"]
     sc, sp = _scope(town)
     base = f"FROM webcache.run_firm r LEFT JOIN webcache.firm f ON f.uscc = r.uscc WHERE r.run_id = ? {sc}"
-    by_list = rows(cur, f"SELECT coalesce(r.list_id, 'T'), r.class_final, count(*) {base} GROUP BY ALL",
-                   [rid] + sp)
+    by_list = rows(
+        cur, f"SELECT coalesce(r.list_id, 'T'), r.class_final, count(*) {base} GROUP BY ALL", [rid] + sp
+    )
     lists = sorted({r[0] for r in by_list if r[0] != "T"})
     counts = {c: 0 for c in CLASSES}
     matrix = {lst: {c: 0 for c in RANKED} for lst in lists}
@@ -347,26 +453,46 @@ def overview(cur: duckdb.DuckDBPyConnection, run: dict, town: str | None, prev: 
         counts[cls] = counts.get(cls, 0) + n
         if lst != "T" and cls in RANKED:
             matrix[lst][cls] += n
-    by_town = rows(cur, f"SELECT coalesce(f.town, '—'), r.class_final, count(*) {base} GROUP BY ALL ORDER BY 1",
-                   [rid] + sp)
+    by_town = rows(
+        cur,
+        f"SELECT coalesce(f.town, '—'), r.class_final, count(*) {base} GROUP BY ALL ORDER BY 1",
+        [rid] + sp,
+    )
     towns: dict[str, dict[str, int]] = {}
     for t, cls, n in by_town:
         towns.setdefault(t, {c: 0 for c in CLASSES})[cls] = n
     dist = {}
     for col in ("tax_per_mu", "va_per_mu"):
-        vals = np.asarray([r[0] for r in rows(cur, f"SELECT r.{col} {base} AND r.{col} IS NOT NULL",
-                                              [rid] + sp)], dtype=float)
+        vals = np.asarray(
+            [r[0] for r in rows(cur, f"SELECT r.{col} {base} AND r.{col} IS NOT NULL", [rid] + sp)],
+            dtype=float,
+        )
         dist[col] = histogram(vals)
     top, bottom = {}, {}
     cols = "r.uscc, f.name, f.town, r.score, r.rank, r.class_final"
     for lst in lists:
-        top[lst] = rows(cur, f"SELECT {cols} {base} AND r.list_id = ? AND r.rank IS NOT NULL "
-                             "ORDER BY r.rank LIMIT 10", [rid] + sp + [lst])
-        bottom[lst] = rows(cur, f"SELECT {cols} {base} AND r.list_id = ? AND r.rank IS NOT NULL "
-                                "ORDER BY r.rank DESC LIMIT 10", [rid] + sp + [lst])
+        top[lst] = rows(
+            cur,
+            f"SELECT {cols} {base} AND r.list_id = ? AND r.rank IS NOT NULL ORDER BY r.rank LIMIT 10",
+            [rid] + sp + [lst],
+        )
+        bottom[lst] = rows(
+            cur,
+            f"SELECT {cols} {base} AND r.list_id = ? AND r.rank IS NOT NULL ORDER BY r.rank DESC LIMIT 10",
+            [rid] + sp + [lst],
+        )
     change = transitions(cur, prev["run_id"], rid, town) if prev else None
-    return {"counts": counts, "lists": lists, "matrix": matrix, "towns": towns, "dist": dist, "top": top,
-            "bottom": bottom, "change": change, "total": sum(counts.values())}
+    return {
+        "counts": counts,
+        "lists": lists,
+        "matrix": matrix,
+        "towns": towns,
+        "dist": dist,
+        "top": top,
+        "bottom": bottom,
+        "change": change,
+        "total": sum(counts.values()),
+    }
 
 
 def histogram(vals: np.ndarray, bins: int = 20) -> dict:
@@ -382,18 +508,27 @@ def histogram(vals: np.ndarray, bins: int = 20) -> dict:
     counts, _ = np.histogram(np.clip(vals, lo, hi), edges)
     digits = 0 if hi - lo >= 40 else (1 if hi - lo >= 4 else 2)
     labels = [f"{edges[i]:.{digits}f}–{edges[i + 1]:.{digits}f}" for i in range(bins)]
-    return {"labels": labels, "counts": [int(c) for c in counts], "n": int(vals.size),
-            "median": float(np.median(vals)), "mean": float(vals.mean())}
+    return {
+        "labels": labels,
+        "counts": [int(c) for c in counts],
+        "n": int(vals.size),
+        "median": float(np.median(vals)),
+        "mean": float(vals.mean()),
+    }
 
 
 def transitions(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None) -> dict:
     """Class of each firm in run A × its class in run B (firms in both)."""
     sc, sp = _scope(town)
-    found = rows(cur, f"""
+    found = rows(
+        cur,
+        f"""
         SELECT a.class_final, b.class_final, count(*)
         FROM webcache.run_firm a JOIN webcache.run_firm b ON b.uscc = a.uscc AND b.run_id = ?
         LEFT JOIN webcache.firm f ON f.uscc = a.uscc
-        WHERE a.run_id = ? {sc} GROUP BY ALL""", [run_b, run_a] + sp)
+        WHERE a.run_id = ? {sc} GROUP BY ALL""",
+        [run_b, run_a] + sp,
+    )
     matrix = {a: {b: 0 for b in CLASSES} for a in CLASSES}
     up = down = same = 0
     for a, b, n in found:
@@ -408,10 +543,14 @@ def transitions(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: st
     return {"matrix": matrix, "up": up, "down": down, "same": same, "both": sum(r[2] for r in found)}
 
 
-def movers(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None, limit: int = 500) -> list[dict]:
+def movers(
+    cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None, limit: int = 500
+) -> list[dict]:
     """Firms whose class differs between two runs, with the item whose score moved most ("why")."""
     sc, sp = _scope(town)
-    found = rows(cur, f"""
+    found = rows(
+        cur,
+        f"""
         WITH m AS (
             SELECT a.uscc, f.name, f.town, a.class_final AS class_a, b.class_final AS class_b,
                    a.score AS score_a, b.score AS score_b, b.reasons AS reasons_b, a.reasons AS reasons_a
@@ -436,50 +575,116 @@ def movers(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | N
         ORDER BY CASE WHEN m.class_a IN ('A','B','C','D') AND m.class_b IN ('A','B','C','D')
                       THEN abs(ascii(m.class_a) - ascii(m.class_b)) ELSE 0 END DESC,
                  abs(coalesce(m.score_b, 0) - coalesce(m.score_a, 0)) DESC, m.uscc
-        LIMIT ?""", [run_b, run_a] + sp + [run_a, run_b, run_b, run_a, limit])
-    keys = ("uscc", "name", "town", "class_a", "class_b", "score_a", "score_b", "reasons_b", "reasons_a",
-            "item", "delta")
+        LIMIT ?""",
+        [run_b, run_a] + sp + [run_a, run_b, run_b, run_a, limit],
+    )
+    keys = (
+        "uscc",
+        "name",
+        "town",
+        "class_a",
+        "class_b",
+        "score_a",
+        "score_b",
+        "reasons_b",
+        "reasons_a",
+        "item",
+        "delta",
+    )
     return [dict(zip(keys, r, strict=True)) for r in found]
 
 
 # ---- profile -------------------------------------------------------------------------------------------
 def all_facts(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
     """Every value ever imported for the firm (in force or superseded), newest batch first."""
-    keys = ("period", "indicator", "value", "unit", "batch_id", "source", "file_name", "sheet", "row_no",
-            "current")
+    keys = (
+        "period",
+        "indicator",
+        "value",
+        "unit",
+        "batch_id",
+        "source",
+        "file_name",
+        "sheet",
+        "row_no",
+        "current",
+    )
     # the firm's rows first (MATERIALIZED keeps the point look-up apart from the join, so an index on
     # fact(uscc) or facts clustered by uscc make it cheap), then their batches
-    found = rows(cur, """WITH f AS MATERIALIZED (SELECT * FROM fact WHERE uscc = ?)
+    found = rows(
+        cur,
+        """WITH f AS MATERIALIZED (SELECT * FROM fact WHERE uscc = ?)
                          SELECT f.period, f.indicator, f.value, f.unit, f.batch_id, b.source, b.file_name, f.sheet,
                                 f.row_no, NOT f.superseded
                          FROM f JOIN import_batch b USING (batch_id)
-                         ORDER BY f.period DESC, f.indicator, f.batch_id DESC""", [uscc])
+                         ORDER BY f.period DESC, f.indicator, f.batch_id DESC""",
+        [uscc],
+    )
     return [dict(zip(keys, r, strict=True)) for r in found]
 
 
 def firm_result(cur: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> dict | None:
-    keys = ("list_id", "score", "rank", "class_initial", "class_final", "reasons", "land_mu", "base_score",
-            "adjustment", "list_size")
-    found = one(cur, f"SELECT {', '.join(keys)} FROM run_result WHERE run_id = ? AND uscc = ?", [run_id, uscc])
+    keys = (
+        "list_id",
+        "score",
+        "rank",
+        "class_initial",
+        "class_final",
+        "reasons",
+        "land_mu",
+        "base_score",
+        "adjustment",
+        "list_size",
+    )
+    found = one(
+        cur, f"SELECT {', '.join(keys)} FROM run_result WHERE run_id = ? AND uscc = ?", [run_id, uscc]
+    )
     return dict(zip(keys, found, strict=True)) if found else None
 
 
 def firm_items(cur: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> list[dict]:
-    keys = ("item", "value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight", "note",
-            "clause")
+    keys = (
+        "item",
+        "value",
+        "numerator",
+        "denominator",
+        "benchmark",
+        "raw_score",
+        "score",
+        "weight",
+        "note",
+        "clause",
+    )
     # both keys filter: run items are written per run in credit-code order, so zone maps prune well
-    found = rows(cur, f"SELECT {', '.join(keys)} FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item",
-                 [run_id, uscc])
+    found = rows(
+        cur,
+        f"SELECT {', '.join(keys)} FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item",
+        [run_id, uscc],
+    )
     return [dict(zip(keys, r, strict=True)) for r in found]
 
 
 def firm_history(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
-    keys = ("run_id", "scheme_id", "period", "created_at", "list_id", "score", "rank", "class_final", "reasons")
-    found = rows(cur, """WITH r AS MATERIALIZED (SELECT * FROM run_result WHERE uscc = ?)
+    keys = (
+        "run_id",
+        "scheme_id",
+        "period",
+        "created_at",
+        "list_id",
+        "score",
+        "rank",
+        "class_final",
+        "reasons",
+    )
+    found = rows(
+        cur,
+        """WITH r AS MATERIALIZED (SELECT * FROM run_result WHERE uscc = ?)
                          SELECT r.run_id, run.scheme_id, run.period, run.created_at, r.list_id, r.score, r.rank,
                                 r.class_final, r.reasons
                          FROM r JOIN run USING (run_id) WHERE run.kind = 'mujun'
-                         ORDER BY run.period, run.created_at""", [uscc])
+                         ORDER BY run.period, run.created_at""",
+        [uscc],
+    )
     return [dict(zip(keys, r, strict=True)) for r in found]
 
 

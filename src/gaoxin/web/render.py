@@ -50,8 +50,13 @@ def to_json(obj) -> Markup:
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(num=num, wan=wan, compact=compact, tojson_safe=to_json)
-templates.env.globals.update(CLASS_ORDER=CLASS_ORDER, ROLE_LABELS=i18n.ROLE_LABELS, KIND_LABELS=i18n.KIND_LABELS,
-                             DISPOSITIONS=i18n.DISPOSITIONS, source_label=lambda s: F.SOURCES.get(s, s or ""))
+templates.env.globals.update(
+    CLASS_ORDER=CLASS_ORDER,
+    ROLE_LABELS=i18n.ROLE_LABELS,
+    KIND_LABELS=i18n.KIND_LABELS,
+    DISPOSITIONS=i18n.DISPOSITIONS,
+    source_label=lambda s: F.SOURCES.get(s, s or ""),
+)
 
 
 def page_context(request: Request) -> dict:
@@ -79,8 +84,13 @@ def page_context(request: Request) -> dict:
         return request.url.path + "?" + urlencode(params)
 
     return {
-        "_": _, "lang": lang, "user": user, "url_with": url_with, "lang_url": lang_url,
-        "csrf_token": lambda: auth.csrf_token(request), "path": request.url.path,
+        "_": _,
+        "lang": lang,
+        "user": user,
+        "url_with": url_with,
+        "lang_url": lang_url,
+        "csrf_token": lambda: auth.csrf_token(request),
+        "path": request.url.path,
     }
 
 
@@ -91,13 +101,23 @@ def render(request: Request, name: str, context: dict | None = None, status_code
     fresh = getattr(request.state, "new_anon_csrf", None)
     if fresh:  # the login form's token is bound to this signed cookie
         auth = request.app.state.auth
-        response.set_cookie("gx_csrf", auth.anon_cookie(fresh), max_age=86400, httponly=True, samesite="lax",
-                            secure=auth.secure(request), path="/")
+        response.set_cookie(
+            "gx_csrf",
+            auth.anon_cookie(fresh),
+            max_age=86400,
+            httponly=True,
+            samesite="lax",
+            secure=auth.secure(request),
+            path="/",
+        )
     return response
 
 
 def is_htmx(request: Request) -> bool:
     """An htmx request for a fragment (not a history restore, which wants the whole page)."""
     h = request.headers
-    return (h.get("hx-request") == "true" and h.get("hx-history-restore-request") != "true"
-            and h.get("hx-request-type") != "full")
+    return (
+        h.get("hx-request") == "true"
+        and h.get("hx-history-restore-request") != "true"
+        and h.get("hx-request-type") != "full"
+    )

@@ -65,7 +65,8 @@ def item_meta(scheme: Scheme) -> dict[str, dict]:
     for lst in scheme.lists:
         for ind in lst.indicator:
             out[f"{lst.id}.{ind.id}"] = {
-                "title_en": ind.title_en, "numerator_field": _unit_field(ind.numerator, scheme),
+                "title_en": ind.title_en,
+                "numerator_field": _unit_field(ind.numerator, scheme),
                 "denominator_field": _unit_field(ind.denominator, scheme) if ind.denominator else None,
             }
     return out
@@ -96,5 +97,9 @@ def _unit_field(expr: str, scheme: Scheme, depth: int = 0):
         else:
             return None
     units = {f.unit for f in found}
-    return found[0] if len(units) == 1 and found[0].quantity in ("money", "area", "energy", "power", "mass",
-                                                                   "count", "water") else None
+    return (
+        found[0]
+        if len(units) == 1
+        and found[0].quantity in ("money", "area", "energy", "power", "mass", "count", "water")
+        else None
+    )

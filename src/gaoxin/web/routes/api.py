@@ -189,22 +189,38 @@ def _plain(obj):
 # ---- endpoints -----------------------------------------------------------------------------------------
 @router.get("/me", response_model=Me, summary="The signed-in user")
 def me(request: Request, user: CurrentUser):
-    return Me(name=user.name, role=user.role, town=user.town, csrf_token=request.app.state.auth.csrf_token(request))
+    return Me(
+        name=user.name, role=user.role, town=user.town, csrf_token=request.app.state.auth.csrf_token(request)
+    )
 
 
-@router.get("/enterprises", response_model=EnterprisePage, summary="Enterprise list (search, filter, sort, page)")
-def enterprises(request: Request, db: DbDep, user: CurrentUser,
-                q: Annotated[str, Query(max_length=100, description="name, pinyin initials or USCC prefix")] = "",
-                town: Qp = "", industry: Annotated[str, Query(max_length=10, description="GB/T 4754 code prefix")] = "",
-                klass: Annotated[str, Query(alias="class", max_length=2)] = "",
-                scale: Annotated[str, Query(pattern="^(above|below)?$")] = "",
-                run: Annotated[str | None, Query(description="run id (default: latest)")] = None,
-                sort: Annotated[str, Query(description="|".join(Q.SORTS))] = "name", desc: bool = False,
-                page: Annotated[int, Query(ge=1)] = 1, size: Annotated[int | None, Query(ge=1, le=200)] = None):
+@router.get(
+    "/enterprises", response_model=EnterprisePage, summary="Enterprise list (search, filter, sort, page)"
+)
+def enterprises(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    q: Annotated[str, Query(max_length=100, description="name, pinyin initials or USCC prefix")] = "",
+    town: Qp = "",
+    industry: Annotated[str, Query(max_length=10, description="GB/T 4754 code prefix")] = "",
+    klass: Annotated[str, Query(alias="class", max_length=2)] = "",
+    scale: Annotated[str, Query(pattern="^(above|below)?$")] = "",
+    run: Annotated[str | None, Query(description="run id (default: latest)")] = None,
+    sort: Annotated[str, Query(description="|".join(Q.SORTS))] = "name",
+    desc: bool = False,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int | None, Query(ge=1, le=200)] = None,
+):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)
     total, items = Q.list_page(db, request.state.list_table, query)
-    return EnterprisePage(total=total, page=query.page, size=query.size, run_id=query.run_id,
-                          items=[EnterpriseRow(**Q.clean(i)) for i in items])
+    return EnterprisePage(
+        total=total,
+        page=query.page,
+        size=query.size,
+        run_id=query.run_id,
+        items=[EnterpriseRow(**Q.clean(i)) for i in items],
+    )
 
 
 @router.get("/enterprises/{code}", response_model=Profile, summary="One enterprise: attributes, facts, runs")
@@ -213,20 +229,31 @@ def enterprise(request: Request, db: DbDep, user: CurrentUser, code: str, run: s
     ent = dict(data["enterprise"])
     ent.pop("facts", None)
     items = item_rows(db, data["run"], data["items"], request.state.lang) if data["run"] else []
-    return Profile(uscc=data["uscc"], enterprise=_plain(ent), facts=_plain(data["facts"]),
-                   history=_plain(data["history"]), run_id=data["run"]["run_id"] if data["run"] else None,
-                   result=_plain(data["result"]), items=_plain(items + data["policy"]))
+    return Profile(
+        uscc=data["uscc"],
+        enterprise=_plain(ent),
+        facts=_plain(data["facts"]),
+        history=_plain(data["history"]),
+        run_id=data["run"]["run_id"] if data["run"] else None,
+        result=_plain(data["result"]),
+        items=_plain(items + data["policy"]),
+    )
 
 
 @router.get("/runs", response_model=list[RunInfo], summary="Evaluation runs, newest first")
 def runs(db: DbDep, user: CurrentUser):
-    out = [RunInfo(**{k: v for k, v in r.items() if k in RunInfo.model_fields}) for r in Q.list_runs(db, kind=None)]
+    out = [
+        RunInfo(**{k: v for k, v in r.items() if k in RunInfo.model_fields})
+        for r in Q.list_runs(db, kind=None)
+    ]
     if user.scope_town:  # zone-wide counts are not a town user's to see (its own: /api/runs/{id}/overview)
         out = [r.model_copy(update={"n": None, "counts": {}}) for r in out]
     return out
 
 
-@router.post("/runs", response_model=Started, dependencies=[Csrf], summary="Start a 亩均 run (analyst, admin)")
+@router.post(
+    "/runs", response_model=Started, dependencies=[Csrf], summary="Start a 亩均 run (analyst, admin)"
+)
 async def start_run(request: Request, body: StartRun, db: DbDep, user: Runner):
     store = request.app.state.store
 
@@ -242,12 +269,22 @@ async def start_run(request: Request, body: StartRun, db: DbDep, user: Runner):
 
 
 @router.get("/runs/compare", response_model=Compare, summary="Who moved class between two runs, and why")
-def compare(request: Request, db: DbDep, user: CurrentUser, a: str, b: str,
-            limit: Annotated[int, Query(ge=1, le=5000)] = 500):
+def compare(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    a: str,
+    b: str,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+):
     if Q.compared_runs(db, request.app.state.cache, a, b) is None:
         raise HTTPException(404, "run not found")
-    return Compare(run_a=a, run_b=b, change=Q.transitions(db, a, b, user.scope_town),
-                   movers=_plain(Q.movers(db, a, b, user.scope_town, limit)))
+    return Compare(
+        run_a=a,
+        run_b=b,
+        change=Q.transitions(db, a, b, user.scope_town),
+        movers=_plain(Q.movers(db, a, b, user.scope_town, limit)),
+    )
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail, summary="A run with its summary")
@@ -256,7 +293,9 @@ def run(db: DbDep, user: CurrentUser, run_id: str):
     if found is None:
         raise HTTPException(404, "run not found")
     if user.scope_town:
-        found["summary"] = {k: v for k, v in found["summary"].items() if k not in ("n", "counts", "counts_by_list")}
+        found["summary"] = {
+            k: v for k, v in found["summary"].items() if k not in ("n", "counts", "counts_by_list")
+        }
     return RunDetail(**{k: v for k, v in found.items() if k in RunDetail.model_fields})
 
 
@@ -265,17 +304,31 @@ def run_overview(request: Request, db: DbDep, user: CurrentUser, run_id: str):
     data = overview_data(request, db, user, run_id)
     keys = ("uscc", "name", "town", "score", "rank", "class_final")
     return Overview(
-        run_id=run_id, town=user.scope_town, total=data["total"], counts=data["counts"],
-        counts_by_list=data["matrix"], towns=data["towns"], distributions=_plain(data["dist"]),
-        previous_run_id=data["prev"]["run_id"] if data["prev"] else None, change=data["change"],
+        run_id=run_id,
+        town=user.scope_town,
+        total=data["total"],
+        counts=data["counts"],
+        counts_by_list=data["matrix"],
+        towns=data["towns"],
+        distributions=_plain(data["dist"]),
+        previous_run_id=data["prev"]["run_id"] if data["prev"] else None,
+        change=data["change"],
         top={k: [_plain(dict(zip(keys, r, strict=True))) for r in v] for k, v in data["top"].items()},
-        bottom={k: [_plain(dict(zip(keys, r, strict=True))) for r in v] for k, v in data["bottom"].items()})
+        bottom={k: [_plain(dict(zip(keys, r, strict=True))) for r in v] for k, v in data["bottom"].items()},
+    )
 
 
 @router.get("/runs/{run_id}/results", response_model=ResultPage, summary="Per-firm results of a run")
-def results(request: Request, db: DbDep, user: CurrentUser, run_id: str,
-            klass: Annotated[str, Query(alias="class", max_length=2)] = "", town: Qp = "",
-            page: Annotated[int, Query(ge=1)] = 1, size: Annotated[int, Query(ge=1, le=1000)] = 100):
+def results(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    run_id: str,
+    klass: Annotated[str, Query(alias="class", max_length=2)] = "",
+    town: Qp = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=1000)] = 100,
+):
     found = Q.get_run(db, run_id)
     if found is None:
         raise HTTPException(404, "run not found")
@@ -285,18 +338,35 @@ def results(request: Request, db: DbDep, user: CurrentUser, run_id: str,
     where, params = query.where()
     where = (where + " AND " if where else "WHERE ") + "f.class_final IS NOT NULL"
     total = one(db, f"SELECT count(*) FROM webcache.{table} f {where}", params)[0]
-    found_rows = rows(db, f"""SELECT f.uscc, f.name, f.town, f.list_id, f.score, f.rank, f.class_final, f.land_mu,
+    found_rows = rows(
+        db,
+        f"""SELECT f.uscc, f.name, f.town, f.list_id, f.score, f.rank, f.class_final, f.land_mu,
                                      f.tax_per_mu FROM webcache.{table} f {where} ORDER BY {query.order()}
-                              LIMIT ? OFFSET ?""", [*params, size, (page - 1) * size])
+                              LIMIT ? OFFSET ?""",
+        [*params, size, (page - 1) * size],
+    )
     keys = ("uscc", "name", "town", "list_id", "score", "rank", "class_final", "land_mu", "tax_per_mu")
-    return ResultPage(total=total, page=page, size=size,
-                      items=[ResultRow(**Q.clean(dict(zip(keys, r, strict=True)))) for r in found_rows])
+    return ResultPage(
+        total=total,
+        page=page,
+        size=size,
+        items=[ResultRow(**Q.clean(dict(zip(keys, r, strict=True)))) for r in found_rows],
+    )
 
 
-@router.get("/runs/{run_id}/what-if/{code}", response_model=dict[str, Any],
-            summary="Smallest single-item changes that lift a firm to a better class")
-def what_if(request: Request, db: DbDep, user: CurrentUser, run_id: str, code: str,
-            to: Annotated[str, Query(pattern="^[A-D]$", description="target class")] = "B"):
+@router.get(
+    "/runs/{run_id}/what-if/{code}",
+    response_model=dict[str, Any],
+    summary="Smallest single-item changes that lift a firm to a better class",
+)
+def what_if(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    run_id: str,
+    code: str,
+    to: Annotated[str, Query(pattern="^[A-D]$", description="target class")] = "B",
+):
     uscc = visible_firm(db, user, code)
     found = Q.get_run(db, run_id)
     if found is None:
@@ -317,8 +387,10 @@ def rejects(db: DbDep, user: BatchReader, batch_id: int):
     df = batch_rejects(db, batch_id)
     if df.height == 0 and one(db, "SELECT 1 FROM import_batch WHERE batch_id = ?", [batch_id]) is None:
         raise HTTPException(404, "batch not found")
-    return [Reject(**{k: v for k, v in r.items() if k != "raw_json"}, raw=json.loads(r["raw_json"] or "{}"))
-            for r in df.to_dicts()]
+    return [
+        Reject(**{k: v for k, v in r.items() if k != "raw_json"}, raw=json.loads(r["raw_json"] or "{}"))
+        for r in df.to_dicts()
+    ]
 
 
 @router.get("/schemes", response_model=list[SchemeInfo], summary="Built-in schemes")
@@ -334,7 +406,6 @@ def scheme(user: CurrentUser, scheme_id: str):
         return SchemeText(id=scheme_id, text=scheme_text(scheme_id))
     except SchemeError as exc:
         raise HTTPException(404, "scheme not found") from exc
-
 
 
 # ---- 产业链 (chain maps; zone-wide, so a town user gets 404) ----------------------------------------------
@@ -357,7 +428,9 @@ class ChainNode(BaseModel):
     revenue: float = Field(description="元")
     tax: float = Field(description="税收, 元")
     revenue_share: float = Field(description="share of the chain's revenue, 0–1")
-    mujun_classes: dict[str, int] | None = Field(None, description="亩均 class mix (null: no 亩均 run that year)")
+    mujun_classes: dict[str, int] | None = Field(
+        None, description="亩均 class mix (null: no 亩均 run that year)"
+    )
     leaders_revenue: list[ChainLeader] = Field(description="育龙头: top firms by revenue")
     leaders_mujun: list[ChainLeader] = Field(description="育龙头: top firms by 亩均 score")
     centrality: float = Field(description="0–1")
@@ -425,22 +498,42 @@ class ChainInfo(BaseModel):
     target_revenue: float
 
 
-@router.get("/chains", response_model=list[ChainInfo], summary="The chain maps at a glance (not for town users)")
+@router.get(
+    "/chains", response_model=list[ChainInfo], summary="The chain maps at a glance (not for town users)"
+)
 def chain_list(request: Request, db: DbDep, user: CurrentUser):
     from gaoxin.web.routes import chains
 
     chains.chain_reader(user)
     data = chains.chains_overview(request, db)
     packs = chains.packs()
-    return [ChainInfo(id=c["id"], name=c["name"], version=c["version"], nodes=c["nodes"], firms=c["firms"],
-                      revenue=c["revenue"], target_revenue=packs[c["id"]].target_revenue, **(c["levels"] or {}))
-            for c in data["chains"]]
+    return [
+        ChainInfo(
+            id=c["id"],
+            name=c["name"],
+            version=c["version"],
+            nodes=c["nodes"],
+            firms=c["firms"],
+            revenue=c["revenue"],
+            target_revenue=packs[c["id"]].target_revenue,
+            **(c["levels"] or {}),
+        )
+        for c in data["chains"]
+    ]
 
 
-@router.get("/chains/{chain_id}", response_model=ChainMap,
-            summary="A chain map: nodes, leaders, gaps, cluster scale (not for town users)")
-def chain_detail(request: Request, db: DbDep, user: CurrentUser, chain_id: str,
-                 period: Annotated[str | None, Query(pattern=r"^\d{4}$", description="year (default: latest)")] = None):
+@router.get(
+    "/chains/{chain_id}",
+    response_model=ChainMap,
+    summary="A chain map: nodes, leaders, gaps, cluster scale (not for town users)",
+)
+def chain_detail(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    chain_id: str,
+    period: Annotated[str | None, Query(pattern=r"^\d{4}$", description="year (default: latest)")] = None,
+):
     from gaoxin.web.routes import chains
 
     chains.chain_reader(user)
@@ -448,19 +541,43 @@ def chain_detail(request: Request, db: DbDep, user: CurrentUser, chain_id: str,
     m = data["map"]
 
     def leaders(items):
-        return [ChainLeader(uscc=x["uscc"], name=x["name"], revenue=x["revenue"], score=x["score"],
-                            class_final=x["class"]) for x in items]
+        return [
+            ChainLeader(
+                uscc=x["uscc"], name=x["name"], revenue=x["revenue"], score=x["score"], class_final=x["class"]
+            )
+            for x in items
+        ]
 
-    nodes = [ChainNode(**{k: v for k, v in n.items() if k in ChainNode.model_fields and not k.startswith("leaders")},
-                       leaders_revenue=leaders(n["leaders_revenue"]), leaders_mujun=leaders(n["leaders_mujun"]))
-             for n in m["nodes"]]
+    nodes = [
+        ChainNode(
+            **{k: v for k, v in n.items() if k in ChainNode.model_fields and not k.startswith("leaders")},
+            leaders_revenue=leaders(n["leaders_revenue"]),
+            leaders_mujun=leaders(n["leaders_mujun"]),
+        )
+        for n in m["nodes"]
+    ]
     c = m["cluster"]
-    cluster = ChainCluster(**{**{k: v for k, v in c.items() if k in ChainCluster.model_fields},
-                              # level and target in the request's language, like the pages
-                              "level": c["level_text"], "target_label": c["target_text"],
-                              "trend": [ClusterYear(**t) for t in c["trend"]]})
-    return ChainMap(chain=m["chain"], name=m["name"], period=m["period"], mujun_run=m["mujun_run"],
-                    pack_version=m["pack"]["version"], pack_sha256=m["pack"]["sha256"], tagged=data["tagged"],
-                    firms=m["firms"], revenue=m["revenue"], tax=m["tax"], nodes=nodes,
-                    gaps=[ChainGap(**{k: v for k, v in g.items() if k in ChainGap.model_fields}) for g in m["gaps"]],
-                    cluster=cluster)
+    cluster = ChainCluster(
+        **{
+            **{k: v for k, v in c.items() if k in ChainCluster.model_fields},
+            # level and target in the request's language, like the pages
+            "level": c["level_text"],
+            "target_label": c["target_text"],
+            "trend": [ClusterYear(**t) for t in c["trend"]],
+        }
+    )
+    return ChainMap(
+        chain=m["chain"],
+        name=m["name"],
+        period=m["period"],
+        mujun_run=m["mujun_run"],
+        pack_version=m["pack"]["version"],
+        pack_sha256=m["pack"]["sha256"],
+        tagged=data["tagged"],
+        firms=m["firms"],
+        revenue=m["revenue"],
+        tax=m["tax"],
+        nodes=nodes,
+        gaps=[ChainGap(**{k: v for k, v in g.items() if k in ChainGap.model_fields}) for g in m["gaps"]],
+        cluster=cluster,
+    )

@@ -136,15 +136,19 @@ def gap_reason(gap: dict, node: dict, lang: str) -> str:
     where = f"{node['name']} ({stage_text(node['stage'], lang).lower()})"
     if node["firms"] == 0:
         return f"{where}: no firm in the zone; centrality {node['centrality']:.2f}"
-    return (f"{where}: only {node['firms']} firm(s), {node['revenue_share']:.1%} of the chain's revenue; "
-            f"centrality {node['centrality']:.2f}")
+    return (
+        f"{where}: only {node['firms']} firm(s), {node['revenue_share']:.1%} of the chain's revenue; "
+        f"centrality {node['centrality']:.2f}"
+    )
 
 
 def levels_of(m: dict) -> dict[str, str]:
     """Node → absent (no firm) / weak (firms, but a gap by the analysis' presence measure) / present."""
     gaps = {g["node"] for g in m["gaps"]}
-    return {n["node"]: "absent" if n["firms"] == 0 else "weak" if n["node"] in gaps else "present"
-            for n in m["nodes"]}
+    return {
+        n["node"]: "absent" if n["firms"] == 0 else "weak" if n["node"] in gaps else "present"
+        for n in m["nodes"]
+    }
 
 
 # ---- what the pages and the API show ----------------------------------------------------------------------
@@ -172,10 +176,18 @@ def chain_data(request: Request, db: duckdb.DuckDBPyConnection, chain_id: str, p
     for t in c["trend"]:
         t["progress"] = t["revenue"] / c["target_revenue"] if c["target_revenue"] else None
     counts = store_chains.tag_counts(db)
-    stale = one(db, "SELECT count(*) FROM chain_tag WHERE chain_id = ? AND pack_sha256 <> ?",
-                [pack.id, pack.sha256])[0]
-    return {"pack": pack, "map": m, "years": ys, "levels": Counter(levels.values()),
-            "tagged": bool(counts), "chain_tagged": pack.id in counts, "stale_tags": stale}
+    stale = one(
+        db, "SELECT count(*) FROM chain_tag WHERE chain_id = ? AND pack_sha256 <> ?", [pack.id, pack.sha256]
+    )[0]
+    return {
+        "pack": pack,
+        "map": m,
+        "years": ys,
+        "levels": Counter(levels.values()),
+        "tagged": bool(counts),
+        "chain_tagged": pack.id in counts,
+        "stale_tags": stale,
+    }
 
 
 def chains_overview(request: Request, db: duckdb.DuckDBPyConnection) -> dict:
@@ -186,18 +198,31 @@ def chains_overview(request: Request, db: duckdb.DuckDBPyConnection) -> dict:
     period = None
     out = []
     for pack in packs().values():
-        row = {"id": pack.id, "name": pack.name, "version": pack.version, "nodes": len(pack.leaves()),
-               "stages": {s: sum(1 for n in pack.leaves() if n.stage == s) for s in STAGES},
-               "target_text": scale_text(pack.target_revenue, lang, scale_label(pack.target_revenue)),
-               "firms": 0, "overrides": counts.get(pack.id, (0, 0))[1], "levels": None, "revenue": None,
-               "level_text": None, "top_gap": None}
+        row = {
+            "id": pack.id,
+            "name": pack.name,
+            "version": pack.version,
+            "nodes": len(pack.leaves()),
+            "stages": {s: sum(1 for n in pack.leaves() if n.stage == s) for s in STAGES},
+            "target_text": scale_text(pack.target_revenue, lang, scale_label(pack.target_revenue)),
+            "firms": 0,
+            "overrides": counts.get(pack.id, (0, 0))[1],
+            "levels": None,
+            "revenue": None,
+            "level_text": None,
+            "top_gap": None,
+        }
         if counts:
             m = clean(cache.get(db, pack, None))
             period = period or m["period"]
             lv = Counter(levels_of(m).values())
-            row.update(firms=m["firms"], levels={k: lv.get(k, 0) for k in LEVELS}, revenue=m["revenue"],
-                       level_text=level_text(m["cluster"], pack, lang),
-                       top_gap=m["gaps"][0]["name"] if m["gaps"] else None)
+            row.update(
+                firms=m["firms"],
+                levels={k: lv.get(k, 0) for k in LEVELS},
+                revenue=m["revenue"],
+                level_text=level_text(m["cluster"], pack, lang),
+                top_gap=m["gaps"][0]["name"] if m["gaps"] else None,
+            )
         out.append(row)
     return {"chains": out, "tagged": bool(counts), "period": period}
 
@@ -216,42 +241,72 @@ def chain_tree(m: dict, _) -> dict:
 
     def item(n: dict) -> dict:
         color = LEVEL_COLORS[n["level"]]
-        tip = "<br/>".join([
-            f"<b>{html.escape(n['name'])}</b> · {html.escape(n['stage_text'])}",
-            f"{_('状态')}: {_(LEVEL_LABELS[n['level']])}",
-            f"{_('企业数')}: {n['firms']}",
-            f"{_('营收（万元）')}: {wan(n['revenue'])}",
-            f"{_('中心度')}: {n['centrality']:.2f} · {_('缺口得分')}: {n['gap_score']:.2f}",
-        ])
-        return {"name": n["name"], "value": n["firms"], "anchor": "node-" + n["node"],
-                "symbolSize": _symbol_size(n["firms"]),
-                "itemStyle": {"color": color, "borderColor": color},
-                "label": {"formatter": f"{n['name']} · {n['firms']}"},
-                "tooltip": {"formatter": tip},
-                "children": [item(c) for c in children.get(n["node"], [])]}
+        tip = "<br/>".join(
+            [
+                f"<b>{html.escape(n['name'])}</b> · {html.escape(n['stage_text'])}",
+                f"{_('状态')}: {_(LEVEL_LABELS[n['level']])}",
+                f"{_('企业数')}: {n['firms']}",
+                f"{_('营收（万元）')}: {wan(n['revenue'])}",
+                f"{_('中心度')}: {n['centrality']:.2f} · {_('缺口得分')}: {n['gap_score']:.2f}",
+            ]
+        )
+        return {
+            "name": n["name"],
+            "value": n["firms"],
+            "anchor": "node-" + n["node"],
+            "symbolSize": _symbol_size(n["firms"]),
+            "itemStyle": {"color": color, "borderColor": color},
+            "label": {"formatter": f"{n['name']} · {n['firms']}"},
+            "tooltip": {"formatter": tip},
+            "children": [item(c) for c in children.get(n["node"], [])],
+        }
 
     stages = []
     for s in STAGES:
         kids = [item(n) for n in children.get(m["chain"], []) if n["stage"] == s]
         if kids:
             name = _(STAGES[s])
-            stages.append({"name": name, "symbolSize": 12, "itemStyle": {"color": STAGE_COLOR},
-                           "label": {"fontWeight": "bold"}, "tooltip": {"formatter": html.escape(name)},
-                           "children": kids})
-    root = {"name": m["name"], "symbolSize": 16, "itemStyle": {"color": STAGE_COLOR},
-            "label": {"fontWeight": "bold", "fontSize": 14}, "tooltip": {"formatter": html.escape(m["name"])},
-            "children": stages}
+            stages.append(
+                {
+                    "name": name,
+                    "symbolSize": 12,
+                    "itemStyle": {"color": STAGE_COLOR},
+                    "label": {"fontWeight": "bold"},
+                    "tooltip": {"formatter": html.escape(name)},
+                    "children": kids,
+                }
+            )
+    root = {
+        "name": m["name"],
+        "symbolSize": 16,
+        "itemStyle": {"color": STAGE_COLOR},
+        "label": {"fontWeight": "bold", "fontSize": 14},
+        "tooltip": {"formatter": html.escape(m["name"])},
+        "children": stages,
+    }
     return {
-        "animation": False, "textStyle": FONT,
+        "animation": False,
+        "textStyle": FONT,
         "tooltip": {"trigger": "item", "confine": True},
-        "series": [{
-            "type": "tree", "data": [root], "orient": "LR", "initialTreeDepth": -1, "expandAndCollapse": False,
-            "roam": False, "left": 90, "right": 200, "top": 16, "bottom": 16, "symbol": "circle",
-            "label": {"position": "left", "verticalAlign": "middle", "align": "right", "fontSize": 13},
-            "leaves": {"label": {"position": "right", "verticalAlign": "middle", "align": "left"}},
-            "lineStyle": {"color": "#b8c4d0", "width": 1.5, "curveness": 0.5},
-            "emphasis": {"focus": "ancestor"},
-        }],
+        "series": [
+            {
+                "type": "tree",
+                "data": [root],
+                "orient": "LR",
+                "initialTreeDepth": -1,
+                "expandAndCollapse": False,
+                "roam": False,
+                "left": 90,
+                "right": 200,
+                "top": 16,
+                "bottom": 16,
+                "symbol": "circle",
+                "label": {"position": "left", "verticalAlign": "middle", "align": "right", "fontSize": 13},
+                "leaves": {"label": {"position": "right", "verticalAlign": "middle", "align": "left"}},
+                "lineStyle": {"color": "#b8c4d0", "width": 1.5, "curveness": 0.5},
+                "emphasis": {"focus": "ancestor"},
+            }
+        ],
     }
 
 
@@ -260,26 +315,49 @@ def cluster_chart(c: dict, _) -> dict:
     trend = c["trend"]
     values = [round(t["revenue"] / 1e8, 2) for t in trend]
     target = c["target_revenue"] / 1e8
-    series = {"type": "bar", "name": _("集群规模（亿元）"), "data": values, "itemStyle": {"color": "#3f6ea8"},
-              "label": {"show": True, "position": "top"}, "barMaxWidth": 48}
+    series = {
+        "type": "bar",
+        "name": _("集群规模（亿元）"),
+        "data": values,
+        "itemStyle": {"color": "#3f6ea8"},
+        "label": {"show": True, "position": "top"},
+        "barMaxWidth": 48,
+    }
     y_axis = {"type": "value", "name": _("亿元")}
     if values and max(values) >= 0.2 * target:
-        series["markLine"] = {"symbol": "none", "data": [{"yAxis": round(target, 2), "name": c["target_text"]}],
-                              "label": {"formatter": c["target_text"]}, "lineStyle": {"color": "#c62828"}}
+        series["markLine"] = {
+            "symbol": "none",
+            "data": [{"yAxis": round(target, 2), "name": c["target_text"]}],
+            "label": {"formatter": c["target_text"]},
+            "lineStyle": {"color": "#c62828"},
+        }
         y_axis["max"] = round(max(max(values), target) * 1.1, 2)
-    return {"animation": False, "textStyle": FONT, "tooltip": {"trigger": "axis"},
-            "grid": {"left": 48, "right": 24, "top": 36, "bottom": 32, "containLabel": True},
-            "xAxis": {"type": "category", "data": [t["period"] for t in trend]}, "yAxis": y_axis,
-            "series": [series]}
+    return {
+        "animation": False,
+        "textStyle": FONT,
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 48, "right": 24, "top": 36, "bottom": 32, "containLabel": True},
+        "xAxis": {"type": "category", "data": [t["period"] for t in trend]},
+        "yAxis": y_axis,
+        "series": [series],
+    }
 
 
 # ---- pages -------------------------------------------------------------------------------------------------
 @router.get("/chains")
 def chains_page(request: Request, db: DbDep, user: ChainReader):
     data = chains_overview(request, db)
-    return render(request, "chains.html", {**data, "nav": "chains", "LEVEL_LABELS": LEVEL_LABELS,
-                                           "LEVEL_COLORS": LEVEL_COLORS,
-                                           "db_name": request.app.state.store.path.name})
+    return render(
+        request,
+        "chains.html",
+        {
+            **data,
+            "nav": "chains",
+            "LEVEL_LABELS": LEVEL_LABELS,
+            "LEVEL_COLORS": LEVEL_COLORS,
+            "db_name": request.app.state.store.path.name,
+        },
+    )
 
 
 @router.get("/chains/{chain_id}")
@@ -294,5 +372,15 @@ def chain_page(request: Request, db: DbDep, user: ChainReader, chain_id: str, pe
     charts = {"chart-chain": chain_tree(m, _)}
     if m["cluster"]["trend"]:
         charts["chart-cluster"] = cluster_chart(m["cluster"], _)
-    return render(request, "chain.html", {**data, "charts": charts, "nav": "chains", "LEVEL_LABELS": LEVEL_LABELS,
-                                          "LEVEL_COLORS": LEVEL_COLORS, "STAGES": STAGES})
+    return render(
+        request,
+        "chain.html",
+        {
+            **data,
+            "charts": charts,
+            "nav": "chains",
+            "LEVEL_LABELS": LEVEL_LABELS,
+            "LEVEL_COLORS": LEVEL_COLORS,
+            "STAGES": STAGES,
+        },
+    )

@@ -19,8 +19,21 @@ from gaoxin.web.render import is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 
-def list_query(request: Request, db, user: User, q: str, town: str, industry: str, klass: str, scale: str,
-               run: str | None, sort: str, desc: bool, page: int, size: int | None) -> Q.ListQuery:
+def list_query(
+    request: Request,
+    db,
+    user: User,
+    q: str,
+    town: str,
+    industry: str,
+    klass: str,
+    scale: str,
+    run: str | None,
+    sort: str,
+    desc: bool,
+    page: int,
+    size: int | None,
+) -> Q.ListQuery:
     settings = request.app.state.settings
     if user.scope_town is not None and town and town != user.scope_town:
         raise HTTPException(404, "town not found")  # another town's firms do not exist for a town user
@@ -29,10 +42,19 @@ def list_query(request: Request, db, user: User, q: str, town: str, industry: st
     request.state.list_table = request.app.state.cache.view(db, found)
     run_id = found["run_id"] if found else None
     size = min(max(size or settings.page_size, 1), settings.max_page_size)
-    return Q.ListQuery(q=q[:100], town=town, industry=industry, klass=klass if klass in Q.CLASSES else "",
-                       scale=scale if scale in ("above", "below") else "", run_id=run_id or None,
-                       sort=sort if sort in Q.SORTS else "name", desc=desc, page=max(page, 1), size=size,
-                       scope_town=user.scope_town)
+    return Q.ListQuery(
+        q=q[:100],
+        town=town,
+        industry=industry,
+        klass=klass if klass in Q.CLASSES else "",
+        scale=scale if scale in ("above", "below") else "",
+        run_id=run_id or None,
+        sort=sort if sort in Q.SORTS else "name",
+        desc=desc,
+        page=max(page, 1),
+        size=size,
+        scope_town=user.scope_town,
+    )
 
 
 # the same query parameters for the page, its htmx fragment, the export and the API
@@ -40,16 +62,33 @@ Qp = Annotated[str, Query(max_length=100)]
 
 
 @router.get("/enterprises")
-def enterprises(request: Request, db: DbDep, user: CurrentUser, q: Qp = "", town: Qp = "", industry: Qp = "",
-                klass: Annotated[str, Query(alias="class", max_length=2)] = "", scale: Qp = "",
-                run: str | None = None, sort: Qp = "name", desc: bool = False,
-                page: Annotated[int, Query(ge=1)] = 1, size: Annotated[int | None, Query(ge=1)] = None):
+def enterprises(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    q: Qp = "",
+    town: Qp = "",
+    industry: Qp = "",
+    klass: Annotated[str, Query(alias="class", max_length=2)] = "",
+    scale: Qp = "",
+    run: str | None = None,
+    sort: Qp = "name",
+    desc: bool = False,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int | None, Query(ge=1)] = None,
+):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)
     total, items = Q.list_page(db, request.state.list_table, query)
     cache = request.app.state.cache
     context = {
-        "query": query, "total": total, "items": items, "pages": max((total + query.size - 1) // query.size, 1),
-        "towns": cache.towns, "industries": cache.industries, "runs": Q.list_runs(db), "nav": "enterprises",
+        "query": query,
+        "total": total,
+        "items": items,
+        "pages": max((total + query.size - 1) // query.size, 1),
+        "towns": cache.towns,
+        "industries": cache.industries,
+        "runs": Q.list_runs(db),
+        "nav": "enterprises",
     }
     if is_htmx(request):
         return render(request, "_table.html", {**context, "fragment": True})
@@ -57,9 +96,18 @@ def enterprises(request: Request, db: DbDep, user: CurrentUser, q: Qp = "", town
 
 
 EXPORT_COLUMNS = [
-    ("uscc", "统一社会信用代码"), ("name", "企业名称"), ("town", "镇街"), ("industry_code", "行业代码"),
-    ("industry_name", "行业"), ("above_scale", "规上/规下"), ("list_id", "名单"), ("class_final", "等级"),
-    ("score", "得分"), ("rank", "名次"), ("land_mu", "用地（亩）"), ("tax_per_mu", "亩均税收（万元/亩）"),
+    ("uscc", "统一社会信用代码"),
+    ("name", "企业名称"),
+    ("town", "镇街"),
+    ("industry_code", "行业代码"),
+    ("industry_name", "行业"),
+    ("above_scale", "规上/规下"),
+    ("list_id", "名单"),
+    ("class_final", "等级"),
+    ("score", "得分"),
+    ("rank", "名次"),
+    ("land_mu", "用地（亩）"),
+    ("tax_per_mu", "亩均税收（万元/亩）"),
 ]
 
 
@@ -67,7 +115,9 @@ def xlsx_of(items: list[dict], lang: str, title: str) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
     ws = wb.add_worksheet("企业" if lang == "zh" else "Enterprises")
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
+    head = wb.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    )
     num = wb.add_format({"num_format": "#,##0.00"})
     ws.write(0, 0, title, wb.add_format({"bold": True, "font_size": 13}))
     for c, (_, label) in enumerate(EXPORT_COLUMNS):
@@ -98,9 +148,19 @@ def xlsx_of(items: list[dict], lang: str, title: str) -> bytes:
 
 
 @router.get("/enterprises/export.xlsx")
-def export(request: Request, db: DbDep, user: CurrentUser, q: Qp = "", town: Qp = "", industry: Qp = "",
-           klass: Annotated[str, Query(alias="class", max_length=2)] = "", scale: Qp = "",
-           run: str | None = None, sort: Qp = "name", desc: bool = False):
+def export(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    q: Qp = "",
+    town: Qp = "",
+    industry: Qp = "",
+    klass: Annotated[str, Query(alias="class", max_length=2)] = "",
+    scale: Qp = "",
+    run: str | None = None,
+    sort: Qp = "name",
+    desc: bool = False,
+):
     """The current view (same filters and order, every page) as xlsx — a town user's export holds its town only."""
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, 1, None)
     items = Q.list_all(db, request.state.list_table, query, request.app.state.settings.export_max_rows)
@@ -111,6 +171,10 @@ def export(request: Request, db: DbDep, user: CurrentUser, q: Qp = "", town: Qp 
         title += f" · {translate('评价编号', lang)} {query.run_id}"
     body = xlsx_of(items, lang, title)
     name = f"企业名录_{datetime.now():%Y%m%d_%H%M}.xlsx"
-    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=enterprises.xlsx; "
-                                                    f"filename*=UTF-8''{quote(name)}"})
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename=enterprises.xlsx; filename*=UTF-8''{quote(name)}"
+        },
+    )

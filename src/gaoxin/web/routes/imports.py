@@ -71,8 +71,14 @@ def _expire(app) -> None:
 
 def page_context(db, **extra) -> dict:
     batches = list_batches(db).to_dicts()
-    return {"batches": list(reversed(batches)), "sources": SOURCES, "source_labels": F.SOURCES, "nav": "imports",
-            "errors": [], **extra}
+    return {
+        "batches": list(reversed(batches)),
+        "sources": SOURCES,
+        "source_labels": F.SOURCES,
+        "nav": "imports",
+        "errors": [],
+        **extra,
+    }
 
 
 @router.get("/imports")
@@ -117,8 +123,12 @@ async def preview(request: Request, db: DbDep, user: Importer):
             errors.append(f"{safe_name(up.filename)}：{problem}")
         checked.append(up)
     if errors:
-        return render(request, "imports.html", page_context(db, errors=errors), status_code=415
-                      if any("类型" in e or "不符" in e for e in errors) else 400)
+        return render(
+            request,
+            "imports.html",
+            page_context(db, errors=errors),
+            status_code=415 if any("类型" in e or "不符" in e for e in errors) else 400,
+        )
     folder = Path(tempfile.mkdtemp(prefix="gaoxin-upload-"))
     paths = []
     for up in checked:
@@ -142,9 +152,18 @@ async def preview(request: Request, db: DbDep, user: Importer):
     for b in prepared:
         previous = find_batch(db, b.sha256)
         files.append({"batch": b, "previous": previous, "rejects": preview_rows(b)})
-    return render(request, "import_preview.html",
-                  {"files": files, "token": token, "committed": False, "source_labels": F.SOURCES,
-                   "nav": "imports", "show": SHOW_REJECTS})
+    return render(
+        request,
+        "import_preview.html",
+        {
+            "files": files,
+            "token": token,
+            "committed": False,
+            "source_labels": F.SOURCES,
+            "nav": "imports",
+            "show": SHOW_REJECTS,
+        },
+    )
 
 
 @router.post("/imports/commit", dependencies=[Csrf])
@@ -158,7 +177,9 @@ async def commit(request: Request, db: DbDep, user: Importer):
         else:
             del request.app.state.pending[token]
     if pending is None:
-        return render(request, "imports.html", page_context(db, errors=["预览已过期，请重新上传"]), status_code=400)
+        return render(
+            request, "imports.html", page_context(db, errors=["预览已过期，请重新上传"]), status_code=400
+        )
     store = request.app.state.store
 
     def write():
@@ -172,31 +193,75 @@ async def commit(request: Request, db: DbDep, user: Importer):
     request.app.state.cache.forget()
     files = []
     for r in results:
-        rejects = batch_rejects(db, r.batch_id).head(SHOW_REJECTS).to_dicts() if r.batch_id is not None else []
-        files.append({"batch": r.batch, "status": r.status, "batch_id": r.batch_id, "previous": r.previous,
-                      "rejects": [{**x, "raw": _raw(x.get("raw_json"))} for x in rejects]})
-    return render(request, "import_preview.html", {"files": files, "committed": True, "source_labels": F.SOURCES,
-                                                   "nav": "imports", "show": SHOW_REJECTS})
+        rejects = (
+            batch_rejects(db, r.batch_id).head(SHOW_REJECTS).to_dicts() if r.batch_id is not None else []
+        )
+        files.append(
+            {
+                "batch": r.batch,
+                "status": r.status,
+                "batch_id": r.batch_id,
+                "previous": r.previous,
+                "rejects": [{**x, "raw": _raw(x.get("raw_json"))} for x in rejects],
+            }
+        )
+    return render(
+        request,
+        "import_preview.html",
+        {
+            "files": files,
+            "committed": True,
+            "source_labels": F.SOURCES,
+            "nav": "imports",
+            "show": SHOW_REJECTS,
+        },
+    )
 
 
 @router.get("/imports/batches/{batch_id}")
 def batch_page(request: Request, db: DbDep, user: BatchReader, batch_id: int, page: int = 1):
-    found = one(db, "SELECT batch_id, file_name, source, periods, sheets, rows, accepted, rejected, skipped, "
-                    "imported_at, sha256, columns_json, notes_json FROM import_batch WHERE batch_id = ?", [batch_id])
+    found = one(
+        db,
+        "SELECT batch_id, file_name, source, periods, sheets, rows, accepted, rejected, skipped, "
+        "imported_at, sha256, columns_json, notes_json FROM import_batch WHERE batch_id = ?",
+        [batch_id],
+    )
     if found is None:
         raise HTTPException(404, "batch not found")
-    keys = ("batch_id", "file_name", "source", "periods", "sheets", "rows", "accepted", "rejected", "skipped",
-            "imported_at", "sha256", "columns_json", "notes_json")
+    keys = (
+        "batch_id",
+        "file_name",
+        "source",
+        "periods",
+        "sheets",
+        "rows",
+        "accepted",
+        "rejected",
+        "skipped",
+        "imported_at",
+        "sha256",
+        "columns_json",
+        "notes_json",
+    )
     batch = dict(zip(keys, found, strict=True))
     batch["columns"] = json.loads(batch.pop("columns_json") or "[]")
     batch["notes"] = json.loads(batch.pop("notes_json") or "[]")
     rejects = batch_rejects(db, batch_id)
     page = max(page, 1)
     part = rejects.slice((page - 1) * REJECTS_PAGE, REJECTS_PAGE).to_dicts()
-    return render(request, "batch.html", {
-        "batch": batch, "rejects": [{**x, "raw": _raw(x.get("raw_json"))} for x in part], "total": rejects.height,
-        "page": page, "pages": max((rejects.height + REJECTS_PAGE - 1) // REJECTS_PAGE, 1),
-        "source_labels": F.SOURCES, "nav": "imports"})
+    return render(
+        request,
+        "batch.html",
+        {
+            "batch": batch,
+            "rejects": [{**x, "raw": _raw(x.get("raw_json"))} for x in part],
+            "total": rejects.height,
+            "page": page,
+            "pages": max((rejects.height + REJECTS_PAGE - 1) // REJECTS_PAGE, 1),
+            "source_labels": F.SOURCES,
+            "nav": "imports",
+        },
+    )
 
 
 @router.get("/batches")

@@ -57,5 +57,6 @@ def overview(request: Request, db: DbDep, user: CurrentUser, run: str | None = N
             "chart-tax": charts.histogram(data["dist"]["tax_per_mu"], "万元/亩", _),
             "chart-va": charts.histogram(data["dist"]["va_per_mu"], "万元/亩", _),
         }
-    return render(request, "overview.html", {"runs": runs, "data": data, "charts": chart_options,
-                                             "nav": "overview"})
+    return render(
+        request, "overview.html", {"runs": runs, "data": data, "charts": chart_options, "nav": "overview"}
+    )

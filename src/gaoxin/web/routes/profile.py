@@ -61,8 +61,15 @@ def policy_rows(db, run: dict, policy: list[dict], klass: str | None, lang: str)
         p = meta.get(pid)
         title = (p.title_en or p.title if lang == "en" else p.title) if p else pid
         text = (p.text.get(klass or "", "") if p else "") or (line.get("note") or "")
-        out.append({"id": pid, "title": title, "amount": line["value"], "unit": p.amount_unit if p else "",
-                    "note": text})
+        out.append(
+            {
+                "id": pid,
+                "title": title,
+                "amount": line["value"],
+                "unit": p.amount_unit if p else "",
+                "note": text,
+            }
+        )
     return out
 
 
@@ -73,10 +80,15 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
     facts = []
     for f in Q.all_facts(db, uscc):
         field = F.BY_NAME.get(f["indicator"])
-        facts.append({**f, "label": field.label if field else f["indicator"],
-                      "label_en": field.label_en if field else f["indicator"],
-                      "shown": field.display(f["value"]) if field else Q.clean(f["value"]),
-                      "shown_unit": field.shown_unit if field else f["unit"]})
+        facts.append(
+            {
+                **f,
+                "label": field.label if field else f["indicator"],
+                "label_en": field.label_en if field else f["indicator"],
+                "shown": field.display(f["value"]) if field else Q.clean(f["value"]),
+                "shown_unit": field.shown_unit if field else f["unit"],
+            }
+        )
     history = Q.firm_history(db, uscc)
     if run_id is None and history:
         run_id = history[-1]["run_id"]
@@ -86,8 +98,16 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
     result = Q.firm_result(db, run_id, uscc) if run else None
     items = Q.firm_items(db, run_id, uscc) if run else []
     policy = [i for i in items if i["item"].startswith("policy.")]
-    return {"uscc": uscc, "enterprise": ent, "facts": facts, "history": history, "run": run, "result": result,
-            "items": items, "policy": policy}
+    return {
+        "uscc": uscc,
+        "enterprise": ent,
+        "facts": facts,
+        "history": history,
+        "run": run,
+        "result": result,
+        "items": items,
+        "policy": policy,
+    }
 
 
 @router.get("/enterprises/{code}")
@@ -106,16 +126,33 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
     scored = [h for h in data["history"] if h["score"] is not None]
     if len(scored) >= 2:
         chart_options["chart-history"] = charts.history(
-            [{**h, "score": round(h["score"], 2)} for h in scored], _)
+            [{**h, "score": round(h["score"], 2)} for h in scored], _
+        )
     klass = data["result"]["class_final"] if data["result"] else None
     policy = policy_rows(db, data["run"], data["policy"], klass, lang) if data["run"] else []
-    return render(request, "profile.html", {**data, "item_rows": rows, "policy_rows": policy, "charts": chart_options,
-                                            "runs": Q.list_runs(db), "nav": "enterprises"})
+    return render(
+        request,
+        "profile.html",
+        {
+            **data,
+            "item_rows": rows,
+            "policy_rows": policy,
+            "charts": chart_options,
+            "runs": Q.list_runs(db),
+            "nav": "enterprises",
+        },
+    )
 
 
 @router.get("/enterprises/{code}/what-if")
-def what_if(request: Request, db: DbDep, user: CurrentUser, code: str, run: str,
-            to: Annotated[str, Query(pattern="^[A-D]$")] = "B"):
+def what_if(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    code: str,
+    run: str,
+    to: Annotated[str, Query(pattern="^[A-D]$")] = "B",
+):
     """htmx fragment: the smallest single-item changes that reach class `to`."""
     uscc = visible_firm(db, user, code)
     found = Q.get_run(db, run)

@@ -30,8 +30,15 @@ def mujun_schemes() -> list:
 
 def runs_context(db, **extra) -> dict:
     periods = store_queries.periods(db)
-    return {"runs": Q.list_runs(db, kind=None), "schemes": mujun_schemes(), "periods": periods,
-            "default_period": periods[-1] if periods else "", "nav": "runs", "error": None, **extra}
+    return {
+        "runs": Q.list_runs(db, kind=None),
+        "schemes": mujun_schemes(),
+        "periods": periods,
+        "default_period": periods[-1] if periods else "",
+        "nav": "runs",
+        "error": None,
+        **extra,
+    }
 
 
 @router.get("/runs")
@@ -40,8 +47,13 @@ def runs_page(request: Request, db: DbDep, user: CurrentUser):
 
 
 @router.post("/runs", dependencies=[Csrf])
-async def start(request: Request, db: DbDep, user: Runner, scheme: Annotated[str, Form()] = "default",
-                period: Annotated[str, Form()] = ""):
+async def start(
+    request: Request,
+    db: DbDep,
+    user: Runner,
+    scheme: Annotated[str, Form()] = "default",
+    period: Annotated[str, Form()] = "",
+):
     store = request.app.state.store
 
     def work():
@@ -75,7 +87,8 @@ def compare(request: Request, db: DbDep, user: CurrentUser, a: str = "", b: str 
             raise HTTPException(404, "run not found")
         run_a, run_b = pair
         context["result"] = {
-            "run_a": run_a, "run_b": run_b,
+            "run_a": run_a,
+            "run_b": run_b,
             "change": Q.transitions(db, a, b, user.scope_town),
             "movers": Q.movers(db, a, b, user.scope_town),
             "titles": item_titles(run_a, run_b),
@@ -104,9 +117,13 @@ def export_run(request: Request, db: DbDep, user: RunExporter, run_id: str):
         path = write_run_xlsx(db, run, Path(tmp) / f"{run_id}.xlsx")
         body = Path(path).read_bytes()
     name = f"亩均评价_{run['period']}_{run_id}.xlsx"
-    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=run-{run_id}.xlsx; "
-                                                    f"filename*=UTF-8''{quote(name)}"})
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename=run-{run_id}.xlsx; filename*=UTF-8''{quote(name)}"
+        },
+    )
 
 
 @router.get("/runs/{run_id}/scheme")
@@ -115,8 +132,9 @@ def run_scheme(request: Request, db: DbDep, user: CurrentUser, run_id: str):
     stored = services.stored_scheme(db, run["scheme_sha256"]) if run else None
     if stored is None:
         raise HTTPException(404, "scheme not found")
-    return render(request, "scheme.html", {"scheme_id": run["scheme_id"], "text": stored[0], "run": run,
-                                           "nav": "runs"})
+    return render(
+        request, "scheme.html", {"scheme_id": run["scheme_id"], "text": stored[0], "run": run, "nav": "runs"}
+    )
 
 
 @router.get("/schemes")

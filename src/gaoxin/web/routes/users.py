@@ -19,8 +19,15 @@ router = APIRouter(include_in_schema=False)
 
 def context(request: Request, db, **extra) -> dict:
     request.app.state.cache.ensure(db)
-    return {"users": store_users.list_users(db), "roles": ROLES, "towns": request.app.state.cache.towns,
-            "nav": "users", "error": None, "saved": None, **extra}
+    return {
+        "users": store_users.list_users(db),
+        "roles": ROLES,
+        "towns": request.app.state.cache.towns,
+        "nav": "users",
+        "error": None,
+        "saved": None,
+        **extra,
+    }
 
 
 @router.get("/admin/users")
@@ -29,9 +36,15 @@ def users_page(request: Request, db: DbDep, user: Admin):
 
 
 @router.post("/admin/users", dependencies=[Csrf])
-def save_user(request: Request, db: DbDep, user: Admin, name: Annotated[str, Form(max_length=64)] = "",
-              role: Annotated[str, Form()] = "viewer", town: Annotated[str, Form(max_length=64)] = "",
-              password: Annotated[str, Form(max_length=200)] = ""):
+def save_user(
+    request: Request,
+    db: DbDep,
+    user: Admin,
+    name: Annotated[str, Form(max_length=64)] = "",
+    role: Annotated[str, Form()] = "viewer",
+    town: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+):
     try:
         with request.app.state.store.write_lock:
             new_password = auth.add_user(db, name, role, town or None, password or None)
@@ -40,7 +53,9 @@ def save_user(request: Request, db: DbDep, user: Admin, name: Annotated[str, For
         return render(request, "users.html", context(request, db, error=message), status_code=400)
     request.app.state.auth.forget_user(name.strip())
     shown = None if password else new_password  # a typed password is not echoed back
-    return render(request, "users.html", context(request, db, saved={"name": name.strip(), "password": shown}))
+    return render(
+        request, "users.html", context(request, db, saved={"name": name.strip(), "password": shown})
+    )
 
 
 @router.post("/admin/users/{name}/disable", dependencies=[Csrf])
