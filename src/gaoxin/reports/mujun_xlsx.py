@@ -213,7 +213,7 @@ def _compare_sheet(book: _Book, con, run: dict, res: pl.DataFrame, head: str) ->
     ws = book.sheet("与上年对比", f"{head} — 与上年评价对比（等级变化企业）", "", len(cols))
     for c, h in enumerate(cols):
         ws.write(2, c, h, book.head)
-    prev_id = store_runs.previous_run(con, run)
+    prev_id = store_runs.previous_run_of(con, run)
     if prev_id is None:
         ws.write(3, 0, f"没有同一方案 {int(run['period']) - 1} 年度的评价，无法对比", book.note)
         return

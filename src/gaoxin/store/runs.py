@@ -242,15 +242,28 @@ def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     return long.pivot(on="policy", index="uscc", values="value")
 
 
-def previous_run(con: duckdb.DuckDBPyConnection, run: dict) -> str | None:
-    """The latest run of the same scheme for the previous period (for year-on-year comparison)."""
+def previous_run(con: duckdb.DuckDBPyConnection, kind: str, scheme_id: str, period: str) -> str | None:
+    """The latest run of the same kind and scheme for the period before `period` (year-on-year comparison);
+    None when there is none or the period is not a year."""
     try:
-        prev_period = str(int(run["period"]) - 1)
+        prev_period = str(int(period) - 1)
     except ValueError:
         return None
     found = one(
         con,
-        "SELECT run_id FROM run WHERE scheme_id = ? AND period = ? ORDER BY created_at DESC LIMIT 1",
-        [run["scheme_id"], prev_period],
+        "SELECT run_id FROM run WHERE kind = ? AND scheme_id = ? AND period = ? "
+        "ORDER BY created_at DESC, run_id LIMIT 1",
+        [kind, scheme_id, prev_period],
     )
+    return found[0] if found else None
+
+
+def previous_run_of(con: duckdb.DuckDBPyConnection, run: dict) -> str | None:
+    """`previous_run` for a stored run's own kind, scheme and period."""
+    return previous_run(con, run.get("kind") or "mujun", run["scheme_id"], run["period"])
+
+
+def scheme_text(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
+    """The exact scheme text a run was made with (schemes are stored once per sha256)."""
+    found = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [sha256])
     return found[0] if found else None
