@@ -8,7 +8,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "gaoxin"
 # catalogues, settings and process set-up every layer may use
-SHARED = {"fields", "zone_fields", "settings", "runtime", "__version__"}
+SHARED = {"fields", "zone_fields", "settings", "runtime", "jsonable", "__version__"}
 # package → the gaoxin packages it may import (DESIGN.md's layout table; chains is an evaluation kind with its own
 # package, commands is the CLI's)
 ALLOWED = {
