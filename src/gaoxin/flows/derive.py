@@ -116,6 +116,7 @@ def check(
     if replay is None:
         if event.action != OPEN:
             raise _refuse("flow.start", "案件的第一条记录必须是受理登记（open）")
+        _check_fields(flow, "open", [], event)
         return None, flow.flow.start
     if event.action == OPEN:
         raise _refuse("flow.start", "案件已受理，不能重复受理")

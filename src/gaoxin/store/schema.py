@@ -295,4 +295,76 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             LEFT JOIN run_note n ON n.run_id = t.run_id AND n.note_no = t.note_no;
         """,
     ),
+    (
+        8,
+        "cases: case_file, append-only case_event, flow texts, attachments, the derived case_state projection",
+        """
+        CREATE TABLE flow (
+            flow_id   VARCHAR NOT NULL,
+            version   VARCHAR,
+            sha256    VARCHAR PRIMARY KEY,
+            text      VARCHAR NOT NULL,
+            stored_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE case_file (
+            case_id     VARCHAR PRIMARY KEY,   -- SQ-2025-00042
+            domain      VARCHAR NOT NULL,      -- request | project | land | appeal
+            flow_id     VARCHAR NOT NULL,
+            flow_sha256 VARCHAR NOT NULL,      -- the exact flow text the case follows (flow.sha256)
+            uscc        VARCHAR,               -- may be linked later
+            firm_name   VARCHAR,
+            town        VARCHAR,
+            title       VARCHAR NOT NULL,
+            category    VARCHAR,
+            urgency     VARCHAR,
+            source      VARCHAR,               -- 来源: 线上 / 12345 / 走访 / 导入 …
+            fields_json VARCHAR,
+            opened_at   TIMESTAMP NOT NULL
+        );
+        CREATE TABLE case_event (
+            case_id          VARCHAR NOT NULL,
+            seq              INTEGER NOT NULL,  -- 1, 2, … per case
+            happened_at      TIMESTAMP NOT NULL,
+            actor            VARCHAR NOT NULL,
+            role             VARCHAR NOT NULL,
+            action           VARCHAR NOT NULL,  -- a flow transition id, or open / note / attach / assign / …
+            from_state       VARCHAR,
+            to_state         VARCHAR,
+            fields_json      VARCHAR,
+            note             VARCHAR,
+            attachments_json VARCHAR,           -- sha256 list (attachment.sha256)
+            recorded_at      TIMESTAMP NOT NULL,
+            PRIMARY KEY (case_id, seq)
+        );
+        CREATE TABLE attachment (
+            sha256    VARCHAR PRIMARY KEY,
+            name      VARCHAR NOT NULL,
+            size      BIGINT NOT NULL,
+            content   BLOB NOT NULL,
+            stored_at TIMESTAMP NOT NULL
+        );
+        -- derived from case_event (rebuilt on every append and on demand); never the source of truth
+        CREATE TABLE case_state (
+            case_id        VARCHAR PRIMARY KEY,
+            state          VARCHAR,
+            state_title    VARCHAR,
+            lead           VARCHAR,
+            co_units       VARCHAR,
+            handler        VARCHAR,
+            due            DATE,
+            due_deadline   VARCHAR,
+            overdue        BOOLEAN,
+            left_workdays  INTEGER,
+            escalation     VARCHAR,
+            respond_status VARCHAR,
+            resolve_status VARCHAR,
+            satisfaction   VARCHAR,
+            closed_at      TIMESTAMP,
+            reopened       INTEGER,
+            events         INTEGER,
+            provisional    BOOLEAN,
+            as_of          DATE
+        );
+        """,
+    ),
 ]

@@ -1,0 +1,222 @@
+"""The case ledger every case domain shares: open a case on a flow, record an event after checking it
+against the flow, read a case back with its derived state, clocks and timeline, and keep the ``case_state``
+projection current. Requests, projects, land disposal and appeals differ in their header fields and flow
+files, not in this code."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from gaoxin.flows import (
+    ACTION_TITLES,
+    CaseView,
+    Event,
+    Flow,
+    FlowError,
+    check,
+    derive,
+    load_flow,
+    parse_flow,
+    replay,
+)
+from gaoxin.store import cases as store
+
+# the two clocks the 三率 read: respond (响应率) and resolve (按时办结率)
+RESPOND, RESOLVE = "respond", "resolve"
+
+
+class CaseError(ValueError):
+    """A case that does not exist or a step that cannot be recorded; the message says why."""
+
+
+@lru_cache(maxsize=32)
+def _flow_of(text: str) -> Flow:
+    return parse_flow(text, "stored flow")
+
+
+def flow_for(con: duckdb.DuckDBPyConnection, sha: str) -> Flow:
+    text = store.flow_text(con, sha)
+    if text is None:
+        raise CaseError(f"流程文本 {sha[:12]} 不在数据库中")
+    return _flow_of(text)
+
+
+def _event(row: dict) -> Event:
+    return Event(
+        row["at"],
+        row["actor"],
+        row["role"],
+        row["action"],
+        row["fields"],
+        row["note"],
+        tuple(row["attachments"]),
+    )
+
+
+def projection(case_id: str, flow: Flow, events: list[Event], cal, now: datetime) -> dict[str, Any]:
+    """The case_state row of a case: state, lead, the next due day, escalation, and what the 三率 read."""
+    view = derive(flow, events, cal, now)
+    running = [c for c in view.clocks if c.status in ("running", "overdue", "paused") and c.due is not None]
+    nxt = min(running, key=lambda c: c.due) if running else None
+    by_id = {c.deadline: c for c in view.clocks}
+    closed_at = None
+    if _is_closed(flow, view):
+        closed_at = next((e.at for e in reversed(events) if e.action in _closing(flow)), None)
+    rating = next(
+        (e.fields.get("satisfaction") for e in reversed(events) if e.fields.get("satisfaction")), None
+    )
+    return {
+        "case_id": case_id,
+        "state": view.state,
+        "state_title": view.state_title,
+        "lead": view.lead,
+        "co_units": "、".join(view.co_units) or None,
+        "handler": view.handler,
+        "due": nxt.due if nxt else None,
+        "due_deadline": nxt.title if nxt else None,
+        "overdue": any(c.status == "overdue" for c in view.clocks),
+        "left_workdays": nxt.left if nxt else None,
+        "escalation": view.escalation,
+        "respond_status": by_id[RESPOND].status if RESPOND in by_id else None,
+        "resolve_status": by_id[RESOLVE].status if RESOLVE in by_id else None,
+        "satisfaction": rating,
+        "closed_at": closed_at,
+        "reopened": view.reopened,
+        "events": len(events),
+        "provisional": any(c.provisional for c in view.clocks if c.due is not None),
+        "as_of": now.date(),
+    }
+
+
+def _closing(flow: Flow) -> set[str]:
+    """Transitions into a state that meets the resolve deadline (办结), or into a terminal state."""
+    resolve = flow.deadline(RESOLVE)
+    targets = set(resolve.met_by) if resolve else {s.id for s in flow.states if s.terminal}
+    return {t.id for t in flow.transitions if t.to in targets}
+
+
+def _is_closed(flow: Flow, view: CaseView) -> bool:
+    resolve = flow.deadline(RESOLVE)
+    done = set(resolve.met_by) if resolve else set()
+    return view.state in done or flow.state(view.state).terminal
+
+
+def open_case(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    domain: str,
+    prefix: str,
+    flow_ref: str,
+    cal,
+    actor: str,
+    role: str,
+    header: dict,
+    fields: dict | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> str:
+    """Open a case: its header and the 受理 event, checked against the flow; returns the case id."""
+    flow, text, sha = load_flow(flow_ref)
+    at = at or datetime.now()
+    first = Event(at, actor, role, "open", dict(fields or {}), note)
+    check(flow, None, first, cal)
+    store.store_flow(con, flow.flow.id, flow.flow.version, text, sha)
+    head = {**header, "domain": domain, "flow_id": flow.flow.id, "flow_sha256": sha, "opened_at": at}
+    row = {**asdict(first), "from_state": None, "to_state": flow.flow.start}
+    pending_id = head.get("case_id") or "?"
+    state = projection(pending_id, flow, [first], cal, max(at, datetime.now()))
+    return store.open_case(con, head, row, prefix, state)
+
+
+def load(con: duckdb.DuckDBPyConnection, case_id: str) -> tuple[dict, Flow, list[dict]]:
+    header = store.case_header(con, case_id)
+    if header is None:
+        raise CaseError(f"没有编号为 {case_id} 的案件")
+    return header, flow_for(con, header["flow_sha256"]), store.case_events(con, case_id)
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    case_id: str,
+    *,
+    cal,
+    actor: str,
+    role: str,
+    action: str,
+    fields: dict | None = None,
+    note: str = "",
+    attachments: tuple[str, ...] = (),
+    at: datetime | None = None,
+) -> CaseView:
+    """Check one event against the case's flow and append it; the new view of the case."""
+    _header, flow, rows = load(con, case_id)
+    events = [_event(r) for r in rows]
+    at = at or datetime.now()
+    if events and at < events[-1].at:
+        raise CaseError(f"办理时间 {at:%Y-%m-%d %H:%M} 早于上一条记录（{events[-1].at:%Y-%m-%d %H:%M}）")
+    new = Event(at, actor, role, action, dict(fields or {}), note, tuple(attachments))
+    before, after = check(flow, replay(flow, events), new, cal)
+    events.append(new)
+    now = max(at, datetime.now())
+    row = {**asdict(new), "from_state": before, "to_state": after}
+    try:
+        store.append_event(con, case_id, len(rows), row, projection(case_id, flow, events, cal, now))
+    except store.CaseConflict as exc:
+        raise CaseError(str(exc)) from None
+    return derive(flow, events, cal, now)
+
+
+def show(con: duckdb.DuckDBPyConnection, case_id: str, cal, now: datetime | None = None) -> dict:
+    """A case as a page or `--json` shows it: header, state, lead, clocks, timeline with titles, next steps."""
+    header, flow, rows = load(con, case_id)
+    now = now or datetime.now()
+    events = [_event(r) for r in rows]
+    view = derive(flow, events, cal, now)
+    return {
+        "case": header,
+        "flow": {"id": flow.flow.id, "title": flow.flow.title, "version": flow.flow.version},
+        "state": view.state,
+        "state_title": view.state_title,
+        "lead": view.lead,
+        "co_units": list(view.co_units),
+        "handler": view.handler,
+        "reopened": view.reopened,
+        "escalation": view.escalation,
+        "clocks": [asdict(c) for c in view.clocks],
+        "timeline": [
+            {
+                **r,
+                "title": (
+                    flow.transition(r["action"]).title
+                    if flow.transition(r["action"])
+                    else ACTION_TITLES.get(r["action"], r["action"])
+                ),
+                "from_title": flow.state(r["from_state"]).title if r["from_state"] else None,
+                "to_title": flow.state(r["to_state"]).title if r["to_state"] else None,
+            }
+            for r in rows
+        ],
+        "next": [
+            {"action": t.id, "title": t.title, "roles": t.roles, "requires": t.requires}
+            for t in flow.available(view.state)
+        ],
+    }
+
+
+def refresh(con: duckdb.DuckDBPyConnection, domain: str, cal, now: datetime | None = None) -> int:
+    """Re-derive the projection of every open case (the clocks move as days pass)."""
+    now = now or datetime.now()
+    states = []
+    for case_id in store.case_ids(con, domain, open_only=True):
+        _h, flow, rows = load(con, case_id)
+        try:
+            states.append(projection(case_id, flow, [_event(r) for r in rows], cal, now))
+        except FlowError:
+            continue  # a log no longer valid under an edited flow keeps its last projection
+    return store.replace_states(con, pl.DataFrame(states, schema=store.STATE_COLUMNS)) if states else 0

@@ -1,0 +1,313 @@
+"""`gaoxin requests …`: 企业诉求 (政企连心桥 · 马上就办) — enter, list, show, move a request; the 三率."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gaoxin.commands.common import JsonOption, console, fail, print_json
+from gaoxin.commands.data import DbOpt, open_store
+
+FLOW = "enterprise-request"
+DOMAIN, PREFIX = "request", "SQ"
+
+app = typer.Typer(help="企业诉求办理 / enterprise requests (连心桥 · 马上就办)", no_args_is_help=True)
+
+AsOpt = Annotated[str | None, typer.Option("--as", help="办理人 / acting user (默认当前系统用户)")]
+RoleOpt = Annotated[
+    str, typer.Option("--role", help="以何种角色办理 / role: admin, analyst, department, town")
+]
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help="办理时间 / when (YYYY-MM-DD[ HH:MM]，默认现在；补录历史记录时用)")
+]
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="requests")
+
+
+def _when(text: str | None) -> datetime:
+    if not text:
+        return datetime.now().replace(microsecond=0)
+    try:
+        return datetime.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        fail(f"时间「{text}」无法识别，请写成 2025-10-09 或 2025-10-09 14:30")
+
+
+def _calendar(con):
+    from gaoxin.cases.calendar import calendar_in_force
+
+    return calendar_in_force(con)
+
+
+def _fields(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for p in pairs:
+        if "=" not in p:
+            fail(f"--field 应写成 名称=值（如 department=税务局），收到「{p}」")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def _run(fn):
+    """Flow and case refusals reach the officer as one line (the clause named), never a traceback."""
+    from gaoxin.cases.ledger import CaseError
+    from gaoxin.flows import FlowError
+
+    try:
+        return fn()
+    except (CaseError, FlowError) as exc:
+        fail(str(exc))
+
+
+@app.command("add", help="登记一条企业诉求 / enter a request")
+def add(
+    title: Annotated[str, typer.Option("--title", help="诉求标题")],
+    category: Annotated[
+        str, typer.Option("--category", help="类别：用地 用工 融资 政策兑现 审批 水电气 其他")
+    ],
+    uscc: Annotated[str | None, typer.Option("--uscc", help="企业统一社会信用代码（可后补）")] = None,
+    firm: Annotated[str | None, typer.Option("--firm", help="企业名称（未登记企业时）")] = None,
+    town: Annotated[str | None, typer.Option("--town", help="所属镇街")] = None,
+    urgency: Annotated[str, typer.Option("--urgency", help="紧急程度：一般 紧急 特急")] = "一般",
+    content: Annotated[str, typer.Option("--content", help="诉求内容")] = "",
+    source: Annotated[str, typer.Option("--source", help="来源：企业服务平台 12345 走访 电话 …")] = "",
+    actor: AsOpt = None,
+    role: RoleOpt = "admin",
+    at: AtOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.cases.requests import enter_request
+
+    con = open_store(db)
+    try:
+        case_id = _run(
+            lambda: enter_request(
+                con,
+                _calendar(con),
+                actor=actor or getpass.getuser(),
+                role=role,
+                title=title,
+                category=category,
+                urgency=urgency,
+                uscc=uscc,
+                firm_name=firm,
+                town=town,
+                content=content,
+                source=source,
+                at=_when(at),
+            )
+        )
+    finally:
+        con.close()
+    if as_json:
+        print_json({"case_id": case_id})
+    else:
+        console.print(
+            f"已受理诉求 [bold]{case_id}[/]：{title}（下一步：gaoxin requests move {case_id} dispatch "
+            "--field department=承办部门）"
+        )
+
+
+@app.command("move", help="办理一步（派单、签收、答复、办结、回访、评价、延期 …）/ take a step")
+def move(
+    case_id: Annotated[str, typer.Argument(help="诉求编号，如 SQ-2025-00042")],
+    action: Annotated[str, typer.Argument(help="操作，如 dispatch accept answer close visit rate reopen")],
+    field: Annotated[list[str], typer.Option("--field", "-f", help="名称=值，可重复")] = [],  # noqa: B006
+    note: Annotated[str, typer.Option("--note", help="说明")] = "",
+    attach: Annotated[list[Path], typer.Option("--attach", help="附件文件，可重复")] = [],  # noqa: B006
+    actor: AsOpt = None,
+    role: RoleOpt = "admin",
+    at: AtOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.cases.ledger import record
+    from gaoxin.store import cases as store_cases
+
+    con = open_store(db)
+    try:
+        shas = []
+        for path in attach:
+            if not path.is_file():
+                fail(f"附件 {path} 不存在")
+            data = path.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            store_cases.store_attachment(con, sha, path.name, data)
+            shas.append(sha)
+        view = _run(
+            lambda: record(
+                con,
+                case_id,
+                cal=_calendar(con),
+                actor=actor or getpass.getuser(),
+                role=role,
+                action=action,
+                fields=_fields(field),
+                note=note,
+                attachments=tuple(shas),
+                at=_when(at),
+            )
+        )
+    finally:
+        con.close()
+    if as_json:
+        print_json({"case_id": case_id, "state": view.state, "state_title": view.state_title})
+    else:
+        console.print(f"{case_id} → [bold]{view.state_title}[/]")
+
+
+@app.command("show", help="一条诉求：办理记录、时限和下一步 / one request with its timeline and clocks")
+def show_cmd(
+    case_id: Annotated[str, typer.Argument(help="诉求编号")],
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.cases.ledger import show
+
+    con = open_store(db, read_only=True)
+    try:
+        view = _run(lambda: show(con, case_id, _calendar(con)))
+    finally:
+        con.close()
+    if as_json:
+        print_json(view)
+        return
+    from rich.table import Table
+
+    c = view["case"]
+    console.print(
+        f"[bold]{c['case_id']}[/] {c['title']} · {c.get('firm_name') or c.get('uscc') or '未关联企业'}"
+        f" · {view['state_title']} · 牵头单位 {view['lead'] or '—'}"
+    )
+    clocks = Table(title="时限（工作日）", title_justify="left")
+    for col in ("时限", "状态", "起算", "到期", "已用", "剩余", "暂停", "督办"):
+        clocks.add_column(col)
+    for k in view["clocks"]:
+        clocks.add_row(
+            k["title"],
+            STATUS.get(k["status"], k["status"]),
+            str(k["start"] or "—"),
+            f"{k['due'] or '—'}{'（暂定）' if k['provisional'] else ''}",
+            "—" if k["used"] is None else str(k["used"]),
+            "—" if k["left"] is None else str(k["left"]),
+            str(k["paused_days"]),
+            "、".join(e[1] for e in k["escalations"]) or "—",
+        )
+    console.print(clocks)
+    timeline = Table(title="办理记录", title_justify="left")
+    for col in ("#", "时间", "办理人", "操作", "状态", "说明"):
+        timeline.add_column(col)
+    for e in view["timeline"]:
+        extra = "；".join(f"{k}={v}" for k, v in e["fields"].items())
+        timeline.add_row(
+            str(e["seq"]),
+            f"{e['at']:%Y-%m-%d %H:%M}",
+            e["actor"],
+            e["title"],
+            e["to_title"] or "",
+            "；".join(x for x in (extra, e["note"]) if x),
+        )
+    console.print(timeline)
+    if view["next"]:
+        console.print("下一步：" + "、".join(f"{n['title']}（{n['action']}）" for n in view["next"]))
+
+
+STATUS = {
+    "not_started": "未起算",
+    "running": "计时中",
+    "paused": "暂停",
+    "met": "按时",
+    "met_late": "超时完成",
+    "overdue": "已超期",
+}
+
+
+@app.command("list", help="诉求列表（超期在前）/ requests, overdue first")
+def list_cmd(
+    state: Annotated[str | None, typer.Option("--state", help="状态 id，如 handling")] = None,
+    lead: Annotated[str | None, typer.Option("--lead", help="牵头单位")] = None,
+    town: Annotated[str | None, typer.Option("--town", help="镇街")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="只看未办结")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只看超期")] = False,
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.store import cases as store_cases
+
+    con = open_store(db, read_only=True)
+    try:
+        df = store_cases.case_list(
+            con,
+            {"domain": DOMAIN, "state": state, "lead": lead, "town": town},
+            open_only=open_only,
+            overdue_only=overdue,
+        )
+    finally:
+        con.close()
+    if as_json:
+        print_json({"requests": df.to_dicts()})
+        return
+    from rich.table import Table
+
+    t = Table(title=f"企业诉求 {df.height} 件", title_justify="left")
+    for col in ("编号", "标题", "企业", "类别", "状态", "牵头单位", "到期", "剩余工作日", "督办"):
+        t.add_column(col)
+    for r in df.iter_rows(named=True):
+        t.add_row(
+            r["case_id"],
+            r["title"],
+            r["firm_name"] or r["uscc"] or "—",
+            r["category"] or "—",
+            r["state_title"] or "—",
+            r["lead"] or "—",
+            str(r["due"] or "—"),
+            "—" if r["left_workdays"] is None else str(r["left_workdays"]),
+            r["escalation"] or ("超期" if r["overdue"] else ""),
+        )
+    console.print(t)
+
+
+@app.command(
+    "stats", help="三率：响应率、按时办结率、满意率（按部门、月份）/ response, on-time and satisfaction rates"
+)
+def stats(
+    year: Annotated[int | None, typer.Option("--year", help="受理年份")] = None,
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.cases.requests import rates
+
+    con = open_store(db, read_only=True)
+    try:
+        table = rates(con, year)
+    finally:
+        con.close()
+    if as_json:
+        print_json({"year": year, "rates": table})
+        return
+    from rich.table import Table
+
+    t = Table(title="诉求办理三率", title_justify="left")
+    for col in ("牵头单位", "月份", "件数", "响应率", "按时办结率", "满意率", "超期"):
+        t.add_column(col)
+    pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
+    for r in table:
+        t.add_row(
+            r["lead"],
+            r["month"],
+            str(r["cases"]),
+            pct(r["response_rate"]),
+            pct(r["on_time_rate"]),
+            pct(r["satisfaction_rate"]),
+            str(r["overdue"]),
+        )
+    console.print(t)
