@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from gaoxin import __version__
-from gaoxin.commands import chains, cultivation, data, demo, mujun, web, zones
+from gaoxin.commands import chains, cultivation, data, demo, mujun, requests, web, workdays, zones
 from gaoxin.runtime import keep_freed_memory
 
 app = typer.Typer(
@@ -40,6 +40,8 @@ cultivation.register(app)
 zones.register(app)
 chains.register(app)
 web.register(app)
+workdays.register(app)
+requests.register(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -15,6 +15,41 @@ from gaoxin.store import queries
 FLOW, DOMAIN, PREFIX = "enterprise-request", "request", "SQ"
 
 
+def request_header(
+    *,
+    title: str,
+    category: str,
+    urgency: str = "一般",
+    uscc: str | None = None,
+    firm_name: str | None = None,
+    town: str | None = None,
+    content: str = "",
+    source: str = "",
+    firm: dict | None = None,
+) -> dict:
+    """The case header of a request, checked: a title, and a valid code when one is given (`firm` is the
+    store's record of that code, when it has one: its name and town fill what the request leaves out)."""
+    title = (title or "").strip()
+    if not title:
+        raise CaseError("诉求标题不能为空")
+    code = (uscc or "").strip().upper() or None
+    if code and not is_valid(code):
+        raise CaseError(f"统一社会信用代码「{code}」校验不通过（GB 32100-2015）")
+    if firm:
+        firm_name = firm_name or firm.get("name")
+        town = town or firm.get("town")
+    return {
+        "title": title,
+        "uscc": code,
+        "firm_name": firm_name,
+        "town": town,
+        "category": category,
+        "urgency": urgency,
+        "source": source or None,
+        "fields": {"content": content} if content else {},
+    }
+
+
 def enter_request(
     con: duckdb.DuckDBPyConnection,
     cal,
@@ -32,27 +67,19 @@ def enter_request(
     at: datetime | None = None,
 ) -> str:
     """受理 one request; the firm's name and town come from the store when its code is known there."""
-    title = (title or "").strip()
-    if not title:
-        raise CaseError("诉求标题不能为空")
     code = (uscc or "").strip().upper() or None
-    if code:
-        if not is_valid(code):
-            raise CaseError(f"统一社会信用代码「{code}」校验不通过（GB 32100-2015）")
-        firm = queries.enterprise(con, code)
-        if firm:
-            firm_name = firm_name or firm.get("name")
-            town = town or firm.get("town")
-    header = {
-        "title": title,
-        "uscc": code,
-        "firm_name": firm_name,
-        "town": town,
-        "category": category,
-        "urgency": urgency,
-        "source": source or None,
-        "fields": {"content": content} if content else {},
-    }
+    firm = queries.enterprise(con, code) if code and is_valid(code) else None
+    header = request_header(
+        title=title,
+        category=category,
+        urgency=urgency,
+        uscc=code,
+        firm_name=firm_name,
+        town=town,
+        content=content,
+        source=source,
+        firm=firm,
+    )
     return open_case(
         con,
         domain=DOMAIN,

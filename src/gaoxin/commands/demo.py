@@ -49,6 +49,33 @@ def evaluate_demo(db, periods: list[str], keep_dir: Path | None) -> None:
         con.close()
 
 
+def demo_requests(db) -> None:
+    """A year of 企业诉求 up to today, entered through the case ledger (once: a store that has requests keeps
+    them)."""
+    from gaoxin.cases.calendar import calendar_in_force
+    from gaoxin.cases.requests import DOMAIN, rates
+    from gaoxin.demo.requests import generate_requests
+    from gaoxin.store import cases as store_cases
+
+    con = open_store(db)
+    try:
+        if store_cases.case_ids(con, DOMAIN, open_only=False):
+            console.print("企业诉求已存在，未重复生成")
+            return
+        with console.status("企业诉求 …"):
+            ids = generate_requests(con, calendar_in_force(con))
+        table = rates(con)
+        open_ = store_cases.case_list(con, {"domain": DOMAIN}, open_only=True)
+    finally:
+        con.close()
+    cases = sum(r["cases"] for r in table)
+    in_time = sum(r["responded_in_time"] for r in table)
+    console.print(
+        f"企业诉求 {len(ids)} 件（{ids[0]} … {ids[-1]}），响应率 {in_time / cases:.1%}，在办 {open_.height} 件，"
+        f"其中超期 {int(open_['overdue'].sum())} 件；gaoxin requests list --open 查看待办"
+    )
+
+
 def demo(
     out: Annotated[
         Path | None, typer.Option(help="保留生成的部门文件到此目录 / keep the department files here")
@@ -86,6 +113,7 @@ def demo(
         evaluate_demo(db, periods, keep_dir=out_dir if keep else None)
         demo_cultivation(db, zone, out_dir, keep_dir=out_dir if keep else None)
         demo_zones(db, out_dir, keep_dir=out_dir if keep else None)
+        demo_requests(db)
     finally:
         if not keep:
             shutil.rmtree(out_dir, ignore_errors=True)

@@ -166,6 +166,55 @@ def replace_states(con: duckdb.DuckDBPyConnection, states: pl.DataFrame) -> int:
     return states.height
 
 
+def write_cases(
+    con: duckdb.DuckDBPyConnection, headers: list[dict], events: list[dict], states: pl.DataFrame
+) -> None:
+    """Many whole cases at once (an import, the demo): headers, every event and their projections, all or
+    nothing. Events carry their case_id and seq."""
+    head = pl.DataFrame(
+        [
+            {**h, "fields_json": json.dumps(h.get("fields") or {}, ensure_ascii=False, sort_keys=True)}
+            for h in headers
+        ]
+    ).select(_HEADER_COLUMNS)
+    now = _now()
+    ev = pl.DataFrame(
+        [
+            {
+                "case_id": e["case_id"],
+                "seq": e["seq"],
+                "happened_at": e["at"],
+                "actor": e["actor"],
+                "role": e["role"],
+                "action": e["action"],
+                "from_state": e.get("from_state"),
+                "to_state": e.get("to_state"),
+                "fields_json": json.dumps(e.get("fields") or {}, ensure_ascii=False, sort_keys=True),
+                "note": e.get("note") or None,
+                "attachments_json": json.dumps(list(e.get("attachments") or ()), ensure_ascii=False),
+                "recorded_at": now,
+            }
+            for e in events
+        ]
+    )
+    with transaction(con):
+        con.register("_heads", head.to_arrow())
+        con.register("_events", ev.to_arrow())
+        try:
+            con.execute("INSERT INTO case_file SELECT * FROM _heads")
+            con.execute("INSERT INTO case_event SELECT * FROM _events")
+        finally:
+            con.unregister("_heads")
+            con.unregister("_events")
+    replace_states(con, states)
+
+
+_HEADER_COLUMNS = [
+    "case_id", "domain", "flow_id", "flow_sha256", "uscc", "firm_name", "town", "title", "category", "urgency",
+    "source", "fields_json", "opened_at",
+]  # fmt: skip
+
+
 def case_header(con: duckdb.DuckDBPyConnection, case_id: str) -> dict | None:
     found = frame(con, "SELECT * FROM case_file WHERE case_id = ?", [case_id]).to_dicts()
     if not found:

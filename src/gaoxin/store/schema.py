@@ -296,6 +296,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        7,
+        "calendar versions a zone loads (new national years, local days off, working hours)",
+        """
+        CREATE TABLE calendar_version (
+            sha256    VARCHAR PRIMARY KEY,
+            scope     VARCHAR NOT NULL,   -- national | local
+            file_name VARCHAR NOT NULL,
+            title     VARCHAR,
+            content   BLOB NOT NULL,      -- the file as loaded (CSV or TOML), re-read on every use
+            loaded_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+    (
         8,
         "cases: case_file, append-only case_event, flow texts, attachments, the derived case_state projection",
         """
