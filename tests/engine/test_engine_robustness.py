@@ -1,7 +1,5 @@
 """Monte Carlo rank intervals: batched scores equal a per-draw loop; degenerate and dominance cases."""
 
-import time
-
 import numpy as np
 import pytest
 
@@ -151,12 +149,9 @@ def test_imputation_choice_and_refusals():
         rank_intervals(X, t, w, n_draws=10, aggregations=("copeland",))
 
 
-def test_ten_thousand_draws_zone_scale_is_fast():
+def test_ten_thousand_draws_at_zone_scale():
     rng = np.random.default_rng(0)
     X = rng.lognormal(size=(180, 46))
     t = np.where(rng.random(46) < 0.2, -1, 1)
-    t0 = time.perf_counter()
     r = rank_intervals(X, t, None, n_draws=10_000, drop_one=True, seed=0)
-    elapsed = time.perf_counter() - t0
-    assert r.ranks.shape == (10_000, 180)
-    assert elapsed < 3.0  # goal ≤ 1 s (bench/engine_bench.py); slack for a shared CI machine
+    assert r.ranks.shape == (10_000, 180)  # speed: bench/engine_bench.py

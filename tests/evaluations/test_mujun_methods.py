@@ -230,11 +230,7 @@ def test_determinism_same_input_identical_arrays():
     assert repr(a.class_groups) == repr(b.class_groups) and repr(a.item_stats) == repr(b.item_stats)
 
 
-def test_large_run_is_vectorised():
-    import time
-
+def test_large_run_is_complete():
     data = synth(200_000, seed=1)
-    t = time.perf_counter()
-    r = evaluate(load_scheme("default"), "2024", data)
-    assert time.perf_counter() - t < 5.0  # ~0.15 s on the reference machine; generous for shared CI
+    r = evaluate(load_scheme("default"), "2024", data)  # speed: bench/evaluate_bench.py
     assert r.n == 200_000

@@ -65,10 +65,7 @@ def test_method_uncertainty_widens_intervals():
     assert set(np.unique(both.choices["normalization"])) == {0, 1, 2}
 
 
-def test_ten_thousand_draws_for_all_zones_is_fast():
-    import time
-
+def test_ten_thousand_draws_for_all_zones():
     r = Z.evaluate(load_scheme("most-2021"), demo_data(2025), "2025")
-    t = time.perf_counter()
-    Z.robustness(r, HOME, draws=10_000)
-    assert time.perf_counter() - t < 3.0  # goal ≤ 1 s (bench/zone_bench.py); generous for CI machines
+    _rob, res = Z.robustness(r, HOME, draws=10_000)  # speed: bench/zone_bench.py
+    assert res.ranks.shape == (10_000, r.m)
