@@ -23,7 +23,7 @@ ALLOWED = {
     "workdays_refresh": {"workdays"},
     "flows": {"workdays", "schemes"},
     "cases": {"flows", "workdays", "evaluations", "store", "ingest"},
-    "demo": {"ingest", "store", "cases"},
+    "demo": {"ingest", "store", "cases", "flows"},
     "web": {
         "engine",
         "schemes",
