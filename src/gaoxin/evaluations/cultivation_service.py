@@ -122,7 +122,7 @@ def run_cultivation(
 
 
 def stored_scheme(con: duckdb.DuckDBPyConnection, run: dict) -> CultivationScheme:
-    text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
+    text = store_runs.scheme_text(con, run["scheme_sha256"])
     scheme = parse_scheme(text, run["scheme_id"])
     overrides = (run.get("params") or {}).get("params") or {}
     return scheme.with_params(overrides) if overrides else scheme

@@ -5,7 +5,6 @@ Shared by the CLI and the web app; raises `RunError` with a message for the anal
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict
 
 import duckdb
@@ -14,8 +13,9 @@ import numpy as np
 from gaoxin import fields as F
 from gaoxin.evaluations import mujun
 from gaoxin.evaluations.service import RunError, evaluate_stored
+from gaoxin.jsonable import jsonable
 from gaoxin.schemes import formula, parse_scheme
-from gaoxin.store import frame, one, queries
+from gaoxin.store import frame, queries
 from gaoxin.store import runs as store_runs
 from gaoxin.store.queries import current_facts_sql
 
@@ -27,7 +27,7 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
     if row.height == 0:
         return None
     r = row.to_dicts()[0]
-    text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
+    text = store_runs.scheme_text(con, run["scheme_sha256"])
     scheme = parse_scheme(text, run["scheme_id"])
     indicators = {f"{lst.id}.{ind.id}": ind for lst in scheme.lists for ind in lst.indicator}
     # the batch of every value as the store stood when the run was made
@@ -99,7 +99,7 @@ def what_if_answer(con: duckdb.DuckDBPyConnection, run: dict, code: str, target:
     """Re-evaluates the run from the store (same data → same result) and asks the core for the gaps."""
     if queries.data_fingerprint(con, run["period"]) != run["data_fingerprint"]:
         raise RunError(f"评价 {run['run_id']} 之后数据已变化（导入了新批次），请重新评价后再试")
-    text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
+    text = store_runs.scheme_text(con, run["scheme_sha256"])
     scheme = parse_scheme(text, run["scheme_id"])
     result, data, prev = evaluate_stored(con, scheme, run["period"], run.get("max_batch_id"))
     where = np.flatnonzero(result.uscc == code)
@@ -109,15 +109,4 @@ def what_if_answer(con: duckdb.DuckDBPyConnection, run: dict, code: str, target:
         answer = mujun.what_if(result, scheme, data, int(where[0]), target, prev)
     except ValueError as exc:
         raise RunError(str(exc)) from exc
-    return _clean(asdict(answer))
-
-
-def _clean(obj):
-    """NaN → None all the way down (JSON has no NaN)."""
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    return obj
+    return jsonable(asdict(answer))

@@ -19,9 +19,10 @@ import polars as pl
 
 from gaoxin import zone_fields as Z
 from gaoxin.evaluations import zones as core
+from gaoxin.jsonable import jsonable
 from gaoxin.schemes import parse_scheme, scheme_sha256, scheme_text
 from gaoxin.schemes.zone import ZoneScheme
-from gaoxin.store import frame, one
+from gaoxin.store import frame
 from gaoxin.store import runs as store_runs
 from gaoxin.store import zones as store_zones
 
@@ -161,7 +162,7 @@ def run_rank(
         "data_fingerprint": fingerprint,
         "period": period,
         "params": params,
-        "summary": _clean(summary),
+        "summary": jsonable(summary),
         "max_batch_id": max_batch,
     }
     store_runs.write_run(con, meta, results, items, text)
@@ -368,25 +369,12 @@ def climb_zone(
         raise ZoneRunError(f"园区 {zone_id} 不在 {period} 年度的排名中：{why}")
     if not 1 <= to_rank <= result.m:
         raise ZoneRunError(f"--to-rank 应在 1 到 {result.m} 之间")
-    return _clean(asdict(core.climb(result, zone_id, to_rank, max_change)))
+    return jsonable(asdict(core.climb(result, zone_id, to_rank, max_change)))
 
 
 def _f(v) -> float | None:
     v = float(v)
     return None if math.isnan(v) else v
-
-
-def _clean(obj):
-    """NaN → None and numpy scalars → Python, all the way down (JSON has no NaN)."""
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    return obj
 
 
 def zone_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -401,5 +389,5 @@ def zone_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def stored_scheme(con: duckdb.DuckDBPyConnection, run: dict) -> ZoneScheme:
-    text = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [run["scheme_sha256"]])[0]
+    text = store_runs.scheme_text(con, run["scheme_sha256"])
     return parse_scheme(text, run["scheme_id"])

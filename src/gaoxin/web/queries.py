@@ -11,7 +11,6 @@ initials for 100k names takes seconds.
 from __future__ import annotations
 
 import json
-import math
 import re
 import threading
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import numpy as np
 import polars as pl
 from pypinyin import Style, lazy_pinyin
 
+from gaoxin.jsonable import jsonable
 from gaoxin.store import one, queries, rows
 from gaoxin.store.imports import staged
 
@@ -688,12 +688,4 @@ def firm_history(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in found]
 
 
-def clean(v):
-    """NaN → None all the way down (JSON has no NaN)."""
-    if isinstance(v, dict):
-        return {k: clean(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [clean(x) for x in v]
-    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-        return None
-    return v
+clean = jsonable  # one JSON rule for CLI, API and pages (gaoxin.jsonable)

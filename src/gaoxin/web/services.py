@@ -10,7 +10,7 @@ from functools import lru_cache
 import duckdb
 
 from gaoxin.schemes import Scheme, SchemeError, list_builtin, parse_scheme
-from gaoxin.store import one
+from gaoxin.store import runs as store_runs
 
 
 class ServiceError(ValueError):
@@ -41,10 +41,10 @@ def scheme_of(sha256: str, text: str) -> Scheme:
 
 
 def stored_scheme(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, Scheme] | None:
-    found = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [sha256])
-    if found is None:
+    text = store_runs.scheme_text(con, sha256)
+    if text is None:
         return None
-    return found[0], scheme_of(sha256, found[0])
+    return text, scheme_of(sha256, text)
 
 
 def what_if(con: duckdb.DuckDBPyConnection, run: dict, uscc: str, target: str) -> dict:
