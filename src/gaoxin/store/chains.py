@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from gaoxin.store.db import frame, one, rows, transaction
+from gaoxin.store.db import frame, rows, transaction
 from gaoxin.store.imports import staged
+from gaoxin.store.runs import latest_run
 
 TAG_COLUMNS = {
     "uscc": pl.Utf8,
@@ -101,13 +102,7 @@ def tag_counts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
 
 
 def latest_mujun_run(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
-    row = one(
-        con,
-        """SELECT run_id FROM run WHERE kind = 'mujun' AND period = ?
-                      ORDER BY created_at DESC LIMIT 1""",
-        [period],
-    )
-    return row[0] if row else None
+    return latest_run(con, "mujun", period)
 
 
 def mujun_results(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:

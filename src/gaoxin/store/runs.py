@@ -263,6 +263,16 @@ def previous_run_of(con: duckdb.DuckDBPyConnection, run: dict) -> str | None:
     return previous_run(con, run.get("kind") or "mujun", run["scheme_id"], run["period"])
 
 
+def latest_run(con: duckdb.DuckDBPyConnection, kind: str = "mujun", period: str | None = None) -> str | None:
+    """The newest run of a kind (of one period, when given)."""
+    found = one(
+        con,
+        "SELECT run_id FROM run WHERE kind = ? AND (? IS NULL OR period = ?) ORDER BY created_at DESC, run_id LIMIT 1",
+        [kind, period, period],
+    )
+    return found[0] if found else None
+
+
 def scheme_text(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
     """The exact scheme text a run was made with (schemes are stored once per sha256)."""
     found = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [sha256])

@@ -258,25 +258,6 @@ def get_run(cur: duckdb.DuckDBPyConnection, run_id: str, kind: str | None = MUJU
     }
 
 
-def latest_run_id(cur: duckdb.DuckDBPyConnection, kind: str = MUJUN) -> str | None:
-    found = one(cur, "SELECT run_id FROM run WHERE kind = ? ORDER BY created_at DESC, run_id LIMIT 1", [kind])
-    return found[0] if found else None
-
-
-def previous_run_id(cur: duckdb.DuckDBPyConnection, run: dict) -> str | None:
-    try:
-        prev_period = str(int(run["period"]) - 1)
-    except ValueError:
-        return None
-    found = one(
-        cur,
-        "SELECT run_id FROM run WHERE kind = ? AND scheme_id = ? AND period = ? "
-        "ORDER BY created_at DESC LIMIT 1",
-        [run["kind"], run["scheme_id"], prev_period],
-    )
-    return found[0] if found else None
-
-
 # ---- the enterprise list -------------------------------------------------------------------------------
 SORTS = {
     "name": "f.initials {d} NULLS LAST, f.name {d}",

@@ -11,6 +11,7 @@ import xlsxwriter
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from gaoxin.store import runs as store_runs
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep, User
 from gaoxin.web.i18n import translate
@@ -37,7 +38,7 @@ def list_query(
     settings = request.app.state.settings
     if user.scope_town is not None and town and town != user.scope_town:
         raise HTTPException(404, "town not found")  # another town's firms do not exist for a town user
-    run_id = run if run is not None else Q.latest_run_id(db)
+    run_id = run if run is not None else store_runs.latest_run(db)
     found = Q.get_run(db, run_id) if run_id else None
     request.state.list_table = request.app.state.cache.view(db, found)
     run_id = found["run_id"] if found else None

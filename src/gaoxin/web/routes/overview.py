@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from gaoxin.store import runs as store_runs
 from gaoxin.web import charts
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep
@@ -29,7 +30,7 @@ def overview_data(request: Request, db, user, run_id: str | None) -> dict:
     if run is None:
         return {"run": None}
     cache.ensure_run(db, run)
-    prev_id = Q.previous_run_id(db, run)
+    prev_id = store_runs.previous_run_of(db, run)
     prev = Q.get_run(db, prev_id) if prev_id else None
     if prev:
         cache.ensure_run(db, prev)
