@@ -9,7 +9,21 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "gaoxin"
 # catalogues, settings and process set-up every layer may use
 SHARED = {"fields", "zone_fields", "settings", "runtime", "jsonable", "__version__"}
-# package → the gaoxin packages it may import (DESIGN.md's layout table; chains is an evaluation kind with its own
+# the edges (web app and CLI) may use every package below them
+WEB = {
+    "engine",
+    "schemes",
+    "store",
+    "ingest",
+    "evaluations",
+    "chains",
+    "reports",
+    "demo",
+    "cases",
+    "flows",
+    "workdays",
+}
+# package → the gaoxin packages it may import (DESIGN.md's layout table; chains is an analysis with its own
 # package, commands is the CLI's)
 ALLOWED = {
     "engine": set(),
@@ -24,34 +38,8 @@ ALLOWED = {
     "flows": {"workdays", "schemes"},
     "cases": {"flows", "workdays", "evaluations", "store", "ingest"},
     "demo": {"ingest", "store", "cases", "flows"},
-    "web": {
-        "engine",
-        "schemes",
-        "store",
-        "ingest",
-        "evaluations",
-        "chains",
-        "reports",
-        "demo",
-        "cases",
-        "flows",
-        "workdays",
-    },
-    "commands": {
-        "engine",
-        "schemes",
-        "store",
-        "ingest",
-        "evaluations",
-        "chains",
-        "reports",
-        "demo",
-        "web",
-        "cases",
-        "flows",
-        "workdays",
-        "workdays_refresh",
-    },
+    "web": WEB,
+    "commands": WEB | {"web", "workdays_refresh"},
     "cli": {"commands"},
     # the field catalogue converts display units with ingest's unit table
     "fields": {"ingest"},
