@@ -259,7 +259,7 @@ def list_cmd(
     from rich.table import Table
 
     t = Table(title=f"企业诉求 {df.height} 件", title_justify="left")
-    for col in ("编号", "标题", "企业", "类别", "状态", "牵头单位", "到期", "剩余工作日", "督办"):
+    for col in ("编号", "标题", "企业", "类别", "状态", "牵头单位", "时限", "到期", "剩余工作日", "督办"):
         t.add_column(col)
     for r in df.iter_rows(named=True):
         t.add_row(
@@ -269,6 +269,7 @@ def list_cmd(
             r["category"] or "—",
             r["state_title"] or "—",
             r["lead"] or "—",
+            r["due_deadline"] or "—",
             str(r["due"] or "—"),
             "—" if r["left_workdays"] is None else str(r["left_workdays"]),
             r["escalation"] or ("超期" if r["overdue"] else ""),
