@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/chains_eval.py
 	$(BIN)/python bench/web_bench.py
 	$(BIN)/python bench/workdays_bench.py
+	$(BIN)/python bench/cases_bench.py
 
 clean:
 	rm -rf $(VENV) gaoxin.duckdb .pytest_cache
