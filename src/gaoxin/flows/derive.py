@@ -7,7 +7,8 @@ escalation steps reached — all in working days of the calendar in force (``gao
 
 Clock conventions (those of 政务服务): the day a clock starts is not counted; a pause stops the clock from
 the day after it began to the day it ended (working days in (pause start, pause end] do not count); a
-deadline is met on the day the case first reaches one of its ``met_by`` states.
+deadline is met on the day the case first reaches one of its ``met_by`` states. A deadline in working
+hours (urgent cases) runs from the moment the clock starts and is not stopped by pauses.
 """
 
 from __future__ import annotations
