@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from gaoxin.store.enterprise_list import ListQuery
 from gaoxin.web import i18n
-from gaoxin.web.queries import ListQuery, histogram, initials
+from gaoxin.web.queries import histogram, initials
 from gaoxin.web.routes.imports import check_type, safe_name
 
 WEB = Path(i18n.__file__).parent

@@ -88,7 +88,8 @@ def demo(
 ) -> None:
     from gaoxin.demo.files import write_department_files
     from gaoxin.demo.zone import generate_zone
-    from gaoxin.store import one
+    from gaoxin.store.imports import store_counts
+    from gaoxin.store.queries import periods as store_periods
 
     keep = out is not None
     out_dir = out or Path(tempfile.mkdtemp(prefix="gaoxin-demo-"))
@@ -101,10 +102,8 @@ def demo(
         results = run_import(paths, "auto", None, db)
         show_import(results)
         con = open_store(db)
-        n_ent = one(con, "SELECT count(*) FROM enterprise")[0]
-        n_batch = one(con, "SELECT count(*) FROM import_batch")[0]
-        n_fact = one(con, "SELECT count(*) FROM fact")[0]
-        periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM fact ORDER BY 1").fetchall()]
+        n_ent, n_batch, n_fact = store_counts(con)
+        periods = store_periods(con)
         con.close()
         console.print(
             f"[bold green]示范高新区已就绪[/]: 企业 {n_ent} 家，批次 {n_batch} 个，数据 {n_fact:,} 条，"

@@ -638,7 +638,7 @@ class _Mess:
             self.dups.append((i, "conflicting_duplicate", {key: change(self.sh.frame[key][i])}))
 
     def finish_rows(self) -> None:
-        """Insert the duplicates: exact copies right after their original, conflicting ones at the end."""
+        """The duplicates go in: exact copies right after their original, conflicting ones at the end."""
         f = self.sh.frame.with_row_index("_orig")
         pieces, start = [], 0
         exact = sorted(i for i, kind, _ in self.dups if kind == "exact_duplicate")

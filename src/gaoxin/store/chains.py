@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from gaoxin.store.db import frame, rows, transaction
+from gaoxin.store.db import frame, one, rows, transaction
 from gaoxin.store.imports import staged
 from gaoxin.store.runs import latest_run
 
@@ -116,3 +116,24 @@ def mujun_results(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
 
 def evidence_json(evidence: list[dict]) -> str:
     return json.dumps(evidence, ensure_ascii=False)
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever what a chain map reads changes: facts, firms, tags, overrides, 亩均 runs."""
+    return tuple(
+        one(
+            con,
+            """SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batch), (SELECT count(*) FROM enterprise),
+                      (SELECT count(*) FROM chain_tag), (SELECT max(tagged_at) FROM chain_tag),
+                      (SELECT count(*) FROM chain_override), (SELECT max(created_at) FROM chain_override),
+                      (SELECT count(*) FROM run WHERE kind = 'mujun'),
+                      (SELECT max(created_at) FROM run WHERE kind = 'mujun')""",
+        )
+    )
+
+
+def stale_tags(con: duckdb.DuckDBPyConnection, chain_id: str, pack_sha256: str) -> int:
+    """Tags of the chain made with an earlier version of its pack (the map asks to re-tag)."""
+    return one(
+        con, "SELECT count(*) FROM chain_tag WHERE chain_id = ? AND pack_sha256 <> ?", [chain_id, pack_sha256]
+    )[0]

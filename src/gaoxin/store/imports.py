@@ -47,6 +47,42 @@ def find_batch(con: duckdb.DuckDBPyConnection, sha256: str) -> dict | None:
     return {"batch_id": row[0], "file_name": row[1], "imported_at": row[2], "source": row[3]}
 
 
+BATCH_COLUMNS = (
+    "batch_id",
+    "file_name",
+    "source",
+    "periods",
+    "sheets",
+    "rows",
+    "accepted",
+    "rejected",
+    "skipped",
+    "imported_at",
+    "sha256",
+    "columns_json",
+    "notes_json",
+)
+
+
+def store_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """(firms, batches, facts) in the store."""
+    return one(
+        con,
+        "SELECT (SELECT count(*) FROM enterprise), (SELECT count(*) FROM import_batch), (SELECT count(*) FROM fact)",
+    )
+
+
+def batch_record(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict | None:
+    """One batch with its column mapping and notes decoded (None when unknown)."""
+    found = one(con, f"SELECT {', '.join(BATCH_COLUMNS)} FROM import_batch WHERE batch_id = ?", [batch_id])
+    if found is None:
+        return None
+    batch = dict(zip(BATCH_COLUMNS, found, strict=True))
+    batch["columns"] = json.loads(batch.pop("columns_json") or "[]")
+    batch["notes"] = json.loads(batch.pop("notes_json") or "[]")
+    return batch
+
+
 def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool = False) -> int:
     """Store one prepared batch in a single transaction; returns its batch id.
 

@@ -277,3 +277,54 @@ def scheme_text(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
     """The exact scheme text a run was made with (schemes are stored once per sha256)."""
     found = one(con, "SELECT text FROM scheme WHERE sha256 = ?", [sha256])
     return found[0] if found else None
+
+
+def run_summaries(cur: duckdb.DuckDBPyConnection, kind: str | None = "mujun") -> list[dict]:
+    """Runs newest first with their title, size and class counts (the runs page and pickers)."""
+    where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+    out = []
+    for r in rows(
+        cur,
+        f"""SELECT run_id, kind, scheme_id, scheme_sha256, period, created_at, summary_json
+                           FROM run {where} ORDER BY created_at DESC, run_id""",
+        params,
+    ):
+        summary = json.loads(r[6] or "{}")
+        out.append(
+            {
+                "run_id": r[0],
+                "kind": r[1],
+                "scheme_id": r[2],
+                "scheme_sha256": r[3],
+                "period": r[4],
+                "created_at": r[5],
+                "title": summary.get("title", r[2]),
+                "n": summary.get("n"),
+                "counts": summary.get("counts", {}),
+            }
+        )
+    return out
+
+
+def get_run(cur: duckdb.DuckDBPyConnection, run_id: str, kind: str | None = "mujun") -> dict | None:
+    """A run's header and summary (None when unknown or of another kind)."""
+    found = rows(
+        cur,
+        "SELECT run_id, kind, scheme_id, scheme_sha256, period, created_at, summary_json, "
+        "data_fingerprint, max_batch_id FROM run WHERE run_id = ?",
+        [run_id],
+    )
+    if not found or (kind and found[0][1] != kind):
+        return None
+    r = found[0]
+    return {
+        "run_id": r[0],
+        "kind": r[1],
+        "scheme_id": r[2],
+        "scheme_sha256": r[3],
+        "period": r[4],
+        "created_at": r[5],
+        "summary": json.loads(r[6] or "{}"),
+        "data_fingerprint": r[7],
+        "max_batch_id": r[8],
+    }

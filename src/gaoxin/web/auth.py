@@ -63,7 +63,7 @@ def _sha(text: str) -> str:
 def add_user(
     con: duckdb.DuckDBPyConnection, name: str, role: str, town: str | None = None, password: str | None = None
 ) -> str:
-    """Create (or reset) a user; returns the password, generated when none is given."""
+    """A new user, or an existing one reset; returns the password, generated when none is given."""
     name = name.strip()
     if not name:
         raise ValueError("用户名不能为空 / empty user name")
@@ -166,7 +166,7 @@ class Auth:
                 store_users.drop_session(db, token_hash)
 
     def forget_user(self, name: str) -> None:
-        """Drop cached sessions of a user whose role, town, password or state changed."""
+        """Forget the cached sessions of a user whose role, town, password or state changed."""
         for key, (user, _) in list(self._cache.items()):
             if user.name == name:
                 self._cache.pop(key, None)

@@ -18,7 +18,7 @@ import duckdb
 from fastapi import Depends, HTTPException, Request
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from gaoxin.store import connect
+from gaoxin.store import connect, webcache
 
 
 class WebSettings(BaseSettings):
@@ -45,12 +45,10 @@ class Store:
     def __init__(self, path: str | Path, threads: int | None = None):
         self.path = Path(path)
         self.con = connect(self.path)
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
         self.write_lock = threading.RLock()
         # derived look-up tables (name initials joined to attributes, per-run summaries) live in memory:
         # rebuilt from the store when it changes, never written to the user's file
-        self.con.execute("ATTACH ':memory:' AS webcache")
+        webcache.attach(self.con, threads)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()

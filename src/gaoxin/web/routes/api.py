@@ -13,8 +13,10 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from gaoxin.schemes import SchemeError, list_builtin, scheme_text
-from gaoxin.store import one, rows
-from gaoxin.store.imports import batch_rejects, list_batches
+from gaoxin.store import enterprise_list
+from gaoxin.store import overview as store_overview
+from gaoxin.store import runs as store_runs
+from gaoxin.store.imports import batch_record, batch_rejects, list_batches
 from gaoxin.web import queries as Q
 from gaoxin.web import services
 from gaoxin.web.auth import Csrf
@@ -207,13 +209,13 @@ def enterprises(
     klass: Annotated[str, Query(alias="class", max_length=2)] = "",
     scale: Annotated[str, Query(pattern="^(above|below)?$")] = "",
     run: Annotated[str | None, Query(description="run id (default: latest)")] = None,
-    sort: Annotated[str, Query(description="|".join(Q.SORTS))] = "name",
+    sort: Annotated[str, Query(description="|".join(enterprise_list.SORTS))] = "name",
     desc: bool = False,
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int | None, Query(ge=1, le=200)] = None,
 ):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)
-    total, items = Q.list_page(db, request.state.list_table, query)
+    total, items = enterprise_list.list_page(db, request.state.list_table, query)
     return EnterprisePage(
         total=total,
         page=query.page,
@@ -244,7 +246,7 @@ def enterprise(request: Request, db: DbDep, user: CurrentUser, code: str, run: s
 def runs(db: DbDep, user: CurrentUser):
     out = [
         RunInfo(**{k: v for k, v in r.items() if k in RunInfo.model_fields})
-        for r in Q.list_runs(db, kind=None)
+        for r in store_runs.run_summaries(db, kind=None)
     ]
     if user.scope_town:  # zone-wide counts are not a town user's to see (its own: /api/runs/{id}/overview)
         out = [r.model_copy(update={"n": None, "counts": {}}) for r in out]
@@ -282,14 +284,14 @@ def compare(
     return Compare(
         run_a=a,
         run_b=b,
-        change=Q.transitions(db, a, b, user.scope_town),
-        movers=_plain(Q.movers(db, a, b, user.scope_town, limit)),
+        change=store_overview.transitions(db, a, b, user.scope_town),
+        movers=_plain(store_overview.movers(db, a, b, user.scope_town, limit)),
     )
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail, summary="A run with its summary")
 def run(db: DbDep, user: CurrentUser, run_id: str):
-    found = Q.get_run(db, run_id, kind=None)
+    found = store_runs.get_run(db, run_id, kind=None)
     if found is None:
         raise HTTPException(404, "run not found")
     if user.scope_town:
@@ -329,29 +331,13 @@ def results(
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ):
-    found = Q.get_run(db, run_id)
+    found = store_runs.get_run(db, run_id)
     if found is None:
         raise HTTPException(404, "run not found")
     query = list_query(request, db, user, "", town, "", klass, "", run_id, "rank", False, page, None)
     table = request.state.list_table
-    # the firms of the run (T class included); firms outside the run have no class in it
-    where, params = query.where()
-    where = (where + " AND " if where else "WHERE ") + "f.class_final IS NOT NULL"
-    total = one(db, f"SELECT count(*) FROM webcache.{table} f {where}", params)[0]
-    found_rows = rows(
-        db,
-        f"""SELECT f.uscc, f.name, f.town, f.list_id, f.score, f.rank, f.class_final, f.land_mu,
-                                     f.tax_per_mu FROM webcache.{table} f {where} ORDER BY {query.order()}
-                              LIMIT ? OFFSET ?""",
-        [*params, size, (page - 1) * size],
-    )
-    keys = ("uscc", "name", "town", "list_id", "score", "rank", "class_final", "land_mu", "tax_per_mu")
-    return ResultPage(
-        total=total,
-        page=page,
-        size=size,
-        items=[ResultRow(**Q.clean(dict(zip(keys, r, strict=True)))) for r in found_rows],
-    )
+    total, found_rows = enterprise_list.result_page(db, table, query, page, size)
+    return ResultPage(total=total, page=page, size=size, items=[ResultRow(**Q.clean(r)) for r in found_rows])
 
 
 @router.get(
@@ -368,7 +354,7 @@ def what_if(
     to: Annotated[str, Query(pattern="^[A-D]$", description="target class")] = "B",
 ):
     uscc = visible_firm(db, user, code)
-    found = Q.get_run(db, run_id)
+    found = store_runs.get_run(db, run_id)
     if found is None:
         raise HTTPException(404, "run not found")
     try:
@@ -385,7 +371,7 @@ def batches(db: DbDep, user: BatchReader):
 @router.get("/batches/{batch_id}/rejects", response_model=list[Reject], summary="Rejected and skipped rows")
 def rejects(db: DbDep, user: BatchReader, batch_id: int):
     df = batch_rejects(db, batch_id)
-    if df.height == 0 and one(db, "SELECT 1 FROM import_batch WHERE batch_id = ?", [batch_id]) is None:
+    if df.height == 0 and batch_record(db, batch_id) is None:
         raise HTTPException(404, "batch not found")
     return [
         Reject(**{k: v for k, v in r.items() if k != "raw_json"}, raw=json.loads(r["raw_json"] or "{}"))

@@ -23,7 +23,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from gaoxin.chains.analysis import chain_map, scale_label
 from gaoxin.chains.packs import STAGES, Pack, find_pack, load_packs
 from gaoxin.store import chains as store_chains
-from gaoxin.store import one
 from gaoxin.store import queries as store_queries
 from gaoxin.web.charts import FONT
 from gaoxin.web.deps import CurrentUser, DbDep, User
@@ -66,13 +65,6 @@ def pack_or_404(chain_id: str) -> Pack:
 
 
 # everything chain_map reads: imports (facts, enterprises), tags, overrides, 亩均 runs
-VERSION_SQL = """SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batch), (SELECT count(*) FROM enterprise),
-                        (SELECT count(*) FROM chain_tag), (SELECT max(tagged_at) FROM chain_tag),
-                        (SELECT count(*) FROM chain_override), (SELECT max(created_at) FROM chain_override),
-                        (SELECT count(*) FROM run WHERE kind = 'mujun'),
-                        (SELECT max(created_at) FROM run WHERE kind = 'mujun')"""
-
-
 class MapCache:
     """Chain maps of the current store state: the list page reads nine of them, so they are kept until the
     store changes (a new batch, tags, overrides or 亩均 run)."""
@@ -83,7 +75,7 @@ class MapCache:
         self.maps: dict[tuple, dict] = {}
 
     def get(self, db: duckdb.DuckDBPyConnection, pack: Pack, period: str | None) -> dict:
-        version = tuple(one(db, VERSION_SQL))
+        version = store_chains.data_version(db)
         key = (pack.id, pack.sha256, period)
         with self.lock:
             if version != self.version:
@@ -176,9 +168,7 @@ def chain_data(request: Request, db: duckdb.DuckDBPyConnection, chain_id: str, p
     for t in c["trend"]:
         t["progress"] = t["revenue"] / c["target_revenue"] if c["target_revenue"] else None
     counts = store_chains.tag_counts(db)
-    stale = one(
-        db, "SELECT count(*) FROM chain_tag WHERE chain_id = ? AND pack_sha256 <> ?", [pack.id, pack.sha256]
-    )[0]
+    stale = store_chains.stale_tags(db, pack.id, pack.sha256)
     return {
         "pack": pack,
         "map": m,

@@ -11,6 +11,7 @@ import xlsxwriter
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from gaoxin.store import enterprise_list
 from gaoxin.store import runs as store_runs
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep, User
@@ -34,23 +35,23 @@ def list_query(
     desc: bool,
     page: int,
     size: int | None,
-) -> Q.ListQuery:
+) -> enterprise_list.ListQuery:
     settings = request.app.state.settings
     if user.scope_town is not None and town and town != user.scope_town:
         raise HTTPException(404, "town not found")  # another town's firms do not exist for a town user
     run_id = run if run is not None else store_runs.latest_run(db)
-    found = Q.get_run(db, run_id) if run_id else None
+    found = store_runs.get_run(db, run_id) if run_id else None
     request.state.list_table = request.app.state.cache.view(db, found)
     run_id = found["run_id"] if found else None
     size = min(max(size or settings.page_size, 1), settings.max_page_size)
-    return Q.ListQuery(
+    return enterprise_list.ListQuery(
         q=q[:100],
         town=town,
         industry=industry,
         klass=klass if klass in Q.CLASSES else "",
         scale=scale if scale in ("above", "below") else "",
         run_id=run_id or None,
-        sort=sort if sort in Q.SORTS else "name",
+        sort=sort if sort in enterprise_list.SORTS else "name",
         desc=desc,
         page=max(page, 1),
         size=size,
@@ -79,7 +80,7 @@ def enterprises(
     size: Annotated[int | None, Query(ge=1)] = None,
 ):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)
-    total, items = Q.list_page(db, request.state.list_table, query)
+    total, items = enterprise_list.list_page(db, request.state.list_table, query)
     cache = request.app.state.cache
     context = {
         "query": query,
@@ -88,7 +89,7 @@ def enterprises(
         "pages": max((total + query.size - 1) // query.size, 1),
         "towns": cache.towns,
         "industries": cache.industries,
-        "runs": Q.list_runs(db),
+        "runs": store_runs.run_summaries(db),
         "nav": "enterprises",
     }
     if is_htmx(request):
@@ -164,7 +165,9 @@ def export(
 ):
     """The current view (same filters and order, every page) as xlsx — a town user's export holds its town only."""
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, 1, None)
-    items = Q.list_all(db, request.state.list_table, query, request.app.state.settings.export_max_rows)
+    items = enterprise_list.list_all(
+        db, request.state.list_table, query, request.app.state.settings.export_max_rows
+    )
     lang = request.state.lang
     scope = query.scope_town or query.town or translate("全部镇街", lang)
     title = f"{translate('企业', lang)} · {scope} · {len(items)} · {datetime.now():%Y-%m-%d %H:%M}"

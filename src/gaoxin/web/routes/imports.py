@@ -21,8 +21,7 @@ from starlette.datastructures import UploadFile
 
 from gaoxin import fields as F
 from gaoxin.ingest.importer import SOURCES, ImportFailed, commit_all, prepare_all
-from gaoxin.store import one
-from gaoxin.store.imports import batch_rejects, find_batch, list_batches
+from gaoxin.store.imports import batch_record, batch_rejects, find_batch, list_batches
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import BatchReader, DbDep, Importer
 from gaoxin.web.render import render
@@ -220,32 +219,9 @@ async def commit(request: Request, db: DbDep, user: Importer):
 
 @router.get("/imports/batches/{batch_id}")
 def batch_page(request: Request, db: DbDep, user: BatchReader, batch_id: int, page: int = 1):
-    found = one(
-        db,
-        "SELECT batch_id, file_name, source, periods, sheets, rows, accepted, rejected, skipped, "
-        "imported_at, sha256, columns_json, notes_json FROM import_batch WHERE batch_id = ?",
-        [batch_id],
-    )
-    if found is None:
+    batch = batch_record(db, batch_id)
+    if batch is None:
         raise HTTPException(404, "batch not found")
-    keys = (
-        "batch_id",
-        "file_name",
-        "source",
-        "periods",
-        "sheets",
-        "rows",
-        "accepted",
-        "rejected",
-        "skipped",
-        "imported_at",
-        "sha256",
-        "columns_json",
-        "notes_json",
-    )
-    batch = dict(zip(keys, found, strict=True))
-    batch["columns"] = json.loads(batch.pop("columns_json") or "[]")
-    batch["notes"] = json.loads(batch.pop("notes_json") or "[]")
     rejects = batch_rejects(db, batch_id)
     page = max(page, 1)
     part = rejects.slice((page - 1) * REJECTS_PAGE, REJECTS_PAGE).to_dicts()

@@ -24,14 +24,14 @@ def overview_data(request: Request, db, user, run_id: str | None) -> dict:
     """Everything the overview shows for a run (also served by the API)."""
     cache = request.app.state.cache
     cache.ensure(db)
-    run = Q.get_run(db, run_id) if run_id else None
+    run = store_runs.get_run(db, run_id) if run_id else None
     if run_id and run is None:
         raise HTTPException(404, "run not found")
     if run is None:
         return {"run": None}
     cache.ensure_run(db, run)
     prev_id = store_runs.previous_run_of(db, run)
-    prev = Q.get_run(db, prev_id) if prev_id else None
+    prev = store_runs.get_run(db, prev_id) if prev_id else None
     if prev:
         cache.ensure_run(db, prev)
     data = Q.overview(db, run, user.scope_town, prev)
@@ -41,7 +41,7 @@ def overview_data(request: Request, db, user, run_id: str | None) -> dict:
 
 @router.get("/overview")
 def overview(request: Request, db: DbDep, user: CurrentUser, run: str | None = None):
-    runs = Q.list_runs(db)
+    runs = store_runs.run_summaries(db)
     run_id = run or (runs[0]["run_id"] if runs else None)
     data = overview_data(request, db, user, run_id)
     lang = request.state.lang

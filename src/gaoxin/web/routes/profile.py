@@ -9,6 +9,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from gaoxin import fields as F
 from gaoxin.ingest import uscc as U
+from gaoxin.store import profile as store_profile
+from gaoxin.store import runs as store_runs
 from gaoxin.web import charts, services
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep, User
@@ -22,7 +24,7 @@ def visible_firm(db, user: User, code: str) -> str:
     """The normalised USCC when the firm exists and the user may see it; 404 otherwise (a town user asking
     for another town's firm learns nothing, not even that it exists)."""
     uscc = U.normalize(code)
-    exists, town = Q.firm_town(db, uscc)
+    exists, town = store_profile.firm_town(db, uscc)
     if not exists or (user.scope_town is not None and town != user.scope_town):
         raise HTTPException(404, "enterprise not found")
     return uscc
@@ -76,9 +78,9 @@ def policy_rows(db, run: dict, policy: list[dict], klass: str | None, lang: str)
 def profile_data(request: Request, db, user: User, code: str, run_id: str | None) -> dict:
     uscc = visible_firm(db, user, code)
     request.app.state.cache.ensure(db)
-    ent = Q.identity(db, uscc)
+    ent = store_profile.identity(db, uscc)
     facts = []
-    for f in Q.all_facts(db, uscc):
+    for f in store_profile.all_facts(db, uscc):
         field = F.BY_NAME.get(f["indicator"])
         facts.append(
             {
@@ -89,14 +91,14 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
                 "shown_unit": field.shown_unit if field else f["unit"],
             }
         )
-    history = Q.firm_history(db, uscc)
+    history = store_profile.firm_history(db, uscc)
     if run_id is None and history:
         run_id = history[-1]["run_id"]
-    run = Q.get_run(db, run_id) if run_id else None
+    run = store_runs.get_run(db, run_id) if run_id else None
     if run_id and run is None:
         raise HTTPException(404, "run not found")
-    result = Q.firm_result(db, run_id, uscc) if run else None
-    items = Q.firm_items(db, run_id, uscc) if run else []
+    result = store_profile.firm_result(db, run_id, uscc) if run else None
+    items = store_profile.firm_items(db, run_id, uscc) if run else []
     policy = [i for i in items if i["item"].startswith("policy.")]
     return {
         "uscc": uscc,
@@ -138,7 +140,7 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
             "item_rows": rows,
             "policy_rows": policy,
             "charts": chart_options,
-            "runs": Q.list_runs(db),
+            "runs": store_runs.run_summaries(db),
             "nav": "enterprises",
         },
     )
@@ -155,7 +157,7 @@ def what_if(
 ):
     """htmx fragment: the smallest single-item changes that reach class `to`."""
     uscc = visible_firm(db, user, code)
-    found = Q.get_run(db, run)
+    found = store_runs.get_run(db, run)
     if found is None:
         raise HTTPException(404, "run not found")
     try:

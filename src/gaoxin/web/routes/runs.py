@@ -13,7 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from gaoxin.schemes import SchemeError, list_builtin, scheme_text
+from gaoxin.store import overview as store_overview
 from gaoxin.store import queries as store_queries
+from gaoxin.store import runs as store_runs
 from gaoxin.web import queries as Q
 from gaoxin.web import services
 from gaoxin.web.auth import Csrf
@@ -31,7 +33,7 @@ def mujun_schemes() -> list:
 def runs_context(db, **extra) -> dict:
     periods = store_queries.periods(db)
     return {
-        "runs": Q.list_runs(db, kind=None),
+        "runs": store_runs.run_summaries(db, kind=None),
         "schemes": mujun_schemes(),
         "periods": periods,
         "default_period": periods[-1] if periods else "",
@@ -79,7 +81,7 @@ def item_titles(*runs: dict) -> dict[str, str]:
 
 @router.get("/runs/compare")
 def compare(request: Request, db: DbDep, user: CurrentUser, a: str = "", b: str = ""):
-    runs = Q.list_runs(db)
+    runs = store_runs.run_summaries(db)
     context = {"runs": runs, "a": a, "b": b, "nav": "runs", "result": None}
     if a and b:
         pair = Q.compared_runs(db, request.app.state.cache, a, b)
@@ -89,8 +91,8 @@ def compare(request: Request, db: DbDep, user: CurrentUser, a: str = "", b: str 
         context["result"] = {
             "run_a": run_a,
             "run_b": run_b,
-            "change": Q.transitions(db, a, b, user.scope_town),
-            "movers": Q.movers(db, a, b, user.scope_town),
+            "change": store_overview.transitions(db, a, b, user.scope_town),
+            "movers": store_overview.movers(db, a, b, user.scope_town),
             "titles": item_titles(run_a, run_b),
         }
     return render(request, "compare.html", context)
@@ -98,7 +100,7 @@ def compare(request: Request, db: DbDep, user: CurrentUser, a: str = "", b: str 
 
 @router.get("/runs/{run_id}")
 def run_page(request: Request, db: DbDep, user: CurrentUser, run_id: str, created: int | None = None):
-    run = Q.get_run(db, run_id, kind=None)
+    run = store_runs.get_run(db, run_id, kind=None)
     if run is None:
         raise HTTPException(404, "run not found")
     return render(request, "run.html", {"run": run, "created": created, "nav": "runs"})
@@ -128,7 +130,7 @@ def export_run(request: Request, db: DbDep, user: RunExporter, run_id: str):
 
 @router.get("/runs/{run_id}/scheme")
 def run_scheme(request: Request, db: DbDep, user: CurrentUser, run_id: str):
-    run = Q.get_run(db, run_id, kind=None)
+    run = store_runs.get_run(db, run_id, kind=None)
     stored = services.stored_scheme(db, run["scheme_sha256"]) if run else None
     if stored is None:
         raise HTTPException(404, "scheme not found")

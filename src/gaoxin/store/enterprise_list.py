@@ -1,0 +1,134 @@
+"""The enterprise list as the web pages and the API page it: filters, sorts (a whitelist: no user text in SQL)
+and pages over a look-up table of `store.webcache` (the firm table, or a view joined with one run)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from .db import one, rows
+
+SORTS = {
+    "name": "f.initials {d} NULLS LAST, f.name {d}",
+    "uscc": "f.uscc {d}",
+    "town": "f.town {d} NULLS LAST, f.initials",
+    "industry": "f.industry_code {d} NULLS LAST, f.initials",
+    "scale": "f.above_scale {d} NULLS LAST, f.initials",
+    "class": "CASE f.class_final WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 WHEN 'D' THEN 4 "
+    "WHEN 'T' THEN 5 END {d} NULLS LAST, f.score DESC NULLS LAST",
+    "score": "f.score {d} NULLS LAST, f.uscc",
+    "rank": "f.list_id NULLS LAST, f.rank {d} NULLS LAST, f.uscc",
+    "land": "f.land_mu {d} NULLS LAST, f.uscc",
+    "tax_per_mu": "f.tax_per_mu {d} NULLS LAST, f.uscc",
+}
+_USCC_CHARS = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{4,18}$")
+
+
+@dataclass
+class ListQuery:
+    q: str = ""
+    town: str = ""
+    industry: str = ""
+    klass: str = ""
+    scale: str = ""  # above | below | ""
+    run_id: str | None = None
+    sort: str = "name"
+    desc: bool = False
+    page: int = 1
+    size: int = 50
+    scope_town: str | None = None  # forced by a town user's role
+
+    def where(self) -> tuple[str, list]:
+        parts, params = [], []
+        town = self.scope_town or self.town
+        if town:
+            parts.append("f.town = ?")
+            params.append(town)
+        if self.industry:
+            parts.append("starts_with(f.industry_code, ?)")
+            params.append(self.industry)
+        if self.scale == "above":
+            parts.append("f.above_scale")
+        elif self.scale == "below":
+            parts.append("NOT coalesce(f.above_scale, false)")
+        if self.klass and self.run_id:
+            parts.append("f.class_final = ?")
+            params.append(self.klass)
+        q = self.q.strip()
+        if q:
+            alts, qp = ["contains(f.name, ?)"], [q]
+            up = q.upper()
+            if _USCC_CHARS.match(up):
+                alts.append("starts_with(f.uscc, ?)")
+                qp.append(up)
+            low = q.lower()
+            if low.isascii() and low.isalnum():
+                alts.append("contains(f.initials, ?)")
+                qp.append(low)
+            parts.append("(" + " OR ".join(alts) + ")")
+            params += qp
+        return ("WHERE " + " AND ".join(parts)) if parts else "", params
+
+    def order(self) -> str:
+        sql = SORTS.get(self.sort, SORTS["name"])
+        return sql.format(d="DESC" if self.desc else "ASC")
+
+
+LIST_COLUMNS = (
+    "uscc",
+    "name",
+    "town",
+    "industry_code",
+    "industry_name",
+    "above_scale",
+    "list_id",
+    "score",
+    "rank",
+    "class_final",
+    "land_mu",
+    "tax_per_mu",
+)
+
+
+def list_page(cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery) -> tuple[int, list[dict]]:
+    """(total matching, the rows of the requested page) from a `WebCache.view` table."""
+    where, params = query.where()
+    total = one(cur, f"SELECT count(*) FROM webcache.{table} f {where}", params)[0]
+    found = rows(
+        cur,
+        f"SELECT {', '.join(LIST_COLUMNS)} FROM webcache.{table} f {where} ORDER BY {query.order()} "
+        "LIMIT ? OFFSET ?",
+        params + [query.size, (query.page - 1) * query.size],
+    )
+    return total, [dict(zip(LIST_COLUMNS, r, strict=True)) for r in found]
+
+
+def list_all(cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery, limit: int) -> list[dict]:
+    where, params = query.where()
+    found = rows(
+        cur,
+        f"SELECT {', '.join(LIST_COLUMNS)} FROM webcache.{table} f {where} ORDER BY {query.order()} LIMIT ?",
+        params + [limit],
+    )
+    return [dict(zip(LIST_COLUMNS, r, strict=True)) for r in found]
+
+
+RESULT_COLUMNS = ("uscc", "name", "town", "list_id", "score", "rank", "class_final", "land_mu", "tax_per_mu")
+
+
+def result_page(
+    cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery, page: int, size: int
+) -> tuple[int, list[dict]]:
+    """The firms of a run (T class included; firms outside the run have no class in it), one page."""
+    where, params = query.where()
+    where = (where + " AND " if where else "WHERE ") + "f.class_final IS NOT NULL"
+    total = one(cur, f"SELECT count(*) FROM webcache.{table} f {where}", params)[0]
+    found = rows(
+        cur,
+        f"SELECT {', '.join('f.' + c for c in RESULT_COLUMNS)} FROM webcache.{table} f {where} "
+        f"ORDER BY {query.order()} LIMIT ? OFFSET ?",
+        [*params, size, (page - 1) * size],
+    )
+    return total, [dict(zip(RESULT_COLUMNS, r, strict=True)) for r in found]

@@ -1,0 +1,152 @@
+"""One firm as its 画像 shows it: attributes and parcels, every imported value with its batch, its result and
+trace in a run, and its 亩均 history across runs."""
+
+from __future__ import annotations
+
+import duckdb
+
+from .db import one, rows
+
+
+def firm_town(cur: duckdb.DuckDBPyConnection, uscc: str) -> tuple[bool, str | None]:
+    """(exists, town) from the store itself, for access checks."""
+    found = one(cur, "SELECT town FROM enterprise WHERE uscc = ?", [uscc])
+    return (found is not None, found[0] if found else None)
+
+
+def identity(cur: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
+    """The profile's attributes (the latest 规上 status from the look-up table) and its parcels."""
+    keys = (
+        "uscc",
+        "name",
+        "town",
+        "industry_code",
+        "industry_name",
+        "registered_on",
+        "business_scope",
+        "main_products",
+        "batch_id",
+        "attr_source",
+        "file_name",
+    )
+    found = one(
+        cur,
+        f"""SELECT {", ".join("e." + k for k in keys[:-1])}, b.file_name
+                         FROM enterprise e LEFT JOIN import_batch b USING (batch_id) WHERE e.uscc = ?""",
+        [uscc],
+    )
+    if found is None:
+        return None
+    out = dict(zip(keys, found, strict=True))
+    scale = one(cur, "SELECT above_scale FROM webcache.firm WHERE uscc = ?", [uscc])
+    out["above_scale"] = scale[0] if scale else None
+    pkeys = (
+        "parcel_id",
+        "period",
+        "area_mu",
+        "leased_out_mu",
+        "leased_in_mu",
+        "land_use",
+        "batch_id",
+        "row_no",
+    )
+    out["parcels"] = [
+        dict(zip(pkeys, r, strict=True))
+        for r in rows(
+            cur, f"SELECT {', '.join(pkeys)} FROM parcel WHERE uscc = ? ORDER BY period, parcel_id", [uscc]
+        )
+    ]
+    return out
+
+
+def all_facts(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
+    """Every value ever imported for the firm (in force or superseded), newest batch first."""
+    keys = (
+        "period",
+        "indicator",
+        "value",
+        "unit",
+        "batch_id",
+        "source",
+        "file_name",
+        "sheet",
+        "row_no",
+        "current",
+    )
+    # the firm's rows first (MATERIALIZED keeps the point look-up apart from the join, so an index on
+    # fact(uscc) or facts clustered by uscc make it cheap), then their batches
+    found = rows(
+        cur,
+        """WITH f AS MATERIALIZED (SELECT * FROM fact WHERE uscc = ?)
+                         SELECT f.period, f.indicator, f.value, f.unit, f.batch_id, b.source, b.file_name, f.sheet,
+                                f.row_no, NOT f.superseded
+                         FROM f JOIN import_batch b USING (batch_id)
+                         ORDER BY f.period DESC, f.indicator, f.batch_id DESC""",
+        [uscc],
+    )
+    return [dict(zip(keys, r, strict=True)) for r in found]
+
+
+def firm_result(cur: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> dict | None:
+    keys = (
+        "list_id",
+        "score",
+        "rank",
+        "class_initial",
+        "class_final",
+        "reasons",
+        "land_mu",
+        "base_score",
+        "adjustment",
+        "list_size",
+    )
+    found = one(
+        cur, f"SELECT {', '.join(keys)} FROM run_result WHERE run_id = ? AND uscc = ?", [run_id, uscc]
+    )
+    return dict(zip(keys, found, strict=True)) if found else None
+
+
+def firm_items(cur: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> list[dict]:
+    keys = (
+        "item",
+        "value",
+        "numerator",
+        "denominator",
+        "benchmark",
+        "raw_score",
+        "score",
+        "weight",
+        "note",
+        "clause",
+    )
+    # both keys filter: run items are written per run in credit-code order, so zone maps prune well
+    found = rows(
+        cur,
+        f"SELECT {', '.join(keys)} FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item",
+        [run_id, uscc],
+    )
+    return [dict(zip(keys, r, strict=True)) for r in found]
+
+
+def firm_history(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
+    keys = (
+        "run_id",
+        "scheme_id",
+        "period",
+        "created_at",
+        "list_id",
+        "score",
+        "rank",
+        "class_final",
+        "reasons",
+    )
+    found = rows(
+        cur,
+        """WITH r AS MATERIALIZED (SELECT * FROM run_result WHERE uscc = ?)
+                         SELECT r.run_id, run.scheme_id, run.period, run.created_at, r.list_id, r.score, r.rank,
+                                r.class_final, r.reasons
+                         FROM r JOIN run USING (run_id) WHERE run.kind = 'mujun'
+                         ORDER BY run.period, run.created_at""",
+        [uscc],
+    )
+    return [dict(zip(keys, r, strict=True)) for r in found]
