@@ -101,3 +101,13 @@ def test_add_then_count_round_trips_and_count_is_additive(day, n, m):
     y, z = x + np.timedelta64(n, "D"), x + np.timedelta64(n + m, "D")
     assert CAL.count(x, y) + CAL.count(y, z) == CAL.count(x, z)
     assert CAL.count(x, x + np.timedelta64(1, "D")) == int(CAL.is_workday(x + np.timedelta64(1, "D")).item())
+
+
+def test_the_shipped_table_is_what_chinesecalendar_says():
+    pytest.importorskip("chinese_calendar")
+    from importlib.resources import files
+
+    from gaoxin.workdays import national_csv
+
+    shipped_text = (files("gaoxin") / "data" / "workdays" / "cn-national.csv").read_text(encoding="utf-8")
+    assert national_csv() == shipped_text  # regenerate with `gaoxin workdays refresh` when it fails

@@ -59,9 +59,11 @@ def _event(row: dict) -> Event:
     )
 
 
-def projection(case_id: str, flow: Flow, events: list[Event], cal, now: datetime) -> dict[str, Any]:
-    """The case_state row of a case: state, lead, the next due day, escalation, and what the 三率 read."""
-    view = derive(flow, events, cal, now)
+def projection(
+    case_id: str, flow: Flow, events: list[Event], view: CaseView, now: datetime
+) -> dict[str, Any]:
+    """The case_state row of a case (its derived `view` as of `now`): state, lead, the next due day,
+    escalation, and what the 三率 read."""
     running = [c for c in view.clocks if c.status in ("running", "overdue", "paused") and c.due is not None]
     nxt = min(running, key=lambda c: c.due) if running else None
     by_id = {c.deadline: c for c in view.clocks}
@@ -130,7 +132,8 @@ def open_case(
     head = {**header, "domain": domain, "flow_id": flow.flow.id, "flow_sha256": sha, "opened_at": at}
     row = {**asdict(first), "from_state": None, "to_state": flow.flow.start}
     pending_id = head.get("case_id") or "?"
-    state = projection(pending_id, flow, [first], cal, max(at, datetime.now()))
+    now = max(at, datetime.now())
+    state = projection(pending_id, flow, [first], derive(flow, [first], cal, now), now)
     return store.open_case(con, head, row, prefix, state)
 
 
@@ -176,7 +179,8 @@ def open_many(
                 "opened_at": events[0].at,
             }
         )
-        states.append(projection(case_id, flow, events, cal, max(now, events[-1].at)))
+        as_of = max(now, events[-1].at)
+        states.append(projection(case_id, flow, events, derive(flow, events, cal, as_of), as_of))
     store.store_flow(con, flow.flow.id, flow.flow.version, text, sha)
     store.write_cases(con, heads, rows, pl.DataFrame(states, schema=store.STATE_COLUMNS))
     return [h["case_id"] for h in heads]
@@ -207,17 +211,20 @@ def record(
     events = [_event(r) for r in rows]
     at = at or datetime.now()
     if events and at < events[-1].at:
-        raise CaseError(f"办理时间 {at:%Y-%m-%d %H:%M} 早于上一条记录（{events[-1].at:%Y-%m-%d %H:%M}）")
+        raise CaseError(
+            f"办理时间 {at:%Y-%m-%d %H:%M} 早于上一条记录（{events[-1].at:%Y-%m-%d %H:%M}），办理记录须按时间顺序登记"
+        )
     new = Event(at, actor, role, action, dict(fields or {}), note, tuple(attachments))
     before, after = check(flow, replay(flow, events), new, cal)
     events.append(new)
     now = max(at, datetime.now())
     row = {**asdict(new), "from_state": before, "to_state": after}
+    view = derive(flow, events, cal, now)
     try:
-        store.append_event(con, case_id, len(rows), row, projection(case_id, flow, events, cal, now))
+        store.append_event(con, case_id, len(rows), row, projection(case_id, flow, events, view, now))
     except store.CaseConflict as exc:
         raise CaseError(str(exc)) from None
-    return derive(flow, events, cal, now)
+    return view
 
 
 def show(con: duckdb.DuckDBPyConnection, case_id: str, cal, now: datetime | None = None) -> dict:
@@ -264,7 +271,8 @@ def refresh(con: duckdb.DuckDBPyConnection, domain: str, cal, now: datetime | No
     for case_id in store.case_ids(con, domain, open_only=True):
         _h, flow, rows = load(con, case_id)
         try:
-            states.append(projection(case_id, flow, [_event(r) for r in rows], cal, now))
+            events = [_event(r) for r in rows]
+            states.append(projection(case_id, flow, events, derive(flow, events, cal, now), now))
         except FlowError:
             continue  # a log no longer valid under an edited flow keeps its last projection
     return store.replace_states(con, pl.DataFrame(states, schema=store.STATE_COLUMNS)) if states else 0

@@ -52,7 +52,7 @@ def _calendar(db: Path | None):
         con.close()
 
 
-def _day_text(d: date, cal) -> str:
+def _day_text(d: date) -> str:
     return f"{d.isoformat()}（星期{WEEK[d.weekday()]}）"
 
 
@@ -75,8 +75,7 @@ def add(
         print_json({"date": d0, "workdays": n, "result": out, "provisional": provisional})
         return
     console.print(
-        f"{_day_text(d0, cal)} 起 {n} 个工作日 → [bold]{_day_text(out, cal)}[/]"
-        + _provisional_note(provisional)
+        f"{_day_text(d0)} 起 {n} 个工作日 → [bold]{_day_text(out)}[/]" + _provisional_note(provisional)
     )
 
 
@@ -95,8 +94,7 @@ def count(
         print_json({"from": d1, "to": d2, "workdays": n, "provisional": provisional})
         return
     console.print(
-        f"{_day_text(d1, cal)} 至 {_day_text(d2, cal)}：[bold]{n}[/] 个工作日"
-        + _provisional_note(provisional)
+        f"{_day_text(d1)} 至 {_day_text(d2)}：[bold]{n}[/] 个工作日" + _provisional_note(provisional)
     )
 
 
@@ -191,7 +189,7 @@ def load(
 def refresh(
     out: Annotated[Path, typer.Option("--out", help="写入的 CSV 文件")] = Path("cn-national.csv"),
 ) -> None:
-    from gaoxin.workdays_refresh import national_csv
+    from gaoxin.workdays import national_csv
 
     try:
         text = national_csv()

@@ -102,23 +102,34 @@ def open_case(
     return case_id
 
 
+EVENT_COLUMNS = (
+    "case_id", "seq", "happened_at", "actor", "role", "action", "from_state", "to_state", "fields_json", "note",
+    "attachments_json", "recorded_at",
+)  # fmt: skip
+
+
+def _event_row(case_id: str, seq: int, e: dict, recorded_at: datetime) -> tuple:
+    """An event as stored: fields and attachments as JSON (keys sorted: the same event, the same text)."""
+    return (
+        case_id,
+        seq,
+        e["at"],
+        e["actor"],
+        e["role"],
+        e["action"],
+        e.get("from_state"),
+        e.get("to_state"),
+        json.dumps(e.get("fields") or {}, ensure_ascii=False, sort_keys=True),
+        e.get("note") or None,
+        json.dumps(list(e.get("attachments") or ()), ensure_ascii=False),
+        recorded_at,
+    )
+
+
 def _insert_event(con: duckdb.DuckDBPyConnection, case_id: str, seq: int, e: dict) -> None:
     con.execute(
-        "INSERT INTO case_event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            case_id,
-            seq,
-            e["at"],
-            e["actor"],
-            e["role"],
-            e["action"],
-            e.get("from_state"),
-            e.get("to_state"),
-            json.dumps(e.get("fields") or {}, ensure_ascii=False, sort_keys=True),
-            e.get("note") or None,
-            json.dumps(list(e.get("attachments") or ()), ensure_ascii=False),
-            _now(),
-        ],
+        f"INSERT INTO case_event VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+        list(_event_row(case_id, seq, e, _now())),
     )
 
 
@@ -179,23 +190,7 @@ def write_cases(
     ).select(_HEADER_COLUMNS)
     now = _now()
     ev = pl.DataFrame(
-        [
-            {
-                "case_id": e["case_id"],
-                "seq": e["seq"],
-                "happened_at": e["at"],
-                "actor": e["actor"],
-                "role": e["role"],
-                "action": e["action"],
-                "from_state": e.get("from_state"),
-                "to_state": e.get("to_state"),
-                "fields_json": json.dumps(e.get("fields") or {}, ensure_ascii=False, sort_keys=True),
-                "note": e.get("note") or None,
-                "attachments_json": json.dumps(list(e.get("attachments") or ()), ensure_ascii=False),
-                "recorded_at": now,
-            }
-            for e in events
-        ]
+        [_event_row(e["case_id"], e["seq"], e, now) for e in events], schema=list(EVENT_COLUMNS), orient="row"
     )
     with transaction(con):
         con.register("_heads", head.to_arrow())
