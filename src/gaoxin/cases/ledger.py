@@ -189,7 +189,7 @@ def open_many(
 def load(con: duckdb.DuckDBPyConnection, case_id: str) -> tuple[dict, Flow, list[dict]]:
     header = store.case_header(con, case_id)
     if header is None:
-        raise CaseError(f"没有编号为 {case_id} 的案件")
+        raise CaseError(f"没有编号为 {case_id} 的案件（gaoxin requests list 列出已有的诉求）")
     return header, flow_for(con, header["flow_sha256"]), store.case_events(con, case_id)
 
 

@@ -233,7 +233,7 @@ def replay(flow: Flow, events: list[Event]) -> Replay:
                 r.reopened.append(e.at)
             r.state = t.to
             r.entered.append((e.at, t.to))
-        if e.fields.get("handler") and e.action in (ASSIGN, *[x.id for x in flow.transitions]):
+        if e.fields.get("handler") and (t is not None or e.action == ASSIGN):
             r.handler = str(e.fields["handler"])
         if e.action == INVOLVE:
             unit = str(e.fields["department"])
