@@ -425,9 +425,8 @@ def explanation(con, run: dict, code: str) -> dict | None:
 
     from gaoxin.evaluations import cultivation as core
     from gaoxin.evaluations import cultivation_service as svc
-    from gaoxin.store import frame
+    from gaoxin.store import queries
     from gaoxin.store import runs as store_runs
-    from gaoxin.store.queries import current_facts_sql
 
     res = store_runs.run_results(con, run["run_id"])
     row = res.filter(res["uscc"] == code)
@@ -499,12 +498,7 @@ def explanation(con, run: dict, code: str) -> dict | None:
     cert = by_item.get("certificate")
     years = svc.years_of(run["period"], scheme.scheme.years)
     fields = sorted(scheme.referenced_fields())
-    placeholders = ", ".join("?" for _ in years)
-    facts = frame(
-        con,
-        current_facts_sql(f"WHERE f.uscc = ? AND f.period IN ({placeholders}) AND f.batch_id <= ?"),
-        [code, *years, run.get("max_batch_id") or 2**31 - 1],
-    )
+    facts = queries.firm_facts(con, code, years, run.get("max_batch_id"))
     facts = facts.filter(pl.col("indicator").is_in(fields)).sort(
         "indicator", "period", descending=[False, True]
     )

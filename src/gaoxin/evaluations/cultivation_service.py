@@ -17,7 +17,8 @@ from gaoxin.evaluations import cultivation as core
 from gaoxin.evaluations.service import RunError
 from gaoxin.schemes import SchemeError, parse_scheme, scheme_sha256, scheme_text
 from gaoxin.schemes.cultivation import CultivationScheme
-from gaoxin.store import frame, one, queries
+from gaoxin.store import cultivation as store_cultivation
+from gaoxin.store import queries
 from gaoxin.store import runs as store_runs
 
 # The ladder, lowest first; 高企 runs alongside. Built-in scheme per tier.
@@ -92,7 +93,7 @@ def run_cultivation(
         scheme, text, sha = load(scheme_ref, params)
     except SchemeError as exc:
         raise RunError(str(exc)) from None
-    if one(con, "SELECT count(*) FROM fact WHERE period = ?", [period])[0] == 0:
+    if not queries.has_period(con, period):
         known = ", ".join(queries.periods(con)) or "无"
         raise RunError(
             f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据"
@@ -133,37 +134,12 @@ def stored_scheme(con: duckdb.DuckDBPyConnection, run: dict) -> CultivationSchem
 def pool(con: duckdb.DuckDBPyConnection, run_id: str, include_pass: bool = False) -> pl.DataFrame:
     """The 培育库 of a run: firms in the population that do not hold the title (or hold an expiring one),
     closest first, with the number of failing conditions and the gap texts."""
-    where = "" if include_pass else "AND r.class_final <> 'pass'"
-    return frame(
-        con,
-        f"""
-        WITH fails AS (
-            SELECT uscc, count(*) FILTER (WHERE starts_with(item, 'condition.') AND coalesce(score, 0) = 0)
-                   AS n_fail
-            FROM run_item WHERE run_id = ? GROUP BY uscc)
-        SELECT r.rank, r.uscc, e.name, e.town, e.industry_code, r.class_final AS verdict, r.list_id,
-               coalesce(f.n_fail, 0) AS n_fail, r.score AS score_min, r.base_score AS score_max,
-               r.adjustment AS expert_needed, r.reasons
-        FROM run_result r LEFT JOIN enterprise e USING (uscc) LEFT JOIN fails f USING (uscc)
-        WHERE r.run_id = ? AND r.list_id IN ('培育库', '到期复审') {where}
-        ORDER BY r.rank, r.uscc""",
-        [run_id, run_id],
-    )
+    return store_cultivation.pool(con, run_id, include_pass)
 
 
 def certificates(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     """Certificates held (HNTE runs): issue year, expiry year, status and today's verdict, expiring first."""
-    return frame(
-        con,
-        """
-        SELECT i.uscc, e.name, e.town, i.value AS issued_year, i.numerator AS expires_year, i.note AS status,
-               r.class_final AS verdict, r.reasons
-        FROM run_item i JOIN run_result r ON r.run_id = i.run_id AND r.uscc = i.uscc
-        LEFT JOIN enterprise e ON e.uscc = i.uscc
-        WHERE i.run_id = ? AND i.item = 'certificate'
-        ORDER BY CASE i.note WHEN '已到期' THEN 0 WHEN '有效' THEN 2 ELSE 1 END, i.numerator, i.uscc""",
-        [run_id],
-    )
+    return store_cultivation.certificates(con, run_id)
 
 
 def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
@@ -172,11 +148,9 @@ def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
     for tier, sid, title in (*LADDER, HNTE):
         out = run_cultivation(con, sid, period)
         runs[tier] = (sid, title, out.run_id)
-    wide = frame(con, "SELECT uscc, name, town FROM enterprise ORDER BY uscc")
+    wide = store_cultivation.ladder_firms(con)
     for tier, (_sid, _title, rid) in runs.items():
-        res = frame(
-            con, "SELECT uscc, class_final, reasons, list_id, rank FROM run_result WHERE run_id = ?", [rid]
-        )
+        res = store_cultivation.tier_results(con, rid)
         wide = wide.join(
             res.rename(
                 {

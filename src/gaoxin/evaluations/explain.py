@@ -15,9 +15,8 @@ from gaoxin.evaluations import mujun
 from gaoxin.evaluations.service import RunError, evaluate_stored
 from gaoxin.jsonable import jsonable
 from gaoxin.schemes import formula, parse_scheme
-from gaoxin.store import frame, queries
+from gaoxin.store import queries
 from gaoxin.store import runs as store_runs
-from gaoxin.store.queries import current_facts_sql
 
 
 def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | None:
@@ -31,11 +30,7 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
     scheme = parse_scheme(text, run["scheme_id"])
     indicators = {f"{lst.id}.{ind.id}": ind for lst in scheme.lists for ind in lst.indicator}
     # the batch of every value as the store stood when the run was made
-    facts = frame(
-        con,
-        current_facts_sql("WHERE f.uscc = ? AND f.period = ? AND f.batch_id <= ?"),
-        [code, run["period"], run.get("max_batch_id") or 2**31 - 1],
-    )
+    facts = queries.firm_facts(con, code, [run["period"]], run.get("max_batch_id"))
     batches = dict(zip(facts["indicator"].to_list(), facts["batch_id"].to_list(), strict=True))
     files = dict(zip(facts["batch_id"].to_list(), facts["file_name"].to_list(), strict=True))
     items, policy = [], []

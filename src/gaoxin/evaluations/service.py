@@ -17,7 +17,7 @@ import polars as pl
 from gaoxin import fields as F
 from gaoxin.evaluations import mujun
 from gaoxin.schemes import Scheme, parse_scheme, scheme_sha256, scheme_text
-from gaoxin.store import one, queries
+from gaoxin.store import queries
 from gaoxin.store import runs as store_runs
 
 
@@ -58,7 +58,7 @@ def period_data(
 
 
 def has_data(con: duckdb.DuckDBPyConnection, period: str) -> bool:
-    return one(con, "SELECT count(*) FROM fact WHERE period = ?", [period])[0] > 0
+    return queries.has_period(con, period)
 
 
 def evaluate_stored(

@@ -22,7 +22,6 @@ from gaoxin.evaluations import zones as core
 from gaoxin.jsonable import jsonable
 from gaoxin.schemes import parse_scheme, scheme_sha256, scheme_text
 from gaoxin.schemes.zone import ZoneScheme
-from gaoxin.store import frame
 from gaoxin.store import runs as store_runs
 from gaoxin.store import zones as store_zones
 
@@ -284,18 +283,8 @@ def result_frames(result: core.ZoneResult) -> tuple[pl.DataFrame, pl.DataFrame]:
 def rank_payload(con: duckdb.DuckDBPyConnection, run: dict) -> dict:
     """The ``gaoxin rank --json`` answer, rebuilt from a stored run."""
     s = run["summary"]
-    res = frame(
-        con,
-        "SELECT uscc AS zone_id, score, rank, reasons FROM run_result WHERE run_id = ? "
-        "ORDER BY rank NULLS LAST, uscc",
-        [run["run_id"]],
-    )
-    dims = frame(
-        con,
-        "SELECT uscc AS zone_id, substr(item, 5) AS dim, score, value AS rank FROM run_item "
-        "WHERE run_id = ? AND starts_with(item, 'dim.')",
-        [run["run_id"]],
-    )
+    res = store_zones.zone_run_results(con, run["run_id"])
+    dims = store_zones.zone_dimensions(con, run["run_id"])
     by_zone: dict[str, dict] = {}
     for r in dims.iter_rows(named=True):
         by_zone.setdefault(r["zone_id"], {})[r["dim"]] = {"score": r["score"], "rank": int(r["rank"])}
@@ -379,9 +368,7 @@ def _f(v) -> float | None:
 
 def zone_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
     df = store_zones.zones(con)
-    counts = dict(
-        frame(con, "SELECT zone_id, count(DISTINCT period) AS n FROM zone_fact GROUP BY zone_id").iter_rows()
-    )
+    counts = store_zones.zone_period_counts(con)
     return [
         {**r, "level": Z.LEVEL_LABELS.get(r["level"], r["level"]), "periods": counts.get(r["zone_id"], 0)}
         for r in df.to_dicts()

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
-from gaoxin.store import frame
+from gaoxin.store import run_reads
 from gaoxin.store import runs as store_runs
 
 CLASSES = ["A", "B", "C", "D", "T"]
@@ -65,7 +65,7 @@ def write_run_xlsx(con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> Path
     res = res.join(
         policy.rename({c: f"policy.{c}" for c in policy.columns if c != "uscc"}), on="uscc", how="left"
     )
-    items = frame(con, "SELECT uscc, item, value, score FROM run_item WHERE run_id = ?", [run["run_id"]])
+    items = run_reads.item_scores(con, run["run_id"])
     book = _Book(out)
     head = f"{summary.get('title', run['scheme_id'])}（{run['period']} 年度数据，评价编号 {run['run_id']}）"
 

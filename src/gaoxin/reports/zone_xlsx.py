@@ -15,7 +15,7 @@ import polars as pl
 
 from gaoxin.evaluations.zone_service import stored_scheme
 from gaoxin.reports.mujun_xlsx import _Book
-from gaoxin.store import frame
+from gaoxin.store import zones as store_zones
 
 
 def write_rank_xlsx(con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> Path:
@@ -23,13 +23,8 @@ def write_rank_xlsx(con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> Pat
     out.parent.mkdir(parents=True, exist_ok=True)
     s = run["summary"]
     rid = run["run_id"]
-    res = frame(
-        con,
-        "SELECT uscc AS zone_id, score, rank, reasons FROM run_result WHERE run_id = ? "
-        "ORDER BY rank NULLS LAST, uscc",
-        [rid],
-    )
-    items = frame(con, "SELECT uscc AS zone_id, item, value, score FROM run_item WHERE run_id = ?", [rid])
+    res = store_zones.zone_run_results(con, rid)
+    items = store_zones.zone_run_items(con, rid)
     book = _Book(out)
     book.pct = book.wb.add_format({"border": 1, "num_format": "0.0%"})
     book.home = book.wb.add_format({"border": 1, "bold": True, "bg_color": "#FFF2CC"})

@@ -8,6 +8,7 @@ latest batch. Older values stay in `fact` and remain traceable.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import duckdb
 import numpy as np
@@ -41,6 +42,19 @@ def current_facts_sql(where: str = "") -> str:
         SELECT uscc, period, indicator, value, unit, batch_id, source, file_name, sheet, row_no
         FROM ranked WHERE rn = 1
     """
+
+
+def firm_facts(
+    con: duckdb.DuckDBPyConnection, uscc: str, periods: Sequence[str], max_batch: int | None = None
+) -> pl.DataFrame:
+    """The values in force for one firm in `periods` as the store stood at `max_batch` (None or 0: every
+    batch), one row per (period, indicator) with its batch, source file, sheet and row."""
+    placeholders = ", ".join("?" for _ in periods)
+    return frame(
+        con,
+        current_facts_sql(f"WHERE f.uscc = ? AND f.period IN ({placeholders}) AND f.batch_id <= ?"),
+        [uscc, *periods, max_batch or 2**31 - 1],
+    )
 
 
 # enterprise attributes plus the latest known 规上 status (derived from the per-year above_scale facts)
@@ -98,6 +112,11 @@ def enterprise(con: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
         [uscc],
     ).to_dicts()
     return out
+
+
+def has_period(con: duckdb.DuckDBPyConnection, period: str) -> bool:
+    """Whether any fact of `period` is stored (superseded values included)."""
+    return one(con, "SELECT count(*) FROM fact WHERE period = ?", [period])[0] > 0
 
 
 def periods(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -188,3 +188,35 @@ def zone_sources(con: duckdb.DuckDBPyConnection, zone_id: str, period: str) -> p
         WHERE f.zone_id = ? AND f.period = ? ORDER BY f.indicator, f.batch_id DESC""",
         [zone_id, period],
     )
+
+
+def zone_period_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Zone id → the number of periods it has facts for (zones without facts are absent)."""
+    return dict(
+        frame(con, "SELECT zone_id, count(DISTINCT period) AS n FROM zone_fact GROUP BY zone_id").iter_rows()
+    )
+
+
+def zone_run_results(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """A ranking run's zones (zone_id, score, rank, reasons), ranked first by rank, the unranked last."""
+    return frame(
+        con,
+        "SELECT uscc AS zone_id, score, rank, reasons FROM run_result WHERE run_id = ? "
+        "ORDER BY rank NULLS LAST, uscc",
+        [run_id],
+    )
+
+
+def zone_dimensions(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """A ranking run's per-dimension rows: zone_id, dim (the dimension id), score and the dimension rank."""
+    return frame(
+        con,
+        "SELECT uscc AS zone_id, substr(item, 5) AS dim, score, value AS rank FROM run_item "
+        "WHERE run_id = ? AND starts_with(item, 'dim.')",
+        [run_id],
+    )
+
+
+def zone_run_items(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """Every item row of a ranking run (indicators and dimensions): zone_id, item, value, score."""
+    return frame(con, "SELECT uscc AS zone_id, item, value, score FROM run_item WHERE run_id = ?", [run_id])

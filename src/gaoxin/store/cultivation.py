@@ -1,0 +1,60 @@
+"""Reading cultivation runs back: the 培育库 (pool), the certificates held and each ladder tier's results.
+
+The runs themselves are written by `store.runs.write_run`; `evaluations.cultivation_service` shapes these
+frames into the ladder.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from gaoxin.store.db import frame
+
+
+def pool(con: duckdb.DuckDBPyConnection, run_id: str, include_pass: bool = False) -> pl.DataFrame:
+    """The 培育库 of a run: firms in the population that do not hold the title (or hold an expiring one),
+    closest first, with the number of failing conditions and the gap texts."""
+    where = "" if include_pass else "AND r.class_final <> 'pass'"
+    return frame(
+        con,
+        f"""
+        WITH fails AS (
+            SELECT uscc, count(*) FILTER (WHERE starts_with(item, 'condition.') AND coalesce(score, 0) = 0)
+                   AS n_fail
+            FROM run_item WHERE run_id = ? GROUP BY uscc)
+        SELECT r.rank, r.uscc, e.name, e.town, e.industry_code, r.class_final AS verdict, r.list_id,
+               coalesce(f.n_fail, 0) AS n_fail, r.score AS score_min, r.base_score AS score_max,
+               r.adjustment AS expert_needed, r.reasons
+        FROM run_result r LEFT JOIN enterprise e USING (uscc) LEFT JOIN fails f USING (uscc)
+        WHERE r.run_id = ? AND r.list_id IN ('培育库', '到期复审') {where}
+        ORDER BY r.rank, r.uscc""",
+        [run_id, run_id],
+    )
+
+
+def certificates(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """Certificates held (HNTE runs): issue year, expiry year, status and today's verdict, expiring first."""
+    return frame(
+        con,
+        """
+        SELECT i.uscc, e.name, e.town, i.value AS issued_year, i.numerator AS expires_year, i.note AS status,
+               r.class_final AS verdict, r.reasons
+        FROM run_item i JOIN run_result r ON r.run_id = i.run_id AND r.uscc = i.uscc
+        LEFT JOIN enterprise e ON e.uscc = i.uscc
+        WHERE i.run_id = ? AND i.item = 'certificate'
+        ORDER BY CASE i.note WHEN '已到期' THEN 0 WHEN '有效' THEN 2 ELSE 1 END, i.numerator, i.uscc""",
+        [run_id],
+    )
+
+
+def ladder_firms(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every enterprise (uscc, name, town) by USCC: the rows the ladder joins each tier's results onto."""
+    return frame(con, "SELECT uscc, name, town FROM enterprise ORDER BY uscc")
+
+
+def tier_results(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """One tier's run: uscc, class_final, reasons, list_id and rank of every firm it judged."""
+    return frame(
+        con, "SELECT uscc, class_final, reasons, list_id, rank FROM run_result WHERE run_id = ?", [run_id]
+    )
