@@ -9,7 +9,6 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
-from gaoxin.store import run_reads
 from gaoxin.store import runs as store_runs
 
 CLASSES = ["A", "B", "C", "D", "T"]
@@ -65,7 +64,7 @@ def write_run_xlsx(con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> Path
     res = res.join(
         policy.rename({c: f"policy.{c}" for c in policy.columns if c != "uscc"}), on="uscc", how="left"
     )
-    items = run_reads.item_scores(con, run["run_id"])
+    items = store_runs.item_scores(con, run["run_id"])
     book = _Book(out)
     head = f"{summary.get('title', run['scheme_id'])}（{run['period']} 年度数据，评价编号 {run['run_id']}）"
 

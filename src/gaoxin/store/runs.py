@@ -229,6 +229,11 @@ def run_items(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> pl.Data
     )
 
 
+def item_scores(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """Every item row of a run (uscc, item, value, score), for reports that need the whole run."""
+    return frame(con, "SELECT uscc, item, value, score FROM run_item WHERE run_id = ?", [run_id])
+
+
 def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     """Policy amounts per firm (only non-zero lines are stored), wide: one column per policy item."""
     long = frame(
