@@ -347,15 +347,7 @@ class _Prep:
 def referenced_fields(scheme: Scheme) -> tuple[set[str], set[str]]:
     """(names, prev_names): every field / variable / pseudo-field the scheme's formulas read, and the fields
     read through ``prev(...)`` — so a caller can load only those columns."""
-    return _referenced(scheme)
-
-
-def _referenced(scheme: Scheme) -> tuple[set[str], set[str]]:
-    names, prevs = set(), set()
-    for f in scheme._formulas.values():
-        names |= f.names
-        prevs |= f.prev_names
-    return names, prevs
+    return scheme.referenced_names()
 
 
 def _prepare(
@@ -371,7 +363,7 @@ def _prepare(
     n = int(np.asarray(data["uscc"], dtype=object).shape[0])
     end = period_end(period)
     env: dict[str, np.ndarray] = {}
-    names, prevs = _referenced(scheme)
+    names, prevs = scheme.referenced_names()
     for f in FIELD_NAMES:
         if f in data:
             env[f] = _as_float(data[f], n, f)
@@ -719,7 +711,7 @@ def evaluate(scheme: Scheme, period: str, data: Mapping, prev: Mapping | None = 
     warnings: list[str] = []
     n = int(np.asarray(data["uscc"], dtype=object).shape[0])
     uscc = _obj(data["uscc"], n)
-    _, prevs_ref = _referenced(scheme)
+    _, prevs_ref = scheme.referenced_names()
     prev_rows = None
     prev_prep = None
     if prev is not None:

@@ -146,7 +146,7 @@ def list_builtin() -> list[BuiltinScheme]:
                 m.version,
                 m.status,
                 f"builtin:{sid}",
-                getattr(m, "kind", "mujun"),
+                m.kind,
             )
         )
     return out

@@ -537,6 +537,16 @@ class Scheme(LoadedScheme):
             self._formulas[text] = f
         return f
 
+    def referenced_names(self) -> tuple[set[str], set[str]]:
+        """(names, prev_names): every field / variable / pseudo-field the scheme's formulas read, and the
+        fields read through ``prev(...)`` — so a caller can load only those columns."""
+        names: set[str] = set()
+        prevs: set[str] = set()
+        for f in self._formulas.values():
+            names |= f.names
+            prevs |= f.prev_names
+        return names, prevs
+
     def classes_for(self, list_id: str) -> ClassRule:
         for lst in self.lists:
             if lst.id == list_id and lst.classes is not None:
