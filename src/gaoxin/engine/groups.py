@@ -24,10 +24,10 @@ def factorize(values) -> tuple[np.ndarray, list]:
         s = pl.Series(arr, dtype=pl.Utf8)
     except (TypeError, pl.exceptions.PolarsError):  # not all text: equality classes through a dict
         seen: dict = {}
-        codes = np.fromiter(
+        by_dict = np.fromiter(
             (seen.setdefault(v, len(seen)) for v in arr.tolist()), dtype=np.int64, count=arr.shape[0]
         )
-        return codes, list(seen)
+        return by_dict, list(seen)
     uniq = s.unique(maintain_order=True).to_list()
     texts = [u for u in uniq if u is not None]
     at = pl.Series([uniq.index(u) for u in texts], dtype=pl.Int64)

@@ -65,8 +65,9 @@ class Hierarchy:
         if dup or ROOT in codes:
             raise ValueError(f"duplicate or reserved codes: {sorted(dup | ({ROOT} & set(codes)))}")
         group_codes = {g.code for g in self.groups}
+        nodes: tuple[Indicator | Group, ...] = (*self.indicators, *self.groups)
         self._parent: dict[str, str] = {}
-        for node in (*self.indicators, *self.groups):
+        for node in nodes:
             p = node.parent if node.parent is not None else ROOT
             if p != ROOT and p not in group_codes:
                 raise ValueError(f"{node.code}: unknown parent {p!r}")
@@ -89,14 +90,14 @@ class Hierarchy:
                 seen.add(c)
                 c = self._parent[c]
         self._children: dict[str, list[str]] = {ROOT: []}
-        for g in self.groups:
-            self._children[g.code] = []
-        for node in (*self.indicators, *self.groups):
+        for grp in self.groups:
+            self._children[grp.code] = []
+        for node in nodes:
             self._children[self._parent[node.code]].append(node.code)
         for g, ch in self._children.items():
             if not ch:
                 raise ValueError(f"group {g!r} has no members")
-        self._node = {n.code: n for n in (*self.indicators, *self.groups)}
+        self._node: dict[str, Indicator | Group] = {n.code: n for n in nodes}
         for g, ch in self._children.items():
             if sum(self._node[c].weight * self._node[c].multiplier for c in ch) <= 0:
                 raise ValueError(f"group {g!r}: members' weights sum to 0")

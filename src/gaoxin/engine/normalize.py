@@ -16,6 +16,9 @@ Common policy
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ._validate import as_matrix, as_types, col_min_max
@@ -145,7 +148,13 @@ def percentile(X, types=None, return_info: bool = False):
 
 def _reference(A, ref, name):
     if isinstance(ref, str):
-        fn = {"max": np.max, "min": np.min, "mean": np.mean, "median": np.median}.get(ref)
+        reducers: dict[str, Callable[..., Any]] = {
+            "max": np.max,
+            "min": np.min,
+            "mean": np.mean,
+            "median": np.median,
+        }
+        fn = reducers.get(ref)
         if fn is None:
             raise ValueError(f"{name}={ref!r}: use 'max', 'min', 'mean', 'median' or numbers")
         return fn(A, axis=0)
@@ -333,7 +342,7 @@ def efficacy(
     return finish(base + span * U, rec, return_info)
 
 
-METHODS = {
+METHODS: dict[str, Callable[..., Any]] = {
     "minmax": minmax,
     "zscore": zscore,
     "vector": vector,

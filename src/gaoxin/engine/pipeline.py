@@ -10,7 +10,7 @@ Q is lower-is-better, so its ranks are taken ascending and share classes use −
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -33,8 +33,8 @@ from .topsis import topsis
 from .vikor import vikor
 
 STAGES = ("impute", "treat", "weight", "normalize", "aggregate", "rank", "classify")
-_RAW_AGG = {"topsis": topsis, "vikor": vikor, "gra": gra, "copeland": copeland}
-_WEIGHTS = {
+_RAW_AGG: dict[str, Callable[..., Any]] = {"topsis": topsis, "vikor": vikor, "gra": gra, "copeland": copeland}
+_WEIGHTS: dict[str, Callable[..., Any]] = {
     "entropy": _w.entropy_weights,
     "critic": _w.critic_weights,
     "cv": _w.cv_weights,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -73,9 +74,10 @@ def sobol_estimates(yA, yB, yAB, n_boot: int = 0, conf_level: float = 0.95, seed
     if not np.all(np.isfinite(allY)):
         raise ValueError("model outputs contain NaN or inf")
     sd = allY.std()
-    out = {"S1": np.zeros(G), "ST": np.zeros(G), "notes": []}
+    notes: list[str] = []
+    out: dict[str, Any] = {"S1": np.zeros(G), "ST": np.zeros(G), "notes": notes}
     if np.ptp(allY) <= _EPS or sd == 0:
-        out["notes"].append("constant output: all indices 0")
+        notes.append("constant output: all indices 0")
         if n_boot:
             out["S1_conf"] = np.zeros(G)
             out["ST_conf"] = np.zeros(G)

@@ -20,6 +20,7 @@ import ast
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -31,15 +32,15 @@ class FormulaError(ValueError):
     """A formula that cannot be parsed or refers to something it may not; message is Chinese + English."""
 
 
-def _f_sum_of(*args):
-    acc = None
-    seen = None
-    for a in args:
-        a = np.asarray(a, dtype=float)
+def _f_sum_of(first, *rest):
+    a = np.asarray(first, dtype=float)
+    seen = ~np.isnan(a)
+    acc = np.where(seen, a, 0.0)
+    for r in rest:
+        a = np.asarray(r, dtype=float)
         ok = ~np.isnan(a)
-        term = np.where(ok, a, 0.0)
-        acc = term if acc is None else acc + term
-        seen = ok if seen is None else (seen | ok)
+        acc = acc + np.where(ok, a, 0.0)
+        seen = seen | ok
     return np.where(seen, acc, np.nan)
 
 
@@ -79,8 +80,9 @@ def _f_is_missing(x):
     return np.isnan(x.astype(float))
 
 
-# name → (implementation, min args, max args or None, description zh, description en)
-FUNCTIONS: dict[str, tuple[Callable, int, int | None, str, str]] = {
+# name → (implementation, min args, max args or None, description zh, description en); ``prev`` has no
+# implementation: the parser turns it into a read of the previous period's value.
+FUNCTIONS: dict[str, tuple[Callable[..., Any] | None, int, int | None, str, str]] = {
     "sum_of": (
         _f_sum_of,
         1,
@@ -181,7 +183,7 @@ class Formula:
     names: frozenset[str]
     prev_names: frozenset[str]
     is_condition: bool
-    _fn: Callable = None  # compiled closure tree; env -> array/scalar
+    _fn: Callable[[Mapping[str, Any]], Any]  # compiled closure tree; env -> array/scalar
 
     def __repr__(self) -> str:  # keep reprs short in errors and tests
         return f"Formula({self.text!r})"
@@ -214,7 +216,7 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
     names: set[str] = set()
     prev_names: set[str] = set()
 
-    def bad(node, what_zh, what_en):
+    def bad(node: ast.AST, what_zh: str, what_en: str) -> NoReturn:
         raise FormulaError(
             f"{where}公式 {text!r} 中不允许{what_zh} / {what_en} is not allowed "
             f"(at col {getattr(node, 'col_offset', 0) + 1})"
@@ -322,6 +324,7 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
                 prev_names.add(pname)
                 key = PREV_PREFIX + pname
                 return lambda env: env[key]
+            assert impl is not None  # only prev() has none, and it returned above
             args = [build(a, d) for a in node.args]
             return lambda env: impl(*[a(env) for a in args])
         words = _NODE_WORDS.get(type(node), (f"语法 {type(node).__name__}", f"syntax {type(node).__name__}"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .model import Scheme
+from .model import LoadedScheme, Scheme
 
 BUILTIN_PACKAGE = "gaoxin.schemes"
 BUILTIN_DIR = "builtin"
@@ -28,7 +28,7 @@ KIND_MODULES = {
 }
 
 
-def model_for(kind: str) -> type[BaseModel]:
+def model_for(kind: str) -> type[LoadedScheme]:
     if kind not in KIND_MODULES:
         raise KeyError(kind)
     module = importlib.import_module(KIND_MODULES[kind])
@@ -96,13 +96,13 @@ def scheme_text(id_or_path: str | Path) -> str:
     return _resolve(id_or_path)[1]
 
 
-def load_scheme(id_or_path: str | Path) -> Scheme:
+def load_scheme(id_or_path: str | Path) -> LoadedScheme:
     """Load and validate a scheme by built-in id (``"zj-huangyan-2022"``) or path. Raises :class:`SchemeError`."""
     origin, text = _resolve(id_or_path)
     return parse_scheme(text, origin)
 
 
-def parse_scheme(text: str, origin: str = "<text>") -> Scheme:
+def parse_scheme(text: str, origin: str = "<text>") -> LoadedScheme:
     """Validate scheme TOML text. The returned scheme carries ``.text`` and ``.sha256``."""
     try:
         raw = tomllib.loads(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -397,6 +397,9 @@ class LoadedScheme(_Model):
     _text: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")
     _origin: str = PrivateAttr(default="")
+
+    if TYPE_CHECKING:  # every kind declares this field with its own SchemeMeta subclass
+        scheme: SchemeMeta
 
     @property
     def id(self) -> str:

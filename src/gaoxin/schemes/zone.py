@@ -20,6 +20,10 @@ from gaoxin import zone_fields as Z
 from .model import LoadedScheme, SchemeMeta, Source, _check_id, _Model  # noqa: F401  (Source: re-exported)
 
 _REF_RE = re.compile(r"^(max|min|mean|median|p(\d{1,2}(\.\d+)?))$")
+Level = Literal["national", "provincial"]
+# "scheme" = the scheme's own normalisation / aggregation (the nominal ranking); others are alternatives
+AltNormalization = Literal["scheme", "minmax", "percentile", "zscore", "rank"]
+AltAggregation = Literal["scheme", "arithmetic", "topsis_hy", "topsis_cn", "gra"]
 Reference = float | str | dict[str, float]
 
 
@@ -76,9 +80,7 @@ class Method(_Model):
 
 
 class ZonePopulation(_Model):
-    levels: list[Literal["national", "provincial"]] = Field(
-        default_factory=lambda: ["national"], min_length=1
-    )
+    levels: list[Level] = Field(default_factory=lambda: list[Level](["national"]), min_length=1)
     min_coverage: float = Field(
         default=0.5, ge=0, le=1
     )  # share of indicators a zone must report to be ranked
@@ -143,12 +145,11 @@ class Robustness(_Model):
     weight_draws: Literal["perturb", "dirichlet", "none"] = "perturb"
     perturbation: float = Field(default=0.25, ge=0, lt=1)
     concentration: float = Field(default=1.0, gt=0)
-    # "scheme" = the scheme's own normalisation / aggregation (the nominal ranking); others are alternatives
-    normalizations: list[Literal["scheme", "minmax", "percentile", "zscore", "rank"]] = Field(
-        default_factory=lambda: ["scheme", "minmax", "percentile"], min_length=1
+    normalizations: list[AltNormalization] = Field(
+        default_factory=lambda: list[AltNormalization](["scheme", "minmax", "percentile"]), min_length=1
     )
-    aggregations: list[Literal["scheme", "arithmetic", "topsis_hy", "topsis_cn", "gra"]] = Field(
-        default_factory=lambda: ["scheme"], min_length=1
+    aggregations: list[AltAggregation] = Field(
+        default_factory=lambda: list[AltAggregation](["scheme"]), min_length=1
     )
     seed: int = 2021
     neighbours: int = Field(default=5, ge=0)
@@ -200,7 +201,7 @@ class ZoneScheme(LoadedScheme):
                     "every dimension needs a weight"
                 )
             else:
-                total = sum(d.weight for d in self.dimensions)
+                total = sum(d.weight for d in self.dimensions if d.weight is not None)  # none missing here
                 if abs(total - self.method.total) > 1e-6:
                     parts = " + ".join(f"{d.id} {d.weight:g}" for d in self.dimensions)
                     problems.append(
