@@ -1,12 +1,12 @@
 """招商 targets: rank a list of firms outside the zone by the chain gaps they would fill, with the reason.
 
-The candidate file (xlsx or csv, UTF-8 or GBK) has Chinese headers: 企业名称, 所在地区, 经营范围, 主营产品,
+The candidate file (xlsx or csv, UTF-8 or GBK; read by `gaoxin.ingest.readers`, which checks it before
+parsing) has Chinese headers: 企业名称, 所在地区, 经营范围, 主营产品,
 营业收入（万元 / 亿元 / 元; 万元 when no unit is given）and optionally 行业代码.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from pathlib import Path
@@ -15,6 +15,7 @@ import polars as pl
 
 from gaoxin.chains.packs import Pack
 from gaoxin.chains.tagging import Tagger
+from gaoxin.ingest import readers
 
 HEADERS = {
     "name": ("企业名称", "公司名称", "单位名称", "名称", "企业"),
@@ -31,22 +32,24 @@ class TargetsError(ValueError):
     pass
 
 
-def _read_table(path: Path) -> pl.DataFrame:
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pl.read_excel(path, infer_schema_length=0)
-    if suffix in (".csv", ".txt"):
-        raw = path.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise TargetsError(f"{path.name}: 无法识别文件编码（应为 UTF-8 或 GBK）")
-        return pl.read_csv(io.StringIO(text), infer_schema_length=0)
-    raise TargetsError(f"{path.name}: 只支持 xlsx / xls / csv 文件")
+def _read_table(path: Path) -> tuple[pl.DataFrame, int]:
+    """The first sheet with its first row as the header (all cells text), and the Excel row of data row 0."""
+    if path.suffix.lower() not in (*readers.SUPPORTED, ".txt"):
+        raise TargetsError(f"{path.name}: 只支持 xlsx / xls / csv 文件")
+    try:
+        sheets = readers.read_file(path, csv_suffixes=(".csv", ".txt"))
+    except readers.ReadError as exc:
+        raise TargetsError(str(exc)) from exc
+    if not sheets or sheets[0].grid.height == 0:
+        return pl.DataFrame(), 2
+    sheet = sheets[0]
+    names: list[str] = []
+    for v in sheet.grid.row(0):
+        name = "" if v is None else str(v)
+        n = sum(1 for x in names if x == name or x.startswith(f"{name}_duplicated_"))
+        names.append(f"{name}_duplicated_{n - 1}" if n else name)
+    data = sheet.grid.slice(1)
+    return data.rename(dict(zip(data.columns, names, strict=True))), sheet.row0 + 2
 
 
 def _norm_header(h: str) -> str:
@@ -76,7 +79,7 @@ def read_candidates(path: str | Path) -> list[dict]:
     path = Path(path)
     if not path.exists():
         raise TargetsError(f"文件不存在: {path}")
-    df = _read_table(path)
+    df, first_row = _read_table(path)
     cols = {}
     for field, names in HEADERS.items():
         for c in df.columns:
@@ -89,7 +92,7 @@ def read_candidates(path: str | Path) -> list[dict]:
             raise TargetsError(f"{path.name}: 缺少“{HEADERS[need][0]}”列（现有列: {', '.join(df.columns)}）")
     factor = _unit(_norm_header(cols["revenue"])) if "revenue" in cols else 1e4
     out = []
-    for i, r in enumerate(df.iter_rows(named=True), start=2):
+    for i, r in enumerate(df.iter_rows(named=True), start=first_row):
         name = (r.get(cols["name"]) or "").strip()
         if not name:
             continue

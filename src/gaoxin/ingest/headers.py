@@ -1,9 +1,9 @@
-"""Finding the header block of a department sheet and mapping its columns to canonical fields.
+"""Finding the header block of a sheet and mapping its columns to a vocabulary's targets.
 
-Department sheets carry a title, a '单位：万元' line, one to three header rows (merged parents over
-children), then data. We find the row naming the 统一社会信用代码 column, take the rows below it whose
-key cell is empty and whose cells are all text as further header rows, flatten them to
-'parent/child', and look each column up in the alias table of `gaoxin.fields`.
+Department and zone sheets carry a title, a '单位：万元' line, one to three header rows (merged parents over
+children), then data. We find the row naming the vocabulary's key column (统一社会信用代码, 园区名称 …),
+take the rows below it whose key cell is empty and whose cells are all text as further header rows,
+flatten them to 'parent/child', and look each column up in the vocabulary's alias table.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from gaoxin import fields as F
-from gaoxin.ingest import text, units
+from gaoxin.ingest import text
 from gaoxin.ingest.readers import RawSheet
+from gaoxin.ingest.vocabulary import ENTERPRISE, UnitRule, Vocabulary
+from gaoxin.zone_fields import ZoneIndicator
 
 HEADER_SEARCH_ROWS = 30
 MAX_EXTRA_HEADER_ROWS = 2
 _NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+(e[-+]?\d+)?%?$", re.I)
-_TOTAL = re.compile(r"^(总?合计|总计|小计|全区合计|全市合计|全县合计|累计)")
+_TOTAL = re.compile(ENTERPRISE.header_total)
 # columns that are expected and need no mapping (not reported as unknown)
 IGNORABLE = frozenset({"序号", "编号", "备注", "户号", "用电户号", "电表户号", "行次", "排名"})
 
@@ -29,22 +31,17 @@ class SheetError(ValueError):
     """A sheet whose layout cannot be used (message names file, sheet, column)."""
 
 
-def _alias_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for f in F.FIELDS:
-        for a in (f.label, *f.aliases):
-            table.setdefault(text.match_key(text.split_unit(a)[0]), f.name)
-    return table
-
-
-ALIASES = _alias_table()
+ALIASES = ENTERPRISE.aliases
 
 
 @dataclass
 class Column:
     index: int  # grid column index
     header: str  # flattened header as shown in the file
-    field: F.Field | None = None
+    target: str | None = None  # the vocabulary's name for the column (field name, indicator id, attribute)
+    field: F.Field | ZoneIndicator | None = (
+        None  # the catalogue entry behind `target` (None: a zone attribute)
+    )
     unit: str | None = None
     factor: float = 1.0
     unit_assumed: bool = False
@@ -62,16 +59,19 @@ class Layout:
     notes: list[str] = field(default_factory=list)
 
     def mapped(self) -> list[Column]:
-        return [c for c in self.columns if c.field is not None]
+        return [c for c in self.columns if c.target is not None]
+
+    def by_target(self) -> dict[str, Column]:
+        return {c.target: c for c in self.columns if c.target}
+
+    @property
+    def key(self) -> Column:
+        return next(c for c in self.columns if c.index == self.key_col)
 
 
 def lookup_field(header_text: str) -> tuple[F.Field | None, str | None]:
     """Field and unit named by one header text ('用电量（万千瓦时）' → power_kwh, '万千瓦时')."""
-    name, unit = text.split_unit(header_text)
-    key = text.match_key(name)
-    hit = ALIASES.get(key)
-    if hit is None and "(" in key:  # '综合能耗(当量值)' → '综合能耗'
-        hit = ALIASES.get(re.sub(r"\(.*?\)", "", key))
+    hit, unit = ENTERPRISE.lookup(header_text)
     return (F.BY_NAME[hit] if hit else None), unit
 
 
@@ -95,7 +95,7 @@ class HeaderBlock:
     unit_default: str | None  # a '单位：万元' line above the header
 
 
-def header_block(grid: pl.DataFrame, key_row: int, key_col: int, total=_TOTAL) -> HeaderBlock:
+def header_block(grid: pl.DataFrame, key_row: int, key_col: int, total: re.Pattern = _TOTAL) -> HeaderBlock:
     """The header rows starting at the key column's row, flattened per column, and the title lines above.
 
     Rows below the key row belong to the header while their key cell is empty and all their cells are text
@@ -135,83 +135,73 @@ def header_block(grid: pl.DataFrame, key_row: int, key_col: int, total=_TOTAL) -
     return HeaderBlock(rows_, parts, title_year, unit_default)
 
 
-def detect(sheet: RawSheet, file_name: str) -> Layout | None:
-    """Layout of a sheet, or None when it has no 统一社会信用代码 column (e.g. a notes sheet)."""
+def _key_cell(grid: pl.DataFrame, vocab: Vocabulary) -> tuple[int, int] | None:
+    """(row, column) of the first header row naming a key column; the preferred key wins within a row."""
+    for r in range(min(grid.height, HEADER_SEARCH_ROWS)):
+        hits = [(j, vocab.lookup(c)[0]) for j, c in enumerate(_cells(grid, r)) if c]
+        for key in vocab.key:
+            cols = [j for j, t in hits if t == key]
+            if cols:
+                return r, cols[0]
+    return None
+
+
+def detect(sheet: RawSheet, file_name: str, vocab: Vocabulary = ENTERPRISE) -> Layout | None:
+    """Layout of a sheet, or None when it has no key column (e.g. a notes sheet)."""
     grid = sheet.grid
-    n_rows = min(grid.height, HEADER_SEARCH_ROWS)
-    key_row = key_col = None
-    for r in range(n_rows):
-        for j, cell in enumerate(_cells(grid, r)):
-            if cell and lookup_field(cell)[0] is F.BY_NAME["uscc"]:
-                key_row, key_col = r, j
-                break
-        if key_row is not None:
-            break
-    if key_row is None:
+    found = _key_cell(grid, vocab)
+    if found is None:
         return None
-
-    block = header_block(grid, key_row, key_col)
-    flat = block.parts
+    key_row, key_col = found
+    block = header_block(grid, key_row, key_col, total=re.compile(vocab.header_total))
     layout = Layout(block.rows, block.rows[-1] + 1, key_col, [], block.title_year, block.unit_default)
-
     seen: dict[str, str] = {}
     unknown: list[str] = []
-    for j, parts in enumerate(flat):
+    for j, parts in enumerate(block.parts):
         if not parts:
             continue
-        header = "/".join(parts)
-        col = Column(j, header, letter=column_letter(sheet.col0 + j))
-        candidates = [parts[-1], "".join(parts), parts[0]] if len(parts) > 1 else [parts[0]]
-        for cand in candidates:
-            fld, unit = lookup_field(cand)
-            if fld is not None:
-                col.field = fld
+        col = Column(j, "/".join(parts), letter=column_letter(sheet.col0 + j))
+        for cand in [parts[-1], "".join(parts), parts[0]] if len(parts) > 1 else [parts[0]]:
+            target, _ = vocab.lookup(cand)
+            if target is not None:
+                col.target = target
                 break
-        if col.field is None:
-            if text.match_key(text.split_unit(parts[-1])[0]) not in IGNORABLE:
-                unknown.append(header)
-            layout.columns.append(col)
-            continue
-        if col.field.name in seen:
+        if col.target is None:
+            if vocab.match_key(vocab.split_unit(parts[-1])[0]) not in IGNORABLE:
+                unknown.append(col.header)
+        elif col.target in seen:
             layout.notes.append(
-                f"列「{header}」与列「{seen[col.field.name]}」同为{col.field.label}，已忽略后者"
+                f"列「{col.header}」与列「{seen[col.target]}」{vocab.same_column(col.target)}，已忽略后者"
             )
-            col.field = None
-            layout.columns.append(col)
-            continue
-        seen[col.field.name] = header
-        _resolve_unit(col, parts, layout, file_name, sheet.name)
+            col.target = None
+        else:
+            seen[col.target] = col.header
+            col.field = vocab.entry(col.target)
+            rule = vocab.unit_rule(col.target)
+            if rule is not None:
+                _resolve_unit(col, rule, parts, layout, vocab, f"{file_name} 工作表「{sheet.name}」")
         layout.columns.append(col)
     if unknown:
         layout.notes.append("未识别的列（已忽略）：" + "、".join(unknown))
     return layout
 
 
-def _resolve_unit(col: Column, parts: list[str], layout: Layout, file_name: str, sheet: str) -> None:
-    fld = col.field
-    if fld.kind not in (F.NUM,):
-        return
+def _resolve_unit(
+    col: Column, rule: UnitRule, parts: list[str], layout: Layout, vocab: Vocabulary, where: str
+) -> None:
     unit = None
     for p in reversed(parts):  # the child's own unit wins over a parent's
-        unit = text.split_unit(p)[1]
+        unit = vocab.split_unit(p)[1]
         if unit:
             break
-    if (
-        unit is None
-        and layout.unit_default
-        and units.factor_for(layout.unit_default, fld.quantity) is not None
-    ):
+    if unit is None and layout.unit_default and rule.factor(layout.unit_default) is not None:
         unit = layout.unit_default
     if unit is None:
-        unit = fld.default_unit
+        unit = rule.default
         col.unit_assumed = True
         layout.notes.append(f"列「{col.header}」未注明单位，按 {unit} 处理")
-    factor = units.factor_for(unit, fld.quantity)
+    factor = rule.factor(unit)
     if factor is None:
-        qty = units.QUANTITY_LABELS.get(fld.quantity, fld.quantity)
-        raise SheetError(
-            f"{file_name} 工作表「{sheet}」列「{col.header}」（{col.letter}列）: 单位「{unit}」"
-            f"不是{qty}单位；{fld.label}应以 {fld.default_unit} 等{qty}单位计量"
-        )
+        raise SheetError(f"{where}列「{col.header}」（{col.letter}列）: {rule.wrong(unit)}")
     col.unit = unit
     col.factor = factor

@@ -17,7 +17,9 @@ import polars as pl
 
 from gaoxin import fields as F
 from gaoxin.ingest import headers, parse, uscc
+from gaoxin.ingest import rows as R
 from gaoxin.ingest.readers import RawSheet, ReadError, read_file
+from gaoxin.ingest.vocabulary import ENTERPRISE
 
 SOURCE_HINTS: list[tuple[str, str]] = [
     (r"科技局|科技|创新能力|高企", "sci"),
@@ -30,8 +32,6 @@ SOURCE_HINTS: list[tuple[str, str]] = [
     (r"应急|安全生产", "safety"),
     (r"市场监管|工商|登记|名录|注册", "registry"),
 ]
-_TOTAL = r"^(总?合计|总计|小计|全区合计|全市合计|全县合计|全区总计)"
-_NOTE = r"^(注|说明|备注|填表|填报|制表|审核|单位负责人|数据来源|资料来源)"
 
 
 @dataclass
@@ -99,29 +99,9 @@ def prepare_file(path: Path | str, source: str = "auto", period: str | None = No
     used_sheets: list[str] = []
     field_names: set[str] = set()
     raw_sources: dict[str, tuple[RawSheet, headers.Layout]] = {}
-    for sheet in sheets:
-        if sheet.grid.height == 0:
-            continue
-        layout = headers.detect(sheet, path.name)
-        if layout is None:
-            notes.append(f"工作表「{sheet.name}」中未找到「统一社会信用代码」列，已跳过该表")
-            continue
+    for sheet, layout in R.layouts(sheets, path.name, ENTERPRISE, notes, columns):
         used_sheets.append(sheet.name)
-        notes.extend(f"工作表「{sheet.name}」: {n}" for n in layout.notes)
-        for col in layout.columns:
-            columns.append(
-                {
-                    "sheet": sheet.name,
-                    "column": col.letter,
-                    "header": col.header,
-                    "field": col.field.name if col.field else None,
-                    "unit": col.unit,
-                    "factor": col.factor,
-                    "unit_assumed": col.unit_assumed,
-                }
-            )
-            if col.field:
-                field_names.add(col.field.name)
+        field_names.update(c.target for c in layout.mapped())
         frames.append(_sheet_rows(sheet, layout, path.name, period))
         raw_sources[sheet.name] = (sheet, layout)
     if not used_sheets:
@@ -139,22 +119,8 @@ def prepare_file(path: Path | str, source: str = "auto", period: str | None = No
     accepted = rows.filter(pl.col("_status") == "accepted")
     facts = _facts(accepted, field_names)
     periods = sorted(facts.get_column("period").unique().to_list())
-    rejected_rows = (
-        rows.filter(pl.col("_status") != "accepted")
-        .select(
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").alias("row_no"),
-            pl.col("_status").alias("disposition"),
-            pl.col("_columns").alias("columns"),
-            pl.col("_reasons").alias("reasons"),
-            pl.col("_raw").alias("raw_json"),
-        )
-        .sort("sheet", "row_no")
-    )
-    counts = rows.get_column("_status").value_counts()
-    count = dict(
-        zip(counts.get_column("_status").to_list(), counts.get_column("count").to_list(), strict=True)
-    )
+    rejected_rows = R.rejected_frame(rows)
+    count = R.status_counts(rows)
     return PreparedBatch(
         path=path,
         file_name=path.name,
@@ -175,12 +141,6 @@ def prepare_file(path: Path | str, source: str = "auto", period: str | None = No
     )
 
 
-def _raw_json(sheet: RawSheet, layout: headers.Layout) -> pl.Expr:
-    cols = sheet.grid.columns
-    names = _raw_names(layout, len(cols), sheet.col0)
-    return pl.struct([pl.col(c).alias(n) for c, n in zip(cols, names, strict=True)]).struct.json_encode()
-
-
 def _fill_raw(rows: pl.DataFrame, sources: dict[str, tuple[RawSheet, headers.Layout]]) -> pl.DataFrame:
     """Raw cells for rows set aside after the per-sheet pass (duplicates), read back from their sheet."""
     need = rows.filter((pl.col("_status") != "accepted") & pl.col("_raw").is_null())
@@ -198,7 +158,7 @@ def _fill_raw(rows: pl.DataFrame, sources: dict[str, tuple[RawSheet, headers.Lay
             picked.select(
                 pl.lit(sheet_name[0]).alias("_sheet"),
                 (pl.col("_i").cast(pl.Int32) + first_row).alias("_row"),
-                _raw_json(sheet, layout).alias("_raw_filled"),
+                R.raw_json(sheet, layout).alias("_raw_filled"),
             )
         )
     fill = pl.concat(filled)
@@ -207,18 +167,6 @@ def _fill_raw(rows: pl.DataFrame, sources: dict[str, tuple[RawSheet, headers.Lay
         .with_columns(pl.coalesce("_raw", "_raw_filled").alias("_raw"))
         .drop("_raw_filled")
     )
-
-
-def _raw_names(layout: headers.Layout, width: int, col0: int) -> list[str]:
-    by_index = {c.index: c.header for c in layout.columns}
-    names, seen = [], set()
-    for j in range(width):
-        name = by_index.get(j) or f"{headers.column_letter(col0 + j)}列"
-        if name in seen:
-            name = f"{name}（{headers.column_letter(col0 + j)}列）"
-        seen.add(name)
-        names.append(name)
-    return names
 
 
 @dataclass
@@ -239,7 +187,7 @@ class _SheetContext:
 
     @property
     def key(self) -> headers.Column:
-        return next(c for c in self.layout.columns if c.index == self.layout.key_col)
+        return self.layout.key
 
     def mismatch(self) -> pl.Expr:
         """A row of another year than --period."""
@@ -264,14 +212,11 @@ def _sheet_rows(sheet: RawSheet, layout: headers.Layout, file_name: str, period:
         layout,
         file_name,
         period,
-        period or headers_year(sheet.name) or layout.title_year,
+        period or R.sheet_year(sheet.name) or layout.title_year,
         period_col=any(c.field.name == "period" for c in mapped),
         has_numeric=any(c.field.kind in (F.NUM, F.FLAG) for c in mapped),
     )
-    first_row = sheet.row0 + layout.data_start + 1  # Excel row number of data row 0
-    data = sheet.grid.slice(layout.data_start).with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("_row")
-    )
+    data = R.data_rows(sheet, layout)
     text_cols = [sheet.grid.columns[c.index] for c in mapped if c.field.kind != F.NUM]
     frame = (
         _with_folded(data.lazy(), text_cols).select(_column_exprs(ctx, fast=True)).collect()
@@ -321,18 +266,13 @@ def _with_period(ctx: _SheetContext, frame: pl.DataFrame | pl.LazyFrame) -> pl.D
 def _odd_rows(ctx: _SheetContext, data: pl.DataFrame, codes: np.ndarray) -> pl.DataFrame:
     """Status, reasons, offending columns and raw cells of the rows the cheap pass flagged."""
     cols = ctx.cols
-    cells = [pl.col(_folded(c)).fill_null("") for c in cols]
     data = data.with_columns(pl.Series("_uscc_code", codes)).lazy()
     odd = _with_period(
         ctx,
         _with_folded(data, cols).select(
             *_column_exprs(ctx, fast=False),
-            pl.all_horizontal([parse.is_placeholder(c, pl.col(_folded(c))) for c in cols]).alias(
-                "_blank"
-            ),  # grid only
-            pl.any_horizontal([cc.str.contains(_TOTAL) for cc in cells]).alias("_total"),
-            pl.any_horizontal([cc.str.contains(_NOTE) for cc in cells[:3]]).alias("_note"),
-            _raw_json(ctx.sheet, ctx.layout).alias("_raw"),
+            *R.line_flags(cols, ENTERPRISE, lambda c: pl.col(_folded(c))),
+            R.raw_json(ctx.sheet, ctx.layout).alias("_raw"),
             "_uscc_code",
         ),
     ).with_columns(
@@ -357,8 +297,8 @@ def _odd_rows(ctx: _SheetContext, data: pl.DataFrame, codes: np.ndarray) -> pl.D
             + pl.lit("」")
         )
     )
-    reasons = _join([key_reason, pl.col("_bad")], "；").fill_null("")
-    bad_cols_all = _join(
+    reasons = R.join([key_reason, pl.col("_bad")], "；").fill_null("")
+    bad_cols_all = R.join(
         [pl.when(pl.col("_uscc_bad").is_not_null()).then(pl.lit(key.header)), pl.col("_badcols")], "、"
     )
     not_data = pl.col("_blank") | (empty_key & (pl.col("_total") | pl.col("_note")))
@@ -447,8 +387,8 @@ def _column_exprs(ctx: _SheetContext, fast: bool) -> list[pl.Expr]:
         return [*exprs, flag.alias("_problem")]
     return [
         *exprs,
-        _join([pl.when(bad).then(msg) for bad, msg, _ in checks], "；").alias("_bad"),
-        _join([pl.when(bad).then(pl.lit(header)) for bad, _, header in checks], "、").alias("_badcols"),
+        R.join([pl.when(bad).then(msg) for bad, msg, _ in checks], "；").alias("_bad"),
+        R.join([pl.when(bad).then(pl.lit(header)) for bad, _, header in checks], "、").alias("_badcols"),
     ]
 
 
@@ -493,19 +433,6 @@ def _parse_column(
     return value, checks
 
 
-def _join(parts: list[pl.Expr], sep: str) -> pl.Expr:
-    """Join the non-null parts; null when there are none."""
-    if not parts:
-        return pl.lit(None, dtype=pl.Utf8)
-    joined = pl.concat_str(parts, separator=sep, ignore_nulls=True)
-    return pl.when(joined == "").then(None).otherwise(joined)
-
-
-def headers_year(sheet_name: str) -> str | None:
-    m = re.search(r"((?:19|20)\d{2})", sheet_name)
-    return m.group(1) if m else None
-
-
 def _value_fields(frame: pl.DataFrame) -> list[str]:
     return [
         c for c in frame.columns if c in F.BY_NAME and F.BY_NAME[c].kind in (F.NUM, F.FLAG, F.ATTR, F.PARCEL)
@@ -514,60 +441,13 @@ def _value_fields(frame: pl.DataFrame) -> list[str]:
 
 def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     """Same firm, same period (and parcel) twice in one file: identical → skip, different → reject all."""
-    key = ["uscc", "period"] + (["parcel_id"] if "parcel_id" in rows.columns else [])
-    vals = _value_fields(rows)
-    sig = pl.struct(vals).hash() if vals else pl.lit(0)
-    acc = pl.col("_status") == "accepted"
-    firms = pl.col("uscc").filter(acc)
-    if rows.select(firms.n_unique() == firms.len()).item():  # each firm once (the usual case): no key repeats
-        return rows
-    if not rows.filter(acc).select(pl.struct(key).hash().is_duplicated().any()).item():
-        return rows
-    keyed = rows.with_columns(pl.col(k).fill_null("").alias(f"_k{i}") for i, k in enumerate(key))
-    kcols = [f"_k{i}" for i in range(len(key))]
-    keyed = keyed.with_columns(sig.alias("_sig"))
-    grp = (
-        keyed.filter(acc)
-        .group_by(kcols)
-        .agg(
-            pl.len().alias("_n"),
-            pl.col("_sig").n_unique().alias("_nsig"),
-            pl.col("_sheet").first().alias("_first_sheet"),
-            pl.col("_row").first().alias("_first_row"),
-            pl.format("{}第{}行", pl.col("_sheet"), pl.col("_row")).str.join("、").alias("_where"),
-        )
-        .filter(pl.col("_n") > 1)
+    return R.mark_duplicates(
+        rows,
+        ["uscc", "period"] + (["parcel_id"] if "parcel_id" in rows.columns else []),
+        _value_fields(rows),
+        same="与工作表「{}」第{}行完全重复（同一企业、同一年度）",
+        differ="同一企业同一年度在本文件出现多次且数值不一致（{}），请核对后只保留一行",
     )
-    if grp.height == 0:
-        return rows
-    keyed = keyed.join(grp, on=kcols, how="left")
-    is_first = (pl.col("_sheet") == pl.col("_first_sheet")) & (pl.col("_row") == pl.col("_first_row"))
-    dup = acc & pl.col("_n").is_not_null()
-    same = pl.col("_nsig") == 1
-    return keyed.with_columns(
-        pl.when(dup & same & ~is_first)
-        .then(pl.lit("skipped"))
-        .when(dup & ~same)
-        .then(pl.lit("rejected"))
-        .otherwise(pl.col("_status"))
-        .alias("_status"),
-        pl.when(dup & same & ~is_first)
-        .then(
-            pl.format(
-                "与工作表「{}」第{}行完全重复（同一企业、同一年度）",
-                pl.col("_first_sheet"),
-                pl.col("_first_row"),
-            )
-        )
-        .when(dup & ~same)
-        .then(
-            pl.lit("同一企业同一年度在本文件出现多次且数值不一致（")
-            + pl.col("_where")
-            + pl.lit("），请核对后只保留一行")
-        )
-        .otherwise(pl.col("_reasons"))
-        .alias("_reasons"),
-    ).drop(*kcols, "_sig", "_n", "_nsig", "_first_sheet", "_first_row", "_where")
 
 
 def _facts(accepted: pl.DataFrame, field_names: set[str]) -> pl.DataFrame:

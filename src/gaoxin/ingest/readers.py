@@ -32,15 +32,19 @@ class RawSheet:
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".csv")
 
 
-def read_file(path: Path) -> list[RawSheet]:
+def read_file(path: Path, csv_suffixes: tuple[str, ...] = (".csv",)) -> list[RawSheet]:
+    """Every sheet of a user file as a raw grid; the file is checked (exists, type, size) before parsing.
+
+    `csv_suffixes`: suffixes read as CSV text (a caller may accept '.txt' lists too).
+    """
     suffix = path.suffix.lower()
     if not path.exists():
         raise ReadError(f"{path}: 文件不存在")
-    if suffix not in SUPPORTED:
+    if suffix not in SUPPORTED and suffix not in csv_suffixes:
         raise ReadError(f"{path.name}: 不支持的文件类型 '{suffix}'，应为 .xlsx / .xls / .csv")
     if path.stat().st_size == 0:
         raise ReadError(f"{path.name}: 文件为空（0 字节），应为含表头和数据的 Excel 或 CSV 文件")
-    if suffix == ".csv":
+    if suffix in csv_suffixes:
         return [_read_csv(path)]
     return _read_excel(path)
 

@@ -43,15 +43,23 @@ def fold(s: str | None) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(s)))
 
 
-def split_unit(header: str) -> tuple[str, str | None]:
+def split_unit(
+    header: str, extra_units: frozenset[str] = frozenset(), slash: bool = True
+) -> tuple[str, str | None]:
     """('用电量', '万千瓦时') from '用电量（万千瓦时）' / '用电量 单位:万千瓦时' / '用电量/万千瓦时'.
 
-    Parenthesised text that is not a known unit (e.g. '(等价值)') stays in the name.
+    Parenthesised text that is not a known unit (e.g. '(等价值)') stays in the name. `extra_units` are
+    units `units.lookup` does not know (a vocabulary's compound units, 件/万人); `slash` reads
+    '用电量/万千瓦时' as a unit (off where units themselves hold a '/').
     """
+
+    def is_unit(tok: str) -> bool:
+        return tok in extra_units or bool(units.lookup(tok))
+
     h = fold(header)
     unit = None
     m = re.search(r"单位[:：]\s*([^()\[\],，;；]+)", h)
-    if m and units.lookup(m.group(1)):
+    if m and is_unit(m.group(1)):
         unit = m.group(1)
         h = (h[: m.start()] + h[m.end() :]).strip()
 
@@ -60,14 +68,14 @@ def split_unit(header: str) -> tuple[str, str | None]:
         kept = []
         for tok in re.split(r"[,，;；、]", mm.group(1)):
             tok = re.sub(r"^单位[:：]", "", tok)
-            if unit is None and units.lookup(tok):
+            if unit is None and is_unit(tok):  # a wrong unit is caught, not ignored
                 unit = tok
             elif tok:
                 kept.append(tok)
         return f"({'，'.join(kept)})" if kept else ""
 
     h = _PAREN.sub(_take, h)
-    if unit is None and "/" in h:  # '用电量/万千瓦时'
+    if slash and unit is None and "/" in h:  # '用电量/万千瓦时'
         head, _, tail = h.rpartition("/")
         if units.lookup(tail):
             h, unit = head, tail

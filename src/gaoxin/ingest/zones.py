@@ -1,119 +1,29 @@
 """Zone-indicator files: one row per zone (and year), keyed by 园区代码 / 园区名称, Chinese two-row headers.
 
-The same reading, text folding, unit and cell parsing as the department files (readers / text / parse /
-units); only the key column and the vocabulary differ (`gaoxin.zone_fields` instead of `gaoxin.fields`).
-Every row is accepted, rejected (with reasons) or skipped (blank, 合计/平均, 注 lines, exact duplicates);
-`gaoxin.store.zones.write_zone_batch` commits a prepared batch all-or-nothing.
+Read, detected and summarised like the department files (readers, `headers.detect`, `rows`) with the zone
+vocabulary (`vocabulary.ZONE`, over `gaoxin.zone_fields`); what is zone-specific lives here: the zone
+attributes (级别, 是否本区 …), indicator values in their statistical units with plausible bounds, and the
+zone and fact frames. Every row is accepted, rejected (with reasons) or skipped (blank, 合计/平均, 注 lines,
+exact duplicates); `gaoxin.store.zones.write_zone_batch` commits a prepared batch all-or-nothing.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from gaoxin import zone_fields as Z
-from gaoxin.ingest import headers, parse, text, units
-from gaoxin.ingest.prepare import headers_year, sha256_of
+from gaoxin.ingest import headers, parse, text
+from gaoxin.ingest import rows as R
+from gaoxin.ingest.prepare import sha256_of
 from gaoxin.ingest.readers import RawSheet, ReadError, read_file
+from gaoxin.ingest.vocabulary import ZONE
 
 SOURCE = "zone"
-_TOTAL = r"^(总?合计|总计|小计|全国合计|全国总计|全省合计|平均|全国平均|平均值|均值|中位数)"
-_NOTE = r"^(注|说明|备注|填表|填报|制表|审核|数据来源|资料来源)"
-# leading item numbers: "1.1 ", "一、", "(三)" — a bare Chinese numeral is kept (二氧化碳…)
-_NUMBERING = re.compile(
-    r"^(\d+(\.\d+)*[、.\s]*|[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)[、.\s]*)"
-)
-ALL_UNITS = frozenset(u for ind in Z.INDICATORS for u in ind.units)
-KEY_TARGETS = ("zone_name", "zone_code")
-
-
-def _key(name: str) -> str:
-    return text.match_key(_NUMBERING.sub("", text.fold(name)))
-
-
-def split_unit(header: str) -> tuple[str, str | None]:
-    """('人均技术合同成交额', '万元/人') from '人均技术合同成交额（万元/人）' or '…（单位：万元/人）'.
-
-    Zone units are compound (件/万人, 吨标准煤/万元), which the department-file splitter does not know, so the
-    zone units are looked up here; other parenthesised text ('(瞪羚)') stays in the name."""
-    h = text.fold(header)
-    unit = None
-    m = re.search(r"单位[:：]\s*([^()\[\],，;；]+)", h)
-    if m and (m.group(1) in ALL_UNITS or units.lookup(m.group(1))):
-        unit = m.group(1)
-        h = (h[: m.start()] + h[m.end() :]).strip()
-
-    def take(mm: re.Match) -> str:
-        nonlocal unit
-        kept = []
-        for tok in re.split(r"[,，;；、]", mm.group(1)):
-            tok = re.sub(r"^单位[:：]", "", tok)
-            if unit is None and (
-                tok in ALL_UNITS or units.lookup(tok)
-            ):  # a wrong unit is caught, not ignored
-                unit = tok
-            elif tok:
-                kept.append(tok)
-        return f"({'，'.join(kept)})" if kept else ""
-
-    h = re.sub(r"[(\[]([^()\[\]]*)[)\]]", take, h)
-    return h.strip(), unit
-
-
-def _alias_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for ind in Z.INDICATORS:
-        for a in (ind.label, *ind.aliases):
-            table.setdefault(_key(split_unit(a)[0]), ind.id)
-    for attr, aliases in Z.ATTRIBUTES.items():
-        for a in aliases:
-            table.setdefault(_key(a), attr)
-    return table
-
-
-ALIASES = _alias_table()
-
-
-def lookup(header_text: str) -> tuple[str | None, str | None]:
-    """(indicator id or attribute name, unit) named by one header text."""
-    name, unit = split_unit(header_text)
-    key = _key(name)
-    hit = ALIASES.get(key)
-    if hit is None and "(" in key:
-        hit = ALIASES.get(re.sub(r"\(.*?\)", "", key))
-    return hit, unit
-
-
-@dataclass
-class ZoneColumn:
-    index: int
-    header: str
-    target: str | None = None  # attribute name or indicator id
-    unit: str | None = None
-    factor: float = 1.0
-    unit_assumed: bool = False
-    letter: str = ""
-
-    @property
-    def indicator(self) -> Z.ZoneIndicator | None:
-        return Z.BY_ID.get(self.target) if self.target else None
-
-
-@dataclass
-class ZoneLayout:
-    header_rows: list[int]
-    data_start: int
-    key_col: int
-    columns: list[ZoneColumn]
-    title_year: str | None = None
-    unit_default: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def by_target(self) -> dict[str, ZoneColumn]:
-        return {c.target: c for c in self.columns if c.target}
+lookup = ZONE.lookup  # (indicator id or attribute name, unit) named by one header text
+split_unit = ZONE.split_unit  # ('人均技术合同成交额', '万元/人') from '人均技术合同成交额（万元/人）'
 
 
 @dataclass
@@ -148,73 +58,8 @@ class ZoneBatch:
         }
 
 
-def _cells(grid: pl.DataFrame, r: int) -> list[str]:
-    return ["" if v is None else str(v).strip() for v in grid.row(r)]
-
-
-def detect(sheet: RawSheet, file_name: str) -> ZoneLayout | None:
-    """Layout of a zone sheet, or None when no 园区名称 / 园区代码 column is found."""
-    grid = sheet.grid
-    key_row = key_col = None
-    for r in range(min(grid.height, headers.HEADER_SEARCH_ROWS)):
-        cells = _cells(grid, r)
-        hits = [(j, lookup(c)[0]) for j, c in enumerate(cells) if c]
-        names = [j for j, t in hits if t == "zone_name"] or [j for j, t in hits if t == "zone_code"]
-        if names:
-            key_row, key_col = r, names[0]
-            break
-    if key_row is None:
-        return None
-    block = headers.header_block(grid, key_row, key_col, total=re.compile(_TOTAL))
-    flat = block.parts
-    layout = ZoneLayout(block.rows, block.rows[-1] + 1, key_col, [])
-    layout.unit_default, layout.title_year = block.unit_default, block.title_year
-    seen: dict[str, str] = {}
-    unknown: list[str] = []
-    for j, parts in enumerate(flat):
-        if not parts:
-            continue
-        col = ZoneColumn(j, "/".join(parts), letter=headers.column_letter(sheet.col0 + j))
-        for cand in [parts[-1], "".join(parts), parts[0]] if len(parts) > 1 else [parts[0]]:
-            target, _ = lookup(cand)
-            if target is not None:
-                col.target = target
-                break
-        if col.target is None:
-            if _key(split_unit(parts[-1])[0]) not in headers.IGNORABLE:
-                unknown.append(col.header)
-        elif col.target in seen:
-            layout.notes.append(f"列「{col.header}」与列「{seen[col.target]}」指同一项，已忽略后者")
-            col.target = None
-        else:
-            seen[col.target] = col.header
-            if col.indicator is not None:
-                _resolve_unit(col, parts, layout, file_name, sheet.name)
-        layout.columns.append(col)
-    if unknown:
-        layout.notes.append("未识别的列（已忽略）：" + "、".join(unknown))
-    return layout
-
-
-def _resolve_unit(col: ZoneColumn, parts: list[str], layout: ZoneLayout, file_name: str, sheet: str) -> None:
-    ind = col.indicator
-    unit = None
-    for p in reversed(parts):  # the child's own unit wins over a parent's
-        unit = split_unit(p)[1]
-        if unit:
-            break
-    if unit is None and layout.unit_default in ind.units:
-        unit = layout.unit_default
-    if unit is None:
-        unit = ind.unit
-        col.unit_assumed = True
-        layout.notes.append(f"列「{col.header}」未注明单位，按 {unit} 处理")
-    if unit not in ind.units:
-        raise headers.SheetError(
-            f"{file_name} 工作表「{sheet}」列「{col.header}」（{col.letter}列）: 单位「{unit}」不适用于"
-            f"「{ind.label}」，应为 {' / '.join(ind.units)} 之一"
-        )
-    col.unit, col.factor = unit, ind.units[unit]
+def _without_indicators(layout: headers.Layout) -> str | None:
+    return None if any(c.field for c in layout.columns) else "没有可识别的园区指标列"
 
 
 def prepare_zone_file(path: Path | str, period: str | None = None) -> ZoneBatch:
@@ -225,30 +70,8 @@ def prepare_zone_file(path: Path | str, period: str | None = None) -> ZoneBatch:
     columns: list[dict] = []
     frames: list[pl.DataFrame] = []
     used: list[str] = []
-    for sheet in sheets:
-        if sheet.grid.height == 0:
-            continue
-        layout = detect(sheet, path.name)
-        if layout is None:
-            notes.append(f"工作表「{sheet.name}」中未找到「园区名称」或「园区代码」列，已跳过该表")
-            continue
-        if not any(c.indicator for c in layout.columns):
-            notes.append(f"工作表「{sheet.name}」没有可识别的园区指标列，已跳过该表")
-            continue
+    for sheet, layout in R.layouts(sheets, path.name, ZONE, notes, columns, unusable=_without_indicators):
         used.append(sheet.name)
-        notes.extend(f"工作表「{sheet.name}」: {n}" for n in layout.notes)
-        columns += [
-            {
-                "sheet": sheet.name,
-                "column": c.letter,
-                "header": c.header,
-                "field": c.target,
-                "unit": c.unit,
-                "factor": c.factor,
-                "unit_assumed": c.unit_assumed,
-            }
-            for c in layout.columns
-        ]
         frames.append(_sheet_rows(sheet, layout, path.name, period))
     if not used:
         raise ReadError(
@@ -261,19 +84,8 @@ def prepare_zone_file(path: Path | str, period: str | None = None) -> ZoneBatch:
     rows = _mark_duplicates(rows)
     accepted = rows.filter(pl.col("_status") == "accepted")
     facts = _facts(accepted)
-    rejected_rows = (
-        rows.filter(pl.col("_status") != "accepted")
-        .select(
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").alias("row_no"),
-            pl.col("_status").alias("disposition"),
-            pl.col("_columns").alias("columns"),
-            pl.col("_reasons").alias("reasons"),
-            pl.col("_raw").alias("raw_json"),
-        )
-        .sort("sheet", "row_no")
-    )
-    counts = dict(rows.get_column("_status").value_counts().iter_rows())
+    rejected_rows = R.rejected_frame(rows)
+    counts = R.status_counts(rows)
     return ZoneBatch(
         path=path,
         file_name=path.name,
@@ -292,33 +104,9 @@ def prepare_zone_file(path: Path | str, period: str | None = None) -> ZoneBatch:
     )
 
 
-def _raw_json(sheet: RawSheet, layout: ZoneLayout) -> pl.Expr:
-    by_index = {c.index: c.header for c in layout.columns}
-    names, seen = [], set()
-    for j in range(sheet.grid.width):
-        name = by_index.get(j) or f"{headers.column_letter(sheet.col0 + j)}列"
-        if name in seen:
-            name = f"{name}（{headers.column_letter(sheet.col0 + j)}列）"
-        seen.add(name)
-        names.append(name)
-    return pl.struct(
-        [pl.col(c).alias(n) for c, n in zip(sheet.grid.columns, names, strict=True)]
-    ).struct.json_encode()
-
-
-def _join(parts: list[pl.Expr], sep: str) -> pl.Expr:
-    if not parts:
-        return pl.lit(None, dtype=pl.Utf8)
-    joined = pl.concat_str(parts, separator=sep, ignore_nulls=True)
-    return pl.when(joined == "").then(None).otherwise(joined)
-
-
-def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str | None) -> pl.DataFrame:
+def _sheet_rows(sheet: RawSheet, layout: headers.Layout, file_name: str, period: str | None) -> pl.DataFrame:
     cols = sheet.grid.columns
-    first_row = sheet.row0 + layout.data_start + 1  # Excel row number of data row 0
-    data = sheet.grid.slice(layout.data_start).with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int32) + first_row).alias("_row")
-    )
+    data = R.data_rows(sheet, layout)
     by = layout.by_target()
 
     def attr_text(name: str) -> pl.Expr:
@@ -330,21 +118,17 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
     first: list[pl.Expr] = [
         pl.lit(sheet.name).alias("_sheet"),
         pl.col("_row"),
-        _raw_json(sheet, layout).alias("_raw"),
+        R.raw_json(sheet, layout).alias("_raw"),
         code.cast(pl.Utf8).alias("zone_code"),
         attr_text("zone_name").alias("zone_name"),
         attr_text("province").alias("province"),
         attr_text("city").alias("city"),
         attr_text("zone_type").alias("zone_type"),
-        pl.all_horizontal([parse.is_placeholder(c) for c in cols]).alias("_blank"),
-        pl.any_horizontal([parse.folded(c).fill_null("").str.contains(_TOTAL) for c in cols]).alias("_total"),
-        pl.any_horizontal([parse.folded(c).fill_null("").str.contains(_NOTE) for c in cols[:3]]).alias(
-            "_note"
-        ),
+        *R.line_flags(cols, ZONE, parse.folded),
     ]
-    checks: list[tuple[str, ZoneColumn, str]] = []  # (flag column, column, message before the raw cell)
+    checks: list[tuple[str, headers.Column, str]] = []  # (flag column, column, message before the raw cell)
 
-    def where(col: ZoneColumn) -> str:
+    def where(col: headers.Column) -> str:
         return f"列「{col.header}」({col.letter}列)"
 
     if "level" in by:
@@ -368,7 +152,7 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
         first.append(pl.lit(None, dtype=pl.Utf8).alias("period"))
     bounds: list[pl.Expr] = []
     for col in layout.columns:
-        ind = col.indicator
+        ind = col.field
         if ind is None:
             continue
         c = cols[col.index]
@@ -402,10 +186,10 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
         for flag, col, msg in checks
     ]
     heads = [pl.when(pl.col(flag)).then(pl.lit(col.header)) for flag, col, _ in checks]
-    frame = frame.with_columns(_join(msgs, "；").alias("_bad"), _join(heads, "、").alias("_badcols"))
+    frame = frame.with_columns(R.join(msgs, "；").alias("_bad"), R.join(heads, "、").alias("_badcols"))
     # the year the file states (年份 column, then sheet name, then title) wins; --period fills in when it
     # states none, and otherwise selects: rows of other years are skipped with a reason
-    default_period = headers_year(sheet.name) or layout.title_year or period
+    default_period = R.sheet_year(sheet.name) or layout.title_year or period
     if default_period is None and "period" not in by:
         raise headers.SheetError(
             f"{file_name} 工作表「{sheet.name}」无法确定数据年度：请加入「年份」列，或在工作表名/标题中"
@@ -413,9 +197,9 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
         )
     frame = frame.with_columns(pl.col("period").fill_null(pl.lit(default_period, dtype=pl.Utf8)))
     no_key = pl.col("zone_name").is_null() & pl.col("zone_code").is_null()
-    name_total = pl.col("zone_name").fill_null("").str.contains(_TOTAL)
+    name_total = pl.col("zone_name").fill_null("").str.contains(ZONE.total)
     mismatch = pl.lit(period is not None) & (pl.col("period") != pl.lit(period)).fill_null(False)
-    key_col = next(c for c in layout.columns if c.index == layout.key_col)
+    key_col = layout.key
     frame = frame.with_columns(
         pl.when(pl.col("_blank"))
         .then(pl.lit("skipped"))
@@ -439,7 +223,7 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
         .then(pl.lit("说明行（不是园区数据）"))
         .when(no_key)
         .then(
-            _join(
+            R.join(
                 [
                     pl.lit(f"列「{key_col.header}」({key_col.letter}列)：园区名称和园区代码均为空"),
                     pl.col("_bad"),
@@ -462,7 +246,7 @@ def _sheet_rows(sheet: RawSheet, layout: ZoneLayout, file_name: str, period: str
         pl.when(pl.col("_blank") | name_total | (no_key & (pl.col("_total") | pl.col("_note"))))
         .then(None)
         .when(no_key)
-        .then(_join([pl.lit(key_col.header), pl.col("_badcols")], "、"))
+        .then(R.join([pl.lit(key_col.header), pl.col("_badcols")], "、"))
         .otherwise(pl.col("_badcols"))
         .alias("_columns"),
     )
@@ -476,45 +260,13 @@ def _indicator_cols(frame: pl.DataFrame) -> list[str]:
 
 def _mark_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     """One zone twice in a year: identical rows → the later ones skipped; different values → all rejected."""
-    rows = rows.with_columns(pl.coalesce("zone_code", "zone_name").alias("_zkey"))
-    vals = _indicator_cols(rows)
-    acc = pl.col("_status") == "accepted"
-    dup = (
-        rows.filter(acc)
-        .group_by("_zkey", "period")
-        .agg(
-            pl.len().alias("_n"),
-            pl.struct(vals).hash().n_unique().alias("_nsig"),
-            pl.col("_sheet").first().alias("_fs"),
-            pl.col("_row").first().alias("_fr"),
-            pl.format("{}第{}行", pl.col("_sheet"), pl.col("_row")).str.join("、").alias("_where"),
-        )
-        .filter(pl.col("_n") > 1)
-    )
-    if dup.height == 0:
-        return rows.drop("_zkey")
-    rows = rows.join(dup, on=["_zkey", "period"], how="left")
-    first = (pl.col("_sheet") == pl.col("_fs")) & (pl.col("_row") == pl.col("_fr"))
-    is_dup = acc & pl.col("_n").is_not_null()
-    same = pl.col("_nsig") == 1
-    return rows.with_columns(
-        pl.when(is_dup & same & ~first)
-        .then(pl.lit("skipped"))
-        .when(is_dup & ~same)
-        .then(pl.lit("rejected"))
-        .otherwise(pl.col("_status"))
-        .alias("_status"),
-        pl.when(is_dup & same & ~first)
-        .then(pl.format("与工作表「{}」第{}行完全重复（同一园区、同一年度）", pl.col("_fs"), pl.col("_fr")))
-        .when(is_dup & ~same)
-        .then(
-            pl.lit("同一园区同一年度出现多次且数值不一致（")
-            + pl.col("_where")
-            + pl.lit("），请核对后只保留一行")
-        )
-        .otherwise(pl.col("_reasons"))
-        .alias("_reasons"),
-    ).drop("_zkey", "_n", "_nsig", "_fs", "_fr", "_where")
+    return R.mark_duplicates(
+        rows.with_columns(pl.coalesce("zone_code", "zone_name").alias("_zkey")),
+        ["_zkey", "period"],
+        _indicator_cols(rows),
+        same="与工作表「{}」第{}行完全重复（同一园区、同一年度）",
+        differ="同一园区同一年度出现多次且数值不一致（{}），请核对后只保留一行",
+    ).drop("_zkey")
 
 
 def _facts(accepted: pl.DataFrame) -> pl.DataFrame:
