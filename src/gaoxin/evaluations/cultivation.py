@@ -1,0 +1,1058 @@
+"""Enterprise cultivation (高企 / 科小 / 创新型 / 专精特新 / 小巨人) — the pure evaluation core (no I/O).
+
+``evaluate(scheme, period, years) -> CultivationResult`` checks every firm against a cultivation scheme:
+
+1. environment: every field of the data year, the same field one and two years earlier (``x_p1``, ``x_p2``;
+   ``prev(x)``), ``registered_days`` / ``registered_years`` to the period's last day, ``industry4/2``, the
+   scheme's ``[params]`` and then its ``[variables]`` in order;
+2. population: ``[population].when`` or, by default, every firm with some data-year value the scheme reads;
+3. routes (直接认定) and the points table: each item gives a range [min, max] (bands such as "7–8 分" and
+   expert-judged items keep their range), groups cap their sub-totals, the total is the sum of groups;
+4. conditions: PASS / FAIL / EXPERT (a score that passes only if the experts give enough) / MISSING; a
+   condition with ``routes`` also holds when one of them does;
+5. gaps: for every failing condition and each of its levers, the smallest number of lever steps that makes
+   it hold, found for all failing firms at once (doubling, then bisection on the step count) — so the
+   answer is exact in the lever's unit: with the gap the condition holds, with one step less it does not;
+6. verdict: ``pass`` (every condition holds), ``expert`` (holds unless the expert-judged points fall short),
+   ``near`` (exactly one condition fails and a lever closes it), ``fail``; ``out`` outside the population;
+   firms are ranked by closeness: verdict, number of failing conditions, then the sum of relative shortfalls.
+
+Everything per firm is numpy-vectorised; Python loops run over conditions, items, bands and levers only.
+Comparisons allow a relative 1e-9 for float noise (0.1 + 0.2 ≥ 0.3); "以上 / 以下" are inclusive (≥ / ≤).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from gaoxin.evaluations.mujun import industry_numbers, period_end
+from gaoxin.schemes.cultivation import YEAR_SUFFIXES, Condition, CultivationScheme, Item, Lever
+from gaoxin.schemes.formula import PREV_PREFIX
+from gaoxin.schemes.formula import evaluate as eval_formula
+from gaoxin.schemes.formula import evaluate_condition as eval_condition
+from gaoxin.schemes.model import FIELD_NAMES
+
+PASS, FAIL, EXPERT, MISSING = 0, 1, 2, 3
+STATE_CODES = {PASS: "pass", FAIL: "fail", EXPERT: "expert", MISSING: "missing"}
+STATE_LABELS = {PASS: "符合", FAIL: "不符合", EXPERT: "待专家评分", MISSING: "数据缺失"}
+VERDICTS = ("pass", "expert", "near", "fail", "out")
+VERDICT_LABELS = {
+    "pass": "符合条件",
+    "expert": "待专家评分",
+    "near": "差一项",
+    "fail": "未达标",
+    "out": "不参评",
+}
+EPS = 1e-9
+NEAR_SHORTFALL = (
+    0.5  # "差一项" needs the failing value within half of its threshold (relative shortfall ≤ 50%)
+)
+BAND_NONE, BAND_MISSING = -1, -2
+_COUNT_UNITS = ("人", "件", "项", "家", "个", "名")
+NEG_OP = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
+OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# result types
+@dataclass
+class Gap:
+    """The smallest change of one lever that makes one condition hold, per firm (NaN: not failing / n.a.)."""
+
+    lever: Lever
+    steps: np.ndarray  # float (n,): lever steps; inf when the lever cannot close the gap within its limit
+    q0: np.ndarray  # the condition's quantity now (canonical units; NaN without a quantity)
+    q1: np.ndarray  # the quantity with the gap applied
+
+    @property
+    def amount(self) -> np.ndarray:
+        """Canonical units (元 / 人 …)."""
+        return self.steps * self.lever.step
+
+
+@dataclass
+class CultivationResult:
+    scheme: CultivationScheme
+    period: str
+    n: int
+    uscc: np.ndarray
+    name: np.ndarray
+    town: np.ndarray
+    industry_code: np.ndarray
+    population: np.ndarray  # bool
+    # conditions (n × C)
+    state: np.ndarray  # int8, own test, before routes
+    final_state: np.ndarray  # int8, routes applied
+    route_used: np.ndarray  # int16 index into scheme.routes (-1 none)
+    value: np.ndarray  # canonical (ratios as fractions); score conditions: the minimum score
+    value_max: np.ndarray  # score conditions: the maximum score (else = value)
+    numerator: np.ndarray
+    denominator: np.ndarray
+    threshold: np.ndarray
+    missing_fields: list[np.ndarray]  # per condition: object (n,) "字段、字段" or None
+    gaps: dict[int, list[Gap]]
+    route_hit: np.ndarray  # bool (n × R)
+    # points table
+    item_min: np.ndarray  # (n × I)
+    item_max: np.ndarray
+    item_value: np.ndarray
+    item_band: np.ndarray  # int16 band index, BAND_NONE / BAND_MISSING
+    group_min: np.ndarray  # (n × G)
+    group_max: np.ndarray
+    score_min: np.ndarray  # (n,) NaN without a points table
+    score_max: np.ndarray
+    expert_needed: np.ndarray  # points the expert-judged items must reach (NaN when not EXPERT)
+    # verdicts
+    verdict_initial: np.ndarray  # object, before routes
+    verdict: np.ndarray  # object
+    n_fail: np.ndarray  # int
+    shortfall: np.ndarray  # Σ relative shortfall of failing conditions
+    rank: np.ndarray  # int, 1 = closest; 0 outside the population
+    # the certificate a firm may already hold
+    holder: np.ndarray  # bool
+    cert_year: np.ndarray  # float
+    cert_status: np.ndarray  # object: "" | 有效 | 12个月内到期 | 已到期
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def conditions(self) -> list[Condition]:
+        return self.scheme.conditions
+
+    def cond_index(self, cond_id: str) -> int:
+        return next(k for k, c in enumerate(self.conditions) if c.id == cond_id)
+
+    def firm(self, uscc: str) -> int:
+        hits = np.flatnonzero(self.uscc == uscc)
+        if hits.size == 0:
+            raise KeyError(uscc)
+        return int(hits[0])
+
+    def gap(self, cond_id: str, lever_id: str) -> Gap:
+        for g in self.gaps.get(self.cond_index(cond_id), []):
+            if g.lever.id == lever_id:
+                return g
+        raise KeyError((cond_id, lever_id))
+
+    def counts(self) -> dict[str, int]:
+        return {v: int(np.sum(self.verdict == v)) for v in VERDICTS}
+
+
+# ---------------------------------------------------------------------------------------------------------
+def _cmp(op: str, v, t) -> np.ndarray:
+    v = np.asarray(v, dtype=float)
+    t = np.asarray(t, dtype=float)
+    eps = EPS * np.maximum(1.0, np.abs(t))
+    with np.errstate(invalid="ignore"):
+        if op == ">=":
+            out = v >= t - eps
+        elif op == ">":
+            out = v > t + eps
+        elif op == "<=":
+            out = v <= t + eps
+        else:
+            out = v < t - eps
+    return out & ~np.isnan(v) & ~np.isnan(t)
+
+
+def _aligned(years: Sequence[Mapping], n: int, uscc: np.ndarray) -> list[Mapping]:
+    out = [years[0]]
+    for d in years[1:]:
+        other = np.asarray(d.get("uscc"), dtype=object)
+        if other.shape == (n,) and np.array_equal(other, uscc):
+            out.append(d)
+            continue
+        pos = {u: i for i, u in enumerate(other.tolist())}
+        rows = np.fromiter((pos.get(u, -1) for u in uscc.tolist()), dtype=np.int64, count=n)
+        moved = {}
+        for k, v in d.items():
+            a = np.asarray(v)
+            if a.ndim == 1 and a.shape[0] == other.shape[0] and k in FIELD_NAMES:
+                moved[k] = np.where(rows >= 0, a.astype(float)[np.maximum(rows, 0)], np.nan)
+        out.append(moved)
+    return out
+
+
+class _Subset(dict):
+    """A view of the full environment for the firms idx: arrays are sliced on first use (a formula reads only a
+    few names), scalars pass through, and values set here (a lever, recomputed variables) shadow the full ones."""
+
+    def __init__(self, full: Mapping, idx: np.ndarray):
+        super().__init__()
+        self.full = full
+        self.idx = idx
+        self.n = int(idx.size)
+
+    def __missing__(self, key):
+        v = self.full[key]
+        if isinstance(v, np.ndarray):
+            v = v[self.idx]
+        self[key] = v
+        return v
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+class _Evaluator:
+    """Holds the scheme and the base environment; computes conditions for all firms or any subset."""
+
+    def __init__(self, scheme: CultivationScheme, period: str, years: Sequence[Mapping], warnings: list[str]):
+        self.scheme = scheme
+        data = years[0]
+        if "uscc" not in data:
+            raise ValueError("数据缺少 uscc 列 / data needs a 'uscc' column")
+        self.uscc = np.asarray(data["uscc"], dtype=object)
+        n = self.n = int(self.uscc.shape[0])
+        years = _aligned(years, n, self.uscc)
+        fields = scheme.referenced_fields()
+        env: dict[str, np.ndarray | float] = {}
+        for k, suffix in enumerate(("",) + YEAR_SUFFIXES[: scheme.scheme.years - 1]):
+            d = years[k] if k < len(years) else {}
+            for f in fields:
+                if f in d:
+                    env[f + suffix] = np.asarray(d[f], dtype=np.float64).copy()
+                else:
+                    if k == 0:
+                        warnings.append(f"数据中没有字段 {f}，按全部缺失处理 / field {f} absent: all missing")
+                    env[f + suffix] = np.full(n, np.nan)
+        for f in fields:
+            if f + "_p1" in env:
+                env[PREV_PREFIX + f] = env[f + "_p1"]
+        ind4, ind2 = industry_numbers(np.asarray(data.get("industry_code", [None] * n), dtype=object))
+        env["industry4"], env["industry2"] = ind4, ind2
+        reg = data.get("registered_on")
+        reg = (
+            np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            if reg is None
+            else np.asarray(reg, dtype="datetime64[D]")
+        )
+        days = (period_end(period) - reg).astype("timedelta64[D]").astype(float)
+        env["registered_days"] = np.where(np.isnat(reg), np.nan, days)
+        env["registered_years"] = env["registered_days"] / 365.25
+        for k, v in scheme.params.items():
+            env[k] = float(v)
+        self.base = env
+        self.data = data
+        self._full: dict | None = None
+        self._pts = None  # the points table of all firms, reused for items a lever does not touch
+        self._untouched: dict = {}
+        self._caps = np.array([g.max for g in scheme.groups])
+        self._item_names: dict[str, set[str]] = {}
+
+    # ---- environment -------------------------------------------------------------------------------------
+    def full_env(self) -> dict:
+        """Base values plus every variable, for all firms (computed once)."""
+        if self._full is None:
+            env = dict(self.base)
+            for name, text in self.scheme.variables.items():
+                env[name] = eval_formula(self.scheme.formula(text), env, self.n)
+            self._full = env
+        return self._full
+
+    def changed_by(self, lever: Lever) -> set[str]:
+        """Fields a lever moves and the variables that depend on them (in any depth)."""
+        changed = set(lever.add)
+        for name, text in self.scheme.variables.items():
+            if self.scheme.formula(text).names & changed:
+                changed.add(name)
+        return changed
+
+    def env(self, idx: np.ndarray | None = None, lever: Lever | None = None, amount=None):
+        """The environment of all firms, or of the subset idx with a lever applied: only the names a lever
+        changes are recomputed; everything else is sliced from the full environment on first use."""
+        full = self.full_env()
+        if idx is None and lever is None:
+            return full
+        env = _Subset(full, np.arange(self.n) if idx is None else idx)
+        if lever is not None:
+            n = env.n
+            for f, coef in lever.add.items():
+                env[f] = env[f] + coef * np.asarray(amount, dtype=float)
+            changed = self.changed_by(lever)
+            for name, text in self.scheme.variables.items():
+                if name in changed:
+                    env[name] = eval_formula(self.scheme.formula(text), env, n)
+        return env
+
+    def num(self, text, env, n) -> np.ndarray:
+        if isinstance(text, int | float):
+            return np.full(n, float(text))
+        return eval_formula(self.scheme.formula(text), env, n)
+
+    def cond(self, text, env, n) -> np.ndarray:
+        return eval_condition(self.scheme.formula(text), env, n)
+
+    # ---- points table -----------------------------------------------------------------------------------
+    def item_names(self, it: Item) -> set[str]:
+        if it.id not in self._item_names:
+            texts = [it.value, it.points, *(it.points_range or []), *(b.when for b in it.bands)]
+            self._item_names[it.id] = set().union(
+                *(self.scheme.formula(t).names for t in texts if t is not None)
+            )
+        return self._item_names[it.id]
+
+    def points(self, env, n):
+        """[min, max] per item and group (capped) for the firms of env."""
+        s = self.scheme
+        ni = len(s.items)
+        imin = np.zeros((n, ni))
+        imax = np.zeros((n, ni))
+        ival = np.full((n, ni), np.nan)
+        iband = np.full((n, ni), BAND_NONE, dtype=np.int16)
+        for j, it in enumerate(s.items):
+            imin[:, j], imax[:, j], ival[:, j], iband[:, j] = self._item(it, env, n)
+        gmin, gmax = self._groups(imin, imax, range(ni))
+        out = (imin, imax, ival, iband, np.minimum(gmin, self._caps), np.minimum(gmax, self._caps))
+        if not isinstance(env, _Subset) and n == self.n:
+            self._pts = out
+        return out
+
+    def _groups(self, imin, imax, items) -> tuple[np.ndarray, np.ndarray]:
+        """Uncapped group sums of the given items."""
+        gids = [g.id for g in self.scheme.groups]
+        gmin = np.zeros((imin.shape[0], len(gids)))
+        gmax = np.zeros((imin.shape[0], len(gids)))
+        for j in items:
+            g = gids.index(self.scheme.items[j].group)
+            gmin[:, g] += imin[:, j]
+            gmax[:, g] += imax[:, j]
+        return gmin, gmax
+
+    def group_points(self, env: _Subset, changed: set[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Capped group [min, max] for a subset with a lever applied: the items the lever does not touch are
+        summed once for all firms and gathered; only the touched items are recomputed."""
+        touched = tuple(j for j, it in enumerate(self.scheme.items) if self.item_names(it) & changed)
+        key = touched
+        if key not in self._untouched:
+            imin, imax = self._pts[0], self._pts[1]
+            self._untouched[key] = self._groups(
+                imin, imax, [j for j in range(len(self.scheme.items)) if j not in touched]
+            )
+        base_min, base_max = self._untouched[key]
+        gmin, gmax = base_min[env.idx], base_max[env.idx]
+        n = env.n
+        gids = [g.id for g in self.scheme.groups]
+        for j in touched:
+            lo, hi, _, _ = self._item(self.scheme.items[j], env, n)
+            g = gids.index(self.scheme.items[j].group)
+            gmin[:, g] += lo
+            gmax[:, g] += hi
+        return np.minimum(gmin, self._caps), np.minimum(gmax, self._caps)
+
+    def _item(self, it: Item, env, n):
+        val = self.num(it.value, env, n) if it.value is not None else np.full(n, np.nan)
+        lo = np.zeros(n)
+        hi = np.zeros(n)
+        band = np.full(n, BAND_NONE, dtype=np.int16)
+        if it.points is not None:
+            p = self.num(it.points, env, n)
+            ok = ~np.isnan(p)
+            lo, hi = np.where(ok, p, 0.0), np.where(ok, p, 0.0)
+            band = np.where(ok, 0, BAND_MISSING).astype(np.int16)
+        elif it.points_range is not None:
+            a, b = (self.num(t, env, n) for t in it.points_range)
+            ok = ~np.isnan(a) & ~np.isnan(b)
+            lo, hi = np.where(ok, a, 0.0), np.where(ok, np.maximum(a, b), 0.0)
+            band = np.where(ok, 0, BAND_MISSING).astype(np.int16)
+        else:
+            todo = np.ones(n, dtype=bool)
+            for k, b in enumerate(it.bands):
+                hit = todo.copy()
+                if b.when is not None:
+                    hit &= self.cond(b.when, env, n)
+                cmp = b.comparison
+                if cmp is not None:
+                    hit &= _cmp(cmp[0], val, cmp[1])
+                blo, bhi = b.range
+                lo = np.where(hit, blo, lo)
+                hi = np.where(hit, bhi, hi)
+                band = np.where(hit, k, band).astype(np.int16)
+                todo &= ~hit
+        if it.value is not None:  # a missing value scores the item's `missing` points
+            miss = np.isnan(val) & (band == BAND_NONE)
+            mlo, mhi = it.missing_range
+            lo, hi = np.where(miss, mlo, lo), np.where(miss, mhi, hi)
+            band = np.where(miss, BAND_MISSING, band).astype(np.int16)
+        hi = np.minimum(hi, it.max)
+        lo = np.minimum(lo, hi)
+        return lo, hi, val, band
+
+    # ---- conditions -----------------------------------------------------------------------------------
+    def condition(self, c: Condition, env, n, pts=None, changed: set[str] | None = None):
+        """(state, value, value_max, numerator, denominator, threshold) of one condition."""
+        nan = np.full(n, np.nan)
+        num = den = nan
+        if c.kind == "when":
+            ok = self.cond(c.when, env, n)
+            state = np.where(ok, PASS, FAIL).astype(np.int8)
+            missing = self._missing_any(self.scheme.formula(c.when), env, n)
+            state = np.where((state == FAIL) & missing, MISSING, state).astype(np.int8)
+            v = ok.astype(float)
+            return state, v, v, num, den, nan
+        thr = self.num(c.threshold, env, n)
+        if c.kind == "score":
+            if pts is not None:
+                gmin, gmax = pts[4], pts[5]
+            elif changed is not None and isinstance(env, _Subset) and self._pts is not None:
+                gmin, gmax = self.group_points(env, changed)
+            else:
+                gmin, gmax = self.points(env, n)[4:]
+            if c.score == "total":
+                lo, hi = gmin.sum(axis=1), gmax.sum(axis=1)
+            else:
+                g = [x.id for x in self.scheme.groups].index(c.score)
+                lo, hi = gmin[:, g], gmax[:, g]
+            upward = c.op in (">=", ">")
+            sure, maybe = (lo, hi) if upward else (hi, lo)
+            state = np.where(_cmp(c.op, sure, thr), PASS, np.where(_cmp(c.op, maybe, thr), EXPERT, FAIL))
+            return state.astype(np.int8), lo, hi, num, den, thr
+        if c.kind == "ratio":
+            num = self.num(c.numerator, env, n)
+            den = self.num(c.denominator, env, n)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                v = np.where(den != 0, num / np.where(den == 0, 1.0, den), np.nan)
+        else:
+            v = self.num(c.value, env, n)
+        ok = _cmp(c.op, v, thr)
+        state = np.where(ok, PASS, np.where(np.isnan(v) | np.isnan(thr), MISSING, FAIL)).astype(np.int8)
+        return state, v, v, num, den, thr
+
+    def _missing_any(self, formula, env, n) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        for name in formula.names:
+            a = env.get(name)
+            if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+                out |= np.isnan(a)
+        return out
+
+    def missing_fields(self, c: Condition, env, n) -> np.ndarray:
+        """Per firm, the fields that make a condition missing ("科技人员数、销售收入（前1年）"): a variable is
+        followed only where it is itself missing (coalesce(total_staff, staff) with total_staff known is fine)."""
+        from gaoxin.fields import BY_NAME
+
+        found: dict[str, np.ndarray] = {}
+
+        def label_of(nm: str) -> str:
+            for s in YEAR_SUFFIXES:
+                if nm.endswith(s) and nm[: -len(s)] in BY_NAME:
+                    return f"{BY_NAME[nm[: -len(s)]].label}（前{s[2:]}年）"
+            return BY_NAME[nm].label if nm in BY_NAME else nm
+
+        def walk(text, mask, depth=0):
+            for nm in sorted(self.scheme.formula(text).names):
+                a = env.get(nm)
+                if not isinstance(a, np.ndarray) or a.dtype.kind != "f":
+                    continue
+                hit = mask & np.isnan(a)
+                if nm in self.scheme.variables and depth < 20:
+                    walk(self.scheme.variables[nm], hit, depth + 1)
+                elif hit.any():
+                    lab = label_of(nm)
+                    found[lab] = found[lab] | hit if lab in found else hit
+
+        for t in (
+            c.when,
+            c.value,
+            c.numerator,
+            c.denominator,
+            c.threshold if isinstance(c.threshold, str) else None,
+        ):
+            if t is not None:
+                walk(t, np.ones(n, dtype=bool))
+        if not found:
+            return np.full(n, None, dtype=object)
+        cols = list(found)
+        joined = pl.DataFrame({f"m{i}": found[lab] for i, lab in enumerate(cols)}).select(
+            pl.concat_str(
+                [pl.when(pl.col(f"m{i}")).then(pl.lit(lab)) for i, lab in enumerate(cols)],
+                separator="、",
+                ignore_nulls=True,
+            )
+        )
+        out = joined.to_series().to_numpy().astype(object)
+        out[out == ""] = None
+        return out
+
+    # ---- gaps ------------------------------------------------------------------------------------------
+    def holds(self, c: Condition, lever: Lever, idx: np.ndarray, amount: np.ndarray) -> np.ndarray:
+        env = self.env(idx, lever, amount)
+        state = self.condition(c, env, idx.size, changed=self.changed_by(lever))[0]
+        return (state == PASS) | (state == EXPERT)
+
+    def search(self, c: Condition, lever: Lever, idx: np.ndarray) -> np.ndarray:
+        """Smallest k ≥ 1 with the condition holding at k × step, per firm of idx (inf: not within max)."""
+        m = idx.size
+        kmax = max(1, int(lever.max // lever.step))
+        lo = np.zeros(m, dtype=np.int64)  # known to fail
+        hi = np.full(m, -1, dtype=np.int64)  # known to hold
+        active = np.arange(m)
+        k = 1
+        while active.size and k <= kmax:
+            ok = self.holds(c, lever, idx[active], np.full(active.size, k * lever.step))
+            hi[active[ok]] = k
+            lo[active[~ok]] = k
+            active = active[~ok]
+            k *= 2
+        found = np.flatnonzero(hi > 0)
+        while True:
+            sel = found[hi[found] - lo[found] > 1]
+            if sel.size == 0:
+                break
+            mid = (lo[sel] + hi[sel]) // 2
+            ok = self.holds(c, lever, idx[sel], mid * lever.step)
+            hi[sel[ok]] = mid[ok]
+            lo[sel[~ok]] = mid[~ok]
+        return np.where(hi > 0, hi, np.inf).astype(float)
+
+
+# ---------------------------------------------------------------------------------------------------------
+def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -> CultivationResult:
+    """Evaluate every firm. ``years[0]`` is the data year, ``years[1]`` the year before, … (row-aligned by uscc,
+    or aligned here); each a mapping of uscc / name / town / industry_code / registered_on and float fields
+    (NaN = missing, never 0)."""
+    warnings: list[str] = []
+    ev = _Evaluator(scheme, period, years, warnings)
+    n = ev.n
+    env = ev.env()
+    data = ev.data
+
+    def obj(key):
+        a = data.get(key)
+        return np.full(n, None, dtype=object) if a is None else np.asarray(a, dtype=object)
+
+    # population: explicit rule, or any data-year value the scheme reads
+    fields = sorted(scheme.referenced_fields())
+    has_data = np.zeros(n, dtype=bool)
+    for f in fields:
+        has_data |= ~np.isnan(ev.base[f])
+    population = has_data
+    if scheme.population.when is not None:
+        population = population & ev.cond(scheme.population.when, env, n)
+
+    # routes, points, conditions
+    route_hit = np.zeros((n, len(scheme.routes)), dtype=bool)
+    for r, route in enumerate(scheme.routes):
+        route_hit[:, r] = ev.cond(route.when, env, n)
+    pts = ev.points(env, n) if scheme.items else None
+    if pts is not None:
+        imin, imax, ival, iband, gmin, gmax = pts
+        score_min, score_max = gmin.sum(axis=1), gmax.sum(axis=1)
+    else:
+        imin = imax = ival = np.zeros((n, 0))
+        iband = np.zeros((n, 0), dtype=np.int16)
+        gmin = gmax = np.zeros((n, 0))
+        score_min = score_max = np.full(n, np.nan)
+    nc = len(scheme.conditions)
+    state = np.zeros((n, nc), dtype=np.int8)
+    value, value_max, numer, denom, thresh = (np.full((n, nc), np.nan) for _ in range(5))
+    missing_fields = []
+    route_ids = [r.id for r in scheme.routes]
+    route_used = np.full((n, nc), -1, dtype=np.int16)
+    expert_needed = np.full(n, np.nan)
+    judged = np.array([it.judged for it in scheme.items], dtype=bool)
+    for k, c in enumerate(scheme.conditions):
+        st, v, vmax, nu, de, th = ev.condition(c, env, n, pts)
+        state[:, k], value[:, k], value_max[:, k], numer[:, k], denom[:, k], thresh[:, k] = (
+            st,
+            v,
+            vmax,
+            nu,
+            de,
+            th,
+        )
+        missing_fields.append(ev.missing_fields(c, env, n) if c.kind != "score" else np.full(n, None, object))
+        for rid in c.routes:  # first matching route, in the condition's order
+            r = route_ids.index(rid)
+            use = (route_used[:, k] < 0) & route_hit[:, r] & (st != PASS)
+            route_used[:, k] = np.where(use, r, route_used[:, k])
+        if c.kind == "score" and c.score == "total" and c.op in (">=", ">"):
+            # what the expert-judged items must add, with the computable items at their lower ends
+            comp = np.zeros((n, len(scheme.groups)))
+            gids = [g.id for g in scheme.groups]
+            for j, it in enumerate(scheme.items):
+                if not judged[j]:
+                    comp[:, gids.index(it.group)] += imin[:, j]
+            comp = np.minimum(comp, np.array([g.max for g in scheme.groups])).sum(axis=1)
+            need = th - comp + (1.0 if c.op == ">" else 0.0)
+            expert_needed = np.where(st == EXPERT, np.fmax(expert_needed, need), expert_needed)
+    final_state = np.where(route_used >= 0, PASS, state).astype(np.int8)
+
+    # gaps: each failing condition, each lever, for the failing firms only
+    gaps: dict[int, list[Gap]] = {}
+    for k, c in enumerate(scheme.conditions):
+        if not c.levers:
+            continue
+        failing = np.flatnonzero(population & (final_state[:, k] == FAIL))
+        gaps[k] = []
+        for lid in c.levers:
+            lever = scheme.lever(lid)
+            steps = np.full(n, np.nan)
+            q0 = np.full(n, np.nan)
+            q1 = np.full(n, np.nan)
+            if failing.size:
+                steps[failing] = ev.search(c, lever, failing)
+                if c.quantity is not None:
+                    q0 = ev.num(c.quantity.formula, env, n)
+                    ok = failing[np.isfinite(steps[failing])]
+                    if ok.size:
+                        e1 = ev.env(ok, lever, steps[ok] * lever.step)
+                        q1[ok] = ev.num(c.quantity.formula, e1, ok.size)
+            gaps[k].append(Gap(lever, steps, q0, q1))
+
+    # verdicts and closeness
+    failing_mask = (final_state == FAIL) | (final_state == MISSING)
+    n_fail = failing_mask.sum(axis=1)
+    n_expert = (final_state == EXPERT).sum(axis=1)
+    fixable = np.zeros((n, nc), dtype=bool)
+    for k, gl in gaps.items():
+        for g in gl:
+            fixable[:, k] |= np.isfinite(g.steps)
+    own_fail = (state == FAIL) | (state == MISSING)
+    verdict_initial = np.where(
+        own_fail.sum(axis=1) == 0, np.where((state == EXPERT).sum(axis=1) == 0, "pass", "expert"), "fail"
+    )
+    verdict_initial = np.where(population, verdict_initial, "out").astype(object)
+    short = np.zeros((n, nc))
+    for k, c in enumerate(scheme.conditions):
+        f = failing_mask[:, k]
+        if c.kind in ("value", "ratio", "score"):
+            v = value_max[:, k] if c.op in (">=", ">") else value[:, k]
+            t = thresh[:, k]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rel = np.abs(t - v) / np.maximum(np.abs(t), 1e-12)
+            rel = np.clip(np.nan_to_num(rel, nan=1.0), 0.0, 1.0)
+            short[:, k] = np.where(f & (final_state[:, k] == FAIL), rel, np.where(f, 1.0, 0.0))
+            if c.kind == "score":  # EXPERT: the share of the open range the experts must still cover
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    part = (thresh[:, k] - value[:, k]) / (value_max[:, k] - value[:, k])
+                exp_k = final_state[:, k] == EXPERT
+                short[:, k] = np.where(exp_k, np.clip(np.nan_to_num(part, nan=1.0), 0.0, 1.0), short[:, k])
+        else:  # yes/no conditions: a lever-closable one counts as halfway
+            short[:, k] = np.where(f, np.where(fixable[:, k], NEAR_SHORTFALL, 1.0), 0.0)
+    shortfall = short.sum(axis=1)
+    # 差一项: one condition fails, a lever closes it, and the firm is at least halfway there
+    near = (n_fail == 1) & (failing_mask & fixable & (short <= NEAR_SHORTFALL)).any(axis=1)
+    verdict = np.where(n_fail == 0, np.where(n_expert == 0, "pass", "expert"), np.where(near, "near", "fail"))
+    verdict = np.where(population, verdict, "out").astype(object)
+    order_code = np.select([verdict == v for v in VERDICTS], np.arange(len(VERDICTS)), len(VERDICTS))
+    order = np.lexsort((np.arange(n), shortfall, n_fail, order_code))
+    rank = np.zeros(n, dtype=np.int64)
+    in_pop = order[population[order]]
+    rank[in_pop] = np.arange(1, in_pop.size + 1)
+
+    # certificate held (HNTE): valid now, expiring within the warning window, or past its term
+    holder = np.zeros(n, dtype=bool)
+    cert_year = np.full(n, np.nan)
+    cert_status = np.full(n, "", dtype=object)
+    cert = scheme.certificate
+    if cert is not None:
+        holder = ev.cond(cert.holder, env, n)
+        cert_year = np.where(holder, ev.num(cert.issued_year, env, n), np.nan)
+        expires = cert_year + cert.valid_years
+        p = float(int(str(period)[:4]))
+        # the issue year is all the store knows: a certificate issued in year Y expires during Y + valid_years
+        expired = holder & (expires <= p)
+        soon = holder & ~expired & ((expires - p) * 12 <= cert.warn_months)
+        cert_status = np.where(
+            expired, "已到期", np.where(soon, f"{cert.warn_months}个月内到期", np.where(holder, "有效", ""))
+        ).astype(object)
+
+    return CultivationResult(
+        scheme=scheme,
+        period=str(period),
+        n=n,
+        uscc=ev.uscc,
+        name=obj("name"),
+        town=obj("town"),
+        industry_code=obj("industry_code"),
+        population=population,
+        state=state,
+        final_state=final_state,
+        route_used=route_used,
+        value=value,
+        value_max=value_max,
+        numerator=numer,
+        denominator=denom,
+        threshold=thresh,
+        missing_fields=missing_fields,
+        gaps=gaps,
+        route_hit=route_hit,
+        item_min=imin,
+        item_max=imax,
+        item_value=ival,
+        item_band=iband,
+        group_min=gmin,
+        group_max=gmax,
+        score_min=score_min,
+        score_max=score_max,
+        expert_needed=expert_needed,
+        verdict_initial=verdict_initial,
+        verdict=verdict,
+        n_fail=n_fail,
+        shortfall=shortfall,
+        rank=rank,
+        holder=holder,
+        cert_year=cert_year,
+        cert_status=cert_status,
+        warnings=warnings,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# texts (vectorised with polars string expressions)
+def _num_expr(col: pl.Expr, digits: int) -> pl.Expr:
+    """Number → text with at most `digits` decimals, trailing zeros dropped ("412", "8.2")."""
+    txt = col.round(digits).cast(pl.Utf8)
+    if digits > 0:
+        txt = txt.str.replace(r"(\.\d*?)0+$", "$1").str.replace(r"\.$", "")
+    else:
+        txt = txt.str.replace(r"\.0+$", "")
+    return txt.str.replace(r"^-0$", "0")
+
+
+def fmt_number(x: float, digits: int = 2) -> str:
+    if x is None or x != x:
+        return "—"
+    if x == float("inf"):
+        return "∞"
+    s = f"{round(float(x), digits):.{digits}f}"
+    if digits:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
+
+
+def _with_unit(amount: pl.Expr, unit: str) -> pl.Expr:
+    sep = " " if unit in _COUNT_UNITS else ""
+    return amount + pl.lit(f"{sep}{unit}")
+
+
+def condition_notes(result: CultivationResult, k: int) -> pl.Series:
+    """One Chinese line per firm for condition k: value vs threshold, the route used, or the gap."""
+    c = result.conditions[k]
+    s = c.scale
+    unit = c.unit
+    df = pl.DataFrame(
+        {
+            "st": result.state[:, k],
+            "fs": result.final_state[:, k],
+            "route": result.route_used[:, k],
+            "v": result.value[:, k] * (s if c.kind != "score" else 1.0),
+            "vmax": result.value_max[:, k] * (s if c.kind != "score" else 1.0),
+            "t": result.threshold[:, k] * (s if c.kind != "score" else 1.0),
+            "need": result.expert_needed,
+            "miss": pl.Series(result.missing_fields[k].tolist(), dtype=pl.Utf8),
+        }
+    )
+    v, t = _num_expr(pl.col("v"), c.digits), _num_expr(pl.col("t"), c.digits)
+    op, neg = OP_TEXT.get(c.op or ">=", "≥"), NEG_OP.get(c.op or ">=", "<")
+    route_titles = {r: route.title for r, route in enumerate(result.scheme.routes)}
+    via = (
+        pl.lit(f"{c.title}：经直接认定「")
+        + pl.col("route").replace_strict(route_titles, default="", return_dtype=pl.Utf8)
+        + pl.lit("」满足")
+    )
+    missing = pl.lit(f"{c.title}：数据缺失") + pl.when(pl.col("miss").is_not_null()).then(
+        pl.lit("（") + pl.col("miss") + pl.lit("）")
+    ).otherwise(pl.lit(""))
+    if c.kind == "when":
+        ok = pl.lit(f"{c.title}：符合")
+        bad = pl.lit(f"{c.title}：不符合")
+    elif c.kind == "score":
+        vmax = _num_expr(pl.col("vmax"), c.digits)
+        rng = pl.when(pl.col("v") == pl.col("vmax")).then(v).otherwise(v + pl.lit("–") + vmax)
+        ok = pl.lit(f"{c.title} ") + rng + pl.lit(f"{unit} {op} ") + t + pl.lit(unit)
+        bad = (
+            pl.when(pl.col("v") == pl.col("vmax"))
+            .then(pl.lit(f"{c.title} ") + v + pl.lit(f"{unit} {neg} ") + t + pl.lit(unit))
+            .otherwise(
+                pl.lit(f"{c.title} 最高 ")
+                + vmax
+                + pl.lit(f"{unit} {neg} ")
+                + t
+                + pl.lit(f"{unit}（按现有数据不能通过）")
+            )
+        )
+        expert = (
+            pl.lit(f"{c.title} ")
+            + rng
+            + pl.lit(f"{unit}（需 {op} ")
+            + t
+            + pl.lit(f"{unit}）: 仅当专家评分项合计 ≥ ")
+            + _num_expr(pl.col("need"), 0)
+            + pl.lit(" 分时通过")
+        )
+    else:
+        ok = pl.lit(f"{c.title} ") + v + pl.lit(f"{unit} {op} ") + t + pl.lit(unit)
+        bad = pl.lit(f"{c.title} ") + v + pl.lit(f"{unit} {neg} ") + t + pl.lit(unit)
+    gap_txt = _gap_text(result, k)
+    if gap_txt is not None:
+        df = df.with_columns(gap_txt.alias("gap"))
+        bad = pl.when(pl.col("gap").is_not_null()).then(bad + pl.col("gap")).otherwise(bad)
+    expr = (
+        pl.when(pl.col("route") >= 0)
+        .then(via)
+        .when(pl.col("fs") == PASS)
+        .then(ok)
+        .when(pl.col("fs") == MISSING)
+        .then(missing)
+        .when(pl.col("fs") == EXPERT)
+        .then(expert if c.kind == "score" else ok)
+        .otherwise(bad)
+    )
+    return df.select(expr.alias("note")).to_series()
+
+
+def _gap_text(result: CultivationResult, k: int) -> pl.Series | None:
+    gl = result.gaps.get(k)
+    if not gl:
+        return None
+    c = result.conditions[k]
+    single = len(gl) == 1
+    parts = []
+    cols = {}
+    for j, g in enumerate(gl):
+        lv = g.lever
+        cols[f"g{j}"] = g.steps * lv.step * lv.scale
+        amount = _with_unit(_num_expr(pl.col(f"g{j}"), lv.digits), lv.unit)
+        verb = lv.verb if single else f"{lv.verb}{lv.noun}"
+        parts.append(pl.when(pl.col(f"g{j}").is_finite()).then(pl.lit(f"{verb} ") + amount))
+    first = gl[0]
+    cols["q0"] = first.q0
+    cols["q1"] = first.q1
+    df = pl.DataFrame(cols)
+    levers = pl.concat_str(parts, separator=" 或 ", ignore_nulls=True)
+    if c.quantity is not None:
+        q = c.quantity
+        q0 = _num_expr(pl.col("q0") * q.scale, q.digits)
+        q1 = _num_expr(pl.col("q1") * q.scale, q.digits)
+        head = (
+            pl.when(pl.col("q1").is_not_nan() & pl.col("q1").is_not_null())
+            .then(pl.lit(f"；{q.title} ") + q0 + pl.lit(f"{q.unit}, 需 ≥ ") + q1 + pl.lit(f"{q.unit}: "))
+            .otherwise(pl.lit(": "))
+        )
+    else:
+        head = pl.lit(": ")
+    expr = pl.when(levers.is_not_null() & (levers != "")).then(head + levers).otherwise(None)
+    return df.select(expr.alias("gap")).to_series()
+
+
+def item_band_texts(item: Item) -> tuple[str, ...]:
+    """Texts per band index (then "未达最低档", then "数据缺失"), e.g. "≥35%：9–10分"."""
+    out = []
+    for b in item.bands:
+        lo, hi = b.range
+        pts = fmt_number(lo, 2) + (f"–{fmt_number(hi, 2)}" if hi != lo else "") + "分"
+        if b.label:
+            out.append(f"{b.label}：{pts}")
+            continue
+        cmp = b.comparison
+        cond = ""
+        if cmp is not None:
+            cond = f"{OP_TEXT[cmp[0]]}{fmt_number(cmp[1] * item.scale, item.digits)}{item.unit}"
+        if b.when is not None:
+            cond = (cond + " 且 " if cond else "") + b.when
+        out.append(f"{cond or '其他'}：{pts}")
+    if not item.bands:
+        out.append("按公式计分" if item.points is not None else "评分范围")
+    lo, hi = item.missing_range
+    miss = fmt_number(lo, 2) + (f"–{fmt_number(hi, 2)}" if hi != lo else "")
+    return (*out, "未达最低档：0分", f"数据缺失：{miss}分")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# frames for storage (run_result / run_item) — columnar, no per-firm loop
+def result_frames(result: CultivationResult) -> tuple[pl.DataFrame, pl.DataFrame]:
+    s = result.scheme
+    pop = np.flatnonzero(result.population)
+    uscc = pl.Series("uscc", result.uscc.tolist(), dtype=pl.Utf8)
+    list_id = np.where(result.population, "培育库", None).astype(object)
+    if s.certificate is not None:
+        list_id = np.where(result.population & (result.cert_status == "有效"), "已持证", list_id)
+        list_id = np.where(
+            result.population
+            & np.isin(result.cert_status, ["已到期", f"{s.certificate.warn_months}个月内到期"]),
+            "到期复审",
+            list_id,
+        )
+    notes = [condition_notes(result, k) for k in range(len(s.conditions))]
+    # what the firm lacks: failing conditions, and scores that hang on the experts
+    failing = (result.final_state == FAIL) | (result.final_state == MISSING) | (result.final_state == EXPERT)
+    note_frame = pl.DataFrame(
+        {
+            **{f"c{k}": notes[k] for k in range(len(s.conditions))},
+            **{f"f{k}": failing[:, k] for k in range(len(s.conditions))},
+        }
+    )
+    reasons = note_frame.select(
+        pl.concat_str(
+            [pl.when(pl.col(f"f{k}")).then(pl.col(f"c{k}")) for k in range(len(s.conditions))],
+            separator="；",
+            ignore_nulls=True,
+        )
+    ).to_series()
+    results = pl.DataFrame(
+        {
+            "uscc": uscc,
+            "list_id": pl.Series(list_id.tolist(), dtype=pl.Utf8),
+            "score": result.score_min,
+            "rank": result.rank.astype(np.int32),
+            "class_initial": pl.Series(result.verdict_initial.tolist(), dtype=pl.Utf8),
+            "class_final": pl.Series(result.verdict.tolist(), dtype=pl.Utf8),
+            "reasons": reasons,
+            "land_mu": np.full(result.n, np.nan),
+            "base_score": result.score_max,
+            "adjustment": result.expert_needed,
+            "list_size": np.full(result.n, pop.size, dtype=np.int32),
+        }
+    ).with_columns(
+        pl.col(pl.Float64).fill_nan(None),
+        pl.when(pl.col("rank") > 0).then(pl.col("rank")).otherwise(None).alias("rank"),
+        pl.when(pl.col("list_id").is_null())
+        .then(pl.lit(s.population.reason))
+        .when(pl.col("reasons") == "")
+        .then(None)
+        .otherwise(pl.col("reasons"))
+        .alias("reasons"),
+        pl.when(pl.col("list_id").is_null()).then(None).otherwise(pl.col("list_size")).alias("list_size"),
+    )
+    parts = []
+    state_score = np.array([1.0, 0.0, 0.5, np.nan])  # indexed by PASS, FAIL, EXPERT, MISSING
+    for k, c in enumerate(s.conditions):
+        scale = 1.0 if c.kind == "score" else c.scale
+        gap0 = np.full(result.n, np.nan)
+        if result.gaps.get(k):
+            g = result.gaps[k][0]
+            gap0 = g.steps * g.lever.step * g.lever.scale
+        parts.append(
+            pl.DataFrame(
+                {
+                    "firm": pop,
+                    "value": result.value[pop, k] * scale,
+                    "numerator": result.numerator[pop, k],
+                    "denominator": result.denominator[pop, k],
+                    "benchmark": result.threshold[pop, k] * scale,
+                    "raw_score": np.where(np.isfinite(gap0[pop]), gap0[pop], np.nan),
+                    "score": state_score[result.final_state[pop, k]],
+                    "note": notes[k].gather(pop) if pop.size else pl.Series([], dtype=pl.Utf8),
+                }
+            ).with_columns(pl.lit(f"condition.{c.id}").alias("item"), pl.lit(np.nan).alias("weight"))
+        )
+    for r, route in enumerate(s.routes):
+        hit = pop[result.route_hit[pop, r]]
+        parts.append(
+            pl.DataFrame({"firm": hit, "value": np.ones(hit.size)}).with_columns(
+                pl.lit(f"route.{route.id}").alias("item"), pl.lit(f"直接认定：{route.title}").alias("note")
+            )
+        )
+    if s.certificate is not None:  # the certificate held: issue year, expiry year, status
+        held = pop[result.holder[pop]]
+        parts.append(
+            pl.DataFrame(
+                {
+                    "firm": held,
+                    "value": result.cert_year[held],
+                    "numerator": result.cert_year[held] + s.certificate.valid_years,
+                    "note": pl.Series(result.cert_status[held].tolist(), dtype=pl.Utf8),
+                }
+            ).with_columns(pl.lit("certificate").alias("item"))
+        )
+    for j, it in enumerate(s.items):
+        texts = item_band_texts(it)
+        band = result.item_band[pop, j].astype(np.int64)
+        code = np.where(band >= 0, band, np.where(band == BAND_MISSING, len(texts) - 1, len(texts) - 2))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "firm": pop,
+                    "value": result.item_value[pop, j] * it.scale,
+                    "raw_score": result.item_min[pop, j],
+                    "score": result.item_max[pop, j],
+                    "note": pl.Series(code).replace_strict(dict(enumerate(texts)), return_dtype=pl.Utf8),
+                }
+            ).with_columns(pl.lit(f"item.{it.id}").alias("item"), pl.lit(float(it.max)).alias("weight"))
+        )
+    for g, grp in enumerate(s.groups):
+        parts.append(
+            pl.DataFrame(
+                {"firm": pop, "raw_score": result.group_min[pop, g], "score": result.group_max[pop, g]}
+            ).with_columns(pl.lit(f"group.{grp.id}").alias("item"), pl.lit(float(grp.max)).alias("weight"))
+        )
+    if s.items:
+        parts.append(
+            pl.DataFrame(
+                {"firm": pop, "raw_score": result.score_min[pop], "score": result.score_max[pop]}
+            ).with_columns(
+                pl.lit("score.total").alias("item"),
+                pl.lit(float(sum(g.max for g in s.groups))).alias("weight"),
+            )
+        )
+    # trace rows name the firm by its position in `results` (store.runs.compact_trace keys the stored trace so)
+    columns = [
+        "firm",
+        "item",
+        "value",
+        "numerator",
+        "denominator",
+        "benchmark",
+        "raw_score",
+        "score",
+        "weight",
+        "note",
+        "clause",
+    ]
+    items = pl.concat(parts, how="diagonal_relaxed")
+    items = items.with_columns(pl.col("firm").cast(pl.Int32), pl.col("item").alias("clause"))
+    for col in columns:
+        if col not in items.columns:
+            items = items.with_columns(
+                pl.lit(None, dtype=pl.Utf8 if col == "note" else pl.Float64).alias(col)
+            )
+    items = items.select(columns).with_columns(pl.col(pl.Float64).fill_nan(None))
+    return results, items
+
+
+def summary(result: CultivationResult) -> dict:
+    """Counts for the run row: verdicts, per-condition failures, certificates."""
+    s = result.scheme
+    pop = result.population
+    cond = []
+    for k, c in enumerate(s.conditions):
+        fs = result.final_state[pop, k]
+        cond.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "aspect": c.aspect,
+                "ref": c.ref,
+                "pass": int(np.sum(fs == PASS)),
+                "fail": int(np.sum(fs == FAIL)),
+                "expert": int(np.sum(fs == EXPERT)),
+                "missing": int(np.sum(fs == MISSING)),
+                "via_route": int(np.sum(result.route_used[pop, k] >= 0)),
+            }
+        )
+    status = result.cert_status[pop]
+    return {
+        "title": s.scheme.title,
+        "tier": s.scheme.tier,
+        "n": int(pop.sum()),
+        "n_firms": int(result.n),
+        "counts": {v: int(np.sum(result.verdict == v)) for v in VERDICTS},
+        "conditions": cond,
+        "certificates": {
+            "holders": int(result.holder[pop].sum()),
+            "expiring": int(np.sum((status != "") & (status != "有效"))),
+            "expired": int(np.sum(status == "已到期")),
+        }
+        if s.certificate is not None
+        else None,
+        "params": dict(s.params),
+        "warnings": list(result.warnings),
+    }
