@@ -7,19 +7,17 @@ import json
 import openpyxl
 import pytest
 
-from gaoxin.demo import generate_zone, write_department_files
 from gaoxin.store import connect, frame, one
 from support import cli
 
 
 @pytest.fixture(scope="module")
-def zone_db(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("zone")
-    paths = write_department_files(generate_zone(n_firms=400), tmp / "files")
-    db = tmp / "zone.duckdb"
-    out = json.loads(cli("import", *paths, "--db", db, "--json").stdout)
+def zone_db(demo_store, tmp_path_factory):
+    """This module's writable copy of the session's demo store (its tests add runs and a batch)."""
+    out = demo_store.imported
     assert {b["source"] for b in out["batches"]} >= {"registry", "tax", "stats", "power", "land", "env"}
-    return db, paths
+    db = demo_store.copy(tmp_path_factory.mktemp("zone") / "zone.duckdb")
+    return db, list(demo_store.files)
 
 
 def test_evaluate_json_contract_and_reproducible_run(zone_db):

@@ -7,8 +7,6 @@ import json
 import openpyxl
 import pytest
 
-from gaoxin.demo import generate_zone, write_department_files
-from gaoxin.demo.files import write_innovation_file
 from gaoxin.store import connect, frame
 from support import cli
 
@@ -16,14 +14,11 @@ SCHEMES = ["tsme-2022", "innovative-sme-2022", "srdi-sme-2022", "little-giant-20
 
 
 @pytest.fixture(scope="module")
-def zone_db(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("cult")
-    zone = generate_zone(n_firms=300)
-    paths = write_department_files(zone, tmp / "files") + [write_innovation_file(zone, tmp / "files")]
-    db = tmp / "zone.duckdb"
-    out = json.loads(cli("import", *paths, "--db", db, "--json").stdout)
+def zone_db(demo_store, tmp_path_factory):
+    """This module's writable copy of the session's demo store (its tests add runs)."""
+    out = demo_store.imported
     assert "sci" in {b["source"] for b in out["batches"]}
-    return db
+    return demo_store.copy(tmp_path_factory.mktemp("cult") / "zone.duckdb")
 
 
 def test_cultivate_json_contract_and_reproducible_run(zone_db):

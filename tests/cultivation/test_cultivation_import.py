@@ -8,7 +8,6 @@ import polars as pl
 import pytest
 
 from gaoxin import fields as F
-from gaoxin.demo import generate_zone
 from gaoxin.demo.files import innovation_expected_facts, write_innovation_file
 from gaoxin.demo.zone import NEAR_MISSES, cultivation_years
 from gaoxin.evaluations import cultivation_service as svc
@@ -105,8 +104,8 @@ def test_import_a_handwritten_department_file(store, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def small_zone():
-    return generate_zone(n_firms=300)
+def small_zone(demo_zone):
+    return demo_zone  # generate_zone(n_firms=300), built once per session
 
 
 def test_demo_innovation_file_reads_back_exactly(small_zone, tmp_path):
@@ -164,13 +163,11 @@ def test_demo_truth_is_correlated_and_plants_near_misses(small_zone, tmp_path):
         )
 
 
-def test_planted_near_misses_are_found_by_the_schemes(small_zone, tmp_path):
-    from gaoxin.demo import write_department_files
+def test_planted_near_misses_are_found_by_the_schemes(small_zone, demo_store):
     from gaoxin.store import connect
 
-    con = connect(tmp_path / "z.duckdb")
-    paths = write_department_files(small_zone, tmp_path) + [write_innovation_file(small_zone, tmp_path)]
-    import_files(con, paths)
+    assert demo_store.zone is small_zone  # the store holds this zone's department and 科技局 files
+    con = connect(demo_store.db, read_only=True)
     _truth, near = cultivation_years(small_zone)
     res = svc.evaluate_stored(con, svc.load("hnte-2016")[0], "2025")
     k = res.cond_index("tech_staff")

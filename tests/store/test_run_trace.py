@@ -10,9 +10,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaoxin.demo import generate_zone, write_department_files
 from gaoxin.evaluations import service
-from gaoxin.ingest.importer import import_files
 from gaoxin.store import connect, frame, one, rows, runs
 from gaoxin.store.db import transaction
 from gaoxin.store.schema import MIGRATIONS
@@ -123,10 +121,8 @@ def test_compact_trace_keeps_every_row(rows_in):
     assert sorted(back.select(long.columns).rows(), key=repr) == sorted(long.rows(), key=repr)
 
 
-def test_stored_mujun_trace_equals_the_result_trace(tmp_path):
-    paths = write_department_files(generate_zone(n_firms=300), tmp_path / "files")
-    con = connect(tmp_path / "z.duckdb")
-    import_files(con, paths)
+def test_stored_mujun_trace_equals_the_result_trace(demo_store, tmp_path):
+    con = connect(demo_store.copy(tmp_path / "z.duckdb"))  # the 300-firm demo store; this test writes a run
     outcome = service.run_mujun(con, "zj-huangyan-2022", "2025")
     assert list(outcome.seconds) == ["check", "read", "evaluate", "frames", "write"]
     assert all(v >= 0 for v in outcome.seconds.values())
