@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "cultivat
 from test_cultivation_gaps import random_years  # noqa: E402  (the same synthetic firms the gap tests use)
 
 from gaoxin.evaluations import cultivation as core  # noqa: E402
-from gaoxin.evaluations.cultivation_service import BUILTIN, evaluate_stored, load, run_cultivation  # noqa: E402
+from gaoxin.evaluations.cultivation import BUILTIN, evaluate_stored, load, run_cultivation  # noqa: E402
 from gaoxin.schemes.model import FIELD_NAMES  # noqa: E402
 from gaoxin.store import connect, one, transaction  # noqa: E402
 from gaoxin.store.imports import staged  # noqa: E402

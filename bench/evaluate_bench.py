@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from gaoxin.evaluations.service import run_mujun
+from gaoxin.evaluations.mujun import run_mujun
 from gaoxin.runtime import keep_freed_memory
 from gaoxin.store import connect, one, transaction
 from gaoxin.store.imports import staged

@@ -31,7 +31,7 @@ import polars as pl
 
 from gaoxin import fields as F
 from gaoxin.demo.zone import generate_zone
-from gaoxin.evaluations.service import run_mujun
+from gaoxin.evaluations.mujun import run_mujun
 from gaoxin.store import connect, rows, transaction
 from gaoxin.store.imports import staged
 from gaoxin.web.auth import add_user

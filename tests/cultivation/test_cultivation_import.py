@@ -10,7 +10,7 @@ import pytest
 from gaoxin import fields as F
 from gaoxin.demo.files import innovation_expected_facts, write_innovation_file
 from gaoxin.demo.zone import NEAR_MISSES, cultivation_years
-from gaoxin.evaluations import cultivation_service as svc
+from gaoxin.evaluations import cultivation as svc
 from gaoxin.ingest import headers
 from gaoxin.ingest.importer import import_files
 from gaoxin.store import frame

@@ -40,7 +40,7 @@ def server(tmp_path_factory):
     from gaoxin.chains.packs import load_packs
     from gaoxin.demo.files import write_department_files
     from gaoxin.demo.zone import generate_zone
-    from gaoxin.evaluations.service import run_mujun
+    from gaoxin.evaluations.mujun import run_mujun
     from gaoxin.ingest.importer import commit_all, prepare_all
     from gaoxin.store import connect
     from gaoxin.web.auth import ensure_demo_admin

@@ -10,7 +10,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaoxin.evaluations import service
+from gaoxin.evaluations import mujun as service
 from gaoxin.store import connect, frame, one, rows, runs
 from gaoxin.store.db import transaction
 from gaoxin.store.schema import MIGRATIONS

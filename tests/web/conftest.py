@@ -20,7 +20,7 @@ with warnings.catch_warnings():
 
 from web_support import PASSWORDS, World, login, make_app  # noqa: E402
 
-from gaoxin.evaluations.service import run_mujun  # noqa: E402
+from gaoxin.evaluations.mujun import run_mujun  # noqa: E402
 from gaoxin.web.auth import add_user  # noqa: E402
 
 

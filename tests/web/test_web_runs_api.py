@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -171,7 +172,9 @@ def test_runs_of_other_kinds_stay_off_the_mujun_pages(fresh, world):
     assert c.get("/api/enterprises").json()["run_id"] == world.run_new
     assert c.get("/overview?run=cult0001").status_code == 404
     assert c.get("/runs/cult0001").status_code == 200
-    assert c.get("/runs/cult0001/export.xlsx").status_code == 404
+    # its workbook is the kind's own (培育库), not the 亩均 评价表
+    book = c.get("/runs/cult0001/export.xlsx")
+    assert book.status_code == 200 and "培育库" in unquote(book.headers["content-disposition"])
     assert c.get("/api/runs/cult0001").json()["kind"] == "cultivation"
 
 
@@ -189,3 +192,55 @@ def test_api_what_if(clients, world):
         .status_code
         == 422
     )
+
+
+def test_start_a_run_of_another_kind_from_the_form(fresh):
+    """The form offers every built-in kind: a 科小 (cultivation) run starts, opens and exports its 培育库."""
+    app, c = fresh("ana")
+    page = c.get("/runs").text
+    assert 'optgroup label="企业培育"' in page and 'value="tsme-2022"' in page
+    r = c.post(
+        "/runs",
+        data={"scheme": "tsme-2022", "period": "2025", "csrf_token": csrf_of(c)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    run_id = r.headers["location"].split("/runs/")[1].split("?")[0]
+    cur = app.state.store.cursor()
+    assert one(cur, "SELECT kind, scheme_id FROM run WHERE run_id = ?", [run_id]) == (
+        "cultivation",
+        "tsme-2022",
+    )
+    assert "企业培育" in c.get(r.headers["location"]).text
+    book = c.get(f"/runs/{run_id}/export.xlsx")
+    assert book.status_code == 200 and "培育库" in unquote(book.headers["content-disposition"])
+    assert openpyxl.load_workbook(io.BytesIO(book.content)).sheetnames
+    # one firm of it through the API, as `gaoxin explain RUN USCC --json` gives it
+    firm, verdict = one(
+        cur,
+        "SELECT uscc, class_final FROM run_result WHERE run_id = ? AND list_id IS NOT NULL ORDER BY uscc LIMIT 1",
+        [run_id],
+    )
+    info = c.get(f"/api/runs/{run_id}/explain/{firm}").json()
+    assert info["kind"] == "cultivation" and info["verdict"] == verdict and info["conditions"]
+
+
+def test_a_ranking_without_zone_data_says_what_to_import(fresh):
+    app, c = fresh("ana")
+    r = c.post("/runs", data={"scheme": "most-2021", "period": "2025", "csrf_token": csrf_of(c)})
+    assert r.status_code == 400 and "园区" in r.text and "导入" in r.text
+
+
+def test_api_explains_a_firm_with_its_sources(clients, world, shared_app):
+    cur = shared_app.state.store.cursor()
+    score, klass = one(
+        cur,
+        "SELECT score, class_final FROM run_result WHERE run_id = ? AND uscc = ?",
+        [world.run_new, world.my_firm],
+    )
+    info = clients["root"].get(f"/api/runs/{world.run_new}/explain/{world.my_firm}").json()
+    assert info["uscc"] == world.my_firm and info["class_final"] == klass
+    assert info["score"] == pytest.approx(score)
+    assert any(s["file"] for it in info["items"] for s in it.get("numerator_sources", []))
+    assert clients["tom"].get(f"/api/runs/{world.run_new}/explain/{world.other_firm}").status_code == 404
+    assert clients["root"].get(f"/api/runs/nope/explain/{world.my_firm}").status_code == 404

@@ -9,21 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from gaoxin import fields as F
 from gaoxin.commands.common import JsonOption, console, fail, latest_period, print_json
 from gaoxin.commands.data import DbOpt, open_store
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from gaoxin.evaluations import cultivation_service as svc
+    from gaoxin.evaluations import cultivation as svc
 
 # The cultivation evaluation (numpy/scipy engine), schemes, store and polars are imported inside the functions
 # that use them: module level stays light so that `gaoxin --help` and other areas' commands start fast.
 
 VERDICT_ORDER = ("pass", "expert", "near", "fail", "out")
-STATE_OF_SCORE = {1.0: "pass", 0.5: "expert", 0.0: "fail", None: "missing"}
-STATE_LABEL = {"pass": "符合", "expert": "待专家评分", "fail": "不符合", "missing": "数据缺失"}
 
 SchemeOpt = Annotated[
     str,
@@ -62,8 +59,8 @@ def _params(items: list[str] | None) -> dict[str, float]:
 
 
 def _run(con, scheme: str, period: str, params: dict | None = None) -> tuple[svc.CultivationOutcome, dict]:
-    from gaoxin.evaluations import cultivation_service as svc
-    from gaoxin.evaluations.service import RunError
+    from gaoxin.evaluations import cultivation as svc
+    from gaoxin.evaluations.runs import RunError
     from gaoxin.schemes import SchemeError
     from gaoxin.schemes.formula import FormulaError
     from gaoxin.store import runs as store_runs
@@ -119,7 +116,7 @@ def cultivate(
 
 def show_summary(con, run: dict, created: bool = True, top: int = 10) -> None:
     from gaoxin.evaluations import cultivation as core
-    from gaoxin.evaluations import cultivation_service as svc
+    from gaoxin.evaluations import cultivation as svc
 
     s = run["summary"]
     note = "" if created else "（相同数据与方案的评价已存在，结果未变）"
@@ -201,7 +198,7 @@ def pool(
 ) -> None:
     import polars as pl
 
-    from gaoxin.evaluations import cultivation_service as svc
+    from gaoxin.evaluations import cultivation as svc
 
     con = open_store(db)
     period = period or latest_period(con)
@@ -346,8 +343,8 @@ def ladder(
     import polars as pl
 
     from gaoxin.evaluations import cultivation as core
-    from gaoxin.evaluations import cultivation_service as svc
-    from gaoxin.evaluations.service import RunError
+    from gaoxin.evaluations import cultivation as svc
+    from gaoxin.evaluations.runs import RunError
     from gaoxin.schemes import SchemeError
 
     con = open_store(db)
@@ -418,148 +415,7 @@ def ladder(
 
 
 # ---- explain -----------------------------------------------------------------------------------------
-def explanation(con, run: dict, code: str) -> dict | None:
-    """One firm in a cultivation run: every condition (value, threshold, gap, clause), route, score item and
-    the source file of every value it read."""
-    import polars as pl
-
-    from gaoxin.evaluations import cultivation as core
-    from gaoxin.evaluations import cultivation_service as svc
-    from gaoxin.store import queries
-    from gaoxin.store import runs as store_runs
-
-    res = store_runs.run_results(con, run["run_id"])
-    row = res.filter(res["uscc"] == code)
-    if row.height == 0:
-        return None
-    r = row.to_dicts()[0]
-    scheme = svc.stored_scheme(con, run)
-    items = store_runs.run_items(con, run["run_id"], code).to_dicts()
-    by_item = {it["item"]: it for it in items}
-    conditions = []
-    for c in scheme.conditions:
-        it = by_item.get(f"condition.{c.id}")
-        if it is None:
-            continue
-        state = STATE_OF_SCORE.get(it["score"], "missing")
-        conditions.append(
-            {
-                "id": c.id,
-                "title": c.title,
-                "aspect": c.aspect,
-                "state": state,
-                "state_label": STATE_LABEL[state],
-                "value": it["value"],
-                "threshold": it["benchmark"],
-                "unit": c.unit,
-                "op": c.op,
-                "gap": it["raw_score"],
-                "gap_unit": scheme.lever(c.levers[0]).unit if c.levers else "",
-                "note": it["note"],
-                "ref": c.ref,
-                "clause": it["clause"],
-            }
-        )
-    routes = [
-        {"id": rt.id, "title": rt.title, "ref": rt.ref} for rt in scheme.routes if f"route.{rt.id}" in by_item
-    ]
-    groups = {g.id: g for g in scheme.groups}
-    points = []
-    for itm in scheme.items:
-        it = by_item.get(f"item.{itm.id}")
-        if it is None:
-            continue
-        points.append(
-            {
-                "id": itm.id,
-                "title": itm.title,
-                "group": groups[itm.group].title,
-                "judged": itm.judged,
-                "value": it["value"],
-                "unit": itm.unit,
-                "min": it["raw_score"],
-                "max": it["score"],
-                "full": itm.max,
-                "band": it["note"],
-                "ref": itm.ref,
-            }
-        )
-    group_rows = [
-        {
-            "id": g.id,
-            "title": g.title,
-            "min": by_item[f"group.{g.id}"]["raw_score"],
-            "max": by_item[f"group.{g.id}"]["score"],
-            "cap": g.max,
-        }
-        for g in scheme.groups
-        if f"group.{g.id}" in by_item
-    ]
-    cert = by_item.get("certificate")
-    years = svc.years_of(run["period"], scheme.scheme.years)
-    fields = sorted(scheme.referenced_fields())
-    facts = queries.firm_facts(con, code, years, run.get("max_batch_id"))
-    facts = facts.filter(pl.col("indicator").is_in(fields)).sort(
-        "indicator", "period", descending=[False, True]
-    )
-    sources = [
-        {
-            "field": f["indicator"],
-            "label": F.BY_NAME[f["indicator"]].label,
-            "period": f["period"],
-            "value": f["value"],
-            "display": _display(F.BY_NAME[f["indicator"]], f["value"]),
-            "unit": F.BY_NAME[f["indicator"]].shown_unit,
-            "batch_id": f["batch_id"],
-            "file": f["file_name"],
-            "sheet": f["sheet"],
-            "row": f["row_no"],
-        }
-        for f in facts.iter_rows(named=True)
-    ]
-    return {
-        "run_id": run["run_id"],
-        "kind": "cultivation",
-        "scheme": run["scheme_id"],
-        "title": run["summary"]["title"],
-        "period": run["period"],
-        "uscc": code,
-        "name": r["name"],
-        "town": r["town"],
-        "verdict": r["class_final"],
-        "verdict_label": core.VERDICT_LABELS.get(r["class_final"], r["class_final"]),
-        "verdict_without_routes": r["class_initial"],
-        "rank": r["rank"],
-        "pool_size": r["list_size"],
-        "list": r["list_id"],
-        "score_min": r["score"],
-        "score_max": r["base_score"],
-        "expert_needed": r["adjustment"],
-        "reasons": r["reasons"],
-        "conditions": conditions,
-        "routes": routes,
-        "items": points,
-        "groups": group_rows,
-        "certificate": None
-        if cert is None
-        else {"issued_year": cert["value"], "expires_year": cert["numerator"], "status": cert["note"]},
-        "sources": sources,
-    }
-
-
-def _display(fld: F.Field, value: float) -> str:
-    if fld.kind == F.FLAG:
-        return fld.display(value)
-    return f"{fld.to_display(value):,.2f}".rstrip("0").rstrip(".")
-
-
-def explain_cultivation(con, run: dict, code: str, as_json: bool) -> None:
-    info = explanation(con, run, code)
-    if info is None:
-        fail(f"评价 {run['run_id']} 中没有企业 {code}")
-    if as_json:
-        print_json(info)
-        return
+def show_cultivation_explanation(info: dict) -> None:
     console.print(
         f"[bold]{info['name'] or info['uscc']}[/] {info['uscc']} · {info['town'] or ''} · 培育评价 "
         f"{info['run_id']}（{info['title']}，{info['period']} 年度）"
@@ -619,7 +475,7 @@ def demo_cultivation(db, zone, out_dir: Path, keep_dir: Path | None) -> None:
     the pool summary (who passes today, who is one gap away) and export the pool workbook."""
     from gaoxin.commands.data import run_import, show_import
     from gaoxin.demo.files import write_innovation_file
-    from gaoxin.evaluations import cultivation_service as svc
+    from gaoxin.evaluations import cultivation as svc
     from gaoxin.reports.cultivation_xlsx import write_pool_xlsx
     from gaoxin.settings import get_settings
 

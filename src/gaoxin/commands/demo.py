@@ -26,7 +26,7 @@ def evaluate_demo(db, periods: list[str], keep_dir: Path | None) -> None:
     """亩均 runs of the demo zone with two schemes: every year (so the latest has a year-on-year sheet), the
     latest shown with class counts and top/bottom ten, and exported to xlsx."""
     from gaoxin.commands.mujun import show_run_summary
-    from gaoxin.evaluations.service import run_mujun
+    from gaoxin.evaluations.mujun import run_mujun
     from gaoxin.reports.mujun_xlsx import write_run_xlsx
     from gaoxin.settings import get_settings
     from gaoxin.store import runs as store_runs

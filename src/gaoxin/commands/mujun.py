@@ -78,10 +78,12 @@ def schemes_validate(path: Annotated[Path, typer.Argument(help="方案文件 .to
         s = parse_scheme(scheme_text(path), str(path))
     except SchemeError as exc:
         fail(str(exc))
-    kind = getattr(s.scheme, "kind", "mujun")
-    what = {"mujun": "亩均效益评价", "cultivation": "企业培育评价", "zone": "园区评价"}.get(kind, kind)
+    from gaoxin.evaluations.runs import title_of
+    from gaoxin.schemes import Scheme
+
+    what = title_of(s.scheme.kind)
     detail = ""
-    if kind == "mujun":
+    if isinstance(s, Scheme):  # 亩均 schemes name their lists
         detail = "；评价名单 " + ", ".join(f"{lst.id}({len(lst.indicator)}项)" for lst in s.lists)
     console.print(
         f"[green]方案有效[/] {s.scheme.id}（{what}）: {s.scheme.title}{detail}；"
@@ -96,7 +98,8 @@ def evaluate(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
-    from gaoxin.evaluations.service import RunError, run_mujun
+    from gaoxin.evaluations.mujun import run_mujun
+    from gaoxin.evaluations.runs import RunError
     from gaoxin.schemes import SchemeError
     from gaoxin.schemes.formula import FormulaError
     from gaoxin.store import runs as store_runs
@@ -184,7 +187,8 @@ def runs(as_json: JsonOption = False, db: DbOpt = None) -> None:
     table = Table(title="评价记录 Runs")
     for col in ("run id", "类型", "方案", "年度", "对象数", "A", "B", "C", "D", "T", "时间"):
         table.add_column(col)
-    kinds = {"mujun": "亩均", "cultivation": "培育", "zone": "园区"}
+    from gaoxin.evaluations.runs import REGISTRY
+
     for r in df.iter_rows(named=True):
         s = json.loads(r["summary_json"] or "{}")
         c = s.get("counts", {})
@@ -193,7 +197,7 @@ def runs(as_json: JsonOption = False, db: DbOpt = None) -> None:
         )
         table.add_row(
             r["run_id"],
-            kinds.get(r["kind"], r["kind"]),
+            REGISTRY[r["kind"]].short if r["kind"] in REGISTRY else r["kind"],
             r["scheme_id"],
             r["period"],
             str(s.get("n", "")),
@@ -275,22 +279,24 @@ def explain(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.commands.cultivation import show_cultivation_explanation
+    from gaoxin.evaluations import runs
     from gaoxin.ingest import uscc as U
 
     con = open_store(db)
     run = _run_or_fail(con, run_id, kinds=("mujun", "cultivation"))
-    if run["kind"] == "cultivation":  # 培育评价: conditions, gaps and points instead of 亩均 items
-        from gaoxin.commands.cultivation import explain_cultivation
-
-        return explain_cultivation(con, run, U.normalize(code), as_json)
-    from gaoxin.evaluations.explain import explanation
-
-    info = explanation(con, run, U.normalize(code))
+    info = runs.explain(con, run, U.normalize(code))  # the run's kind explains its firm
     if info is None:
         fail(f"评价 {run['run_id']} 中没有企业 {U.normalize(code)}")
     if as_json:
         print_json(info)
         return
+    # 培育评价: conditions, gaps and points instead of 亩均 items
+    show = {"mujun": show_mujun_explanation, "cultivation": show_cultivation_explanation}[run["kind"]]
+    show(info)
+
+
+def show_mujun_explanation(info: dict) -> None:
     console.print(
         f"[bold]{info['name'] or info['uscc']}[/] {info['uscc']} · {info['town'] or ''} · 评价 "
         f"{info['run_id']}（{info['scheme']}，{info['period']} 年度）"
@@ -364,8 +370,8 @@ def what_if(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
-    from gaoxin.evaluations.explain import what_if_answer
-    from gaoxin.evaluations.service import RunError
+    from gaoxin.evaluations.mujun.explain import what_if_answer
+    from gaoxin.evaluations.runs import RunError
     from gaoxin.ingest import uscc as U
 
     con = open_store(db)

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 
 
 def zones(as_json: JsonOption = False, db: DbOpt = None) -> None:
-    from gaoxin.evaluations import zone_service as service
+    from gaoxin.evaluations.zones import service
 
     con = open_store(db)
     items = service.zone_list(con)
@@ -64,7 +64,7 @@ def rank(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
-    from gaoxin.evaluations import zone_service as service
+    from gaoxin.evaluations.zones import service
     from gaoxin.schemes import SchemeError
     from gaoxin.store import runs as store_runs
 
@@ -72,7 +72,7 @@ def rank(
     try:
         with console.status("园区排名 …", spinner="dots"):
             outcome = service.run_rank(con, scheme, period or None, home, draws, seed)
-    except (service.ZoneRunError, SchemeError) as exc:
+    except (service.RunError, SchemeError) as exc:
         fail(str(exc))
     if out is not None:
         from gaoxin.reports.zone_xlsx import write_rank_xlsx
@@ -233,14 +233,14 @@ def climb(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
-    from gaoxin.evaluations import zone_service as service
+    from gaoxin.evaluations.zones import service
     from gaoxin.schemes import SchemeError
 
     con = open_store(db)
     try:
         with console.status("求解 …", spinner="dots"):
             answer = service.climb_zone(con, scheme, zone, to_rank, period or None, max_change)
-    except (service.ZoneRunError, SchemeError) as exc:
+    except (service.RunError, SchemeError) as exc:
         fail(str(exc))
     if as_json:
         print_json(answer)
@@ -280,14 +280,14 @@ def rank_export(
     out: Annotated[Path, typer.Option("--out", help="输出文件 .xlsx")],
     db: DbOpt = None,
 ) -> None:
-    from gaoxin.evaluations import zone_service as service
+    from gaoxin.evaluations.zones import service
     from gaoxin.reports.zone_xlsx import write_rank_xlsx
     from gaoxin.store import runs as store_runs
 
     con = open_store(db)
     full = store_runs.resolve_run(con, run_id)
     run = store_runs.find_run(con, full) if full else None
-    if run is None or run["kind"] != service.KIND:
+    if run is None or run["kind"] != service.KIND.name:
         fail(f"没有编号为 {run_id} 的园区排名（gaoxin runs 查看已有评价）")
     console.print(f"已导出 {write_rank_xlsx(con, run, out)}")
 
@@ -298,7 +298,7 @@ def demo_zones(db, out_dir: Path, keep_dir: Path | None) -> None:
     the ranking exported."""
     from gaoxin.commands.data import run_import, show_import
     from gaoxin.demo.zones import generate_zones, write_zone_file
-    from gaoxin.evaluations import zone_service as service
+    from gaoxin.evaluations.zones import service
     from gaoxin.reports.zone_xlsx import write_rank_xlsx
     from gaoxin.settings import get_settings
     from gaoxin.store import runs as store_runs

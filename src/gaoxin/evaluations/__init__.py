@@ -1,25 +1,6 @@
-"""Evaluations: one module per kind (``mujun`` = 亩均效益综合评价). Each turns a scheme + period data into a run.
+"""Evaluations: one package per kind — ``mujun`` (亩均效益评价), ``cultivation`` (企业培育), ``zones`` (园区对标) —
+each registered in :mod:`gaoxin.evaluations.runs`, the one recipe that runs any kind. Shared helpers:
+``periods`` (evaluation periods) and ``industry`` (GB/T 4754 codes).
 
-Imports are lazy: importing the package (e.g. for one kind) does not load every evaluation module. The formula
-language the schemes are written in lives in :mod:`gaoxin.schemes.formula`.
+Imports are lazy: importing the package does not load every kind.
 """
-
-from __future__ import annotations
-
-import importlib
-
-_LAZY = {
-    "evaluate_mujun": ("mujun", "evaluate"),
-    "what_if": ("mujun", "what_if"),
-    "MujunResult": ("mujun", "MujunResult"),
-    "WhatIf": ("mujun", "WhatIf"),
-}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        mod, attr = _LAZY[name]
-        return getattr(importlib.import_module(f"{__name__}.{mod}"), attr)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from gaoxin.evaluations.zone_service import stored_scheme
+from gaoxin.evaluations.runs import stored_scheme
 from gaoxin.reports.mujun_xlsx import _Book
 from gaoxin.store import zones as store_zones
 

@@ -1,6 +1,6 @@
 """Reading cultivation runs back: the 培育库 (pool), the certificates held and each ladder tier's results.
 
-The runs themselves are written by `store.runs.write_run`; `evaluations.cultivation_service` shapes these
+The runs themselves are written by `store.runs.write_run`; `evaluations.cultivation` shapes these
 frames into the ladder.
 """
 

@@ -6,6 +6,8 @@ that every `_("…")` in the templates and the web code has an English entry.
 
 from __future__ import annotations
 
+from gaoxin.evaluations.runs import titles
+
 LANGS = ("zh", "en")
 COOKIE = "gx_lang"
 
@@ -330,7 +332,7 @@ EN: dict[str, str] = {
     "其他": "Other",
 }
 
-KIND_LABELS = {"mujun": "亩均效益评价", "cultivation": "企业培育", "zone": "园区评价", "zones": "园区评价"}
+KIND_LABELS = titles() | {"zones": titles()["zone"]}  # run kind → title, from the evaluation registry
 ROLE_LABELS = {"admin": "管理员", "analyst": "分析员", "town": "镇街用户", "viewer": "只读用户"}
 DISPOSITIONS = {"rejected": "拒绝", "skipped": "跳过"}
 

@@ -6,6 +6,7 @@ Errors come back as `ServiceError` with the evaluation's own message, for the pa
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import duckdb
 
@@ -18,20 +19,28 @@ class ServiceError(ValueError):
 
 
 def start_run(con: duckdb.DuckDBPyConnection, scheme_id: str, period: str) -> tuple[str, bool]:
-    """Run the 亩均 evaluation of a built-in scheme; (run id, created). Only built-in ids: a web form must
-    not name arbitrary files on the server."""
-    from gaoxin.evaluations import service
-    from gaoxin.schemes.formula import FormulaError
+    """Run a built-in scheme of any kind (亩均, 培育, 园区对标) through the one run recipe; (run id, created).
+    Only built-in ids: a web form must not name arbitrary files on the server."""
+    from gaoxin.evaluations import runs
+    from gaoxin.schemes import FormulaError
 
-    if scheme_id not in {s.id for s in list_builtin() if getattr(s, "kind", "mujun") == "mujun"}:
+    if scheme_id not in {s.id for s in list_builtin()}:
         raise ServiceError(f"未知方案「{scheme_id}」")
     if not (len(period) == 4 and period.isdigit()):
         raise ServiceError(f"年度应为四位数字，实际为「{period}」")
     try:
-        outcome = service.run_mujun(con, scheme_id, period)
-    except (service.RunError, SchemeError, FormulaError) as exc:
+        outcome = runs.run(con, scheme_id, period)
+    except (runs.RunError, SchemeError, FormulaError) as exc:
         raise ServiceError(str(exc)) from exc
     return outcome.run_id, outcome.created
+
+
+def run_workbook(con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> tuple[Path, str]:
+    """The run's workbook as its kind writes it, and the file name to offer (亩均评价_2025_<run>.xlsx)."""
+    from gaoxin.evaluations import runs
+
+    kind = runs.kind_of_run(run)
+    return kind.workbook(con, run, out), f"{kind.workbook_name}_{run['period']}_{run['run_id']}.xlsx"
 
 
 @lru_cache(maxsize=32)
@@ -49,13 +58,22 @@ def stored_scheme(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, Sch
 
 def what_if(con: duckdb.DuckDBPyConnection, run: dict, uscc: str, target: str) -> dict:
     """The smallest single-item changes that lift the firm to `target` (re-evaluates the run's data)."""
-    from gaoxin.evaluations.explain import what_if_answer
-    from gaoxin.evaluations.service import RunError
+    from gaoxin.evaluations.mujun.explain import what_if_answer
+    from gaoxin.evaluations.runs import RunError
 
     try:
         return what_if_answer(con, run, uscc, target)
     except RunError as exc:
         raise ServiceError(str(exc)) from exc
+
+
+def explain(con: duckdb.DuckDBPyConnection, run: dict, uscc: str) -> dict | None:
+    """One firm of a stored run, explained by the run's kind (the CLI's `gaoxin explain`), JSON-ready."""
+    from gaoxin.evaluations import runs
+    from gaoxin.jsonable import jsonable
+
+    info = runs.explain(con, run, uscc)
+    return None if info is None else jsonable(info)
 
 
 def item_meta(scheme: Scheme) -> dict[str, dict]:

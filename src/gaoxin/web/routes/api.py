@@ -363,6 +363,22 @@ def what_if(
         raise HTTPException(400, str(exc)) from exc
 
 
+@router.get(
+    "/runs/{run_id}/explain/{code}",
+    response_model=dict[str, Any],
+    summary="Everything behind one firm's result in a run of any kind (as `gaoxin explain RUN USCC --json`)",
+)
+def explain(request: Request, db: DbDep, user: CurrentUser, run_id: str, code: str):
+    uscc = visible_firm(db, user, code)
+    found = store_runs.get_run(db, run_id, kind=None)
+    if found is None:
+        raise HTTPException(404, "run not found")
+    info = services.explain(db, found, uscc)  # a ranking's subjects are zones: no firm there, 404
+    if info is None:
+        raise HTTPException(404, "firm not in this run")
+    return info
+
+
 @router.get("/batches", response_model=list[Batch], summary="Import batches (not for town users)")
 def batches(db: DbDep, user: BatchReader):
     return [Batch(**b) for b in list_batches(db).to_dicts()]

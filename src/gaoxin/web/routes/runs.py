@@ -25,16 +25,13 @@ from gaoxin.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
-def mujun_schemes() -> list:
-    """Built-in schemes the 亩均 evaluation runs (other kinds have their own commands)."""
-    return [s for s in list_builtin() if getattr(s, "kind", "mujun") == "mujun"]
-
-
 def runs_context(db, **extra) -> dict:
-    periods = store_queries.periods(db)
+    from gaoxin.store import zones as store_zones
+
+    periods = sorted(set(store_queries.periods(db)) | set(store_zones.zone_periods(db)))
     return {
         "runs": store_runs.run_summaries(db, kind=None),
-        "schemes": mujun_schemes(),
+        "schemes": list_builtin(),  # every kind an analyst may run; the form groups them by kind
         "periods": periods,
         "default_period": periods[-1] if periods else "",
         "nav": "runs",
@@ -108,17 +105,13 @@ def run_page(request: Request, db: DbDep, user: CurrentUser, run_id: str, create
 
 @router.get("/runs/{run_id}/export.xlsx")
 def export_run(request: Request, db: DbDep, user: RunExporter, run_id: str):
-    """The county-office workbook of a whole run (every town: not for town users)."""
-    from gaoxin.reports.mujun_xlsx import write_run_xlsx
-    from gaoxin.store import runs as store_runs
-
+    """The county-office workbook of a whole run, as its kind writes it (every town: not for town users)."""
     run = store_runs.find_run(db, run_id)
-    if run is None or run["kind"] != Q.MUJUN:
+    if run is None:
         raise HTTPException(404, "run not found")
     with tempfile.TemporaryDirectory(prefix="gaoxin-export-") as tmp:
-        path = write_run_xlsx(db, run, Path(tmp) / f"{run_id}.xlsx")
+        path, name = services.run_workbook(db, run, Path(tmp) / f"{run_id}.xlsx")
         body = Path(path).read_bytes()
-    name = f"亩均评价_{run['period']}_{run_id}.xlsx"
     return Response(
         body,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

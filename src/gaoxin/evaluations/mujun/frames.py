@@ -1,128 +1,18 @@
-"""Running an evaluation against the store: read facts, evaluate, persist an immutable run.
-
-The evaluation cores (`mujun.evaluate`) are pure; this module is the I/O edge that feeds them from
-the store and writes their results and per-item trace as `run`, `run_result` and `run_item` rows.
-"""
+"""亩均 results in stored form: the run summary, the run_result rows and the compact per-(firm, item) trace,
+columnar and deterministic (no per-firm Python loop)."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import duckdb
 import numpy as np
 import polars as pl
 
-from gaoxin import fields as F
-from gaoxin.evaluations import mujun
-from gaoxin.schemes import Scheme, parse_scheme, scheme_sha256, scheme_text
-from gaoxin.store import queries
+from gaoxin.schemes import Scheme
 from gaoxin.store import runs as store_runs
 
-
-class RunError(ValueError):
-    """A run that cannot be made (no data for the period, unknown scheme, …): the message says why."""
+from .types import MujunResult
 
 
-@dataclass
-class RunOutcome:
-    run_id: str
-    created: bool  # False when the identical run already existed
-    scheme: Scheme
-    result: mujun.MujunResult | None  # None when the run already existed (nothing recomputed)
-    seconds: dict[str, float] = field(default_factory=dict)  # stage → wall time (check, read, evaluate, …)
-
-
-class _Stopwatch:
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self._t = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.seconds[stage] = now - self._t
-        self._t = now
-
-
-def load(scheme_ref: str | Path) -> tuple[Scheme, str, str]:
-    text = scheme_text(scheme_ref)
-    return parse_scheme(text, str(scheme_ref)), text, scheme_sha256(text)
-
-
-def period_data(
-    con: duckdb.DuckDBPyConnection, period: str, scheme: Scheme, max_batch: int | None = None
-) -> dict[str, np.ndarray]:
-    """The columnar dataset the core reads: only the fields the scheme refers to."""
-    return queries.arrays(con, period, referenced_fields(scheme), max_batch, attributes=mujun.READ_KEYS)
-
-
-def has_data(con: duckdb.DuckDBPyConnection, period: str) -> bool:
-    return queries.has_period(con, period)
-
-
-def evaluate_stored(
-    con: duckdb.DuckDBPyConnection,
-    scheme: Scheme,
-    period: str,
-    max_batch: int | None = None,
-    watch: _Stopwatch | None = None,
-) -> tuple[mujun.MujunResult, dict, dict | None]:
-    """Evaluate from the store (as of `max_batch`): the result, the data and the previous period's data."""
-    data = period_data(con, period, scheme, max_batch)
-    prev_period = mujun.previous_period(period)
-    prev = period_data(con, prev_period, scheme, max_batch) if has_data(con, prev_period) else None
-    if watch:
-        watch.lap("read")
-    result = mujun.evaluate(scheme, period, data, prev)
-    if watch:
-        watch.lap("evaluate")
-    return result, data, prev
-
-
-def run_mujun(con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: str) -> RunOutcome:
-    """Evaluate `period` with the scheme and store the run (or return the identical one already stored)."""
-    scheme, text, sha = load(scheme_ref)
-    kind = getattr(scheme.scheme, "kind", "mujun")
-    if kind != "mujun":
-        command = {"zone": "gaoxin rank", "cultivation": "gaoxin cultivate"}.get(kind, "")
-        raise RunError(
-            f"方案 {scheme.scheme.id} 不是亩均评价方案（类型 {kind}），请用 {command} --scheme {scheme.scheme.id}"
-        )
-    if not has_data(con, period):
-        known = ", ".join(queries.periods(con)) or "无"
-        raise RunError(
-            f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据"
-        )
-    watch = _Stopwatch()
-    params = {"period": period}
-    fingerprint = queries.data_fingerprint(con, period)
-    run_id = store_runs.run_id_for(sha, fingerprint, params)
-    if store_runs.find_run(con, run_id) is not None:
-        return RunOutcome(run_id, False, scheme, None)
-    max_batch = queries.max_batch_id(con)
-    watch.lap("check")
-    result = evaluate_stored(con, scheme, period, max_batch, watch)[0]
-    results, items = result_frames(result)
-    meta = {
-        "run_id": run_id,
-        "kind": "mujun",
-        "scheme_id": scheme.scheme.id,
-        "scheme_version": scheme.scheme.version,
-        "scheme_sha256": sha,
-        "data_fingerprint": fingerprint,
-        "period": period,
-        "params": params,
-        "summary": summary(result, scheme),
-        "max_batch_id": max_batch,
-    }
-    watch.lap("frames")
-    store_runs.write_run(con, meta, results, items, text)
-    watch.lap("write")
-    return RunOutcome(run_id, True, scheme, result, watch.seconds)
-
-
-def summary(result: mujun.MujunResult, scheme: Scheme) -> dict:
+def summary(result: MujunResult, scheme: Scheme) -> dict:
     return {
         "title": scheme.scheme.title,
         "n": int(result.n),
@@ -165,7 +55,7 @@ def _utf8(name: str, values: np.ndarray) -> pl.Series:
         return pl.Series(name, [None if v is None or v != v else str(v) for v in values], dtype=pl.Utf8)
 
 
-def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, store_runs.Trace]:
+def result_frames(result: MujunResult) -> tuple[pl.DataFrame, store_runs.Trace]:
     """Columnar results → (run_result rows, compact trace), deterministic order, no per-firm Python loop."""
     uscc = _utf8("uscc", result.uscc)
     results = pl.DataFrame(
@@ -191,7 +81,7 @@ def result_frames(result: mujun.MujunResult) -> tuple[pl.DataFrame, store_runs.T
     return results, trace_frames(result)
 
 
-def trace_frames(result: mujun.MujunResult) -> store_runs.Trace:
+def trace_frames(result: MujunResult) -> store_runs.Trace:
     """The per-(firm, item) trace in stored form: item blocks in scheme order, firms ascending inside each (so
     deterministic without a sort), then policy lines for firms with a non-zero amount; each block is one chunk
     of the rows frame (never copied into one)."""
@@ -238,9 +128,3 @@ def trace_frames(result: mujun.MujunResult) -> store_runs.Trace:
     )
     rows = pl.concat(parts, rechunk=False) if parts else store_runs.trace_table(pl.DataFrame())  # no copy
     return store_runs.Trace(rows, items, notes)
-
-
-def referenced_fields(scheme: Scheme) -> list[str]:
-    names = {f.name for f in F.numeric_fields()}
-    used, used_prev = mujun.referenced_fields(scheme)
-    return sorted(f for f in used | used_prev if f in names)

@@ -1,25 +1,14 @@
-"""Cultivation runs against the store: load three years of facts, evaluate, persist an immutable run;
-read back the pool (培育库), the expiring certificates and the ladder (科小 → 创新型 → 专精特新 → 小巨人, 高企 alongside).
-
-The core (:mod:`gaoxin.evaluations.cultivation`) is pure; this module is its I/O edge, like `service.run_mujun`.
-"""
+"""Reading cultivation runs back: the pool (培育库), the expiring certificates and the ladder (科小 → 创新型 →
+专精特新 → 小巨人, 高企 alongside) over the built-in tier schemes."""
 
 from __future__ import annotations
-
-import hashlib
-from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from gaoxin.evaluations import cultivation as core
-from gaoxin.evaluations.service import RunError
-from gaoxin.schemes import SchemeError, parse_scheme, scheme_sha256, scheme_text
-from gaoxin.schemes.cultivation import CultivationScheme
 from gaoxin.store import cultivation as store_cultivation
-from gaoxin.store import queries
-from gaoxin.store import runs as store_runs
+
+from .types import VERDICTS
 
 # The ladder, lowest first; 高企 runs alongside. Built-in scheme per tier.
 LADDER = (
@@ -32,101 +21,6 @@ HNTE = ("hnte", "hnte-2016", "高新技术企业")
 BUILTIN = tuple(s for _, s, _ in LADDER) + (HNTE[1],)
 # a tier counts as reached only when the tier it grows from is reached too (科小 and 创新型 are both first tiers)
 PREREQUISITE = {"tsme": None, "innovative": None, "srdi": "innovative", "little_giant": "srdi"}
-
-
-@dataclass
-class CultivationOutcome:
-    run_id: str
-    created: bool
-    scheme: CultivationScheme
-    result: core.CultivationResult | None  # None when the identical run already existed
-
-
-def load(
-    scheme_ref: str | Path, params: dict[str, float] | None = None
-) -> tuple[CultivationScheme, str, str]:
-    text = scheme_text(scheme_ref)
-    scheme = parse_scheme(text, str(scheme_ref))
-    if not isinstance(scheme, CultivationScheme):
-        raise RunError(f'方案 {scheme_ref} 不是培育方案（kind = "cultivation"），请用 gaoxin evaluate 运行')
-    if params:
-        try:
-            scheme = scheme.with_params(params)
-        except ValueError as exc:
-            raise RunError(str(exc)) from None
-    return scheme, text, scheme_sha256(text)
-
-
-def years_of(period: str, n: int) -> list[str]:
-    y = int(str(period)[:4])
-    return [str(y - k) for k in range(n)]
-
-
-def fingerprint(con: duckdb.DuckDBPyConnection, period: str) -> str:
-    """Data the run reads: the period and the three years before it (queries.data_fingerprint covers two)."""
-    two = years_of(period, 3)[2]
-    blob = queries.data_fingerprint(con, period) + queries.data_fingerprint(con, two)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def years_data(
-    con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str, max_batch: int | None = None
-) -> list[dict]:
-    fields = sorted(scheme.referenced_fields())
-    return [queries.arrays(con, y, fields, max_batch) for y in years_of(period, scheme.scheme.years)]
-
-
-def evaluate_stored(
-    con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str, max_batch: int | None = None
-) -> core.CultivationResult:
-    return core.evaluate(scheme, period, years_data(con, scheme, period, max_batch))
-
-
-def run_cultivation(
-    con: duckdb.DuckDBPyConnection,
-    scheme_ref: str | Path,
-    period: str,
-    params: dict[str, float] | None = None,
-) -> CultivationOutcome:
-    """Evaluate `period` with a cultivation scheme and store the run (or return the identical stored one)."""
-    try:
-        scheme, text, sha = load(scheme_ref, params)
-    except SchemeError as exc:
-        raise RunError(str(exc)) from None
-    if not queries.has_period(con, period):
-        known = ", ".join(queries.periods(con)) or "无"
-        raise RunError(
-            f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据"
-        )
-    run_params = {"period": period, "params": dict(sorted((params or {}).items()))}
-    fp = fingerprint(con, period)
-    run_id = store_runs.run_id_for(sha, fp, run_params)
-    if store_runs.find_run(con, run_id) is not None:
-        return CultivationOutcome(run_id, False, scheme, None)
-    max_batch = queries.max_batch_id(con)
-    result = evaluate_stored(con, scheme, period, max_batch)
-    results, items = core.result_frames(result)
-    meta = {
-        "run_id": run_id,
-        "kind": "cultivation",
-        "scheme_id": scheme.scheme.id,
-        "scheme_version": scheme.scheme.version,
-        "scheme_sha256": sha,
-        "data_fingerprint": fp,
-        "period": period,
-        "params": run_params,
-        "summary": core.summary(result),
-        "max_batch_id": max_batch,
-    }
-    store_runs.write_run(con, meta, results, items, text)
-    return CultivationOutcome(run_id, True, scheme, result)
-
-
-def stored_scheme(con: duckdb.DuckDBPyConnection, run: dict) -> CultivationScheme:
-    text = store_runs.scheme_text(con, run["scheme_sha256"])
-    scheme = parse_scheme(text, run["scheme_id"])
-    overrides = (run.get("params") or {}).get("params") or {}
-    return scheme.with_params(overrides) if overrides else scheme
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -144,6 +38,8 @@ def certificates(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
 
 def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
     """Highest tier reached per firm and the next tier's verdict and gaps (runs the built-in schemes)."""
+    from . import run_cultivation
+
     runs = {}
     for tier, sid, title in (*LADDER, HNTE):
         out = run_cultivation(con, sid, period)
@@ -226,7 +122,7 @@ def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
             for t in (*tiers, "hnte")
         ],
         "distribution": dist,
-        "hnte": {v: int((firms["hnte"] == v).sum()) for v in core.VERDICTS if v != "out"}
+        "hnte": {v: int((firms["hnte"] == v).sum()) for v in VERDICTS if v != "out"}
         | {"holders": int(firms["hnte_holder"].sum())},
         "firms": firms,
     }

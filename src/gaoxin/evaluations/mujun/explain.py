@@ -11,12 +11,14 @@ import duckdb
 import numpy as np
 
 from gaoxin import fields as F
-from gaoxin.evaluations import mujun
-from gaoxin.evaluations.service import RunError, evaluate_stored
+from gaoxin.evaluations.runs import RunError
 from gaoxin.jsonable import jsonable
 from gaoxin.schemes import formula, parse_scheme
 from gaoxin.store import queries
 from gaoxin.store import runs as store_runs
+
+from .inputs import evaluate_stored
+from .whatif import what_if
 
 
 def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | None:
@@ -101,7 +103,7 @@ def what_if_answer(con: duckdb.DuckDBPyConnection, run: dict, code: str, target:
     if not where.size:
         raise RunError(f"评价 {run['run_id']} 中没有企业 {code}")
     try:
-        answer = mujun.what_if(result, scheme, data, int(where[0]), target, prev)
+        answer = what_if(result, scheme, data, int(where[0]), target, prev)
     except ValueError as exc:
         raise RunError(str(exc)) from exc
     return jsonable(asdict(answer))

@@ -1,0 +1,44 @@
+"""亩均 inputs from the store: the columnar dataset of a period (only the fields the scheme reads) and the
+previous period's, as the store stood at a batch."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+
+from gaoxin import fields as F
+from gaoxin.evaluations.periods import previous_period
+from gaoxin.schemes import Scheme
+from gaoxin.store import queries
+
+from .evaluate import evaluate
+from .types import READ_KEYS, MujunResult
+
+
+def stored_fields(scheme: Scheme) -> list[str]:
+    """The stored numeric fields the scheme's formulas read (this period or through prev())."""
+    names = {f.name for f in F.numeric_fields()}
+    used, used_prev = scheme.referenced_names()
+    return sorted(f for f in used | used_prev if f in names)
+
+
+def period_data(
+    con: duckdb.DuckDBPyConnection, period: str, scheme: Scheme, max_batch: int | None = None
+) -> dict[str, np.ndarray]:
+    """The columnar dataset the core reads: only the fields the scheme refers to."""
+    return queries.arrays(con, period, stored_fields(scheme), max_batch, attributes=READ_KEYS)
+
+
+def evaluate_stored(
+    con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str, max_batch: int | None = None, watch=None
+) -> tuple[MujunResult, dict, dict | None]:
+    """Evaluate from the store (as of `max_batch`): the result, the data and the previous period's data."""
+    data = period_data(con, period, scheme, max_batch)
+    prev_period = previous_period(period)
+    prev = period_data(con, prev_period, scheme, max_batch) if queries.has_period(con, prev_period) else None
+    if watch:
+        watch.lap("read")
+    result = evaluate(scheme, period, data, prev)
+    if watch:
+        watch.lap("evaluate")
+    return result, data, prev
