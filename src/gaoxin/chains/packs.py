@@ -119,6 +119,60 @@ def _parse_keywords(text: str, path: Path, row: int) -> tuple[list[str], list[st
     return kws, fallback, neg
 
 
+def _node(r: dict, nid: str, csv_path: Path, i: int) -> Node:
+    """One row of nodes.csv as a node (row i of the file), or a clear refusal naming the row."""
+    activity = (r.get("activity") or "make").strip() or "make"
+    if activity not in ACTIVITIES:
+        raise _err(csv_path, i, f"activity 应为 {sorted(ACTIVITIES)} 之一，而不是 {activity}")
+    parent = (r.get("parent") or "").strip()
+    stage = (r.get("stage") or "").strip().upper()
+    if activity != "root" and stage not in STAGES:
+        raise _err(csv_path, i, f"节点 {nid} 的环节 stage 应为 U/M/D（上/中/下游），而不是“{stage}”")
+    exact, star = _parse_codes(r.get("codes") or "", csv_path, i)
+    kws, fallback, neg = _parse_keywords(r.get("keywords") or "", csv_path, i)
+    if activity != "root" and not (exact or star or kws or fallback):
+        raise _err(csv_path, i, f"节点 {nid} 既无行业代码也无关键词（空节点）")
+    try:
+        weight = float(r.get("weight") or 1)
+    except ValueError as exc:
+        raise _err(csv_path, i, f"weight 不是数字: {r.get('weight')}") from exc
+    if weight <= 0:
+        raise _err(csv_path, i, "weight 必须大于 0")
+    return Node(
+        nid,
+        parent,
+        stage,
+        (r.get("name") or nid).strip(),
+        activity,
+        frozenset(exact),
+        frozenset(star),
+        tuple(kws),
+        tuple(fallback),
+        tuple(neg),
+        weight,
+        (r.get("definition") or "").strip(),
+        (r.get("source") or "").strip(),
+        i,
+    )
+
+
+def _check_tree(nodes: dict[str, Node], csv_path: Path) -> None:
+    """One root, every parent defined, no cycle."""
+    roots = [n for n in nodes.values() if not n.parent]
+    if len(roots) != 1:
+        raise _err(csv_path, None, f"应有且只有一个根节点（parent 为空），实际 {len(roots)} 个")
+    for n in nodes.values():
+        if n.parent and n.parent not in nodes:
+            raise _err(csv_path, n.row, f"节点 {n.id} 的上级 {n.parent} 不存在")
+    for n in nodes.values():  # cycle check: walk up at most len(nodes) steps
+        seen, cur = [n.id], n
+        while cur.parent:
+            cur = nodes[cur.parent]
+            if cur.id in seen:
+                raise _err(csv_path, n.row, f"节点上级关系成环: {' → '.join(seen + [cur.id])}")
+            seen.append(cur.id)
+
+
 def load_pack(folder: str | Path) -> Pack:
     folder = Path(folder)
     toml_path, csv_path = folder / "chain.toml", folder / "nodes.csv"
@@ -148,54 +202,10 @@ def load_pack(folder: str | Path) -> Pack:
             raise _err(csv_path, i, "节点编号为空")
         if nid in nodes:
             raise _err(csv_path, i, f"节点编号 {nid} 重复（首次出现在第{nodes[nid].row}行）")
-        activity = (r.get("activity") or "make").strip() or "make"
-        if activity not in ACTIVITIES:
-            raise _err(csv_path, i, f"activity 应为 {sorted(ACTIVITIES)} 之一，而不是 {activity}")
-        parent = (r.get("parent") or "").strip()
-        stage = (r.get("stage") or "").strip().upper()
-        if activity != "root" and stage not in STAGES:
-            raise _err(csv_path, i, f"节点 {nid} 的环节 stage 应为 U/M/D（上/中/下游），而不是“{stage}”")
-        exact, star = _parse_codes(r.get("codes") or "", csv_path, i)
-        kws, fallback, neg = _parse_keywords(r.get("keywords") or "", csv_path, i)
-        if activity != "root" and not (exact or star or kws or fallback):
-            raise _err(csv_path, i, f"节点 {nid} 既无行业代码也无关键词（空节点）")
-        try:
-            weight = float(r.get("weight") or 1)
-        except ValueError as exc:
-            raise _err(csv_path, i, f"weight 不是数字: {r.get('weight')}") from exc
-        if weight <= 0:
-            raise _err(csv_path, i, "weight 必须大于 0")
-        nodes[nid] = Node(
-            nid,
-            parent,
-            stage,
-            (r.get("name") or nid).strip(),
-            activity,
-            frozenset(exact),
-            frozenset(star),
-            tuple(kws),
-            tuple(fallback),
-            tuple(neg),
-            weight,
-            (r.get("definition") or "").strip(),
-            (r.get("source") or "").strip(),
-            i,
-        )
+        nodes[nid] = _node(r, nid, csv_path, i)
     if not nodes:
         raise _err(csv_path, None, "没有节点")
-    roots = [n for n in nodes.values() if not n.parent]
-    if len(roots) != 1:
-        raise _err(csv_path, None, f"应有且只有一个根节点（parent 为空），实际 {len(roots)} 个")
-    for n in nodes.values():
-        if n.parent and n.parent not in nodes:
-            raise _err(csv_path, n.row, f"节点 {n.id} 的上级 {n.parent} 不存在")
-    for n in nodes.values():  # cycle check: walk up at most len(nodes) steps
-        seen, cur = [n.id], n
-        while cur.parent:
-            cur = nodes[cur.parent]
-            if cur.id in seen:
-                raise _err(csv_path, n.row, f"节点上级关系成环: {' → '.join(seen + [cur.id])}")
-            seen.append(cur.id)
+    _check_tree(nodes, csv_path)
     sha = hashlib.sha256(toml_bytes + b"\0" + csv_bytes).hexdigest()
     milestones = tuple(float(x) for x in cluster.get("milestones_yuan", [1e10, 1e11]))
     return Pack(

@@ -343,7 +343,7 @@ class Tagger:
                 self._firm_cache[key] = cached
         return [Tag(t.chain, t.node, t.confidence, list(t.evidence), t.primary) for t in cached]
 
-    def _tag(self, scope: str, products: str, code_raw: str) -> list[Tag]:
+    def _tag(self, scope: str, products: str, code_raw: str) -> list[Tag]:  # noqa: C901 — the matching rules in the order S44 documents them (stated activity, products, trade-only, generic)
         items = self.parse_scope(scope)
         prod = [(PRODUCTS, c) for c in product_items(products)]
         kinds = [clause_kind(c) for _, c in items]

@@ -813,7 +813,7 @@ class _Formats:
         return self._num[key]
 
 
-def _write_sheet(ws, sh: SheetPlan, fmt: _Formats) -> None:
+def _write_sheet(ws, sh: SheetPlan, fmt: _Formats) -> None:  # noqa: C901 — one branch per kind of planted mess, in the order the sheet is laid out
     cols = sh.cols
     nc = len(cols)
     for j, c in enumerate(cols):

@@ -52,6 +52,15 @@ class Group:
     name: str = ""
 
 
+def _check_direction(ind: Indicator) -> None:
+    if ind.direction not in KINDS:
+        raise ValueError(f"{ind.code}: direction must be one of {KINDS}")
+    if ind.direction == "target" and ind.target is None:
+        raise ValueError(f"{ind.code}: direction 'target' needs target=")
+    if ind.direction == "band" and ind.band is None:
+        raise ValueError(f"{ind.code}: direction 'band' needs band=(a, b)")
+
+
 class Hierarchy:
     """A validated indicator tree; the column order of X is the order of ``indicators``."""
 
@@ -76,19 +85,8 @@ class Hierarchy:
                     raise ValueError(f"{node.code}: {nm} must be finite and >= 0")
             self._parent[node.code] = p
         for ind in self.indicators:
-            if ind.direction not in KINDS:
-                raise ValueError(f"{ind.code}: direction must be one of {KINDS}")
-            if ind.direction == "target" and ind.target is None:
-                raise ValueError(f"{ind.code}: direction 'target' needs target=")
-            if ind.direction == "band" and ind.band is None:
-                raise ValueError(f"{ind.code}: direction 'band' needs band=(a, b)")
-        for code in self._parent:  # cycle check: every path must reach the root
-            seen, c = set(), code
-            while c != ROOT:
-                if c in seen:
-                    raise ValueError(f"cycle through {code!r}")
-                seen.add(c)
-                c = self._parent[c]
+            _check_direction(ind)
+        self._check_acyclic()
         self._children: dict[str, list[str]] = {ROOT: []}
         for grp in self.groups:
             self._children[grp.code] = []
@@ -101,6 +99,15 @@ class Hierarchy:
         for g, ch in self._children.items():
             if sum(self._node[c].weight * self._node[c].multiplier for c in ch) <= 0:
                 raise ValueError(f"group {g!r}: members' weights sum to 0")
+
+    def _check_acyclic(self) -> None:
+        for code in self._parent:  # every path must reach the root
+            seen, c = set(), code
+            while c != ROOT:
+                if c in seen:
+                    raise ValueError(f"cycle through {code!r}")
+                seen.add(c)
+                c = self._parent[c]
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping]) -> Hierarchy:

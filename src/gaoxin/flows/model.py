@@ -130,15 +130,24 @@ class Flow(_Strict):
         return self
 
     def problems(self):
+        """(clause, message) for every reference that does not resolve, in file order."""
+        yield from self._duplicates()
+        yield from self._transition_problems()
+        yield from self._deadline_problems()
+        yield from self._unreachable()
+
+    def _duplicates(self):
         states = [s.id for s in self.states]
-        known = set(states)
         for dup in {s for s in states if states.count(s) > 1}:
             yield f"states.{dup}", "状态重复"
         tids = [t.id for t in self.transitions]
         for dup in {t for t in tids if tids.count(t) > 1}:
             yield f"transitions.{dup}", "转换重复"
-        if self.flow.start not in known:
+        if self.flow.start not in states:
             yield "flow.start", f"起始状态 {self.flow.start} 未定义"
+
+    def _transition_problems(self):
+        known = {s.id for s in self.states}
         for t in self.transitions:
             for s in [*t.from_, t.to]:
                 if s not in known:
@@ -152,6 +161,9 @@ class Flow(_Strict):
         for f in self.choices:
             if f not in self.fields:
                 yield f"choices.{f}", f"字段 {f} 未在 [fields] 中定义"
+
+    def _deadline_problems(self):
+        known = {s.id for s in self.states}
         for d in self.deadlines:
             if d.starts_at is not None and d.starts_at not in known:
                 yield f"deadlines.{d.id}", f"状态 {d.starts_at} 未定义"
@@ -162,6 +174,8 @@ class Flow(_Strict):
                 for r in [*d.extension.ask_roles, *d.extension.approve_roles]:
                     if r not in self.roles:
                         yield f"deadlines.{d.id}.extension", f"角色 {r} 未在 [roles] 中定义"
+
+    def _unreachable(self):
         reachable, frontier = {self.flow.start}, [self.flow.start]
         while frontier:
             here = frontier.pop()
@@ -169,9 +183,9 @@ class Flow(_Strict):
                 if here in t.from_ and t.to not in reachable:
                     reachable.add(t.to)
                     frontier.append(t.to)
-        for s in states:
-            if s not in reachable:
-                yield f"states.{s}", "从起始状态无法到达"
+        for s in self.states:
+            if s.id not in reachable:
+                yield f"states.{s.id}", "从起始状态无法到达"
 
     # lookups
     def state(self, sid: str) -> State:

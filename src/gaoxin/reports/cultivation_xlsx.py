@@ -46,12 +46,7 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
     note = wb.add_format({"italic": True, "font_color": "#555555"})
 
     def put(ws, r, c, v, fmt=cell):
-        if v is None or (isinstance(v, float) and v != v):
-            ws.write_blank(r, c, None, fmt)
-        elif isinstance(v, int | float) and not isinstance(v, bool):
-            ws.write_number(r, c, v, num)
-        else:
-            ws.write_string(r, c, str(v), fmt)
+        _put(ws, r, c, v, fmt, num)
 
     # 汇总
     ws = wb.add_worksheet("汇总")
@@ -142,47 +137,7 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
                 put(ws, 3 + i, j, v, wrap if j == len(vals) - 1 else cell)
 
     if certificates is not None:
-        ws = wb.add_worksheet("高企证书到期")
-        ccols = [
-            "序号",
-            "统一社会信用代码",
-            "企业名称",
-            "所属镇街",
-            "发证年份",
-            "到期年份",
-            "证书状态",
-            "按现行条件复审结论",
-            "差距（企业自身口径）",
-        ]
-        cw = [7, 22, 34, 12, 9, 9, 14, 16, 110]
-        ws.merge_range(
-            0, 0, 0, len(ccols) - 1, f"高新技术企业证书到期提醒（{period} 年度数据；有效期 3 年）", title
-        )
-        ws.set_row(0, 26)
-        for j, c in enumerate(ccols):
-            ws.write_string(2, j, c, head)
-            ws.set_column(j, j, cw[j])
-        due = certificates.filter(pl.col("status") != "有效")
-        for i, row in enumerate(due.iter_rows(named=True)):
-            vals = [
-                i + 1,
-                row["uscc"],
-                row["name"],
-                row["town"],
-                row["issued_year"],
-                row["expires_year"],
-                row["status"],
-                VERDICT_LABELS.get(row["verdict"], row["verdict"]),
-                row["reasons"],
-            ]
-            for j, v in enumerate(vals):
-                put(
-                    ws,
-                    3 + i,
-                    j,
-                    int(v) if j in (4, 5) and v is not None else v,
-                    wrap if j == len(vals) - 1 else cell,
-                )
+        _certificate_sheet(wb, period, certificates, title, head, cell, wrap, num)
 
     ws = wb.add_worksheet("说明")
     lines = [
@@ -197,3 +152,59 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
         ws.write_string(i, 0, line)
     wb.close()
     return out
+
+
+def _put(ws, r: int, c: int, v, fmt, num) -> None:
+    """A cell: blank for missing, a number in the number format, else text."""
+    if v is None or (isinstance(v, float) and v != v):
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(v, int | float) and not isinstance(v, bool):
+        ws.write_number(r, c, v, num)
+    else:
+        ws.write_string(r, c, str(v), fmt)
+
+
+def _certificate_sheet(wb, period: str, certificates: pl.DataFrame, title, head, cell, wrap, num) -> None:
+    """高企证书到期: certificates not plainly valid, with today's verdict under the current conditions."""
+    ws = wb.add_worksheet("高企证书到期")
+    ccols = [
+        "序号",
+        "统一社会信用代码",
+        "企业名称",
+        "所属镇街",
+        "发证年份",
+        "到期年份",
+        "证书状态",
+        "按现行条件复审结论",
+        "差距（企业自身口径）",
+    ]
+    cw = [7, 22, 34, 12, 9, 9, 14, 16, 110]
+    ws.merge_range(
+        0, 0, 0, len(ccols) - 1, f"高新技术企业证书到期提醒（{period} 年度数据；有效期 3 年）", title
+    )
+    ws.set_row(0, 26)
+    for j, c in enumerate(ccols):
+        ws.write_string(2, j, c, head)
+        ws.set_column(j, j, cw[j])
+    due = certificates.filter(pl.col("status") != "有效")
+    for i, row in enumerate(due.iter_rows(named=True)):
+        vals = [
+            i + 1,
+            row["uscc"],
+            row["name"],
+            row["town"],
+            row["issued_year"],
+            row["expires_year"],
+            row["status"],
+            VERDICT_LABELS.get(row["verdict"], row["verdict"]),
+            row["reasons"],
+        ]
+        for j, v in enumerate(vals):
+            _put(
+                ws,
+                3 + i,
+                j,
+                int(v) if j in (4, 5) and v is not None else v,
+                wrap if j == len(vals) - 1 else cell,
+                num,
+            )

@@ -265,6 +265,13 @@ class CultivationScheme(LoadedScheme):
 
     @model_validator(mode="after")
     def _cross(self):
+        problems = self._reference_problems() + self._formula_problems()
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _reference_problems(self) -> list[str]:
+        """Ids unique; levers, routes, groups and fields referred to are defined."""
         problems: list[str] = []
         for kind, objs in (
             ("lever", self.levers),
@@ -303,7 +310,11 @@ class CultivationScheme(LoadedScheme):
                 )
         if self.items and not self.groups:
             problems.append("group: 有计分项时须定义 [[group]] / items need groups")
+        return problems
 
+    def _formula_problems(self) -> list[str]:
+        """Every formula parses over the fields (and their earlier years), params and earlier variables."""
+        problems: list[str] = []
         known = set(FIELD_NAMES) | set(PSEUDO)
         for suffix in YEAR_SUFFIXES[: self.scheme.years - 1]:
             known |= {f + suffix for f in FIELD_NAMES}
@@ -329,31 +340,34 @@ class CultivationScheme(LoadedScheme):
                 continue
             check(f"variables.{name}", text)
             known.add(name)
-        check("population.when", self.population.when)
+        for where, text in self._formula_texts():
+            check(where, text)
+        return problems
+
+    def _formula_texts(self):
+        """(clause, formula) of every formula after the variables, in file order."""
+        yield ("population.when", self.population.when)
         for c in self.conditions:
             where = f"condition[{c.id}]"
             for part in ("when", "value", "numerator", "denominator"):
-                check(f"{where}.{part}", getattr(c, part))
+                yield (f"{where}.{part}", getattr(c, part))
             if isinstance(c.threshold, str):
-                check(f"{where}.threshold", c.threshold)
+                yield (f"{where}.threshold", c.threshold)
             if c.quantity is not None:
-                check(f"{where}.quantity.formula", c.quantity.formula)
+                yield (f"{where}.quantity.formula", c.quantity.formula)
         for r in self.routes:
-            check(f"route[{r.id}].when", r.when)
+            yield (f"route[{r.id}].when", r.when)
         for it in self.items:
             where = f"item[{it.id}]"
-            check(f"{where}.value", it.value)
-            check(f"{where}.points", it.points)
+            yield (f"{where}.value", it.value)
+            yield (f"{where}.points", it.points)
             for k, t in enumerate(it.points_range or []):
-                check(f"{where}.points_range[{k}]", t)
+                yield (f"{where}.points_range[{k}]", t)
             for k, b in enumerate(it.bands):
-                check(f"{where}.bands[{k}].when", b.when)
+                yield (f"{where}.bands[{k}].when", b.when)
         if self.certificate is not None:
-            check("certificate.holder", self.certificate.holder)
-            check("certificate.issued_year", self.certificate.issued_year)
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
+            yield ("certificate.holder", self.certificate.holder)
+            yield ("certificate.issued_year", self.certificate.issued_year)
 
     # ---- helpers ------------------------------------------------------------------------------------------
     def formula(self, text: str) -> Formula:

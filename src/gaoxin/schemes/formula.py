@@ -198,7 +198,7 @@ def _unknown_name_message(name: str, known: Iterable[str], where: str) -> str:
     )
 
 
-def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> Formula:
+def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> Formula:  # noqa: C901 — a recursive-descent parser: one branch per grammar rule
     """Parse and check ``text``; ``known`` (if given) is the set of names it may read.
 
     ``where`` prefixes error messages (e.g. the scheme clause). Raises :class:`FormulaError`."""
@@ -222,7 +222,7 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
             f"(at col {getattr(node, 'col_offset', 0) + 1})"
         )
 
-    def build(node, depth=0):
+    def build(node, depth=0):  # noqa: C901 — one branch per node type of the grammar
         if depth > MAX_DEPTH:
             raise FormulaError(f"{where}公式嵌套过深 / formula nested too deeply")
         d = depth + 1

@@ -437,6 +437,13 @@ class Scheme(LoadedScheme):
     # ---- cross-field validation -------------------------------------------------------------------------
     @model_validator(mode="after")
     def _cross(self):
+        problems = self._reference_problems() + self._duplicate_problems() + self._formula_problems()
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _reference_problems(self) -> list[str]:
+        """List ids unique; lists and classes referred to are defined."""
         problems: list[str] = []
         list_ids = [lst.id for lst in self.lists]
         dup = sorted({i for i in list_ids if list_ids.count(i) > 1})
@@ -473,6 +480,10 @@ class Scheme(LoadedScheme):
             for c in list(pol.rates) + list(pol.text):
                 if c not in labels and c != RESERVED_CLASS:
                     problems.append(f"policy[{pol.id}]: 未定义的等级 '{c}' / unknown class '{c}'")
+        return problems
+
+    def _duplicate_problems(self) -> list[str]:
+        problems: list[str] = []
         for kind, items in (
             ("adjustment", self.adjustment),
             ("veto", self.veto),
@@ -484,8 +495,12 @@ class Scheme(LoadedScheme):
             d = sorted({i for i in ids if ids.count(i) > 1})
             if d:
                 problems.append(f"{kind}: 标识重复 {d} / duplicate ids")
+        return problems
 
-        # formulas: fields + pseudo-fields + variables declared earlier
+    def _formula_problems(self) -> list[str]:
+        """Every formula parses over the fields, pseudo-fields and the variables declared before it (kept
+        parsed in ``_formulas`` for the evaluator)."""
+        problems: list[str] = []
         known = set(FIELD_NAMES) | set(PSEUDO_FIELDS)
         self._formulas = {}
 
@@ -527,9 +542,7 @@ class Scheme(LoadedScheme):
             check_formula(f"protection[{p.id}].when", p.when, known)
         for pol in self.policy:
             check_formula(f"policy[{pol.id}].base", pol.base, known)
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
+        return problems
 
     # ---- helpers used by the evaluator ----------------------------------------------------------------------
     def formula(self, text: str) -> Formula:

@@ -52,11 +52,8 @@ class WebMiddleware:
         # an upload request carries the files plus a little form overhead
         self.limit = int(settings.max_upload_mb * 1024 * 1024) + 64 * 1024
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict((k.lower(), v) for k, v in scope.get("headers", []))
+    def _language(self, scope, headers: dict) -> tuple[str, bool]:
+        """The page language (?lang= first, then the cookie, then the default) and whether to remember it."""
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         cookie_lang = None
         if b"cookie" in headers:
@@ -68,8 +65,15 @@ class WebMiddleware:
             cookie_lang = jar[i18n.COOKIE].value if i18n.COOKIE in jar else None
         asked = (query.get("lang") or [None])[0]
         lang = i18n.pick_lang(asked, cookie_lang, self.settings.default_lang)
+        return lang, asked in i18n.LANGS and asked != cookie_lang
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict((k.lower(), v) for k, v in scope.get("headers", []))
+        lang, remember = self._language(scope, headers)
         scope.setdefault("state", {})["lang"] = lang
-        remember = asked in i18n.LANGS and asked != cookie_lang
 
         api = scope.get("path", "").startswith("/api/")
         static = scope.get("path", "").startswith("/static/")

@@ -422,7 +422,7 @@ class _Evaluator:
 
 
 # ---------------------------------------------------------------------------------------------------------
-def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -> CultivationResult:
+def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -> CultivationResult:  # noqa: C901 — the six documented steps of the module docstring, in order
     """Evaluate every firm. ``years[0]`` is the data year, ``years[1]`` the year before, … (row-aligned by uscc,
     or aligned here); each a mapping of uscc / name / town / industry_code / registered_on and float fields
     (NaN = missing, never 0)."""

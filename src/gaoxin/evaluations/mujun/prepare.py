@@ -65,7 +65,7 @@ class _Prep:
     cache: dict
 
 
-def _prepare(
+def _prepare(  # noqa: C901 — population rules in the order FORMAT.md states them (list, exclusions, land, missing rules)
     scheme: Scheme,
     period: str,
     data: Mapping,

@@ -109,7 +109,7 @@ def _others(block: ItemBlock, j: int) -> np.ndarray:
     return np.sort(v[~np.isnan(v)])
 
 
-def what_if(
+def what_if(  # noqa: C901 — one pass per item kind (ratio, rank-based, 加减分, policy) over one firm's trace
     result: MujunResult,
     scheme: Scheme,
     data: Mapping,
