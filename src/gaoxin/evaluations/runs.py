@@ -144,6 +144,46 @@ class Kind(Protocol):
     def workbook(self, con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> Path: ...
 
 
+class RegisteredKind:
+    """Base of the kinds' units: names and titles from the registry, the stored scheme as stored, and the
+    period check of kinds that read enterprise facts."""
+
+    name: str
+    title: str
+    title_en: str
+    command: str
+    workbook_name: str
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        entry = REGISTRY[cls.name]
+        cls.title, cls.title_en = entry.title, entry.title_en
+        cls.command, cls.workbook_name = entry.command, entry.workbook_name
+
+    def configure(self, scheme: Any, options: dict) -> Any:
+        return scheme
+
+    def stored_scheme(self, con: duckdb.DuckDBPyConnection, run: dict) -> Any:
+        from gaoxin.schemes import parse_scheme
+        from gaoxin.store import runs as store_runs
+
+        return parse_scheme(store_runs.scheme_text(con, run["scheme_sha256"]), run["scheme_id"])
+
+    @staticmethod
+    def enterprise_period(con: duckdb.DuckDBPyConnection, period: str | None) -> str:
+        """The data year asked for (the latest when none), refused when the store holds none of its facts."""
+        from gaoxin.store import queries
+
+        known = queries.periods(con)
+        period = period or (known or [""])[-1]
+        if not queries.has_period(con, period):
+            raise RunError(
+                f"数据库中没有 {period} 年度的数据（已有年度：{', '.join(known) or '无'}）。"
+                "请先用 gaoxin import 导入该年度的部门数据"
+            )
+        return period
+
+
 def kind(name: str) -> Kind:
     """The registered unit of a kind (raises RunError for an unknown one)."""
     if name not in REGISTRY:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-from gaoxin.evaluations.runs import REGISTRY, Computed, Plan, RunError, Stopwatch
-from gaoxin.schemes import CultivationScheme, parse_scheme
+from gaoxin.evaluations.runs import Computed, Plan, RegisteredKind, RunError, Stopwatch
+from gaoxin.schemes import CultivationScheme
 from gaoxin.store import queries
-from gaoxin.store import runs as store_runs
 
 from .evaluate import evaluate
 from .frames import result_frames, summary
@@ -43,12 +42,8 @@ def evaluate_stored(
     return evaluate(scheme, period, years_data(con, scheme, period, max_batch))
 
 
-class CultivationKind:
+class CultivationKind(RegisteredKind):
     name = "cultivation"
-    title = REGISTRY["cultivation"].title
-    title_en = REGISTRY["cultivation"].title_en
-    command = REGISTRY["cultivation"].command
-    workbook_name = REGISTRY["cultivation"].workbook_name
     model = CultivationScheme
 
     def accepts(self, scheme) -> bool:
@@ -67,12 +62,7 @@ class CultivationKind:
             raise RunError(str(exc)) from None
 
     def plan(self, con, scheme: CultivationScheme, period: str | None, options: dict) -> Plan:
-        period = period or (queries.periods(con) or [""])[-1]
-        if not queries.has_period(con, period):
-            known = ", ".join(queries.periods(con)) or "无"
-            raise RunError(
-                f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据"
-            )
+        period = self.enterprise_period(con, period)
         params = {"period": period, "params": dict(sorted((options.get("params") or {}).items()))}
         return Plan(period, params, fingerprint(con, period))
 
@@ -86,8 +76,7 @@ class CultivationKind:
         return Computed(result, summary(result), results, items)
 
     def stored_scheme(self, con: duckdb.DuckDBPyConnection, run: dict) -> CultivationScheme:
-        text = store_runs.scheme_text(con, run["scheme_sha256"])
-        scheme = parse_scheme(text, run["scheme_id"])
+        scheme = super().stored_scheme(con, run)
         overrides = (run.get("params") or {}).get("params") or {}
         return scheme.with_params(overrides) if overrides else scheme
 

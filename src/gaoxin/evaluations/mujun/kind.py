@@ -6,23 +6,16 @@ from pathlib import Path
 
 import duckdb
 
-from gaoxin.evaluations.runs import REGISTRY, Computed, Plan, RunError, Stopwatch
-from gaoxin.schemes import Scheme, parse_scheme
+from gaoxin.evaluations.runs import REGISTRY, Computed, Plan, RegisteredKind, Stopwatch
+from gaoxin.schemes import Scheme
 from gaoxin.store import queries
-from gaoxin.store import runs as store_runs
 
 from .frames import result_frames, summary
 from .inputs import evaluate_stored
 
-OTHER_COMMAND = {"zone": "gaoxin rank", "cultivation": "gaoxin cultivate"}
 
-
-class MujunKind:
+class MujunKind(RegisteredKind):
     name = "mujun"
-    title = REGISTRY["mujun"].title
-    title_en = REGISTRY["mujun"].title_en
-    command = REGISTRY["mujun"].command
-    workbook_name = REGISTRY["mujun"].workbook_name
     model = Scheme
 
     def accepts(self, scheme) -> bool:
@@ -30,19 +23,11 @@ class MujunKind:
 
     def wrong_kind(self, ref, scheme) -> str:
         kind = scheme.scheme.kind
-        command = OTHER_COMMAND.get(kind, "")
+        command = REGISTRY[kind].command if kind in REGISTRY else ""
         return f"方案 {scheme.scheme.id} 不是亩均评价方案（类型 {kind}），请用 {command} --scheme {scheme.scheme.id}"
 
-    def configure(self, scheme: Scheme, options: dict) -> Scheme:
-        return scheme
-
     def plan(self, con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str | None, options: dict) -> Plan:
-        period = period or (queries.periods(con) or [""])[-1]
-        if not queries.has_period(con, period):
-            known = ", ".join(queries.periods(con)) or "无"
-            raise RunError(
-                f"数据库中没有 {period} 年度的数据（已有年度：{known}）。请先用 gaoxin import 导入该年度的部门数据"
-            )
+        period = self.enterprise_period(con, period)
         return Plan(period, {"period": period}, queries.data_fingerprint(con, period))
 
     def max_batch(self, con: duckdb.DuckDBPyConnection) -> int | None:
@@ -52,9 +37,6 @@ class MujunKind:
         result = evaluate_stored(con, scheme, plan.period, max_batch, watch)[0]
         results, items = result_frames(result)
         return Computed(result, summary(result, scheme), results, items)
-
-    def stored_scheme(self, con: duckdb.DuckDBPyConnection, run: dict) -> Scheme:
-        return parse_scheme(store_runs.scheme_text(con, run["scheme_sha256"]), run["scheme_id"])
 
     def explain(self, con: duckdb.DuckDBPyConnection, run: dict, subject: str) -> dict | None:
         from .explain import explanation

@@ -13,9 +13,9 @@ import numpy as np
 import polars as pl
 
 from gaoxin import zone_fields as Z
-from gaoxin.evaluations.runs import REGISTRY, Computed, Plan, RunError, Stopwatch
+from gaoxin.evaluations.runs import Computed, Plan, RegisteredKind, RunError, Stopwatch
 from gaoxin.jsonable import jsonable
-from gaoxin.schemes import ZoneScheme, parse_scheme
+from gaoxin.schemes import ZoneScheme
 from gaoxin.store import runs as store_runs
 from gaoxin.store import zones as store_zones
 
@@ -73,12 +73,8 @@ def _ranked(result: ZoneResult, zone_id: str) -> bool:
         return False
 
 
-class ZoneKind:
+class ZoneKind(RegisteredKind):
     name = KIND_NAME
-    title = REGISTRY["zone"].title
-    title_en = REGISTRY["zone"].title_en
-    command = REGISTRY["zone"].command
-    workbook_name = REGISTRY["zone"].workbook_name
     model = ZoneScheme
 
     def accepts(self, scheme) -> bool:
@@ -89,9 +85,6 @@ class ZoneKind:
             f'方案 {ref} 不是园区对标方案（kind = "{scheme.scheme.kind}"）；'
             '园区对标可用 most-2021、most-2013、zone-entropy-topsis 或 kind = "zone" 的方案文件'
         )
-
-    def configure(self, scheme: ZoneScheme, options: dict) -> ZoneScheme:
-        return scheme
 
     def plan(self, con, scheme: ZoneScheme, period: str | None, options: dict) -> Plan:
         period = resolve_period(con, period)
@@ -158,9 +151,6 @@ class ZoneKind:
         summary["robustness"] = rob
         results, items = result_frames(result)
         return Computed(result, jsonable(summary), results, items)
-
-    def stored_scheme(self, con: duckdb.DuckDBPyConnection, run: dict) -> ZoneScheme:
-        return parse_scheme(store_runs.scheme_text(con, run["scheme_sha256"]), run["scheme_id"])
 
     def explain(self, con: duckdb.DuckDBPyConnection, run: dict, subject: str) -> dict | None:
         """One zone of a ranking run: its total and rank, and per dimension and indicator the stored value,
