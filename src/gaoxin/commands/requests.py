@@ -312,3 +312,98 @@ def stats(
             str(r["overdue"]),
         )
     console.print(t)
+
+
+@app.command("import", help="导入 12345 热线工单导出表（历史诉求）/ import a 12345 ticket export")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="12345 工单导出表 xlsx / xls / csv", show_default=False)],
+    actor: Annotated[str, typer.Option("--as", help="办理记录中的办理人")] = "12345导入",
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.cases.intake import IntakeFailed, import_tickets
+
+    con = open_store(db)
+    try:
+        outcome = _run(lambda: import_tickets(con, file, cal=_calendar(con), actor=actor))
+    except IntakeFailed as exc:
+        fail(str(exc))
+    finally:
+        con.close()
+    if as_json:
+        print_json(outcome.as_json())
+        return
+    _show_intake(outcome)
+
+
+def _show_intake(o) -> None:
+    from rich.table import Table
+
+    t = Table(title="12345 工单导入结果", title_justify="left")
+    for col in ("文件", "行数", "接受", "拒绝", "跳过", "其中已导入过", "批次"):
+        t.add_column(col, justify="left" if col in ("文件", "批次") else "right")
+    batch = f"#{o.batch_id}" + ("（已导入过，未改动）" if o.status == "duplicate" else "")
+    t.add_row(o.file, str(o.rows), str(o.accepted), str(o.rejected), str(o.skipped), str(o.already), batch)
+    console.print(t)
+    for note in o.notes:
+        console.print(f"[dim]{o.file}: {note}[/]")
+    if o.status == "duplicate":
+        return
+    if o.case_ids:
+        states = "、".join(f"{k} {v} 件" for k, v in o.states.items())
+        console.print(f"新建诉求 {len(o.case_ids)} 件（{o.case_ids[0]} … {o.case_ids[-1]}）：{states}")
+    elif o.already:
+        console.print(f"文件中的 {o.already} 条工单均已导入过，本次未新增诉求（按工单编号识别）")
+    if o.rejects:
+        r = Table(title=f"拒绝/跳过的行（共 {len(o.rejects)} 行）", title_justify="left")
+        for col in ("工作表", "行", "处理", "列", "原因"):
+            r.add_column(col)
+        for row in o.rejects[:20]:
+            r.add_row(
+                row["sheet"],
+                str(row["row_no"]),
+                "拒绝" if row["disposition"] == "rejected" else "跳过",
+                row["columns"] or "",
+                row["reasons"],
+            )
+        console.print(r)
+    console.print(f"查看全部被拒绝的行：gaoxin rejects {o.batch_id}；导入的诉求：gaoxin requests list")
+
+
+@app.command("report", help="月度诉求办理情况通报（xlsx）/ the monthly report workbook")
+def report_cmd(
+    month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM（按受理月份统计）")],
+    out: Annotated[Path, typer.Option("--out", help="输出 xlsx 文件")],
+    zone: Annotated[str, typer.Option("--zone", help="通报标题中的园区名称")] = "",
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    import re
+
+    from gaoxin.cases.requests import rates
+    from gaoxin.reports.requests_xlsx import monthly_figures, write_monthly_report
+
+    if not re.fullmatch(r"(19|20)\d{2}-(0[1-9]|1[0-2])", month.strip()):
+        fail(f"--month 应写成 YYYY-MM（如 2026-11），收到「{month}」")
+    month = month.strip()
+    if out.suffix.lower() != ".xlsx":
+        fail(f"--out 应为 .xlsx 文件，收到「{out}」")
+    year = int(month[:4])
+    con = open_store(db, read_only=True)
+    try:
+        table = rates(con, year) + (rates(con, year - 1) if month.endswith("-01") else [])
+        path = write_monthly_report(con, month, out, table, zone=zone)
+    except OSError as exc:
+        fail(f"无法写入 {out}（{exc.strerror or exc}）")
+    finally:
+        con.close()
+    figures = monthly_figures(table, month)
+    if as_json:
+        print_json({"month": month, "out": str(path), **figures})
+        return
+    t = figures["total"]
+    pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
+    console.print(
+        f"已写出 {path}：{month} 受理 {t['cases']} 件、办结 {t['closed']} 件、超期 {t['overdue']} 件；"
+        f"响应率 {pct(t['response_rate'])}，按时办结率 {pct(t['on_time_rate'])}，满意率 {pct(t['satisfaction_rate'])}"
+    )
