@@ -286,3 +286,20 @@ def test_hostile_files_are_one_line_refusals_and_write_nothing(tmp_path, con):
         assert res.exit_code == 1 and "Traceback" not in res.output
         assert isinstance(res.exception, SystemExit)
         assert words in res.output and "本次导入未写入任何数据" in res.output
+
+
+def test_a_failure_while_writing_the_cases_leaves_no_batch_behind(tmp_path, con, monkeypatch):
+    import gaoxin.cases.intake as intake
+
+    def boom(*a, **k):
+        raise RuntimeError("injected failure while writing the cases")
+
+    monkeypatch.setattr(intake, "open_many", boom)
+    with pytest.raises(RuntimeError, match="injected"):
+        import_tickets(con, _tickets(tmp_path), cal=calendar_in_force(con))
+    batches = store_imports.list_batches(con)
+    assert batches.filter(batches["source"] == "12345").height == 0 and _cases(con) == []
+    monkeypatch.undo()
+    assert (
+        import_tickets(con, _tickets(tmp_path), cal=calendar_in_force(con)).accepted == 4
+    )  # not a duplicate
