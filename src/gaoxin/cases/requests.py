@@ -95,11 +95,12 @@ def enter_request(
     )
 
 
-def rates(con: duckdb.DuckDBPyConnection, year: int | None = None) -> list[dict]:
+def rates(con: duckdb.DuckDBPyConnection, year: int | None = None, filters: dict | None = None) -> list[dict]:
     """三率 per lead unit and month: 响应率 = responded in time / cases; 按时办结率 = closed in time / closed;
-    满意率 = 满意 or 基本满意 / rated. None where the denominator is zero."""
+    满意率 = 满意 or 基本满意 / rated. None where the denominator is zero. `filters` limits the cases (a web
+    user's scope: {"unit": 承办部门} or {"town": 镇街})."""
     out = []
-    for r in store_cases.monthly_rates(con, DOMAIN, year).iter_rows(named=True):
+    for r in store_cases.monthly_rates(con, DOMAIN, year, filters).iter_rows(named=True):
         out.append(
             {
                 **r,

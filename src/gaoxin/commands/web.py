@@ -55,14 +55,25 @@ def serve(
 
 def serve_with_demo_admin(db: Path | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
     """What `gaoxin demo` ends with: a fresh password for the demo administrator, printed, then serve."""
-    from gaoxin.web.auth import ensure_demo_admin
+    from gaoxin.demo.requests import DEPARTMENT_USERS
+    from gaoxin.store import queries
+    from gaoxin.web.auth import ensure_demo_admin, ensure_demo_officers
 
     con = open_store(db)
     try:
         name, password = ensure_demo_admin(con)
+        towns = queries.enterprises(con)["town"].drop_nulls().unique().sort().to_list()
+        officers = ensure_demo_officers(con, DEPARTMENT_USERS, towns[0] if towns else None)
     finally:
         con.close()
-    serve(db, host, port, banner=f"登录 sign in: 用户名 [bold]{name}[/]  密码 [bold]{password}[/]")
+    labels = {"analyst": "企业服务专员（调度中心）", "department": "部门经办人", "town": "镇街用户"}
+    lines = [f"登录 sign in: 用户名 [bold]{name}[/]  密码 [bold]{password}[/]（管理员 admin）"]
+    lines.append("企业诉求办理账号 request-desk logins（密码每次启动重新生成 / fresh passwords each start）:")
+    for who, role, where, pw in officers:
+        lines.append(
+            f"  用户名 [bold]{who:<8}[/] 密码 [bold]{pw}[/]  {labels[role]}{' · ' + where if where else ''}"
+        )
+    serve(db, host, port, banner="\n".join(lines))
 
 
 def serve_cmd(
@@ -76,8 +87,13 @@ def serve_cmd(
 @user_app.command("add", help="添加或重置网页用户 / add or reset a web user")
 def user_add(
     name: Annotated[str, typer.Argument(help="用户名")],
-    role: Annotated[str, typer.Option("--role", help="admin | analyst | town | viewer")] = "viewer",
+    role: Annotated[
+        str, typer.Option("--role", help="admin | analyst | department | town | viewer")
+    ] = "viewer",
     town: Annotated[str | None, typer.Option("--town", help="镇街（town 角色必填）")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="承办部门（department 角色必填，如 自然资源和规划局）")
+    ] = None,
     password: Annotated[str | None, typer.Option("--password", help="密码（不填则自动生成并显示）")] = None,
     db: DbOpt = None,
 ) -> None:
@@ -88,12 +104,13 @@ def user_add(
         fail(f"--role 应为 {' | '.join(ROLES)} 之一，实际为「{role}」")
     con = open_store(db)
     try:
-        used = add_user(con, name, role, town, password)
+        used = add_user(con, name, role, town, password, department)
     except ValueError as exc:
         fail(str(exc))
     finally:
         con.close()
-    console.print(f"已保存用户 {name}（{role}{'，' + town if town and role == 'town' else ''}）")
+    where = town if role == "town" else department if role == "department" else None
+    console.print(f"已保存用户 {name}（{role}{'，' + where if where else ''}）")
     if not password:
         # shown once; the store keeps only its argon2 hash
         typer.echo(f"密码 password: {used}")

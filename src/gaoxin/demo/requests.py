@@ -27,6 +27,19 @@ TOPICS = {
     "其他": ("综合执法局", ["厂区周边道路整治", "物流车辆通行证", "夜间施工许可"]),
 }
 REDISPATCH_TO = {"用地": "发展和改革局", "政策兑现": "科技局", "审批": "住房和城乡建设局"}
+# the demo's 部门经办人 logins (user name → 承办部门), one per department a demo request can reach
+DEPARTMENT_USERS = {
+    "zrzy": "自然资源和规划局",
+    "rsj": "人力资源和社会保障局",
+    "jrzx": "地方金融服务中心",
+    "jfj": "经济发展局",
+    "spj": "行政审批局",
+    "gdgs": "供电公司",
+    "zfj": "综合执法局",
+    "fgj": "发展和改革局",
+    "kjj": "科技局",
+    "zjj": "住房和城乡建设局",
+}
 HANDLERS = ("李强", "赵敏", "陈浩", "刘洋", "周婷")
 DISPATCHER = "服务专员王敏"
 

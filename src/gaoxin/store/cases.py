@@ -155,6 +155,33 @@ def _put_state(con: duckdb.DuckDBPyConnection, state: dict) -> None:
         f"INSERT INTO case_state ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         [state.get(c) for c in cols],
     )
+    _refresh_inbox(con, "= ?", [state["case_id"]])
+
+
+# a case is in the 待办 inbox while someone owes it a step: open, or closed but not yet called back and rated,
+# or with a clock still running (the same rule as migration 10)
+_IN_INBOX = (
+    "s.state NOT IN ('withdrawn') AND (s.closed_at IS NULL OR s.satisfaction IS NULL OR s.due IS NOT NULL)"
+)
+_INBOX_SELECT = """
+    SELECT c.case_id, c.domain, c.title, c.uscc, c.firm_name, c.town, c.category, c.urgency, c.opened_at,
+           s.* EXCLUDE (case_id)
+    FROM case_file c JOIN case_state s USING (case_id)"""
+
+
+def _refresh_inbox(con: duckdb.DuckDBPyConnection, which: str, params: list) -> None:
+    """Re-copy the inbox rows of the cases `case_id {which}` from case_file and case_state (inside the
+    caller's transaction)."""
+    con.execute(f"DELETE FROM case_inbox WHERE case_id {which}", params)
+    con.execute(f"INSERT INTO case_inbox {_INBOX_SELECT} WHERE c.case_id {which} AND {_IN_INBOX}", params)
+
+
+def rebuild_inbox(con: duckdb.DuckDBPyConnection) -> int:
+    """The whole inbox table again from case_file and case_state (after a bulk load that bypassed them)."""
+    with transaction(con):
+        con.execute("DELETE FROM case_inbox")
+        con.execute(f"INSERT INTO case_inbox {_INBOX_SELECT} WHERE {_IN_INBOX}")
+    return one(con, "SELECT count(*) FROM case_inbox")[0]
 
 
 def replace_states(con: duckdb.DuckDBPyConnection, states: pl.DataFrame) -> int:
@@ -172,6 +199,7 @@ def replace_states(con: duckdb.DuckDBPyConnection, states: pl.DataFrame) -> int:
         try:
             con.execute("DELETE FROM case_state WHERE case_id IN (SELECT case_id FROM _states)")
             con.execute(f"INSERT INTO case_state ({', '.join(STATE_COLUMNS)}) SELECT * FROM _states")
+            _refresh_inbox(con, "IN (SELECT case_id FROM _states)", [])
         finally:
             con.unregister("_states")
     return states.height
@@ -250,14 +278,28 @@ def case_state(con: duckdb.DuckDBPyConnection, case_id: str) -> dict | None:
 
 # filters a case list may use, each a fixed SQL fragment with one parameter (no user text in SQL)
 _FILTERS = {
-    "domain": "c.domain = ?",
-    "state": "s.state = ?",
-    "lead": "s.lead = ?",
-    "town": "c.town = ?",
-    "uscc": "c.uscc = ?",
-    "category": "c.category = ?",
-    "handler": "s.handler = ?",
+    "domain": "domain = ?",
+    "state": "state = ?",
+    "lead": "lead = ?",
+    "town": "town = ?",
+    "uscc": "uscc = ?",
+    "category": "category = ?",
+    "handler": "handler = ?",
+    # a 承办部门's cases: those it leads or was involved in (协办)
+    "unit": "(lead = ? OR list_contains(string_split(coalesce(co_units, ''), '、'), ?))",
 }
+
+
+def _where(filters: dict[str, str | None] | None) -> tuple[list[str], list]:
+    where, params = ["TRUE"], []
+    for key, value in (filters or {}).items():
+        if value is None or value == "":
+            continue
+        if key not in _FILTERS:
+            raise KeyError(key)
+        where.append(_FILTERS[key])
+        params += [value] * _FILTERS[key].count("?")
+    return where, params
 
 
 def case_list(
@@ -269,14 +311,7 @@ def case_list(
     limit: int | None = None,
 ) -> pl.DataFrame:
     """Cases with their projected state, overdue first, then by due day and age (the 待办 order)."""
-    where, params = ["TRUE"], []
-    for key, value in (filters or {}).items():
-        if value is None or value == "":
-            continue
-        if key not in _FILTERS:
-            raise KeyError(key)
-        where.append(_FILTERS[key])
-        params.append(value)
+    where, params = _where(filters)
     if open_only:
         where.append("s.closed_at IS NULL AND s.state NOT IN ('withdrawn')")
     if overdue_only:
@@ -304,10 +339,18 @@ def case_ids(con: duckdb.DuckDBPyConnection, domain: str, open_only: bool = True
     ]
 
 
-def monthly_rates(con: duckdb.DuckDBPyConnection, domain: str, year: int | None = None) -> pl.DataFrame:
+def monthly_rates(
+    con: duckdb.DuckDBPyConnection,
+    domain: str,
+    year: int | None = None,
+    filters: dict[str, str | None] | None = None,
+) -> pl.DataFrame:
     """三率 per lead unit and month of opening: 响应率 (responded in time), 按时办结率 (closed in time, of those
-    closed), 满意率 (满意 or 基本满意, of those rated)."""
+    closed), 满意率 (满意 or 基本满意, of those rated). `filters` as in `case_list` (a user's scope)."""
+    where, extra = _where(filters)
     year_sql, params = ("AND year(c.opened_at) = ?", [domain, year]) if year else ("", [domain])
+    year_sql += " AND " + " AND ".join(where)
+    params += extra
     return frame(
         con,
         f"""
@@ -325,3 +368,162 @@ def monthly_rates(con: duckdb.DuckDBPyConnection, domain: str, year: int | None 
         GROUP BY ALL ORDER BY lead, month""",
         params,
     )
+
+
+_ORDER = "overdue DESC NULLS LAST, due NULLS LAST, opened_at, case_id"
+
+
+def inbox(
+    con: duckdb.DuckDBPyConnection,
+    filters: dict[str, str | None] | None = None,
+    *,
+    overdue_only: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[int, pl.DataFrame]:
+    """The 待办 inbox: (how many, one page) of the cases someone still owes a step on, overdue first, then by
+    due day and age. Reads `case_inbox` only — the open cases' rows, kept with the projection."""
+    where, params = _where(filters)
+    if overdue_only:
+        where.append("overdue")
+    cond = " AND ".join(where)
+    total = one(con, f"SELECT count(*) FROM case_inbox WHERE {cond}", params)[0]
+    page = frame(
+        con,
+        f"SELECT * FROM case_inbox WHERE {cond} ORDER BY {_ORDER} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return total, page
+
+
+def case_page(
+    con: duckdb.DuckDBPyConnection,
+    filters: dict[str, str | None] | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[int, pl.DataFrame]:
+    """(how many, one page) of every case, open or not, in the 待办 order (the 全部 view of the inbox)."""
+    where, params = _where(filters)
+    cond = " AND ".join(where)
+    base = f"FROM case_file c LEFT JOIN case_state s USING (case_id) WHERE {cond}"
+    total = one(con, f"SELECT count(*) {base}", params)[0]
+    page = frame(
+        con,
+        "SELECT c.case_id, c.domain, c.title, c.uscc, c.firm_name, c.town, c.category, c.urgency, c.opened_at, "
+        f"s.* EXCLUDE (case_id) {base} ORDER BY s.closed_at IS NOT NULL, {_ORDER} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return total, page
+
+
+def case_visible(con: duckdb.DuckDBPyConnection, case_id: str, filters: dict[str, str | None] | None) -> bool:
+    """Whether the case exists within `filters` (a user's scope)."""
+    where, params = _where(filters)
+    sql = f"SELECT 1 FROM case_file c LEFT JOIN case_state s USING (case_id) WHERE c.case_id = ? AND {' AND '.join(where)}"
+    return one(con, sql, [case_id, *params]) is not None
+
+
+def case_has_attachment(con: duckdb.DuckDBPyConnection, case_id: str, sha: str) -> bool:
+    """Whether an event of the case carries the file `sha` (a download is only ever through its case)."""
+    found = one(
+        con,
+        "SELECT 1 FROM case_event WHERE case_id = ? AND contains(attachments_json, ?) LIMIT 1",
+        [case_id, json.dumps(sha)],
+    )
+    return found is not None
+
+
+def attachment_names(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, tuple[str, int]]:
+    """sha256 → (file name, size) of stored attachments."""
+    if not shas:
+        return {}
+    found = rows(con, "SELECT sha256, name, size FROM attachment WHERE list_contains(?, sha256)", [shas])
+    return {r[0]: (r[1], r[2]) for r in found}
+
+
+def board(
+    con: duckdb.DuckDBPyConnection,
+    domain: str,
+    month_start,
+    pause_states: list[str],
+    filters: dict[str, str | None] | None = None,
+) -> pl.DataFrame:
+    """Per lead unit: open, overdue, paused, closed since `month_start` (the department board)."""
+    where, params = _where(filters)
+    return frame(
+        con,
+        f"""
+        SELECT coalesce(s.lead, '（未派单）') AS lead,
+               count(*) FILTER (WHERE s.closed_at IS NULL AND s.state <> 'withdrawn') AS open,
+               count(*) FILTER (WHERE s.closed_at IS NULL AND s.overdue) AS overdue,
+               count(*) FILTER (WHERE list_contains(?, s.state)) AS paused,
+               count(*) FILTER (WHERE s.closed_at >= ?) AS closed_this_month,
+               count(*) AS cases
+        FROM case_file c JOIN case_state s USING (case_id)
+        WHERE c.domain = ? AND {" AND ".join(where)}
+        GROUP BY ALL ORDER BY overdue DESC, open DESC, lead""",
+        [pause_states, month_start, domain, *params],
+    )
+
+
+def top_categories(
+    con: duckdb.DuckDBPyConnection,
+    domain: str,
+    year: int | None,
+    filters: dict[str, str | None] | None = None,
+) -> pl.DataFrame:
+    """Requests per category (most first), with how many are open and overdue."""
+    where, params = _where(filters)
+    if year:
+        where.append("year(c.opened_at) = ?")
+        params.append(year)
+    return frame(
+        con,
+        f"""
+        SELECT coalesce(c.category, '—') AS category, count(*) AS cases,
+               count(*) FILTER (WHERE s.closed_at IS NULL) AS open,
+               count(*) FILTER (WHERE s.overdue) AS overdue
+        FROM case_file c JOIN case_state s USING (case_id)
+        WHERE c.domain = ? AND {" AND ".join(where)}
+        GROUP BY ALL ORDER BY cases DESC, category""",
+        [domain, *params],
+    )
+
+
+def known_units(con: duckdb.DuckDBPyConnection, domain: str) -> list[str]:
+    """承办部门 known to the store: lead and involved units of its cases, and the departments of its users."""
+    found = rows(
+        con,
+        """SELECT DISTINCT unit FROM (
+               SELECT s.lead AS unit FROM case_state s JOIN case_file c USING (case_id) WHERE c.domain = ?
+               UNION ALL SELECT department FROM app_user
+           ) WHERE unit IS NOT NULL AND unit <> '' ORDER BY unit""",
+        [domain],
+    )
+    return [r[0] for r in found]
+
+
+def case_years(con: duckdb.DuckDBPyConnection, domain: str) -> list[int]:
+    return [
+        r[0]
+        for r in rows(
+            con, "SELECT DISTINCT year(opened_at) FROM case_file WHERE domain = ? ORDER BY 1 DESC", [domain]
+        )
+    ]
+
+
+def firms_named(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str | None]]:
+    """(uscc, town) of the registered firms with exactly this name (to link a request entered by name)."""
+    return [
+        (r[0], r[1])
+        for r in rows(con, "SELECT uscc, town FROM enterprise WHERE name = ? ORDER BY uscc", [name])
+    ]
+
+
+def registered(con: duckdb.DuckDBPyConnection, usccs: list[str]) -> set[str]:
+    """Which of these codes are firms in the store (their 画像 can be linked)."""
+    codes = [u for u in usccs if u]
+    if not codes:
+        return set()
+    return {r[0] for r in rows(con, "SELECT uscc FROM enterprise WHERE list_contains(?, uscc)", [codes])}

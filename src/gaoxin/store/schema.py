@@ -381,4 +381,24 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        9,
+        "部门经办人: the 承办部门 a department-scoped web user sees and acts for",
+        """
+        ALTER TABLE app_user ADD COLUMN department VARCHAR;
+        """,
+    ),
+    (
+        10,
+        "case_inbox: the open cases' list rows (header and projection joined), what the 待办 inbox reads",
+        """
+        -- derived like case_state and rebuilt with it: one row per case someone still owes a step on (open, or
+        -- closed but not yet called back and rated, or with a clock running), so the inbox reads a small table
+        CREATE TABLE case_inbox AS
+        SELECT c.case_id, c.domain, c.title, c.uscc, c.firm_name, c.town, c.category, c.urgency, c.opened_at,
+               s.* EXCLUDE (case_id)
+        FROM case_file c JOIN case_state s USING (case_id)
+        WHERE s.state NOT IN ('withdrawn') AND (s.closed_at IS NULL OR s.satisfaction IS NULL OR s.due IS NOT NULL);
+        """,
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Web users, sessions and app settings (tables from migration 2). Hashing lives in `gaoxin.web.auth`."""
+"""Web users, sessions and app settings (tables from migration 2; `department` from migration 9). Hashing lives
+in `gaoxin.web.auth`."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import duckdb
 
 from gaoxin.store.db import one, rows, transaction
 
-ROLES = ("admin", "analyst", "town", "viewer")
-USER_COLUMNS = ("name", "role", "town", "password_hash", "created_at", "disabled")
+ROLES = ("admin", "analyst", "department", "town", "viewer")
+USER_COLUMNS = ("name", "role", "town", "password_hash", "created_at", "disabled", "department")
 
 
 def _now() -> datetime:
@@ -29,9 +30,15 @@ def list_users(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def put_user(
-    con: duckdb.DuckDBPyConnection, name: str, role: str, town: str | None, password_hash: str
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    role: str,
+    town: str | None,
+    password_hash: str,
+    department: str | None = None,
 ) -> bool:
-    """Create the user, or replace role, town and password of an existing one. Returns True when created."""
+    """Create the user, or replace role, town, department (承办部门 of a 部门经办人) and password of an existing
+    one. Returns True when created."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     with transaction(con):
@@ -39,14 +46,16 @@ def put_user(
         if exists:
             # DuckDB updates of a row with a primary key are delete+insert; keep created_at
             con.execute(
-                "UPDATE app_user SET role = ?, town = ?, password_hash = ?, disabled = false WHERE name = ?",
-                [role, town, password_hash, name],
+                "UPDATE app_user SET role = ?, town = ?, department = ?, password_hash = ?, disabled = false "
+                "WHERE name = ?",
+                [role, town, department, password_hash, name],
             )
             con.execute("DELETE FROM app_session WHERE user_name = ?", [name])
         else:
             con.execute(
-                "INSERT INTO app_user VALUES (?, ?, ?, ?, ?, false)",
-                [name, role, town, password_hash, _now()],
+                "INSERT INTO app_user (name, role, town, password_hash, created_at, disabled, department) "
+                "VALUES (?, ?, ?, ?, ?, false, ?)",
+                [name, role, town, password_hash, _now(), department],
             )
     return not exists
 

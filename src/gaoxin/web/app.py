@@ -170,6 +170,7 @@ PAGE_MESSAGES = {
     "no data for this year": "该年度没有数据：请选择已导入数据的年度，或先导入该年度的部门数据",
     "cannot disable yourself": "不能停用自己的账号：请由另一位管理员操作",
     "forbidden": "您的角色不能进行此操作，如需权限请联系管理员",
+    "case not found": "没有这条诉求：编号有误，或不在您的办理范围内。请从「企业诉求」待办列表中选择",
 }
 
 
@@ -208,11 +209,23 @@ def create_app(
     app.add_middleware(WebMiddleware, settings=settings)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from gaoxin.web.routes import api, chains, enterprises, imports, overview, profile, runs, users
+    from gaoxin.web.routes import (
+        api,
+        chains,
+        enterprises,
+        imports,
+        overview,
+        profile,
+        requests,
+        requests_api,
+        runs,
+        users,
+    )
 
     app.include_router(auth.router)
-    for module in (overview, enterprises, profile, imports, runs, users, chains):
+    for module in (overview, enterprises, profile, imports, runs, users, chains, requests):
         app.include_router(module.router)
+    app.include_router(requests_api.router)
     app.include_router(api.router)
     _handlers(app)
     return app

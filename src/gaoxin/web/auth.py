@@ -61,9 +61,15 @@ def _sha(text: str) -> str:
 
 
 def add_user(
-    con: duckdb.DuckDBPyConnection, name: str, role: str, town: str | None = None, password: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    role: str,
+    town: str | None = None,
+    password: str | None = None,
+    department: str | None = None,
 ) -> str:
-    """A new user, or an existing one reset; returns the password, generated when none is given."""
+    """A new user, or an existing one reset; returns the password, generated when none is given. A town user
+    needs its town, a department user (部门经办人) its department (承办部门)."""
     name = name.strip()
     if not name:
         raise ValueError("用户名不能为空 / empty user name")
@@ -74,14 +80,33 @@ def add_user(
         raise ValueError("镇街用户必须指定镇街（--town）/ a town user needs --town")
     if role != "town":
         town = None
+    department = (department or "").strip() or None
+    if role == "department" and not department:
+        raise ValueError("部门经办人必须指定承办部门（--department）/ a department user needs --department")
+    if role != "department":
+        department = None
     password = password or generate_password()
-    store_users.put_user(con, name, role, town, hash_password(password))
+    store_users.put_user(con, name, role, town, hash_password(password), department)
     return password
 
 
 def ensure_demo_admin(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     """The demo's administrator with a fresh random password (printed next to the address by `gaoxin demo`)."""
     return DEMO_ADMIN, add_user(con, DEMO_ADMIN, "admin")
+
+
+def ensure_demo_officers(
+    con: duckdb.DuckDBPyConnection, departments: dict[str, str], town: str | None = None
+) -> list[tuple[str, str, str, str]]:
+    """The demo's officers with fresh random passwords (printed by `gaoxin demo` like the administrator's):
+    a service officer (analyst, the dispatching centre), one 部门经办人 per demo department (`departments`:
+    user name → 承办部门) and, given a town, a town user. Returns (name, role, department or town, password)."""
+    out = [("service", "analyst", "", add_user(con, "service", "analyst"))]
+    for name, unit in departments.items():
+        out.append((name, "department", unit, add_user(con, name, "department", department=unit)))
+    if town:
+        out.append(("town", "town", town, add_user(con, "town", "town", town=town)))
+    return out
 
 
 class Auth:
@@ -123,7 +148,7 @@ class Auth:
                 found = store_users.session_user(db, token_hash)
                 if found is not None:
                     row = found[0]
-                    user = User(row["name"], row["role"], row["town"])
+                    user = User(row["name"], row["role"], row["town"], row["department"])
                     self._cache[token_hash] = (user, now)
                 else:
                     self._cache.pop(token_hash, None)

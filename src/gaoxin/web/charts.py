@@ -150,3 +150,32 @@ def history(points: list[dict], _) -> dict:
             for sid in schemes
         ],
     )
+
+
+def request_rates(departments: list[dict], _) -> dict:
+    """企业诉求 三率 per department (%, one bar group per department)."""
+    names = [d["lead"] for d in departments]
+
+    def pct(v):
+        return None if v is None else round(100 * v, 1)
+
+    series = [
+        (_("响应率"), "response_rate", "#1565c0"),
+        (_("按时办结率"), "on_time_rate", "#2e7d32"),
+        (_("满意率"), "satisfaction_rate", "#ef6c00"),
+    ]
+    return _base(
+        tooltip={"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        legend={"top": 0},
+        xAxis={"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 30}},
+        yAxis={"type": "value", "name": "%", "max": 100},
+        series=[
+            {
+                "type": "bar",
+                "name": title,
+                "itemStyle": {"color": color},
+                "data": [pct(d[key]) for d in departments],
+            }
+            for title, key, color in series
+        ],
+    )

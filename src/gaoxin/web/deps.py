@@ -60,17 +60,20 @@ class Store:
 @dataclass(frozen=True)
 class User:
     name: str
-    role: str  # admin | analyst | town | viewer
+    role: str  # admin | analyst | department | town | viewer
     town: str | None = None
+    department: str | None = None  # the 承办部门 of a 部门经办人
 
-    # what each role may do; a town user reads like a viewer but only its own town's firms
+    # what each role may do; a town user reads like a viewer but only its own town's firms; a department user
+    # (部门经办人) reads firms like a viewer and sees and handles only its department's 企业诉求
     PERMISSIONS = {
-        "read": ("admin", "analyst", "town", "viewer"),
+        "read": ("admin", "analyst", "department", "town", "viewer"),
         "import": ("admin", "analyst"),
         "run": ("admin", "analyst"),
         "export_run": ("admin", "analyst", "viewer"),
         "batches": ("admin", "analyst", "viewer"),  # rejected rows hold every town's raw data
         "users": ("admin",),
+        "enter_request": ("admin", "analyst", "town"),  # 受理 a 企业诉求 (a town user: for its town's firms)
     }
 
     def can(self, perm: str) -> bool:
@@ -80,6 +83,13 @@ class User:
     def scope_town(self) -> str | None:
         """The town every query is limited to (None: all towns)."""
         return self.town if self.role == "town" else None
+
+    @property
+    def scope(self):
+        """What the user sees and does among the cases (gaoxin.cases.desk.Scope)."""
+        from gaoxin.cases.desk import Scope
+
+        return Scope(self.role, self.department if self.role == "department" else None, self.scope_town)
 
 
 class LoginRequired(Exception):
@@ -133,3 +143,4 @@ Runner = Annotated[User, Depends(require("run"))]
 Admin = Annotated[User, Depends(require("users"))]
 BatchReader = Annotated[User, Depends(require("batches"))]
 RunExporter = Annotated[User, Depends(require("export_run"))]
+RequestEnterer = Annotated[User, Depends(require("enter_request"))]

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from gaoxin import fields as F
+from gaoxin.cases.desk import firm_requests
 from gaoxin.ingest import uscc as U
 from gaoxin.store import profile as store_profile
 from gaoxin.store import runs as store_runs
@@ -141,6 +142,7 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
             "policy_rows": policy,
             "charts": chart_options,
             "runs": store_runs.run_summaries(db),
+            "requests": firm_requests(db, data["uscc"], user.scope),
             "nav": "enterprises",
         },
     )

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from gaoxin.store import cases as store_cases
 from gaoxin.store import users as store_users
 from gaoxin.store.users import ROLES
 from gaoxin.web import auth
@@ -23,6 +24,7 @@ def context(request: Request, db, **extra) -> dict:
         "users": store_users.list_users(db),
         "roles": ROLES,
         "towns": request.app.state.cache.towns,
+        "departments": store_cases.known_units(db, "request"),
         "nav": "users",
         "error": None,
         "saved": None,
@@ -43,13 +45,18 @@ def save_user(
     name: Annotated[str, Form(max_length=64)] = "",
     role: Annotated[str, Form()] = "viewer",
     town: Annotated[str, Form(max_length=64)] = "",
+    department: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
 ):
     try:
         with request.app.state.store.write_lock:
-            new_password = auth.add_user(db, name, role, town or None, password or None)
+            new_password = auth.add_user(db, name, role, town or None, password or None, department or None)
     except ValueError as exc:
-        message = "镇街用户必须指定镇街" if role == "town" and not town.strip() else str(exc)
+        message = str(exc)
+        if role == "town" and not town.strip():
+            message = "镇街用户必须指定镇街"
+        elif role == "department" and not department.strip():
+            message = "部门经办人必须指定承办部门"
         return render(request, "users.html", context(request, db, error=message), status_code=400)
     request.app.state.auth.forget_user(name.strip())
     shown = None if password else new_password  # a typed password is not echoed back
