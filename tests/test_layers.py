@@ -35,7 +35,7 @@ ALLOWED = {
     "evaluations": {"engine", "schemes", "store", "reports"},
     # chains targets read user files through ingest.readers
     "chains": {"engine", "schemes", "store", "ingest"},
-    "reports": {"store", "evaluations", "schemes"},
+    "reports": {"store", "evaluations", "schemes", "cases"},
     "workdays": set(),
     "flows": {"workdays", "schemes"},
     "cases": {"flows", "workdays", "evaluations", "store", "ingest"},

@@ -226,8 +226,8 @@ def run(
     if not unit.accepts(scheme):
         raise RunError(unit.wrong_kind(scheme_ref, scheme))
     scheme = unit.configure(scheme, options)
+    watch = Stopwatch()  # "check" covers the plan: period, parameters, data fingerprint
     plan = unit.plan(con, scheme, period, options)
-    watch = Stopwatch()
     run_id = store_runs.run_id_for(sha, plan.fingerprint, plan.params)
     if store_runs.find_run(con, run_id) is not None:
         return RunOutcome(run_id, False, scheme, None, kind=unit.name)

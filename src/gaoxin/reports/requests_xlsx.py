@@ -80,13 +80,18 @@ def write_monthly_report(
     con: duckdb.DuckDBPyConnection,
     month: str,
     out: Path | str,
-    rates: list[dict],
+    rates: list[dict] | None = None,
     *,
     as_of: date | None = None,
     zone: str = "",
 ) -> Path:
     """Write the 通报 of `month` ('2026-11') to `out`. `rates`: `cases.requests.rates(con, year)` for the
-    month's year (and the year before, for a January report's 上月)."""
+    month's year (and the year before, for a January report's 上月) — read here when not given."""
+    if rates is None:
+        from gaoxin.cases.requests import rates as read_rates
+
+        year = int(month[:4])
+        rates = read_rates(con, year) + (read_rates(con, year - 1) if month.endswith("-01") else [])
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     figures = monthly_figures(rates, month)
