@@ -502,3 +502,42 @@ def test_attachment_upload_and_download_by_sha(fresh_desk, world):
     assert clients["jf"].get(f"/requests/{case_id}/file/{sha}").status_code == 404
     other = _case_of(app, lead=POLICY)
     assert clients["ana"].get(f"/requests/{other}/file/{sha}").status_code == 404
+
+
+def test_demo_officers_and_the_admin_page(fresh_desk, world):
+    """`gaoxin demo` prints a login per demo department; each sees exactly its department's requests. The
+    administrator adds a 部门经办人 on the users page (a department is required)."""
+    from gaoxin.demo.requests import DEPARTMENT_USERS, TOPICS
+    from gaoxin.web.auth import ensure_demo_officers
+
+    app, clients = fresh_desk
+    cur = _db(app)
+    with app.state.store.write_lock:
+        officers = ensure_demo_officers(cur, DEPARTMENT_USERS, world.my_town)
+    units = {unit for unit, _ in TOPICS.values()}
+    assert units <= {o[2] for o in officers if o[1] == "department"}
+    name, _role, unit, password = next(o for o in officers if o[2] == LAND)
+    c = TestClient(app)
+    assert login(c, name, password).status_code == 303
+    got = c.get("/api/requests", params={"view": "all", "size": 200}).json()
+    assert got["total"] == store_cases.case_list(cur, {"domain": DOMAIN, "unit": LAND}).height
+    root = clients["root"]
+    token = csrf_of(root, "/admin/users")
+    r = root.post("/admin/users", data={"name": "kj", "role": "department", "csrf_token": token})
+    assert r.status_code == 400 and ("部门经办人必须指定承办部门" in r.text or "needs a department" in r.text)
+    r = root.post(
+        "/admin/users",
+        data={
+            "name": "kj",
+            "role": "department",
+            "department": "科技局",
+            "password": "kj-pw-123",
+            "csrf_token": token,
+        },
+    )
+    assert r.status_code == 200
+    kj = TestClient(app)
+    assert login(kj, "kj", "kj-pw-123").status_code == 303
+    assert kj.get("/api/me").json()["department"] == "科技局"
+    rows = kj.get("/api/requests", params={"view": "all", "size": 200}).json()["rows"]
+    assert {r["lead"] for r in rows} <= {"科技局"}

@@ -32,8 +32,9 @@ Qp = Annotated[str, Query(max_length=100)]
 # ---- models (they make /api/openapi.json describe the answers) ----------------------------------------
 class Me(BaseModel):
     name: str
-    role: str = Field(description="admin | analyst | town | viewer")
+    role: str = Field(description="admin | analyst | department | town | viewer")
     town: str | None = Field(None, description="镇街 a town user is limited to")
+    department: str | None = Field(None, description="承办部门 a department user (部门经办人) works for")
     csrf_token: str = Field(description="send as X-CSRF-Token on POST")
 
 
@@ -192,7 +193,11 @@ def _plain(obj):
 @router.get("/me", response_model=Me, summary="The signed-in user")
 def me(request: Request, user: CurrentUser):
     return Me(
-        name=user.name, role=user.role, town=user.town, csrf_token=request.app.state.auth.csrf_token(request)
+        name=user.name,
+        role=user.role,
+        town=user.town,
+        department=user.department,
+        csrf_token=request.app.state.auth.csrf_token(request),
     )
 
 
