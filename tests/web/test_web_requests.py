@@ -187,7 +187,7 @@ def test_case_page_shows_header_timeline_and_only_my_steps(desk):
     app, clients = desk
     case_id = _case_of(app, lead=LAND)
     view = _derived(app, case_id)
-    page = clients["ana"].get(f"/requests/{case_id}").text
+    page = clients["ana"].get(f"/requests/{case_id}?lang=zh").text
     assert case_id in page and 'id="timeline-table"' in page
     assert page.count("<tr data-action=") == len(view["timeline"])
     assert view["state_title"] in page and LAND in page

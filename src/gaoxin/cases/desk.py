@@ -29,6 +29,16 @@ from gaoxin.store import queries
 ACTING = ("admin", "analyst", "department", "town")
 ENTERING = ("admin", "analyst", "town")  # who may enter (受理) a request
 VIEWS = ("todo", "overdue", "all")
+# English titles of the flow's side actions (the flow file gives its transitions' own)
+ACTION_TITLES_EN = {
+    "open": "Entered",
+    "note": "Note",
+    "attach": "Attachment",
+    "assign": "Assign a handler",
+    "involve": "Involve a unit",
+    "extend_ask": "Ask for an extension",
+    "extend_decide": "Decide on the extension",
+}
 
 
 class CaseNotFound(LookupError):
@@ -226,7 +236,13 @@ def _field(flow: Flow, fid: str) -> dict:
 
 
 def _side(flow: Flow, action: str, fields: list[dict]) -> dict:
-    return {"action": action, "title": ACTION_TITLES[action], "title_en": "", "fields": fields, "clause": ""}
+    return {
+        "action": action,
+        "title": ACTION_TITLES[action],
+        "title_en": ACTION_TITLES_EN.get(action, ""),
+        "fields": fields,
+        "clause": "",
+    }
 
 
 def case_view(
@@ -246,7 +262,9 @@ def case_view(
             for s in e["attachments"]
         ]
         t = flow.transition(e["action"])
-        e["title_en"] = t.title_en if t else ""
+        e["title_en"] = t.title_en if t else ACTION_TITLES_EN.get(e["action"], "")
+        e["from_en"] = flow.state(e["from_state"]).title_en if e["from_state"] else ""
+        e["to_en"] = flow.state(e["to_state"]).title_en if e["to_state"] else ""
         e["fields_shown"] = [
             (flow.fields.get(k, k), v) for k, v in e["fields"].items() if v not in (None, "")
         ]

@@ -13,6 +13,8 @@ COOKIE = "gx_lang"
 
 EN: dict[str, str] = {
     # 企业诉求 (requests pages)
+    "剩余工作日": "Working days left",
+    "诉求企业": "Firm",
     "企业诉求": "Enterprise requests",
     "政企连心桥 · 马上就办": "Government–business bridge · done at once",
     "三率": "the three rates",
