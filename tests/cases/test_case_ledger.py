@@ -133,3 +133,19 @@ def test_refresh_moves_the_clocks_and_rates_count_per_unit_and_month(con):
     ]
     inbox = store.case_list(con, {"lead": "供电公司"}, open_only=True)
     assert inbox["case_id"].to_list() == [b]
+
+
+def test_clocks_are_re_derived_once_a_day_closed_cases_awaiting_a_call_back_included(con):
+    from gaoxin.cases.ledger import refresh_if_stale
+
+    a, b = opened(con), opened(con)
+    for c in (a, b):
+        step(con, c, "2025-09-26", "dispatch", hour=11, department="供电公司")
+        step(con, c, "2025-09-28", "accept", role="department")
+    step(con, a, "2025-09-29", "answer", role="department", answer="已增容")
+    step(con, a, "2025-09-30", "close", role="department")  # closed: the 回访 (1 working day) is due 10-09
+    assert refresh_if_stale(con, "request", CAL, datetime(2025, 10, 9, 8)) == 2  # both clocks still run
+    assert not store.case_state(con, a)["overdue"]
+    assert refresh_if_stale(con, "request", CAL, datetime(2025, 10, 9, 18)) is None  # fresh for today
+    assert refresh_if_stale(con, "request", CAL, datetime(2025, 10, 10, 8)) == 2  # a new day
+    assert store.case_state(con, a)["overdue"]  # nobody called the firm back on 10-09

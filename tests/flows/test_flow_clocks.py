@@ -62,6 +62,19 @@ def test_while_paused_the_clock_is_frozen():
     assert c.status == "paused" and c.used == 5 and c.left == 10
 
 
+def test_a_pause_asked_on_the_due_day_still_stops_the_clock():
+    # reply (3 working days) is due 09-30; the department asks for documents that afternoon, they come on 10-10:
+    # the day itself was used, the paused working days (09-30, 10-10] are 10-09 and 10-10 → due 10-10
+    log = [
+        *BASE,
+        ev("2025-09-30", "request_info", role="department", hour=15, note="请补充材料"),
+        ev("2025-10-10", "info_received", role="department"),
+    ]
+    answered = [*log, ev("2025-10-10", "answer", role="department", hour=16, answer="已答复")]
+    c = clock(derive(FLOW, answered, CAL, datetime(2025, 10, 11)), "reply")
+    assert (c.due, c.paused_days, c.status) == (date(2025, 10, 10), 2, "met")
+
+
 EXTENDED = [
     *PAUSED,
     ev("2025-10-20", "extend_ask", role="department", deadline="resolve", reason="需跨部门会商"),

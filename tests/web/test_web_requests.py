@@ -541,3 +541,11 @@ def test_demo_officers_and_the_admin_page(fresh_desk, world):
     assert kj.get("/api/me").json()["department"] == "科技局"
     rows = kj.get("/api/requests", params={"view": "all", "size": 200}).json()["rows"]
     assert {r["lead"] for r in rows} <= {"科技局"}
+
+
+def test_the_first_list_of_the_day_re_derives_the_clocks(fresh_desk):
+    app, clients = fresh_desk
+    cur = _db(app)
+    store_cases.set_clocks_day(cur, DOMAIN, "2000-01-01")  # as if the last list was long ago
+    assert clients["ana"].get("/requests").status_code == 200
+    assert store_cases.clocks_day(cur, DOMAIN) == date.today().isoformat()

@@ -264,6 +264,19 @@ def show(con: duckdb.DuckDBPyConnection, case_id: str, cal, now: datetime | None
     }
 
 
+def refresh_if_stale(
+    con: duckdb.DuckDBPyConnection, domain: str, cal, now: datetime | None = None
+) -> int | None:
+    """Re-derive the open cases' clocks once a day (the first list of the day pays): overdue-first order, the
+    board and the statistics then count days as of today, not as of each case's last event. None: fresh."""
+    now = now or datetime.now()
+    if store.clocks_day(con, domain) == now.date().isoformat():
+        return None
+    done = refresh(con, domain, cal, now)
+    store.set_clocks_day(con, domain, now.date().isoformat())
+    return done
+
+
 def refresh(con: duckdb.DuckDBPyConnection, domain: str, cal, now: datetime | None = None) -> int:
     """Re-derive the projection of every open case (the clocks move as days pass)."""
     now = now or datetime.now()

@@ -314,6 +314,31 @@ def stats(
     console.print(t)
 
 
+@app.command(
+    "refresh", help="按今天重算在办诉求的时限（每日一次，如放在定时任务里）/ re-derive open clocks as of now"
+)
+def refresh_cmd(db: DbOpt = None, as_json: JsonOption = False) -> None:
+    from datetime import datetime
+
+    from gaoxin.cases import ledger
+    from gaoxin.cases.calendar import calendar_in_force
+    from gaoxin.store import cases as store_cases
+
+    con = open_store(db)
+    try:
+        now = datetime.now()
+        n = ledger.refresh(con, DOMAIN, calendar_in_force(con), now)
+        store_cases.set_clocks_day(con, DOMAIN, now.date().isoformat())
+    finally:
+        con.close()
+    if as_json:
+        print_json({"refreshed": n, "as_of": now.isoformat(timespec="minutes")})
+        return
+    console.print(
+        f"已按 {now:%Y-%m-%d %H:%M} 重算 {n} 件未办完诉求（含待回访、待评价）的时限（网页每天首次打开待办时也会自动重算）"
+    )
+
+
 @app.command("import", help="导入 12345 热线工单导出表（历史诉求）/ import a 12345 ticket export")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="12345 工单导出表 xlsx / xls / csv", show_default=False)],

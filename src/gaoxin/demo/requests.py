@@ -169,6 +169,10 @@ def _walk(cat, unit, clock: _Clock, rng, stop: datetime) -> list[Event]:
         plan.append((1, 9, "reopen", "analyst", DISPATCHER, {"reason": "企业对办理结果不满意"}))
         plan.append((int(rng.integers(2, 6)), 16, "answer", "department", who, {"answer": "重新办理后答复"}))
         plan.append((1, 17, "close", "department", who, {}))
+        # the reopened request is called back and rated again (the 回访 clock restarts on reopen)
+        plan.append((1, 10, "visit", "analyst", DISPATCHER, {"note": "重办后电话回访企业"}))
+        again = "满意" if rng.random() < 0.6 else "基本满意"
+        plan.append((0, 11, "rate", "analyst", DISPATCHER, {"satisfaction": again}))
     events = []
     for wd, hour, action, role, actor, fields in plan:
         at = clock.after(wd, hour)

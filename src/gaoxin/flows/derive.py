@@ -285,7 +285,7 @@ def _due(cal: Calendar, start: date, budget: int, pauses: list[tuple[date, date 
     up to today (the due day moves on each day the pause lasts)."""
     cursor, remaining, paused = start, budget, 0
     for ps, pe in pauses:
-        if _scalar(cal.add(cursor, remaining)) <= ps:
+        if _scalar(cal.add(cursor, remaining)) < ps:  # a pause from the due day on still stops the clock
             break
         end = pe or max(today, ps)
         remaining -= int(_scalar(cal.count(cursor, ps)))

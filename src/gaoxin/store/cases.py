@@ -327,7 +327,13 @@ def case_list(
 
 
 def case_ids(con: duckdb.DuckDBPyConnection, domain: str, open_only: bool = True) -> list[str]:
-    extra = " AND (s.closed_at IS NULL OR s.case_id IS NULL)" if open_only else ""
+    """The domain's cases; `open_only`: those whose clocks still run — not closed, or closed and still in the
+    inbox (a 回访 or a rating still due)."""
+    extra = (
+        " AND (s.closed_at IS NULL OR s.case_id IS NULL OR c.case_id IN (SELECT case_id FROM case_inbox))"
+        if open_only
+        else ""
+    )
     return [
         r[0]
         for r in rows(
@@ -527,3 +533,16 @@ def registered(con: duckdb.DuckDBPyConnection, usccs: list[str]) -> set[str]:
     if not codes:
         return set()
     return {r[0] for r in rows(con, "SELECT uscc FROM enterprise WHERE list_contains(?, uscc)", [codes])}
+
+
+def clocks_day(con: duckdb.DuckDBPyConnection, domain: str) -> str | None:
+    """The day (ISO) the open cases' clocks of `domain` were last re-derived for."""
+    from gaoxin.store.users import get_setting
+
+    return get_setting(con, f"clocks_day.{domain}")
+
+
+def set_clocks_day(con: duckdb.DuckDBPyConnection, domain: str, day: str) -> None:
+    from gaoxin.store.users import put_setting
+
+    put_setting(con, f"clocks_day.{domain}", day)

@@ -218,12 +218,13 @@ def create_app(
         profile,
         requests,
         requests_api,
+        requests_intake,
         runs,
         users,
     )
 
     app.include_router(auth.router)
-    for module in (overview, enterprises, profile, imports, runs, users, chains, requests):
+    for module in (overview, enterprises, profile, imports, runs, users, chains, requests_intake, requests):
         app.include_router(module.router)
     app.include_router(requests_api.router)
     app.include_router(api.router)

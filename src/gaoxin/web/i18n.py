@@ -12,6 +12,20 @@ LANGS = ("zh", "en")
 COOKIE = "gx_lang"
 
 EN: dict[str, str] = {
+    "导入12345工单": "Import 12345 tickets",
+    "上传工单导出文件": "Upload a ticket export",
+    "12345 热线或企业服务平台导出的工单表（工单编号、受理时间、企业名称或统一社会信用代码、诉求内容、承办单位、办理状态、答复/办结/回访时间、满意度）。每张工单按其时间补录为一件诉求，已导入的工单不会重复导入。": "A ticket export of the 12345 hotline or the enterprise service platform (ticket number, received time, firm name or credit code, request, handling unit, status, reply / closing / call-back times, satisfaction). Each ticket is entered as a request at its own times; tickets imported before are not imported again.",
+    "文件（xlsx、xls、csv）": "File (xlsx, xls, csv)",
+    "导入": "Import",
+    "与已导入的批次内容相同，本次未做任何改动": "Same content as a batch imported before: nothing changed",
+    "行数": "Rows",
+    "其中已导入过的工单": "of which tickets imported before",
+    "导入的诉求": "Requests imported",
+    "查看诉求": "See the requests",
+    "被拒绝或跳过的行": "Rejected or skipped rows",
+    "全部被拒绝的行": "All rejected rows",
+    "通报月份": "Report month",
+    "下载月度通报（xlsx）": "Download the monthly report (xlsx)",
     # 企业诉求 (requests pages)
     "剩余工作日": "Working days left",
     "诉求企业": "Firm",

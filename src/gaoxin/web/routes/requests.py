@@ -3,11 +3,11 @@ board and the statistics. Routes only translate HTTP; what a user may see and do
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -23,6 +23,19 @@ from gaoxin.web.render import is_htmx, render
 router = APIRouter(include_in_schema=False)
 Qs = Annotated[str, Query(max_length=100)]
 STEP_FIELDS = ("department", "handler", "reason", "note", "answer", "satisfaction", "deadline", "approved")
+
+
+def clocks_today(request: Request, db: DbDep) -> None:
+    """Before a list is shown: the open requests' clocks re-derived once a day, so overdue-first order and the
+    counts are as of today (the first list of the day pays; later ones find them fresh)."""
+    from gaoxin.cases import ledger
+    from gaoxin.cases.requests import DOMAIN
+
+    with request.app.state.store.write_lock:
+        ledger.refresh_if_stale(db, DOMAIN, calendar_in_force(db))
+
+
+FreshClocks = Depends(clocks_today)
 
 
 def not_found() -> HTTPException:
@@ -43,7 +56,7 @@ def inbox_data(db, user: User, view: str, department: str, category: str, state:
     )
 
 
-@router.get("/requests")
+@router.get("/requests", dependencies=[FreshClocks])
 def inbox_page(
     request: Request,
     db: DbDep,
@@ -104,12 +117,12 @@ def new_submit(
     return RedirectResponse(f"/requests/{quote(case_id)}", status_code=303)
 
 
-@router.get("/requests/board")
+@router.get("/requests/board", dependencies=[FreshClocks])
 def board_page(request: Request, db: DbDep, user: CurrentUser):
     return render(request, "requests_board.html", {**desk.board(db, user.scope), "nav": "requests"})
 
 
-@router.get("/requests/stats")
+@router.get("/requests/stats", dependencies=[FreshClocks])
 def stats_page(
     request: Request,
     db: DbDep,
@@ -125,7 +138,11 @@ def stats_page(
     chart_options = {}
     if data["departments"]:
         chart_options["chart-rates"] = charts.request_rates(data["departments"], _)
-    return render(request, "requests_stats.html", {**data, "charts": chart_options, "nav": "requests"})
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).strftime(
+        "%Y-%m"
+    )  # the month a 通报 covers
+    context = {**data, "charts": chart_options, "nav": "requests", "report_month": last_month}
+    return render(request, "requests_stats.html", context)
 
 
 def case_context(db, user: User, case_id: str, **extra) -> dict:

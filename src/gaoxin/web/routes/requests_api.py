@@ -17,7 +17,7 @@ from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.web import queries as Q
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, RequestEnterer
-from gaoxin.web.routes.requests import inbox_data
+from gaoxin.web.routes.requests import FreshClocks, inbox_data
 
 router = APIRouter(prefix="/api/requests", tags=["requests"])
 Qs = Annotated[str, Query(max_length=100)]
@@ -57,7 +57,11 @@ def refused(exc: desk.Refusal) -> JSONResponse:
     )
 
 
-@router.get("", summary="待办 inbox (todo | overdue | all), overdue first, clocks in working days")
+@router.get(
+    "",
+    dependencies=[FreshClocks],
+    summary="待办 inbox (todo | overdue | all), overdue first, clocks in working days",
+)
 def inbox(
     request: Request,
     db: DbDep,
@@ -82,12 +86,18 @@ def new_request(request: Request, db: DbDep, user: RequestEnterer, body: NewRequ
     return {"case_id": case_id}
 
 
-@router.get("/board", summary="Per department: open, overdue, paused, closed this month")
+@router.get(
+    "/board", dependencies=[FreshClocks], summary="Per department: open, overdue, paused, closed this month"
+)
 def board(db: DbDep, user: CurrentUser):
     return plain(desk.board(db, user.scope))
 
 
-@router.get("/stats", summary="三率 per department and month, overdue list, top categories")
+@router.get(
+    "/stats",
+    dependencies=[FreshClocks],
+    summary="三率 per department and month, overdue list, top categories",
+)
 def stats(db: DbDep, user: CurrentUser, year: Annotated[int | None, Query(ge=2000, le=2100)] = None):
     return plain(desk.statistics(db, calendar_in_force(db), user.scope, year))
 
