@@ -35,7 +35,7 @@ SOURCE_HINTS: list[tuple[str, str]] = [
 
 
 @dataclass
-class PreparedBatch:
+class PreparedBatch(R.BatchSummary):
     path: Path
     file_name: str
     sha256: str
@@ -52,17 +52,6 @@ class PreparedBatch:
     rejected_rows: pl.DataFrame
     columns: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict:
-        return {
-            "file": self.file_name,
-            "sha256": self.sha256,
-            "source": self.source,
-            "rows": self.rows,
-            "accepted": self.accepted,
-            "rejected": self.rejected,
-            "skipped": self.skipped,
-        }
 
 
 def sha256_of(path: Path) -> str:
@@ -301,47 +290,20 @@ def _odd_rows(ctx: _SheetContext, data: pl.DataFrame, codes: np.ndarray) -> pl.D
     bad_cols_all = R.join(
         [pl.when(pl.col("_uscc_bad").is_not_null()).then(pl.lit(key.header)), pl.col("_badcols")], "、"
     )
-    not_data = pl.col("_blank") | (empty_key & (pl.col("_total") | pl.col("_note")))
     return (
         odd.with_columns(
-            pl.when(pl.col("_blank"))
-            .then(pl.lit("skipped"))
-            .when(empty_key & pl.col("_total"))
-            .then(pl.lit("skipped"))
-            .when(empty_key & pl.col("_note"))
-            .then(pl.lit("skipped"))
-            .when(reasons != "")
-            .then(pl.lit("rejected"))
-            .when(mismatch)
-            .then(pl.lit("skipped"))
-            .when(no_period)
-            .then(pl.lit("rejected"))
-            .otherwise(pl.lit("accepted"))
-            .alias("_status"),
-            pl.when(pl.col("_blank"))
-            .then(pl.lit("空行"))
-            .when(empty_key & pl.col("_total"))
-            .then(pl.lit("合计行（不是企业数据）"))
-            .when(empty_key & pl.col("_note"))
-            .then(pl.lit("说明行（不是企业数据）"))
-            .when(reasons != "")
-            .then(reasons)
-            .when(mismatch)
-            .then(pl.lit(f"年度不是本次导入指定的 {ctx.period}：") + pl.col("period"))
-            .when(no_period)
-            .then(
-                pl.lit(
-                    "无法确定数据年度：请加入「年份」列、在工作表名或标题中写明年份（如 2025年），或导入时使用 --period"
-                )
+            R.disposition(
+                blank=pl.col("_blank"),
+                total=empty_key & pl.col("_total"),
+                note=empty_key & pl.col("_note"),
+                reasons=pl.when(reasons != "").then(reasons),
+                columns=bad_cols_all,
+                mismatch=mismatch,
+                no_period=no_period,
+                period=ctx.period,
+                total_label="合计行（不是企业数据）",
+                note_label="说明行（不是企业数据）",
             )
-            .otherwise(None)
-            .alias("_reasons"),
-            pl.when(not_data)
-            .then(None)
-            .when(reasons != "")
-            .then(bad_cols_all)
-            .otherwise(None)
-            .alias("_columns"),
         )
         .with_columns(  # a number written as text ('1,234') is fine: that row is accepted like any other
             pl.when(pl.col("_status") == "accepted").then(None).otherwise(pl.col("_raw")).alias("_raw")

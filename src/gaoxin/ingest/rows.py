@@ -185,3 +185,88 @@ def status_counts(rows: pl.DataFrame) -> dict[str, int]:
     return dict(
         zip(counts.get_column("_status").to_list(), counts.get_column("count").to_list(), strict=True)
     )
+
+
+class BatchSummary:
+    """The counts line of a prepared batch (file, sha256, source, rows, accepted, rejected, skipped), the same
+    for enterprise and zone sheets."""
+
+    file_name: str
+    sha256: str
+    source: str
+    rows: int
+    accepted: int
+    rejected: int
+    skipped: int
+
+    def summary(self) -> dict:
+        return {
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "source": self.source,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+        }
+
+
+PERIOD_UNKNOWN = (
+    "无法确定数据年度：请加入「年份」列、在工作表名或标题中写明年份（如 2025年），或导入时使用 --period"
+)
+
+
+def disposition(
+    *,
+    blank: pl.Expr,
+    total: pl.Expr,
+    note: pl.Expr,
+    reasons: pl.Expr,
+    columns: pl.Expr,
+    mismatch: pl.Expr,
+    no_period: pl.Expr,
+    period: str | None,
+    total_label: str,
+    note_label: str,
+) -> list[pl.Expr]:
+    """What becomes of every physical row, the same ladder for every vocabulary (first match wins): blank,
+    total and note lines are skipped; a row with `reasons` (null when none) is rejected naming its `columns`;
+    a row of another year than the one asked for is skipped; a row whose year is unknown is rejected; the rest
+    is accepted. Returns the `_status`, `_reasons` and `_columns` expressions."""
+    not_data = blank | total | note
+    return [
+        pl.when(blank)
+        .then(pl.lit("skipped"))
+        .when(total)
+        .then(pl.lit("skipped"))
+        .when(note)
+        .then(pl.lit("skipped"))
+        .when(reasons.is_not_null())
+        .then(pl.lit("rejected"))
+        .when(mismatch)
+        .then(pl.lit("skipped"))
+        .when(no_period)
+        .then(pl.lit("rejected"))
+        .otherwise(pl.lit("accepted"))
+        .alias("_status"),
+        pl.when(blank)
+        .then(pl.lit("空行"))
+        .when(total)
+        .then(pl.lit(total_label))
+        .when(note)
+        .then(pl.lit(note_label))
+        .when(reasons.is_not_null())
+        .then(reasons)
+        .when(mismatch)
+        .then(pl.lit(f"年度不是本次导入指定的 {period}：") + pl.col("period"))
+        .when(no_period)
+        .then(pl.lit(PERIOD_UNKNOWN))
+        .otherwise(None)
+        .alias("_reasons"),
+        pl.when(not_data)
+        .then(None)
+        .when(reasons.is_not_null())
+        .then(columns)
+        .otherwise(None)
+        .alias("_columns"),
+    ]

@@ -27,7 +27,7 @@ split_unit = ZONE.split_unit  # ('人均技术合同成交额', '万元/人') fr
 
 
 @dataclass
-class ZoneBatch:
+class ZoneBatch(R.BatchSummary):
     """A prepared zone file: the same summary shape as an enterprise batch (`PreparedBatch`)."""
 
     path: Path
@@ -45,17 +45,6 @@ class ZoneBatch:
     columns: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     source: str = SOURCE
-
-    def summary(self) -> dict:
-        return {
-            "file": self.file_name,
-            "sha256": self.sha256,
-            "source": self.source,
-            "rows": self.rows,
-            "accepted": self.accepted,
-            "rejected": self.rejected,
-            "skipped": self.skipped,
-        }
 
 
 def _without_indicators(layout: headers.Layout) -> str | None:
@@ -200,55 +189,22 @@ def _sheet_rows(sheet: RawSheet, layout: headers.Layout, file_name: str, period:
     name_total = pl.col("zone_name").fill_null("").str.contains(ZONE.total)
     mismatch = pl.lit(period is not None) & (pl.col("period") != pl.lit(period)).fill_null(False)
     key_col = layout.key
+    key_msg = pl.lit(f"列「{key_col.header}」({key_col.letter}列)：园区名称和园区代码均为空")
     frame = frame.with_columns(
-        pl.when(pl.col("_blank"))
-        .then(pl.lit("skipped"))
-        .when(name_total | (no_key & pl.col("_total")))
-        .then(pl.lit("skipped"))
-        .when(no_key & pl.col("_note"))
-        .then(pl.lit("skipped"))
-        .when(no_key | pl.col("_bad").is_not_null())
-        .then(pl.lit("rejected"))
-        .when(mismatch)
-        .then(pl.lit("skipped"))
-        .when(pl.col("period").is_null())
-        .then(pl.lit("rejected"))
-        .otherwise(pl.lit("accepted"))
-        .alias("_status"),
-        pl.when(pl.col("_blank"))
-        .then(pl.lit("空行"))
-        .when(name_total | (no_key & pl.col("_total")))
-        .then(pl.lit("合计/平均行（不是园区数据）"))
-        .when(no_key & pl.col("_note"))
-        .then(pl.lit("说明行（不是园区数据）"))
-        .when(no_key)
-        .then(
-            R.join(
-                [
-                    pl.lit(f"列「{key_col.header}」({key_col.letter}列)：园区名称和园区代码均为空"),
-                    pl.col("_bad"),
-                ],
-                "；",
-            )
+        R.disposition(
+            blank=pl.col("_blank"),
+            total=name_total | (no_key & pl.col("_total")),
+            note=no_key & pl.col("_note"),
+            reasons=pl.when(no_key).then(R.join([key_msg, pl.col("_bad")], "；")).otherwise(pl.col("_bad")),
+            columns=pl.when(no_key)
+            .then(R.join([pl.lit(key_col.header), pl.col("_badcols")], "、"))
+            .otherwise(pl.col("_badcols")),
+            mismatch=mismatch,
+            no_period=pl.col("period").is_null(),
+            period=period,
+            total_label="合计/平均行（不是园区数据）",
+            note_label="说明行（不是园区数据）",
         )
-        .when(pl.col("_bad").is_not_null())
-        .then(pl.col("_bad"))
-        .when(mismatch)
-        .then(pl.lit(f"年度不是本次导入指定的 {period}：") + pl.col("period"))
-        .when(pl.col("period").is_null())
-        .then(
-            pl.lit(
-                "无法确定数据年度：请加入「年份」列、在工作表名或标题中写明年份（如 2025年），或导入时使用 --period"
-            )
-        )
-        .otherwise(None)
-        .alias("_reasons"),
-        pl.when(pl.col("_blank") | name_total | (no_key & (pl.col("_total") | pl.col("_note"))))
-        .then(None)
-        .when(no_key)
-        .then(R.join([pl.lit(key_col.header), pl.col("_badcols")], "、"))
-        .otherwise(pl.col("_badcols"))
-        .alias("_columns"),
     )
     helper = [c for c in frame.columns if c[:2] in ("b:", "o:", "r:")]
     return frame.drop("_bad", "_badcols", "_blank", "_total", "_note", *helper)
