@@ -38,6 +38,19 @@ def clocks_today(request: Request, db: DbDep) -> None:
 FreshClocks = Depends(clocks_today)
 
 
+async def take_step(request: Request, db, user: User, case_id: str, **step):
+    """One step on a request by this user (page form and API alike), under the store's write lock."""
+    store = request.app.state.store
+
+    def work():
+        with store.write_lock:
+            return desk.take_step(
+                db, calendar_in_force(db), user.scope, actor=user.name, case_id=case_id, **step
+            )
+
+    return await run_in_threadpool(work)
+
+
 def not_found() -> HTTPException:
     return HTTPException(404, "case not found")
 
@@ -177,25 +190,18 @@ async def step(request: Request, db: DbDep, user: CurrentUser, case_id: str):
     for f in form.getlist("files"):
         if isinstance(f, UploadFile) and f.filename:
             files.append((f.filename, await f.read()))
-    store = request.app.state.store
-
-    def work():
-        with store.write_lock:
-            return desk.take_step(
-                db,
-                calendar_in_force(db),
-                user.scope,
-                actor=user.name,
-                case_id=case_id,
-                action=action,
-                fields=fields,
-                note=note,
-                files=files,
-                expected_events=int(expected) if expected.isdigit() else None,
-            )
-
     try:
-        await run_in_threadpool(work)
+        await take_step(
+            request,
+            db,
+            user,
+            case_id,
+            action=action,
+            fields=fields,
+            note=note,
+            files=files,
+            expected_events=int(expected) if expected.isdigit() else None,
+        )
     except desk.CaseNotFound:
         raise not_found() from None
     except desk.Refusal as exc:

@@ -10,14 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from gaoxin.cases import desk
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.web import queries as Q
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, RequestEnterer
-from gaoxin.web.routes.requests import FreshClocks, inbox_data
+from gaoxin.web.routes.requests import FreshClocks, inbox_data, take_step
 
 router = APIRouter(prefix="/api/requests", tags=["requests"])
 Qs = Annotated[str, Query(max_length=100)]
@@ -112,24 +111,17 @@ def one_case(db: DbDep, user: CurrentUser, case_id: str):
 
 @router.post("/{case_id}/transition", dependencies=[Csrf], summary="Take a step on a request")
 async def transition(request: Request, db: DbDep, user: CurrentUser, case_id: str, body: Step):
-    store = request.app.state.store
-
-    def work():
-        with store.write_lock:
-            return desk.take_step(
-                db,
-                calendar_in_force(db),
-                user.scope,
-                actor=user.name,
-                case_id=case_id,
-                action=body.action,
-                fields=body.fields,
-                note=body.note,
-                expected_events=body.events,
-            )
-
     try:
-        return await run_in_threadpool(work)
+        return await take_step(
+            request,
+            db,
+            user,
+            case_id,
+            action=body.action,
+            fields=body.fields,
+            note=body.note,
+            expected_events=body.events,
+        )
     except desk.CaseNotFound:
         raise HTTPException(404, "case not found") from None
     except desk.Refusal as exc:
