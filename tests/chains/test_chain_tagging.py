@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gaoxin.chains.packs import load_packs
-from gaoxin.chains.tagging import Tagger, mark_primary, primary_node, split_sections, strip_boilerplate
+from gaoxin.chains.tagging import Tag, Tagger, mark_primary, primary_node, split_sections, strip_boilerplate
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +174,29 @@ def test_coarse_code_confirms_keywords_of_its_division(tagger):
     assert any(e["signal"] == "code*" for e in m.evidence)
     # a 大类 code alone never tags anything
     assert tagger.tag("", None, "C39") == []
+
+
+# ---- faults found by the labelled check of listed firms (issue 14) ---------------------------------------------
+def test_primary_on_ties_is_the_smallest_node(tagger):
+    """Ties (common under the 0.99 cap) go to the node listed first — the smallest id, as listings sort."""
+    tags = mark_primary(
+        [
+            Tag("NEV", "NEV.M5", 0.99),
+            Tag("NEV", "NEV.M1", 0.99),
+            Tag("NEV", "NEV.U2", 0.8),
+            Tag("ES", "ES.U2", 0.5),
+        ]
+    )
+    assert [t.node for t in tags if t.primary] == ["NEV.M1", "ES.U2"]
+
+
+def test_flow_battery_stack_is_not_a_fuel_cell_stack(tagger):
+    scope = "一般项目：全钒液流电池电堆制造；储能技术服务"
+    got = nodes(tagger.tag(scope, "全钒液流电池电堆", None))
+    assert "ES.U2" in got  # the flow battery is a storage cell
+    assert not {"H2.D2", "NEV.M5"} & got
+    assert "H2.D2" in nodes(tagger.tag("氢燃料电池电堆的研发、生产"))  # a fuel-cell stack still is one
+
+
+def test_high_purity_crystalline_silicon_is_polysilicon(tagger):
+    assert "SI.M1" in nodes(tagger.tag("高纯晶硅的研发、生产、销售"))

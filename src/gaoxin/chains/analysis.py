@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from gaoxin.chains.packs import Pack
-from gaoxin.chains.tagging import Tagger, mark_primary
+from gaoxin.chains.tagging import Tagger, mark_primary, primaries
 from gaoxin.store import chains as store
 from gaoxin.store import queries
 
@@ -19,17 +19,45 @@ LEADERS = 3
 
 
 # ---- tagging the store -----------------------------------------------------------------------------------------
-def tag_store(con: duckdb.DuckDBPyConnection, packs: dict[str, Pack], tagger: Tagger | None = None) -> dict:
-    """Tag every enterprise with every chain and replace the stored tagger rows. Returns counts per chain."""
+def tag_store(
+    con: duckdb.DuckDBPyConnection,
+    packs: dict[str, Pack],
+    tagger: Tagger | None = None,
+    segments: dict[str, list[dict]] | None = None,
+    firms_out: bool = False,
+) -> dict:
+    """Tag every enterprise with every chain and replace the stored tagger rows. Returns counts per chain and,
+    with ``firms_out``, every firm's tags (node, confidence, primary, evidence).
+
+    The primary node of a chain is decided by the revenue-share rule (`primary_node`: ≥50 % of revenue, or the
+    one node with ≥30 % of both revenue and gross profit) for firms whose 收入构成 is given in ``segments``
+    (USCC → [{text, revenue, gross_profit}]); otherwise, and when the rule decides nothing, it is the most
+    confident node (ties → the smallest node id). The rule's reason is kept as evidence of the primary tag."""
     tagger = tagger or Tagger(packs)
+    segments = segments or {}
     firms = store.enterprise_texts(con)
     out_rows = []
-    for uscc, scope, products, code in zip(
-        firms["uscc"], firms["business_scope"], firms["main_products"], firms["industry_code"], strict=True
+    per_firm = []
+    for uscc, name, scope, products, code in zip(
+        firms["uscc"],
+        firms["name"],
+        firms["business_scope"],
+        firms["main_products"],
+        firms["industry_code"],
+        strict=True,
     ):
-        tags = mark_primary(tagger.tag(scope, products, code))
+        tags = tagger.tag(scope, products, code)
+        rule = primaries(segments[uscc], tags, tagger) if uscc in segments and tags else {}
+        mark_primary(tags, [n for n, _ in rule.values()])
         for t in tags:
+            if t.primary and t.chain in rule:
+                t.evidence = [
+                    {"signal": "revenue", "text": rule[t.chain][1], "section": "收入构成"},
+                    *t.evidence,
+                ]
             out_rows.append((uscc, t.chain, t.node, t.confidence, t.primary, store.evidence_json(t.evidence)))
+        if firms_out and tags:
+            per_firm.append({"uscc": uscc, "name": name, "tags": [t.as_json() for t in tags]})
     df = (
         pl.DataFrame(out_rows, schema=list(store.TAG_COLUMNS), orient="row")
         if out_rows
@@ -45,11 +73,15 @@ def tag_store(con: duckdb.DuckDBPyConnection, packs: dict[str, Pack], tagger: Ta
             "firms": sub["uscc"].n_unique(),
             "tags": sub.height,
         }
-    return {
+    out = {
         "enterprises": firms.height,
         "tagged": df["uscc"].n_unique() if df.height else 0,
+        "primary_by_revenue": sum(1 for u in segments if u in set(df["uscc"].to_list())) if segments else 0,
         "chains": list(per_chain.values()),
     }
+    if firms_out:
+        out["firms"] = per_firm
+    return out
 
 
 # ---- structure --------------------------------------------------------------------------------------------------

@@ -509,14 +509,28 @@ def primary_node(segments: list[dict], tagger: Tagger, chain: str | None = None)
     return None, "无节点收入占比达到 50%，也没有唯一一个收入与毛利均 ≥ 30% 的节点"
 
 
-def mark_primary(tags: list[Tag], primary: str | None = None) -> list[Tag]:
-    """Mark the primary tag per chain: the revenue-rule node when given, else the most confident node."""
+def mark_primary(tags: list[Tag], primary: str | Iterable[str] | None = None) -> list[Tag]:
+    """Mark the primary tag per chain: the revenue-rule node (`primary_node`) when given for that chain, else the
+    most confident node; ties go to the smallest node id (the node listings show first)."""
+    chosen_nodes = {primary} if isinstance(primary, str) else set(primary or ())
     by_chain: dict[str, list[Tag]] = {}
     for t in tags:
         by_chain.setdefault(t.chain, []).append(t)
     for chain_tags in by_chain.values():
-        chosen = next((t for t in chain_tags if t.node == primary), None) or max(
-            chain_tags, key=lambda t: (t.confidence, t.node)
+        chosen = next((t for t in chain_tags if t.node in chosen_nodes), None) or min(
+            chain_tags, key=lambda t: (-t.confidence, t.node)
         )
         chosen.primary = True
     return tags
+
+
+def primaries(segments: list[dict], tags: list[Tag], tagger: Tagger) -> dict[str, tuple[str, str]]:
+    """chain → (node, reason) by the revenue-share rule, for each chain the firm is tagged with and whose
+    revenue segments decide a node it is tagged with (a segment never adds a node the scope does not show)."""
+    out: dict[str, tuple[str, str]] = {}
+    tagged = {t.node for t in tags}
+    for chain in sorted({t.chain for t in tags}):
+        node, why = primary_node(segments, tagger, chain)
+        if node is not None and node in tagged:
+            out[chain] = (node, why)
+    return out

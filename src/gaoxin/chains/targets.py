@@ -32,7 +32,7 @@ class TargetsError(ValueError):
     pass
 
 
-def _read_table(path: Path) -> tuple[pl.DataFrame, int]:
+def read_table(path: Path) -> tuple[pl.DataFrame, int]:
     """The first sheet with its first row as the header (all cells text), and the Excel row of data row 0."""
     if path.suffix.lower() not in (*readers.SUPPORTED, ".txt"):
         raise TargetsError(f"{path.name}: 只支持 xlsx / xls / csv 文件")
@@ -52,7 +52,7 @@ def _read_table(path: Path) -> tuple[pl.DataFrame, int]:
     return data.rename(dict(zip(data.columns, names, strict=True))), sheet.row0 + 2
 
 
-def _norm_header(h: str) -> str:
+def norm_header(h: str) -> str:
     return re.sub(r"\s", "", str(h)).replace("（", "(").replace("）", ")")
 
 
@@ -63,7 +63,7 @@ def _unit(header: str) -> float:
     return 1e4  # candidate lists are kept in 万元 unless the header says otherwise
 
 
-def _number(v) -> float | None:
+def number(v) -> float | None:
     if v is None:
         return None
     s = str(v).strip().replace(",", "").replace("，", "")
@@ -79,24 +79,24 @@ def read_candidates(path: str | Path) -> list[dict]:
     path = Path(path)
     if not path.exists():
         raise TargetsError(f"文件不存在: {path}")
-    df, first_row = _read_table(path)
+    df, first_row = read_table(path)
     cols = {}
     for field, names in HEADERS.items():
         for c in df.columns:
-            h = _norm_header(c)
+            h = norm_header(c)
             if any(h == n or h.startswith(n + "(") or h.startswith(n) for n in names):
                 cols.setdefault(field, c)
                 break
     for need in ("name", "scope"):
         if need not in cols:
             raise TargetsError(f"{path.name}: 缺少“{HEADERS[need][0]}”列（现有列: {', '.join(df.columns)}）")
-    factor = _unit(_norm_header(cols["revenue"])) if "revenue" in cols else 1e4
+    factor = _unit(norm_header(cols["revenue"])) if "revenue" in cols else 1e4
     out = []
     for i, r in enumerate(df.iter_rows(named=True), start=first_row):
         name = (r.get(cols["name"]) or "").strip()
         if not name:
             continue
-        rev = _number(r.get(cols["revenue"])) if "revenue" in cols else None
+        rev = number(r.get(cols["revenue"])) if "revenue" in cols else None
         out.append(
             {
                 "row": i,

@@ -77,12 +77,29 @@ def list_cmd(as_json: JsonOption = False, packs: PacksOpt = None) -> None:
 
 
 @chains_app.command("tag", help="为全部企业标注产业链节点 / tag enterprises")
-def tag_cmd(as_json: JsonOption = False, db: DbOpt = None, packs: PacksOpt = None) -> None:
+def tag_cmd(
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+    packs: PacksOpt = None,
+    segments: Annotated[
+        Path | None,
+        typer.Option(
+            "--segments",
+            help="收入构成 xlsx / csv（统一社会信用代码、业务/产品、营业收入、毛利）：按营业收入占比定主节点",
+        ),
+    ] = None,
+) -> None:
     from gaoxin.chains.analysis import tag_store
+    from gaoxin.chains.segments import read_segments
+    from gaoxin.chains.targets import TargetsError
 
     ps = _packs(packs)
+    try:
+        segs = read_segments(segments) if segments else None
+    except TargetsError as exc:
+        fail(str(exc))
     con = open_store(db)
-    summary = tag_store(con, ps)
+    summary = tag_store(con, ps, segments=segs, firms_out=as_json)
     if as_json:
         print_json(summary)
         return
@@ -92,6 +109,10 @@ def tag_cmd(as_json: JsonOption = False, db: DbOpt = None, packs: PacksOpt = Non
     for c in summary["chains"]:
         t.add_row(f"{c['chain']} {c['name']}", str(c["firms"]), str(c["tags"]))
     console.print(t)
+    if segs:
+        console.print(
+            f"按收入构成定主节点的企业：{summary['primary_by_revenue']} 家（其余取置信度最高的节点）"
+        )
     console.print("人工认定（gaoxin chains override）优先于自动标注，重新标注不会覆盖。")
 
 
@@ -138,8 +159,18 @@ def map_cmd(
     cagr = f"{c['cagr']:.1%}" if c["cagr"] is not None else "—"
     console.print(
         f"集集群：当前 {c['latest_revenue'] / 1e8:,.1f} 亿元（{c['level']}），目标 {c['target_label']}，"
-        f"年均增速 {cagr}，预计 {c['years_to_target'] if c['years_to_target'] is not None else '—'} 年达标"
+        f"年均增速 {cagr}，{target_text(c)}"
     )
+
+
+def target_text(c: dict) -> str:
+    """已达标 for a cluster at or past its target; else the years to it at the current growth (or — when the
+    trend does not reach it)."""
+    if c["latest_revenue"] >= c["target_revenue"]:
+        return "已达标"
+    if c["years_to_target"] is None:
+        return "按当前增速无法测算达标年限"
+    return f"预计 {c['years_to_target']:.1f} 年达标"
 
 
 @chains_app.command("override", help="人工认定或排除企业的链条节点 / analyst override")
