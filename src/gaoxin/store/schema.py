@@ -401,4 +401,23 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         WHERE s.state NOT IN ('withdrawn') AND (s.closed_at IS NULL OR s.satisfaction IS NULL OR s.due IS NOT NULL);
         """,
     ),
+    (
+        13,
+        "正式评价: which run of a (scheme, year) is the official one — decisions beside the runs, with history",
+        """
+        -- append-only: each row marks a run official (action 'mark') or withdraws the mark ('clear') for its
+        -- (scheme_id, period); the official run is the latest row's run when that row is a 'mark'
+        CREATE TABLE run_official (
+            seq       INTEGER PRIMARY KEY,
+            kind      VARCHAR NOT NULL,
+            scheme_id VARCHAR NOT NULL,
+            period    VARCHAR NOT NULL,
+            run_id    VARCHAR NOT NULL,
+            action    VARCHAR NOT NULL,           -- mark | clear
+            marked_by VARCHAR NOT NULL,
+            marked_at TIMESTAMP NOT NULL,
+            reason    VARCHAR
+        );
+        """,
+    ),
 ]
