@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -186,9 +187,11 @@ def rejects(
     if as_json:
         print_json({"rows": df.to_dicts()})
         return
-    table = Table(title=f"拒绝/跳过的行（{df.height} 行）")
-    for col in ("批次", "文件", "工作表", "行", "处理", "列", "原因"):
+    table = Table(title=f"拒绝/跳过的行（{df.height} 行）", show_lines=True)
+    for col in ("批次", "文件", "工作表", "行", "处理", "列"):
         table.add_column(col)
+    table.add_column("原因", overflow="fold")  # the whole reason, wrapped, never cut with …
+    table.add_column("原始单元格", overflow="fold")
     for r in df.iter_rows(named=True):
         table.add_row(
             str(r["batch_id"]),
@@ -198,8 +201,22 @@ def rejects(
             "拒绝" if r["disposition"] == "rejected" else "跳过",
             r["columns"] or "",
             r["reasons"],
+            raw_cells(r["raw_json"]),
         )
     console.print(table)
+
+
+def raw_cells(raw_json: str | None) -> str:
+    """The row's cells as read (header: value), so the analyst sees what the file held."""
+    if not raw_json:
+        return ""
+    try:
+        raw = json.loads(raw_json)
+    except ValueError:
+        return raw_json
+    if isinstance(raw, dict):
+        return "；".join(f"{k}: {v}" for k, v in raw.items() if v not in (None, ""))
+    return str(raw)
 
 
 def enterprises(
@@ -244,7 +261,7 @@ def enterprise(
     for f in info["facts"]:
         fld = F.BY_NAME.get(f["indicator"])
         f["label"] = fld.label if fld else f["indicator"]
-        f["display_unit"] = fld.shown_unit if fld else f["unit"]
+        f["display_unit"] = ("%" if fld.quantity == "ratio" else fld.shown_unit) if fld else f["unit"]
         f["display_value"] = display_value(fld, f["value"])
     if as_json:
         print_json(info)
@@ -258,6 +275,8 @@ def enterprise(
     console.print(
         f"登记信息来源: 批次 #{info['batch_id']} {info['file_name'] or ''}" if info["batch_id"] else ""
     )
+    from gaoxin.units_format import fmt
+
     table = Table(title="数据（当前值）Facts in force")
     for col in ("年度", "指标", "数值", "单位", "规范值", "规范单位", "批次", "来源文件", "工作表/行"):
         table.add_column(col)
@@ -267,7 +286,7 @@ def enterprise(
             f["label"],
             f["display_value"],
             f["display_unit"],
-            f"{f['value']:g}",
+            fmt(f["value"], f["unit"]),
             f["unit"],
             f"#{f['batch_id']}",
             f["file_name"],
@@ -298,4 +317,11 @@ def _num(v) -> str:
 
 
 def display_value(fld: F.Field | None, value: float) -> str:
-    return fld.display(value) if fld else f"{value:g}"
+    """A fact in the unit users read (ratios as %), with the precision of its unit kind."""
+    from gaoxin.units_format import fmt, to_user
+
+    if fld is None:
+        return fmt(value)
+    if fld.quantity == "ratio":
+        return fmt(*to_user(value, "比值"))
+    return fld.display(value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -17,12 +16,16 @@ from gaoxin.commands.data import DbOpt, open_store
 # them: module level stays light so that `gaoxin --help` and other areas' commands start fast.
 schemes_app = typer.Typer(help="评价方案 / evaluation schemes", no_args_is_help=True)
 CLASS_ORDER = ["A", "B", "C", "D", "T"]
+runs_app = typer.Typer(
+    help="评价记录（正式 / 已过期）与正式评价的标记 / runs, official marks, re-runs",
+    invoke_without_command=True,
+)
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(schemes_app, name="schemes")
     app.command("evaluate", help="亩均效益评价并保存结果 / evaluate and store a run")(evaluate)
-    app.command("runs", help="评价记录 / list runs")(runs)
+    app.add_typer(runs_app, name="runs")
     app.command("results", help="评价结果 / results of a run")(results)
     app.command("explain", help="逐项解释企业得分 / explain a firm's score")(explain)
     app.command("what-if", help="达到目标等级所需的最小改变 / smallest change to reach a class")(what_if)
@@ -171,40 +174,150 @@ def show_run_summary(con, run: dict, created: bool = True, top: int = 10) -> Non
             console.print(t)
 
 
-def runs(as_json: JsonOption = False, db: DbOpt = None) -> None:
+SUBJECTS = {"zone": "园区", "cultivation": "企业", "mujun": "企业"}  # what a run's 对象数 counts
+
+
+def _run_rows(con) -> list[dict]:
+    """Every run with its counts, 正式 mark and 已过期 flag (the CLI table and --json)."""
+    from gaoxin.evaluations import freshness
+    from gaoxin.store import official
     from gaoxin.store import runs as store_runs
 
+    runs = [store_runs.find_run(con, r) for r in store_runs.list_runs(con)["run_id"]]
+    stale = freshness.stale_ids(con, runs)
+    marks = official.current(con)
+    out = []
+    for r in runs:
+        mark = marks.get((r["scheme_id"], r["period"]))
+        out.append(
+            {
+                "run_id": r["run_id"],
+                "kind": r["kind"],
+                "scheme_id": r["scheme_id"],
+                "period": r["period"],
+                "data_fingerprint": r["data_fingerprint"],
+                "created_at": r["created_at"],
+                "n": r["summary"].get("n"),
+                "subjects": SUBJECTS.get(r["kind"], "对象"),
+                "counts": r["summary"].get("counts", {}) if r["kind"] == "mujun" else {},
+                "official": bool(mark and mark["run_id"] == r["run_id"]),
+                "stale": r["run_id"] in stale,
+            }
+        )
+    return out
+
+
+@runs_app.callback()
+def runs(ctx: typer.Context, as_json: JsonOption = False, db: DbOpt = None) -> None:
+    """评价记录 / list runs (正式: the official run of its scheme and year; 已过期: data changed since)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from gaoxin.evaluations.runs import REGISTRY
+
     con = open_store(db)
-    df = store_runs.list_runs(con)
+    out = _run_rows(con)
     if as_json:
-        out = []
-        for r in df.iter_rows(named=True):
-            summary = json.loads(r.pop("summary_json") or "{}")
-            r["counts"] = summary.get("counts", {})
-            out.append(r)
         print_json({"runs": out})
         return
     table = Table(title="评价记录 Runs")
-    for col in ("run id", "类型", "方案", "年度", "对象数", "A", "B", "C", "D", "T", "时间"):
+    for col in ("run id", "类型", "方案", "年度", "对象数", "A", "B", "C", "D", "T", "状态", "时间"):
         table.add_column(col)
-    from gaoxin.evaluations.runs import REGISTRY
-
-    for r in df.iter_rows(named=True):
-        s = json.loads(r["summary_json"] or "{}")
-        c = s.get("counts", {})
+    for r in out:
+        c = r["counts"]
         classes = (
             [str(c.get(k, 0)) for k in CLASS_ORDER] if r["kind"] == "mujun" else ["—"] * len(CLASS_ORDER)
         )
+        state = " ".join(x for x, on in (("正式", r["official"]), ("已过期", r["stale"])) if on)
         table.add_row(
             r["run_id"],
             REGISTRY[r["kind"]].short if r["kind"] in REGISTRY else r["kind"],
             r["scheme_id"],
             r["period"],
-            str(s.get("n", "")),
+            f"{r['n'] or ''} {r['subjects']}".strip() if r["n"] is not None else "",
             *classes,
+            state,
             f"{r['created_at']:%Y-%m-%d %H:%M}",
         )
     console.print(table)
+    if any(r["stale"] for r in out):
+        console.print("已过期：评价之后数据有变化，用 gaoxin runs rerun RUN 重新评价")
+
+
+def _any_run(con, run_id: str) -> dict:
+    from gaoxin.store import runs as store_runs
+
+    full = store_runs.resolve_run(con, run_id)
+    run = store_runs.find_run(con, full) if full else None
+    if run is None:
+        fail(f"没有编号为 {run_id} 的评价（用 gaoxin runs 查看已有评价）")
+    return run
+
+
+@runs_app.command("official", help="标记正式评价（同一方案、同一年度只有一个）/ mark a run official")
+def runs_official(
+    run_id: Annotated[str, typer.Argument(help="评价编号（可只写前几位）")],
+    reason: Annotated[str, typer.Option("--reason", help="理由 / why (kept in the history)")] = "",
+    by: Annotated[str | None, typer.Option("--by", help="标记人 / who (default: the login name)")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="撤销正式标记 / withdraw the mark")] = False,
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+) -> None:
+    import getpass
+
+    from gaoxin.store import official
+
+    con = open_store(db)
+    run = _any_run(con, run_id)
+    marks = official.current(con)
+    mark = marks.get((run["scheme_id"], run["period"]))
+    if clear and not (mark and mark["run_id"] == run["run_id"]):
+        fail(f"评价 {run['run_id']} 不是正式评价，无需撤销")
+    who = by or getpass.getuser()
+    official.record(con, run, "clear" if clear else "mark", who, reason)
+    history = official.history(con, run["scheme_id"], run["period"])
+    if as_json:
+        print_json(
+            {
+                "run_id": run["run_id"],
+                "official": not clear,
+                "replaced": mark["run_id"] if mark else None,
+                "history": history,
+            }
+        )
+        return
+    if clear:
+        console.print(f"已撤销 {run['scheme_id']} · {run['period']} 年度的正式评价 {run['run_id']}")
+    else:
+        was = f"（替代 {mark['run_id']}）" if mark and mark["run_id"] != run["run_id"] else ""
+        console.print(
+            f"评价 {run['run_id']} 已标记为 {run['scheme_id']} · {run['period']} 年度的正式评价{was}"
+        )
+
+
+@runs_app.command("rerun", help="用当前数据重新评价（已过期的评价）/ re-run a run on today's data")
+def runs_rerun(
+    run_id: Annotated[str, typer.Argument(help="评价编号（可只写前几位）")],
+    as_json: JsonOption = False,
+    db: DbOpt = None,
+) -> None:
+    from gaoxin.evaluations import freshness
+    from gaoxin.evaluations.runs import RunError
+
+    con = open_store(db)
+    run = _any_run(con, run_id)
+    try:
+        outcome = freshness.rerun(con, run)
+    except RunError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"run_id": outcome.run_id, "from": run["run_id"], "created": outcome.created})
+        return
+    if outcome.run_id == run["run_id"]:
+        console.print(f"评价 {run['run_id']} 的数据未变，结果未变（未新建评价）")
+    else:
+        console.print(
+            f"已重新评价：{run['run_id']} → {outcome.run_id}（{'新建' if outcome.created else '已存在'}）"
+        )
 
 
 OTHER_KIND_HINT = {
@@ -297,6 +410,8 @@ def explain(
 
 
 def show_mujun_explanation(info: dict) -> None:
+    from gaoxin.units_format import show
+
     console.print(
         f"[bold]{info['name'] or info['uscc']}[/] {info['uscc']} · {info['town'] or ''} · 评价 "
         f"{info['run_id']}（{info['scheme']}，{info['period']} 年度）"
@@ -305,10 +420,12 @@ def show_mujun_explanation(info: dict) -> None:
         console.print(f"不参评（T类）：{info['reasons']}")
         return
     console.print(
-        f"名单 {info['list_id']} · 用地 {info['land_mu'] or 0:,.2f} 亩 · 指标得分 {info['base_score'] or 0:.2f} "
-        f"· 加减分 {info['adjustment'] or 0:+.2f} · 总分 {info['score']:.2f} · 第 {info['rank']} 名"
+        f"名单 {info['list_id']} · 用地 {show(info['land_mu'], '亩')} · 指标得分 {show(info['base_score'], '分')} "
+        f"· 加减分 {info['adjustment'] or 0:+.2f} 分 · 总分 {show(info['score'], '分')} · 第 {info['rank']} 名"
         f"（共 {info['list_size']} 家）"
     )
+    from gaoxin.units_format import fmt, show
+
     t = Table(title="逐项得分 Items")
     for col in (
         "项目",
@@ -321,22 +438,22 @@ def show_mujun_explanation(info: dict) -> None:
         "得分",
         "权重",
         "说明",
-        "条款",
+        "依据",
     ):
         t.add_column(col)
     for it in info["items"]:
         t.add_row(
             it.get("title", it["item"]),
-            _num(it["value"]),
+            fmt(it["value"], it.get("unit", "")),
             it.get("unit", ""),
             _src(it, "numerator"),
             _src(it, "denominator"),
-            _num(it["benchmark"]),
-            _num(it["raw_score"]),
-            _num(it["score"]),
-            _num(it["weight"]),
+            fmt(it["benchmark"], it.get("unit", "")),
+            fmt(it["raw_score"], "分"),
+            fmt(it["score"], "分"),
+            fmt(it["weight"], "分"),
             it["note"] or "",
-            it["clause"],
+            it.get("ref") or "—",  # the scheme's source reference; the clause key stays in --json
         )
     console.print(t)
     console.print(
@@ -345,15 +462,27 @@ def show_mujun_explanation(info: dict) -> None:
     )
     if info["policy"]:
         console.print(
-            "差别化政策：" + "；".join(f"{p['title']} {p['amount']:,.2f} {p['unit']}" for p in info["policy"])
+            "差别化政策：" + "；".join(f"{p['title']} {show(p['amount'], p['unit'])}" for p in info["policy"])
         )
 
 
+def _part_unit(it: dict, part: str) -> str:
+    """The canonical unit of an item's numerator or denominator: its field's, when the formula is one field."""
+    from gaoxin import fields as F
+
+    name = (it.get(f"{part}_formula") or "").strip()
+    fld = next((f for f in F.FIELDS if f.name == name), None)
+    return fld.unit if fld else ("亩" if name == "land_mu" else "")
+
+
 def _src(it: dict, part: str) -> str:
+    """A numerator or denominator in the unit users read, with the unit, and its source batches."""
+    from gaoxin.units_format import show
+
     srcs = it.get(f"{part}_sources") or []
-    value = it.get(part)
+    value = show(it.get(part), _part_unit(it, part))
     text = ", ".join(f"{s['label']}#{s['batch_id']}" if s["batch_id"] else f"{s['label']}(缺)" for s in srcs)
-    return f"{_num(value)} ← {text}" if text else _num(value)
+    return f"{value} ← {text}" if text else value
 
 
 def _num(v) -> str:
