@@ -21,7 +21,7 @@ OPENED = [ev("open")]
 def test_the_builtin_flow_cites_its_sources_and_is_listed():
     assert any("国办发〔2020〕53号" in s for s in FLOW.flow.sources)
     assert any("GB/T 33358-2016" in s for s in FLOW.flow.sources)
-    assert [f.id for f in list_builtin()] == ["enterprise-request"]
+    assert "enterprise-request" in [f.id for f in list_builtin()]
     assert [d.workdays for d in FLOW.deadlines if d.workdays][:3] == [1, 3, 15]
 
 

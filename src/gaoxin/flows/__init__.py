@@ -4,7 +4,7 @@ append-only event log. Case domains (enterprise requests, projects, land, appeal
 
 from .derive import ACTION_TITLES, CaseView, Clock, Event, Replay, check, clocks, derive, replay
 from .loader import BuiltinFlow, FlowError, flow_sha256, flow_text, list_builtin, load_flow, parse_flow
-from .model import Deadline, Escalation, Extension, Flow, State, Transition
+from .model import Deadline, Escalation, Extension, Flow, Node, State, Transition
 
 __all__ = [
     "ACTION_TITLES",
@@ -16,6 +16,7 @@ __all__ = [
     "Event",
     "Extension",
     "Flow",
+    "Node",
     "FlowError",
     "Replay",
     "State",

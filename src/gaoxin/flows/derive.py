@@ -13,6 +13,7 @@ hours (urgent cases) runs from the moment the clock starts and is not stopped by
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -23,7 +24,7 @@ from .loader import FlowError
 from .model import Deadline, Flow
 
 # events that are not state transitions
-OPEN, NOTE, ATTACH, ASSIGN, INVOLVE, EXTEND_ASK, EXTEND_DECIDE = (
+OPEN, NOTE, ATTACH, ASSIGN, INVOLVE, EXTEND_ASK, EXTEND_DECIDE, NODE, REPORT = (
     "open",
     "note",
     "attach",
@@ -31,6 +32,8 @@ OPEN, NOTE, ATTACH, ASSIGN, INVOLVE, EXTEND_ASK, EXTEND_DECIDE = (
     "involve",
     "extend_ask",
     "extend_decide",
+    "node",  # a node of the flow's node plan completed (fields: node, done_on)
+    "report",  # a periodic report of figures (fields: month, …), e.g. a project's monthly 调度
 )
 ACTION_TITLES = {
     OPEN: "受理登记",
@@ -40,6 +43,8 @@ ACTION_TITLES = {
     INVOLVE: "协办单位",
     EXTEND_ASK: "申请延期",
     EXTEND_DECIDE: "延期审批",
+    NODE: "完成节点",
+    REPORT: "月度调度",
 }
 YES = {"是", "同意", "通过", "yes", "true", "1", True}
 
@@ -73,6 +78,7 @@ class Replay:
     asked: dict[str, list[datetime]] = field(default_factory=dict)  # deadline → extension requests
     extended: dict[str, datetime] = field(default_factory=dict)  # deadline → approval time
     pending: set[str] = field(default_factory=set)  # deadlines with an undecided extension request
+    nodes: dict[str, date] = field(default_factory=dict)  # node plan: node → the day it was completed
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,34 @@ def _check_side_action(flow: Flow, replay: Replay, event: Event) -> None:
             raise _refuse(a, "尚未派单，没有牵头单位")
     if a in (EXTEND_ASK, EXTEND_DECIDE):
         _check_extension(flow, replay, event)
+    if a == NODE:
+        _check_node(flow, replay, event)
+    if a == REPORT and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(event.fields.get("month") or "")):
+        raise _refuse("report.month", f"调度月份应为 YYYY-MM，收到「{event.fields.get('month')}」")
+
+
+def node_day(event: Event) -> date:
+    """The day a node event says the node was completed (done_on, else the day it was recorded)."""
+    raw = event.fields.get("done_on")
+    if raw in (None, ""):
+        return event.at.date()
+    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+
+
+def _check_node(flow: Flow, replay: Replay, event: Event) -> None:
+    nid = str(event.fields.get("node") or "")
+    n = flow.node(nid)
+    if n is None:
+        known = "、".join(x.id for x in flow.nodes) or "无"
+        raise _refuse("nodes", f"流程 {flow.flow.id} 没有节点「{nid}」（节点：{known}）")
+    if nid in replay.nodes:
+        raise _refuse(f"nodes.{nid}", f"「{n.title}」已于 {replay.nodes[nid]} 完成")
+    try:
+        day = node_day(event)
+    except ValueError:
+        raise _refuse(f"nodes.{nid}", f"完成日期应为 YYYY-MM-DD，收到「{event.fields.get('done_on')}」") from None
+    if day > event.at.date():
+        raise _refuse(f"nodes.{nid}", f"完成日期 {day} 晚于登记日期 {event.at.date()}")
 
 
 def _check_extension(flow: Flow, replay: Replay, event: Event) -> None:
@@ -233,6 +267,7 @@ def replay(flow: Flow, events: list[Event]) -> Replay:
                 r.reopened.append(e.at)
             r.state = t.to
             r.entered.append((e.at, t.to))
+        _mark_nodes(flow, r, e)
         if e.fields.get("handler") and (t is not None or e.action == ASSIGN):
             r.handler = str(e.fields["handler"])
         if e.action == INVOLVE:
@@ -251,6 +286,16 @@ def replay(flow: Flow, events: list[Event]) -> Replay:
     if r is None:
         raise _refuse("flow.start", "案件没有任何记录")
     return r
+
+
+def _mark_nodes(flow: Flow, r: Replay, e: Event) -> None:
+    """The nodes an event completes: a `node` event its node, a transition the nodes it is `by`."""
+    if e.action == NODE:
+        r.nodes[str(e.fields["node"])] = node_day(e)
+        return
+    for n in flow.nodes:
+        if n.by == e.action and n.id not in r.nodes:
+            r.nodes[n.id] = node_day(e)
 
 
 def _pauses(flow: Flow, r: Replay, after: datetime) -> list[tuple[date, date | None]]:

@@ -111,6 +111,20 @@ class Deadline(_Strict):
         return self
 
 
+class Node(_Strict):
+    """One step of a node plan (项目节点计划): planned to finish `workdays` working days after the last of the
+    nodes it comes `after` (the plan's start for none) — serial when it names one, parallel siblings when
+    several nodes name the same one. `by`: a transition whose event also completes the node."""
+
+    id: str = Field(pattern=ID)
+    title: str
+    title_en: str = ""
+    after: list[str] = Field(default_factory=list)
+    workdays: int = Field(ge=0, description="working days after the nodes it follows")
+    by: str | None = None
+    clause: str = ""
+
+
 class Flow(_Strict):
     flow: FlowMeta
     roles: dict[str, str] = Field(min_length=1, description="role id → title")
@@ -121,6 +135,10 @@ class Flow(_Strict):
     states: list[State] = Field(min_length=2)
     transitions: list[Transition] = Field(min_length=1)
     deadlines: list[Deadline] = Field(default_factory=list)
+    nodes: list[Node] = Field(default_factory=list, description="a node plan (serial and parallel steps)")
+    rules: dict[str, float | int | str | bool | list[str]] = Field(
+        default_factory=dict, description="a case domain's own rules as data (thresholds, colours), read by it"
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Flow:
@@ -134,6 +152,7 @@ class Flow(_Strict):
         yield from self._duplicates()
         yield from self._transition_problems()
         yield from self._deadline_problems()
+        yield from self._node_problems()
         yield from self._unreachable()
 
     def _duplicates(self):
@@ -174,6 +193,24 @@ class Flow(_Strict):
                 for r in [*d.extension.ask_roles, *d.extension.approve_roles]:
                     if r not in self.roles:
                         yield f"deadlines.{d.id}.extension", f"角色 {r} 未在 [roles] 中定义"
+
+    def _node_problems(self):
+        ids = [n.id for n in self.nodes]
+        for dup in sorted({n for n in ids if ids.count(n) > 1}):
+            yield f"nodes.{dup}", "节点重复"
+        seen: set[str] = set()
+        for n in self.nodes:  # each node after the nodes it follows: the file order is a plan order, no cycles
+            for a in n.after:
+                if a not in ids:
+                    yield f"nodes.{n.id}.after", f"节点 {a} 未定义"
+                elif a not in seen:
+                    yield f"nodes.{n.id}.after", f"节点 {a} 须写在 {n.id} 之前"
+            if n.by is not None and self.transition(n.by) is None:
+                yield f"nodes.{n.id}.by", f"转换 {n.by} 未定义"
+            seen.add(n.id)
+
+    def node(self, nid: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == nid), None)
 
     def _unreachable(self):
         reachable, frontier = {self.flow.start}, [self.flow.start]

@@ -1,0 +1,299 @@
+"""项目库: a project is a case on the `project-standard` flow — opened from a signed lead or entered — with its
+agreement (investment, land, 标准地 commitments, 达产 year) in the header, its node plan in the flow file,
+its monthly 调度 as `report` events and its nodes as `node` events (or the stage transitions that complete
+them). The board, the 三未 lists, the KPIs and the commitment checks are derived here, never stored."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+
+from gaoxin.cases import ledger
+from gaoxin.cases.ledger import CaseError, open_case, record
+from gaoxin.cases.projects import commitments as C
+from gaoxin.cases.projects import leads
+from gaoxin.cases.projects.plan import colours, node_plan
+from gaoxin.flows import Event, load_flow, replay
+from gaoxin.store import projects as store
+from gaoxin.store import runs as store_runs
+
+FLOW, DOMAIN, PREFIX = "project-standard", "project", "XM"
+COMMITMENTS = tuple(i.id for i in C.ITEMS)
+NUMBERS = ("investment_wan", "land_mu", *COMMITMENTS)
+
+
+def flow():
+    return load_flow(FLOW)[0]
+
+
+def projection_at_signing(con: duckdb.DuckDBPyConnection, tax_per_mu: float | None, list_id: str = "规上"):
+    """The class the committed 亩均税收 projects in the latest 亩均 run (None without a run or a commitment)."""
+    run_id = store_runs.latest_run(con, "mujun")
+    if run_id is None or tax_per_mu is None:
+        return None
+    return C.projected_class(
+        tax_per_mu, store.run_item_values(con, run_id, list_id, "tax_per_mu"), run_id, list_id
+    )
+
+
+def project_header(con, *, title: str, uscc=None, firm_name=None, town=None, industry="", lead="", owner="",
+                   chain_node="", kind="新签", full_year=None, key=False, counted_wan=None, **numbers) -> dict:  # fmt: skip
+    title = (title or "").strip()
+    if not title:
+        raise CaseError("项目名称不能为空")
+    bad = [k for k in numbers if k not in NUMBERS]
+    if bad:
+        raise CaseError(f"未知的项目字段：{'、'.join(bad)}（可用：{'、'.join(NUMBERS)}）")
+    values = {k: float(v) for k, v in numbers.items() if v not in (None, "")}
+    for k, v in values.items():
+        if v < 0:
+            raise CaseError(f"{k} 不能为负数：{v}")
+    if not values.get("investment_wan") or not values.get("land_mu"):
+        raise CaseError("项目须有协议投资（万元）和用地（亩）")
+    p = projection_at_signing(con, values.get("tax_per_mu"))
+    fields = {
+        **values,
+        "industry": industry,
+        "lead": lead,
+        "owner": owner,
+        "chain_node": chain_node,
+        "kind": kind,
+        "full_year": int(full_year) if full_year else None,
+        "counted_wan": counted_wan if counted_wan is not None else values["investment_wan"],
+        "projection": asdict(p) if p else None,
+    }
+    return {
+        "title": title,
+        "uscc": uscc,
+        "firm_name": firm_name,
+        "town": town,
+        "category": industry,
+        "urgency": "重点" if key else "一般",
+        "source": lead or None,
+        "fields": {k: v for k, v in fields.items() if v not in (None, "")},
+    }
+
+
+def enter_project(con, cal, *, actor: str, role: str, at: datetime | None = None, **header) -> str:
+    return open_case(
+        con,
+        domain=DOMAIN,
+        prefix=PREFIX,
+        flow_ref=FLOW,
+        cal=cal,
+        actor=actor,
+        role=role,
+        header=project_header(con, **header),
+        at=at,
+    )
+
+
+def sign_lead(con, cal, lead_id: str, *, actor: str, role: str, investment_wan: float, land_mu: float,
+              at: datetime | None = None, **project) -> tuple[str, float, str]:  # fmt: skip
+    """签约: the lead's signing (counted once) and the project it opens; (project id, counted, reason)."""
+    head, _flow, _rows = ledger.load(con, lead_id)
+    if head["domain"] != leads.DOMAIN:
+        raise CaseError(f"{lead_id} 不是招商线索")
+    lf = head["fields"]
+    prior = None
+    if lf.get("kind") == "增资":
+        base = ledger.load(con, lf["of_project"])[0]["fields"]
+        prior = float(base.get("investment_wan") or 0)
+    uscc, firm = head.get("uscc"), head.get("firm_name")
+    header = dict(
+        title=head["title"], uscc=uscc, firm_name=firm, town=head.get("town"), industry=head.get("category") or "",
+        lead=lead_id, owner=lf.get("owner", ""), chain_node=lf.get("chain_node", ""), kind=lf.get("kind", "新签"),
+        investment_wan=investment_wan, land_mu=land_mu, **project,
+    )  # fmt: skip
+    project_header(con, **header)  # refuse a bad agreement before the lead is marked signed
+    amount, reason = leads.sign(
+        con, cal, lead_id, actor=actor, role=role, investment_wan=investment_wan, header=head,
+        prior_total_wan=prior, at=at,
+    )  # fmt: skip
+    pid = enter_project(con, cal, actor=actor, role=role, at=at, counted_wan=amount, **header)
+    return pid, amount, reason
+
+
+def progress(con, cal, case_id: str, *, actor: str, role: str, month: str, plan_wan=0.0, done_wan=0.0,
+             funds_wan=0.0, note: str = "", at: datetime | None = None):  # fmt: skip
+    """月度调度: that month's 计划投资 / 完成投资 / 资金到位 (万元)."""
+    figures = {"plan_wan": plan_wan, "done_wan": done_wan, "funds_wan": funds_wan}
+    for k, v in figures.items():
+        if v is None or float(v) < 0:
+            raise CaseError(f"{k} 应为不小于 0 的数（万元），收到 {v}")
+    fields = {"month": month, **{k: float(v) for k, v in figures.items()}}
+    return record(
+        con, case_id, cal=cal, actor=actor, role=role, action="report", fields=fields, note=note, at=at
+    )
+
+
+def complete_node(con, cal, case_id: str, *, actor: str, role: str, node: str, done_on: date | None = None,
+                  note: str = "", at: datetime | None = None):  # fmt: skip
+    fields = {"node": node, **({"done_on": done_on.isoformat()} if done_on else {})}
+    return record(
+        con, case_id, cal=cal, actor=actor, role=role, action="node", fields=fields, note=note, at=at
+    )
+
+
+def _events(rows: list[dict]) -> list[Event]:
+    return [ledger._event(r) for r in rows]  # noqa: SLF001 — the ledger's own row → Event
+
+
+def _reports_of(frame: pl.DataFrame) -> dict[str, dict]:
+    return {r["month"]: r for r in frame.iter_rows(named=True)}
+
+
+def status(fl, header: dict, rows: list[dict], reports: dict[str, dict], cal, today: date) -> dict:
+    """A project's node plan, months and colour as of `today`."""
+    r = replay(fl, _events(rows))
+    signed = header["opened_at"].date()
+    plan = node_plan(fl, signed, r.nodes, cal, today)
+    months = colours(fl, plan, reports, signed, today) if r.state not in ("terminated",) else []
+    return {
+        "state": r.state,
+        "state_title": fl.state(r.state).title,
+        "plan": plan,
+        "months": months,
+        "colour": months[-1].colour if months else None,
+        "done": r.nodes,
+    }
+
+
+def detail(con, cal, case_id: str, today: date | None = None) -> dict:
+    """The project page: the case (timeline, next steps), node plan, months and colours, the commitment
+    check with its evidence, the projection at signing."""
+    today = today or date.today()
+    shown = ledger.show(con, case_id, cal)
+    if shown["case"]["domain"] != DOMAIN:
+        raise CaseError(f"{case_id} 不是项目")
+    header, fl, rows = ledger.load(con, case_id)
+    reps = store.reports(con, case_id)
+    st = status(fl, header, rows, _reports_of(reps), cal, today)
+    checks = check_projects(con, [case_id], today)
+    return {**shown, **st, "reports": reps.to_dicts(), "checks": checks.to_dicts() if checks.height else []}
+
+
+def _agreements(rows: pl.DataFrame) -> pl.DataFrame:
+    """case_id, uscc and the agreement's numbers of each project (from its header JSON)."""
+    cols = [pl.col("fields_json").str.json_path_match(f"$.{k}").cast(pl.Float64).alias(k) for k in NUMBERS]
+    return rows.select(
+        "case_id",
+        "uscc",
+        "done_wan",
+        *cols,
+        pl.col("fields_json").str.json_path_match("$.full_year").cast(pl.Int64).alias("full_year"),
+    )
+
+
+def check_projects(con, case_ids: list[str] | None = None, today: date | None = None) -> pl.DataFrame:
+    """The yearly commitment check of every project past its 达产 year (or of `case_ids`), all at once."""
+    rows = store.project_rows(con, DOMAIN)
+    if case_ids is not None:
+        rows = rows.filter(pl.col("case_id").is_in(case_ids))
+    agreements = _agreements(rows).filter(pl.col("uscc").is_not_null() & pl.col("full_year").is_not_null())
+    if agreements.height == 0:
+        return pl.DataFrame()
+    facts = store.facts_in_force(con, agreements["uscc"].unique().to_list(), C.INDICATORS)
+    last = int(facts["period"].cast(pl.Int64).max()) if facts.height else (today or date.today()).year - 1
+    return C.check(agreements, facts, last)
+
+
+def board(con, cal, today: date | None = None, town: str | None = None) -> list[dict]:
+    """Every project with its stage, colour and figures (the board and the list)."""
+    today = today or date.today()
+    fl = flow()
+    rows = store.project_rows(con, DOMAIN, town)
+    reps = store.all_reports(con, DOMAIN)
+    by_case: dict[str, dict[str, dict]] = {}
+    for r in reps.iter_rows(named=True):
+        by_case.setdefault(r["case_id"], {})[r["month"]] = r
+    out = []
+    for row in rows.iter_rows(named=True):
+        header, _fl, events = ledger.load(con, row["case_id"])
+        st = status(fl, header, events, by_case.get(row["case_id"], {}), cal, today)
+        fields = json.loads(row["fields_json"] or "{}")
+        late = [n for n in st["plan"] if n.late and n.status == "overdue"]
+        out.append(
+            {
+                **{
+                    k: row[k]
+                    for k in ("case_id", "title", "uscc", "firm_name", "town", "category", "urgency")
+                },
+                **{k: row[k] for k in ("plan_wan", "done_wan", "funds_wan", "last_done_month")},
+                "signed": header["opened_at"].date(),
+                "year": header["opened_at"].year,
+                "state": st["state"],
+                "state_title": st["state_title"],
+                "colour": st["colour"],
+                "overdue_nodes": [n.title for n in late],
+                "investment_wan": fields.get("investment_wan"),
+                "counted_wan": fields.get("counted_wan"),
+                "land_mu": fields.get("land_mu"),
+                "owner": fields.get("owner"),
+                "full_year": fields.get("full_year"),
+                "landed": "land" in st["done"],
+                "planned_start": next((n.planned for n in st["plan"] if n.id == "start"), None),
+                "planned_complete": next((n.planned for n in st["plan"] if n.id == "complete"), None),
+            }
+        )
+    return out
+
+
+def three_missing(projects: list[dict], today: date, stalled_months: int = 3) -> dict[str, list[dict]]:
+    """三未: 立项未开工 (signed, past the planned start), 开工未建设 (started, no 完成投资 for `stalled_months`),
+    建设未竣工 (under construction past the planned completion)."""
+    cutoff = today.year * 12 + today.month - stalled_months
+
+    def stalled(p):
+        last = p["last_done_month"]
+        return last is None or int(last[:4]) * 12 + int(last[5:7]) <= cutoff
+
+    return {
+        "立项未开工": [p for p in projects if p["state"] == "signed" and p["planned_start"] < today],
+        "开工未建设": [p for p in projects if p["state"] == "started" and stalled(p)],
+        "建设未竣工": [
+            p
+            for p in projects
+            if p["state"] == "started" and not stalled(p) and p["planned_complete"] < today
+        ],
+    }
+
+
+def kpis(projects: list[dict], checks: pl.DataFrame, by: str = "year") -> list[dict]:
+    """履约率 (projects checked whose commitments were all met in every year / projects checked), 落地率 (供地
+    done / signed), 开工率, 投产率 (reached that stage or later / signed), 资金到位率 (资金到位 / 协议投资), per
+    `by` (year of signing, category = industry, owner)."""
+    started = {"started", "completed", "producing", "full"}
+    producing = {"producing", "full"}
+    failed = set(checks.filter(pl.col("status") == C.SHORT)["case_id"].to_list()) if checks.height else set()
+    checked = (
+        set(checks.filter(pl.col("status") != C.NO_DATA)["case_id"].to_list()) if checks.height else set()
+    )
+    groups: dict = {}
+    for p in projects:
+        groups.setdefault(p.get(by) or "—", []).append(p)
+    out = []
+    for key in sorted(groups, key=str):
+        ps = groups[key]
+        n = len(ps)
+        chk = [p for p in ps if p["case_id"] in checked]
+        invest = sum(p["investment_wan"] or 0 for p in ps)
+        out.append(
+            {
+                "group": key,
+                "projects": n,
+                "counted_wan": sum(p["counted_wan"] or 0 for p in ps),
+                "performance_rate": (sum(p["case_id"] not in failed for p in chk) / len(chk))
+                if chk
+                else None,
+                "landing_rate": sum(p["landed"] for p in ps) / n,
+                "start_rate": sum(p["state"] in started for p in ps) / n,
+                "production_rate": sum(p["state"] in producing for p in ps) / n,
+                "funds_rate": sum(p["funds_wan"] or 0 for p in ps) / invest if invest else None,
+            }
+        )
+    return out
