@@ -9,7 +9,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "gaoxin"
 # catalogues, settings and process set-up every layer may use
-SHARED = {"fields", "zone_fields", "settings", "runtime", "jsonable", "__version__"}
+SHARED = {"fields", "zone_fields", "settings", "runtime", "jsonable", "incidents", "__version__"}
 # the edges (web app and CLI) may use every package below them
 WEB = {
     "engine",

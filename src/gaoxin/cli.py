@@ -43,5 +43,28 @@ web.register(app)
 workdays.register(app)
 requests.register(app)
 
+
+def run() -> None:
+    """The `gaoxin` entry point: the commands, behind one error boundary — an unexpected error (any exception
+    a command did not turn into a message, a reader's panic included) reaches the user as one line with an
+    incident id; the traceback goes to the incident log."""
+    import sys
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("已中断 / interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the boundary: nothing gets past it as a traceback
+        from gaoxin import incidents
+
+        typer.echo(
+            "错误: " + incidents.message(incidents.record(exc, "gaoxin " + " ".join(sys.argv[1:]))), err=True
+        )
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    run()

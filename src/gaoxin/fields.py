@@ -722,5 +722,23 @@ SOURCES: dict[str, str] = {
 }
 
 
+# The largest canonical value one firm's figure may plausibly hold, per quantity: beyond it a cell is a typo or
+# a unit slip (万元 typed into a 元 column twice over), refused with the cell named rather than scored.
+PLAUSIBLE_MAX = {
+    "money": 1e12,  # 元: 1 万亿元 (tax or revenue of a single zone firm above this is a slip)
+    "area": 1e5,  # 亩: ~67 km²
+    "energy": 1e8,  # 吨标准煤
+    "power": 1e12,  # 千瓦时
+    "mass": 1e9,  # 吨
+    "count": 1e7,  # 人 / 件 / 项
+    "ratio": 1e3,  # 比值 (1 = 100 %)
+}
+
+
+def plausible_max(fld: Field) -> float | None:
+    """The largest plausible canonical value of a numeric field (None: no bound)."""
+    return fld.extra.get("max_value", PLAUSIBLE_MAX.get(fld.quantity))
+
+
 def numeric_fields() -> list[Field]:
     return [f for f in FIELDS if f.kind in (NUM, FLAG)]

@@ -56,7 +56,7 @@ def test_page_errors_have_english():
         "请选择至少一个文件",
         "文件过多",
         "预览已过期，请重新上传",
-        "文件类型不支持（只接受 xlsx、xls、csv）",
+        "文件类型不支持（只接受 xlsx、xls、xlsb、ods、csv）",
         "文件内容与扩展名不符",
     ):
         assert text in source and text in i18n.EN

@@ -9,11 +9,13 @@ callers parsing many columns at once fold each column once, as each fold builds 
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import product
 
 import polars as pl
 
 from gaoxin.ingest.text import NULL_TOKENS
+from gaoxin.settings import get_limits
 
 _FW = [chr(c) for c in range(0xFF10, 0xFF1A)] + ["．", "，", "％", "－", "＋", "　", "﹣", "＿"]
 _HW = [chr(c) for c in range(0x30, 0x3A)] + [".", ",", "%", "-", "+", " ", "-", "_"]
@@ -72,7 +74,8 @@ def number(
     raw = body.cast(pl.Float64, strict=False)
     blank = is_placeholder(col, f)
     value = pl.when(blank).then(None).when(pct).then(raw / 100.0).otherwise(raw * factor)
-    bad = ~blank & (raw.is_null() | (pct & (not allow_percent)))
+    # inf, -Infinity, 1e400 (and 1e308 × a unit factor) are not figures: refused, never stored as ±∞
+    bad = ~blank & (raw.is_null() | ~value.is_finite().fill_null(True) | (pct & (not allow_percent)))
     if not allow_percent:
         value = pl.when(pct).then(None).otherwise(value)
     return value, bad
@@ -117,10 +120,20 @@ def industry_code(col: str, fold: pl.Expr | None = None) -> tuple[pl.Expr, pl.Ex
 
 
 def period(col: str, fold: pl.Expr | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """A data year (2025, 2025年, 2025年度); years before `Limits.year_min` or after next year are refused."""
+    limits = get_limits()
     f = _folded(col, fold)
     year = f.str.extract(r"((?:19|20)\d{2})", 1)
-    bad = ~is_placeholder(col, f) & year.is_null()
+    last = dt.date.today().year + limits.year_ahead
+    n = year.cast(pl.Int32, strict=False)
+    bad = ~is_placeholder(col, f) & (year.is_null() | (n < limits.year_min) | (n > last)).fill_null(True)
     return year, bad
+
+
+def text_problem(col: str, limit: int) -> pl.Expr:
+    """True where a text cell is longer than `limit` characters or holds control characters (NUL …)."""
+    t = pl.col(col)
+    return ((t.str.len_chars() > limit) | t.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")).fill_null(False)
 
 
 def text_value(col: str, fold: pl.Expr | None = None) -> pl.Expr:

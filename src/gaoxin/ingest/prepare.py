@@ -20,6 +20,7 @@ from gaoxin.ingest import headers, parse, uscc
 from gaoxin.ingest import rows as R
 from gaoxin.ingest.readers import RawSheet, ReadError, read_file
 from gaoxin.ingest.vocabulary import ENTERPRISE
+from gaoxin.settings import get_limits
 
 SOURCE_HINTS: list[tuple[str, str]] = [
     (r"科技局|科技|创新能力|高企", "sci"),
@@ -368,7 +369,8 @@ def _parse_column(
     elif fld.kind == F.NUM:
         if fast:
             plain = pl.col(c).cast(pl.Float64, strict=False)
-            value, bad = plain * col.factor, pl.col(c).is_not_null() & ~plain.is_finite().fill_null(False)
+            value = plain * col.factor
+            bad = pl.col(c).is_not_null() & ~value.is_finite().fill_null(False)
         else:
             value, bad = parse.number(c, col.factor, allow_percent=fld.quantity == "ratio", fold=fold)
         expect = f"数值（{col.unit}）"
@@ -376,6 +378,21 @@ def _parse_column(
             neg = (value < fld.min_value).fill_null(False)
             checks.append(
                 (neg, pl.lit(f"{where}：不能为负数，实际为「") + pl.col(c) + pl.lit("」"), col.header)
+            )
+        top = F.plausible_max(fld)
+        if top is not None:
+            shown = f"{fld.to_display(top):,.0f}{fld.shown_unit}"
+            too_big = (value.abs() > top).fill_null(False) & value.is_finite().fill_null(False)
+            checks.append(
+                (
+                    too_big,
+                    pl.lit(
+                        f"{where}：超出合理范围（{fld.label}应不超过 {shown}，字段目录 fields.PLAUSIBLE_MAX），实际为「"
+                    )
+                    + pl.col(c)
+                    + pl.lit("」"),
+                    col.header,
+                )
             )
     elif fld.kind == F.FLAG:
         value, bad = parse.flag(c, fold)
@@ -388,6 +405,16 @@ def _parse_column(
         expect = "日期（如 2019-05-12）"
     else:
         value, expect = parse.text_value(c, fold), ""
+        limit = get_limits().text_chars
+        checks.append(
+            (
+                parse.text_problem(c, limit),
+                pl.lit(f"{where}：文字超过 {limit} 字或含控制字符（GAOXIN_LIMIT_TEXT_CHARS），前 20 字为「")
+                + pl.col(c).str.slice(0, 20)
+                + pl.lit("」"),
+                col.header,
+            )
+        )
     if expect:
         checks.append(
             (bad, pl.lit(f"{where}：应为{expect}，实际为「") + pl.col(c) + pl.lit("」"), col.header)

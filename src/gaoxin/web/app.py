@@ -273,6 +273,19 @@ def _handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
         )
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        """The web's error boundary: one line with an incident id, the traceback in the incident log."""
+        from gaoxin import incidents
+
+        incident = incidents.record(exc, f"{request.method} {request.url.path}")
+        if is_api(request):
+            return JSONResponse({"detail": "internal error", "incident": incident}, status_code=500)
+        message = f"意外错误，事件编号 {incident}。请把事件编号告诉系统维护人员。"
+        return render(
+            request, "error.html", {"status": 500, "title": "出错了", "message": message}, status_code=500
+        )
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         if is_api(request):

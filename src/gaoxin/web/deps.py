@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import duckdb
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gaoxin.store import connect, webcache
@@ -133,6 +133,9 @@ def require(perm: str):
     return dep
 
 
+# a page number beyond this is no page (an OFFSET past int64 would otherwise be a 500)
+MAX_PAGE = 1_000_000
+PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[WebSettings, Depends(get_settings)]
 DbDep = Annotated[duckdb.DuckDBPyConnection, Depends(get_db)]

@@ -20,7 +20,7 @@ from gaoxin.store.imports import batch_record, batch_rejects, list_batches
 from gaoxin.web import queries as Q
 from gaoxin.web import services
 from gaoxin.web.auth import Csrf
-from gaoxin.web.deps import BatchReader, CurrentUser, DbDep, Runner
+from gaoxin.web.deps import BatchReader, CurrentUser, DbDep, PageNo, Runner
 from gaoxin.web.routes.enterprises import list_query
 from gaoxin.web.routes.overview import overview_data
 from gaoxin.web.routes.profile import item_rows, profile_data, visible_firm
@@ -216,7 +216,7 @@ def enterprises(
     run: Annotated[str | None, Query(description="run id (default: latest)")] = None,
     sort: Annotated[str, Query(description="|".join(enterprise_list.SORTS))] = "name",
     desc: bool = False,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNo = 1,
     size: Annotated[int | None, Query(ge=1, le=200)] = None,
 ):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)
@@ -333,7 +333,7 @@ def results(
     run_id: str,
     klass: Annotated[str, Query(alias="class", max_length=2)] = "",
     town: Qp = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNo = 1,
     size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ):
     found = store_runs.get_run(db, run_id)

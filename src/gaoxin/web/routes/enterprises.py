@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from gaoxin.store import enterprise_list
 from gaoxin.store import runs as store_runs
 from gaoxin.web import queries as Q
-from gaoxin.web.deps import CurrentUser, DbDep, User
+from gaoxin.web.deps import CurrentUser, DbDep, PageNo, User
 from gaoxin.web.i18n import translate
 from gaoxin.web.render import is_htmx, render
 
@@ -76,7 +76,7 @@ def enterprises(
     run: str | None = None,
     sort: Qp = "name",
     desc: bool = False,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNo = 1,
     size: Annotated[int | None, Query(ge=1)] = None,
 ):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)

@@ -23,11 +23,13 @@ from gaoxin import fields as F
 from gaoxin.ingest.importer import SOURCES, ImportFailed, commit_all, prepare_all
 from gaoxin.store.imports import batch_record, batch_rejects, find_batch, list_batches
 from gaoxin.web.auth import Csrf
-from gaoxin.web.deps import BatchReader, DbDep, Importer
+from gaoxin.web.deps import BatchReader, DbDep, Importer, PageNo
 from gaoxin.web.render import render
 
 router = APIRouter(include_in_schema=False)
-ALLOWED = {".xlsx": (b"PK\x03\x04",), ".xls": (b"\xd0\xcf\x11\xe0",), ".csv": ()}
+ZIP, OLE = (b"PK\x03\x04",), (b"\xd0\xcf\x11\xe0",)
+# what the spreadsheet reader reads (the same limits apply to all): Excel, Excel binary, LibreOffice, CSV
+ALLOWED = {".xlsx": ZIP, ".xlsm": ZIP, ".xlsb": ZIP, ".ods": ZIP, ".xls": OLE, ".csv": ()}
 SHOW_REJECTS = 200
 REJECTS_PAGE = 200
 
@@ -44,7 +46,7 @@ def check_type(name: str, head: bytes) -> str | None:
     """An error text when the file is not an xlsx/xls/csv by name and by content, else None."""
     ext = Path(name).suffix.lower()
     if ext not in ALLOWED:
-        return "文件类型不支持（只接受 xlsx、xls、csv）"
+        return "文件类型不支持（只接受 xlsx、xls、xlsb、ods、csv）"
     magic = ALLOWED[ext]
     if magic and not any(head.startswith(m) for m in magic):
         return "文件内容与扩展名不符"
@@ -54,9 +56,13 @@ def check_type(name: str, head: bytes) -> str | None:
 
 
 def safe_name(name: str) -> str:
-    """Keep the department's file name (source detection reads it) without any path parts."""
-    base = Path(name.replace("\\", "/")).name.strip().lstrip(".")
-    return base[:150] or "upload"
+    """Keep the department's file name (source detection reads it) without any path parts, short enough for
+    any file system (≤ 200 bytes of UTF-8: 200 Chinese characters are 600) and keeping its suffix."""
+    base = Path(name.replace("\\", "/")).name.strip().lstrip(".") or "upload"
+    stem, suffix = Path(base).stem, Path(base).suffix[:10]
+    while len((stem + suffix).encode("utf-8")) > 200:
+        stem = stem[:-1]
+    return (stem + suffix) if stem else "upload" + suffix
 
 
 def _expire(app) -> None:
@@ -218,7 +224,7 @@ async def commit(request: Request, db: DbDep, user: Importer):
 
 
 @router.get("/imports/batches/{batch_id}")
-def batch_page(request: Request, db: DbDep, user: BatchReader, batch_id: int, page: int = 1):
+def batch_page(request: Request, db: DbDep, user: BatchReader, batch_id: int, page: PageNo = 1):
     batch = batch_record(db, batch_id)
     if batch is None:
         raise HTTPException(404, "batch not found")

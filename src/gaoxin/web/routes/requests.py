@@ -16,7 +16,7 @@ from gaoxin.cases import desk
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.web import charts
 from gaoxin.web.auth import Csrf
-from gaoxin.web.deps import CurrentUser, DbDep, RequestEnterer, User
+from gaoxin.web.deps import CurrentUser, DbDep, PageNo, RequestEnterer, User
 from gaoxin.web.i18n import translate
 from gaoxin.web.render import is_htmx, render
 
@@ -78,7 +78,7 @@ def inbox_page(
     department: Qs = "",
     category: Qs = "",
     state: Qs = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNo = 1,
 ):
     size = request.app.state.settings.page_size
     data = inbox_data(db, user, view, department, category, state, page, size)

@@ -15,7 +15,7 @@ from gaoxin.cases import desk
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.web import queries as Q
 from gaoxin.web.auth import Csrf
-from gaoxin.web.deps import CurrentUser, DbDep, RequestEnterer
+from gaoxin.web.deps import CurrentUser, DbDep, PageNo, RequestEnterer
 from gaoxin.web.routes.requests import FreshClocks, inbox_data, take_step
 
 router = APIRouter(prefix="/api/requests", tags=["requests"])
@@ -69,7 +69,7 @@ def inbox(
     department: Qs = "",
     category: Qs = "",
     state: Qs = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNo = 1,
     size: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     return plain(inbox_data(db, user, view, department, category, state, page, size))
