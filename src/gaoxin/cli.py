@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from gaoxin import __version__
-from gaoxin.commands import chains, cultivation, data, demo, mujun, requests, web, workdays, zones
+from gaoxin.commands import backup, chains, cultivation, data, demo, mujun, requests, web, workdays, zones
 from gaoxin.runtime import keep_freed_memory
 
 app = typer.Typer(
@@ -42,6 +42,7 @@ chains.register(app)
 web.register(app)
 workdays.register(app)
 requests.register(app)
+backup.register(app)
 
 
 def run() -> None:

@@ -49,3 +49,17 @@ def test_a_very_long_chinese_file_name_is_kept_short_enough_for_the_disk():
     name = safe_name("../../" + "示范高新区企业税收实际贡献情况表" * 14 + ".xlsx")
     assert name.endswith(".xlsx") and len(name.encode("utf-8")) <= 200 and "/" not in name
     assert name.startswith("示范高新区")
+
+
+def test_the_admin_downloads_a_backup_that_restores(clients, tmp_path):
+    import io
+    import zipfile
+
+    from gaoxin.store.backup import restore
+
+    r = clients["root"].get("/admin/backup.zip")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    zipfile.ZipFile(io.BytesIO(r.content)).extractall(tmp_path)
+    manifest = restore(tmp_path / "gaoxin-backup", tmp_path / "restored.duckdb")
+    assert manifest["tables"]["enterprise"]["rows"] > 0
+    assert clients["ana"].get("/admin/backup.zip").status_code == 403  # admins only

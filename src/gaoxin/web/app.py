@@ -224,6 +224,9 @@ def create_app(
     )
 
     app.include_router(auth.router)
+    from gaoxin.web.routes import backup
+
+    app.include_router(backup.router)  # 备份下载 (admin)
     for module in (overview, enterprises, profile, imports, runs, users, chains, requests_intake, requests):
         app.include_router(module.router)
     app.include_router(requests_api.router)
