@@ -216,6 +216,7 @@ def create_app(
         imports,
         overview,
         profile,
+        projects,
         requests,
         requests_api,
         requests_intake,
@@ -230,6 +231,8 @@ def create_app(
     for module in (overview, enterprises, profile, imports, runs, users, chains, requests_intake, requests):
         app.include_router(module.router)
     app.include_router(requests_api.router)
+    app.include_router(projects.router)
+    app.include_router(projects.api)
     app.include_router(api.router)
     _handlers(app)
     return app
