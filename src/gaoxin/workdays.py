@@ -184,6 +184,8 @@ def _read_toml(text: str, file: str, sha: str) -> Version:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CalendarFileError(file, f"TOML 格式错误（{exc}）") from None
+    except RecursionError:
+        raise CalendarFileError(file, "TOML 嵌套过深") from None
     scope = _scope(doc.get("scope"), file)
     notice, published = str(doc.get("notice", "")), doc.get("published", "")
     if published:

@@ -182,7 +182,7 @@ def load_pack(folder: str | Path) -> Pack:
     toml_bytes, csv_bytes = toml_path.read_bytes(), csv_path.read_bytes()
     try:
         meta = tomllib.loads(toml_bytes.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise _err(toml_path, None, f"TOML 格式错误: {exc}") from exc
     chain = meta.get("chain") or {}
     for key in ("id", "name"):

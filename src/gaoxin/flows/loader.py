@@ -62,6 +62,8 @@ def parse_flow(text: str, origin: str = "<text>") -> Flow:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FlowError(origin, [("", f"TOML 语法错误：{exc}")]) from None
+    except RecursionError:
+        raise FlowError(origin, [("", "TOML 嵌套过深")]) from None
     try:
         return Flow.model_validate(data)
     except ValidationError as exc:

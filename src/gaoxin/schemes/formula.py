@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -212,6 +213,8 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
         raise FormulaError(
             f"{where}公式语法错误 / syntax error in {text!r}: {e.msg} (col {e.offset})"
         ) from None
+    except (RecursionError, MemoryError, ValueError):  # nesting the parser itself cannot hold
+        raise FormulaError(f"{where}公式嵌套过深 / formula nested too deeply") from None
     known_set = None if known is None else set(known)
     names: set[str] = set()
     prev_names: set[str] = set()
@@ -232,7 +235,12 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
             v = node.value
             if isinstance(v, bool) or not isinstance(v, int | float):
                 bad(node, *_NODE_WORDS[ast.Constant])
-            fv = float(v)
+            try:
+                fv = float(v)
+            except OverflowError:
+                fv = math.inf
+            if not math.isfinite(fv):  # a 1,900-digit integer or 1e400: no figure is that large
+                raise FormulaError(f"{where}数值常量过大（超出双精度范围） / numeric constant out of range")
             return lambda env: fv
         if isinstance(node, ast.Name):
             name = node.id

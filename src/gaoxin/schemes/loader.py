@@ -108,6 +108,8 @@ def parse_scheme(text: str, origin: str = "<text>") -> LoadedScheme:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise SchemeError(origin, [("", f"TOML 语法错误 / TOML syntax error: {e}")]) from None
+    except RecursionError:
+        raise SchemeError(origin, [("", "TOML 嵌套过深 / TOML nested too deeply")]) from None
     kind = raw.get("scheme", {}).get("kind", "mujun") if isinstance(raw.get("scheme"), dict) else "mujun"
     try:
         model = model_for(kind)
