@@ -208,3 +208,23 @@ def test_cli_user_add(tmp_path):
     )
     assert rows_["zhang"][:2] == ("town", "梅山镇") and verify_password(rows_["zhang"][2], password)
     assert verify_password(rows_["li"][2], "given-pw")
+
+
+def test_one_client_guessing_does_not_lock_the_name_out_for_others(fresh):
+    app, _ = fresh("ana", login_attempts=3)
+    attacker = TestClient(app, client=("203.0.113.9", 50000))
+    for _ in range(3):
+        assert login(attacker, "vic", "wrong").status_code == 401
+    assert login(attacker, "vic").status_code == 429  # the guessing client waits
+    officer = TestClient(app, client=("10.0.0.5", 50001))
+    assert login(officer, "vic").status_code == 303  # the real user, elsewhere, still signs in
+
+
+def test_the_failure_table_stays_bounded():
+    from gaoxin.web import auth as A
+
+    a = A.Auth.__new__(A.Auth)
+    a._failures, a._lock = A.OrderedDict(), A.threading.Lock()
+    for i in range(A._MAX_FAILURE_KEYS + 500):
+        a._failed((f"10.0.{i // 250}.{i % 250}", "admin"))
+    assert len(a._failures) == A._MAX_FAILURE_KEYS

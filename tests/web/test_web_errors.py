@@ -63,3 +63,20 @@ def test_the_admin_downloads_a_backup_that_restores(clients, tmp_path):
     manifest = restore(tmp_path / "gaoxin-backup", tmp_path / "restored.duckdb")
     assert manifest["tables"]["enterprise"]["rows"] > 0
     assert clients["ana"].get("/admin/backup.zip").status_code == 403  # admins only
+
+
+def test_stale_upload_folders_are_swept_when_the_app_starts(tmp_path):
+    import os
+    import time
+
+    from gaoxin.web import tempfiles
+
+    old, fresh, other = (tmp_path / n for n in ("gaoxin-upload-old", "gaoxin-upload-new", "someone-else"))
+    for d in (old, fresh, other):
+        d.mkdir()
+        (d / "x.xlsx").write_bytes(b"PK")
+    past = time.time() - 3 * 3600
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    assert tempfiles.sweep(1800, tmp_path) == 1
+    assert not old.exists() and fresh.exists() and other.exists()

@@ -17,6 +17,26 @@ class StoreError(RuntimeError):
     """A store that cannot be opened or is newer than this program."""
 
 
+def _lock_hint(message: str) -> str:
+    """Who holds the file (DuckDB allows one writing process): a running web app, or another command."""
+    import re
+
+    pid = re.search(r"PID (\d+)", message)
+    command = ""
+    if pid:
+        try:
+            raw = Path(f"/proc/{pid.group(1)}/cmdline").read_bytes()
+            command = " ".join(a.decode(errors="replace") for a in raw.split(b"\0") if a)
+        except OSError:
+            command = ""
+    if "serve" in command or "demo" in command:
+        return "。数据库正被正在运行的网页服务占用：请先停止 gaoxin serve，或在网页中导入和评价"
+    if command:
+        shown = " ".join(w for w in command.split() if not w.endswith("python") and "python3" not in w)
+        return f"。数据库正被另一个进程（PID {pid.group(1)}：{shown[:120]}）使用：请等它结束后再试"
+    return "。数据库正被另一个进程占用（如正在运行的 gaoxin serve 或另一次导入）：请等它结束，或在网页中操作"
+
+
 def connect(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the store at `path` and bring its schema up to date."""
     path = Path(path)
@@ -25,9 +45,7 @@ def connect(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
-        hint = ""
-        if "lock" in str(exc).lower():  # DuckDB allows one writing process: usually a running `gaoxin serve`
-            hint = "。数据库正被另一个进程占用（多为正在运行的 gaoxin serve）：请先停止网页服务，或在网页中导入和评价"
+        hint = _lock_hint(str(exc)) if "lock" in str(exc).lower() else ""
         raise StoreError(f"无法打开数据库 {path}{hint}（{exc}）") from exc
     if not read_only:
         migrate(con)

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gaoxin import __version__
 from gaoxin.store import users as store_users
-from gaoxin.web import auth, i18n
+from gaoxin.web import auth, i18n, tempfiles
 from gaoxin.web.deps import LoginRequired, Store, WebSettings
 from gaoxin.web.queries import WebCache
 
@@ -205,6 +205,7 @@ def create_app(
     app.state.cache = WebCache(store)
     app.state.auth = auth.Auth(_secret(store, secret), settings, store)
     app.state.pending = {}
+    tempfiles.sweep(settings.pending_minutes * 60)  # previews of a stopped server are gone anyway
     app.state.pending_lock = threading.Lock()
     app.add_middleware(WebMiddleware, settings=settings)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

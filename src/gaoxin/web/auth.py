@@ -14,6 +14,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
@@ -109,6 +110,9 @@ def ensure_demo_officers(
     return out
 
 
+_MAX_FAILURE_KEYS = 10_000
+
+
 class Auth:
     """Sessions and CSRF for one app (one secret, one store)."""
 
@@ -120,7 +124,9 @@ class Auth:
         self.anon = URLSafeTimedSerializer(secret, salt="gaoxin-csrf")
         self.lifetime = timedelta(hours=settings.session_hours)
         self._cache: dict[str, tuple[User, float]] = {}
-        self._failures: dict[str, list[float]] = {}
+        # failed logins per (client address, user name): one client guessing cannot lock `admin` out for
+        # everyone; at most _MAX_FAILURE_KEYS keys are kept (the oldest dropped), so memory stays bounded
+        self._failures: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
         self._lock = threading.Lock()
 
     # ---- sessions ---------------------------------------------------------------------------------
@@ -156,22 +162,32 @@ class Auth:
         request.state.token_hash = token_hash if user else None
         return user
 
-    def throttled(self, name: str) -> bool:
+    def throttled(self, name: str, client: str = "-") -> bool:
         cutoff = time.monotonic() - 900
+        key = (client, name)
         with self._lock:
-            recent = [t for t in self._failures.get(name, []) if t > cutoff]
-            self._failures[name] = recent
+            recent = [t for t in self._failures.get(key, []) if t > cutoff]
+            if recent:
+                self._failures[key] = recent
+            else:
+                self._failures.pop(key, None)
             return len(recent) >= self.settings.login_attempts
 
-    def login(self, db: duckdb.DuckDBPyConnection, name: str, password: str) -> str | None:
+    def _failed(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._failures.setdefault(key, []).append(time.monotonic())
+            self._failures.move_to_end(key)
+            while len(self._failures) > _MAX_FAILURE_KEYS:
+                self._failures.popitem(last=False)
+
+    def login(self, db: duckdb.DuckDBPyConnection, name: str, password: str, client: str = "-") -> str | None:
         """A signed session cookie value, or None for a wrong name/password (same answer for both)."""
         row = store_users.get_user(db, name)
         ok = row is not None and not row["disabled"] and verify_password(row["password_hash"], password)
         if row is None:
             verify_password(_DUMMY_HASH, password)  # same work for unknown names: no timing oracle
         if not ok:
-            with self._lock:
-                self._failures.setdefault(name, []).append(time.monotonic())
+            self._failed((client, name))
             return None
         token = secrets.token_urlsafe(32)
         with self.store.write_lock:
@@ -180,7 +196,7 @@ class Auth:
             if hasher.check_needs_rehash(row["password_hash"]):
                 store_users.set_password_hash(db, name, hash_password(password))
         with self._lock:
-            self._failures.pop(name, None)
+            self._failures.pop((client, name), None)
         return self.serializer.dumps(token)
 
     def logout(self, request: Request, db: duckdb.DuckDBPyConnection) -> None:
@@ -306,14 +322,15 @@ def login_submit(
 
     auth: Auth = request.app.state.auth
     name = name.strip()
-    if auth.throttled(name):
+    client = request.client.host if request.client else "-"
+    if auth.throttled(name, client):
         return render(
             request,
             "login.html",
             {"next": safe_next(next), "error": "尝试次数过多，请稍后再试"},
             status_code=429,
         )
-    cookie = auth.login(db, name, password)
+    cookie = auth.login(db, name, password, client)
     if cookie is None:
         return render(
             request, "login.html", {"next": safe_next(next), "error": "用户名或密码错误"}, status_code=401
