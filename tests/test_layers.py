@@ -9,7 +9,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "gaoxin"
 # catalogues, settings and process set-up every layer may use
-SHARED = {"fields", "zone_fields", "settings", "runtime", "jsonable", "incidents", "__version__"}
+SHARED = {"fields", "zone_fields", "settings", "runtime", "jsonable", "incidents", "__version__", "units_format"}
 # the edges (web app and CLI) may use every package below them
 WEB = {
     "engine",
@@ -23,6 +23,7 @@ WEB = {
     "cases",
     "flows",
     "workdays",
+    "monitoring",
 }
 # package → the gaoxin packages it may import (DESIGN.md's layout table; chains is an analysis with its own
 # package, commands is the CLI's)
@@ -35,7 +36,8 @@ ALLOWED = {
     "evaluations": {"engine", "schemes", "store", "reports"},
     # chains targets read user files through ingest.readers
     "chains": {"engine", "schemes", "store", "ingest"},
-    "reports": {"store", "evaluations", "schemes", "cases"},
+    "reports": {"store", "evaluations", "schemes", "cases", "monitoring"},
+    "monitoring": {"engine", "store"},
     "workdays": set(),
     "flows": {"workdays", "schemes"},
     "cases": {"flows", "workdays", "evaluations", "store", "ingest"},

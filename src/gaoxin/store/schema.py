@@ -420,4 +420,51 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        12,
+        "经济运行监测: monthly zone series (every vintage kept), firm-level monthly values, yearly targets",
+        """
+        -- one row per published figure; a later batch for the same (indicator, area, period, measure) marks the
+        -- earlier ones superseded (a revised month): every vintage stays, the latest is in force
+        CREATE TABLE monitor_value (
+            indicator  VARCHAR NOT NULL,
+            area       VARCHAR NOT NULL,   -- 全区, or a town / department when assigned
+            period     VARCHAR NOT NULL,   -- YYYY-MM: 累计 1–N月 for cum / cum_yoy, 当月 for month / month_yoy
+            measure    VARCHAR NOT NULL,   -- month | cum | month_yoy | cum_yoy (%, as published: 同口径)
+            value      DOUBLE NOT NULL,
+            unit       VARCHAR NOT NULL,   -- the indicator card's unit (亿元, 万美元, %)
+            combined   BOOLEAN NOT NULL,   -- a 1–2月 合并 release (February stands for January and February)
+            batch_id   INTEGER NOT NULL,
+            sheet      VARCHAR NOT NULL,
+            row_no     INTEGER NOT NULL,
+            superseded BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE TABLE monitor_firm_value (
+            uscc        VARCHAR NOT NULL,
+            period      VARCHAR NOT NULL,  -- YYYY-MM, 当月 amount
+            year        INTEGER NOT NULL,
+            month       INTEGER NOT NULL,
+            indicator   VARCHAR NOT NULL,  -- output | revenue | power | tax
+            value       DOUBLE NOT NULL,   -- canonical units (元, 千瓦时)
+            unit        VARCHAR NOT NULL,
+            above_scale BOOLEAN,           -- 规上 as the file says (null: not stated)
+            batch_id    INTEGER NOT NULL,
+            sheet       VARCHAR NOT NULL,
+            row_no      INTEGER NOT NULL,
+            superseded  BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE TABLE monitor_target (
+            year       INTEGER NOT NULL,
+            indicator  VARCHAR NOT NULL,
+            kind       VARCHAR NOT NULL,   -- level (总量, in the card's unit) | growth (增速, %)
+            value      DOUBLE NOT NULL,
+            unit       VARCHAR NOT NULL,
+            owner      VARCHAR,            -- 责任单位 / 镇街 when assigned; null: the zone
+            batch_id   INTEGER NOT NULL,
+            sheet      VARCHAR NOT NULL,
+            row_no     INTEGER NOT NULL,
+            superseded BOOLEAN NOT NULL DEFAULT false
+        );
+        """,
+    ),
 ]
