@@ -212,3 +212,29 @@ def brief(
     finally:
         con.close()
     console.print(f"已写出 {path}")
+
+
+def demo_monitoring(db, zone, out_dir: Path, keep_dir: Path | None = None) -> None:
+    """`gaoxin demo` step: 36 months of the demo zone's monthly files and the year's targets, imported through
+    the monthly intake (a file already imported is left alone), then the latest month in one line."""
+    from gaoxin.demo.monthly import import_monthly, write_monthly_files
+    from gaoxin.monitoring.dashboard import dashboard, nowcast_view
+
+    with console.status("经济运行月度数据 …"):
+        paths = write_monthly_files(zone, (keep_dir or out_dir) / "经济运行")
+        con = open_store(db)
+        try:
+            done = import_monthly(con, paths)
+            d = dashboard(con)
+            n = nowcast_view(con)
+        finally:
+            con.close()
+    new = sum(1 for _, b in done if b is not None)
+    go = next(c for c in d["cards"] if c["card"].id == "gross_output")
+    e = n["estimate"]
+    console.print(
+        f"经济运行：导入 {new} 个月度文件（{len(done) - new} 个已导入过）；{go['label']} 规上工业总产值累计同比 "
+        f"{go['figures'].get('cum_yoy')}%，预警 {len(d['alerts'])} 条"
+        + (f"；{e['period']} 增速估计 {e['estimate']:.1f}%" if e else "")
+        + "；gaoxin monitor show 查看"
+    )

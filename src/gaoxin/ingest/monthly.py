@@ -321,7 +321,8 @@ def prepare_zone_table(path: Path | str, period: str | None = None) -> MonthlyBa
         others += o
     if not used:
         raise ReadError(f"{path.name}: 未找到主要经济指标表：应有「指标名称」列和 当月/累计/同比 列")
-    notes = [n for n in notes if "未识别的列" not in n]  # the measure columns are read by `classify`, not the vocabulary
+    # the measure columns are read by `classify`, not the vocabulary: no "unknown column" note for them
+    notes = [n for n in notes if "未识别的列" not in n]
     return _batch(
         path,
         ZONE_SOURCE,
