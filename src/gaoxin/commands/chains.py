@@ -259,3 +259,21 @@ def export_cmd(
     m = chain_map(con, pack, period)
     path = export_map(m, firm_list(con, pack), out)
     console.print(f"已导出 {path}（{len(m['nodes'])} 个节点，{m['firms']} 家企业）")
+
+
+def demo_chains(db) -> None:
+    """The demo's 产业链 tags (every firm, the nine built-in chains), so the chain pages are not empty."""
+    from gaoxin.chains.analysis import tag_store
+
+    con = open_store(db)
+    try:
+        with console.status("产业链标注 …"):
+            summary = tag_store(con, _packs(None))
+    finally:
+        con.close()
+    busiest = sorted(summary["chains"], key=lambda c: -c["firms"])[:3]
+    console.print(
+        f"产业链标注：{summary['tagged']} / {summary['enterprises']} 家企业落到至少一个节点（"
+        + "、".join(f"{c['name']} {c['firms']} 家" for c in busiest)
+        + "）；gaoxin chains map 集成电路 查看图谱"
+    )

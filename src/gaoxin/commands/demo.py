@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gaoxin.commands.chains import demo_chains
 from gaoxin.commands.common import console
 from gaoxin.commands.cultivation import demo_cultivation
 from gaoxin.commands.data import DbOpt, open_store, run_import, show_import
@@ -114,6 +115,7 @@ def demo(
         # zone runs follow their own file's import (zone facts are not enterprise facts)
         demo_cultivation(db, zone, out_dir, keep_dir=out_dir if keep else None)
         demo_zones(db, out_dir, keep_dir=out_dir if keep else None)
+        demo_chains(db)
         evaluate_demo(db, periods, keep_dir=out_dir if keep else None)
         demo_requests(db)
     finally:

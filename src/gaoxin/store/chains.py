@@ -137,3 +137,20 @@ def stale_tags(con: duckdb.DuckDBPyConnection, chain_id: str, pack_sha256: str) 
     return one(
         con, "SELECT count(*) FROM chain_tag WHERE chain_id = ? AND pack_sha256 <> ?", [chain_id, pack_sha256]
     )[0]
+
+
+def firm_tags(con: duckdb.DuckDBPyConnection, uscc: str) -> pl.DataFrame:
+    """One firm's effective tags (tagger rows not removed by an override, plus `add` overrides), with the
+    decisions recorded on it (removals included) beside them."""
+    return frame(
+        con,
+        """SELECT t.uscc, t.chain_id, t.node_id, t.confidence, t.is_primary, t.evidence, 'tagger' AS source,
+                  NULL::VARCHAR AS note, NULL::TIMESTAMP AS decided_at
+           FROM chain_tag t LEFT JOIN chain_override o ON o.uscc = t.uscc AND o.node_id = t.node_id
+           WHERE t.uscc = ? AND o.action IS NULL
+           UNION ALL
+           SELECT uscc, chain_id, node_id, 1.0, false, NULL, 'override:' || action, note, created_at
+           FROM chain_override WHERE uscc = ?
+           ORDER BY 2, 3""",
+        [uscc, uscc],
+    )

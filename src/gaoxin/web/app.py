@@ -213,6 +213,7 @@ def create_app(
     from gaoxin.web.routes import (
         api,
         chains,
+        cultivation,
         enterprises,
         imports,
         overview,
@@ -223,13 +224,26 @@ def create_app(
         requests_intake,
         runs,
         users,
+        zones,
     )
 
     app.include_router(auth.router)
     from gaoxin.web.routes import backup
 
     app.include_router(backup.router)  # 备份下载 (admin)
-    for module in (overview, enterprises, profile, imports, runs, users, chains, requests_intake, requests):
+    for module in (
+        overview,
+        enterprises,
+        profile,
+        imports,
+        runs,
+        users,
+        chains,
+        cultivation,
+        zones,
+        requests_intake,
+        requests,
+    ):
         app.include_router(module.router)
     app.include_router(requests_api.router)
     app.include_router(projects.router)

@@ -36,14 +36,16 @@ def certificates(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     return store_cultivation.certificates(con, run_id)
 
 
-def ladder(con: duckdb.DuckDBPyConnection, period: str) -> dict:
-    """Highest tier reached per firm and the next tier's verdict and gaps (runs the built-in schemes)."""
+def ladder(con: duckdb.DuckDBPyConnection, period: str, stored: dict[str, str] | None = None) -> dict:
+    """Highest tier reached per firm and the next tier's verdict and gaps. Runs the built-in schemes (an
+    identical stored run is found, not repeated), or reads the given stored runs (scheme id → run id: the web
+    reads, it never computes)."""
     from . import run_cultivation
 
     runs = {}
     for tier, sid, title in (*LADDER, HNTE):
-        out = run_cultivation(con, sid, period)
-        runs[tier] = (sid, title, out.run_id)
+        run_id = stored[sid] if stored is not None else run_cultivation(con, sid, period).run_id
+        runs[tier] = (sid, title, run_id)
     wide = store_cultivation.ladder_firms(con)
     for tier, (_sid, _title, rid) in runs.items():
         res = store_cultivation.tier_results(con, rid)

@@ -12,20 +12,24 @@ from __future__ import annotations
 import copy
 import html
 import math
+import re
 import threading
 from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Annotated
 
 import duckdb
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from gaoxin.chains.analysis import chain_map, scale_label
 from gaoxin.chains.packs import STAGES, Pack, find_pack, load_packs
 from gaoxin.store import chains as store_chains
 from gaoxin.store import queries as store_queries
+from gaoxin.web.auth import Csrf
 from gaoxin.web.charts import FONT
-from gaoxin.web.deps import CurrentUser, DbDep, User
+from gaoxin.web.deps import CurrentUser, DbDep, Runner, User
 from gaoxin.web.i18n import translate
 from gaoxin.web.queries import clean
 from gaoxin.web.render import render, wan
@@ -134,6 +138,19 @@ def gap_reason(gap: dict, node: dict, lang: str) -> str:
     )
 
 
+_DOC_REF = re.compile(r"docs:\s*\S*?([^/\s]+)\.md")
+_NOTE_REF = re.compile(r"\[[RVP]\]|[，,]?\s*与\s*S\d+(?:/S\d+)*[^；;]*")
+
+
+def source_text(source: str | None, lang: str) -> str:
+    """A pack's source for users: the developer-notes path becomes the title of the notes, note markers
+    ([R], S35…) are dropped; the full text stays in the tooltip."""
+    if not source:
+        return ""
+    title = translate("产业链研究资料", lang)
+    return _NOTE_REF.sub("", _DOC_REF.sub(title, source)).strip(" ；;")
+
+
 def levels_of(m: dict) -> dict[str, str]:
     """Node → absent (no firm) / weak (firms, but a gap by the analysis' presence measure) / present."""
     gaps = {g["node"] for g in m["gaps"]}
@@ -177,6 +194,7 @@ def chain_data(request: Request, db: duckdb.DuckDBPyConnection, chain_id: str, p
         "tagged": bool(counts),
         "chain_tagged": pack.id in counts,
         "stale_tags": stale,
+        "source_text": source_text(pack.source, lang),
     }
 
 
@@ -318,7 +336,7 @@ def cluster_chart(c: dict, _) -> dict:
         series["markLine"] = {
             "symbol": "none",
             "data": [{"yAxis": round(target, 2), "name": c["target_text"]}],
-            "label": {"formatter": c["target_text"]},
+            "label": {"formatter": c["target_text"], "position": "insideEndTop"},
             "lineStyle": {"color": "#c62828"},
         }
         y_axis["max"] = round(max(max(values), target) * 1.1, 2)
@@ -374,3 +392,76 @@ def chain_page(request: Request, db: DbDep, user: ChainReader, chain_id: str, pe
             "STAGES": STAGES,
         },
     )
+
+
+# ---- tagging and overrides from the web (analysts) ---------------------------------------------------------------
+@router.post("/chains/tag", dependencies=[Csrf])
+async def tag_all(request: Request, db: DbDep, user: Runner):
+    """Tag every enterprise with the built-in chains (as `gaoxin chains tag`); overrides keep winning."""
+    from gaoxin.chains.analysis import tag_store
+
+    chain_reader(user)
+    store = request.app.state.store
+
+    def work():
+        with store.write_lock:
+            return tag_store(db, packs())
+
+    summary = await run_in_threadpool(work)
+    return RedirectResponse(f"/chains?tagged={summary['tagged']}", status_code=303)
+
+
+def node_of(node_id: str) -> tuple[Pack, object]:
+    """The pack and leaf node of a node id, or a 400 naming the field."""
+    for pack in packs().values():
+        n = pack.nodes.get(node_id)
+        if n is not None and not n.is_root:
+            return pack, n
+    raise HTTPException(400, f"node: 未知节点 {node_id}")
+
+
+@router.post("/chains/override", dependencies=[Csrf])
+def override(
+    request: Request,
+    db: DbDep,
+    user: Runner,
+    uscc: Annotated[str, Form(max_length=18)],
+    node: Annotated[str, Form(max_length=20)],
+    action: Annotated[str, Form(pattern="^(add|remove)$")] = "add",
+    note: Annotated[str, Form(max_length=200)] = "",
+):
+    """An analyst's decision on a firm's node (认定 / 排除) with the reason; it wins over the tagger."""
+    from gaoxin.web.routes.profile import visible_firm
+
+    code = visible_firm(db, user, uscc)
+    if not note.strip():
+        raise HTTPException(400, "note: 请填写认定或排除的理由")
+    pack, _n = node_of(node.strip())
+    with request.app.state.store.write_lock:
+        store_chains.add_override(db, code, pack.id, node.strip(), action, note.strip())
+    return RedirectResponse(f"/enterprises/{code}#chain-tags", status_code=303)
+
+
+def firm_chain_tags(db: duckdb.DuckDBPyConnection, uscc: str, lang: str) -> list[dict]:
+    """The firm's nodes for its 画像: chain, node, confidence, primary, evidence (signal, text, clause) and the
+    analyst decisions (认定 / 排除 with their reasons)."""
+    import json
+
+    out = []
+    for r in store_chains.firm_tags(db, uscc).iter_rows(named=True):
+        pack = packs().get(r["chain_id"])
+        n = pack.nodes.get(r["node_id"]) if pack else None
+        out.append(
+            {
+                **r,
+                "chain_name": pack.name if pack else r["chain_id"],
+                "node_name": n.name if n else r["node_id"],
+                "stage_text": stage_text(n.stage, lang) if n else "",
+                "evidence": json.loads(r["evidence"]) if r["evidence"] else [],
+            }
+        )
+    return out
+
+
+def node_choices() -> list[tuple[str, str]]:
+    return [(n.id, f"{p.name} · {n.name}") for p in packs().values() for n in p.leaves()]

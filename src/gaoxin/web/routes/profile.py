@@ -143,9 +143,22 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
             "charts": chart_options,
             "runs": store_runs.run_summaries(db),
             "requests": firm_requests(db, data["uscc"], user.scope),
+            **firm_sections(db, data["uscc"], user, lang),
             "nav": "enterprises",
         },
     )
+
+
+def firm_sections(db, uscc: str, user: User, lang: str) -> dict:
+    """The 画像's 培育梯度 (tiers and gaps) and 产业链 (tags with evidence, analyst decisions) sections."""
+    from gaoxin.web.routes.chains import firm_chain_tags, node_choices
+    from gaoxin.web.routes.cultivation import firm_tiers
+
+    return {
+        "tiers": firm_tiers(db, uscc),
+        "chain_tags": firm_chain_tags(db, uscc, lang),
+        "node_choices": node_choices() if user.can("run") else [],
+    }
 
 
 @router.get("/enterprises/{code}/what-if")
