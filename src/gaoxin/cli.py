@@ -5,7 +5,20 @@ from __future__ import annotations
 import typer
 
 from gaoxin import __version__
-from gaoxin.commands import backup, chains, cultivation, data, demo, mujun, requests, web, workdays, zones
+from gaoxin.commands import (
+    backup,
+    chains,
+    cultivation,
+    data,
+    demo,
+    monitor,
+    mujun,
+    projects,
+    requests,
+    web,
+    workdays,
+    zones,
+)
 from gaoxin.runtime import keep_freed_memory
 
 app = typer.Typer(
@@ -42,7 +55,9 @@ chains.register(app)
 web.register(app)
 workdays.register(app)
 requests.register(app)
+projects.register(app)
 backup.register(app)
+monitor.register(app)
 
 
 def run() -> None:
