@@ -40,7 +40,9 @@ DIGITS: dict[str, int] = {
     "元/吨": 2,
     "万元/吨标准煤": 2,
     "万元/人": 2,
+    "系数": 4,  # rank similarity and other unitless coefficients in [−1, 1]
 }
+SILENT = {"系数", ""}  # units not written after the number
 
 
 def missing(v) -> bool:
@@ -87,9 +89,9 @@ def with_unit(value: float | None, unit: str | None = None) -> str:
     """``fmt`` with the unit: "3,388.33 万元", "4.23 %", "— 万元" never (missing is just —)."""
     text = fmt(value, unit)
     u = base_unit(unit)
-    if text == "—" or not u:
+    if text == "—" or u in SILENT:
         return text
-    return f"{text} {u}" if u == "%" else f"{text} {u}"
+    return f"{text} {u}"
 
 
 def show(value: float | None, canonical_unit: str | None) -> str:

@@ -22,13 +22,24 @@ def _options(run: dict) -> dict:
 
 
 def current_fingerprint(con: duckdb.DuckDBPyConnection, run: dict) -> str | None:
-    """The fingerprint the run's kind would compute now (None when the period has no data any more)."""
-    unit = recipe.kind_of_run(run)
+    """The fingerprint the run's kind would compute now; None when it cannot be told (the period has no data
+    any more, the scheme text is not stored, an unknown kind) — such a run is not flagged."""
+    from gaoxin.schemes import SchemeError
+
+    if not run.get("scheme_sha256") or not _has_text(con, run["scheme_sha256"]):
+        return None
     try:
+        unit = recipe.kind_of_run(run)
         scheme = unit.stored_scheme(con, run)
         return unit.plan(con, scheme, run["period"], _options(run)).fingerprint
-    except recipe.RunError:
+    except (recipe.RunError, SchemeError):
         return None
+
+
+def _has_text(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
+    from gaoxin.store import runs as store_runs
+
+    return store_runs.scheme_text(con, sha) is not None
 
 
 def stale_ids(con: duckdb.DuckDBPyConnection, runs: list[dict]) -> set[str]:
@@ -37,10 +48,12 @@ def stale_ids(con: duckdb.DuckDBPyConnection, runs: list[dict]) -> set[str]:
     seen: dict[tuple, str | None] = {}
     out = set()
     for run in runs:
+        if not run.get("scheme_sha256") or not _has_text(con, run["scheme_sha256"]):
+            continue  # cannot be told: not flagged
         key = (run.get("kind") or "mujun", run["period"], repr(sorted(_options(run).items())))
         if key not in seen:
             seen[key] = current_fingerprint(con, run)
-        if seen[key] != run["data_fingerprint"]:
+        if seen[key] is not None and seen[key] != run["data_fingerprint"]:
             out.add(run["run_id"])
     return out
 

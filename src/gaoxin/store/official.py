@@ -51,7 +51,10 @@ def official_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def official_run(
-    con: duckdb.DuckDBPyConnection, kind: str = "mujun", period: str | None = None, scheme_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    kind: str = "mujun",
+    period: str | None = None,
+    scheme_id: str | None = None,
 ) -> str | None:
     """The official run of a kind (of one year and scheme, when given): the latest year's, most recently marked."""
     found = one(

@@ -99,7 +99,12 @@ def transitions(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: st
 
 
 def movers(
-    cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None, limit: int = 500
+    cur: duckdb.DuckDBPyConnection,
+    run_a: str,
+    run_b: str,
+    town: str | None,
+    limit: int = 500,
+    offset: int = 0,
 ) -> list[dict]:
     """Firms whose class differs between two runs, with the item whose score moved most ("why")."""
     sc, sp = _scope(town)
@@ -130,8 +135,8 @@ def movers(
         ORDER BY CASE WHEN m.class_a IN ('A','B','C','D') AND m.class_b IN ('A','B','C','D')
                       THEN abs(ascii(m.class_a) - ascii(m.class_b)) ELSE 0 END DESC,
                  abs(coalesce(m.score_b, 0) - coalesce(m.score_a, 0)) DESC, m.uscc
-        LIMIT ?""",
-        [run_b, run_a] + sp + [run_a, run_b, run_b, run_a, limit],
+        LIMIT ? OFFSET ?""",
+        [run_b, run_a] + sp + [run_a, run_b, run_b, run_a, limit, offset],
     )
     keys = (
         "uscc",
@@ -147,3 +152,36 @@ def movers(
         "delta",
     )
     return [dict(zip(keys, r, strict=True)) for r in found]
+
+
+def mover_count(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None) -> int:
+    """How many firms changed class between two runs (for paging the movers)."""
+    sc, sp = _scope(town)
+    return int(
+        rows(
+            cur,
+            f"""SELECT count(*) FROM webcache.run_firm a
+                JOIN webcache.run_firm b ON b.uscc = a.uscc AND b.run_id = ?
+                LEFT JOIN webcache.firm f ON f.uscc = a.uscc
+                WHERE a.run_id = ? AND a.class_final IS DISTINCT FROM b.class_final {sc}""",
+            [run_b, run_a] + sp,
+        )[0][0]
+    )
+
+
+def common_ranks(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None) -> list[tuple]:
+    """(list, position in A, position in B) of the firms ranked in the same list by both runs, positions
+    re-numbered 1… among those firms (both rankings over the same subjects)."""
+    sc, sp = _scope(town)
+    return rows(
+        cur,
+        f"""WITH c AS (
+                SELECT a.list_id, a.uscc, a.rank AS ra, b.rank AS rb FROM webcache.run_firm a
+                JOIN webcache.run_firm b ON b.uscc = a.uscc AND b.run_id = ? AND b.list_id = a.list_id
+                LEFT JOIN webcache.firm f ON f.uscc = a.uscc
+                WHERE a.run_id = ? AND a.rank IS NOT NULL AND b.rank IS NOT NULL {sc})
+            SELECT list_id, row_number() OVER (PARTITION BY list_id ORDER BY ra, uscc),
+                   row_number() OVER (PARTITION BY list_id ORDER BY rb, uscc)
+            FROM c ORDER BY list_id""",
+        [run_b, run_a] + sp,
+    )

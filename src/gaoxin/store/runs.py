@@ -269,7 +269,13 @@ def previous_run_of(con: duckdb.DuckDBPyConnection, run: dict) -> str | None:
 
 
 def latest_run(con: duckdb.DuckDBPyConnection, kind: str = "mujun", period: str | None = None) -> str | None:
-    """The newest run of a kind (of one period, when given)."""
+    """The run pages and exports use by default: the official run (正式评价, store.official) of the latest
+    year with one (of ``period``, when given), else the newest run of the kind."""
+    from gaoxin.store.official import official_run
+
+    marked = official_run(con, kind, period)
+    if marked is not None:
+        return marked
     found = one(
         con,
         "SELECT run_id FROM run WHERE kind = ? AND (? IS NULL OR period = ?) ORDER BY created_at DESC, run_id LIMIT 1",
@@ -333,3 +339,39 @@ def get_run(cur: duckdb.DuckDBPyConnection, run_id: str, kind: str | None = "muj
         "data_fingerprint": r[7],
         "max_batch_id": r[8],
     }
+
+
+def policy_lines(con: duckdb.DuckDBPyConnection, run_id: str, town: str | None = None) -> pl.DataFrame:
+    """One row per (firm, policy) with a non-zero amount (canonical units): the 差别化政策台账's source rows."""
+    return frame(
+        con,
+        """SELECT i.uscc, e.name, e.town, r.class_final, r.list_id, substr(i.item, 8) AS policy, i.value AS amount
+           FROM run_item i JOIN run_result r ON r.run_id = i.run_id AND r.uscc = i.uscc
+           LEFT JOIN enterprise e ON e.uscc = i.uscc
+           WHERE i.run_id = ? AND starts_with(i.item, 'policy.') AND (? IS NULL OR e.town = ?)
+           ORDER BY policy, r.class_final, i.value DESC, i.uscc""",
+        [run_id, town, town],
+    )
+
+
+def result_towns(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """The towns of a run's firms (for filters and for naming the values that exist)."""
+    return [
+        r[0]
+        for r in rows(
+            con,
+            "SELECT DISTINCT e.town FROM run_result r JOIN enterprise e USING (uscc) "
+            "WHERE r.run_id = ? AND e.town IS NOT NULL ORDER BY 1",
+            [run_id],
+        )
+    ]
+
+
+def t_reasons(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
+    """Why firms are T (暂不评价): each reason with its firm count, most common first."""
+    return frame(
+        con,
+        """SELECT coalesce(reasons, '') AS reason, count(*) AS firms FROM run_result
+           WHERE run_id = ? AND class_final = 'T' GROUP BY 1 ORDER BY 2 DESC, 1""",
+        [run_id],
+    ).to_dicts()

@@ -245,6 +245,7 @@ def create_app(
         requests,
     ):
         app.include_router(module.router)
+    app.include_router(runs.api_router)  # before api.router: /api/runs/status is not a run id
     app.include_router(requests_api.router)
     app.include_router(projects.router)
     app.include_router(projects.api)

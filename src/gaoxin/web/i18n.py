@@ -518,6 +518,66 @@ def pick_lang(query: str | None, cookie: str | None, default: str = "zh") -> str
             return cand
     return "zh"
 
+
+# run management, the 差别化政策台账 and the run comparison (issue 14 part B)
+EN.update(
+    {
+        "T类企业不进入任何名单": "Class T firms are in no list",
+        "WS 系数": "WS coefficient",
+        "两次评价没有同一名单中都参评的企业": "No firm is ranked in the same list by both runs",
+        "企业明细": "Firms",
+        "加权 Spearman r_w": "Weighted Spearman r_w",
+        "同一名单中两次都参评的企业的名次比较（A 为参照）：Spearman r_s 平等看待各名次；加权 Spearman r_w 和 WS 系数（Sałabun & Urbaniak 2020）更看重靠前的名次。1 为完全相同": "Positions of the firms ranked in the same list by both runs (A is the reference): Spearman r_s weighs every position alike; the weighted Spearman r_w and the WS coefficient (Sałabun & Urbaniak 2020) weigh the top positions more. 1 means identical",
+        "园区": "zones",
+        "租赁": "Leased land",
+        "单位用电税收": "Tax per kWh",
+        "单位能耗增加值": "Value added per tce",
+        "研发经费投入强度": "R&D intensity",
+        "园区数": "Zones",
+        "如：经局务会审定": "e.g. approved by the bureau meeting",
+        "对象数": "Subjects",
+        "导出台账": "Export the ledger",
+        "导出比较表": "Export the comparison",
+        "差别化政策台账": "Differentiated-policy ledger",
+        "已过期": "Stale",
+        "按政策和等级": "By policy and class",
+        "按镇街合计": "Totals by town",
+        "排名相似度": "Ranking similarity",
+        "撤销": "Withdrawn",
+        "撤销正式标记": "Withdraw the official mark",
+        "操作人": "By",
+        "政策": "Policy",
+        "政策台账": "Policy ledger",
+        "暂不评价的原因": "Why firms are not evaluated (class T)",
+        "未入名单（暂不评价）": "In no list (not evaluated)",
+        "本方案未定义按户计算的政策项": "This scheme defines no per-firm policy item",
+        "本评价是该方案该年度的正式评价：总览、导出和比较默认使用": "This is the official run of its scheme and year: the overview, exports and comparisons use it by default",
+        "标记为正式": "Marked official",
+        "标记为正式评价": "Mark as the official run",
+        "标记记录": "Mark history",
+        "正式": "Official",
+        "正式评价": "Official run",
+        "正式评价：总览、导出和比较默认使用": "Official run: the overview, exports and comparisons use it by default",
+        "没有政策金额": "No policy amounts",
+        "注意：两次评价使用的方案不同，等级变化可能来自方案而非数据": "Warning: the two runs use different schemes — class changes may come from the scheme, not the data",
+        "理由": "Reason",
+        "计费基数": "Base",
+        "评价之后数据有变化": "The data changed after this run",
+        "评价之后数据有变化（导入了新批次），结果不再反映库中数据": "The data changed after this run (new batches imported): its results no longer reflect the store",
+        "该方案该年度的正式评价是": "The official run of this scheme and year is",
+        "该方案该年度还没有正式评价": "No official run for this scheme and year yet",
+        "费率": "Rate",
+        "重新评价": "Re-run",
+        "金额按最终等级和方案政策表计算；计费基数由金额和费率倒推，单位见各列": "Amounts by final class from the scheme's policy table; the base is the amount divided by the rate; units in each cell",
+        "等级 A": "Class A",
+        "等级 B": "Class B",
+        "得分 A（分）": "Score A (points)",
+        "得分 B（分）": "Score B (points)",
+        "项目得分变化（分）": "Item score change (points)",
+        "两次都参评的企业（家）": "Firms ranked in both",
+    }
+)
+
 # 企业培育 · 园区对标 · 产业链 from the web (issue 14 part A)
 EN.update(
     {

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from gaoxin import fields as F
+from gaoxin.units_format import show, with_unit
 from gaoxin.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,6 +51,8 @@ def to_json(obj) -> Markup:
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(num=num, wan=wan, compact=compact, tojson_safe=to_json)
+# one formatting rule per unit kind (gaoxin.units_format): `value|qty('万元')` → "1,234.56 万元"
+templates.env.filters.update(qty=lambda v, unit="": with_unit(v, unit), show=lambda v, unit="": show(v, unit))
 templates.env.globals.update(
     CLASS_ORDER=CLASS_ORDER,
     ROLE_LABELS=i18n.ROLE_LABELS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from gaoxin.store import official as store_official
 from gaoxin.store import runs as store_runs
 from gaoxin.web import charts
 from gaoxin.web import queries as Q
@@ -42,7 +43,8 @@ def overview_data(request: Request, db, user, run_id: str | None) -> dict:
 @router.get("/overview")
 def overview(request: Request, db: DbDep, user: CurrentUser, run: str | None = None):
     runs = store_runs.run_summaries(db)
-    run_id = run or (runs[0]["run_id"] if runs else None)
+    # by default the official run (正式评价) of the latest year marked, else the newest run
+    run_id = run or store_official.official_run(db, "mujun") or (runs[0]["run_id"] if runs else None)
     data = overview_data(request, db, user, run_id)
     lang = request.state.lang
 

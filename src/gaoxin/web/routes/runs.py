@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from gaoxin.schemes import SchemeError, list_builtin, scheme_text
+from gaoxin.store import official as store_official
 from gaoxin.store import overview as store_overview
 from gaoxin.store import queries as store_queries
 from gaoxin.store import runs as store_runs
@@ -23,14 +24,38 @@ from gaoxin.web.deps import CurrentUser, DbDep, RunExporter, Runner
 from gaoxin.web.render import render
 
 router = APIRouter(include_in_schema=False)
+api_router = APIRouter(
+    prefix="/api", tags=["runs"]
+)  # JSON mirror of 正式/已过期, the 台账 and the comparison
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COMPARE_PAGE = 100
+
+
+def run_status(db, runs: list[dict]) -> set[str]:
+    """The stale runs (已过期) among summaries (each fetched with its fingerprint and parameters)."""
+    from gaoxin.evaluations import freshness
+
+    full = [store_runs.find_run(db, r["run_id"]) for r in runs]
+    return freshness.stale_ids(db, [r for r in full if r is not None])
+
+
+def _xlsx(body: bytes, name: str, ascii_name: str) -> Response:
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name)}"},
+    )
 
 
 def runs_context(db, **extra) -> dict:
     from gaoxin.store import zones as store_zones
 
     periods = sorted(set(store_queries.periods(db)) | set(store_zones.zone_periods(db)))
+    runs = store_runs.run_summaries(db, kind=None)
     return {
-        "runs": store_runs.run_summaries(db, kind=None),
+        "runs": runs,
+        "official": store_official.official_ids(db),
+        "stale": run_status(db, runs),
         "schemes": list_builtin(),  # every kind an analyst may run; the form groups them by kind
         "periods": periods,
         "default_period": periods[-1] if periods else "",
@@ -76,31 +101,291 @@ def item_titles(*runs: dict) -> dict[str, str]:
     return out
 
 
+def compare_data(request: Request, db, user, a: str, b: str, town: str = "", page: int = 1) -> dict:
+    """Everything the comparison shows (page and API): transitions, one page of movers, rank similarity."""
+    from gaoxin.web.compare import rank_similarity_by_list
+
+    pair = Q.compared_runs(db, request.app.state.cache, a, b)
+    if pair is None:
+        raise HTTPException(404, "run not found")
+    run_a, run_b = pair
+    towns = store_runs.result_towns(db, b)
+    scope = user.scope_town or (town or None)
+    if scope and scope not in towns and not user.scope_town:
+        raise HTTPException(400, f"没有镇街「{scope}」；可选：{'、'.join(towns)}")
+    total = store_overview.mover_count(db, a, b, scope)
+    pages = max(1, -(-total // COMPARE_PAGE))
+    page = min(max(1, page), pages)
+    return {
+        "run_a": run_a,
+        "run_b": run_b,
+        "town": scope,
+        "towns": [] if user.scope_town else towns,
+        "schemes_differ": run_a["scheme_id"] != run_b["scheme_id"]
+        or run_a["scheme_sha256"] != run_b["scheme_sha256"],
+        "change": store_overview.transitions(db, a, b, scope),
+        "movers": store_overview.movers(db, a, b, scope, COMPARE_PAGE, (page - 1) * COMPARE_PAGE),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "similarity": rank_similarity_by_list(store_overview.common_ranks(db, a, b, scope)),
+        "titles": item_titles(run_a, run_b),
+    }
+
+
+def default_pair(db, runs: list[dict]) -> tuple[str, str]:
+    """The comparison's default: the official run of the latest year (else the newest) against the official
+    run of the year before of the same scheme (else that year's newest)."""
+    if not runs:
+        return "", ""
+    b = store_official.official_run(db, "mujun") or runs[0]["run_id"]
+    run_b = next(r for r in runs if r["run_id"] == b)
+    prev = str(int(run_b["period"]) - 1) if run_b["period"].isdigit() else ""
+    a = store_official.official_run(db, "mujun", prev, run_b["scheme_id"]) or store_runs.previous_run(
+        db, "mujun", run_b["scheme_id"], run_b["period"]
+    )
+    return a or "", b
+
+
 @router.get("/runs/compare")
-def compare(request: Request, db: DbDep, user: CurrentUser, a: str = "", b: str = ""):
+def compare(
+    request: Request, db: DbDep, user: CurrentUser, a: str = "", b: str = "", town: str = "", page: int = 1
+):
     runs = store_runs.run_summaries(db)
+    if not a and not b:
+        a, b = default_pair(db, runs)
     context = {"runs": runs, "a": a, "b": b, "nav": "runs", "result": None}
     if a and b:
-        pair = Q.compared_runs(db, request.app.state.cache, a, b)
-        if pair is None:
-            raise HTTPException(404, "run not found")
-        run_a, run_b = pair
-        context["result"] = {
-            "run_a": run_a,
-            "run_b": run_b,
-            "change": store_overview.transitions(db, a, b, user.scope_town),
-            "movers": store_overview.movers(db, a, b, user.scope_town),
-            "titles": item_titles(run_a, run_b),
-        }
+        try:
+            context["result"] = compare_data(request, db, user, a, b, town, page)
+        except HTTPException as exc:
+            if exc.status_code != 400:
+                raise
+            return bad_request(request, exc)
     return render(request, "compare.html", context)
+
+
+def bad_request(request: Request, exc: HTTPException):
+    """A 400 on a page says what was wrong and which values exist (the detail), not only 请求无效."""
+    context = {"status": 400, "title": "请求无效", "message": str(exc.detail)}
+    return render(request, "error.html", context, status_code=400)
+
+
+@router.get("/runs/compare/export.xlsx")
+def compare_xlsx(request: Request, db: DbDep, user: CurrentUser, a: str, b: str, town: str = ""):
+    from gaoxin.web.compare import compare_workbook
+
+    data = compare_data(request, db, user, a, b, town, 1)
+    movers = store_overview.movers(db, a, b, data["town"], 1_000_000, 0)
+    body = compare_workbook(data, movers, request.state.lang)
+    return _xlsx(body, f"评价比较_{a}_{b}.xlsx", f"compare-{a}-{b}.xlsx")
 
 
 @router.get("/runs/{run_id}")
 def run_page(request: Request, db: DbDep, user: CurrentUser, run_id: str, created: int | None = None):
-    run = store_runs.get_run(db, run_id, kind=None)
+    from gaoxin.evaluations import freshness
+
+    run = store_runs.find_run(db, run_id)
     if run is None:
         raise HTTPException(404, "run not found")
-    return render(request, "run.html", {"run": run, "created": created, "nav": "runs"})
+    mark = store_official.current(db).get((run["scheme_id"], run["period"]))
+    context = {
+        "run": run,
+        "created": created,
+        "nav": "runs",
+        "stale": freshness.is_stale(db, run),
+        "mark": mark,
+        "is_official": bool(mark and mark["run_id"] == run["run_id"]),
+        "history": store_official.history(db, run["scheme_id"], run["period"]),
+        "t_reasons": store_runs.t_reasons(db, run_id)
+        if run["kind"] == "mujun" and not user.scope_town
+        else [],
+    }
+    return render(request, "run.html", context)
+
+
+@router.post("/runs/{run_id}/official", dependencies=[Csrf])
+def mark_official(
+    request: Request,
+    db: DbDep,
+    user: Runner,
+    run_id: str,
+    reason: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "mark",
+):
+    """Mark the run the official one of its scheme and year (or withdraw the mark), with who and why."""
+    run = store_runs.find_run(db, run_id)
+    if run is None:
+        raise HTTPException(404, "run not found")
+    with request.app.state.store.write_lock:
+        store_official.record(db, run, "clear" if action == "clear" else "mark", user.name, reason)
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+@router.post("/runs/{run_id}/rerun", dependencies=[Csrf])
+async def rerun(request: Request, db: DbDep, user: Runner, run_id: str):
+    """Re-run a stale run on today's data (same scheme text and parameters); unchanged data → the same run."""
+    from gaoxin.evaluations import freshness
+    from gaoxin.evaluations.runs import RunError
+
+    run = store_runs.find_run(db, run_id)
+    if run is None:
+        raise HTTPException(404, "run not found")
+    store = request.app.state.store
+
+    def work():
+        with store.write_lock:
+            return freshness.rerun(db, run)
+
+    try:
+        outcome = await run_in_threadpool(work)
+    except RunError as exc:
+        return render(request, "runs.html", runs_context(db, error=str(exc)), status_code=400)
+    return RedirectResponse(f"/runs/{outcome.run_id}?created={int(outcome.created)}", status_code=303)
+
+
+def ledger_data(db, user, run_id: str, town: str = "") -> tuple[dict, dict]:
+    from gaoxin.reports.policy_ledger import ledger
+
+    run = store_runs.find_run(db, run_id)
+    if run is None or run["kind"] != "mujun":
+        raise HTTPException(404, "run not found")
+    towns = store_runs.result_towns(db, run_id)
+    scope = user.scope_town or (town or None)
+    if scope and scope not in towns and not user.scope_town:
+        raise HTTPException(400, f"没有镇街「{scope}」；可选：{'、'.join(towns)}")
+    data = ledger(db, run, scope)
+    data["town"], data["towns"] = scope, ([] if user.scope_town else towns)
+    return run, data
+
+
+@router.get("/runs/{run_id}/ledger")
+def ledger_page(request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
+    try:
+        run, data = ledger_data(db, user, run_id, town)
+    except HTTPException as exc:
+        if exc.status_code != 400:
+            raise
+        return bad_request(request, exc)
+    units = {p["id"]: p for p in data["policies"]}
+    context = {
+        "run": run,
+        "data": data,
+        "units": units,
+        "by_class": data["by_class"].to_dicts(),
+        "by_town": data["by_town"].to_dicts(),
+        "lines": data["lines"].head(200).to_dicts(),
+        "n_lines": data["lines"].height,
+        "nav": "runs",
+    }
+    return render(request, "ledger.html", context)
+
+
+@router.get("/runs/{run_id}/ledger.xlsx")
+def ledger_xlsx(request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
+    from gaoxin.reports.policy_ledger import write_ledger_xlsx
+
+    run, data = ledger_data(db, user, run_id, town)
+    with tempfile.TemporaryDirectory(prefix="gaoxin-ledger-") as tmp:
+        path = write_ledger_xlsx(data, run, Path(tmp) / "ledger.xlsx", data["town"])
+        body = Path(path).read_bytes()
+    suffix = f"_{data['town']}" if data["town"] else ""
+    return _xlsx(body, f"差别化政策台账_{run['period']}_{run_id}{suffix}.xlsx", f"ledger-{run_id}.xlsx")
+
+
+# ---- JSON mirror -----------------------------------------------------------------------------------------
+@api_router.get("/runs/status", summary="Runs with their 正式 (official) mark and 已过期 (stale) flag")
+def api_status(db: DbDep, user: CurrentUser):
+    runs = store_runs.run_summaries(db, kind=None)
+    stale, marks = run_status(db, runs), store_official.current(db)
+    out = []
+    for r in runs:
+        mark = marks.get((r["scheme_id"], r["period"]))
+        out.append(
+            {
+                "run_id": r["run_id"],
+                "kind": r["kind"],
+                "scheme_id": r["scheme_id"],
+                "period": r["period"],
+                "official": bool(mark and mark["run_id"] == r["run_id"]),
+                "stale": r["run_id"] in stale,
+            }
+        )
+    return out
+
+
+@api_router.post("/runs/{run_id}/official", dependencies=[Csrf], summary="Mark a run official (or clear)")
+def api_official(request: Request, db: DbDep, user: Runner, run_id: str, body: dict | None = None):
+    body = body or {}
+    run = store_runs.find_run(db, run_id)
+    if run is None:
+        raise HTTPException(404, "run not found")
+    action = "clear" if body.get("clear") else "mark"
+    with request.app.state.store.write_lock:
+        store_official.record(db, run, action, user.name, str(body.get("reason") or ""))
+    return {
+        "run_id": run_id,
+        "official": action == "mark",
+        "history": store_official.history(db, run["scheme_id"], run["period"]),
+    }
+
+
+@api_router.post("/runs/{run_id}/rerun", dependencies=[Csrf], summary="Re-run a run on today's data")
+async def api_rerun(request: Request, db: DbDep, user: Runner, run_id: str):
+    from gaoxin.evaluations import freshness
+    from gaoxin.evaluations.runs import RunError
+
+    run = store_runs.find_run(db, run_id)
+    if run is None:
+        raise HTTPException(404, "run not found")
+    store = request.app.state.store
+
+    def work():
+        with store.write_lock:
+            return freshness.rerun(db, run)
+
+    try:
+        outcome = await run_in_threadpool(work)
+    except RunError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return {"run_id": outcome.run_id, "from": run_id, "created": outcome.created}
+
+
+@api_router.get("/runs/{run_id}/ledger", summary="差别化政策台账: per policy and class, per town (万元)")
+def api_ledger(db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
+    _, data = ledger_data(db, user, run_id, town)
+    return {
+        "run_id": run_id,
+        "town": data["town"],
+        "policies": [
+            {k: p[k] for k in ("id", "title", "base_unit", "amount_unit", "rates")} for p in data["policies"]
+        ],
+        "by_class": data["by_class"].to_dicts(),
+        "by_town": data["by_town"].to_dicts(),
+    }
+
+
+@api_router.get("/runs/compare/similarity", summary="How alike two runs' rankings are, per list")
+def api_similarity(
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    a: str,
+    b: str,
+    town: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+):
+    data = compare_data(request, db, user, a, b, town, page)
+    return {
+        "a": a,
+        "b": b,
+        "town": data["town"],
+        "schemes_differ": data["schemes_differ"],
+        "similarity": data["similarity"],
+        "movers_total": data["total"],
+        "page": data["page"],
+        "movers": data["movers"],
+    }
 
 
 @router.get("/runs/{run_id}/export.xlsx")
