@@ -1,0 +1,66 @@
+"""经济运行 pages and API through the app: the figures shown are the store's, town users see no firm 拉动."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+from web_support import PASSWORDS, login, make_app  # noqa: E402
+
+from gaoxin.store import connect, rows  # noqa: E402
+from gaoxin.web.auth import add_user  # noqa: E402
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+
+@pytest.fixture(scope="module")
+def app_db(monthly_store, tmp_path_factory):
+    db = tmp_path_factory.mktemp("web-monitor") / "w.duckdb"
+    db.write_bytes(monthly_store["db"].read_bytes())
+    con = connect(db)
+    town = rows(con, "SELECT town FROM enterprise WHERE town IS NOT NULL LIMIT 1")[0][0]
+    add_user(con, "ana", "analyst", password=PASSWORDS["ana"])
+    add_user(con, "tom", "town", town=town, password=PASSWORDS["tom"])
+    cum = rows(
+        con,
+        "SELECT value FROM monitor_value WHERE indicator = 'gross_output' AND period = '2025-10' "
+        "AND measure = 'cum' AND NOT superseded",
+    )[0][0]
+    con.close()
+    return db, cum
+
+
+def client(db, name):
+    c = TestClient(make_app(db))
+    assert login(c, name).status_code in (302, 303)
+    return c
+
+
+def test_dashboard_api_and_pages(app_db):
+    db, cum = app_db
+    with client(db, "ana") as c:
+        api = c.get("/api/monitor?month=2025-10").json()
+        assert api["period"] == "2025-10"
+        cards = {x["card"]["id"]: x for x in api["cards"]}
+        assert cards["gross_output"]["figures"]["cum"] == cum
+        assert api["contributions"]["sum_pp"] == pytest.approx(api["contributions"]["growth"])
+        page = c.get("/monitor?month=2025-10")
+        assert page.status_code == 200 and 'id="contrib"' in page.text and "时序进度" in page.text
+        assert c.get("/monitor?month=1999-01").status_code == 404
+        assert c.get("/monitor/gross_output").status_code == 200
+        assert c.get("/monitor/unknown").status_code == 404
+        en = c.get("/monitor?lang=en")
+        assert "Ahead of schedule" in en.text or "Behind schedule" in en.text
+
+
+def test_town_user_sees_zone_figures_but_no_firm_contributions(app_db):
+    with client(app_db[0], "tom") as c:
+        page = c.get("/monitor")
+        assert page.status_code == 200 and 'id="contrib"' not in page.text
+        assert "contributions" not in c.get("/api/monitor").json()
