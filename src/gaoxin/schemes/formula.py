@@ -354,7 +354,13 @@ def evaluate(formula: Formula, env: Mapping[str, np.ndarray], n: int) -> np.ndar
     a = a.astype(float) if a.dtype != np.float64 else a
     if a.ndim == 0:
         a = np.full(n, float(a))
-    a = np.where(np.isinf(a), np.nan, a) if np.isinf(a).any() else a
+    if np.isinf(a).any():  # only an overflow makes ±∞ here (x / 0 is already missing)
+        if not (np.isfinite(a) & (a != 0)).any():
+            raise FormulaError(
+                f"公式「{formula.text}」对所有对象均溢出为无穷大：请检查公式中的常数和单位 / the formula "
+                "overflows to infinity for every unit"
+            )
+        a = np.where(np.isinf(a), np.nan, a)
     return a
 
 

@@ -70,7 +70,10 @@ class CultivationKind(RegisteredKind):
         return queries.max_batch_id(con)
 
     def compute(self, con, scheme: CultivationScheme, plan: Plan, max_batch, watch: Stopwatch) -> Computed:
-        result = evaluate_stored(con, scheme, plan.period, max_batch)
+        try:
+            result = evaluate_stored(con, scheme, plan.period, max_batch)
+        except ValueError as exc:  # e.g. a formula that overflows for every firm (the message names it)
+            raise RunError(str(exc)) from None
         watch.lap("evaluate")
         results, items = result_frames(result)
         return Computed(result, summary(result), results, items)

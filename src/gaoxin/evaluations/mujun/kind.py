@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from gaoxin.evaluations.runs import REGISTRY, Computed, Plan, RegisteredKind, Stopwatch
+from gaoxin.evaluations.runs import REGISTRY, Computed, Plan, RegisteredKind, RunError, Stopwatch
 from gaoxin.schemes import Scheme
 from gaoxin.store import queries
 
@@ -34,7 +34,10 @@ class MujunKind(RegisteredKind):
         return queries.max_batch_id(con)
 
     def compute(self, con, scheme: Scheme, plan: Plan, max_batch: int | None, watch: Stopwatch) -> Computed:
-        result = evaluate_stored(con, scheme, plan.period, max_batch, watch)[0]
+        try:
+            result = evaluate_stored(con, scheme, plan.period, max_batch, watch)[0]
+        except ValueError as exc:  # the core refuses data it cannot score (messages name the clause)
+            raise RunError(str(exc)) from None
         results, items = result_frames(result)
         return Computed(result, summary(result, scheme), results, items)
 
