@@ -216,6 +216,7 @@ def create_app(
         cultivation,
         enterprises,
         imports,
+        monitor,
         overview,
         profile,
         projects,
@@ -245,6 +246,8 @@ def create_app(
         requests,
     ):
         app.include_router(module.router)
+    app.include_router(monitor.router)
+    app.include_router(monitor.api)
     app.include_router(runs.api_router)  # before api.router: /api/runs/status is not a run id
     app.include_router(requests_api.router)
     app.include_router(projects.router)
