@@ -33,6 +33,16 @@ def register(app: typer.Typer) -> None:
 
 
 # ---- schemes -----------------------------------------------------------------------------------------
+def scheme_sources(scheme_id: str) -> list[dict]:
+    """The documents a built-in scheme cites (title, document number, address) — never note keys."""
+    from gaoxin.schemes import load_scheme
+
+    return [
+        {"title": src.title, "number": src.number, "url": src.url, "key": src.key}
+        for src in load_scheme(scheme_id).scheme.sources
+    ]
+
+
 @schemes_app.command("list", help="内置方案 / built-in schemes")
 def schemes_list(as_json: JsonOption = False) -> None:
     from gaoxin.schemes import list_builtin
@@ -44,20 +54,25 @@ def schemes_list(as_json: JsonOption = False) -> None:
                 "schemes": [
                     {
                         "id": b.id,
+                        "kind": b.kind,
                         "title": b.title,
                         "status": getattr(b, "status", None),
-                        "source": getattr(b, "source", None),
+                        "sources": scheme_sources(b.id),
                     }
                     for b in items
                 ]
             }
         )
         return
-    table = Table(title="内置评价方案 Built-in schemes")
-    for col in ("方案 id", "名称", "依据"):
+    table = Table(title="内置评价方案 Built-in schemes", show_lines=True)
+    for col in ("方案 id", "名称"):
         table.add_column(col)
+    table.add_column("依据", overflow="fold")
     for b in items:
-        table.add_row(b.id, b.title, getattr(b, "source", "") or "")
+        cited = [
+            f"{s['title']}{'（' + s['number'] + '）' if s['number'] else ''}" for s in scheme_sources(b.id)
+        ]
+        table.add_row(b.id, b.title, "\n".join(cited) or "—")
     console.print(table)
     console.print("复制一个方案文件修改后，用 --scheme 路径 使用：gaoxin schemes show default > my.toml")
 
@@ -338,6 +353,18 @@ def _run_or_fail(con, run_id: str, kinds: tuple[str, ...] = ("mujun",)) -> dict:
     return run
 
 
+def _check_filter_values(con, run: dict, klass: str | None, town: str | None) -> None:
+    """An unknown --class or --town is refused naming the values that exist (never a silent empty table)."""
+    from gaoxin.store import runs as store_runs
+
+    if klass is not None and klass not in CLASS_ORDER:
+        fail(f"没有等级「{klass}」；可选：{' / '.join(CLASS_ORDER)}")
+    if town is not None:
+        towns = store_runs.result_towns(con, run["run_id"])
+        if town not in towns:
+            fail(f"评价 {run['run_id']} 中没有镇街「{town}」；可选：{'、'.join(towns) or '（无镇街数据）'}")
+
+
 def results(
     run_id: Annotated[str, typer.Argument(help="评价编号（可只写前几位）")],
     klass: Annotated[str | None, typer.Option("--class", help="只看某一等级 A/B/C/D/T")] = None,
@@ -349,6 +376,7 @@ def results(
 
     con = open_store(db)
     run = _run_or_fail(con, run_id)
+    _check_filter_values(con, run, klass, town)
     df = store_runs.run_results(con, run["run_id"], klass, town)
     if as_json:
         out = df.select(

@@ -103,6 +103,13 @@ def user_add(
     if role not in ROLES:
         fail(f"--role 应为 {' | '.join(ROLES)} 之一，实际为「{role}」")
     con = open_store(db)
+    if role == "town" and town:
+        from gaoxin.store.towns import known_towns, unknown_town_message
+
+        refusal = unknown_town_message(town, known_towns(con))
+        if refusal:
+            con.close()
+            fail(refusal)
     try:
         used = add_user(con, name, role, town, password, department)
     except ValueError as exc:

@@ -48,6 +48,11 @@ def save_user(
     department: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
 ):
+    from gaoxin.store.towns import known_towns, unknown_town_message
+
+    refusal = unknown_town_message(town.strip(), known_towns(db)) if role == "town" and town.strip() else None
+    if refusal:
+        return render(request, "users.html", context(request, db, error=refusal), status_code=400)
     try:
         with request.app.state.store.write_lock:
             new_password = auth.add_user(db, name, role, town or None, password or None, department or None)

@@ -1,0 +1,118 @@
+"""What a first CLI user trips on (issue 14): units in explain, no 1e+09, whole reject reasons with their raw
+cells, scheme sources, unknown filter values and towns named, official marks and re-runs of stale runs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from gaoxin.store import connect, one
+from support import cli
+
+
+@pytest.fixture(scope="module", autouse=True)
+def wide_console():
+    """A wide terminal, so table cells are not wrapped (the tests read whole values)."""
+    from gaoxin.commands.common import console
+
+    width = console.width
+    console.width = 1000
+    yield
+    console.width = width
+
+
+@pytest.fixture(scope="module")
+def store(demo_store, tmp_path_factory):
+    db = demo_store.copy(tmp_path_factory.mktemp("day-one") / "d.duckdb")
+    run = json.loads(cli("evaluate", "--scheme", "default", "--period", "2025", "--db", db, "--json").stdout)
+    con = connect(db)
+    firm = one(
+        con,
+        """SELECT r.uscc FROM run_result r JOIN run_item i ON i.run_id = r.run_id AND i.uscc = r.uscc
+           WHERE r.run_id = ? AND i.item LIKE '%tax_per_kwh' AND r.list_id IS NOT NULL ORDER BY r.uscc LIMIT 1""",
+        [run["run_id"]],
+    )[0]
+    big = one(con, "SELECT uscc FROM fact WHERE indicator = 'revenue' ORDER BY value DESC LIMIT 1")[0]
+    con.close()
+    return db, run["run_id"], firm, big
+
+
+def test_explain_shows_user_units_with_the_unit(store):
+    db, run_id, firm, _ = store
+    out = cli("explain", run_id, firm, "--db", db).output
+    assert "万元 ← 税收实际贡献" in out and "万千瓦时 ← 用电量" in out
+    assert "list." not in out  # clause keys stay in --json
+    info = json.loads(cli("explain", run_id, firm, "--db", db, "--json").stdout)
+    kwh = next(i for i in info["items"] if i["item"].endswith("tax_per_kwh"))
+    wan = f"{kwh['numerator'] / 1e4:,.2f} 万元"  # 元 → 万元, two decimals
+    assert wan in out
+
+
+def test_enterprise_has_no_exponent_and_money_in_wan(store):
+    db, _, _, big = store
+    out = cli("enterprise", big, "--db", db).output
+    assert not re.search(r"\d\.\d+e\+\d+", out)
+    assert "万元" in out
+
+
+def test_rejects_show_whole_reasons_and_raw_cells(store):
+    db = store[0]
+    rows = json.loads(cli("rejects", "--db", db, "--json").stdout)["rows"]
+    longest = max(rows, key=lambda r: len(r["reasons"]))
+    res = cli("rejects", str(longest["batch_id"]), "--db", db)
+    flat = re.sub(r"[\s│┃]+", "", res.output)
+    assert re.sub(r"\s+", "", longest["reasons"]) in flat  # nothing cut with …
+    raw = json.loads(longest["raw_json"])
+    shown = [str(v) for v in raw.values() if v not in (None, "")][:1]
+    assert all(re.sub(r"\s+", "", s) in flat for s in shown)
+
+
+def test_schemes_list_cites_sources(store):
+    data = json.loads(cli("schemes", "list", "--json").stdout)["schemes"]
+    assert data and all(s["sources"] and all(x["title"] for x in s["sources"]) for s in data)
+    out = cli("schemes", "list").output
+    first = data[0]["sources"][0]["title"][:8]
+    assert first in re.sub(r"[\s│]+", "", out)
+
+
+def test_unknown_filter_values_name_what_exists(store):
+    db, run_id, _, _ = store
+    res = cli("results", run_id, "--town", "不存在镇", "--db", db, ok=False)
+    assert res.exit_code != 0 and "可选" in res.output
+    con = connect(db)
+    town = one(con, "SELECT min(town) FROM enterprise")[0]
+    con.close()
+    assert town in res.output
+    res = cli("results", run_id, "--class", "X", "--db", db, ok=False)
+    assert res.exit_code != 0 and "A / B / C / D / T" in res.output
+    assert json.loads(cli("results", run_id, "--town", town, "--db", db, "--json").stdout)
+
+
+def test_user_add_refuses_an_unknown_town(store, tmp_path):
+    db = store[0]
+    res = cli("user", "add", "t1", "--role", "town", "--town", "不存在镇", "--db", db, ok=False)
+    assert res.exit_code != 0 and "已有镇街" in res.output
+    con = connect(db)
+    town = one(con, "SELECT min(town) FROM enterprise")[0]
+    con.close()
+    cli("user", "add", "t2", "--role", "town", "--town", town, "--password", "pw-123456789", "--db", db)
+
+
+def test_runs_official_and_rerun(store, tmp_path):
+    db, run_id, _, _ = store
+    listed = json.loads(cli("runs", "--db", db, "--json").stdout)["runs"]
+    mine = next(r for r in listed if r["run_id"] == run_id)
+    assert mine["official"] is False and mine["stale"] is False and mine["subjects"] == "企业"
+    marked = json.loads(
+        cli(
+            "runs", "official", run_id[:8], "--reason", "审定", "--by", "分析员甲", "--db", db, "--json"
+        ).stdout
+    )
+    assert marked["official"] and marked["history"][0]["marked_by"] == "分析员甲"
+    assert "正式" in cli("runs", "--db", db).output
+    same = json.loads(cli("runs", "rerun", run_id, "--db", db, "--json").stdout)
+    assert same == {"run_id": run_id, "from": run_id, "created": False}  # unchanged data: no new run
+    cleared = json.loads(cli("runs", "official", run_id, "--clear", "--db", db, "--json").stdout)
+    assert cleared["official"] is False and [h["action"] for h in cleared["history"]] == ["clear", "mark"]
