@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/web_bench.py
 	$(BIN)/python bench/workdays_bench.py
 	$(BIN)/python bench/cases_bench.py
+	$(BIN)/python bench/monitor_bench.py
 
 clean:
 	rm -rf $(VENV) gaoxin.duckdb .pytest_cache
