@@ -138,3 +138,23 @@ def test_check_shows_each_shortfall_with_the_facts_and_their_batch(demo_store, t
     assert any(f"#{batch}" in line or f"批次 {batch}" in line for line in tax["evidence"]), tax["evidence"]
     one = j("projects", "check", tax["case_id"], "--db", db)["checks"]
     assert {c["case_id"] for c in one} == {tax["case_id"]} and len(one) >= 1
+
+
+def test_the_demo_step_enters_leads_and_projects_once_with_a_board_for_today(demo_store, tmp_path, capsys):
+    from gaoxin.commands.projects import demo_projects
+
+    db = demo_store.copy(tmp_path / "d.duckdb")
+    demo_projects(db)
+    line = capsys.readouterr().out
+    assert "招商线索 120 条" in line and "签约入库项目" in line
+    board = j("projects", "list", "--db", db)
+    n = len(board["projects"])
+    assert f"签约入库项目 {n} 个" in line and 40 <= n <= 80
+    assert (
+        sum(board["colours"].values()) == n and min(board["colours"].values()) > 0
+    )  # 红, 黄 and 绿 as of today
+    assert board["missing"]["开工未建设"]  # the stalled demo projects
+    assert 0 < len({s["case_id"] for s in board["shortfalls"]}) < n / 4
+    demo_projects(db)
+    assert "招商项目已存在，未重复生成" in capsys.readouterr().out
+    assert len(j("projects", "list", "--db", db)["projects"]) == n

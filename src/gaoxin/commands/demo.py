@@ -14,6 +14,7 @@ from gaoxin.commands.common import console
 from gaoxin.commands.cultivation import demo_cultivation
 from gaoxin.commands.data import DbOpt, open_store, run_import, show_import
 from gaoxin.commands.monitor import demo_monitoring
+from gaoxin.commands.projects import demo_projects
 from gaoxin.commands.zones import demo_zones
 
 
@@ -119,6 +120,7 @@ def demo(
         demo_chains(db)
         evaluate_demo(db, periods, keep_dir=out_dir if keep else None)
         demo_requests(db)
+        demo_projects(db)
         demo_monitoring(db, zone, out_dir, keep_dir=out_dir if keep else None)
     finally:
         if not keep:

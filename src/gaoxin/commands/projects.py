@@ -609,3 +609,30 @@ def projects_check(
     _checks(rows)
     n_short = len({r["case_id"] for r in rows if r["status"] == SHORT})
     console.print(f"未达标项目 {n_short} 个；逐项依据为数据批次、文件和行号（gaoxin batches 查看批次）")
+
+
+def demo_projects(db) -> None:
+    """`gaoxin demo`: ~120 leads and the projects their signings opened, 2023 to today, through the case ledger
+    (once: a store that has projects keeps them); one summary line of the board as of today."""
+    from gaoxin.cases.desk import Scope
+    from gaoxin.cases.projects import book, desk
+    from gaoxin.demo.projects import generate_projects
+    from gaoxin.store import cases as store_cases
+
+    con = open_store(db)
+    try:
+        if store_cases.case_ids(con, book.DOMAIN, open_only=False):
+            console.print("招商项目已存在，未重复生成")
+            return
+        with console.status("招商引资 …"):
+            cal = _calendar(con)
+            lead_ids, project_ids = generate_projects(con, cal)
+            data = desk.board(con, cal, Scope("admin", None))
+    finally:
+        con.close()
+    c, m = data["colours"], data["missing"]
+    short = len({s["case_id"] for s in data["shortfalls"]})
+    console.print(
+        f"招商线索 {len(lead_ids)} 条，签约入库项目 {len(project_ids)} 个：红 {c['红']} 黄 {c['黄']} 绿 {c['绿']}；"
+        f"三未 {'、'.join(f'{k} {len(v)}' for k, v in m.items())}；履约未达标 {short} 个；gaoxin projects list 查看看板"
+    )

@@ -37,7 +37,7 @@ def _at(d: date, hour: int = 10) -> datetime:
 
 def _firms(con: duckdb.DuckDBPyConnection) -> list[dict]:
     facts = store_projects.facts_in_force(
-        con, [e["uscc"] for e in queries.enterprises(con).to_dicts()], ("tax_paid", "land_own_mu")
+        con, [e["uscc"] for e in queries.enterprises(con).to_dicts()], ("tax_paid", "land_own_mu", "revenue")
     )
     have = facts.filter(facts["period"] == "2025")
     per = {}
@@ -48,7 +48,14 @@ def _firms(con: duckdb.DuckDBPyConnection) -> list[dict]:
     for u in sorted(per):
         v = per[u]
         if v.get("tax_paid", 0) > 0 and v.get("land_own_mu", 0) > 0:
-            out.append({**ents[u], "tax_per_mu_2025": v["tax_paid"] / 1e4 / v["land_own_mu"]})
+            mu = v["land_own_mu"]
+            out.append(
+                {
+                    **ents[u],
+                    "tax_per_mu_2025": v["tax_paid"] / 1e4 / mu,
+                    "output_per_mu_2025": v.get("revenue", 0) / 1e4 / mu,
+                }
+            )
     return out
 
 
@@ -129,14 +136,24 @@ def _project(con, cal, rng, pid, lead_head, firm, invest, land, counted, signed:
     monthly 调度 up to the month before `today`."""
     fl = book.flow()
     slow = i % 5 == 0  # one project in five slips on 供地 (late, then catches up: 红 → 黄)
-    tax = firm["tax_per_mu_2025"] * float(rng.choice([0.8, 0.95, 1.1, 1.3]))
+    stalled = (
+        i % 11 == 3
+    )  # one in eleven stops building three months after 开工 (开工未建设, 红 from then on)
+
+    # about one commitment in eight is set above what the firm reaches (a 履约 shortfall), the rest below it
+    def factor(low: float, high: float) -> float:
+        return high if rng.random() < 0.12 else low * float(rng.choice([0.9, 1.0]))
+
+    tax = firm["tax_per_mu_2025"] * factor(0.95, 1.3)
+    output = firm["output_per_mu_2025"] * factor(0.9, 1.25)
+    intensity = invest / land * factor(0.85, 1.0)  # 完成投资 reaches 90 %
     head = book.project_header(
         con, title=lead_head["title"], uscc=firm["uscc"], firm_name=firm["name"], town=firm.get("town"),
         industry=lead_head["category"], lead="", owner=lead_head["fields"].get("owner", ""),
         chain_node=lead_head["fields"].get("chain_node", ""), kind=lead_head["fields"].get("kind", "新签"),
         full_year=signed.year + 2, key=invest >= 20000, counted_wan=counted, investment_wan=invest, land_mu=land,
-        intensity=round(invest / land * float(rng.choice([0.9, 1.0])), 1), tax_per_mu=round(tax, 1),
-        output_per_mu=300.0, plot_ratio=1.2,
+        intensity=round(intensity, 1), tax_per_mu=round(tax, 1), output_per_mu=round(output, 1) or None,
+        plot_ratio=1.2,
     )  # fmt: skip
     head["case_id"] = pid
     actual: dict[str, date] = {}
@@ -154,6 +171,8 @@ def _project(con, cal, rng, pid, lead_head, firm, invest, land, counted, signed:
         else:
             timed.append((_at(d, 15), Event(_at(d, 15), OFFICER, "analyst", "node", {"node": nid})))
     start, done = actual["start"], actual["complete"]
+    if stalled:
+        timed = [(t, e) for t, e in timed if t.date() <= start]
     months = months_between(start, done)
     monthly = round(invest * 0.9 / max(len(months), 1), 1)
     lag = 0.0
@@ -163,6 +182,8 @@ def _project(con, cal, rng, pid, lead_head, firm, invest, land, counted, signed:
             break
         plan = monthly if m in months else 0.0
         got = plan * (0.5 if slow and m in months[:3] else 1.0)
+        if stalled and m in months[3:]:
+            got = 0.0
         lag += plan - got
         if slow and m in months[3:5]:
             got, lag = got + lag / 2, lag / 2
