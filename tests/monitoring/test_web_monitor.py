@@ -52,6 +52,7 @@ def test_dashboard_api_and_pages(app_db):
         assert api["contributions"]["sum_pp"] == pytest.approx(api["contributions"]["growth"])
         page = c.get("/monitor?month=2025-10")
         assert page.status_code == 200 and 'id="contrib"' in page.text and "时序进度" in page.text
+        assert 'id="nowcast"' in page.text and "MAE" in page.text  # the estimate with its back-test error
         assert c.get("/monitor?month=1999-01").status_code == 404
         assert c.get("/monitor/gross_output").status_code == 200
         assert c.get("/monitor/unknown").status_code == 404

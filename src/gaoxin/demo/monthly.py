@@ -4,7 +4,7 @@ through the normal monthly intake (`gaoxin.ingest.monthly`, `gaoxin.store.monito
 - firm-level monthly files per year: 统计 (产值, 营收, 是否规上; through 2025-11), 电力 (用电量, through
   2025-12) and 税务 (入库税收, through 2025-12) — so December can be nowcast before the bureau publishes;
   a few rows carry the usual mess (a wrong check character, "—");
-- 统计局-style main-indicator tables, one workbook per year, one sheet per monthly release (1-2月 合并 for
+- 统计局-style main-indicator tables 2023-01 … 2025-11, one workbook per year, one sheet per monthly release (1-2月 合并 for
   增加值 / 产值 / 社零 / 固投; January only for the series that have one), levels in 亿元 / 万元, "—" where
   not published; the 1-6月 release of 2025 is revised later (a second file: the new vintage supersedes);
 - the year's targets (总量 and 增速).
@@ -145,8 +145,10 @@ def zone_series(fm: pl.DataFrame, seed: int = 11) -> dict[tuple[int, int], dict[
             for m in range(12)
         }
     restate = {y: rng.normal(0.0, 0.6) for y in YEARS}  # 同口径: the base restated, so growth ≠ level ratio
+    for s in series.values():  # the year before the demo's first: only its growth shows (as 2023's 同比)
+        s.update({(YEARS[0] - 1, m): s[(YEARS[0], m)] / rng.normal(1.07, 0.02) for m in range(1, 13)})
     pub: dict = {}
-    for y in YEARS[1:]:
+    for y in YEARS:
         for m in range(1, 13):
             row = pub.setdefault((y, m), {})
             for ind, s in series.items():
@@ -224,7 +226,7 @@ def release_sheet(y: int, m: int, figures: dict, revised: bool = False) -> list[
 
 def zone_files(pub: dict, out: Path) -> list[Path]:
     paths = []
-    for y in YEARS[1:]:
+    for y in YEARS:
         sheets = {}
         for m in range(1, 13):
             if (y, m) > LAST_STATS:

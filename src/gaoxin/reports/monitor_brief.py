@@ -67,6 +67,18 @@ def write_brief_pdf(con, out: Path, month: str | None = None, firms: bool = True
         for line in summary_lines(data):
             fig.text(0.07, y, line, fontsize=9.5, wrap=True)
             y -= 0.035
+        now = D.nowcast_view(con)
+        e, bt = now["estimate"], now["backtest"]
+        if e and bt.get("n"):
+            y -= 0.01
+            fig.text(
+                0.07,
+                y,
+                f"{e['period']} 规上工业总产值当月增速预估 {e['estimate']:.1f}%（80% 区间 {e['low']:.1f}% ~ "
+                f"{e['high']:.1f}%）；回测 {bt['n']} 个月 MAE {bt['mae']:.2f}，朴素法 MAE {bt['naive_mae']:.2f} 个百分点",
+                fontsize=9,
+            )
+            y -= 0.035
         y -= 0.01
         fig.text(0.07, y, "预警", fontsize=12)
         for a in data["alerts"]:

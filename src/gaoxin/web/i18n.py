@@ -13,6 +13,17 @@ COOKIE = "gx_lang"
 
 EN: dict[str, str] = {
     # 经济运行监测 (web/routes/monitor.py, templates monitor*.html)
+    "上月公布增速（朴素法）": "Last month's published growth (naive)",
+    "个月": "months",
+    "入库税收同比": "Tax YoY",
+    "区间": "interval",
+    "区间覆盖": "Interval coverage",
+    "回测": "Back-test",
+    "回测中朴素法更准，估计仅供参考": "The naive peer was more accurate in the back-test: treat the estimate as indicative",
+    "模型：当月同比 = a + b₁·用电量同比 + b₂·入库税收同比（最小二乘，只用当月之前已公布的数据）": "Model: month YoY = a + b₁·power YoY + b₂·tax YoY (least squares, only data published before the month)",
+    "用电量同比": "Power YoY",
+    "统计局已公布至": "Published by the bureau up to",
+    "预估": "Nowcast",
     "1-2月合并": "Jan–Feb combined",
     "一般公共预算收入": "General public budget revenue",
     "上年": "Last year",

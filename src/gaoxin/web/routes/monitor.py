@@ -70,8 +70,11 @@ def monitor_page(request: Request, db: DbDep, user: CurrentUser, month: str | No
     if period and user.scope_town is None:
         contrib = _cached(request, db, ("contrib", period), lambda: D.contributions(db, period))
     charts = {f"chart-{c['card'].id}": trend_chart(c, _) for c in data["cards"]}
+    now = _cached(request, db, ("nowcast",), lambda: D.nowcast_view(db)) if period else None
     return render(
-        request, "monitor.html", {"data": data, "contrib": contrib, "charts": charts, "nav": "monitor"}
+        request,
+        "monitor.html",
+        {"data": data, "contrib": contrib, "nowcast": now, "charts": charts, "nav": "monitor"},
     )
 
 
