@@ -770,3 +770,50 @@ EN.update(
         "一年内到期": "Expires within a year",
     }
 )
+
+
+# 招商引资: lead page, signing and progress forms (issue 15)
+EN.update(
+    {
+        "当月完成投资（万元）": "Invested this month (10k yuan)",
+        "签约即入项目库；同一项目只在首次签约时计入，增资只计增量": "Signing opens the project; a project counts at its first signing only, a capital increase by its increment",
+        "签约计入": "Counted at signing",
+        "登记月度调度": "Enter the month",
+        "当月计划投资（万元）": "Planned this month (10k yuan)",
+        "计划投资（万元）": "Planned investment (10k yuan)",
+        "重点项目": "Key project",
+        "登记进展": "Record progress",
+        "用地需求（亩）": "Land needed (mu)",
+        "推进线索": "Move the lead",
+        "补链环节": "Chain node filled",
+        "放弃理由": "Reason for dropping",
+        "当月资金到位（万元）": "Funds in this month (10k yuan)",
+        "完成节点": "Complete a node",
+        "责任人": "Owner",
+        "下一步": "Next action",
+        "计划": "planned",
+        "签约投资（万元）": "Investment signed (10k yuan)",
+        "万元": "10k yuan",
+        "投资强度": "Investment intensity",
+        "亩均产值": "Output per mu",
+        "R&D 占比": "R&D share",
+        "容积率": "Plot ratio",
+        "供地": "Land supplied",
+        "备案": "Project filing",
+        "能评": "Energy review",
+        "环评": "Environmental review",
+        "规划许可": "Planning permit",
+        "施工许可": "Construction permit",
+        "开工": "Construction start",
+        "竣工": "Completion",
+        "投产": "Production start",
+        "上规": "Above designated size",
+        "达产": "Full production",
+        "已签约": "Signed",
+        "已开工": "Started",
+        "已竣工": "Completed",
+        "已投产": "Producing",
+        "已达产": "At full production",
+        "已终止": "Terminated",
+    }
+)
