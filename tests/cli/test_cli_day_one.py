@@ -116,3 +116,24 @@ def test_runs_official_and_rerun(store, tmp_path):
     assert same == {"run_id": run_id, "from": run_id, "created": False}  # unchanged data: no new run
     cleared = json.loads(cli("runs", "official", run_id, "--clear", "--db", db, "--json").stdout)
     assert cleared["official"] is False and [h["action"] for h in cleared["history"]] == ["clear", "mark"]
+
+
+def test_run_workbook_policy_sheet_has_titles_and_wan(store, tmp_path):
+    import openpyxl
+
+    db, run_id, _, _ = store
+    out = tmp_path / "run.xlsx"
+    cli("export", run_id, "--out", out, "--db", db)
+    ws = openpyxl.load_workbook(out)["差别化政策台账"]
+    heads = [c.value for c in ws[3]]
+    assert "差别化电价加价（万元）" in heads and not any("surcharge" in str(h) for h in heads)
+    col = heads.index("差别化电价加价（万元）")
+    con = connect(db)
+    total = one(
+        con,
+        "SELECT sum(value) FROM run_item WHERE run_id = ? AND item = 'policy.electricity_surcharge'",
+        [run_id],
+    )[0]
+    con.close()
+    got = sum(r[col] or 0 for r in ws.iter_rows(min_row=4, values_only=True))
+    assert got == pytest.approx(total / 1e4)  # 元 → 万元

@@ -74,7 +74,7 @@ def write_run_xlsx(con: duckdb.DuckDBPyConnection, run: dict, out: Path) -> Path
     t = res.filter(pl.col("list_id").is_null())
     _t_sheet(book, t, head)
     _town_sheet(book, res, names, head)
-    _policy_sheet(book, res, summary, head)
+    _policy_sheet(book, res, _policy_titles(con, run), head)
     _compare_sheet(book, con, run, res, head)
     book.wb.close()
     return out
@@ -171,15 +171,32 @@ def _town_sheet(book: _Book, res: pl.DataFrame, names: dict, head: str) -> None:
     ws.set_column(0, 0, 16)
 
 
-def _policy_sheet(book: _Book, res: pl.DataFrame, summary: dict, head: str) -> None:
+def _policy_titles(con, run: dict) -> dict[str, dict]:
+    """policy id → its title, the unit users read and the factor from the canonical unit (元 → 万元)."""
+    from gaoxin.evaluations import runs as recipe
+    from gaoxin.reports.policy_ledger import policies
+
+    try:
+        return {p["id"]: p for p in policies(recipe.stored_scheme(con, run))}
+    except (recipe.RunError, ValueError):
+        return {}
+
+
+def _policy_sheet(book: _Book, res: pl.DataFrame, titles: dict[str, dict], head: str) -> None:
     pcols = [c for c in res.columns if c.startswith("policy.")]
-    cols = ["序号", "统一社会信用代码", "企业名称", "所属镇街", "最终等级", *[c[7:] for c in pcols]]
+    heads = []
+    for c in pcols:
+        p = titles.get(c[7:])
+        heads.append(f"{p['title']}（{p['amount_unit']}）" if p else c[7:])
+    cols = ["序号", "统一社会信用代码", "企业名称", "所属镇街", "最终等级", *heads]
     ws = book.sheet(
         "差别化政策台账",
         f"{head} — 差别化政策台账",
-        "按方案政策表计算的每户金额（单位见方案政策项），仅列出有金额的企业",
+        "按方案政策表和最终等级计算的每户金额（金额单位见各列标题，元已折算为万元），仅列出有金额的企业",
         len(cols),
     )
+    factor = {c: titles[c[7:]]["amount_factor"] if c[7:] in titles else 1.0 for c in pcols}
+    res = res.with_columns([(pl.col(c) * factor[c]).alias(c) for c in pcols])
     for c, h in enumerate(cols):
         ws.write(2, c, h, book.head)
     if not pcols:
