@@ -114,6 +114,14 @@ def test_cultivation_zones_and_chain_actions_in_the_browser(server):
             page.wait_for_selector("#tag-table")
             tags = page.inner_text("#chain-tags")
             assert "IC.M2" in tags and "人工认定" in tags and "功率器件 60%" in tags
+
+            # the English node table of a chain map fits its card (no horizontal scroll)
+            page.goto(base + "/chains/IC?lang=en")
+            fits = page.evaluate(
+                "() => { const t = document.querySelector('#nodes'); "
+                "return [t.scrollWidth, t.parentElement.clientWidth]; }"
+            )
+            assert fits[0] <= fits[1] + 1, fits
             assert problems == []
         finally:
             context.close()

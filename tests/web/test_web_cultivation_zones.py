@@ -3,6 +3,7 @@ a zone period, the run page and a climb; tagging and an override, and the firm's
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -223,6 +224,23 @@ def test_profile_shows_the_firms_tiers_and_gaps(store, app_for):
 
 def test_chain_page_shows_no_developer_paths_and_the_target_label_fits(store, app_for):
     _, c = app_for()
+    c.post("/chains/tag", data={"csrf_token": csrf_of(c, "/chains")})
     page = c.get("/chains/IC")
     footer = page.text.split('id="pack-source"', 1)[1].split("</span>", 1)[0]
     assert "../shared" not in footer and ".md" not in footer and "[R]" not in footer
+    assert (
+        "cultivation_chains.md" in page.text.split('id="pack-source"', 1)[0].rsplit("<span", 1)[1]
+    )  # tooltip
+    chart = json.loads(re.search(r'id="chart-cluster-data">(.*?)</script>', page.text, re.S).group(1))
+    mark = chart["series"][0].get("markLine")
+    # the target line's label sits inside the plot (at the line's end it was cut off at the chart's edge)
+    assert mark is None or mark["label"]["position"] == "insideEndTop"
+    assert chart["series"][0]["data"]
+
+
+def test_cluster_target_label_is_drawn_inside_the_plot():
+    from gaoxin.web.routes.chains import cluster_chart
+
+    c = {"trend": [{"period": "2025", "revenue": 9e9}], "target_revenue": 1e10, "target_text": "百亿级"}
+    mark = cluster_chart(c, lambda t: t)["series"][0]["markLine"]
+    assert mark["data"][0]["yAxis"] == 100.0 and mark["label"]["position"] == "insideEndTop"

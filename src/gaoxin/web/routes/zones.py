@@ -117,9 +117,18 @@ def interval_chart(rows: list[dict], top: int, _) -> dict:
         "animation": False,
         "textStyle": FONT,
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "grid": {"left": 8, "right": 40, "top": 30, "bottom": 24, "containLabel": True},
+        "grid": {"left": 8, "right": 40, "top": 30, "bottom": 36, "containLabel": True},
         "legend": {"data": [_("名次区间 5–95%"), _("名次")], "top": 0},
-        "xAxis": {"type": "value", "inverse": True, "name": _("名次"), "minInterval": 1},
+        "xAxis": {
+            "type": "value",
+            "inverse": True,
+            "name": _("名次"),
+            "nameLocation": "middle",
+            "nameGap": 24,
+            "minInterval": 1,
+            "min": max(1, min([*low, top]) - 2),
+            "max": max([z["p95"] for z in rows] + [top]) + 2,
+        },
         "yAxis": {"type": "category", "data": names, "inverse": True},
         "series": [
             {
