@@ -244,3 +244,32 @@ def test_cluster_target_label_is_drawn_inside_the_plot():
     c = {"trend": [{"period": "2025", "revenue": 9e9}], "target_revenue": 1e10, "target_text": "百亿级"}
     mark = cluster_chart(c, lambda t: t)["series"][0]["markLine"]
     assert mark["data"][0]["yAxis"] == 100.0 and mark["label"]["position"] == "insideEndTop"
+
+
+def test_json_api_mirrors_the_pages(store, app_for, world):
+    path, runs = store
+    _, c = app_for()
+    pool = c.get("/api/cultivation/pool?scheme=hnte-2016&period=2025").json()
+    con = connect(path)
+    expected = svc.pool(con, runs["hnte-2016"])
+    con.close()
+    assert pool["total"] == expected.height and pool["rows"][0]["position"] == 1
+    assert pool["rows"][0]["uscc"] == expected["uscc"][0]
+    assert c.get("/api/cultivation/ladder?period=2025").json()["total"] > 0
+    token = c.get("/api/me").json()["csrf_token"]
+    tagged = c.post("/api/chains/tag", headers={"X-CSRF-Token": token}).json()
+    assert tagged["enterprises"] == world.n_firms
+    bad = c.post(
+        "/api/chains/override",
+        json={"uscc": world.my_firm, "node": "XX.M9", "note": "x"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert bad.status_code == 400
+    ok = c.post(
+        "/api/chains/override",
+        json={"uscc": world.my_firm, "node": "IC.M3", "action": "add", "note": "封装测试产线"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert ok.status_code == 200
+    tags = c.get(f"/api/enterprises/{world.my_firm}/chains").json()["tags"]
+    assert any(t["node_id"] == "IC.M3" and t["note"] == "封装测试产线" for t in tags)

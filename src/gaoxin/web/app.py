@@ -214,6 +214,7 @@ def create_app(
         api,
         chains,
         cultivation,
+        cultivation_api,
         enterprises,
         imports,
         monitor,
@@ -249,6 +250,7 @@ def create_app(
     app.include_router(monitor.router)
     app.include_router(monitor.api)
     app.include_router(runs.api_router)  # before api.router: /api/runs/status is not a run id
+    app.include_router(cultivation_api.router)  # before api.router (/api/enterprises/…)
     app.include_router(requests_api.router)
     app.include_router(projects.router)
     app.include_router(projects.api)
