@@ -112,3 +112,14 @@ def run_item_values(con: duckdb.DuckDBPyConnection, run_id: str, list_id: str, i
            WHERE r.run_id = ? AND r.list_id = ? ORDER BY r.rank NULLS LAST""",
         [f"{list_id}.{item}", run_id, list_id],
     )
+
+
+def project_of_lead(con: duckdb.DuckDBPyConnection, domain: str, lead_id: str) -> str | None:
+    """The project a lead's signing opened (its header names the lead)."""
+    found = frame(
+        con,
+        "SELECT case_id FROM case_file WHERE domain = ? AND json_extract_string(fields_json, '$.lead') = ? "
+        "ORDER BY opened_at LIMIT 1",
+        [domain, lead_id],
+    )
+    return found["case_id"][0] if found.height else None

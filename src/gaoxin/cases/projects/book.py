@@ -174,7 +174,9 @@ def detail(con, cal, case_id: str, today: date | None = None) -> dict:
     reps = store.reports(con, case_id)
     st = status(fl, header, rows, _reports_of(reps), cal, today)
     checks = check_projects(con, [case_id], today)
-    return {**shown, **st, "reports": reps.to_dicts(), "checks": checks.to_dicts() if checks.height else []}
+    titles = {n.id: n.title for n in st["plan"]}
+    checked = checks.to_dicts() if checks.height else []
+    return {**shown, **st, "node_titles": titles, "reports": reps.to_dicts(), "checks": checked}
 
 
 def _agreements(rows: pl.DataFrame) -> pl.DataFrame:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from gaoxin.cases import ledger
 from gaoxin.cases.desk import CaseNotFound, Refusal, Scope
 from gaoxin.cases.ledger import CaseError
 from gaoxin.cases.projects import book, leads
+from gaoxin.cases.projects.commitments import ITEMS
 from gaoxin.flows import FlowError
 from gaoxin.store import cases as store_cases
+from gaoxin.store import projects as store_projects
 
 WRITERS = ("admin", "analyst")
 
@@ -38,6 +41,63 @@ def project(con, cal, scope: Scope, case_id: str, today: date | None = None) -> 
     if not store_cases.case_visible(con, case_id, {"town": town_of(scope), "domain": book.DOMAIN}):
         raise CaseNotFound(case_id)
     return book.detail(con, cal, case_id, today)
+
+
+def lead(con, cal, scope: Scope, case_id: str) -> dict:
+    """One lead: header, stage, timeline, the steps this user may take, and its signing (counted, reason,
+    the project it opened)."""
+    if not store_cases.case_visible(con, case_id, {"town": town_of(scope), "domain": leads.DOMAIN}):
+        raise CaseNotFound(case_id)
+    view = ledger.show(con, case_id, cal)
+    signing = next((e["fields"] for e in view["timeline"] if e["action"] == "sign"), None)
+    project = store_projects.project_of_lead(con, book.DOMAIN, case_id) if signing else None
+    writer = scope.role in WRITERS
+    return {**view, "signing": signing, "project_id": project, "steps": view["next"] if writer else []}
+
+
+LEAD_NUMBERS = ("full_year", *book.COMMITMENTS)
+LABELS = {"investment_wan": "签约投资（万元）", "land_mu": "用地（亩）", "full_year": "达产年度",
+          "plan_wan": "计划投资（万元）", "done_wan": "完成投资（万元）", "funds_wan": "资金到位（万元）",
+          **{i.id: f"{i.title}（{i.unit}）" if i.unit else i.title for i in ITEMS}}  # fmt: skip
+
+
+def number(key: str, value) -> float:
+    """A form's number, or a refusal naming the field."""
+    try:
+        return float(str(value).replace(",", "").strip())
+    except ValueError:
+        raise Refusal(f"{LABELS.get(key, key)}应为数字，收到「{value}」") from None
+
+
+def move_lead(con, cal, scope: Scope, case_id: str, *, actor: str, action: str, **fields) -> str | None:
+    """A step on a lead by this user: 考察 / 洽谈 / 放弃 (with its reason) or 签约, which opens the project
+    (returned) with the agreement's numbers and counts the signing once."""
+    if scope.role not in WRITERS:
+        raise Refusal("只有管理员和招商局项目专员可以推进招商线索", "roles", 403)
+    if not store_cases.case_visible(con, case_id, {"domain": leads.DOMAIN}):
+        raise CaseNotFound(case_id)
+    try:
+        if action == "sign":
+            for k in ("investment_wan", "land_mu"):
+                if fields.get(k) in (None, ""):
+                    raise CaseError("签约须填写签约投资（万元）和用地（亩）")
+            numbers = {k: number(k, fields[k]) for k in LEAD_NUMBERS if fields.get(k) not in (None, "")}
+            if "full_year" in numbers:
+                numbers["full_year"] = int(numbers["full_year"])
+            pid, _amount, _why = book.sign_lead(
+                con, cal, case_id, actor=actor, role=scope.role,
+                investment_wan=number("investment_wan", fields["investment_wan"]),
+                land_mu=number("land_mu", fields["land_mu"]), key=bool(fields.get("key")), **numbers,
+            )  # fmt: skip
+            return pid
+        kept = {k: v for k, v in fields.items() if k in ("reason",) and v}
+        ledger.record(con, case_id, cal=cal, actor=actor, role=scope.role, action=action, fields=kept)
+        return None
+    except FlowError as exc:
+        c, m = exc.problems[0] if exc.problems else ("", str(exc))
+        raise Refusal(m, c) from None
+    except (CaseError, ValueError) as exc:
+        raise Refusal(str(exc)) from None
 
 
 def lead_list(con, scope: Scope) -> dict:

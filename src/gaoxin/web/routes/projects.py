@@ -5,14 +5,17 @@ HTTP; what a user may see and do is `gaoxin.cases.projects.desk`."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.cases.desk import CaseNotFound, Refusal
 from gaoxin.cases.projects import desk
+from gaoxin.cases.projects.commitments import ITEMS
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep
 from gaoxin.web.render import render
@@ -38,12 +41,96 @@ def board_page(request: Request, db: DbDep, user: CurrentUser):
 @router.get("/projects/{case_id}")
 def project_page(request: Request, db: DbDep, user: CurrentUser, case_id: str):
     data = _project(db, user, case_id)
-    return render(request, "project.html", {**data, "nav": "projects", "writer": user.role in desk.WRITERS})
+    context = {**data, "nav": "projects", "writer": user.role in desk.WRITERS, "error": None, "posted": {}}
+    return render(request, "project.html", context)
 
 
 @router.get("/leads")
 def leads_page(request: Request, db: DbDep, user: CurrentUser):
     return render(request, "leads.html", {**desk.lead_list(db, user.scope), "nav": "projects"})
+
+
+def _lead(db, user, case_id, **extra):
+    try:
+        data = desk.lead(db, calendar_in_force(db), user.scope, case_id)
+    except CaseNotFound:
+        raise HTTPException(404, "lead not found") from None
+    return {**data, "nav": "projects", "error": None, "posted": {}, "commitments": COMMITMENT_TITLES, **extra}
+
+
+COMMITMENT_TITLES = [(i.id, i.title, i.unit) for i in ITEMS]
+LEAD_FORM = ("action", "reason", "investment_wan", "land_mu", "full_year", "key", *(i.id for i in ITEMS))
+PROJECT_FORM = ("kind", "month", "plan_wan", "done_wan", "funds_wan", "node", "done_on", "reason")
+
+
+@router.get("/leads/{case_id}")
+def lead_page(request: Request, db: DbDep, user: CurrentUser, case_id: str):
+    return render(request, "lead.html", _lead(db, user, case_id))
+
+
+async def _form(request: Request, names: tuple[str, ...]) -> dict[str, str]:
+    form = await request.form(max_files=0, max_fields=50)
+    return {k: str(form.get(k)).strip()[:200] for k in names if form.get(k) not in (None, "")}
+
+
+@router.post("/leads/{case_id}/step", dependencies=[Csrf])
+async def lead_step(request: Request, db: DbDep, user: CurrentUser, case_id: str):
+    """考察 / 洽谈 / 放弃 / 签约 from the lead page (签约 lands on the project it opened)."""
+    form = await _form(request, LEAD_FORM)
+    action = form.pop("action", "")
+
+    def work():
+        with request.app.state.store.write_lock:
+            return desk.move_lead(
+                db, calendar_in_force(db), user.scope, case_id, actor=user.name, action=action, **form
+            )
+
+    try:
+        pid = await run_in_threadpool(work)
+    except CaseNotFound:
+        raise HTTPException(404, "lead not found") from None
+    except Refusal as exc:
+        context = await run_in_threadpool(
+            _lead, db, user, case_id, error=exc, posted={"action": action, **form}
+        )
+        return render(request, "lead.html", context, status_code=exc.status)
+    return RedirectResponse(f"/projects/{quote(pid)}" if pid else f"/leads/{quote(case_id)}", status_code=303)
+
+
+@router.post("/projects/{case_id}/step", dependencies=[Csrf])
+async def project_step(request: Request, db: DbDep, user: CurrentUser, case_id: str):
+    """月度调度, a node done or a stage transition from the project page."""
+    form = await _form(request, PROJECT_FORM)
+    kind = form.pop("kind", "")
+
+    def work():
+        fields: dict = dict(form)
+        for k in ("plan_wan", "done_wan", "funds_wan"):
+            if k in fields:
+                fields[k] = desk.number(k, fields[k])
+        if "done_on" in fields:
+            try:
+                fields["done_on"] = date.fromisoformat(fields["done_on"])
+            except ValueError:
+                raise Refusal(f"完成日期应写成 YYYY-MM-DD，收到「{fields['done_on']}」") from None
+        with request.app.state.store.write_lock:
+            desk.act(db, calendar_in_force(db), user.scope, case_id, actor=user.name, kind=kind, **fields)
+
+    try:
+        await run_in_threadpool(work)
+    except CaseNotFound:
+        raise HTTPException(404, "project not found") from None
+    except Refusal as exc:
+        data = await run_in_threadpool(_project, db, user, case_id)
+        context = {
+            **data,
+            "nav": "projects",
+            "writer": user.role in desk.WRITERS,
+            "error": exc,
+            "posted": {"kind": kind, **form},
+        }
+        return render(request, "project.html", context, status_code=exc.status)
+    return RedirectResponse(f"/projects/{quote(case_id)}#months", status_code=303)
 
 
 @api.get("/projects")
@@ -59,6 +146,42 @@ def project_api(db: DbDep, user: CurrentUser, case_id: str):
 @api.get("/leads")
 def leads_api(db: DbDep, user: CurrentUser):
     return plain(desk.lead_list(db, user.scope))
+
+
+@api.get("/leads/{case_id}")
+def lead_api(db: DbDep, user: CurrentUser, case_id: str):
+    data = _lead(db, user, case_id)
+    return plain({k: v for k, v in data.items() if k not in ("nav", "error", "posted", "commitments")})
+
+
+class LeadStep(BaseModel):
+    action: str = Field(description="visit (考察), negotiate (洽谈), drop (放弃, with reason) or sign (签约)")
+    reason: str | None = None
+    investment_wan: float | None = None
+    land_mu: float | None = None
+    full_year: int | None = None
+    key: bool | None = None
+    intensity: float | None = None
+    tax_per_mu: float | None = None
+    output_per_mu: float | None = None
+    energy_va: float | None = None
+    rd_share: float | None = None
+    plot_ratio: float | None = None
+
+
+@api.post("/leads/{case_id}/steps", dependencies=[Csrf])
+def lead_step_api(request: Request, db: DbDep, user: CurrentUser, case_id: str, step: LeadStep):
+    fields = {k: v for k, v in step.model_dump(exclude={"action"}).items() if v is not None}
+    try:
+        with request.app.state.store.write_lock:
+            pid = desk.move_lead(
+                db, calendar_in_force(db), user.scope, case_id, actor=user.name, action=step.action, **fields
+            )
+    except CaseNotFound:
+        raise HTTPException(404, "lead not found") from None
+    except Refusal as exc:
+        return JSONResponse({"detail": exc.message, "clause": exc.clause}, status_code=exc.status)
+    return plain({"case_id": case_id, "project_id": pid, "lead": lead_api(db, user, case_id)})
 
 
 class Step(BaseModel):
