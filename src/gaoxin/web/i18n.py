@@ -646,6 +646,9 @@ EN.update(
         "得分 B（分）": "Score B (points)",
         "项目得分变化（分）": "Item score change (points)",
         "两次都参评的企业（家）": "Firms ranked in both",
+        "这些文件的内容都已在库中（与已有批次相同），无需再导入": "These files are already in the store (same content as earlier batches): nothing to import",
+        "返回": "Back",
+        "园区指标（全国高新区对标）": "Zone indicators (national high-tech zone benchmarking)",
     }
 )
 

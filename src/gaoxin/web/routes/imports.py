@@ -26,6 +26,20 @@ from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import BatchReader, DbDep, Importer, PageNo
 from gaoxin.web.render import render
 
+# every batch source a user may see: the enterprise departments and the other intakes (zone files …)
+SOURCE_LABELS = {**F.SOURCES, "zone": "园区指标（全国高新区对标）"}
+
+
+def field_labels() -> dict[str, tuple[str, str]]:
+    """Field id → (Chinese, English) label, for the columns a batch recognised (ids only in tooltips)."""
+    from gaoxin import zone_fields as Z
+
+    out = {f.name: (f.label, f.label_en) for f in F.FIELDS}
+    out |= {i.id: (i.label, i.label_en) for i in Z.INDICATORS}
+    out |= {k: (v, v) for k, v in Z.ATTRIBUTE_LABELS.items()}
+    return out
+
+
 router = APIRouter(include_in_schema=False)
 ZIP, OLE = (b"PK\x03\x04",), (b"\xd0\xcf\x11\xe0",)
 # what the spreadsheet reader reads (the same limits apply to all): Excel, Excel binary, LibreOffice, CSV
@@ -79,7 +93,7 @@ def page_context(db, **extra) -> dict:
     return {
         "batches": list(reversed(batches)),
         "sources": SOURCES,
-        "source_labels": F.SOURCES,
+        "source_labels": SOURCE_LABELS,
         "nav": "imports",
         "errors": [],
         **extra,
@@ -164,7 +178,8 @@ async def preview(request: Request, db: DbDep, user: Importer):
             "files": files,
             "token": token,
             "committed": False,
-            "source_labels": F.SOURCES,
+            "all_imported": all(f["previous"] for f in files),  # nothing would change: no 确认导入
+            "source_labels": SOURCE_LABELS,
             "nav": "imports",
             "show": SHOW_REJECTS,
         },
@@ -216,7 +231,7 @@ async def commit(request: Request, db: DbDep, user: Importer):
         {
             "files": files,
             "committed": True,
-            "source_labels": F.SOURCES,
+            "source_labels": SOURCE_LABELS,
             "nav": "imports",
             "show": SHOW_REJECTS,
         },
@@ -240,7 +255,8 @@ def batch_page(request: Request, db: DbDep, user: BatchReader, batch_id: int, pa
             "total": rejects.height,
             "page": page,
             "pages": max((rejects.height + REJECTS_PAGE - 1) // REJECTS_PAGE, 1),
-            "source_labels": F.SOURCES,
+            "source_labels": SOURCE_LABELS,
+            "field_labels": field_labels(),
             "nav": "imports",
         },
     )
