@@ -174,3 +174,18 @@ def test_a_node_and_a_month_entered_from_the_project_page(fresh):
         f"/projects/{pid}/step", data={**step, "csrf_token": csrf_of(viewer)}, follow_redirects=False
     )
     assert res.status_code == 403
+
+
+def test_the_firm_profile_shows_its_projects_and_shortfalls(demo):
+    app, client, _leads, _projects, _ = demo
+    board = client.get("/api/projects").json()
+    short = board["shortfalls"][0]
+    uscc = next(p["uscc"] for p in board["projects"] if p["case_id"] == short["case_id"])
+    mine = [p["case_id"] for p in board["projects"] if p["uscc"] == uscc]
+    page = client.get(f"/enterprises/{uscc}")
+    assert page.status_code == 200
+    section = page.text.split('id="firm-projects"', 1)[1].split("</section>", 1)[0]
+    assert all(f'href="/projects/{pid}"' in section for pid in mine)
+    assert "承诺未达标" in section and short["title"] in section
+    other = next(p for p in board["projects"] if p["uscc"] != uscc)
+    assert f'href="/projects/{other["case_id"]}"' not in section

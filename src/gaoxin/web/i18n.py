@@ -818,5 +818,8 @@ EN.update(
         "已投产": "Producing",
         "已达产": "At full production",
         "已终止": "Terminated",
+        "承诺未达标": "Commitments not met",
+        "该企业没有招商项目": "No investment projects for this firm",
+        "在谈线索": "Leads in progress",
     }
 )

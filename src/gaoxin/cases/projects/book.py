@@ -204,11 +204,15 @@ def check_projects(con, case_ids: list[str] | None = None, today: date | None = 
     return C.check(agreements, facts, last)
 
 
-def board(con, cal, today: date | None = None, town: str | None = None) -> list[dict]:
-    """Every project with its stage, colour and figures (the board and the list)."""
+def board(
+    con, cal, today: date | None = None, town: str | None = None, uscc: str | None = None
+) -> list[dict]:
+    """Every project with its stage, colour and figures (the board and the list; one firm's with `uscc`)."""
     today = today or date.today()
     fl = flow()
     rows = store.project_rows(con, DOMAIN, town)
+    if uscc is not None:
+        rows = rows.filter(pl.col("uscc") == uscc)
     reps = store.all_reports(con, DOMAIN)
     by_case: dict[str, dict[str, dict]] = {}
     for r in reps.iter_rows(named=True):

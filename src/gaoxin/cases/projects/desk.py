@@ -100,6 +100,24 @@ def move_lead(con, cal, scope: Scope, case_id: str, *, actor: str, action: str, 
         raise Refusal(str(exc)) from None
 
 
+def firm_projects(con, cal, scope: Scope, uscc: str, today: date | None = None) -> dict:
+    """The 画像's 招商项目: the firm's projects (stage, colour) with their commitment shortfalls, and its
+    leads still open — within the user's town for a town user."""
+    today = today or date.today()
+    projects = [p for p in book.board(con, cal, today, town_of(scope), uscc=uscc)]
+    checks = book.check_projects(con, [p["case_id"] for p in projects], today) if projects else None
+    short = (
+        checks.filter(checks["status"] == "未达标").to_dicts() if checks is not None and checks.height else []
+    )
+    rows = leads.lead_rows(con, town_of(scope))
+    open_leads = (
+        rows.filter((rows["uscc"] == uscc) & ~rows["state"].is_in(["signed", "dropped"]))
+        if rows.height
+        else rows
+    )
+    return {"projects": projects, "shortfalls": short, "leads": open_leads.to_dicts()}
+
+
 def lead_list(con, scope: Scope) -> dict:
     rows = leads.lead_rows(con, town_of(scope))
     return {"leads": rows.to_dicts(), "funnel": leads.funnel(rows)}

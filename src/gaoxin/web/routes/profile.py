@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from gaoxin import fields as F
+from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.cases.desk import firm_requests
+from gaoxin.cases.projects.desk import firm_projects
 from gaoxin.ingest import uscc as U
 from gaoxin.store import profile as store_profile
 from gaoxin.store import runs as store_runs
@@ -143,6 +145,7 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
             "charts": chart_options,
             "runs": store_runs.run_summaries(db),
             "requests": firm_requests(db, data["uscc"], user.scope),
+            "firm_projects": firm_projects(db, calendar_in_force(db), user.scope, data["uscc"]),
             **firm_sections(db, data["uscc"], user, lang),
             "nav": "enterprises",
         },
