@@ -49,3 +49,21 @@ def test_labels():
     assert label("2025-10") == "2025年1-10月"
     assert label("2025-02", combined=True, cumulative=False) == "2025年1-2月"
     assert label("2025-01") == "2025年1月"
+
+
+def test_trend_works_out_the_month_from_a_cumulative_only_table():
+    from gaoxin.monitoring.cards import by_id
+    from gaoxin.monitoring.dashboard import trend
+
+    card = by_id()["gross_output"]  # 1–2月 合并
+    values = pl.DataFrame(
+        {
+            "period": ["2025-02", "2025-03", "2025-04"],
+            "measure": ["cum"] * 3,
+            "value": [20.0, 32.0, 45.0],
+            "combined": [True, False, False],
+        }
+    )
+    t = trend(values, "2025-04", card)
+    assert t["this"][:4] == [None, None, 12.0, 13.0]  # the 1–2月 amount is never split into two months
+    assert t["derived"] == ["2025-03", "2025-04"]

@@ -34,12 +34,28 @@ def trend(values: pl.DataFrame, period: str, card: Card) -> dict:
     measure = "month" if card.has_levels else "cum_yoy"
     v = values.filter(pl.col("measure") == measure)
     by = {r["period"]: r["value"] for r in v.iter_rows(named=True)}
+    derived: set[str] = set()
+    if (
+        measure == "month"
+    ):  # a table publishing only 累计: 当月 = 累计 − the month before (1–2月 合并 kept whole)
+        cum = values.filter(pl.col("measure") == "cum").select("period", "value", "combined")
+        if cum.height:
+            months = periods.monthly_from_cumulative(
+                cum.rename({"value": "cum"}).with_columns(pl.lit(card.id).alias("indicator")),
+                pl.col("combined") | card.jan_feb_combined,
+            )
+            for r in months.iter_rows(named=True):
+                if r["period"] not in by and r["month"] is not None and r["span"] is None:
+                    by[r["period"]] = r["month"]
+                    derived.add(r["period"])
     months = list(range(1, 13))
     return {
         "measure": measure,
         "months": months,
         "this": [by.get(periods.fmt(y, m)) for m in months],
         "last": [by.get(periods.fmt(y - 1, m)) for m in months],
+        "derived": sorted(derived),  # months whose 当月 was worked out from 累计
+        "combined": card.jan_feb_combined,
     }
 
 
@@ -95,7 +111,13 @@ def indicator(con, card: Card, period: str, target_rows: pl.DataFrame | None = N
     elif prog:
         ahead = prog["gap"]
     found = alerts.evaluate(
-        card, {"cum_yoy": fig.get("cum_yoy"), "month_yoy": fig.get("month_yoy"), "progress": ahead}
+        card,
+        {
+            "cum_yoy": fig.get("cum_yoy"),
+            "month_yoy": fig.get("month_yoy"),
+            "progress": ahead,
+            "progress_kind": prog["kind"] if prog else None,
+        },
     )
     own = own_growth(con, card, period)
     diff = None
@@ -132,7 +154,10 @@ def dashboard(con, period: str | None = None) -> dict:
         "method": method,
         "cards": cards,
         "alerts": [a for c in cards for a in c["alerts"]],
-        "revised": S.revised_periods(con).to_dicts(),
+        "revised": [
+            {**r, "label": next((c.label for c in load_cards() if c.id == r["indicator"]), r["indicator"])}
+            for r in S.revised_periods(con).to_dicts()
+        ],
     }
 
 

@@ -124,8 +124,8 @@ def vintages(con: duckdb.DuckDBPyConnection, indicator: str, period: str | None 
 def revised_periods(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return frame(
         con,
-        """SELECT indicator, period, measure, count(*) AS vintages FROM monitor_value
-           GROUP BY ALL HAVING count(*) > 1 ORDER BY indicator, period""",
+        """SELECT indicator, period, measure, count(*) AS vintages FROM monitor_value  -- revised: a value changed
+           GROUP BY ALL HAVING count(DISTINCT value) > 1 ORDER BY indicator, period""",
     )
 
 

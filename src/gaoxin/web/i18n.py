@@ -13,6 +13,12 @@ COOKIE = "gx_lang"
 
 EN: dict[str, str] = {
     # 经济运行监测 (web/routes/monitor.py, templates monitor*.html)
+    "1-2月合并发布，无1月、2月单月数": "Jan–Feb published together: no single-month figure for January or February",
+    "类别": "Kind",
+    "触警": "Alert",
+    "优质": "Good",
+    "次发布": "releases",
+    "超(欠)进度": "Ahead (behind) schedule",
     "上月公布增速（朴素法）": "Last month's published growth (naive)",
     "个月": "months",
     "入库税收同比": "Tax YoY",

@@ -11,13 +11,14 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from gaoxin.monitoring import dashboard as D
-from gaoxin.monitoring.cards import by_id
+from gaoxin.monitoring.cards import MEASURES, by_id
 from gaoxin.store import monitoring as S
 from gaoxin.web.deps import CurrentUser, DbDep
 from gaoxin.web.i18n import translate
 from gaoxin.web.render import render
 
 router = APIRouter(include_in_schema=False)
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 api = APIRouter(prefix="/api/monitor")
 
 
@@ -48,7 +49,10 @@ def trend_chart(view: dict, _) -> dict:
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
         "grid": {"left": 48, "right": 16, "top": 36, "bottom": 30, "containLabel": True},
-        "xAxis": {"type": "category", "data": [f"{m}{_('月')}" for m in t["months"]]},
+        "xAxis": {
+            "type": "category",
+            "data": [MONTHS_EN[m - 1] if _("月") != "月" else f"{m}月" for m in t["months"]],
+        },
         "yAxis": {"type": "value", "name": unit},
         "series": [
             {"type": "line", "name": _("本年"), "data": t["this"], "connectNulls": False},
@@ -74,7 +78,14 @@ def monitor_page(request: Request, db: DbDep, user: CurrentUser, month: str | No
     return render(
         request,
         "monitor.html",
-        {"data": data, "contrib": contrib, "nowcast": now, "charts": charts, "nav": "monitor"},
+        {
+            "data": data,
+            "contrib": contrib,
+            "nowcast": now,
+            "charts": charts,
+            "nav": "monitor",
+            "MEASURE_LABELS": MEASURES,
+        },
     )
 
 
@@ -117,7 +128,14 @@ def indicator_page(request: Request, indicator: str, db: DbDep, user: CurrentUse
     return render(
         request,
         "monitor_indicator.html",
-        {"view": view, "card": card, "vintages": vint, "charts": charts, "nav": "monitor"},
+        {
+            "view": view,
+            "card": card,
+            "vintages": vint,
+            "charts": charts,
+            "nav": "monitor",
+            "MEASURE_LABELS": MEASURES,
+        },
     )
 
 
