@@ -46,13 +46,23 @@ def policies(scheme) -> list[dict]:
     return out
 
 
+_POLICIES: dict[str, list[dict]] = {}  # scheme sha256 → its policies (a stored scheme text never changes)
+
+
+def run_policies(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
+    """The policies of the scheme text a run used (parsed once per scheme text)."""
+    from gaoxin.evaluations import runs as recipe
+
+    key = f"{run['scheme_sha256']}:{sorted((run.get('params') or {}).items())}"
+    if key not in _POLICIES:
+        _POLICIES[key] = policies(recipe.stored_scheme(con, run))
+    return _POLICIES[key]
+
+
 def ledger(con: duckdb.DuckDBPyConnection, run: dict, town: str | None = None) -> dict:
     """{policies, by_class, by_town, lines}: frames in user units, one row per (policy, class) / (policy,
     town) / (firm, policy)."""
-    from gaoxin.evaluations import runs as recipe
-
-    scheme = recipe.stored_scheme(con, run)
-    pols = policies(scheme)
+    pols = run_policies(con, run)
     lines = store_runs.policy_lines(con, run["run_id"], town)
     meta = pl.DataFrame(
         {

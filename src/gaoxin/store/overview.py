@@ -108,6 +108,9 @@ def movers(
 ) -> list[dict]:
     """Firms whose class differs between two runs, with the item whose score moved most ("why")."""
     sc, sp = _scope(town)
+    order = """CASE WHEN class_a IN ('A','B','C','D') AND class_b IN ('A','B','C','D')
+                      THEN abs(ascii(class_a) - ascii(class_b)) ELSE 0 END DESC,
+                 abs(coalesce(score_b, 0) - coalesce(score_a, 0)) DESC, uscc"""
     found = rows(
         cur,
         f"""
@@ -118,10 +121,11 @@ def movers(
             LEFT JOIN webcache.firm f ON f.uscc = a.uscc
             WHERE a.run_id = ? AND a.class_final IS DISTINCT FROM b.class_final {sc}
         ),
+        p AS (SELECT * FROM m ORDER BY {order} LIMIT ? OFFSET ?),  -- the page first, its items after
         -- items compared by indicator id without the list prefix: a firm may change list (规下 → 规上)
         items AS (
             SELECT run_id, uscc, substr(item, strpos(item, '.') + 1) AS key, score FROM run_item
-            WHERE run_id IN (?, ?) AND uscc IN (SELECT uscc FROM m) AND NOT starts_with(item, 'policy.')
+            WHERE run_id IN (?, ?) AND uscc IN (SELECT uscc FROM p) AND NOT starts_with(item, 'policy.')
         ),
         d AS (
             SELECT coalesce(ib.uscc, ia.uscc) AS uscc, coalesce(ib.key, ia.key) AS item,
@@ -131,12 +135,8 @@ def movers(
         ),
         top AS (SELECT uscc, arg_max(item, abs(delta)) AS item, max_by(delta, abs(delta)) AS delta
                 FROM d GROUP BY uscc)
-        SELECT m.*, top.item, top.delta FROM m LEFT JOIN top USING (uscc)
-        ORDER BY CASE WHEN m.class_a IN ('A','B','C','D') AND m.class_b IN ('A','B','C','D')
-                      THEN abs(ascii(m.class_a) - ascii(m.class_b)) ELSE 0 END DESC,
-                 abs(coalesce(m.score_b, 0) - coalesce(m.score_a, 0)) DESC, m.uscc
-        LIMIT ? OFFSET ?""",
-        [run_b, run_a] + sp + [run_a, run_b, run_b, run_a, limit, offset],
+        SELECT p.*, top.item, top.delta FROM p LEFT JOIN top USING (uscc) ORDER BY {order}""",
+        [run_b, run_a] + sp + [limit, offset, run_a, run_b, run_b, run_a],
     )
     keys = (
         "uscc",
@@ -169,19 +169,21 @@ def mover_count(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: st
     )
 
 
-def common_ranks(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None) -> list[tuple]:
-    """(list, position in A, position in B) of the firms ranked in the same list by both runs, positions
+def common_ranks(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None):
+    """Polars frame (list_id, x, y): the firms ranked in the same list by both runs, their positions in A and B
     re-numbered 1… among those firms (both rankings over the same subjects)."""
+    from .db import frame
+
     sc, sp = _scope(town)
-    return rows(
+    return frame(
         cur,
         f"""WITH c AS (
                 SELECT a.list_id, a.uscc, a.rank AS ra, b.rank AS rb FROM webcache.run_firm a
                 JOIN webcache.run_firm b ON b.uscc = a.uscc AND b.run_id = ? AND b.list_id = a.list_id
                 LEFT JOIN webcache.firm f ON f.uscc = a.uscc
                 WHERE a.run_id = ? AND a.rank IS NOT NULL AND b.rank IS NOT NULL {sc})
-            SELECT list_id, row_number() OVER (PARTITION BY list_id ORDER BY ra, uscc),
-                   row_number() OVER (PARTITION BY list_id ORDER BY rb, uscc)
+            SELECT list_id, row_number() OVER (PARTITION BY list_id ORDER BY ra, uscc)::DOUBLE AS x,
+                   row_number() OVER (PARTITION BY list_id ORDER BY rb, uscc)::DOUBLE AS y
             FROM c ORDER BY list_id""",
         [run_b, run_a] + sp,
     )

@@ -342,15 +342,19 @@ def get_run(cur: duckdb.DuckDBPyConnection, run_id: str, kind: str | None = "muj
 
 
 def policy_lines(con: duckdb.DuckDBPyConnection, run_id: str, town: str | None = None) -> pl.DataFrame:
-    """One row per (firm, policy) with a non-zero amount (canonical units): the 差别化政策台账's source rows."""
+    """One row per (firm, policy) with a non-zero amount (canonical units): the 差别化政策台账's source rows.
+    Read from the compact trace through the run's few policy item numbers (not the long run_item view)."""
     return frame(
         con,
-        """SELECT i.uscc, e.name, e.town, r.class_final, r.list_id, substr(i.item, 8) AS policy, i.value AS amount
-           FROM run_item i JOIN run_result r ON r.run_id = i.run_id AND r.uscc = i.uscc
-           LEFT JOIN enterprise e ON e.uscc = i.uscc
-           WHERE i.run_id = ? AND starts_with(i.item, 'policy.') AND (? IS NULL OR e.town = ?)
-           ORDER BY policy, r.class_final, i.value DESC, i.uscc""",
-        [run_id, town, town],
+        """WITH d AS (SELECT item_no, substr(item, 8) AS policy FROM run_item_def
+                     WHERE run_id = ? AND starts_with(item, 'policy.'))
+           SELECT r.uscc, e.name, e.town, r.class_final, r.list_id, d.policy, t.value AS amount
+           FROM run_trace t JOIN d USING (item_no)
+           JOIN run_result r ON r.run_id = t.run_id AND r.firm = t.firm
+           LEFT JOIN enterprise e ON e.uscc = r.uscc
+           WHERE t.run_id = ? AND t.item_no IN (SELECT item_no FROM d) AND (? IS NULL OR e.town = ?)
+           ORDER BY d.policy, r.class_final, t.value DESC, r.uscc""",
+        [run_id, run_id, town, town],
     )
 
 

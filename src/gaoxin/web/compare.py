@@ -5,21 +5,15 @@ from __future__ import annotations
 import io
 import math
 
-import numpy as np
-
 from gaoxin.engine.rank_similarity import rank_similarity
 from gaoxin.web.i18n import translate
 
 
-def rank_similarity_by_list(common: list[tuple]) -> list[dict]:
-    """common: (list, position in A, position in B) rows → per list r_s, r_w and WS (A the reference)."""
+def rank_similarity_by_list(common) -> list[dict]:
+    """common: frame (list_id, x, y) of positions in A and B → per list r_s, r_w and WS (A the reference)."""
     out = []
-    lists = sorted({r[0] for r in common})
-    arr = np.asarray([(r[1], r[2]) for r in common], dtype=float).reshape(-1, 2)
-    names = np.asarray([r[0] for r in common], dtype=object)
-    for lst in lists:
-        part = arr[names == lst]
-        sim = rank_similarity(part[:, 0], part[:, 1])
+    for (lst,), part in common.group_by("list_id", maintain_order=True):
+        sim = rank_similarity(part["x"].to_numpy(), part["y"].to_numpy())
         out.append(
             {
                 "list": lst,

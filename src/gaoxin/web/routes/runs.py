@@ -109,7 +109,7 @@ def compare_data(request: Request, db, user, a: str, b: str, town: str = "", pag
     if pair is None:
         raise HTTPException(404, "run not found")
     run_a, run_b = pair
-    towns = store_runs.result_towns(db, b)
+    towns = request.app.state.cache.towns  # the store's towns (cached with the firm table)
     scope = user.scope_town or (town or None)
     if scope and scope not in towns and not user.scope_town:
         raise HTTPException(400, f"没有镇街「{scope}」；可选：{'、'.join(towns)}")
@@ -244,13 +244,14 @@ async def rerun(request: Request, db: DbDep, user: Runner, run_id: str):
     return RedirectResponse(f"/runs/{outcome.run_id}?created={int(outcome.created)}", status_code=303)
 
 
-def ledger_data(db, user, run_id: str, town: str = "") -> tuple[dict, dict]:
+def ledger_data(request: Request, db, user, run_id: str, town: str = "") -> tuple[dict, dict]:
     from gaoxin.reports.policy_ledger import ledger
 
     run = store_runs.find_run(db, run_id)
     if run is None or run["kind"] != "mujun":
         raise HTTPException(404, "run not found")
-    towns = store_runs.result_towns(db, run_id)
+    request.app.state.cache.ensure(db)
+    towns = request.app.state.cache.towns
     scope = user.scope_town or (town or None)
     if scope and scope not in towns and not user.scope_town:
         raise HTTPException(400, f"没有镇街「{scope}」；可选：{'、'.join(towns)}")
@@ -262,7 +263,7 @@ def ledger_data(db, user, run_id: str, town: str = "") -> tuple[dict, dict]:
 @router.get("/runs/{run_id}/ledger")
 def ledger_page(request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
     try:
-        run, data = ledger_data(db, user, run_id, town)
+        run, data = ledger_data(request, db, user, run_id, town)
     except HTTPException as exc:
         if exc.status_code != 400:
             raise
@@ -285,7 +286,7 @@ def ledger_page(request: Request, db: DbDep, user: CurrentUser, run_id: str, tow
 def ledger_xlsx(request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
     from gaoxin.reports.policy_ledger import write_ledger_xlsx
 
-    run, data = ledger_data(db, user, run_id, town)
+    run, data = ledger_data(request, db, user, run_id, town)
     with tempfile.TemporaryDirectory(prefix="gaoxin-ledger-") as tmp:
         path = write_ledger_xlsx(data, run, Path(tmp) / "ledger.xlsx", data["town"])
         body = Path(path).read_bytes()
@@ -352,8 +353,8 @@ async def api_rerun(request: Request, db: DbDep, user: Runner, run_id: str):
 
 
 @api_router.get("/runs/{run_id}/ledger", summary="差别化政策台账: per policy and class, per town (万元)")
-def api_ledger(db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
-    _, data = ledger_data(db, user, run_id, town)
+def api_ledger(request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
+    _, data = ledger_data(request, db, user, run_id, town)
     return {
         "run_id": run_id,
         "town": data["town"],
