@@ -85,10 +85,10 @@ def write_brief_pdf(con, out: Path, month: str | None = None, firms: bool = True
             y -= 0.03
             fig.text(0.09, y, ("⚠ " if a["level"] == "alert" else "★ ") + a["text"], fontsize=9)
         if firms and data["period"]:
-            ct = D.contributions(con, data["period"], n=8)
+            ct = D.contributions(con, data["period"], n=6)
             y -= 0.05
             fig.text(0.07, y, f"规上工业总产值 拉动（同口径增速 {ct['growth']:.2f}%）", fontsize=12)
-            ax = fig.add_axes([0.07, 0.04, 0.86, max(y - 0.08, 0.1)])
+            ax = fig.add_axes([0.07, 0.06, 0.86, max(y - 0.09, 0.1)])
             ax.axis("off")
             rows = [
                 [
