@@ -61,7 +61,9 @@ def test_demo_contributions_sum_to_the_zone_growth_from_the_store(monthly_store)
     try:
         sums = S.firm_sums(con, "output", 2025, 10)
         c = contributions(sums, "2025-10", "output")
-        by_town = c.by(S.firm_attributes(con).select("uscc", "town"), "town")
+        attrs = S.firm_attributes(con)
+        by_town = c.by(attrs.select("uscc", "town"), "town")
+        by_chain = c.by(attrs.select("uscc", "chain"), "chain")
     finally:
         con.close()
     # the like-for-like growth worked from the raw sums, independently of the contribution code
@@ -70,4 +72,5 @@ def test_demo_contributions_sum_to_the_zone_growth_from_the_store(monthly_store)
     assert c.growth == pytest.approx(expected)
     assert float(c.firms.filter(pl.col("status") == "same")["pp"].sum()) == pytest.approx(expected)
     assert float(by_town["pp"].sum()) == pytest.approx(expected)
+    assert float(by_chain["pp"].sum()) == pytest.approx(expected)  # one chain per firm: the parts add up
     assert c.entering > 0  # firms entering 规上 in 2025 are in the demo and kept apart

@@ -177,6 +177,7 @@ def contributions(con, period: str, firm_indicator: str = "output", n: int = 10)
         "drags": named(c.top(n, drags=True)),
         "by_town": c.by(attrs.select("uscc", "town"), "town").to_dicts(),
         "by_industry": c.by(attrs.select("uscc", "industry_name"), "industry_name").head(15).to_dicts(),
+        "by_chain": c.by(attrs.select("uscc", "chain"), "chain").to_dicts(),
         "entering": named(
             c.firms.filter(pl.col("status") == "entering").sort("current", descending=True).head(n)
         ),

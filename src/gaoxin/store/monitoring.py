@@ -181,7 +181,20 @@ def firm_totals(con: duckdb.DuckDBPyConnection, indicator: str) -> dict[str, flo
 
 
 def firm_attributes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return frame(con, "SELECT uscc, name, town, industry_name FROM enterprise")
+    """Name, town, industry and one chain per firm (its primary tag, else its most confident one; overrides
+    applied), so 拉动 by chain still sums to the growth."""
+    from gaoxin.store.chains import effective_tags
+
+    firms = frame(con, "SELECT uscc, name, town, industry_name FROM enterprise")
+    tags = effective_tags(con)
+    if tags.height == 0:
+        return firms.with_columns(pl.lit(None, dtype=pl.Utf8).alias("chain"))
+    chain = (
+        tags.sort(["uscc", "is_primary", "confidence"], descending=[False, True, True])
+        .group_by("uscc", maintain_order=True)
+        .agg(pl.col("chain_id").first().alias("chain"))
+    )
+    return firms.join(chain, on="uscc", how="left")
 
 
 def targets(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:

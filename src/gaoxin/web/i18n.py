@@ -13,6 +13,7 @@ COOKIE = "gx_lang"
 
 EN: dict[str, str] = {
     # 经济运行监测 (web/routes/monitor.py, templates monitor*.html)
+    "按产业链": "By chain",
     "1-2月合并发布，无1月、2月单月数": "Jan–Feb published together: no single-month figure for January or February",
     "类别": "Kind",
     "触警": "Alert",
@@ -655,6 +656,19 @@ EN.update(
         "这些文件的内容都已在库中（与已有批次相同），无需再导入": "These files are already in the store (same content as earlier batches): nothing to import",
         "返回": "Back",
         "园区指标（全国高新区对标）": "Zone indicators (national high-tech zone benchmarking)",
+        "两端柱含最低/最高 1% 的企业": "the end bars hold the lowest / highest 1 % of firms",
+        "不适合评价类": "Not suitable for evaluation",
+        "优先发展类": "Priority development",
+        "倒逼整治类": "Forced rectification",
+        "提升发展类": "Upgrading",
+        "支持发展类": "Supported development",
+        "暂不评价类": "Not evaluated",
+        "监管调控类": "Regulated",
+        "落后整治类": "Lagging, to be rectified",
+        "规范转型类": "Standardise and transform",
+        "调控帮扶类": "Regulate and assist",
+        "限制发展类": "Restricted development",
+        "鼓励提升类": "Encouraged to upgrade",
     }
 )
 
