@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from gaoxin.store.db import frame, one, rows
+from gaoxin.store.db import frame, rows
 
 
 def pool(con: duckdb.DuckDBPyConnection, run_id: str, include_pass: bool = False) -> pl.DataFrame:
@@ -76,73 +76,15 @@ def cultivation_periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows(con, "SELECT DISTINCT period FROM run WHERE kind = 'cultivation' ORDER BY 1")]
 
 
-def _pool_where(town: str | None, industry: str | None, include_pass: bool) -> tuple[str, list]:
-    where, params = ["r.run_id = ?", "r.list_id IN ('培育库', '到期复审')"], []
-    if not include_pass:
-        where.append("r.class_final <> 'pass'")
-    if town:
-        where.append("e.town = ?")
-        params.append(town)
-    if industry:
-        where.append("starts_with(coalesce(e.industry_code, ''), ?)")
-        params.append(industry)
-    return " AND ".join(where), params
-
-
-def pool_page(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    town: str | None = None,
-    industry: str | None = None,
-    limit: int | None = 50,
-    offset: int = 0,
-) -> tuple[pl.DataFrame, int]:
-    """One page of the 培育库 (closest first) with its position in the filtered pool (名次 from 1), and the
-    filtered pool's size. Failing conditions are counted for the page's firms only."""
-    where, params = _pool_where(town, industry, False)
-    total = one(
+def run_firms(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """A cultivation run's firms (best first) for its run page: rank, uscc, name, town, verdict, list, gaps."""
+    return frame(
         con,
-        f"SELECT count(*) FROM run_result r LEFT JOIN enterprise e USING (uscc) WHERE {where}",
-        [run_id, *params],
-    )[0]
-    page = "" if limit is None else f"LIMIT {int(limit)} OFFSET {int(offset)}"
-    df = frame(
-        con,
-        f"""
-        WITH p AS (
-            SELECT row_number() OVER (ORDER BY r.rank, r.uscc) AS position, r.rank, r.uscc, e.name, e.town,
-                   e.industry_code, r.class_final AS verdict, r.list_id, r.score AS score_min,
-                   r.base_score AS score_max, r.adjustment AS expert_needed, r.reasons
-            FROM run_result r LEFT JOIN enterprise e USING (uscc) WHERE {where}
-            ORDER BY r.rank, r.uscc {page}),
-        fails AS (
-            SELECT uscc, count(*) FILTER (WHERE coalesce(score, 0) = 0) AS n_fail
-            FROM run_item WHERE run_id = ? AND starts_with(item, 'condition.') AND uscc IN (SELECT uscc FROM p)
-            GROUP BY uscc)
-        SELECT p.*, coalesce(f.n_fail, 0) AS n_fail FROM p LEFT JOIN fails f USING (uscc) ORDER BY position""",
-        [run_id, *params, run_id],
+        """SELECT r.rank, r.uscc, e.name, e.town, r.class_final AS verdict, r.list_id, r.reasons
+           FROM run_result r LEFT JOIN enterprise e USING (uscc) WHERE r.run_id = ?
+           ORDER BY r.rank, r.uscc""",
+        [run_id],
     )
-    return df, total
-
-
-def run_firms_page(
-    con: duckdb.DuckDBPyConnection, run_id: str, town: str | None, limit: int, offset: int
-) -> tuple[pl.DataFrame, int]:
-    """A cultivation run's firms (best first) for its run page, and how many there are."""
-    where, params = ("AND e.town = ?", [town]) if town else ("", [])
-    total = one(
-        con,
-        f"SELECT count(*) FROM run_result r LEFT JOIN enterprise e USING (uscc) WHERE r.run_id = ? {where}",
-        [run_id, *params],
-    )[0]
-    df = frame(
-        con,
-        f"""SELECT r.rank, r.uscc, e.name, e.town, r.class_final AS verdict, r.list_id, r.reasons
-            FROM run_result r LEFT JOIN enterprise e USING (uscc) WHERE r.run_id = ? {where}
-            ORDER BY r.rank, r.uscc LIMIT {int(limit)} OFFSET {int(offset)}""",
-        [run_id, *params],
-    )
-    return df, total
 
 
 def condition_cells(con: duckdb.DuckDBPyConnection, run_id: str, usccs: list[str]) -> pl.DataFrame:
@@ -168,33 +110,15 @@ def condition_cells(con: duckdb.DuckDBPyConnection, run_id: str, usccs: list[str
     )
 
 
-def pool_filters(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[list[str], list[str]]:
-    """Towns and industry 大类 (two-digit code) present in a run's pool: the filter choices."""
-    towns = [
-        r[0]
-        for r in rows(
-            con,
-            """SELECT DISTINCT e.town FROM run_result r JOIN enterprise e USING (uscc)
-               WHERE r.run_id = ? AND e.town IS NOT NULL ORDER BY 1""",
-            [run_id],
-        )
-    ]
-    codes = [
-        r[0]
-        for r in rows(
-            con,
-            """SELECT DISTINCT left(e.industry_code, 2) FROM run_result r JOIN enterprise e USING (uscc)
-               WHERE r.run_id = ? AND e.industry_code IS NOT NULL ORDER BY 1""",
-            [run_id],
-        )
-    ]
-    return towns, codes
-
-
-def firm_tier(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> dict | None:
+def firm_tiers(con: duckdb.DuckDBPyConnection, run_ids: list[str], uscc: str) -> dict[str, dict]:
+    """run id → the firm's class_final, list_id, reasons and rank in each of the given runs (one query)."""
+    if not run_ids:
+        return {}
+    marks = ", ".join("?" for _ in run_ids)
     found = frame(
         con,
-        "SELECT class_final, list_id, reasons, rank FROM run_result WHERE run_id = ? AND uscc = ?",
-        [run_id, uscc],
-    ).to_dicts()
-    return found[0] if found else None
+        f"""SELECT run_id, class_final, list_id, reasons, rank FROM run_result
+            WHERE run_id IN ({marks}) AND uscc = ?""",
+        [*run_ids, uscc],
+    )
+    return {r["run_id"]: r for r in found.to_dicts()}

@@ -24,6 +24,7 @@ from gaoxin.evaluations.runs import RunError
 from gaoxin.store import cultivation as store_cultivation
 from gaoxin.store import queries as store_queries
 from gaoxin.store import runs as store_runs
+from gaoxin.store import webcache as store_webcache
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, Runner, User
 from gaoxin.web.render import render
@@ -44,6 +45,53 @@ VERDICT_LABEL = {
     "fail": "未达标",
     "out": "不在范围",
 }
+
+
+class Frames:
+    """Frames read from immutable runs (pool, certificates, a run's firms, its conditions), kept per run and
+    store data version (an import may rename firms or move them between towns): pages then filter and page in
+    memory instead of scanning the run's rows on every request."""
+
+    def __init__(self, size: int = 32):
+        self.lock = threading.Lock()
+        self.size = size
+        self.items: dict[tuple, object] = {}
+
+    def get(self, db, kind: str, run_id: str, build):
+        key = (kind, run_id, store_webcache.data_version(db))
+        with self.lock:
+            found = self.items.get(key)
+        if found is None:
+            found = build()
+            with self.lock:
+                if len(self.items) >= self.size:
+                    self.items.pop(next(iter(self.items)))
+                self.items[key] = found
+        return found
+
+
+FRAMES = Frames()
+
+
+def pool_view(db, run_id: str, town: str | None, industry: str | None) -> pl.DataFrame:
+    """The run's 培育库 filtered by town and industry (大类 prefix), with `position` from 1 in the view."""
+    df = FRAMES.get(db, "pool", run_id, lambda: svc.pool(db, run_id))
+    if town:
+        df = df.filter(pl.col("town") == town)
+    if industry:
+        df = df.filter(pl.col("industry_code").fill_null("").str.starts_with(industry))
+    return df.with_row_index("position", offset=1).with_columns(pl.col("position").cast(pl.Int64))
+
+
+def pool_choices(db, run_id: str) -> tuple[list[str], list[str]]:
+    df = FRAMES.get(db, "pool", run_id, lambda: svc.pool(db, run_id))
+    towns = sorted(t for t in df["town"].unique().to_list() if t)
+    codes = sorted({c[:2] for c in df["industry_code"].drop_nulls().to_list() if c})
+    return towns, codes
+
+
+def certificates_of(db, run_id: str) -> pl.DataFrame:
+    return FRAMES.get(db, "certificates", run_id, lambda: svc.certificates(db, run_id))
 
 
 def periods(db) -> list[str]:
@@ -103,10 +151,10 @@ def pool_page(
     run_id = runs.get(scheme)
     if run_id is None:
         return render(request, "cultivation_pool.html", ctx | {"run": None, "rows": [], "total": 0})
-    df, total = store_cultivation.pool_page(
-        db, run_id, scoped_town(user, town), industry or None, PAGE, (page - 1) * PAGE
-    )
-    towns, codes = store_cultivation.pool_filters(db, run_id)
+    view = pool_view(db, run_id, scoped_town(user, town), industry or None)
+    total = view.height
+    df = view.slice((page - 1) * PAGE, PAGE)
+    towns, codes = pool_choices(db, run_id)
     return render(
         request,
         "cultivation_pool.html",
@@ -142,10 +190,8 @@ def pool_export(
         raise HTTPException(404, "no run")
     run = store_runs.find_run(db, run_id)
     t = scoped_town(user, town)
-    df, _ = store_cultivation.pool_page(db, run_id, t, industry or None, None)
-    df = df.select("rank", *[c for c in df.columns if c not in ("rank", "position")]).with_columns(
-        df["position"].alias("rank")
-    )
+    df = pool_view(db, run_id, t, industry or None)
+    df = df.with_columns(pl.col("position").alias("rank")).drop("position")
     pools = [
         {
             "scheme": run["scheme_id"],
@@ -158,7 +204,7 @@ def pool_export(
     ]
     certs = None
     if run["summary"].get("certificates") is not None:
-        certs = svc.certificates(db, run_id)
+        certs = certificates_of(db, run_id)
         if t:
             certs = certs.filter(pl.col("town") == t)
     with tempfile.TemporaryDirectory(prefix="gaoxin-pool-") as tmp:
@@ -275,7 +321,7 @@ def certificates_page(request: Request, db: DbDep, user: CurrentUser, period: Pe
     run_id = runs.get(svc.HNTE[1])
     if run_id is None:
         return render(request, "cultivation_certs.html", ctx | {"rows": None})
-    certs = svc.certificates(db, run_id).filter(pl.col("status") != "有效")
+    certs = certificates_of(db, run_id).filter(pl.col("status") != "有效")
     if user.scope_town:
         certs = certs.filter(pl.col("town") == user.scope_town)
     rows = pool_rows(certs.rename({"verdict": "verdict"}))
@@ -292,8 +338,11 @@ def cultivation_run(db, run_id: str) -> dict:
 
 def condition_table(db, run: dict, usccs: list[str]) -> tuple[list[dict], dict[tuple, dict]]:
     """The scheme's conditions (columns) and each (firm, condition) cell: state, note, gap."""
-    scheme = svc.stored_scheme(db, run)
-    conds = [{"id": c.id, "title": c.title, "unit": c.unit} for c in scheme.conditions]
+
+    def columns():
+        return [{"id": c.id, "title": c.title, "unit": c.unit} for c in svc.stored_scheme(db, run).conditions]
+
+    conds = FRAMES.get(db, "conditions", run["run_id"], columns)
     cells = {}
     for r in store_cultivation.condition_cells(db, run["run_id"], usccs).iter_rows(named=True):
         state = STATE_OF_SCORE.get(r["score"], "missing") if r["score"] is not None else "missing"
@@ -312,8 +361,11 @@ def run_page(
 ):
     run = cultivation_run(db, run_id)
     t = scoped_town(user, town)
-    df, total = store_cultivation.run_firms_page(db, run_id, t, PAGE, (page - 1) * PAGE)
-    rows = pool_rows(df)
+    firms = FRAMES.get(db, "firms", run_id, lambda: store_cultivation.run_firms(db, run_id))
+    if t:
+        firms = firms.filter(pl.col("town") == t)
+    total = firms.height
+    rows = pool_rows(firms.slice((page - 1) * PAGE, PAGE))
     conds, cells = condition_table(db, run, [r["uscc"] for r in rows])
     return render(
         request,
@@ -357,11 +409,10 @@ def firm_tiers(db, uscc: str) -> dict | None:
     if period is None or not runs:
         return None
     tiers = []
+    found = store_cultivation.firm_tiers(db, list(runs.values()), uscc)
     for sid, title in TIERS:
         rid = runs.get(sid)
-        if rid is None:
-            continue
-        r = store_cultivation.firm_tier(db, rid, uscc)
+        r = found.get(rid) if rid else None
         if r is None or r["list_id"] is None:
             continue
         tiers.append(

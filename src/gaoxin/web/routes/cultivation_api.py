@@ -17,7 +17,6 @@ from gaoxin.evaluations.zones.kind import rank_payload
 from gaoxin.evaluations.zones.service import climb_zone
 from gaoxin.jsonable import jsonable
 from gaoxin.store import chains as store_chains
-from gaoxin.store import cultivation as store_cultivation
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, Runner
 from gaoxin.web.routes import chains as chain_pages
@@ -50,9 +49,9 @@ def pool(
     run_id = runs.get(scheme)
     if run_id is None:
         raise HTTPException(404, f"{period or '—'} 年度没有 {scheme} 的培育评价")
-    df, total = store_cultivation.pool_page(
-        db, run_id, pages.scoped_town(user, town), industry or None, pages.PAGE, (page - 1) * pages.PAGE
-    )
+    view = pages.pool_view(db, run_id, pages.scoped_town(user, town), industry or None)
+    total = view.height
+    df = view.slice((page - 1) * pages.PAGE, pages.PAGE)
     rows = [{**r, "gaps": _split(r.pop("reasons"))} for r in df.to_dicts()]
     return jsonable({"period": period, "scheme": scheme, "run_id": run_id, "total": total, "rows": rows})
 
@@ -80,7 +79,7 @@ def certificates(db: DbDep, user: CurrentUser, period: Period = None):
     run_id = runs.get(svc.HNTE[1])
     if run_id is None:
         raise HTTPException(404, "没有高企评价")
-    certs = svc.certificates(db, run_id).filter(pl.col("status") != "有效")
+    certs = pages.certificates_of(db, run_id).filter(pl.col("status") != "有效")
     if user.scope_town:
         certs = certs.filter(pl.col("town") == user.scope_town)
     rows = [{**r, "gaps": _split(r.pop("reasons"))} for r in certs.to_dicts()]
