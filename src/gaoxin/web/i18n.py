@@ -675,6 +675,7 @@ EN.update(
 # 企业培育 · 园区对标 · 产业链 from the web (issue 14 part A)
 EN.update(
     {
+        "须为是": "must be yes",
         "也可在命令行标注（附收入构成文件时按营业收入占比定主节点）：": "Or tag from the command line (with a revenue-segments file the primary node follows revenue share):",
         "12 个月内到期或已到期的高新技术企业证书": "HNTE certificates expiring within 12 months or expired",
         "下一梯度": "Next tier",
