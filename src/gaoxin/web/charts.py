@@ -18,7 +18,8 @@ def _base(**extra) -> dict:
 
 def class_counts(counts: dict[str, int], names: dict[str, str], _) -> dict:
     classes = [c for c in ("A", "B", "C", "D", "T") if c in counts]
-    labels = [f"{c} {names.get(c, '')}".strip() for c in classes]
+    # the class letter over its name on two lines: five long names side by side overlap on a narrow chart
+    labels = [f"{c}\n{_(names[c])}" if names.get(c) else c for c in classes]
     return _base(
         tooltip={"trigger": "axis"},
         xAxis={"type": "category", "data": labels, "axisLabel": {"interval": 0}},
@@ -58,6 +59,9 @@ def histogram(dist: dict, unit: str, _) -> dict:
     marks = []
     if dist.get("median") is not None:
         marks.append(f"{_('中位数')} {dist['median']:.2f}")
+    folded = dist.get("folded") or {}
+    if folded.get("below") or folded.get("above"):
+        marks.append(_("两端柱含最低/最高 1% 的企业"))
     return _base(
         tooltip={"trigger": "axis"},
         title={

@@ -167,8 +167,15 @@ def histogram(vals: np.ndarray, bins: int = 20) -> dict:
     counts, _ = np.histogram(np.clip(vals, lo, hi), edges)
     digits = 0 if hi - lo >= 40 else (1 if hi - lo >= 4 else 2)
     labels = [f"{edges[i]:.{digits}f}–{edges[i + 1]:.{digits}f}" for i in range(bins)]
+    # the end bins hold the firms folded in from beyond the 1st / 99th percentile: open ranges, not closed ones
+    below, above = int((vals < lo).sum()), int((vals > hi).sum())
+    if below:
+        labels[0] = f"≤ {edges[1]:.{digits}f}"
+    if above:
+        labels[-1] = f"≥ {edges[-2]:.{digits}f}"
     return {
         "labels": labels,
+        "folded": {"below": below, "above": above, "lo": float(lo), "hi": float(hi)},
         "counts": [int(c) for c in counts],
         "n": int(vals.size),
         "median": float(np.median(vals)),
