@@ -91,6 +91,13 @@ def ledger(con: duckdb.DuckDBPyConnection, run: dict, town: str | None = None) -
         base=pl.when(per != 0).then(pl.col("amount") / per).otherwise(None) * pl.col("base_factor"),
         amount=pl.col("amount") * pl.col("amount_factor"),
     ).select("policy", "title", "uscc", "name", "town", "class_final", "rate", "base", "amount")
+    return ledger_from_lines(pols, lines)
+
+
+def ledger_from_lines(pols: list[dict], lines: pl.DataFrame, town: str | None = None) -> dict:
+    """The ledger's totals from its per-firm lines (in user units), for the whole run or one town."""
+    if town:
+        lines = lines.filter(pl.col("town") == town)
     order = {p["id"]: i for i, p in enumerate(pols)}
     by_class = (
         lines.group_by("policy", "title", "class_final", "rate")

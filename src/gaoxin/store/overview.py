@@ -154,36 +154,48 @@ def movers(
     return [dict(zip(keys, r, strict=True)) for r in found]
 
 
-def mover_count(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None) -> int:
-    """How many firms changed class between two runs (for paging the movers)."""
-    sc, sp = _scope(town)
-    return int(
-        rows(
-            cur,
-            f"""SELECT count(*) FROM webcache.run_firm a
-                JOIN webcache.run_firm b ON b.uscc = a.uscc AND b.run_id = ?
-                LEFT JOIN webcache.firm f ON f.uscc = a.uscc
-                WHERE a.run_id = ? AND a.class_final IS DISTINCT FROM b.class_final {sc}""",
-            [run_b, run_a] + sp,
-        )[0][0]
-    )
-
-
-def common_ranks(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: str | None):
-    """Polars frame (list_id, x, y): the firms ranked in the same list by both runs, their positions in A and B
-    re-numbered 1… among those firms (both rankings over the same subjects)."""
+def compare_frames(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str) -> dict:
+    """Every firm in both runs (town, classes, scores, reasons, list, rank and trace position in each): the
+    comparison's transitions, movers and rank similarity are filtered, counted and paged from it in memory."""
     from .db import frame
 
-    sc, sp = _scope(town)
-    return frame(
+    return {
+        "both": frame(
+            cur,
+            """SELECT a.uscc, f.name, f.town, a.class_final AS class_a, b.class_final AS class_b,
+                      a.score AS score_a, b.score AS score_b, a.reasons AS reasons_a, b.reasons AS reasons_b,
+                      a.list_id AS list_a, b.list_id AS list_b, a.rank AS rank_a, b.rank AS rank_b,
+                      a.firm AS firm_a, b.firm AS firm_b
+               FROM run_result a JOIN run_result b ON b.uscc = a.uscc AND b.run_id = ?
+               LEFT JOIN webcache.firm f ON f.uscc = a.uscc
+               WHERE a.run_id = ?""",
+            [run_b, run_a],
+        )
+    }
+
+
+def top_items(
+    cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, firms_a: list[int], firms_b: list[int]
+) -> dict[int, tuple]:
+    """position in A → (indicator id without the list prefix, score change B − A) of the item whose score
+    moved most, for a page of firms given by their trace positions in A and B (index-friendly reads)."""
+    if not firms_a:
+        return {}
+    found = rows(
         cur,
-        f"""WITH c AS (
-                SELECT a.list_id, a.uscc, a.rank AS ra, b.rank AS rb FROM webcache.run_firm a
-                JOIN webcache.run_firm b ON b.uscc = a.uscc AND b.run_id = ? AND b.list_id = a.list_id
-                LEFT JOIN webcache.firm f ON f.uscc = a.uscc
-                WHERE a.run_id = ? AND a.rank IS NOT NULL AND b.rank IS NOT NULL {sc})
-            SELECT list_id, row_number() OVER (PARTITION BY list_id ORDER BY ra, uscc)::DOUBLE AS x,
-                   row_number() OVER (PARTITION BY list_id ORDER BY rb, uscc)::DOUBLE AS y
-            FROM c ORDER BY list_id""",
-        [run_b, run_a] + sp,
+        """WITH pair AS (SELECT unnest(?::INTEGER[]) AS fa, unnest(?::INTEGER[]) AS fb),
+           ia AS (SELECT p.fa, substr(d.item, strpos(d.item, '.') + 1) AS key, t.score
+                  FROM run_trace t JOIN pair p ON p.fa = t.firm
+                  JOIN run_item_def d ON d.run_id = t.run_id AND d.item_no = t.item_no
+                  WHERE t.run_id = ? AND t.firm IN (SELECT fa FROM pair) AND NOT starts_with(d.item, 'policy.')),
+           ib AS (SELECT p.fa, substr(d.item, strpos(d.item, '.') + 1) AS key, t.score
+                  FROM run_trace t JOIN pair p ON p.fb = t.firm
+                  JOIN run_item_def d ON d.run_id = t.run_id AND d.item_no = t.item_no
+                  WHERE t.run_id = ? AND t.firm IN (SELECT fb FROM pair) AND NOT starts_with(d.item, 'policy.')),
+           d AS (SELECT coalesce(ib.fa, ia.fa) AS fa, coalesce(ib.key, ia.key) AS item,
+                        coalesce(ib.score, 0) - coalesce(ia.score, 0) AS delta
+                 FROM ib FULL JOIN ia ON ia.fa = ib.fa AND ia.key = ib.key)
+           SELECT fa, arg_max(item, abs(delta)), max_by(delta, abs(delta)) FROM d GROUP BY fa""",
+        [firms_a, firms_b, run_a, run_b],
     )
+    return {r[0]: (r[1], r[2]) for r in found}

@@ -93,3 +93,80 @@ def compare_workbook(data: dict, movers: list[dict], lang: str = "zh") -> bytes:
     sim.set_column(0, 4, 18)
     wb.close()
     return buf.getvalue()
+
+
+# ---- in memory, from store.overview.compare_frames ----------------------------------------------------------
+CLASSES = ("A", "B", "C", "D", "T")
+RANKED = ("A", "B", "C", "D")
+
+
+def prepared(frames: dict, towns: list[str]) -> dict:
+    """The pair's frames with the movers sorted once (pages and towns are slices of it), and the transitions
+    and rank similarity of the whole zone and of each town worked out once."""
+    both = frames["both"]
+    by_town = {}
+    for town in [None, *towns]:
+        part = scoped(both, town)
+        by_town[town] = {
+            "change": transitions(part),
+            "similarity": rank_similarity_by_list(common_positions(part)),
+        }
+    return {"both": both, "movers": movers(both), "by_town": by_town}
+
+
+def scoped(both, town: str | None):
+    import polars as pl
+
+    return both.filter(pl.col("town") == town) if town else both
+
+
+def transitions(both) -> dict:
+    """Class in A × class in B of the firms in both runs (the same dict as store.overview.transitions)."""
+    matrix = {a: {b: 0 for b in CLASSES} for a in CLASSES}
+    up = down = same = 0
+    for (a, b), part in both.group_by("class_a", "class_b"):
+        n = part.height
+        matrix.setdefault(a, {c: 0 for c in CLASSES})[b] = n
+        if a == b:
+            same += n
+        elif a in RANKED and b in RANKED:
+            if RANKED.index(b) < RANKED.index(a):
+                up += n
+            else:
+                down += n
+    return {"matrix": matrix, "up": up, "down": down, "same": same, "both": both.height}
+
+
+def movers(both):
+    """The firms whose class differs, in the comparison's order: the largest class move first (A↔D before
+    A↔B), then the largest score change, then the credit code."""
+    import polars as pl
+
+    idx = dict(zip(RANKED, range(len(RANKED)), strict=True))
+    ca = pl.col("class_a").replace_strict(idx, default=None, return_dtype=pl.Int32)
+    cb = pl.col("class_b").replace_strict(idx, default=None, return_dtype=pl.Int32)
+    moved = both.filter(pl.col("class_a").ne_missing(pl.col("class_b")))
+    return (
+        moved.with_columns(
+            _step=(ca - cb).abs().fill_null(0),
+            _ds=(pl.col("score_b").fill_null(0) - pl.col("score_a").fill_null(0)).abs(),
+        )
+        .sort(["_step", "_ds", "uscc"], descending=[True, True, False])
+        .drop("_step", "_ds")
+    )
+
+
+def common_positions(both):
+    """(list_id, x, y): firms ranked in the same list by both runs, positions re-numbered 1… among them
+    (ties in a run's rank broken by credit code)."""
+    import polars as pl
+
+    c = both.filter(
+        (pl.col("list_a") == pl.col("list_b"))
+        & pl.col("rank_a").is_not_null()
+        & pl.col("rank_b").is_not_null()
+    ).select("list_a", "uscc", "rank_a", "rank_b")
+    pos = (pl.int_range(pl.len()).over("list_a") + 1).cast(pl.Float64)
+    x = c.sort("list_a", "rank_a", "uscc").with_columns(x=pos)
+    y = c.sort("list_a", "rank_b", "uscc").with_columns(y=pos).select("uscc", "y")
+    return x.join(y, on="uscc").select(pl.col("list_a").alias("list_id"), "x", "y").sort("list_id")

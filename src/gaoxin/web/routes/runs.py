@@ -101,21 +101,40 @@ def item_titles(*runs: dict) -> dict[str, str]:
     return out
 
 
-def compare_data(request: Request, db, user, a: str, b: str, town: str = "", page: int = 1) -> dict:
-    """Everything the comparison shows (page and API): transitions, one page of movers, rank similarity."""
-    from gaoxin.web.compare import rank_similarity_by_list
+_MEMO: dict[tuple, object] = {}  # (what, run ids…, data version) → frames; runs are immutable
 
-    pair = Q.compared_runs(db, request.app.state.cache, a, b)
+
+def memo(key: tuple, build):
+    """A frame derived from immutable runs, kept until the store's data version changes (a few entries)."""
+    if key not in _MEMO:
+        if len(_MEMO) >= 16:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = build()
+    return _MEMO[key]
+
+
+def compare_data(request: Request, db, user, a: str, b: str, town: str = "", page: int = 1) -> dict:
+    """Everything the comparison shows (page and API): transitions, one page of movers, rank similarity —
+    from the pair's frames (store.overview.compare_frames, kept per data version), filtered in memory."""
+    from gaoxin.web import compare as C
+
+    cache = request.app.state.cache
+    pair = Q.compared_runs(db, cache, a, b)
     if pair is None:
         raise HTTPException(404, "run not found")
     run_a, run_b = pair
-    towns = request.app.state.cache.towns  # the store's towns (cached with the firm table)
+    towns = cache.towns  # the store's towns (cached with the firm table)
     scope = user.scope_town or (town or None)
     if scope and scope not in towns and not user.scope_town:
         raise HTTPException(400, f"没有镇街「{scope}」；可选：{'、'.join(towns)}")
-    total = store_overview.mover_count(db, a, b, scope)
+    frames = memo(
+        ("compare", a, b, cache.version), lambda: C.prepared(store_overview.compare_frames(db, a, b), towns)
+    )
+    moved = C.scoped(frames["movers"], scope)
+    total = moved.height
     pages = max(1, -(-total // COMPARE_PAGE))
     page = min(max(1, page), pages)
+    part = with_items(db, a, b, moved.slice((page - 1) * COMPARE_PAGE, COMPARE_PAGE))
     return {
         "run_a": run_a,
         "run_b": run_b,
@@ -123,14 +142,29 @@ def compare_data(request: Request, db, user, a: str, b: str, town: str = "", pag
         "towns": [] if user.scope_town else towns,
         "schemes_differ": run_a["scheme_id"] != run_b["scheme_id"]
         or run_a["scheme_sha256"] != run_b["scheme_sha256"],
-        "change": store_overview.transitions(db, a, b, scope),
-        "movers": store_overview.movers(db, a, b, scope, COMPARE_PAGE, (page - 1) * COMPARE_PAGE),
+        "change": frames["by_town"][scope]["change"],
+        "movers": part,
         "total": total,
         "page": page,
         "pages": pages,
-        "similarity": rank_similarity_by_list(store_overview.common_ranks(db, a, b, scope)),
+        "similarity": frames["by_town"][scope]["similarity"],
         "titles": item_titles(run_a, run_b),
+        "moved": moved,  # every mover of the scope, in order (the xlsx)
     }
+
+
+def with_items(db, a: str, b: str, moved) -> list[dict]:
+    """Movers as rows with the item whose score moved most (read for these firms only)."""
+    out = moved.to_dicts()
+    items = store_overview.top_items(db, a, b, [m["firm_a"] for m in out], [m["firm_b"] for m in out])
+    for m in out:
+        m["item"], m["delta"] = items.get(m["firm_a"], (None, None))
+    return out
+
+
+def all_movers(db, data: dict) -> list[dict]:
+    """Every mover of the comparison (for its xlsx), with the item that moved most."""
+    return with_items(db, data["run_a"]["run_id"], data["run_b"]["run_id"], data["moved"])
 
 
 def default_pair(db, runs: list[dict]) -> tuple[str, str]:
@@ -176,7 +210,7 @@ def compare_xlsx(request: Request, db: DbDep, user: CurrentUser, a: str, b: str,
     from gaoxin.web.compare import compare_workbook
 
     data = compare_data(request, db, user, a, b, town, 1)
-    movers = store_overview.movers(db, a, b, data["town"], 1_000_000, 0)
+    movers = all_movers(db, data)
     body = compare_workbook(data, movers, request.state.lang)
     return _xlsx(body, f"评价比较_{a}_{b}.xlsx", f"compare-{a}-{b}.xlsx")
 
@@ -245,7 +279,7 @@ async def rerun(request: Request, db: DbDep, user: Runner, run_id: str):
 
 
 def ledger_data(request: Request, db, user, run_id: str, town: str = "") -> tuple[dict, dict]:
-    from gaoxin.reports.policy_ledger import ledger
+    from gaoxin.reports.policy_ledger import ledger, ledger_from_lines, run_policies
 
     run = store_runs.find_run(db, run_id)
     if run is None or run["kind"] != "mujun":
@@ -255,7 +289,8 @@ def ledger_data(request: Request, db, user, run_id: str, town: str = "") -> tupl
     scope = user.scope_town or (town or None)
     if scope and scope not in towns and not user.scope_town:
         raise HTTPException(400, f"没有镇街「{scope}」；可选：{'、'.join(towns)}")
-    data = ledger(db, run, scope)
+    lines = memo(("ledger", run_id, request.app.state.cache.version), lambda: ledger(db, run)["lines"])
+    data = ledger_from_lines(run_policies(db, run), lines, scope)
     data["town"], data["towns"] = scope, ([] if user.scope_town else towns)
     return run, data
 
