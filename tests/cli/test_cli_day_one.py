@@ -55,6 +55,8 @@ def test_enterprise_has_no_exponent_and_money_in_wan(store):
     out = cli("enterprise", big, "--db", db).output
     assert not re.search(r"\d\.\d+e\+\d+", out)
     assert "万元" in out
+    # the 规上 status names its basis: the year and the file (the department's batch) it comes from
+    assert re.search(r"规上: [是否]（依据 20\d\d 年度「是否规上」，统计局\S+\.xlsx 批次 #\d+", out)
 
 
 def test_rejects_show_whole_reasons_and_raw_cells(store):

@@ -206,6 +206,18 @@ def rejects(
     console.print(table)
 
 
+def scale_basis(facts: list[dict]) -> str:
+    """Which year and which department's file the 规上/规下 status comes from (the latest 是否规上 value)."""
+    scale = [f for f in facts if f["indicator"] == "above_scale"]
+    if not scale:
+        return "（无「是否规上」数据）"
+    f = max(scale, key=lambda x: x["period"])
+    return (
+        f"（依据 {f['period']} 年度「是否规上」，{f['file_name']} 批次 #{f['batch_id']}；"
+        "各年评价按该年度的值分名单）"
+    )
+
+
 def raw_cells(raw_json: str | None) -> str:
     """The row's cells as read (header: value), so the analyst sees what the file held."""
     if not raw_json:
@@ -270,7 +282,7 @@ def enterprise(
     console.print(
         f"所属镇街: {info['town'] or '—'}    行业代码: {info['industry_code'] or '—'} "
         f"{info['industry_name'] or ''}    注册日期: {info['registered_on'] or '—'}    "
-        f"规上: {({True: '是', False: '否'}).get(info['above_scale'], '—')}"
+        f"规上: {({True: '是', False: '否'}).get(info['above_scale'], '—')}{scale_basis(info['facts'])}"
     )
     console.print(
         f"登记信息来源: 批次 #{info['batch_id']} {info['file_name'] or ''}" if info["batch_id"] else ""
