@@ -10,6 +10,8 @@ Issue 14 adds rows for the 企业培育 and 园区对标 pages over the same sto
 demo's national zone file imported and ranked, every firm tagged with the nine chains): the pool (tiers,
 towns, industries, pages), the ladder, the expiring certificates, a cultivation run page, a zone run page
 and a chain map — same goal, p95 ≤ 150 ms one at a time (`--no-issue14` leaves them out).
+Issue 14 part B adds the 差别化政策台账 of the 2025 run and the comparison 2024 → 2025 (random pages and towns;
+always measured): 2 Dec 2026, 100k firms on the shared 2-core box, ledger p95 61 ms, compare p95 105 ms.
 
     .venv/bin/python bench/web_bench.py [--firms 100000] [--requests 200] [--clients 50] [--seconds 20]
 """
