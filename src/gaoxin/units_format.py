@@ -43,6 +43,28 @@ DIGITS: dict[str, int] = {
     "系数": 4,  # rank similarity and other unitless coefficients in [−1, 1]
 }
 SILENT = {"系数", ""}  # units not written after the number
+# the units in English (pages and exports in English)
+UNITS_EN: dict[str, str] = {
+    "万元": "10k yuan",
+    "亿元": "100m yuan",
+    "元": "yuan",
+    "万千瓦时": "10 MWh",
+    "千瓦时": "kWh",
+    "万元/亩": "10k yuan/mu",
+    "亩": "mu",
+    "吨": "t",
+    "吨标准煤": "tce",
+    "分": "pts",
+    "元/千瓦时": "yuan/kWh",
+    "元/吨": "yuan/t",
+    "万元/吨标准煤": "10k yuan/tce",
+    "万元/吨标煤": "10k yuan/tce",
+    "万元/吨": "10k yuan/t",
+    "万元/人": "10k yuan/person",
+    "家": "firms",
+    "人": "persons",
+    "个": "",
+}
 
 
 def missing(v) -> bool:
@@ -85,13 +107,19 @@ def fmt(value: float | None, unit: str | None = None) -> str:
     return f"{v:,.{2 if digits is None else digits}f}"
 
 
-def with_unit(value: float | None, unit: str | None = None) -> str:
-    """``fmt`` with the unit: "3,388.33 万元", "4.23 %", "— 万元" never (missing is just —)."""
+def unit_label(unit: str | None, lang: str = "zh") -> str:
+    u = base_unit(unit)
+    return UNITS_EN.get(u, u) if lang == "en" else u
+
+
+def with_unit(value: float | None, unit: str | None = None, lang: str = "zh") -> str:
+    """``fmt`` with the unit: "3,388.33 万元" ("3,388.33 10k yuan" in English), "4.23 %"; missing is just —."""
     text = fmt(value, unit)
     u = base_unit(unit)
     if text == "—" or u in SILENT:
         return text
-    return f"{text} {u}"
+    label = unit_label(u, lang)
+    return f"{text} {label}" if label else text
 
 
 def show(value: float | None, canonical_unit: str | None) -> str:

@@ -52,6 +52,24 @@ def test_run_page_t_row_and_reasons(clients, world, shared_app):
     table = page.split('id="t-reasons"')[1].split("</table>")[0]
     for reason, n in reasons:
         assert reason in table and f">{n}<" in table
-    assert ">list.规上.indicator" not in page and 'title="list.规上.indicator' in page  # keys in tooltips only
+    assert (
+        ">list.规上.indicator" not in page and 'title="list.规上.indicator' in page
+    )  # keys in tooltips only
     en = clients["ana"].get(f"/runs/{world.run_new}?lang=en").text
+    clients["ana"].get("/runs?lang=zh")  # the language cookie: give the shared client back in Chinese
     assert "Priority development" in en and "Above scale" in en
+
+
+def test_english_pages_show_units_in_english(clients, world):
+    c = clients["vic"]
+    try:
+        en = c.get(f"/runs/{world.run_new}/ledger?lang=en").text
+        table = en.split('id="ledger-by-class"')[1].split("</table>")[0]
+        assert "10k yuan" in table and "10 MWh" in table and "万元" not in table and "万千瓦时" not in table
+        assert "Electricity surcharge" in table
+        run = c.get(f"/runs/{world.run_new}?lang=en").text
+        assert "10k yuan/mu" in run and "万元/亩" not in run
+    finally:
+        c.get(
+            "/runs?lang=zh"
+        )  # the language is remembered in a cookie: give the shared client back in Chinese

@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from gaoxin import fields as F
-from gaoxin.units_format import show, with_unit
+from gaoxin.units_format import show, unit_label, with_unit
 from gaoxin.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -51,8 +52,20 @@ def to_json(obj) -> Markup:
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(num=num, wan=wan, compact=compact, tojson_safe=to_json)
+
+
 # one formatting rule per unit kind (gaoxin.units_format): `value|qty('万元')` → "1,234.56 万元"
-templates.env.filters.update(qty=lambda v, unit="": with_unit(v, unit), show=lambda v, unit="": show(v, unit))
+@pass_context
+def _qty(ctx, value, unit: str = "") -> str:
+    return with_unit(value, unit, ctx.get("lang", "zh"))
+
+
+@pass_context
+def _unit(ctx, unit: str = "") -> str:
+    return unit_label(unit, ctx.get("lang", "zh"))
+
+
+templates.env.filters.update(qty=_qty, unit=_unit, show=lambda v, unit="": show(v, unit))
 templates.env.globals.update(
     CLASS_ORDER=CLASS_ORDER,
     ROLE_LABELS=i18n.ROLE_LABELS,
