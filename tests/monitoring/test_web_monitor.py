@@ -65,3 +65,52 @@ def test_town_user_sees_zone_figures_but_no_firm_contributions(app_db):
         page = c.get("/monitor")
         assert page.status_code == 200 and 'id="contrib"' not in page.text
         assert "contributions" not in c.get("/api/monitor").json()
+
+
+def test_monthly_import_through_the_web(app_db, tmp_path):
+    from test_intake import zone_table
+    from web_support import csrf_of
+
+    db, _ = app_db
+    path = zone_table(tmp_path / "统计局_主要经济指标_2025年1-10月_修订.xlsx", output_cum="700.00")
+    with client(db, "tom") as c:  # a town user imports nothing
+        token = csrf_of(c, "/monitor")
+        with path.open("rb") as f:
+            r = c.post(
+                "/monitor/import",
+                data={"kind": "auto"},
+                files={"files": (path.name, f)},
+                headers={"X-CSRF-Token": token},
+            )
+        assert r.status_code == 403
+    with client(db, "ana") as c:
+        token = csrf_of(c, "/monitor")
+        with path.open("rb") as f:
+            r = c.post(
+                "/monitor/import",
+                data={"kind": "auto", "csrf_token": token},
+                files={
+                    "files": (
+                        path.name,
+                        f,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    )
+                },
+            )
+        assert r.status_code == 200, r.text
+        assert 'id="import-results"' in r.text and "/imports/batches/" in r.text
+        # the new vintage is in force at once (the page cache follows the batch)
+        api = c.get("/api/monitor?month=2025-10").json()
+        go = next(x for x in api["cards"] if x["card"]["id"] == "gross_output")
+        assert go["figures"]["cum"] == 700.00
+        with path.open("rb") as f:  # the same file again: nothing written twice
+            again = c.post(
+                "/monitor/import", data={"kind": "auto", "csrf_token": token}, files={"files": (path.name, f)}
+            )
+        assert "已导入过" in again.text
+        bad = c.post(
+            "/monitor/import",
+            data={"kind": "auto", "csrf_token": token},
+            files={"files": ("x.txt", b"hello")},
+        )
+        assert bad.status_code == 400
