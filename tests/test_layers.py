@@ -9,7 +9,16 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "gaoxin"
 # catalogues, settings and process set-up every layer may use
-SHARED = {"fields", "zone_fields", "settings", "runtime", "jsonable", "incidents", "__version__", "units_format"}
+SHARED = {
+    "fields",
+    "zone_fields",
+    "settings",
+    "runtime",
+    "jsonable",
+    "incidents",
+    "__version__",
+    "units_format",
+}
 # the edges (web app and CLI) may use every package below them
 WEB = {
     "engine",
