@@ -195,15 +195,12 @@ SUBJECTS = {"zone": "园区", "cultivation": "企业", "mujun": "企业"}  # wha
 def _run_rows(con) -> list[dict]:
     """Every run with its counts, 正式 mark and 已过期 flag (the CLI table and --json)."""
     from gaoxin.evaluations import freshness
-    from gaoxin.store import official
     from gaoxin.store import runs as store_runs
 
     runs = [store_runs.find_run(con, r) for r in store_runs.list_runs(con)["run_id"]]
-    stale = freshness.stale_ids(con, runs)
-    marks = official.current(con)
+    states = freshness.run_states(con, runs)
     out = []
     for r in runs:
-        mark = marks.get((r["scheme_id"], r["period"]))
         out.append(
             {
                 "run_id": r["run_id"],
@@ -215,8 +212,7 @@ def _run_rows(con) -> list[dict]:
                 "n": r["summary"].get("n"),
                 "subjects": SUBJECTS.get(r["kind"], "对象"),
                 "counts": r["summary"].get("counts", {}) if r["kind"] == "mujun" else {},
-                "official": bool(mark and mark["run_id"] == r["run_id"]),
-                "stale": r["run_id"] in stale,
+                **states[r["run_id"]],
             }
         )
     return out

@@ -73,3 +73,18 @@ def rerun(con: duckdb.DuckDBPyConnection, run: dict) -> recipe.RunOutcome:
         path = Path(tmp) / f"{run['scheme_id']}.toml"
         path.write_text(text, encoding="utf-8")
         return recipe.run(con, path, run["period"], expect=run.get("kind") or "mujun", **_options(run))
+
+
+def run_states(con: duckdb.DuckDBPyConnection, runs: list[dict]) -> dict[str, dict]:
+    """run id → {"official": the 正式 run of its scheme and year, "stale": 已过期} (CLI, pages and API)."""
+    from gaoxin.store import official
+
+    stale, marks = stale_ids(con, runs), official.current(con)
+    out = {}
+    for r in runs:
+        mark = marks.get((r["scheme_id"], r["period"]))
+        out[r["run_id"]] = {
+            "official": bool(mark and mark["run_id"] == r["run_id"]),
+            "stale": r["run_id"] in stale,
+        }
+    return out

@@ -84,10 +84,16 @@ def transitions(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: st
         WHERE a.run_id = ? {sc} GROUP BY ALL""",
         [run_b, run_a] + sp,
     )
+    return transition_summary(found)
+
+
+def transition_summary(found) -> dict:
+    """(class in A, class in B, firms) rows → the matrix and how many moved up, down or stayed."""
     matrix = {a: {b: 0 for b in CLASSES} for a in CLASSES}
-    up = down = same = 0
+    up = down = same = total = 0
     for a, b, n in found:
         matrix.setdefault(a, {c: 0 for c in CLASSES})[b] = n
+        total += n
         if a == b:
             same += n
         elif a in RANKED and b in RANKED:
@@ -95,7 +101,7 @@ def transitions(cur: duckdb.DuckDBPyConnection, run_a: str, run_b: str, town: st
                 up += n
             else:
                 down += n
-    return {"matrix": matrix, "up": up, "down": down, "same": same, "both": sum(r[2] for r in found)}
+    return {"matrix": matrix, "up": up, "down": down, "same": same, "both": total}
 
 
 def movers(

@@ -122,19 +122,10 @@ def scoped(both, town: str | None):
 
 def transitions(both) -> dict:
     """Class in A × class in B of the firms in both runs (the same dict as store.overview.transitions)."""
-    matrix = {a: {b: 0 for b in CLASSES} for a in CLASSES}
-    up = down = same = 0
-    for (a, b), part in both.group_by("class_a", "class_b"):
-        n = part.height
-        matrix.setdefault(a, {c: 0 for c in CLASSES})[b] = n
-        if a == b:
-            same += n
-        elif a in RANKED and b in RANKED:
-            if RANKED.index(b) < RANKED.index(a):
-                up += n
-            else:
-                down += n
-    return {"matrix": matrix, "up": up, "down": down, "same": same, "both": both.height}
+    from gaoxin.store.overview import transition_summary
+
+    counts = both.group_by("class_a", "class_b").len()
+    return transition_summary(counts.iter_rows())
 
 
 def movers(both):

@@ -256,11 +256,9 @@ def mark_official(
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
-@router.post("/runs/{run_id}/rerun", dependencies=[Csrf])
-async def rerun(request: Request, db: DbDep, user: Runner, run_id: str):
-    """Re-run a stale run on today's data (same scheme text and parameters); unchanged data → the same run."""
+async def rerun_outcome(request: Request, db, run_id: str):
+    """Re-run a run on today's data under the write lock (the page and the API)."""
     from gaoxin.evaluations import freshness
-    from gaoxin.evaluations.runs import RunError
 
     run = store_runs.find_run(db, run_id)
     if run is None:
@@ -271,8 +269,16 @@ async def rerun(request: Request, db: DbDep, user: Runner, run_id: str):
         with store.write_lock:
             return freshness.rerun(db, run)
 
+    return await run_in_threadpool(work)
+
+
+@router.post("/runs/{run_id}/rerun", dependencies=[Csrf])
+async def rerun(request: Request, db: DbDep, user: Runner, run_id: str):
+    """Re-run a stale run on today's data (same scheme text and parameters); unchanged data → the same run."""
+    from gaoxin.evaluations.runs import RunError
+
     try:
-        outcome = await run_in_threadpool(work)
+        outcome = await rerun_outcome(request, db, run_id)
     except RunError as exc:
         return render(request, "runs.html", runs_context(db, error=str(exc)), status_code=400)
     return RedirectResponse(f"/runs/{outcome.run_id}?created={int(outcome.created)}", status_code=303)
@@ -332,22 +338,12 @@ def ledger_xlsx(request: Request, db: DbDep, user: CurrentUser, run_id: str, tow
 # ---- JSON mirror -----------------------------------------------------------------------------------------
 @api_router.get("/runs/status", summary="Runs with their 正式 (official) mark and 已过期 (stale) flag")
 def api_status(db: DbDep, user: CurrentUser):
-    runs = store_runs.run_summaries(db, kind=None)
-    stale, marks = run_status(db, runs), store_official.current(db)
-    out = []
-    for r in runs:
-        mark = marks.get((r["scheme_id"], r["period"]))
-        out.append(
-            {
-                "run_id": r["run_id"],
-                "kind": r["kind"],
-                "scheme_id": r["scheme_id"],
-                "period": r["period"],
-                "official": bool(mark and mark["run_id"] == r["run_id"]),
-                "stale": r["run_id"] in stale,
-            }
-        )
-    return out
+    from gaoxin.evaluations import freshness
+
+    runs = [store_runs.find_run(db, r["run_id"]) for r in store_runs.run_summaries(db, kind=None)]
+    states = freshness.run_states(db, runs)
+    keys = ("run_id", "kind", "scheme_id", "period")
+    return [{**{k: r[k] for k in keys}, **states[r["run_id"]]} for r in runs]
 
 
 @api_router.post("/runs/{run_id}/official", dependencies=[Csrf], summary="Mark a run official (or clear)")
@@ -368,20 +364,10 @@ def api_official(request: Request, db: DbDep, user: Runner, run_id: str, body: d
 
 @api_router.post("/runs/{run_id}/rerun", dependencies=[Csrf], summary="Re-run a run on today's data")
 async def api_rerun(request: Request, db: DbDep, user: Runner, run_id: str):
-    from gaoxin.evaluations import freshness
     from gaoxin.evaluations.runs import RunError
 
-    run = store_runs.find_run(db, run_id)
-    if run is None:
-        raise HTTPException(404, "run not found")
-    store = request.app.state.store
-
-    def work():
-        with store.write_lock:
-            return freshness.rerun(db, run)
-
     try:
-        outcome = await run_in_threadpool(work)
+        outcome = await rerun_outcome(request, db, run_id)
     except RunError as exc:
         raise HTTPException(400, str(exc)) from exc
     return {"run_id": outcome.run_id, "from": run_id, "created": outcome.created}
