@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/workdays_bench.py
 	$(BIN)/python bench/cases_bench.py
 	$(BIN)/python bench/monitor_bench.py
+	$(BIN)/python bench/projects_bench.py
 
 clean:
 	rm -rf $(VENV) gaoxin.duckdb .pytest_cache

@@ -372,16 +372,6 @@ def projects_add(
         console.print(f"已入项目库 [bold]{pid}[/]：{title}（节点计划：gaoxin projects show {pid}）")
 
 
-def _filter(projects: list[dict], state, colour, town) -> list[dict]:
-    return [
-        p
-        for p in projects
-        if (state is None or p["state"] == state)
-        and (colour is None or p["colour"] == colour)
-        and (town is None or p["town"] == town)
-    ]
-
-
 @projects_app.command("list", help="项目看板：阶段、红黄绿、三未、指标 / the board")
 def projects_list(
     state: Annotated[
@@ -396,12 +386,12 @@ def projects_list(
     from gaoxin.cases.desk import Scope
     from gaoxin.cases.projects import desk
 
-    con = open_store(db, read_only=True)
+    scope = Scope("town", None, town) if town else Scope("admin", None)
+    con = open_store(db)  # the board's projection is re-derived for the day first
     try:
-        data = desk.board(con, _calendar(con), Scope("admin", None), _day(today))
+        data = desk.board(con, _calendar(con), scope, _day(today), colour=colour, state=state)
     finally:
         con.close()
-    data["projects"] = _filter(data["projects"], state, colour, town)
     if as_json:
         _out(data)
         return

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from .db import frame
+from .db import frame, transaction
 from .queries import current_facts_sql
 
 _FIELD = "json_extract_string(c.fields_json, '$.{}')"
@@ -96,11 +96,17 @@ def facts_in_force(
                 "row_no": pl.Int32,
             }
         )  # fmt: skip
-    return frame(
-        con,
-        current_facts_sql("WHERE list_contains(?, f.uscc) AND list_contains(?, f.indicator)"),
-        [usccs, list(indicators)],
-    )
+    con.register("_fact_usccs", pl.DataFrame({"uscc": usccs}, schema={"uscc": pl.Utf8}).to_arrow())
+    try:
+        return frame(
+            con,
+            current_facts_sql(
+                "WHERE f.uscc IN (SELECT uscc FROM _fact_usccs) AND list_contains(?, f.indicator)"
+            ),
+            [list(indicators)],
+        )
+    finally:
+        con.unregister("_fact_usccs")
 
 
 def run_item_values(con: duckdb.DuckDBPyConnection, run_id: str, list_id: str, item: str) -> pl.DataFrame:
@@ -123,3 +129,154 @@ def project_of_lead(con: duckdb.DuckDBPyConnection, domain: str, lead_id: str) -
         [domain, lead_id],
     )
     return found["case_id"][0] if found.height else None
+
+
+# ---- the board's projection (migration 11) ----------------------------------------------------------------
+
+BOARD_COLUMNS = {
+    "case_id": pl.Utf8,
+    "as_of": pl.Date,
+    "events": pl.Int32,
+    "colour": pl.Utf8,
+    "missed": pl.Boolean,
+    "overdue_nodes": pl.Utf8,
+    "next_node": pl.Utf8,
+    "next_due": pl.Date,
+    "landed": pl.Boolean,
+    "planned_start": pl.Date,
+    "planned_complete": pl.Date,
+    "plan_wan": pl.Float64,
+    "done_wan": pl.Float64,
+    "funds_wan": pl.Float64,
+    "last_month": pl.Utf8,
+    "last_done_month": pl.Utf8,
+    "investment_wan": pl.Float64,
+    "counted_wan": pl.Float64,
+    "land_mu": pl.Float64,
+    "owner": pl.Utf8,
+    "full_year": pl.Int32,
+    "intensity": pl.Float64,
+    "tax_per_mu": pl.Float64,
+    "output_per_mu": pl.Float64,
+    "energy_va": pl.Float64,
+    "rd_share": pl.Float64,
+    "plot_ratio": pl.Float64,
+}
+
+
+def stale_projects(con: duckdb.DuckDBPyConnection, domain: str, day) -> list[str]:
+    """The cases whose board row is missing, older than their log (an event since) or derived for another
+    day (the running month's colour moves with the date)."""
+    found = frame(
+        con,
+        """SELECT c.case_id FROM case_file c JOIN case_state s USING (case_id)
+           LEFT JOIN project_board b USING (case_id)
+           WHERE c.domain = ? AND (b.case_id IS NULL OR b.events <> s.events OR b.as_of <> ?)
+           ORDER BY c.case_id""",
+        [domain, day],
+    )
+    return found["case_id"].to_list() if found.height else []
+
+
+def _ids(con: duckdb.DuckDBPyConnection, case_ids: list[str]) -> None:
+    con.register("_board_ids", pl.DataFrame({"case_id": case_ids}, schema={"case_id": pl.Utf8}).to_arrow())
+
+
+def project_logs(con: duckdb.DuckDBPyConnection, case_ids: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(headers, events) of these cases at once: opened_at, flow and event count; every event in order."""
+    _ids(con, case_ids)
+    try:
+        heads = frame(
+            con,
+            """SELECT c.case_id, c.opened_at, c.flow_sha256, c.fields_json, s.events
+               FROM case_file c JOIN _board_ids USING (case_id) JOIN case_state s USING (case_id)""",
+        )
+        events = frame(
+            con,
+            """SELECT e.case_id, e.seq, e.happened_at AS at, e.actor, e.role, e.action, e.fields_json, e.note,
+                      e.attachments_json
+               FROM case_event e JOIN _board_ids USING (case_id) ORDER BY e.case_id, e.seq""",
+        )
+    finally:
+        con.unregister("_board_ids")
+    return heads, events
+
+
+def board_reports(con: duckdb.DuckDBPyConnection, case_ids: list[str]) -> pl.DataFrame:
+    """The monthly 调度 figures of these cases (a month reported twice: the later one)."""
+    _ids(con, case_ids)
+    try:
+        return frame(
+            con,
+            """
+            SELECT e.case_id, json_extract_string(e.fields_json, '$.month') AS month,
+                   arg_max(TRY_CAST(json_extract_string(e.fields_json, '$.plan_wan') AS DOUBLE), e.seq) AS plan_wan,
+                   arg_max(TRY_CAST(json_extract_string(e.fields_json, '$.done_wan') AS DOUBLE), e.seq) AS done_wan,
+                   arg_max(TRY_CAST(json_extract_string(e.fields_json, '$.funds_wan') AS DOUBLE), e.seq) AS funds_wan
+            FROM case_event e JOIN _board_ids USING (case_id)
+            WHERE e.action = 'report' GROUP BY ALL ORDER BY 1, 2""",
+        )
+    finally:
+        con.unregister("_board_ids")
+
+
+def replace_board(con: duckdb.DuckDBPyConnection, rows_: pl.DataFrame) -> int:
+    """Write the board rows of these cases (replacing theirs)."""
+    if rows_.height == 0:
+        return 0
+    f = rows_.select([pl.col(c).cast(t) for c, t in BOARD_COLUMNS.items()])
+    with transaction(con):
+        con.register("_board", f.to_arrow())
+        try:
+            con.execute("DELETE FROM project_board WHERE case_id IN (SELECT case_id FROM _board)")
+            con.execute(f"INSERT INTO project_board ({', '.join(BOARD_COLUMNS)}) SELECT * FROM _board")
+        finally:
+            con.unregister("_board")
+    return f.height
+
+
+def board_rows(
+    con: duckdb.DuckDBPyConnection, domain: str, town: str | None = None, uscc: str | None = None
+) -> pl.DataFrame:
+    """The board as stored: header, state and the projection of every project (one firm's with `uscc`)."""
+    return frame(
+        con,
+        """
+        SELECT c.case_id, c.title, c.uscc, c.firm_name, c.town, c.category, c.urgency, c.opened_at,
+               s.state, s.state_title, b.* EXCLUDE (case_id, events)
+        FROM case_file c JOIN case_state s USING (case_id) JOIN project_board b USING (case_id)
+        WHERE c.domain = ? AND (? IS NULL OR c.town = ?) AND (? IS NULL OR c.uscc = ?)
+        ORDER BY c.opened_at, c.case_id""",
+        [domain, town, town, uscc, uscc],
+    )
+
+
+def agreement_rows(
+    con: duckdb.DuckDBPyConnection, domain: str, numbers: tuple[str, ...], case_ids: list[str] | None = None
+) -> pl.DataFrame:
+    """case_id, uscc, the agreement's `numbers` and 达产 year (from the header JSON) and the cumulative 完成投资 of
+    every project (or of `case_ids`) — from the board's projection where it is as new as the log, summed from
+    the `report` events otherwise (the commitment check's input)."""
+    cols = ", ".join(f"TRY_CAST({_FIELD.format(k)} AS DOUBLE) AS {k}" for k in numbers if k.isidentifier())
+    _ids(con, case_ids or [])
+    try:
+        return frame(
+            con,
+            f"""
+            WITH fresh AS (
+                SELECT c.case_id, c.uscc, c.fields_json, b.done_wan,
+                       b.case_id IS NOT NULL AND b.events = s.events AS ok
+                FROM case_file c JOIN case_state s USING (case_id) LEFT JOIN project_board b USING (case_id)
+                WHERE c.domain = ? AND (? OR c.case_id IN (SELECT case_id FROM _board_ids))),
+            rep AS (
+                SELECT case_id, sum(TRY_CAST(json_extract_string(fields_json, '$.done_wan') AS DOUBLE)) AS done_wan
+                FROM case_event WHERE action = 'report' AND case_id IN (SELECT case_id FROM fresh WHERE NOT ok)
+                GROUP BY case_id)
+            SELECT c.case_id, c.uscc,
+                   coalesce(CASE WHEN c.ok THEN c.done_wan ELSE r.done_wan END, 0) AS done_wan, {cols},
+                   TRY_CAST({_FIELD.format("full_year")} AS BIGINT) AS full_year
+            FROM fresh c LEFT JOIN rep r USING (case_id) ORDER BY c.case_id""",
+            [domain, case_ids is None],
+        )
+    finally:
+        con.unregister("_board_ids")

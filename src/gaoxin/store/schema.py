@@ -467,4 +467,43 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        11,
+        "project_board: the 招商项目 board's projection (colour, overdue nodes, next node, 三未 inputs, 调度 totals)",
+        """
+        -- derived from each project's log and the working-day calendar, never entered: rebuilt for a case at
+        -- each of its events and for every case on the first board of a day (the running month's colour moves
+        -- with the date); `events` and `as_of` say which log and which day a row was derived from
+        CREATE TABLE project_board (
+            case_id          VARCHAR PRIMARY KEY,
+            as_of            DATE NOT NULL,
+            events           INTEGER NOT NULL,
+            colour           VARCHAR,          -- 绿 / 黄 / 红 of the running month (null: terminated)
+            missed           BOOLEAN,
+            overdue_nodes    VARCHAR NOT NULL, -- JSON list of the titles of nodes past their planned day, not done
+            next_node        VARCHAR,          -- the first node not done, in plan order, and its planned day
+            next_due         DATE,
+            landed           BOOLEAN NOT NULL, -- 供地 done
+            planned_start    DATE,
+            planned_complete DATE,
+            plan_wan         DOUBLE NOT NULL,  -- cumulative 计划投资 / 完成投资 / 资金到位 (万元)
+            done_wan         DOUBLE NOT NULL,
+            funds_wan        DOUBLE NOT NULL,
+            last_month       VARCHAR,
+            last_done_month  VARCHAR,          -- the last month with 完成投资 > 0 (开工未建设)
+            -- the agreement as its header holds it (copied so the board and its KPIs read no JSON)
+            investment_wan   DOUBLE,
+            counted_wan      DOUBLE,
+            land_mu          DOUBLE,
+            owner            VARCHAR,
+            full_year        INTEGER,
+            intensity        DOUBLE,
+            tax_per_mu       DOUBLE,
+            output_per_mu    DOUBLE,
+            energy_va        DOUBLE,
+            rd_share         DOUBLE,
+            plot_ratio       DOUBLE
+        );
+        """,
+    ),
 ]

@@ -842,5 +842,6 @@ EN.update(
         "承诺未达标": "Commitments not met",
         "该企业没有招商项目": "No investment projects for this firm",
         "在谈线索": "Leads in progress",
+        "显示前": "showing the first",
     }
 )

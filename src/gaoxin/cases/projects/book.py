@@ -17,7 +17,7 @@ from gaoxin.cases.ledger import CaseError, open_case, record
 from gaoxin.cases.projects import commitments as C
 from gaoxin.cases.projects import leads
 from gaoxin.cases.projects.plan import colours, node_plan
-from gaoxin.flows import Event, load_flow, replay
+from gaoxin.flows import Event, FlowError, load_flow, replay
 from gaoxin.store import projects as store
 from gaoxin.store import runs as store_runs
 
@@ -179,24 +179,15 @@ def detail(con, cal, case_id: str, today: date | None = None) -> dict:
     return {**shown, **st, "node_titles": titles, "reports": reps.to_dicts(), "checks": checked}
 
 
-def _agreements(rows: pl.DataFrame) -> pl.DataFrame:
-    """case_id, uscc and the agreement's numbers of each project (from its header JSON)."""
-    cols = [pl.col("fields_json").str.json_path_match(f"$.{k}").cast(pl.Float64).alias(k) for k in NUMBERS]
-    return rows.select(
-        "case_id",
-        "uscc",
-        "done_wan",
-        *cols,
-        pl.col("fields_json").str.json_path_match("$.full_year").cast(pl.Int64).alias("full_year"),
-    )
-
-
-def check_projects(con, case_ids: list[str] | None = None, today: date | None = None) -> pl.DataFrame:
+def check_projects(
+    con, case_ids: list[str] | None = None, today: date | None = None, board: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """The yearly commitment check of every project past its 达产 year (or of `case_ids`), all at once."""
-    rows = store.project_rows(con, DOMAIN)
-    if case_ids is not None:
-        rows = rows.filter(pl.col("case_id").is_in(case_ids))
-    agreements = _agreements(rows).filter(pl.col("uscc").is_not_null() & pl.col("full_year").is_not_null())
+    if board is not None:  # a fresh board frame carries the agreements and the 调度 totals
+        rows = board.select("case_id", "uscc", "done_wan", *NUMBERS, pl.col("full_year").cast(pl.Int64))
+    else:
+        rows = store.agreement_rows(con, DOMAIN, NUMBERS, case_ids)
+    agreements = rows.filter(pl.col("uscc").is_not_null() & pl.col("full_year").is_not_null())
     if agreements.height == 0:
         return pl.DataFrame()
     facts = store.facts_in_force(con, agreements["uscc"].unique().to_list(), C.INDICATORS)
@@ -204,10 +195,112 @@ def check_projects(con, case_ids: list[str] | None = None, today: date | None = 
     return C.check(agreements, facts, last)
 
 
+BOARD_KEYS = ("case_id", "title", "uscc", "firm_name", "town", "category", "urgency", "plan_wan", "done_wan",
+              "funds_wan", "last_done_month", "signed", "year", "state", "state_title", "colour", "overdue_nodes",
+              "investment_wan", "counted_wan", "land_mu", "owner", "full_year", "landed", "planned_start",
+              "planned_complete")  # fmt: skip
+
+
+AGREEMENT = ("investment_wan", "counted_wan", "land_mu", "owner", "full_year", *COMMITMENTS)
+
+
+def _board_row(
+    case_id: str, fl, head: dict, rows: list[dict], reports: dict[str, dict], cal, today: date
+) -> dict:
+    st = status(fl, head, rows, reports, cal, today)
+    plan = st["plan"]
+    nxt = next((n for n in plan if n.done is None), None)
+    done = [r for r in reports.values() if (r.get("done_wan") or 0) > 0]
+    return {
+        "case_id": case_id,
+        "as_of": today,
+        "events": head["events"],
+        "colour": st["colour"],
+        "missed": st["months"][-1].missed if st["months"] else None,
+        "overdue_nodes": json.dumps(
+            [n.title for n in plan if n.late and n.status == "overdue"], ensure_ascii=False
+        ),
+        "next_node": nxt.title if nxt else None,
+        "next_due": nxt.planned if nxt else None,
+        "landed": "land" in st["done"],
+        "planned_start": next((n.planned for n in plan if n.id == "start"), None),
+        "planned_complete": next((n.planned for n in plan if n.id == "complete"), None),
+        "plan_wan": sum(float(r.get("plan_wan") or 0) for r in reports.values()),
+        "done_wan": sum(float(r.get("done_wan") or 0) for r in reports.values()),
+        "funds_wan": sum(float(r.get("funds_wan") or 0) for r in reports.values()),
+        "last_month": max(reports, default=None),
+        "last_done_month": max((r["month"] for r in done), default=None),
+        **{k: head["fields"].get(k) for k in AGREEMENT},
+    }
+
+
+def refresh_board(con, cal, today: date | None = None, case_ids: list[str] | None = None) -> int:
+    """Re-derive the board rows of `case_ids` (default: every stale one — missing, older than its log, or of
+    another day) from their logs; the number written. The day's first board pays for the whole board."""
+    today = today or date.today()
+    ids = case_ids if case_ids is not None else store.stale_projects(con, DOMAIN, today)
+    if not ids:
+        return 0
+    heads, events = store.project_logs(con, ids)
+    reps = store.board_reports(con, ids)
+    by_case: dict[str, dict[str, dict]] = {}
+    for r in reps.iter_rows(named=True):
+        by_case.setdefault(r["case_id"], {})[r["month"]] = r
+    logs: dict[str, list[dict]] = {}
+    for e in events.iter_rows(named=True):
+        logs.setdefault(e["case_id"], []).append(
+            {**e, "fields": json.loads(e["fields_json"] or "{}"), "note": e["note"] or "",
+             "attachments": tuple(json.loads(e["attachments_json"] or "[]"))}
+        )  # fmt: skip
+    flows: dict = {}
+    out = []
+    for h in heads.iter_rows(named=True):
+        h["fields"] = json.loads(h.pop("fields_json") or "{}")
+        fl = flows.get(h["flow_sha256"]) or flows.setdefault(
+            h["flow_sha256"], ledger.flow_for(con, h["flow_sha256"])
+        )
+        try:
+            out.append(
+                _board_row(
+                    h["case_id"], fl, h, logs.get(h["case_id"], []), by_case.get(h["case_id"], {}), cal, today
+                )
+            )
+        except FlowError:
+            continue  # a log no longer valid under an edited flow keeps its last row
+    return store.replace_board(con, pl.DataFrame(out, schema=store.BOARD_COLUMNS) if out else pl.DataFrame())
+
+
+def board_frame(
+    con, cal, today: date | None = None, town: str | None = None, uscc: str | None = None
+) -> pl.DataFrame:
+    """Every project with its stage, colour and figures, read from the projection (stale rows re-derived first;
+    overdue nodes as JSON text — `listed` decodes the rows shown)."""
+    today = today or date.today()
+    refresh_board(con, cal, today)
+    rows = store.board_rows(con, DOMAIN, town, uscc)
+    return rows.with_columns(
+        pl.col("opened_at").dt.date().alias("signed"),
+        pl.col("opened_at").dt.year().alias("year"),
+    ).select(*BOARD_KEYS, *COMMITMENTS)
+
+
+def listed(frame: pl.DataFrame) -> list[dict]:
+    """Board rows as the list shows them (overdue nodes as a list of titles)."""
+    return frame.with_columns(pl.col("overdue_nodes").str.json_decode(pl.List(pl.Utf8))).to_dicts()
+
+
 def board(
     con, cal, today: date | None = None, town: str | None = None, uscc: str | None = None
 ) -> list[dict]:
-    """Every project with its stage, colour and figures (the board and the list; one firm's with `uscc`)."""
+    """The board as a list of projects (the pages and --json)."""
+    return listed(board_frame(con, cal, today, town, uscc))
+
+
+def board_from_logs(
+    con, cal, today: date | None = None, town: str | None = None, uscc: str | None = None
+) -> list[dict]:
+    """The board recomputed from every project's whole log (the floor `bench/projects_bench.py` measures the
+    projection against, and what tests compare it with)."""
     today = today or date.today()
     fl = flow()
     rows = store.project_rows(con, DOMAIN, town)
@@ -249,57 +342,64 @@ def board(
     return out
 
 
-def three_missing(projects: list[dict], today: date, stalled_months: int = 3) -> dict[str, list[dict]]:
+def three_missing(projects: pl.DataFrame, today: date, stalled_months: int = 3) -> dict[str, list[dict]]:
     """三未: 立项未开工 (signed, past the planned start), 开工未建设 (started, no 完成投资 for `stalled_months`),
     建设未竣工 (under construction past the planned completion)."""
     cutoff = today.year * 12 + today.month - stalled_months
-
-    def stalled(p):
-        last = p["last_done_month"]
-        return last is None or int(last[:4]) * 12 + int(last[5:7]) <= cutoff
-
-    return {
-        "立项未开工": [p for p in projects if p["state"] == "signed" and p["planned_start"] < today],
-        "开工未建设": [p for p in projects if p["state"] == "started" and stalled(p)],
-        "建设未竣工": [
-            p
-            for p in projects
-            if p["state"] == "started" and not stalled(p) and p["planned_complete"] < today
-        ],
+    last = pl.col("last_done_month")
+    stalled = last.is_null() | (
+        last.str.slice(0, 4).cast(pl.Int32) * 12 + last.str.slice(5, 2).cast(pl.Int32) <= cutoff
+    )
+    started = pl.col("state") == "started"
+    keep = ("case_id", "title", "firm_name", "town", "colour")
+    lists = {
+        "立项未开工": (pl.col("state") == "signed") & (pl.col("planned_start") < today),
+        "开工未建设": started & stalled,
+        "建设未竣工": started & ~stalled & (pl.col("planned_complete") < today),
     }
+    if projects.height == 0:
+        return {k: [] for k in lists}
+    return {k: projects.filter(cond).select(keep).to_dicts() for k, cond in lists.items()}
 
 
-def kpis(projects: list[dict], checks: pl.DataFrame, by: str = "year") -> list[dict]:
+STARTED = ("started", "completed", "producing", "full")
+PRODUCING = ("producing", "full")
+
+
+def kpis(projects: pl.DataFrame, checks: pl.DataFrame, by: str = "year") -> list[dict]:
     """履约率 (projects checked whose commitments were all met in every year / projects checked), 落地率 (供地
     done / signed), 开工率, 投产率 (reached that stage or later / signed), 资金到位率 (资金到位 / 协议投资), per
     `by` (year of signing, category = industry, owner)."""
-    started = {"started", "completed", "producing", "full"}
-    producing = {"producing", "full"}
-    failed = set(checks.filter(pl.col("status") == C.SHORT)["case_id"].to_list()) if checks.height else set()
-    checked = (
-        set(checks.filter(pl.col("status") != C.NO_DATA)["case_id"].to_list()) if checks.height else set()
-    )
-    groups: dict = {}
-    for p in projects:
-        groups.setdefault(p.get(by) or "—", []).append(p)
-    out = []
-    for key in sorted(groups, key=str):
-        ps = groups[key]
-        n = len(ps)
-        chk = [p for p in ps if p["case_id"] in checked]
-        invest = sum(p["investment_wan"] or 0 for p in ps)
-        out.append(
-            {
-                "group": key,
-                "projects": n,
-                "counted_wan": sum(p["counted_wan"] or 0 for p in ps),
-                "performance_rate": (sum(p["case_id"] not in failed for p in chk) / len(chk))
-                if chk
-                else None,
-                "landing_rate": sum(p["landed"] for p in ps) / n,
-                "start_rate": sum(p["state"] in started for p in ps) / n,
-                "production_rate": sum(p["state"] in producing for p in ps) / n,
-                "funds_rate": sum(p["funds_wan"] or 0 for p in ps) / invest if invest else None,
-            }
+    if projects.height == 0:
+        return []
+    failed = checks.filter(pl.col("status") == C.SHORT)["case_id"].unique() if checks.height else []
+    checked = checks.filter(pl.col("status") != C.NO_DATA)["case_id"].unique() if checks.height else []
+    is_checked = pl.col("case_id").is_in(list(checked))
+    invest = pl.col("investment_wan").fill_null(0).sum()
+    out = (
+        projects.with_columns(pl.col(by).cast(pl.Utf8).fill_null("—").replace("", "—").alias("group"))
+        .group_by("group")
+        .agg(
+            pl.len().alias("projects"),
+            pl.col("counted_wan").fill_null(0).sum().alias("counted_wan"),
+            is_checked.sum().alias("_checked"),
+            (is_checked & ~pl.col("case_id").is_in(list(failed))).sum().alias("_met"),
+            pl.col("landed").fill_null(False).mean().alias("landing_rate"),
+            pl.col("state").is_in(STARTED).mean().alias("start_rate"),
+            pl.col("state").is_in(PRODUCING).mean().alias("production_rate"),
+            pl.when(invest > 0).then(pl.col("funds_wan").fill_null(0).sum() / invest).alias("funds_rate"),
         )
-    return out
+        .with_columns(
+            pl.when(pl.col("_checked") > 0)
+            .then(pl.col("_met") / pl.col("_checked"))
+            .alias("performance_rate")
+        )
+        .sort("group")
+    )
+    cols = ("group", "projects", "counted_wan", "performance_rate", "landing_rate", "start_rate",
+            "production_rate", "funds_rate")  # fmt: skip
+    rows = out.select(cols).to_dicts()
+    if by == "year":
+        for r in rows:
+            r["group"] = int(r["group"]) if r["group"].isdigit() else r["group"]
+    return rows

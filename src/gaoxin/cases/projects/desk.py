@@ -22,16 +22,29 @@ def town_of(scope: Scope) -> str | None:
     return scope.town if scope.role == "town" else None
 
 
-def board(con, cal, scope: Scope, today: date | None = None) -> dict:
+def board(
+    con, cal, scope: Scope, today: date | None = None, *, colour: str | None = None, state: str | None = None,
+    limit: int | None = None,
+) -> dict:  # fmt: skip
+    """The board: colour counts, 三未, KPIs by year / industry / owner and the 履约 shortfalls of every project in
+    scope; the list itself filtered by colour and stage and cut at `limit` rows (`total` says how many)."""
     today = today or date.today()
-    projects = book.board(con, cal, today, town_of(scope))
-    checks = book.check_projects(con, [p["case_id"] for p in projects], today)
+    frame = book.board_frame(con, cal, today, town_of(scope))
+    checks = book.check_projects(con, today=today, board=frame)
     shortfalls = checks.filter(checks["status"] == "未达标").to_dicts() if checks.height else []
+    counts = dict(frame.group_by("colour").len().iter_rows()) if frame.height else {}
+    listed = frame
+    if colour:
+        listed = listed.filter(listed["colour"] == colour)
+    if state:
+        listed = listed.filter(listed["state"] == state)
     return {
-        "projects": projects,
-        "colours": {c: sum(p["colour"] == c for p in projects) for c in ("红", "黄", "绿")},
-        "missing": book.three_missing(projects, today, int(book.flow().rules.get("stalled_months", 3))),
-        "kpis": {by: book.kpis(projects, checks, by) for by in ("year", "category", "owner")},
+        "projects": book.listed(listed.head(limit) if limit else listed),
+        "total": listed.height,
+        "filters": {"colour": colour, "state": state},
+        "colours": {c: int(counts.get(c, 0)) for c in ("红", "黄", "绿")},
+        "missing": book.three_missing(frame, today, int(book.flow().rules.get("stalled_months", 3))),
+        "kpis": {by: book.kpis(frame, checks, by) for by in ("year", "category", "owner")},
         "shortfalls": shortfalls,
         "today": today,
     }
@@ -89,6 +102,7 @@ def move_lead(con, cal, scope: Scope, case_id: str, *, actor: str, action: str, 
                 investment_wan=number("investment_wan", fields["investment_wan"]),
                 land_mu=number("land_mu", fields["land_mu"]), key=bool(fields.get("key")), **numbers,
             )  # fmt: skip
+            book.refresh_board(con, cal, None, [pid])
             return pid
         kept = {k: v for k, v in fields.items() if k in ("reason",) and v}
         ledger.record(con, case_id, cal=cal, actor=actor, role=scope.role, action=action, fields=kept)
@@ -104,7 +118,7 @@ def firm_projects(con, cal, scope: Scope, uscc: str, today: date | None = None) 
     """The 画像's 招商项目: the firm's projects (stage, colour) with their commitment shortfalls, and its
     leads still open — within the user's town for a town user."""
     today = today or date.today()
-    projects = [p for p in book.board(con, cal, today, town_of(scope), uscc=uscc)]
+    projects = book.board(con, cal, today, town_of(scope), uscc=uscc)
     checks = book.check_projects(con, [p["case_id"] for p in projects], today) if projects else None
     short = (
         checks.filter(checks["status"] == "未达标").to_dicts() if checks is not None and checks.height else []
@@ -131,12 +145,15 @@ def act(con, cal, scope: Scope, case_id: str, *, actor: str, kind: str, **fields
         raise CaseNotFound(case_id)
     try:
         if kind == "progress":
-            return book.progress(con, cal, case_id, actor=actor, role=scope.role, **fields)
-        if kind == "node":
-            return book.complete_node(con, cal, case_id, actor=actor, role=scope.role, **fields)
-        from gaoxin.cases.ledger import record
-
-        return record(con, case_id, cal=cal, actor=actor, role=scope.role, action=kind, fields=fields)
+            view = book.progress(con, cal, case_id, actor=actor, role=scope.role, **fields)
+        elif kind == "node":
+            view = book.complete_node(con, cal, case_id, actor=actor, role=scope.role, **fields)
+        else:
+            view = ledger.record(
+                con, case_id, cal=cal, actor=actor, role=scope.role, action=kind, fields=fields
+            )
+        book.refresh_board(con, cal, None, [case_id])
+        return view
     except FlowError as exc:
         c, m = exc.problems[0] if exc.problems else ("", str(exc))
         raise Refusal(m, c) from None

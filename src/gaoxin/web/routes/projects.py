@@ -5,16 +5,17 @@ HTTP; what a user may see and do is `gaoxin.cases.projects.desk`."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.cases.desk import CaseNotFound, Refusal
-from gaoxin.cases.projects import desk
+from gaoxin.cases.projects import book, desk
 from gaoxin.cases.projects.commitments import ITEMS
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep
@@ -32,9 +33,23 @@ def _project(db, user, case_id):
         raise HTTPException(404, "project not found") from None
 
 
+PAGE_ROWS = 200  # the list shows the first rows of the filtered board; the counts and KPIs cover all
+Colour = Annotated[str | None, Query(pattern="^(红|黄|绿)$")]
+Stage = Annotated[str | None, Query(pattern="^[a-z_]{1,20}$")]
+
+
+def _board(request: Request, db, user, colour, state):
+    """The board as of today; the day's first board (or one after another writer's events) re-derives the
+    stale projection rows under the write lock."""
+    cal = calendar_in_force(db)
+    with request.app.state.store.write_lock:
+        book.refresh_board(db, cal)
+    return desk.board(db, cal, user.scope, colour=colour or None, state=state or None, limit=PAGE_ROWS)
+
+
 @router.get("/projects")
-def board_page(request: Request, db: DbDep, user: CurrentUser):
-    data = desk.board(db, calendar_in_force(db), user.scope)
+def board_page(request: Request, db: DbDep, user: CurrentUser, colour: Colour = None, state: Stage = None):
+    data = _board(request, db, user, colour, state)
     return render(request, "projects.html", {**data, "nav": "projects"})
 
 
@@ -134,8 +149,8 @@ async def project_step(request: Request, db: DbDep, user: CurrentUser, case_id: 
 
 
 @api.get("/projects")
-def board_api(db: DbDep, user: CurrentUser):
-    return plain(desk.board(db, calendar_in_force(db), user.scope))
+def board_api(request: Request, db: DbDep, user: CurrentUser, colour: Colour = None, state: Stage = None):
+    return plain(_board(request, db, user, colour, state))
 
 
 @api.get("/projects/{case_id}")
