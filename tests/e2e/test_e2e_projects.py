@@ -1,0 +1,116 @@
+"""招商引资 in a real browser (Debian's Chromium through Playwright) against the real server: the analyst opens a
+lead in 洽谈 from /leads, signs it (签约) with the agreement's numbers and lands on the project it opened; a node
+(备案) is completed and this month's 调度 entered short of plan (500 of 1,000 万元 < 80 %); the project page and
+the board (/projects?colour=红) show it 红, read back from the projection and the JSON API. A viewer sees no
+signing form."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from e2e_server import running_server
+from test_e2e_browser import ARGS, CHROMIUM
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
+        "browser tests skipped: /usr/bin/chromium is missing",
+    ),
+]
+
+USERS = {"ana": ("analyst", "ana-pw-1"), "vic": ("viewer", "vic-pw-1")}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from gaoxin.cases.calendar import calendar_in_force
+    from gaoxin.cases.ledger import record
+    from gaoxin.cases.projects.leads import enter_lead
+    from gaoxin.store import connect
+    from gaoxin.web.auth import add_user
+
+    db = tmp_path_factory.mktemp("e2e-projects") / "projects.duckdb"
+    con = connect(db)
+    for name, (role, pw) in USERS.items():
+        add_user(con, name, role, password=pw)
+    cal = calendar_in_force(con)
+    lead = enter_lead(con, cal, actor="ana", role="analyst", title="年产5万台伺服电机项目",
+                      industry="3811 电动机制造", investment_wan=20000, land_mu=100, owner="周明")  # fmt: skip
+    for action in ("visit", "negotiate"):
+        record(con, lead, cal=cal, actor="ana", role="analyst", action=action)
+    con.close()
+    with running_server(db) as base:
+        yield {"base": base, "lead": lead}
+
+
+def _sign_in(browser, base: str, name: str):
+    context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
+    page.goto(base + "/leads")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", USERS[name][1])
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/leads")
+    return context, page, problems
+
+
+def test_a_lead_signed_in_the_browser_becomes_a_red_project_on_the_board(server):
+    from playwright.sync_api import sync_playwright
+
+    base, lead = server["base"], server["lead"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            ctx, page, problems = _sign_in(browser, base, "ana")
+            page.click(f"a[href='/leads/{lead}']")
+            page.wait_for_url(f"{base}/leads/{lead}")
+            assert page.inner_text("#stage") == "洽谈"
+            sign = page.locator("details[data-step=sign] form")
+            assert sign.locator("input[name=investment_wan]").input_value() == "20000"  # the lead's plan
+            sign.locator("input[name=full_year]").fill("2029")
+            sign.locator("input[name=tax_per_mu]").fill("30")
+            sign.locator("button[type=submit]").click()
+            page.wait_for_url(f"{base}/projects/XM-*")
+            pid = page.url.rsplit("/", 1)[1]
+            page.select_option("#node-form select[name=node]", "filing")
+            page.fill("#node-form input[name=done_on]", date.today().isoformat())
+            page.click("#node-form button[type=submit]")
+            page.wait_for_url(f"{base}/projects/{pid}#months")
+            month = date.today().strftime("%Y-%m")
+            page.fill("#progress-form input[name=month]", month)
+            page.fill("#progress-form input[name=plan_wan]", "1000")
+            page.fill("#progress-form input[name=done_wan]", "500")
+            page.click("#progress-form button[type=submit]")
+            page.wait_for_url(f"{base}/projects/{pid}#months")
+            assert page.inner_text("#colour") == "红"
+            row = page.locator("#months tr", has_text=month)
+            assert "完成投资 500 万元低于计划 1000 万元的 80%" in row.inner_text()
+            plan = page.locator("#plan tr.node-done").inner_text()
+            assert plan.startswith("备案") and date.today().isoformat() in plan
+            page.goto(f"{base}/projects?colour=红")
+            assert page.locator(f"#projects a[href='/projects/{pid}']").count() == 1
+            assert page.locator("#projects td.colour-红").count() == 1
+            assert "红 1" in page.inner_text("#colours")
+            lead_page = page.request.get(f"{base}/api/leads/{lead}").json()
+            assert lead_page["state"] == "signed" and lead_page["project_id"] == pid
+            assert lead_page["signing"]["counted_wan"] == 20000
+            assert problems == []
+            ctx.close()
+
+            ctx, page, problems = _sign_in(browser, base, "vic")
+            page.goto(f"{base}/leads/{lead}")
+            assert page.locator("details[data-step]").count() == 0
+            page.goto(f"{base}/projects/{pid}")
+            assert page.locator("#progress-form").count() == 0 and page.inner_text("#colour") == "红"
+            assert problems == []
+            ctx.close()
+        finally:
+            browser.close()
