@@ -13,6 +13,14 @@ COOKIE = "gx_lang"
 
 EN: dict[str, str] = {
     # 经济运行监测 (web/routes/monitor.py, templates monitor*.html)
+    "企业月度数据": "Firm monthly data",
+    "已导入过，未重复写入": "Already imported, not written again",
+    "年度目标": "Yearly targets",
+    "按文件名识别": "Detect from the file name",
+    "月度文件导入": "Import monthly files",
+    "统计局主要指标表": "Statistics bureau main-indicator table",
+    "被拒绝和跳过的行（文件、工作表、行、列、原因）在批次页查看": "Rejected and skipped rows (file, sheet, row, column, reason) are on the batch page",
+    "返回经济运行": "Back to Economy",
     "按产业链": "By chain",
     "1-2月合并发布，无1月、2月单月数": "Jan–Feb published together: no single-month figure for January or February",
     "类别": "Kind",
