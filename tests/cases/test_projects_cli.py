@@ -158,3 +158,16 @@ def test_the_demo_step_enters_leads_and_projects_once_with_a_board_for_today(dem
     demo_projects(db)
     assert "招商项目已存在，未重复生成" in capsys.readouterr().out
     assert len(j("projects", "list", "--db", db)["projects"]) == n
+
+
+def test_refresh_re_derives_every_row_for_the_day(tmp_path):
+    db = str(tmp_path / "p.duckdb")
+    pid = j("projects", "add", "--title", "x", "--investment", "100", "--land", "5", "--at", "2025-01-02 10:00", "--db", db)["case_id"]  # fmt: skip
+    assert j("projects", "refresh", "--today", "2025-01-31", "--db", db) == {
+        "refreshed": 1,
+        "as_of": "2025-01-31",
+    }
+    # 备案 planned 6 Feb: on plan in January, 红 once February ends without it
+    assert j("projects", "list", "--today", "2025-01-31", "--db", db)["projects"][0]["colour"] == "绿"
+    late = j("projects", "list", "--today", "2025-02-28", "--db", db)["projects"][0]
+    assert late["case_id"] == pid and late["colour"] == "红" and late["overdue_nodes"] == ["备案"]

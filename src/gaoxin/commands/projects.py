@@ -567,6 +567,33 @@ def projects_progress(
 
 
 @projects_app.command(
+    "refresh", help="按今天重算项目看板（每日一次，如放在定时任务里）/ re-derive the board as of today"
+)
+def projects_refresh(
+    today: TodayOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.cases.projects import book
+    from gaoxin.store import cases as store_cases
+
+    day = _day(today) or date.today()
+    con = open_store(db)
+    try:
+        n = book.refresh_board(
+            con, _calendar(con), day, store_cases.case_ids(con, book.DOMAIN, open_only=False)
+        )
+    finally:
+        con.close()
+    if as_json:
+        _out({"refreshed": n, "as_of": day})
+    else:
+        console.print(
+            f"已按 {day} 重算 {n} 个项目的颜色、逾期节点和三未（网页每天首次打开看板时也会自动重算）"
+        )
+
+
+@projects_app.command(
     "check", help="标准地承诺核验（达产年度起逐年，对照税务/统计/用地/用能数据）/ commitment check"
 )
 def projects_check(
