@@ -5,13 +5,20 @@ monthly 调度, three colours, 标准地 commitment checks) — the same code th
 from __future__ import annotations
 
 import getpass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
 
 from gaoxin.commands.common import JsonOption, console, fail, print_json
 from gaoxin.commands.data import DbOpt, open_store
+from gaoxin.commands.requests import (  # one parser and refusal rule for cases
+    AsOpt,
+    AtOpt,
+    _calendar,
+    _run,
+    _when,
+)
 
 leads_app = typer.Typer(
     help="招商线索 / investment leads (接洽 → 考察 → 洽谈 → 签约 / 放弃)", no_args_is_help=True
@@ -20,11 +27,7 @@ projects_app = typer.Typer(
     help="项目库 / projects (节点计划、月度调度、红黄绿、标准地承诺核验)", no_args_is_help=True
 )
 
-AsOpt = Annotated[str | None, typer.Option("--as", help="办理人 / acting user (默认当前系统用户)")]
 RoleOpt = Annotated[str, typer.Option("--role", help="以何种角色办理 / role: admin, analyst")]
-AtOpt = Annotated[
-    str | None, typer.Option("--at", help="办理时间 / when (YYYY-MM-DD[ HH:MM]，默认现在；补录历史记录时用)")
-]
 FieldOpt = Annotated[
     list[str], typer.Option("--field", "-f", help="名称=值，可重复（如 reason=用地条件不满足）")
 ]
@@ -44,15 +47,6 @@ TodayOpt = Annotated[
 def register(root: typer.Typer) -> None:
     root.add_typer(leads_app, name="leads")
     root.add_typer(projects_app, name="projects")
-
-
-def _when(text: str | None) -> datetime:
-    if not text:
-        return datetime.now().replace(microsecond=0)
-    try:
-        return datetime.fromisoformat(text.strip().replace("/", "-"))
-    except ValueError:
-        fail(f"时间「{text}」无法识别，请写成 2025-10-09 或 2025-10-09 14:30")
 
 
 def _day(text: str | None) -> date | None:
@@ -95,23 +89,6 @@ def _out(obj) -> None:
         return o
 
     print_json(jsonable(plain(obj)))
-
-
-def _calendar(con):
-    from gaoxin.cases.calendar import calendar_in_force
-
-    return calendar_in_force(con)
-
-
-def _run(fn):
-    """Flow and case refusals reach the officer as one line (the clause named), never a traceback."""
-    from gaoxin.cases.ledger import CaseError
-    from gaoxin.flows import FlowError
-
-    try:
-        return fn()
-    except (CaseError, FlowError) as exc:
-        fail(str(exc))
 
 
 def _domain_of(con, case_id: str, domain: str, what: str) -> None:

@@ -205,7 +205,9 @@ def _check_node(flow: Flow, replay: Replay, event: Event) -> None:
     try:
         day = node_day(event)
     except ValueError:
-        raise _refuse(f"nodes.{nid}", f"完成日期应为 YYYY-MM-DD，收到「{event.fields.get('done_on')}」") from None
+        raise _refuse(
+            f"nodes.{nid}", f"完成日期应为 YYYY-MM-DD，收到「{event.fields.get('done_on')}」"
+        ) from None
     if day > event.at.date():
         raise _refuse(f"nodes.{nid}", f"完成日期 {day} 晚于登记日期 {event.at.date()}")
 

@@ -137,7 +137,8 @@ class Flow(_Strict):
     deadlines: list[Deadline] = Field(default_factory=list)
     nodes: list[Node] = Field(default_factory=list, description="a node plan (serial and parallel steps)")
     rules: dict[str, float | int | str | bool | list[str]] = Field(
-        default_factory=dict, description="a case domain's own rules as data (thresholds, colours), read by it"
+        default_factory=dict,
+        description="a case domain's own rules as data (thresholds, colours), read by it",
     )
 
     @model_validator(mode="after")
@@ -199,7 +200,8 @@ class Flow(_Strict):
         for dup in sorted({n for n in ids if ids.count(n) > 1}):
             yield f"nodes.{dup}", "节点重复"
         seen: set[str] = set()
-        for n in self.nodes:  # each node after the nodes it follows: the file order is a plan order, no cycles
+        # each node after the nodes it follows: the file order is a plan order, no cycles
+        for n in self.nodes:
             for a in n.after:
                 if a not in ids:
                     yield f"nodes.{n.id}.after", f"节点 {a} 未定义"
