@@ -48,7 +48,8 @@ def test_a_formula_that_overflows_for_every_unit_is_refused_at_evaluation():
 
     f = parse("tax_paid * 1e300 * 1e300")
     with pytest.raises(FormulaError, match="溢出为无穷大"):
-        evaluate(f, {"tax_paid": np.array([5.0, np.nan, 2.0])}, 3)
+        evaluate(f, {"tax_paid": np.array([5.0, np.nan, 2.0])}, 3, refuse_overflow=True)
+    assert np.isnan(evaluate(f, {"tax_paid": np.array([5.0])}, 1)).all()  # plain arithmetic: missing
     # one firm overflowing among real figures is that firm's missing value, as before
     out = evaluate(parse("tax_paid * 1e300"), {"tax_paid": np.array([5.0, 1e10])}, 2)
     assert out[0] == 5e300 and np.isnan(out[1])

@@ -346,8 +346,13 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
     return Formula(text.strip(), frozenset(names), frozenset(prev_names), is_cond, fn)
 
 
-def evaluate(formula: Formula, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-    """Numeric value of ``formula`` for n units: float64 array, NaN = missing (conditions give 1.0/0.0)."""
+def evaluate(
+    formula: Formula, env: Mapping[str, np.ndarray], n: int, refuse_overflow: bool = False
+) -> np.ndarray:
+    """Numeric value of ``formula`` for n units: float64 array, NaN = missing (conditions give 1.0/0.0).
+
+    A value that overflows (±∞) is missing; with `refuse_overflow` (an evaluation's indicators) a formula that
+    overflows for every unit with a figure raises FormulaError instead of scoring them all as missing."""
     with np.errstate(all="ignore"):
         out = formula._fn(env)
     a = np.asarray(out)
@@ -355,7 +360,7 @@ def evaluate(formula: Formula, env: Mapping[str, np.ndarray], n: int) -> np.ndar
     if a.ndim == 0:
         a = np.full(n, float(a))
     if np.isinf(a).any():  # only an overflow makes ±∞ here (x / 0 is already missing)
-        if not (np.isfinite(a) & (a != 0)).any():
+        if refuse_overflow and not (np.isfinite(a) & (a != 0)).any():
             raise FormulaError(
                 f"公式「{formula.text}」对所有对象均溢出为无穷大：请检查公式中的常数和单位 / the formula "
                 "overflows to infinity for every unit"

@@ -113,7 +113,7 @@ def _prepare(  # noqa: C901 — population rules in the order FORMAT.md states t
 
     def num(text):
         if text not in cache:
-            cache[text] = eval_formula(scheme.formula(text), env, n)
+            cache[text] = eval_formula(scheme.formula(text), env, n, refuse_overflow=True)
         return cache[text]
 
     def cond(text):
