@@ -211,7 +211,9 @@ def test_start_a_run_of_another_kind_from_the_form(fresh):
         "cultivation",
         "tsme-2022",
     )
-    assert "企业培育" in c.get(r.headers["location"]).text
+    page = c.get(r.headers["location"]).text
+    assert "企业培育" in page and f'href="/cultivation/runs/{run_id}"' in page  # the kind's own page
+    assert c.get(f"/cultivation/runs/{run_id}").status_code == 200
     book = c.get(f"/runs/{run_id}/export.xlsx")
     assert book.status_code == 200 and "培育库" in unquote(book.headers["content-disposition"])
     assert openpyxl.load_workbook(io.BytesIO(book.content)).sheetnames

@@ -30,6 +30,7 @@ class Registered:
     short: str  # 亩均 (table columns)
     command: str  # the CLI command that runs it
     workbook_name: str  # the downloaded workbook's stem: 亩均评价_2025_<run>.xlsx
+    page: str  # the web page of one run of this kind ({run} = its id)
 
 
 # kind (the scheme's `[scheme].kind`) → its registered unit
@@ -41,12 +42,25 @@ REGISTRY = {
         "亩均",
         "gaoxin evaluate",
         "亩均评价",
+        "/overview?run={run}",
     ),
     "cultivation": Registered(
-        "gaoxin.evaluations.cultivation.kind", "企业培育", "Cultivation", "培育", "gaoxin cultivate", "培育库"
+        "gaoxin.evaluations.cultivation.kind",
+        "企业培育",
+        "Cultivation",
+        "培育",
+        "gaoxin cultivate",
+        "培育库",
+        "/cultivation/runs/{run}",
     ),
     "zone": Registered(
-        "gaoxin.evaluations.zones.kind", "园区评价", "Zone evaluation", "园区", "gaoxin rank", "园区排名"
+        "gaoxin.evaluations.zones.kind",
+        "园区评价",
+        "Zone evaluation",
+        "园区",
+        "gaoxin rank",
+        "园区排名",
+        "/zones/runs/{run}",
     ),
 }
 

@@ -12,6 +12,7 @@ LANGS = ("zh", "en")
 COOKIE = "gx_lang"
 
 EN: dict[str, str] = {
+    "查看结果": "See the results",
     # 经济运行监测 (web/routes/monitor.py, templates monitor*.html)
     "企业月度数据": "Firm monthly data",
     "已导入过，未重复写入": "Already imported, not written again",

@@ -13,6 +13,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from gaoxin import fields as F
+from gaoxin.evaluations.runs import REGISTRY
 from gaoxin.units_format import show, unit_label, with_unit
 from gaoxin.web import i18n
 
@@ -70,6 +71,7 @@ templates.env.globals.update(
     CLASS_ORDER=CLASS_ORDER,
     ROLE_LABELS=i18n.ROLE_LABELS,
     KIND_LABELS=i18n.KIND_LABELS,
+    KIND_PAGES={k: r.page for k, r in REGISTRY.items()},  # a run's own page, by kind (the registry's)
     DISPOSITIONS=i18n.DISPOSITIONS,
     source_label=lambda s: F.SOURCES.get(s, s or ""),
 )
