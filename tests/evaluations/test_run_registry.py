@@ -95,7 +95,9 @@ def test_builtin_schemes_of_every_kind_are_offered():
 def test_an_indicator_that_overflows_for_every_firm_is_refused_not_scored(store, tmp_path):
     from gaoxin.schemes import scheme_text
 
-    text = scheme_text("default").replace('numerator = "tax_paid"', 'numerator = "tax_paid * 1e300 * 1e300"', 1)
+    text = scheme_text("default").replace(
+        'numerator = "tax_paid"', 'numerator = "tax_paid * 1e300 * 1e300"', 1
+    )
     path = tmp_path / "overflow.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(runs.RunError, match="溢出为无穷大"):
