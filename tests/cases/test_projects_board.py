@@ -54,3 +54,25 @@ def test_a_row_follows_its_events_and_the_day(store):
     assert after["colour"] == "红" and after["plan_wan"] == pytest.approx(p["plan_wan"] + 1e5)
     n = len(book.board(store, cal, date(2025, 11, 21)))
     assert book.refresh_board(store, cal, date(2025, 11, 21)) == 0 and n > 40  # the new day re-derived all
+
+
+def test_the_stored_commitment_check_is_the_check_and_is_reworked_when_a_log_grows(store):
+    from gaoxin.cases.desk import Scope
+    from gaoxin.cases.projects import desk
+    from gaoxin.store import projects as store_projects
+
+    cal, day = calendar_in_force(store), date(2025, 11, 20)
+    board = desk.board(store, cal, Scope("admin", None), day)
+    worked = book.check_projects(store, today=day)
+    short = worked.filter(worked["status"] == "未达标").sort("case_id", "year", "item")
+    assert board["shortfalls"] == short.to_dicts() and short.height > 0
+    before = store_projects.stored_check_fingerprint(store)
+    # 完成投资 that lifts a short 投资强度 to its commitment: the next board re-works the check
+    s = next(x for x in board["shortfalls"] if x["item"] == "intensity")
+    land = next(p for p in board["projects"] if p["case_id"] == s["case_id"])["land_mu"]
+    book.progress(
+        store, cal, s["case_id"], actor="t", role="analyst", month="2025-10", done_wan=s["short"] * land + 1
+    )
+    again = desk.board(store, cal, Scope("admin", None), day)
+    assert store_projects.stored_check_fingerprint(store) != before
+    assert not [x for x in again["shortfalls"] if x["case_id"] == s["case_id"] and x["item"] == "intensity"]

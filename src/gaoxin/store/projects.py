@@ -280,3 +280,81 @@ def agreement_rows(
         )
     finally:
         con.unregister("_board_ids")
+
+
+CHECK_COLUMNS = {
+    "case_id": pl.Utf8, "uscc": pl.Utf8, "year": pl.Int64, "item": pl.Utf8, "title": pl.Utf8, "unit": pl.Utf8,
+    "committed": pl.Float64, "actual": pl.Float64, "agreement_land": pl.Boolean, "status": pl.Utf8,
+    "short": pl.Float64, "evidence": pl.List(pl.Utf8),
+}  # fmt: skip
+_CHECK_KEY = "project_check.fingerprint"
+
+
+def check_fingerprint(con: duckdb.DuckDBPyConnection, domain: str) -> str:
+    """What the stored commitment check was worked from: the batches and the projects' logs."""
+    (b_max, b_n), (p_n, e_n) = (
+        con.execute("SELECT max(batch_id), count(*) FROM import_batch").fetchone(),
+        con.execute(
+            "SELECT count(*), sum(s.events) FROM case_file c JOIN case_state s USING (case_id) WHERE c.domain = ?",
+            [domain],
+        ).fetchone(),
+    )
+    return f"{b_max}|{b_n}|{p_n}|{e_n}"
+
+
+def stored_check_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    from gaoxin.store.users import get_setting
+
+    return get_setting(con, _CHECK_KEY)
+
+
+def replace_checks(con: duckdb.DuckDBPyConnection, checks: pl.DataFrame, fingerprint: str) -> None:
+    from gaoxin.store.users import put_setting
+
+    f = (
+        checks.select([pl.col(c).cast(t) for c, t in CHECK_COLUMNS.items()])
+        if checks.height
+        else pl.DataFrame(schema=CHECK_COLUMNS)
+    )
+    with transaction(con):
+        con.execute("DELETE FROM project_check")
+        if f.height:
+            con.register("_checks", f.to_arrow())
+            try:
+                con.execute(f"INSERT INTO project_check ({', '.join(CHECK_COLUMNS)}) SELECT * FROM _checks")
+            finally:
+                con.unregister("_checks")
+    put_setting(con, _CHECK_KEY, fingerprint)
+
+
+def check_status(con: duckdb.DuckDBPyConnection, case_ids: list[str]) -> pl.DataFrame:
+    """One row per checked project: 未达标 when any commitment of any year is short, else 达标 when any is met,
+    else 无数据 (the 履约率's numerator and denominator)."""
+    _ids(con, case_ids)
+    try:
+        return frame(
+            con,
+            """SELECT case_id, CASE WHEN bool_or(status = '未达标') THEN '未达标'
+                                    WHEN bool_or(status = '达标') THEN '达标' ELSE '无数据' END AS status
+               FROM project_check JOIN _board_ids USING (case_id) GROUP BY case_id""",
+        )
+    finally:
+        con.unregister("_board_ids")
+
+
+def shortfalls(
+    con: duckdb.DuckDBPyConnection, case_ids: list[str], limit: int | None
+) -> tuple[list[dict], int]:
+    """The stored shortfalls of these projects (largest first within each project, in project order) and
+    how many there are."""
+    _ids(con, case_ids)
+    try:
+        found = frame(
+            con,
+            f"""SELECT {", ".join(CHECK_COLUMNS)}, count(*) OVER () AS n
+                FROM project_check JOIN _board_ids USING (case_id) WHERE status = '未达标'
+                ORDER BY case_id, year, item {"LIMIT " + str(int(limit)) if limit else ""}""",
+        )
+    finally:
+        con.unregister("_board_ids")
+    return (found.drop("n").to_dicts(), int(found["n"][0])) if found.height else ([], 0)

@@ -504,6 +504,22 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             rd_share         DOUBLE,
             plot_ratio       DOUBLE
         );
+        -- the yearly 标准地 commitment check of every project past its 达产 year, as last worked; reworked when
+        -- a batch is imported or a project's log grows (the fingerprint in app_setting project_check.fingerprint)
+        CREATE TABLE project_check (
+            case_id        VARCHAR NOT NULL,
+            uscc           VARCHAR,
+            year           BIGINT NOT NULL,
+            item           VARCHAR NOT NULL,
+            title          VARCHAR NOT NULL,
+            unit           VARCHAR,
+            committed      DOUBLE,
+            actual         DOUBLE,
+            agreement_land BOOLEAN,
+            status         VARCHAR NOT NULL,   -- 达标 / 未达标 / 无数据
+            short          DOUBLE,
+            evidence       VARCHAR[]           -- batch, file, sheet and row of each fact used
+        );
         """,
     ),
 ]

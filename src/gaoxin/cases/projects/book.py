@@ -195,6 +195,18 @@ def check_projects(
     return C.check(agreements, facts, last)
 
 
+def board_checks(con, board: pl.DataFrame, today: date | None = None, limit: int | None = None):
+    """(per-project check status, shortfalls up to `limit`, their number) of the board's projects from the
+    stored commitment check — reworked for every project first when a batch was imported or a project's log
+    grew since, so a board view reads a table, not every fact."""
+    fingerprint = store.check_fingerprint(con, DOMAIN) + f"|{(today or date.today()).year}"
+    if store.stored_check_fingerprint(con) != fingerprint:
+        store.replace_checks(con, check_projects(con, today=today), fingerprint)
+    ids = board["case_id"].to_list()
+    short, n = store.shortfalls(con, ids, limit)
+    return store.check_status(con, ids), short, n
+
+
 BOARD_KEYS = ("case_id", "title", "uscc", "firm_name", "town", "category", "urgency", "plan_wan", "done_wan",
               "funds_wan", "last_done_month", "signed", "year", "state", "state_title", "colour", "overdue_nodes",
               "investment_wan", "counted_wan", "land_mu", "owner", "full_year", "landed", "planned_start",

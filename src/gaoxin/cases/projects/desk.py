@@ -30,8 +30,7 @@ def board(
     scope; the list itself filtered by colour and stage and cut at `limit` rows (`total` says how many)."""
     today = today or date.today()
     frame = book.board_frame(con, cal, today, town_of(scope))
-    checks = book.check_projects(con, today=today, board=frame)
-    shortfalls = checks.filter(checks["status"] == "未达标").to_dicts() if checks.height else []
+    checks, shortfalls, n_short = book.board_checks(con, frame, today, limit)
     counts = dict(frame.group_by("colour").len().iter_rows()) if frame.height else {}
     listed = frame
     if colour:
@@ -46,6 +45,7 @@ def board(
         "missing": book.three_missing(frame, today, int(book.flow().rules.get("stalled_months", 3))),
         "kpis": {by: book.kpis(frame, checks, by) for by in ("year", "category", "owner")},
         "shortfalls": shortfalls,
+        "shortfalls_total": n_short,
         "today": today,
     }
 

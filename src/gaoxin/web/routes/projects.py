@@ -39,12 +39,12 @@ Stage = Annotated[str | None, Query(pattern="^[a-z_]{1,20}$")]
 
 
 def _board(request: Request, db, user, colour, state):
-    """The board as of today; the day's first board (or one after another writer's events) re-derives the
-    stale projection rows under the write lock."""
+    """The board as of today; the day's first board (or one after another writer's events or an import)
+    re-derives the stale projection rows and the commitment check under the write lock."""
     cal = calendar_in_force(db)
-    with request.app.state.store.write_lock:
+    with request.app.state.store.write_lock:  # stale rows and a stale commitment check are reworked first
         book.refresh_board(db, cal)
-    return desk.board(db, cal, user.scope, colour=colour or None, state=state or None, limit=PAGE_ROWS)
+        return desk.board(db, cal, user.scope, colour=colour or None, state=state or None, limit=PAGE_ROWS)
 
 
 @router.get("/projects")
