@@ -4,14 +4,11 @@ one month with their projected state for the monthly 诉求办理情况通报.""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-
 import duckdb
 import polars as pl
 
-from gaoxin.store.db import frame, one, rows, transaction
-from gaoxin.store.imports import ArrowStream, staged
+from gaoxin.store.db import frame, rows, transaction
+from gaoxin.store.imports import ArrowStream, insert_batch, staged
 
 
 def imported_tickets(con: duckdb.DuckDBPyConnection, domain: str) -> dict[str, str]:
@@ -34,25 +31,7 @@ def write_intake_batch(con: duckdb.DuckDBPyConnection, batch: dict, rejected: pl
     `batch`: file_name, sha256, source, periods, sheets, rows, accepted, rejected, skipped, columns, notes.
     `rejected`: sheet, row_no, disposition, columns, reasons, raw_json (ingest.rows.rejected_frame)."""
     with transaction(con):
-        batch_id = one(con, "SELECT nextval('batch_seq')")[0]
-        con.execute(
-            "INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                batch_id,
-                batch["file_name"],
-                batch["sha256"],
-                batch["source"],
-                ",".join(batch["periods"]),
-                ",".join(batch["sheets"]),
-                batch["rows"],
-                batch["accepted"],
-                batch["rejected"],
-                batch["skipped"],
-                json.dumps(batch["columns"], ensure_ascii=False),
-                json.dumps(batch["notes"], ensure_ascii=False),
-                datetime.now(UTC).replace(tzinfo=None),
-            ],
-        )
+        batch_id = insert_batch(con, batch)
         if rejected.height:
             with staged(con, "staged_ticket_rejects", ArrowStream(rejected)):
                 con.execute(

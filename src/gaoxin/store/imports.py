@@ -89,25 +89,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool
     `fail_after_facts` exists for the test that proves a failure mid-batch leaves nothing behind.
     """
     with transaction(con):
-        batch_id = one(con, "SELECT nextval('batch_seq')")[0]
-        con.execute(
-            "INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                batch_id,
-                batch.file_name,
-                batch.sha256,
-                batch.source,
-                ",".join(batch.periods),
-                ",".join(batch.sheets),
-                batch.rows,
-                batch.accepted,
-                batch.rejected,
-                batch.skipped,
-                json.dumps(batch.columns, ensure_ascii=False),
-                json.dumps(batch.notes, ensure_ascii=False),
-                datetime.now(UTC).replace(tzinfo=None),
-            ],
-        )
+        batch_id = insert_batch(con, batch)
         with staged(con, "staged_facts", ArrowStream(batch.facts)):
             con.execute(
                 # stored clustered by firm: one firm's facts sit in few row groups (fast profile pages). The
@@ -237,3 +219,43 @@ def batch_rejects(con: duckdb.DuckDBPyConnection, batch_id: int | None = None) -
             ORDER BY r.batch_id, r.sheet, r.row_no""",
         params,
     )
+
+
+BATCH_FIELDS = (
+    "file_name",
+    "sha256",
+    "source",
+    "periods",
+    "sheets",
+    "rows",
+    "accepted",
+    "rejected",
+    "skipped",
+)
+
+
+def insert_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
+    """One `import_batch` row for a prepared batch of any intake (an object with the batch's attributes, or a
+    dict with the same keys), inside the caller's transaction; returns its new id."""
+    get = batch.get if isinstance(batch, dict) else lambda k: getattr(batch, k)
+    batch_id = one(con, "SELECT nextval('batch_seq')")[0]
+    con.execute(
+        "INSERT INTO import_batch (batch_id, file_name, sha256, source, periods, sheets, rows, accepted, rejected, "
+        "skipped, columns_json, notes_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            batch_id,
+            get("file_name"),
+            get("sha256"),
+            get("source"),
+            ",".join(get("periods")),
+            ",".join(get("sheets")),
+            get("rows"),
+            get("accepted"),
+            get("rejected"),
+            get("skipped"),
+            json.dumps(get("columns"), ensure_ascii=False),
+            json.dumps(get("notes"), ensure_ascii=False),
+            datetime.now(UTC).replace(tzinfo=None),
+        ],
+    )
+    return batch_id

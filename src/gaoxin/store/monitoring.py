@@ -7,14 +7,11 @@ Firm values are kept the same way per (uscc, period, indicator); targets per (ye
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-
 import duckdb
 import polars as pl
 
 from gaoxin.store.db import frame, one, rows, transaction
-from gaoxin.store.imports import staged
+from gaoxin.store.imports import insert_batch, staged
 
 TABLES = {
     "monitor_zone": "monitor_value",
@@ -23,34 +20,10 @@ TABLES = {
 }
 
 
-def _insert_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
-    batch_id = one(con, "SELECT nextval('batch_seq')")[0]
-    con.execute(
-        "INSERT INTO import_batch (batch_id, file_name, sha256, source, periods, sheets, rows, accepted, rejected, "
-        "skipped, columns_json, notes_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            batch_id,
-            batch.file_name,
-            batch.sha256,
-            batch.source,
-            ",".join(batch.periods),
-            ",".join(batch.sheets),
-            batch.rows,
-            batch.accepted,
-            batch.rejected,
-            batch.skipped,
-            json.dumps(batch.columns, ensure_ascii=False),
-            json.dumps(batch.notes, ensure_ascii=False),
-            datetime.now(UTC).replace(tzinfo=None),
-        ],
-    )
-    return batch_id
-
-
 def write_monthly_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
     """Store one prepared monthly batch (`gaoxin.ingest.monthly.MonthlyBatch`) all-or-nothing."""
     with transaction(con):
-        batch_id = _insert_batch(con, batch)
+        batch_id = insert_batch(con, batch)
         with staged(con, "staged_monitor", batch.values):
             if batch.source == "monitor_zone":
                 con.execute(

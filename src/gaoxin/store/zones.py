@@ -8,15 +8,13 @@ same (zone, period, indicator) the latest batch is in force; older values stay t
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import UTC, datetime
 
 import duckdb
 import numpy as np
 import polars as pl
 
 from gaoxin.store.db import frame, one, rows, transaction
-from gaoxin.store.imports import staged
+from gaoxin.store.imports import insert_batch, staged
 
 ZONE_COLUMNS = ["zone_id", "name", "province", "city", "level", "zone_type", "is_home"]
 
@@ -26,26 +24,7 @@ def write_zone_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
     zones = batch.zones.with_columns(pl.col("is_home").cast(pl.Float64))
     facts = batch.facts
     with transaction(con):
-        batch_id = one(con, "SELECT nextval('batch_seq')")[0]
-        con.execute(
-            "INSERT INTO import_batch (batch_id, file_name, sha256, source, periods, sheets, rows, accepted, rejected, "
-            "skipped, columns_json, notes_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                batch_id,
-                batch.file_name,
-                batch.sha256,
-                batch.source,
-                ",".join(batch.periods),
-                ",".join(batch.sheets),
-                batch.rows,
-                batch.accepted,
-                batch.rejected,
-                batch.skipped,
-                json.dumps(batch.columns, ensure_ascii=False),
-                json.dumps(batch.notes, ensure_ascii=False),
-                datetime.now(UTC).replace(tzinfo=None),
-            ],
-        )
+        batch_id = insert_batch(con, batch)
         with staged(con, "staged_zones", zones):
             # resolve ids: code, else the known zone of that name, else the name itself
             con.execute("""
