@@ -80,3 +80,22 @@ def test_stale_upload_folders_are_swept_when_the_app_starts(tmp_path):
     os.utime(other, (past, past))
     assert tempfiles.sweep(1800, tmp_path) == 1
     assert not old.exists() and fresh.exists() and other.exists()
+
+
+def test_upload_previews_cannot_pile_up_in_memory(tmp_path):
+    import threading
+    from types import SimpleNamespace
+
+    from gaoxin.web.routes.imports import MAX_PENDING, Pending, hold
+
+    app = SimpleNamespace(state=SimpleNamespace(pending={}, pending_lock=threading.Lock()))
+    for i in range(3):  # one user previewing again and again keeps one preview
+        folder = tmp_path / f"a{i}"
+        folder.mkdir()
+        hold(app, f"a{i}", Pending("ana", folder, []))
+    assert list(app.state.pending) == ["a2"] and not (tmp_path / "a0").exists()
+    for i in range(MAX_PENDING + 3):  # many users: at most MAX_PENDING held, the oldest dropped
+        folder = tmp_path / f"u{i}"
+        folder.mkdir()
+        hold(app, f"u{i}", Pending(f"user{i}", folder, []))
+    assert len(app.state.pending) == MAX_PENDING and f"u{MAX_PENDING + 2}" in app.state.pending

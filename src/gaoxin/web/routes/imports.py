@@ -88,6 +88,25 @@ def _expire(app) -> None:
                 del app.state.pending[token]
 
 
+MAX_PENDING = 8  # previews held in memory at once (each is bounded by the file limits)
+
+
+def hold(app, token: str, pending: Pending) -> None:
+    """Keep a preview until its commit: one per user (a new preview replaces the user's earlier one), and at
+    most MAX_PENDING in all (the oldest dropped), so previews cannot pile up in the server's memory."""
+    with app.state.pending_lock:
+        held = app.state.pending
+        for t, p in list(held.items()):
+            if p.user == pending.user:
+                shutil.rmtree(p.folder, ignore_errors=True)
+                del held[t]
+        while len(held) >= MAX_PENDING:
+            oldest = min(held, key=lambda t: held[t].created)
+            shutil.rmtree(held[oldest].folder, ignore_errors=True)
+            del held[oldest]
+        held[token] = pending
+
+
 def page_context(db, **extra) -> dict:
     batches = list_batches(db).to_dicts()
     return {
@@ -165,8 +184,7 @@ async def preview(request: Request, db: DbDep, user: Importer):
         shutil.rmtree(folder, ignore_errors=True)
         return render(request, "imports.html", page_context(db, errors=[str(exc)]), status_code=400)
     token = secrets.token_urlsafe(24)
-    with request.app.state.pending_lock:
-        request.app.state.pending[token] = Pending(user.name, folder, prepared)
+    hold(request.app, token, Pending(user.name, folder, prepared))
     files = []
     for b in prepared:
         previous = find_batch(db, b.sha256)
