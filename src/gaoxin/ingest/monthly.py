@@ -407,12 +407,9 @@ def _firm_sheet(sheet: RawSheet, layout: headers.Layout, period: str | None) -> 
         checks.append(("b:month", by["month"], "应为月份（如 2025-10 或 2025年10月）"))
     else:
         exprs.append(pl.lit(default_month, dtype=pl.Utf8).alias("period"))
-    if "above_scale" in by:
-        v, bad = parse.flag(cols[by["above_scale"].index])
-        exprs += [v.alias("above_scale"), bad.alias("b:above_scale")]
-        checks.append(("b:above_scale", by["above_scale"], "应为 是/否"))
-    else:
-        exprs.append(pl.lit(None, dtype=pl.Float64).alias("above_scale"))
+    more, found = R.optional_column(by, cols, "above_scale", parse.flag, "应为 是/否", pl.Float64)
+    exprs += more
+    checks += found
     _, fields = _catalogue()
     found = [t for t in fields if t in by]
     for t in found:

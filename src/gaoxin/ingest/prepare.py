@@ -272,7 +272,7 @@ def _odd_rows(ctx: _SheetContext, data: pl.DataFrame, codes: np.ndarray) -> pl.D
     )
 
     key = ctx.key
-    key_where = f"列「{key.header}」({key.letter}列)"
+    key_where = R.cell_place(key)
     mismatch, no_period = ctx.mismatch(), ctx.no_period()
     empty_key = pl.col("_uscc_bad").is_not_null()  # no usable code: may be a 合计 or 说明 line
     key_reason = (
@@ -360,7 +360,7 @@ def _parse_column(
 ) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr, str]]]:
     """Value of one mapped column and its checks: (cell is bad, what is wrong, column header)."""
     fld = col.field
-    where = f"列「{col.header}」({col.letter}列)"
+    where = R.cell_place(col)
     fold = pl.col(_folded(c))  # present for every column but the numeric ones of the fast pass
     checks = []
     if fld.name == "period":

@@ -270,3 +270,24 @@ def disposition(
         .otherwise(None)
         .alias("_columns"),
     ]
+
+
+def cell_place(col: headers.Column) -> str:
+    """How a refusal names a column: 列「实缴税金（万元）」(D列)."""
+    return f"列「{col.header}」({col.letter}列)"
+
+
+def optional_column(
+    by: dict,
+    cols: list[str],
+    target: str,
+    parser: Callable[[str], tuple[pl.Expr, pl.Expr]],
+    expect: str,
+    dtype: type[pl.DataType],
+) -> tuple[list[pl.Expr], list[tuple[str, headers.Column, str]]]:
+    """A column a sheet may or may not have: its parsed value and bad-cell flag (`b:<target>`) with the check
+    message when the layout found it, a typed null column when it did not."""
+    if target not in by:
+        return [pl.lit(None, dtype=dtype).alias(target)], []
+    value, bad = parser(cols[by[target].index])
+    return [value.alias(target), bad.alias(f"b:{target}")], [(f"b:{target}", by[target], expect)]

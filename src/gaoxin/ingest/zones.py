@@ -117,28 +117,20 @@ def _sheet_rows(sheet: RawSheet, layout: headers.Layout, file_name: str, period:
     ]
     checks: list[tuple[str, headers.Column, str]] = []  # (flag column, column, message before the raw cell)
 
-    def where(col: headers.Column) -> str:
-        return f"列「{col.header}」({col.letter}列)"
+    where = R.cell_place
 
-    if "level" in by:
-        c = cols[by["level"].index]
+    def level(c: str) -> tuple[pl.Expr, pl.Expr]:
         lv = parse.folded(c).replace_strict(Z.LEVELS, default=None, return_dtype=pl.Utf8)
-        first += [lv.alias("level"), (~parse.is_placeholder(c) & lv.is_null()).alias("b:level")]
-        checks.append(("b:level", by["level"], "应为 国家级 或 省级"))
-    else:
-        first.append(pl.lit(None, dtype=pl.Utf8).alias("level"))
-    if "is_home" in by:
-        v, bad = parse.flag(cols[by["is_home"].index])
-        first += [v.alias("is_home"), bad.alias("b:is_home")]
-        checks.append(("b:is_home", by["is_home"], "应为 是/否"))
-    else:
-        first.append(pl.lit(None, dtype=pl.Float64).alias("is_home"))
-    if "period" in by:
-        v, bad = parse.period(cols[by["period"].index])
-        first += [v.alias("period"), bad.alias("b:period")]
-        checks.append(("b:period", by["period"], "应为年份（如 2025）"))
-    else:
-        first.append(pl.lit(None, dtype=pl.Utf8).alias("period"))
+        return lv, ~parse.is_placeholder(c) & lv.is_null()
+
+    for target, parser, expect, dtype in (
+        ("level", level, "应为 国家级 或 省级", pl.Utf8),
+        ("is_home", parse.flag, "应为 是/否", pl.Float64),
+        ("period", parse.period, "应为年份（如 2025）", pl.Utf8),
+    ):
+        exprs, found = R.optional_column(by, cols, target, parser, expect, dtype)
+        first += exprs
+        checks += found
     bounds: list[pl.Expr] = []
     for col in layout.columns:
         ind = col.field
