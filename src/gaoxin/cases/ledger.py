@@ -109,6 +109,40 @@ def _is_closed(flow: Flow, view: CaseView) -> bool:
     return view.state in done or flow.state(view.state).terminal
 
 
+def case_header(
+    *,
+    title: str,
+    what: str,
+    uscc: str | None = None,
+    firm_name: str | None = None,
+    town: str | None = None,
+    category: str | None = None,
+    urgency: str | None = None,
+    source: str | None = None,
+    fields: dict | None = None,
+) -> dict:
+    """The header every case domain keeps, checked the same way: a title (`what` names it: 诉求标题, 线索名称,
+    项目名称) and, when a credit code is given, a valid one; empty fields are left out."""
+    from gaoxin.ingest.uscc import is_valid
+
+    title = (title or "").strip()
+    if not title:
+        raise CaseError(f"{what}不能为空")
+    code = (uscc or "").strip().upper() or None
+    if code and not is_valid(code):
+        raise CaseError(f"统一社会信用代码「{code}」校验不通过（GB 32100-2015）")
+    return {
+        "title": title,
+        "uscc": code,
+        "firm_name": firm_name,
+        "town": town,
+        "category": category,
+        "urgency": urgency,
+        "source": source,
+        "fields": {k: v for k, v in (fields or {}).items() if v not in (None, "")},
+    }
+
+
 def open_case(
     con: duckdb.DuckDBPyConnection,
     *,

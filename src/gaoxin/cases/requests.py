@@ -7,7 +7,7 @@ from datetime import datetime
 
 import duckdb
 
-from gaoxin.cases.ledger import CaseError, open_case
+from gaoxin.cases.ledger import case_header, open_case
 from gaoxin.ingest.uscc import is_valid
 from gaoxin.store import cases as store_cases
 from gaoxin.store import queries
@@ -29,25 +29,20 @@ def request_header(
 ) -> dict:
     """The case header of a request, checked: a title, and a valid code when one is given (`firm` is the
     store's record of that code, when it has one: its name and town fill what the request leaves out)."""
-    title = (title or "").strip()
-    if not title:
-        raise CaseError("诉求标题不能为空")
-    code = (uscc or "").strip().upper() or None
-    if code and not is_valid(code):
-        raise CaseError(f"统一社会信用代码「{code}」校验不通过（GB 32100-2015）")
     if firm:
         firm_name = firm_name or firm.get("name")
         town = town or firm.get("town")
-    return {
-        "title": title,
-        "uscc": code,
-        "firm_name": firm_name,
-        "town": town,
-        "category": category,
-        "urgency": urgency,
-        "source": source or None,
-        "fields": {"content": content} if content else {},
-    }
+    return case_header(
+        title=title,
+        what="诉求标题",
+        uscc=uscc,
+        firm_name=firm_name,
+        town=town,
+        category=category,
+        urgency=urgency,
+        source=source or None,
+        fields={"content": content},
+    )
 
 
 def enter_request(

@@ -66,16 +66,17 @@ def project_header(con, *, title: str, uscc=None, firm_name=None, town=None, ind
         "counted_wan": counted_wan if counted_wan is not None else values["investment_wan"],
         "projection": asdict(p) if p else None,
     }
-    return {
-        "title": title,
-        "uscc": uscc,
-        "firm_name": firm_name,
-        "town": town,
-        "category": industry,
-        "urgency": "重点" if key else "一般",
-        "source": lead or None,
-        "fields": {k: v for k, v in fields.items() if v not in (None, "")},
-    }
+    return ledger.case_header(
+        title=title,
+        what="项目名称",
+        uscc=uscc,
+        firm_name=firm_name,
+        town=town,
+        category=industry,
+        urgency="重点" if key else "一般",
+        source=lead or None,
+        fields=fields,
+    )
 
 
 def enter_project(con, cal, *, actor: str, role: str, at: datetime | None = None, **header) -> str:

@@ -11,8 +11,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from gaoxin.cases.ledger import CaseError, open_case, record
-from gaoxin.ingest.uscc import is_valid
+from gaoxin.cases.ledger import CaseError, case_header, open_case, record
 from gaoxin.store import projects as store
 
 FLOW, DOMAIN, PREFIX = "investment-lead", "lead", "ZS"
@@ -38,16 +37,12 @@ def lead_header(
     kind: str = "新签",
     of_project: str = "",
 ) -> dict:
-    title = (title or "").strip()
-    if not title:
+    if not (title or "").strip():
         raise CaseError("线索名称不能为空")
     if kind not in KINDS:
         raise CaseError(f"线索类型只能是 {' / '.join(KINDS)}，收到「{kind}」")
     if kind == "增资" and not of_project:
         raise CaseError("增资线索须指明原项目编号（of_project）")
-    code = (uscc or "").strip().upper() or None
-    if code and not is_valid(code):
-        raise CaseError(f"统一社会信用代码「{code}」校验不通过（GB 32100-2015）")
     for name, v in (("计划投资", investment_wan), ("用地需求", land_mu), ("厂房需求", space_sqm)):
         if v is not None and v < 0:
             raise CaseError(f"{name}不能为负数：{v}")
@@ -62,16 +57,17 @@ def lead_header(
         "kind": kind,
         "of_project": of_project,
     }
-    return {
-        "title": title,
-        "uscc": code,
-        "firm_name": firm_name,
-        "town": town,
-        "category": industry,
-        "urgency": kind,
-        "source": source,
-        "fields": {k: v for k, v in fields.items() if v not in (None, "")},
-    }
+    return case_header(
+        title=title,
+        what="线索名称",
+        uscc=uscc,
+        firm_name=firm_name,
+        town=town,
+        category=industry,
+        urgency=kind,
+        source=source,
+        fields=fields,
+    )
 
 
 def enter_lead(con: duckdb.DuckDBPyConnection, cal, *, actor: str, role: str, at=None, **header) -> str:
