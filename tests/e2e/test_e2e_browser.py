@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import time
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,14 +13,6 @@ import pytest
 from e2e_server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-        "browser tests skipped: /usr/bin/chromium is missing",
-    ),
-]
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -4,21 +4,10 @@ with its ECharts tree drawn, a click on a node that lands on its table row, and 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from e2e_server import running_server
 from test_e2e_browser import ARGS, CHROMIUM, PAINTED
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-        "browser tests skipped: /usr/bin/chromium is missing",
-    ),
-]
 
 # the page position of a tree node, from the chart's own layout (ECharts draws on a canvas)
 NODE_XY = """name => {

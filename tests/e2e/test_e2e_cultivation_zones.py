@@ -5,21 +5,11 @@ drawn, a 争先进位 answer verified by re-ranking, tagging from the chain list
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from e2e_server import running_server
 from test_e2e_browser import ARGS, CHROMIUM, PAINTED
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-        "browser tests skipped: /usr/bin/chromium is missing",
-    ),
-]
 
 
 @pytest.fixture(scope="module")

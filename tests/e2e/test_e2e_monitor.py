@@ -12,15 +12,6 @@ import pytest
 from e2e_server import running_server
 from test_e2e_browser import ARGS, CHROMIUM, PAINTED, until
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-        "browser tests skipped: /usr/bin/chromium is missing",
-    ),
-]
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

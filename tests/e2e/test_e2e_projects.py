@@ -7,21 +7,11 @@ signing form."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from e2e_server import running_server
 from test_e2e_browser import ARGS, CHROMIUM
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-        "browser tests skipped: /usr/bin/chromium is missing",
-    ),
-]
 
 USERS = {"ana": ("analyst", "ana-pw-1"), "vic": ("viewer", "vic-pw-1")}
 

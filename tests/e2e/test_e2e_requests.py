@@ -6,21 +6,10 @@ department's case. The state after each step is read back from the ledger (deriv
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from e2e_server import running_server
 from test_e2e_browser import ARGS, CHROMIUM
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-        "browser tests skipped: /usr/bin/chromium is missing",
-    ),
-]
 
 LAND, POLICY = "自然资源和规划局", "经济发展局"
 USERS = {

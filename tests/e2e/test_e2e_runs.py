@@ -4,21 +4,10 @@ run marked 正式 (the overview then opens it), and its 差别化政策台账 in
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from e2e_server import running_server
 from test_e2e_browser import ARGS, CHROMIUM
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="浏览器测试已跳过：/usr/bin/chromium 不存在（apt-get install chromium）/ "
-        "browser tests skipped: /usr/bin/chromium is missing",
-    ),
-]
 
 # two different Chinese characters and a private-use code point (no font has a glyph for it: the "tofu"
 # fallback) drawn in the page's own font: with CJK fonts the two characters differ from each other and from
