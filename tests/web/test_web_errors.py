@@ -57,6 +57,7 @@ def test_the_admin_downloads_a_backup_that_restores(clients, tmp_path):
 
     from gaoxin.store.backup import restore
 
+    assert clients["root"].get("/enterprises").status_code == 200  # the web cache catalog is attached now
     r = clients["root"].get("/admin/backup.zip")
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     zipfile.ZipFile(io.BytesIO(r.content)).extractall(tmp_path)

@@ -24,8 +24,9 @@ def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         r[0]
         for r in rows(
             con,
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name",
+            # the store's own tables only: the web app attaches an in-memory cache catalog beside them
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+            "AND table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name",
         )
     ]
 
