@@ -854,3 +854,16 @@ EN.update(
         "显示前": "showing the first",
     }
 )
+
+
+def _feature_labels() -> None:
+    import importlib
+    import pkgutil
+
+    from gaoxin.web import labels
+
+    for info in sorted(pkgutil.iter_modules(labels.__path__), key=lambda m: m.name):
+        EN.update(importlib.import_module(f"gaoxin.web.labels.{info.name}").EN)
+
+
+_feature_labels()
