@@ -64,7 +64,33 @@ def test_town_user_sees_zone_figures_but_no_firm_contributions(app_db):
     with client(app_db[0], "tom") as c:
         page = c.get("/monitor")
         assert page.status_code == 200 and 'id="contrib"' not in page.text
-        assert "contributions" not in c.get("/api/monitor").json()
+        api = c.get("/api/monitor").json()
+        assert "contributions" not in api
+        # 目标分解: the departments' rows and the user's own town only
+        towns = {r["owner"] for r in api["owners"] if r["owner_kind"] == "town"}
+        assert towns == {tom_town(app_db[0])}
+        assert any(r["owner_kind"] == "department" for r in api["owners"])
+
+
+def tom_town(db) -> str:
+    con = connect(db)
+    try:
+        return rows(con, "SELECT town FROM app_user WHERE name = 'tom'")[0][0]
+    finally:
+        con.close()
+
+
+def test_targets_assigned_to_towns_and_alerts_in_english(app_db):
+    with client(app_db[0], "ana") as c:
+        api = c.get("/api/monitor?month=2025-10").json()
+        towns = [r for r in api["owners"] if r["owner_kind"] == "town"]
+        assert len({r["owner"] for r in towns}) >= 3  # every demo town has its targets
+        page = c.get("/monitor?month=2025-10")
+        assert 'id="owners"' in page.text and towns[0]["owner"] in page.text
+        en = c.get("/monitor?month=2025-10&lang=en").text
+        assert "Targets assigned down" in en
+        for a in api["alerts"]:  # each alert's rule in English on the English page, never the Chinese one
+            assert a["rule_en"] in en.replace("&#39;", "'") and a["rule"] not in en
 
 
 def test_monthly_import_through_the_web(app_db, tmp_path):

@@ -123,8 +123,11 @@ def show(month: MonthOpt = None, as_json: JsonOpt = False, db: DbOpt = None) -> 
 
 @app.command("targets")
 def targets_(month: MonthOpt = None, as_json: JsonOpt = False, db: DbOpt = None) -> None:
-    """年度目标与时序进度."""
+    """年度目标与时序进度：全区目标，及分解到责任单位、镇街的目标."""
+    from rich.table import Table
+
     from gaoxin.monitoring.dashboard import dashboard
+    from gaoxin.monitoring.owners import ahead_points
 
     con = open_store(db)
     try:
@@ -137,10 +140,41 @@ def targets_(month: MonthOpt = None, as_json: JsonOpt = False, db: DbOpt = None)
         if c["progress"]
     ]
     if as_json:
-        _dump({"period": d["period"], "rows": rows})
+        _dump({"period": d["period"], "rows": rows, "owners": d.get("owners", [])})
         return
-    for r in rows:
-        console.print(f"{r['indicator']}: {r['progress']}")
+    table = Table(title=f"年度目标进度 {d['period'] or ''}")
+    for col in (
+        "责任单位/镇街",
+        "指标",
+        "目标",
+        "完成率/累计同比",
+        "时序进度",
+        "超(欠)进度/与目标之差",
+        "依据",
+    ):
+        table.add_column(col, justify="right" if col in ("完成率/累计同比", "时序进度") else "left")
+    zone = [
+        {"owner": "全区", "label": r["indicator"], "progress": r["progress"], "basis": "统计局公布数"}
+        for r in rows
+    ]
+    for r in zone + d.get("owners", []):
+        table.add_row(
+            r["owner"], r["label"], *_progress_cells(r["progress"], ahead_points(r["progress"])), r["basis"]
+        )
+    console.print(table)
+
+
+def _progress_cells(p: dict | None, ahead: float | None) -> tuple[str, str, str, str]:
+    if not p:
+        return "—", "—", "—", "—"
+    if p["kind"] == "level":
+        return (
+            f"{p['target']:g}",
+            f"{p['completion']:.2%}",
+            f"{p['schedule']:.2%}",
+            f"{p['status']} {abs(ahead):.2f}",
+        )
+    return f"增长 {p['target']:g}%", f"{p['cum_yoy']:.1f}%", "—", f"{p['status']} {ahead:+.1f}"
 
 
 @app.command("contrib")

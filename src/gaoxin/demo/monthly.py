@@ -247,7 +247,23 @@ def zone_files(pub: dict, out: Path) -> list[Path]:
     return paths
 
 
-def target_file(pub: dict, out: Path) -> Path:
+def town_targets(zone, fm: pl.DataFrame) -> list[list]:
+    """目标分解 to the towns: 规上工业总产值 at 110 % of each town's 2024 firm output (亿元) and 入库税收 +6 %."""
+    towns = (
+        fm.filter(pl.col("year") == 2024)
+        .join(zone.enterprises.select("uscc", "town"), on="uscc")
+        .group_by("town")
+        .agg(pl.col("output").sum())
+        .sort("town")
+    )
+    rows = [
+        ["规模以上工业总产值", 2025, "总量", round(r["output"] * 1.10 / 1e8, 2), "亿元", r["town"]]
+        for r in towns.iter_rows(named=True)
+    ]
+    return rows + [["税收收入", 2025, "增速", 6, "%", t] for t in towns["town"]]
+
+
+def target_file(pub: dict, out: Path, towns: list[list] = ()) -> Path:
     last = pub[(2024, 12)]
     rows = [["指标名称", "年度", "目标类型", "目标值", "单位", "责任单位"]]
     rows.append(
@@ -270,6 +286,7 @@ def target_file(pub: dict, out: Path) -> Path:
     rows.append(["规上工业增加值", 2025, "增速", 8, "%", "经济发展局"])
     rows.append(["固定资产投资", 2025, "增速", 6, "%", "发展改革局"])
     rows.append(["社会消费品零售总额", 2025, "增速", 6, "%", "商务局"])
+    rows.extend(towns)
     return _write(out / "2025年主要经济指标目标.xlsx", {"年度目标": rows})
 
 
@@ -278,7 +295,7 @@ def write_monthly_files(zone, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     fm = firm_months(zone)
     pub = zone_series(fm)
-    return [*firm_files(fm, out), *zone_files(pub, out), target_file(pub, out)]
+    return [*firm_files(fm, out), *zone_files(pub, out), target_file(pub, out, town_targets(zone, fm))]
 
 
 def import_monthly(con, paths: list[Path]) -> list[tuple[Path, int | None]]:

@@ -3,7 +3,7 @@ figure that crossed it."""
 
 from __future__ import annotations
 
-from gaoxin.monitoring.cards import MEASURES, Card
+from gaoxin.monitoring.cards import MEASURES, MEASURES_EN, Card
 
 
 def evaluate(card: Card, figures: dict[str, float | None]) -> list[dict]:
@@ -23,6 +23,7 @@ def evaluate(card: Card, figures: dict[str, float | None]) -> list[dict]:
                 {
                     "indicator": card.id,
                     "label": card.label,
+                    "label_en": card.label_en,
                     "level": level,
                     "measure": rule.measure,
                     "measure_label": MEASURES.get(rule.measure, rule.measure),
@@ -30,6 +31,9 @@ def evaluate(card: Card, figures: dict[str, float | None]) -> list[dict]:
                     "value": value,
                     "rule": rule.text(card.label),
                     "text": f"{card.label}{MEASURES.get(rule.measure, rule.measure)} {value:.2f}%：{rule.text(card.label)}",
+                    "rule_en": rule.text_en(card.label_en),
+                    "text_en": f"{card.label_en}: {MEASURES_EN.get(rule.measure, rule.measure)} {value:.2f}% — "
+                    + rule.text_en(card.label_en),
                 }
             )
     progress = figures.get("progress")
@@ -39,6 +43,7 @@ def evaluate(card: Card, figures: dict[str, float | None]) -> list[dict]:
             {
                 "indicator": card.id,
                 "label": card.label,
+                "label_en": card.label_en,
                 "level": "alert",
                 "measure": "progress",
                 "measure_label": "与目标增速之差",
@@ -46,6 +51,8 @@ def evaluate(card: Card, figures: dict[str, float | None]) -> list[dict]:
                 "value": progress,
                 "rule": f"{card.label}累计增速低于年度目标增速",
                 "text": f"{card.label}累计增速低于目标 {-progress:.2f} 个百分点",
+                "rule_en": f"{card.label_en}: YTD growth below the year's target growth",
+                "text_en": f"{card.label_en}: YTD growth {-progress:.2f} points below the target",
             }
         )
     elif progress is not None and progress < 0:
@@ -53,6 +60,7 @@ def evaluate(card: Card, figures: dict[str, float | None]) -> list[dict]:
             {
                 "indicator": card.id,
                 "label": card.label,
+                "label_en": card.label_en,
                 "level": "alert",
                 "measure": "progress",
                 "measure_label": MEASURES["progress"],
@@ -60,6 +68,8 @@ def evaluate(card: Card, figures: dict[str, float | None]) -> list[dict]:
                 "value": progress,
                 "rule": f"{card.label}完成率低于时序进度（欠进度）",
                 "text": f"{card.label}欠进度 {-progress:.2f} 个百分点：完成率低于时序进度",
+                "rule_en": f"{card.label_en}: completion below the time schedule (behind)",
+                "text_en": f"{card.label_en}: {-progress:.2f} points behind schedule (completion below the time schedule)",
             }
         )
     return out

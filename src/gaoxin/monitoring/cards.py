@@ -10,6 +10,13 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "monitoring"
 CARDS_FILE = DATA / "indicators.toml"
+MEASURES_EN = {
+    "month": "month",
+    "cum": "year to date",
+    "month_yoy": "month YoY",
+    "cum_yoy": "YTD YoY",
+    "progress": "ahead (behind) schedule",
+}
 MEASURES = {
     "month": "当月",
     "cum": "累计",
@@ -30,6 +37,12 @@ class Rule:
         if self.below is not None:
             return f"{label}{what}低于 {self.below:g}%（触警阈值）"
         return f"{label}{what}达到 {self.above:g}%（优质阈值）"
+
+    def text_en(self, label: str) -> str:
+        what = MEASURES_EN.get(self.measure, self.measure)
+        if self.below is not None:
+            return f"{label}: {what} below {self.below:g}% (alert threshold)"
+        return f"{label}: {what} at or above {self.above:g}% (good threshold)"
 
 
 @dataclass(frozen=True)

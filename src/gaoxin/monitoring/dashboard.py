@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from gaoxin.monitoring import alerts, contrib, nowcast, periods, targets
+from gaoxin.monitoring import alerts, contrib, nowcast, owners, periods, targets
 from gaoxin.monitoring.cards import Card, load_cards
 from gaoxin.store import monitoring as S
+from gaoxin.store.towns import known_towns
 
 
 def latest_month(con) -> str | None:
@@ -99,10 +100,8 @@ def indicator(con, card: Card, period: str, target_rows: pl.DataFrame | None = N
     fig = _figures(values, period)
     method = method or targets.load_method()
     tgt = None
-    if target_rows is not None:
-        t = target_rows.filter(
-            (pl.col("indicator") == card.id) & pl.col("owner").is_null() | (pl.col("indicator") == card.id)
-        )
+    if target_rows is not None:  # the zone's target: no owner or a department (town targets: `owners`)
+        t = target_rows.filter(pl.col("indicator") == card.id)
         tgt = t.row(0, named=True) if t.height else None
     prog = _progress(card, fig, tgt, period, values, method)
     ahead = None
@@ -120,11 +119,17 @@ def indicator(con, card: Card, period: str, target_rows: pl.DataFrame | None = N
         },
     )
     own = own_growth(con, card, period)
-    diff = None
+    diff = diff_en = None
     if own and fig.get("cum_yoy") is not None:
         diff = (
             f"公布同比 {fig['cum_yoy']:.1f}% 为同口径（上年基数按今年的规上企业范围调整），gaoxin 按 {own['firms']} 家两年均有数据的企业"
             f"计算 {own['growth']:.1f}%，差 {fig['cum_yoy'] - own['growth']:+.1f} 个百分点；新进 {own['entering']} 家、退出 {own['leaving']} 家未计入"
+        )
+        diff_en = (
+            f"The published {fig['cum_yoy']:.1f}% is like-for-like (last year's base restated to this year's "
+            f"above-scale firms); gaoxin's {own['growth']:.1f}% over the {own['firms']} firms with data in both "
+            f"years differs by {fig['cum_yoy'] - own['growth']:+.1f} points; {own['entering']} entering and "
+            f"{own['leaving']} leaving firms are left out"
         )
     return {
         "card": card,
@@ -136,6 +141,7 @@ def indicator(con, card: Card, period: str, target_rows: pl.DataFrame | None = N
         "alerts": found,
         "own": own,
         "own_note": diff,
+        "own_note_en": diff_en,
         "trend": trend(values, period, card),
     }
 
@@ -145,20 +151,47 @@ def dashboard(con, period: str | None = None) -> dict:
     if period is None:
         return {"period": None, "cards": [], "alerts": []}
     y, _ = periods.parse(period)
-    target_rows = S.targets(con, y)
+    zone_targets, town_targets = owners.split(S.targets(con, y), set(known_towns(con)))
     method = targets.load_method()
-    cards = [indicator(con, c, period, target_rows, method) for c in load_cards()]
+    cards = [indicator(con, c, period, zone_targets, method) for c in load_cards()]
     return {
         "period": period,
         "months": S.months(con),
         "method": method,
         "cards": cards,
+        "owners": owner_rows(con, period, cards, zone_targets, town_targets, method),
         "alerts": [a for c in cards for a in c["alerts"]],
         "revised": [
             {**r, "label": next((c.label for c in load_cards() if c.id == r["indicator"]), r["indicator"])}
             for r in S.revised_periods(con).to_dicts()
         ],
     }
+
+
+def owner_rows(con, period: str, cards: list[dict], zone_targets, town_targets, method) -> list[dict]:
+    """目标分解: each department's zone targets with the zone's progress, then each town's targets measured on
+    its firms' monthly data (one query per firm-level indicator that has town targets)."""
+    by_card = {c["card"].id: c for c in cards}
+    out = [
+        owners.department_progress(by_card[t["indicator"]]["card"], t, by_card[t["indicator"]]["progress"])
+        for t in zone_targets.filter(pl.col("owner").is_not_null()).to_dicts()
+        if t["indicator"] in by_card
+    ]
+    if town_targets.height == 0:
+        return out
+    y, m = periods.parse(period)
+    firm_towns = S.firm_towns(con)
+    figures: dict[str, dict[str, dict]] = {}
+    for t in town_targets.to_dicts():
+        card = by_card.get(t["indicator"], {}).get("card")
+        if card is None:
+            continue
+        if card.firm and card.firm not in figures:
+            f = owners.town_figures(S.firm_sums(con, card.firm, y, m), firm_towns)
+            figures[card.firm] = {r["town"]: r for r in f.to_dicts()}
+        fig = figures.get(card.firm or "", {}).get(t["owner"])
+        out.append(owners.town_progress(card, t, fig, period, method))
+    return out
 
 
 def contributions(con, period: str, firm_indicator: str = "output", n: int = 10) -> dict:

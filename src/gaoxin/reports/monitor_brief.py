@@ -44,6 +44,38 @@ def summary_lines(data: dict) -> list[str]:
     return out
 
 
+def owner_cell(p: dict | None) -> tuple[str, str, str]:
+    """(目标, 完成率 / 累计同比, 超(欠)进度 / 与目标之差) as printed."""
+    if not p:
+        return "—", "无法测算", "—"
+    if p["kind"] == "level":
+        return f"{p['target']:,.2f}", f"{p['completion']:.2%}", f"{p['status']} {abs(p['ahead']):.2%}"
+    return f"增长 {p['target']:g}%", f"{p['cum_yoy']:.1f}%", f"{p['status']} {p['gap']:+.1f} 个百分点"
+
+
+def _owners_page(plt, pdf, label: str, owners: list[dict]) -> None:
+    fig = plt.figure(figsize=(8.27, 11.69))
+    fig.text(0.5, 0.95, f"{label}目标分解", ha="center", fontsize=16)
+    fig.text(
+        0.07,
+        0.92,
+        "责任单位对全区公布数负责；镇街目标按镇街内企业月度数据合计测算（增速为同口径企业）",
+        fontsize=9,
+    )
+    ax = fig.add_axes([0.05, 0.05, 0.9, 0.85])
+    ax.axis("off")
+    rows = [[r["owner"], r["label"], *owner_cell(r["progress"])] for r in owners[:40]]
+    t = ax.table(
+        cellText=rows,
+        colLabels=["责任单位/镇街", "指标", "目标", "完成率/累计同比", "超(欠)进度/与目标之差"],
+        loc="upper center",
+    )
+    t.auto_set_font_size(False)
+    t.set_fontsize(8)
+    pdf.savefig(fig)
+    plt.close(fig)
+
+
 def write_brief_pdf(con, out: Path, month: str | None = None, firms: bool = True) -> Path:
     import matplotlib
 
@@ -109,6 +141,9 @@ def write_brief_pdf(con, out: Path, month: str | None = None, firms: bool = True
                 t.set_fontsize(8)
         pdf.savefig(fig)
         plt.close(fig)
+        owners = [r for r in data.get("owners", []) if firms or r["owner_kind"] == "department"]
+        if owners:
+            _owners_page(plt, pdf, label, owners)
         cards = data["cards"]
         for start in range(0, len(cards), 4):
             fig, axes = plt.subplots(4, 1, figsize=(8.27, 11.69))

@@ -21,6 +21,29 @@ def _sheet(wb, name: str, title: str, header: list[str], rows: list[list], fmt) 
             ws.write(i, j, "—" if v is None else v, fmt["num"] if isinstance(v, float) else None)
 
 
+PROGRESS_HEADER = [
+    "指标",
+    "目标类型",
+    "年度目标",
+    "累计 / 累计增速",
+    "完成率%",
+    "时序进度%",
+    "超(欠)进度 / 与目标差（百分点）",
+    "状态",
+    "余下每月需完成 / 需增长%",
+]
+
+
+def _progress_cells(p: dict | None) -> list:
+    """目标类型 … 余下 for one target's progress (blank cells when it cannot be measured)."""
+    if not p:
+        return [None] * 8
+    if p["kind"] == "level":
+        done = [p["completion"] * 100, p["schedule"] * 100, p["ahead"] * 100]
+        return ["总量", p["target"], p["cum"], *done, p["status"], p.get("needed_per_month")]
+    return ["增速", p["target"], p["cum_yoy"], None, None, p["gap"], p["status"], p.get("needed_growth")]
+
+
 def write_brief_xlsx(con, out: Path, month: str | None = None, firms: bool = True) -> Path:
     data = D.dashboard(con, month)
     out = Path(out)
@@ -54,57 +77,25 @@ def write_brief_xlsx(con, out: Path, month: str | None = None, firms: bool = Tru
         rows,
         fmt,
     )
-    prog = []
-    for c in data["cards"]:
-        p = c["progress"]
-        if not p:
-            continue
-        if p["kind"] == "level":
-            prog.append(
-                [
-                    c["card"].label,
-                    "总量",
-                    p["target"],
-                    p["cum"],
-                    p["completion"] * 100,
-                    p["schedule"] * 100,
-                    p["ahead"] * 100,
-                    p["status"],
-                    p["needed_per_month"],
-                ]
-            )
-        else:
-            prog.append(
-                [
-                    c["card"].label,
-                    "增速",
-                    p["target"],
-                    p["cum_yoy"],
-                    None,
-                    None,
-                    p["gap"],
-                    p["status"],
-                    p["needed_growth"],
-                ]
-            )
+    prog = [[c["card"].label, *_progress_cells(c["progress"])] for c in data["cards"] if c["progress"]]
     _sheet(
         wb,
         "目标进度",
         f"{label}年度目标完成情况",
-        [
-            "指标",
-            "目标类型",
-            "年度目标",
-            "累计 / 累计增速",
-            "完成率%",
-            "时序进度%",
-            "超(欠)进度 / 与目标差（百分点）",
-            "状态",
-            "余下每月需完成 / 需增长%",
-        ],
+        PROGRESS_HEADER,
         prog,
         fmt,
     )
+    owners = [r for r in data.get("owners", []) if firms or r["owner_kind"] == "department"]
+    if owners:
+        _sheet(
+            wb,
+            "目标分解",
+            f"{label}目标分解（责任单位对全区数负责；镇街按镇街内企业月度数据合计）",
+            ["责任单位/镇街", "指标", *PROGRESS_HEADER[1:], "测算依据"],
+            [[r["owner"], r["label"], *_progress_cells(r["progress"]), r["basis"]] for r in owners],
+            fmt,
+        )
     _sheet(
         wb,
         "预警",

@@ -170,6 +170,10 @@ def firm_attributes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return firms.join(chain, on="uscc", how="left")
 
 
+def firm_towns(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return frame(con, "SELECT uscc, town FROM enterprise WHERE town IS NOT NULL")
+
+
 def targets(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     return frame(
         con,

@@ -68,6 +68,15 @@ def trend_chart(view: dict, _) -> dict:
     }
 
 
+def visible_owners(data: dict, user) -> list[dict]:
+    """目标分解 rows a user may see: every department's, and the towns' unless the user is a town's."""
+    return [
+        r
+        for r in data.get("owners", [])
+        if r["owner_kind"] == "department" or user.scope_town in (None, r["owner"])
+    ]
+
+
 @router.get("/monitor")
 def monitor_page(request: Request, db: DbDep, user: CurrentUser, month: str | None = None):
     period = _month(db, month)
@@ -81,6 +90,7 @@ def monitor_page(request: Request, db: DbDep, user: CurrentUser, month: str | No
     if period and user.scope_town is None:
         contrib = _cached(request, db, ("contrib", period), lambda: D.contributions(db, period))
     charts = {f"chart-{c['card'].id}": trend_chart(c, _) for c in data["cards"]}
+    owners = visible_owners(data, user)
     now = _cached(request, db, ("nowcast",), lambda: D.nowcast_view(db)) if period else None
     return render(
         request,
@@ -88,6 +98,7 @@ def monitor_page(request: Request, db: DbDep, user: CurrentUser, month: str | No
         {
             "data": data,
             "contrib": contrib,
+            "owners": owners,
             "nowcast": now,
             "charts": charts,
             "nav": "monitor",
@@ -233,7 +244,7 @@ def indicator_page(request: Request, indicator: str, db: DbDep, user: CurrentUse
 def api_dashboard(request: Request, db: DbDep, user: CurrentUser, month: str | None = None):
     period = _month(db, month)
     data = _cached(request, db, ("dash", period), lambda: D.dashboard(db, period))
-    out = D.plain(data)
+    out = D.plain(data | {"owners": visible_owners(data, user)})
     if period and user.scope_town is None:
         out["contributions"] = D.plain(
             _cached(request, db, ("contrib", period), lambda: D.contributions(db, period))
