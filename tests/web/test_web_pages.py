@@ -312,3 +312,40 @@ def test_an_empty_store_shows_every_page(tmp_path):
         assert c.get("/api/enterprises").json()["total"] == 0
     finally:
         app.state.store.close()
+
+
+def test_profile_items_in_user_units_with_the_clause_as_written(clients, world, shared_app):
+    """Day-one bug (issue 14): ratios read as 0.03083 and clause keys (list.规上.indicator.…) on the 画像."""
+    from gaoxin.store.runs import find_run
+
+    run = find_run(_store(shared_app), world.run_new)
+    items = {it["key"]: it for it in run["summary"]["items"]}
+    body = clients["root"].get(f"/enterprises/{world.my_firm}?run={world.run_new}").text
+    section = body.split('id="items"')[1].split("</table>")[0]
+    assert not re.search(r">\s*list\.[^<]*<", section)  # keys only in tooltips
+    assert 'title="list.' in section  # … where they are
+    refs = [it["ref"] for it in items.values() if it.get("ref") and it["kind"] == "indicator"]
+    assert all(ref in section for ref in refs)
+    # a scheme writing ratios as fractions (比值, e.g. zj-huangyan-2022's R&D share) is read as a percentage
+    from gaoxin.web.render import templates
+
+    env = templates.env
+    page = env.from_string("{{ v|user_value(u) }} {{ u|user_unit }}")
+    assert page.render(v=0.03083, u="比值", lang="zh") == "3.08 %"
+    assert page.render(v=33883300.0, u="元", lang="en") == "3,388.33 10k yuan"
+
+
+def test_schemes_page_and_api_cite_the_documents(clients):
+    """Day-one bug (issue 14): the 依据 column was empty although every built-in scheme cites its sources."""
+    from markupsafe import escape
+
+    from gaoxin.schemes import list_builtin, load_scheme
+
+    page = clients["root"].get("/schemes").text
+    api = {s["id"]: s for s in clients["root"].get("/api/schemes").json()}
+    for b in list_builtin():
+        cited = load_scheme(b.id).scheme.sources
+        assert cited, b.id
+        assert all(str(escape(c.title)) in page for c in cited)
+        assert api[b.id]["source"] and [c["title"] for c in api[b.id]["sources"]] == [c.title for c in cited]
+    assert not re.search(r"<td class=\"small\">\s*</td>", page)

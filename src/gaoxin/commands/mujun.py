@@ -33,19 +33,9 @@ def register(app: typer.Typer) -> None:
 
 
 # ---- schemes -----------------------------------------------------------------------------------------
-def scheme_sources(scheme_id: str) -> list[dict]:
-    """The documents a built-in scheme cites (title, document number, address) — never note keys."""
-    from gaoxin.schemes import load_scheme
-
-    return [
-        {"title": src.title, "number": src.number, "url": src.url, "key": src.key}
-        for src in load_scheme(scheme_id).scheme.sources
-    ]
-
-
 @schemes_app.command("list", help="内置方案 / built-in schemes")
 def schemes_list(as_json: JsonOption = False) -> None:
-    from gaoxin.schemes import list_builtin
+    from gaoxin.schemes import list_builtin, scheme_sources
 
     items = list_builtin()
     if as_json:

@@ -12,6 +12,7 @@ from .loader import (
     load_scheme,
     parse_scheme,
     scheme_sha256,
+    scheme_sources,
     scheme_text,
 )
 from .model import Scheme
@@ -30,6 +31,7 @@ __all__ = [
     "ZoneScheme",
     "builtin_ids",
     "list_builtin",
+    "scheme_sources",
     "load_scheme",
     "parse_scheme",
     "scheme_sha256",

@@ -154,6 +154,14 @@ def list_builtin() -> list[BuiltinScheme]:
     return out
 
 
+def scheme_sources(scheme_id: str) -> list[dict]:
+    """The documents a built-in scheme cites (title, document number, address) — never note keys."""
+    return [
+        {"title": src.title, "number": src.number, "url": src.url, "key": src.key}
+        for src in load_scheme(scheme_id).scheme.sources
+    ]
+
+
 # ---- error formatting -------------------------------------------------------------------------------------
 def _unwrap(ann):
     """The model class inside list[...] / X | None / dict[str, X] annotations (or None)."""

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from gaoxin import fields as F
 from gaoxin.evaluations.runs import REGISTRY
-from gaoxin.units_format import show, unit_label, with_unit
+from gaoxin.units_format import fmt, show, to_user, unit_label, user_unit, with_unit
 from gaoxin.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -66,7 +66,18 @@ def _unit(ctx, unit: str = "") -> str:
     return unit_label(unit, ctx.get("lang", "zh"))
 
 
+@pass_context
+def _user_unit(ctx, unit: str = "") -> str:
+    return unit_label(user_unit(unit), ctx.get("lang", "zh"))
+
+
+def _user_value(value, unit: str = "") -> str:
+    """A canonical value in the unit users read, without the unit (a column of its own beside it)."""
+    return fmt(*to_user(value, unit))
+
+
 templates.env.filters.update(qty=_qty, unit=_unit, show=lambda v, unit="": show(v, unit))
+templates.env.filters.update(user_value=_user_value, user_unit=_user_unit)
 templates.env.globals.update(
     CLASS_ORDER=CLASS_ORDER,
     ROLE_LABELS=i18n.ROLE_LABELS,

@@ -170,7 +170,10 @@ class Reject(BaseModel):
 class SchemeInfo(BaseModel):
     id: str
     title: str
-    source: str | None = None
+    source: str | None = None  # the cited documents' titles, one line each
+    sources: list[dict] = Field(
+        default_factory=list, description="title, number, url, key of each cited document"
+    )
 
 
 class SchemeText(BaseModel):
@@ -402,7 +405,14 @@ def rejects(db: DbDep, user: BatchReader, batch_id: int):
 
 @router.get("/schemes", response_model=list[SchemeInfo], summary="Built-in schemes")
 def schemes(user: CurrentUser):
-    return [SchemeInfo(id=s.id, title=s.title, source=getattr(s, "source", None)) for s in list_builtin()]
+    from gaoxin.schemes import scheme_sources
+
+    out = []
+    for s in list_builtin():
+        cited = scheme_sources(s.id)
+        source = "\n".join(c["title"] + (f"（{c['number']}）" if c["number"] else "") for c in cited)
+        out.append(SchemeInfo(id=s.id, title=s.title, source=source or None, sources=cited))
+    return out
 
 
 @router.get("/schemes/{scheme_id}", response_model=SchemeText, summary="A built-in scheme's TOML text")

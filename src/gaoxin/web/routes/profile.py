@@ -47,6 +47,9 @@ def item_rows(db, run: dict, items: list[dict], lang: str) -> list[dict]:
         if lang == "en" and x.get("title_en"):
             title = x["title_en"]
         row = {**it, "title": title, "unit": m.get("unit", ""), "kind": m.get("kind", "indicator")}
+        row["ref"] = m.get(
+            "ref"
+        )  # the scheme's clause as the source document writes it; the key in a tooltip
         for part in ("numerator", "denominator"):
             field = x.get(f"{part}_field")
             value = it[part]

@@ -441,7 +441,10 @@ def run_scheme(request: Request, db: DbDep, user: CurrentUser, run_id: str):
 
 @router.get("/schemes")
 def schemes(request: Request, user: CurrentUser):
-    return render(request, "schemes.html", {"schemes": list_builtin(), "nav": "runs"})
+    from gaoxin.schemes import scheme_sources
+
+    items = [{"scheme": b, "sources": scheme_sources(b.id)} for b in list_builtin()]
+    return render(request, "schemes.html", {"schemes": items, "nav": "runs"})
 
 
 @router.get("/schemes/{scheme_id}")
