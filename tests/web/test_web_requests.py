@@ -549,3 +549,27 @@ def test_the_first_list_of_the_day_re_derives_the_clocks(fresh_desk):
     store_cases.set_clocks_day(cur, DOMAIN, "2000-01-01")  # as if the last list was long ago
     assert clients["ana"].get("/requests").status_code == 200
     assert store_cases.clocks_day(cur, DOMAIN) == date.today().isoformat()
+
+
+def test_english_inbox_translates_the_flow_data(desk):
+    """Issue 14: English pages kept the flow's categories, urgencies and deadline titles in Chinese."""
+    import re as _re
+
+    from gaoxin.web.i18n import EN
+
+    app, clients = desk
+    en = clients["ana"].get("/requests?view=all&lang=en").text
+    table = en.split('id="requests-table"')[1].split("</table>")[0]
+    cells = _re.findall(r"<tr class=\"[^\"]*\" data-case=.*?</tr>", table, _re.S)
+    assert cells
+    data = {c: EN[c] for c in FLOW.choices["category"] + FLOW.choices["urgency"]}
+    for row in cells:
+        tds = _re.findall(r"<td>(.*?)</td>", row, _re.S)
+        category, urgency, deadline = (
+            tds[3],
+            tds[4],
+            tds[7],
+        )  # number, title, firm, category, urgency, state, lead, deadline
+        assert category in data.values() or category == "—", category
+        assert urgency in data.values() or urgency == "", urgency
+        assert not _re.search(r"[\u4e00-\u9fff]", deadline), deadline
