@@ -161,6 +161,8 @@ def show_pool(df: pl.DataFrame, title: str) -> None:
     t = Table(title=title, title_justify="left", show_lines=False)
     for c in ("名次", "企业名称", "镇街", "结论", "未满足", "得分", "差距"):
         t.add_column(c)
+    if "position" not in df.columns:
+        df = df.with_row_index("position", offset=1)
     for r in df.iter_rows(named=True):
         score = (
             "—"
@@ -172,7 +174,7 @@ def show_pool(df: pl.DataFrame, title: str) -> None:
             )
         )
         t.add_row(
-            str(r["rank"]),
+            str(r["position"]),
             r["name"] or r["uscc"],
             r["town"] or "—",
             core.VERDICT_LABELS.get(r["verdict"], r["verdict"]),
@@ -207,7 +209,8 @@ def pool(
     with console.status(f"培育库 {period} 年度 …", spinner="dots"):
         for sid in schemes:
             _outcome, run = _run(con, sid, period)
-            df = svc.pool(con, run["run_id"])
+            # `position` counts from 1 in the pool (as on the web); `rank` stays the firm's place in the run
+            df = svc.pool(con, run["run_id"]).with_row_index("position", offset=1)
             tier = run["summary"].get("tier")
             pools.append(
                 {
@@ -276,6 +279,7 @@ def _split(text: str | None) -> list[str]:
 def _pool_row(r: dict) -> dict:
     return {
         "rank": r["rank"],
+        "position": r["position"],
         "uscc": r["uscc"],
         "name": r["name"],
         "town": r["town"],
