@@ -97,6 +97,11 @@ def schemes_validate(path: Annotated[Path, typer.Argument(help="方案文件 .to
         f"[green]方案有效[/] {s.scheme.id}（{what}）: {s.scheme.title}{detail}；"
         f"sha256 {scheme_sha256(scheme_text(path))[:12]}"
     )
+    if isinstance(s, Scheme):
+        from gaoxin.schemes import overflow_warnings
+
+        for w in overflow_warnings(s):
+            console.print(f"[yellow]警告[/] {w}")
 
 
 # ---- runs --------------------------------------------------------------------------------------------

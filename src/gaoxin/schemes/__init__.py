@@ -1,6 +1,7 @@
 """Scheme files: the pydantic model per kind, loading/validation, the formula language and the built-in schemes
 (see FORMAT.md). These are the public names; nothing outside ``schemes/`` reads a private attribute."""
 
+from .checks import overflow_warnings
 from .cultivation import CultivationScheme
 from .formula import Formula, FormulaError
 from .loader import (
@@ -31,6 +32,7 @@ __all__ = [
     "ZoneScheme",
     "builtin_ids",
     "list_builtin",
+    "overflow_warnings",
     "scheme_sources",
     "load_scheme",
     "parse_scheme",
