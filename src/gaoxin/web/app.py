@@ -256,6 +256,9 @@ def create_app(
     app.include_router(projects.api)
     app.include_router(api.router)
     _handlers(app)
+    from gaoxin.web import openapi
+
+    app.openapi = lambda: openapi.build(app)  # the status codes each route really returns
     return app
 
 

@@ -5,11 +5,11 @@ POST needs the X-CSRF-Token header (the token is in GET /api/me)."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from gaoxin.schemes import SchemeError, list_builtin, scheme_text
@@ -30,6 +30,16 @@ Qp = Annotated[str, Query(max_length=100)]
 
 
 # ---- models (they make /api/openapi.json describe the answers) ----------------------------------------
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+# the store keeps UTC without a zone (DuckDB TIMESTAMP); the API says which zone it is
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc), Field(description="UTC (ISO 8601 with offset)")]
+
+
 class Me(BaseModel):
     name: str
     role: str = Field(description="admin | analyst | department | town | viewer")
@@ -66,7 +76,7 @@ class RunInfo(BaseModel):
     kind: str
     scheme_id: str
     period: str
-    created_at: datetime
+    created_at: UtcDatetime
     title: str | None = None
     n: int | None = None
     counts: dict[str, int] = {}
@@ -78,7 +88,7 @@ class RunDetail(BaseModel):
     scheme_id: str
     scheme_sha256: str
     period: str
-    created_at: datetime
+    created_at: UtcDatetime
     data_fingerprint: str
     summary: dict[str, Any]
 
@@ -152,7 +162,7 @@ class Batch(BaseModel):
     accepted: int
     rejected: int
     skipped: int
-    imported_at: datetime
+    imported_at: UtcDatetime
     sha256: str
 
 
