@@ -4,6 +4,7 @@ panicking spreadsheet reader is one clear line; .ods files go through the same p
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pytest
@@ -169,3 +170,23 @@ def test_impossible_years_long_names_and_control_characters_are_refused(tmp_path
     reasons = "\n".join(batch.rejected_rows["reasons"].to_list())
     assert "2099" in reasons and "GAOXIN_LIMIT_TEXT_CHARS" in reasons
     assert batch.attrs["name"].str.len_chars().max() <= 2_000
+
+
+def test_a_sheet_without_a_declared_extent_is_counted_before_parsing(tmp_path):
+    """Some exporters write no <dimension>: the cells are counted from the streamed XML, in constant memory."""
+    rows = [HEAD] + [[valid_code(100 + i), f"企业{i}", i] for i in range(40)]
+    small = write_xlsx(tmp_path / "s.xlsx", {"2025": rows})
+    with zipfile.ZipFile(small) as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    bare = _rewrite(
+        small, tmp_path / "无范围.xlsx", "xl/worksheets/sheet1.xml", re.sub(rb"<dimension[^>]*/>", b"", xml)
+    )
+    with zipfile.ZipFile(bare) as z:
+        assert b"<dimension" not in z.read("xl/worksheets/sheet1.xml")
+    assert readers.read_file(bare)  # within the limits it reads as before
+    with pytest.raises(
+        readers.ReadError, match="无范围.xlsx.*未声明范围.*已数到 123 个单元格.*100 个.*GAOXIN_LIMIT_CELLS"
+    ):
+        readers.read_file(bare, limits=Limits(cells=100))  # 41 rows × 3 columns = 123 cells
+    with pytest.raises(readers.ReadError, match="已数到 41 行，超过上限 30 行.*GAOXIN_LIMIT_ROWS"):
+        readers.read_file(bare, limits=Limits(rows=30))

@@ -126,6 +126,40 @@ def _check_archive(path: Path, limits: Limits) -> None:
                     cols = _col_index(m.group(3)) - _col_index(m.group(1)) + 1
                     declared = m.group(0).split(b'"')[1].decode()
                     _check_extent(path, info.filename, rows, cols, limits, declared)
+                else:  # no extent declared (some exporters omit it): count what is there, in constant memory
+                    _count_cells(path, zf, info, limits)
+
+
+def _count_cells(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Stream the sheet's XML (1 MB at a time, never held whole) counting rows and cells; refuse as soon as
+    either passes its limit — before the reader builds anything."""
+    cells = rows = 0
+    tail = b""
+    where = f"工作表文件「{info.filename}」（未声明范围）"
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            block = tail + chunk
+            cut = len(block) - 8  # a tag split across two chunks is counted in the next block
+            body = block[:cut]  # bytes.count runs at memory speed; a regex pass would take seconds here
+            cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
+            rows += body.count(b"<row ") + body.count(b"<row>")
+            tail = block[cut:]
+            if cells > limits.cells:
+                raise _limit_error(
+                    path,
+                    where,
+                    f"已数到 {cells:,} 个单元格",
+                    f"{limits.cells:,} 个",
+                    "GAOXIN_LIMIT_CELLS",
+                )
+            if rows > limits.rows:
+                raise _limit_error(
+                    path,
+                    where,
+                    f"已数到 {rows:,} 行",
+                    f"{limits.rows:,} 行",
+                    "GAOXIN_LIMIT_ROWS",
+                )
 
 
 def _read_csv(path: Path, limits: Limits) -> RawSheet:
