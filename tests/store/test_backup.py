@@ -47,3 +47,17 @@ def test_a_tampered_backup_is_refused_and_leaves_no_file(demo_store, tmp_path):
     with pytest.raises(BackupError, match="enterprise"):
         restore(out, target)
     assert not target.exists()
+
+
+def test_a_restored_store_gives_the_same_run_ids_and_results(demo_store, tmp_path):
+    db = demo_store.copy(tmp_path / "r.duckdb")
+    first = json.loads(cli("evaluate", "--scheme", "default", "--period", "2025", "--db", db, "--json").output)
+    out = tmp_path / "备份"
+    cli("backup", "--out", out, "--db", db)
+    new = tmp_path / "恢复.duckdb"
+    cli("restore", out, "--db", new)
+    results = ("results", first["run_id"], "--json")
+    assert cli(*results, "--db", new).output == cli(*results, "--db", db).output
+    # evaluated again on the restored data: the same content hash, found rather than computed
+    again = json.loads(cli("evaluate", "--scheme", "default", "--period", "2025", "--db", new, "--json").output)
+    assert again["run_id"] == first["run_id"] and again["created"] is False
