@@ -20,22 +20,23 @@ from gaoxin.store import runs as store_runs
 
 
 def _official(con) -> str | None:
-    run_id = official.official_run(con, "mujun")
-    if run_id:
-        return run_id
-    run_id = store_runs.latest_run(con, "mujun")
-    if run_id is None:
-        return None
-    official.record(con, store_runs.find_run(con, run_id), "mark", "demo", "示范：最近年度的评价设为正式评价")
-    return run_id
+    """The latest year's official run; every year without one gets its newest run marked (the transition
+    matrix reads the official run of each year)."""
+    from gaoxin.store import queries
+
+    for period in queries.periods(con):
+        if official.official_run(con, "mujun", period) is None:
+            run_id = store_runs.latest_run(con, "mujun", period)
+            if run_id is not None:
+                run = store_runs.find_run(con, run_id)
+                official.record(con, run, "mark", "demo", "示范：该年度的评价设为正式评价")
+    return official.official_run(con, "mujun")
 
 
 def demo_appeals(con) -> dict | None:
     """Seed the demo store once; None when it already holds appeals or has no 亩均 run."""
-    if A.list_appeals(con):
-        return None
     run_id = _official(con)
-    if run_id is None:
+    if run_id is None or A.list_appeals(con):
         return None
     cal = calendar_in_force(con)
     if store_pub.for_run(con, run_id) is None:
