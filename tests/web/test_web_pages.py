@@ -349,3 +349,24 @@ def test_schemes_page_and_api_cite_the_documents(clients):
         assert all(str(escape(c.title)) in page for c in cited)
         assert api[b.id]["source"] and [c["title"] for c in api[b.id]["sources"]] == [c.title for c in cited]
     assert not re.search(r"<td class=\"small\">\s*</td>", page)
+
+
+def test_scale_status_shows_its_year_and_department(clients, world, shared_app):
+    """Day-one bug (issue 14): 规上 (2024 statistics) on the list while the 2025 run has the firm as 规下 — the
+    status now says which year and which department's file it comes from."""
+    cur = _store(shared_app)
+    found = rows(
+        cur,
+        """SELECT f.uscc, arg_max(f.period, f.period), arg_max(b.file_name, f.period)
+           FROM fact f JOIN import_batch b USING (batch_id)
+           WHERE f.indicator = 'above_scale' AND NOT f.superseded GROUP BY f.uscc LIMIT 1""",
+    )
+    assert found
+    uscc, period, file_name = found[0]
+    profile = clients["root"].get(f"/enterprises/{uscc}").text
+    basis = re.search(r'id="scale-basis" title="([^"]+)">([^<]+)<', profile)
+    assert basis and file_name in basis.group(1) and period in basis.group(2) and "统计" in basis.group(2)
+    page = clients["root"].get("/enterprises", params={"q": uscc}).text
+    assert re.search(rf'class="muted small scale-basis" title="{re.escape(file_name)} #\d+">{period} 统计<', page)
+    en = clients["root"].get(f"/enterprises/{uscc}?lang=en").text
+    assert re.search(r'id="scale-basis"[^>]*>[^<]*[\u4e00-\u9fff]', en) is None  # in English on English pages

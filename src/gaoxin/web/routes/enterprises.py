@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from gaoxin.store import enterprise_list
 from gaoxin.store import runs as store_runs
+from gaoxin.store.scale_basis import scale_basis
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep, PageNo, User
 from gaoxin.web.i18n import translate
@@ -86,6 +87,7 @@ def enterprises(
         "query": query,
         "total": total,
         "items": items,
+        "scale_basis": scale_basis(db, [i["uscc"] for i in items]),
         "pages": max((total + query.size - 1) // query.size, 1),
         "towns": cache.towns,
         "industries": cache.industries,

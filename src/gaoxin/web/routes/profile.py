@@ -14,6 +14,7 @@ from gaoxin.cases.projects.desk import firm_projects
 from gaoxin.ingest import uscc as U
 from gaoxin.store import profile as store_profile
 from gaoxin.store import runs as store_runs
+from gaoxin.store.scale_basis import scale_basis
 from gaoxin.web import charts, services
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep, User
@@ -109,6 +110,7 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
     return {
         "uscc": uscc,
         "enterprise": ent,
+        "scale_basis": scale_basis(db, [uscc]).get(uscc),
         "facts": facts,
         "history": history,
         "run": run,
