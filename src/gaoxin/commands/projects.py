@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -630,3 +631,37 @@ def demo_projects(db) -> None:
         f"招商线索 {len(lead_ids)} 条，签约入库项目 {len(project_ids)} 个：红 {c['红']} 黄 {c['黄']} 绿 {c['绿']}；"
         f"三未 {'、'.join(f'{k} {len(v)}' for k, v in m.items())}；履约未达标 {short} 个；gaoxin projects list 查看看板"
     )
+
+
+@projects_app.command("import", help="导入项目台账（招商局报送的 xlsx / csv）/ import a project ledger")
+def projects_import(
+    file: Annotated[Path, typer.Argument(help="项目台账 xlsx / xls / csv", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只预览，不写入 / preview only")] = False,
+    actor: Annotated[str, typer.Option("--as", help="办理记录中的办理人")] = "项目台账导入",
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.cases.projects.intake import ImportFailed, import_projects
+
+    con = open_store(db)
+    try:
+        o = _run(lambda: import_projects(con, file, cal=_calendar(con), actor=actor, dry_run=dry_run))
+    except ImportFailed as exc:
+        fail(str(exc))
+    finally:
+        con.close()
+    if as_json:
+        print_json(o.as_json())
+        return
+    batch = "预览（未写入）" if o.status == "preview" else f"#{o.batch_id}"
+    if o.status == "duplicate":
+        batch += "（已导入过，未改动）"
+    _table("项目台账导入结果", ("文件", "行数", "接受", "拒绝", "跳过", "批次"),
+           [(o.file, o.rows, o.accepted, o.rejected, o.skipped, batch)])  # fmt: skip
+    for note in o.notes:
+        console.print(f"[dim]{o.file}: {note}[/]")
+    if o.case_ids and o.status == "imported":
+        console.print(f"新入项目库 {len(o.case_ids)} 个（{o.case_ids[0]} … {o.case_ids[-1]}）")
+    if o.rejects:
+        _table("未导入的行", ("工作表", "行", "处理", "列", "原因"),
+               [(r["sheet"], r["row_no"], r["disposition"], r["columns"] or "", r["reasons"]) for r in o.rejects])  # fmt: skip
