@@ -127,7 +127,7 @@ def publish_list(db: DbOpt = None, as_json: JsonOption = False) -> None:
     from gaoxin.cases.appeals.publication import state
     from gaoxin.store import publication as store
 
-    con = open_store(db, read_only=True)
+    con = open_store(db)
     cal = _cal(con)
     pubs = [state(con, p, cal) for p in store.all_publications(con)]
     if as_json:
@@ -162,7 +162,7 @@ def publish_export(
     from gaoxin.cases.appeals.publication import public_list
     from gaoxin.store import publication as store
 
-    con = open_store(db, read_only=True)
+    con = open_store(db)
     pub = store.get(con, pub_id) or fail(f"没有编号为 {pub_id} 的公示")
     df = public_list(con, pub)
     title = f"{pub['period']} 年度亩均效益综合评价结果公示名单"
@@ -228,7 +228,7 @@ def appeals_list(run: RunOpt = None, db: DbOpt = None, as_json: JsonOption = Fal
     from gaoxin.cases.appeals import appeal as A
     from gaoxin.store import cases as store_cases
 
-    con = open_store(db, read_only=True)
+    con = open_store(db)
     rows = []
     for h in A.list_appeals(con, _run_id(con, run) if run else None):
         st = store_cases.case_state(con, h["case_id"])
@@ -245,7 +245,7 @@ def appeals_show(case_id: str, db: DbOpt = None, as_json: JsonOption = False) ->
     from gaoxin.cases import ledger
     from gaoxin.cases.appeals import appeal as A
 
-    con = open_store(db, read_only=True)
+    con = open_store(db)
     out = _guard(lambda: {**ledger.show(con, case_id, _cal(con)), "preview": A.preview(con, case_id)})
     if as_json:
         print_json(out)
@@ -381,7 +381,7 @@ def adjust_review(
 def adjust_queue(run: RunOpt = None, db: DbOpt = None, as_json: JsonOption = False) -> None:
     from gaoxin.cases.appeals import decisions as D
 
-    con = open_store(db, read_only=True)
+    con = open_store(db)
     rows = D.queue(con, _run_id(con, run) if run else None)
     if as_json:
         print_json(rows)
@@ -404,7 +404,7 @@ def final_list_cmd(
     from gaoxin.reports.publication_xlsx import final_frame
     from gaoxin.store import runs as store_runs
 
-    con = open_store(db, read_only=True)
+    con = open_store(db)
     run_id = _run_id(con, run)
     final = final_list(con, run_id)
     if out:
@@ -438,7 +438,7 @@ def final_transitions(
 ) -> None:
     from gaoxin.cases.appeals import transitions as T
 
-    con = open_store(db, read_only=True)
+    con = open_store(db)
     finals = T.yearly_finals(con)
     years = sorted(finals["period"].unique().to_list())
     if len(years) < 2 and not (year_from and year_to):

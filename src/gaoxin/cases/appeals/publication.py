@@ -38,7 +38,8 @@ def window_end(cal, opens_on: date, workdays: int) -> date:
     """The last working day of a window of `workdays` working days that starts on `opens_on` (counted from
     that day when it is a working day, else from the next one)."""
     first = cal.roll_forward(np.datetime64(opens_on, "D"))
-    return cal.add(first, workdays - 1).astype(object) if workdays > 1 else first.astype(object)
+    last = cal.add(first, workdays - 1) if workdays > 1 else first
+    return np.asarray(last, dtype="datetime64[D]").item()
 
 
 def open_publication(
@@ -88,7 +89,8 @@ def state(con: duckdb.DuckDBPyConnection, pub: dict, cal, today: date | None = N
     today = today or date.today()
     events = store.events(con, pub["pub_id"])
     final = bool(events) and events[-1]["action"] == "finalise"
-    left = int(cal.count(np.datetime64(today, "D"), np.datetime64(pub["ends_on"], "D")))
+    # the window's working days from today on, today included (the last day shows 1)
+    left = int(cal.count(np.datetime64(today, "D") - 1, np.datetime64(pub["ends_on"], "D")))
     if final:
         st = FINAL
     elif today > pub["ends_on"]:
