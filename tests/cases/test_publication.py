@@ -156,3 +156,30 @@ def test_nothing_in_the_run_changes(store, tmp_path):
     # the approved 调档 of firm 1 stands (the re-run does not move it); the appeal moves 3 up and 2 down; the
     # returned 不参评 of firm 4 changes nothing
     assert final == {code(1): "B", code(2): "C", code(3): "B", code(4): "D"}
+
+
+def test_policy_ledger_from_final_classes(demo_store, tmp_path):
+    """A D firm adjusted to C: its 电价加价 is the run's amount × 0.05 / 0.3 (default scheme: C +0.05, D +0.3
+    元/千瓦时, the same 用电量), its D-only 水价加价 line is gone; nothing else moves."""
+    from gaoxin.evaluations.mujun import run_mujun
+    from gaoxin.reports.policy_ledger import ledger
+    from gaoxin.reports.publication_ledger import final_ledger
+    from gaoxin.store import connect
+    from gaoxin.store import runs as store_runs
+
+    con = connect(demo_store.copy(tmp_path / "d.duckdb"))
+    run = store_runs.find_run(con, run_mujun(con, "default", "2025").run_id)
+    before = ledger(con, run)["lines"]
+    elec = before.filter((pl.col("policy") == "electricity_surcharge") & (pl.col("class_final") == "D"))
+    firm = elec["uscc"][0]
+    did = D.propose(con, run["run_id"], firm, to_class="C", reason="政策保护", actor="甲")
+    D.review(con, did, approve=True, actor="乙")
+    after = final_ledger(con, run)["lines"]
+    mine = after.filter(pl.col("uscc") == firm)
+    e = mine.filter(pl.col("policy") == "electricity_surcharge").to_dicts()[0]
+    assert e["class_final"] == "C" and e["rate"] == 0.05
+    assert e["amount"] == pytest.approx(elec["amount"][0] * 0.05 / 0.3)
+    assert mine.filter(pl.col("policy") == "water_surcharge").height == 0
+    others = after.filter(pl.col("uscc") != firm).sort(["policy", "uscc"])
+    assert others.equals(before.filter(pl.col("uscc") != firm).sort(["policy", "uscc"]))
+    con.close()

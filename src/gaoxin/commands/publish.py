@@ -456,3 +456,32 @@ def final_transitions(
         console.print(f"  {k}  " + "  ".join(f"{v:4d}" for v in row))
     for r in out["consecutive_d"]:
         console.print(f"  连续 D 类：{r['name']}（{r['town']}）{r['surcharge']}")
+
+
+@final_app.command("ledger", help="按定级等级的差别化政策台账 / policy ledger from the final classes")
+def final_ledger_cmd(
+    run: RunOpt = None,
+    town: Annotated[str | None, typer.Option("--town", help="只看一个镇街")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="写出 .xlsx")] = None,
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    from gaoxin.reports.policy_ledger import write_ledger_xlsx
+    from gaoxin.reports.publication_ledger import final_ledger
+    from gaoxin.store import runs as store_runs
+
+    con = open_store(db)
+    run_row = store_runs.find_run(con, _run_id(con, run))
+    data = final_ledger(con, run_row, town)
+    if out:
+        write_ledger_xlsx(data, run_row, out, town)
+        console.print(f"已写出 {out}")
+        return
+    if as_json:
+        print_json({"by_class": data["by_class"].to_dicts(), "by_town": data["by_town"].to_dicts(),
+                    "unpriced": data["unpriced"].to_dicts()})  # fmt: skip
+        return
+    for r in data["by_class"].iter_rows(named=True):
+        console.print(f"{r['title']}  {r['class_final']}  {r['firms']} 家  {r['amount']:,.2f}")
+    if data["unpriced"].height:
+        console.print(f"另有 {data['unpriced'].height} 家调整后等级的政策金额待核定（初评等级下无该项金额）")
