@@ -20,9 +20,12 @@ from gaoxin.cases.projects.commitments import ITEMS
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep
 from gaoxin.web.render import render
+from gaoxin.web.i18n import translate
+from gaoxin.web.routes import projects_charts, projects_import
 from gaoxin.web.routes.requests_api import plain
 
 router = APIRouter(include_in_schema=False)
+router.include_router(projects_import.router)  # /projects/import before /projects/{case_id}
 api = APIRouter(prefix="/api", tags=["projects"])
 
 
@@ -57,7 +60,21 @@ def board_page(request: Request, db: DbDep, user: CurrentUser, colour: Colour = 
 def project_page(request: Request, db: DbDep, user: CurrentUser, case_id: str):
     data = _project(db, user, case_id)
     context = {**data, "nav": "projects", "writer": user.role in desk.WRITERS, "error": None, "posted": {}}
-    return render(request, "project.html", context)
+    return render(request, "project.html", {**context, "charts": _charts(request, data)})
+
+
+def _charts(request: Request, data: dict) -> dict:
+    """The node Gantt (planned vs actual) and the investment curve of one project."""
+    lang = request.state.lang
+
+    def _(t):
+        return translate(t, lang)
+
+    signed, today = data["case"]["opened_at"].date(), date.today()
+    charts = {"chart-gantt": projects_charts.gantt(data["plan"], signed, today, _)}
+    if data["months"]:
+        charts["chart-investment"] = projects_charts.investment_curve(data["months"], _)
+    return charts
 
 
 @router.get("/leads")
@@ -143,6 +160,7 @@ async def project_step(request: Request, db: DbDep, user: CurrentUser, case_id: 
             "writer": user.role in desk.WRITERS,
             "error": exc,
             "posted": {"kind": kind, **form},
+            "charts": _charts(request, data),
         }
         return render(request, "project.html", context, status_code=exc.status)
     return RedirectResponse(f"/projects/{quote(case_id)}#months", status_code=303)
