@@ -183,3 +183,17 @@ def test_policy_ledger_from_final_classes(demo_store, tmp_path):
     others = after.filter(pl.col("uscc") != firm).sort(["policy", "uscc"])
     assert others.equals(before.filter(pl.col("uscc") != firm).sort(["policy", "uscc"]))
     con.close()
+
+
+def test_published_list_pdf_embeds_the_chinese_font(store, tmp_path):
+    from gaoxin.reports.publication_pdf import ROWS_PER_PAGE, write_list_pdf
+
+    run = hand_store(store, tmp_path)
+    pub = store_pub.get(
+        store, P.open_publication(store, run["run_id"], cal=calendar_in_force(store), actor="办")
+    )
+    listed = P.public_list(store, pub)
+    many = pl.concat([listed] * (ROWS_PER_PAGE // 4 + 1))  # one page more than a page holds
+    body = write_list_pdf(many, "公示名单", tmp_path / "g.pdf").read_bytes()
+    assert body.startswith(b"%PDF") and b"/FontFile2" in body  # TrueType embedded (fonttype 42)
+    assert b"/Count 2" in body  # 40 rows: two pages of at most 36
