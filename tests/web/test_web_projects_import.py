@@ -54,3 +54,21 @@ def test_preview_then_import_of_a_ledger_and_the_project_charts(fresh, tmp_path)
     gantt = json.loads(block.group(1))
     assert gantt["yAxis"]["data"][-1] == "供地"  # the first node after 签约 on top
     assert [s["stack"] for s in gantt["series"]] == ["plan", "plan", "actual", "actual"]
+
+
+def test_the_dispatch_sheet_downloads_with_its_sheets(fresh, tmp_path):
+    import fastexcel
+
+    _app, client = fresh("ana")
+    assert client.get("/projects/dispatch.xlsx?month=2025-13").status_code == 422
+    r = client.get("/projects/dispatch.xlsx?month=2025-11")
+    assert r.status_code == 200 and "dispatch-2025-11.xlsx" in r.headers["content-disposition"]
+    path = tmp_path / "d.xlsx"
+    path.write_bytes(r.content)
+    assert fastexcel.read_excel(path).sheet_names == [
+        "重点项目调度",
+        "立项未开工",
+        "开工未建设",
+        "建设未竣工",
+        "说明",
+    ]

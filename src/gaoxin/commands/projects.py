@@ -665,3 +665,31 @@ def projects_import(
     if o.rejects:
         _table("未导入的行", ("工作表", "行", "处理", "列", "原因"),
                [(r["sheet"], r["row_no"], r["disposition"], r["columns"] or "", r["reasons"]) for r in o.rejects])  # fmt: skip
+
+
+@projects_app.command("report", help="重点项目月度调度表 xlsx / the monthly dispatch sheet")
+def projects_report(
+    month: Annotated[str, typer.Option("--month", help="调度月份 YYYY-MM")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出 xlsx 文件")],
+    town: Annotated[str | None, typer.Option("--town", help="只含该镇街的项目")] = None,
+    today: TodayOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    import re
+
+    from gaoxin.cases.desk import Scope
+    from gaoxin.reports.projects_dispatch import SHEETS, write_dispatch
+
+    if not re.match(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", month):
+        fail(f"--month 应写成 YYYY-MM（如 2025-11），收到「{month}」")
+    con = open_store(db)
+    try:
+        scope = Scope("town", None, town) if town else Scope("admin", None)
+        path = _run(lambda: write_dispatch(con, _calendar(con), month, out, scope, _day(today)))
+    finally:
+        con.close()
+    if as_json:
+        _out({"file": str(path), "month": month, "sheets": list(SHEETS)})
+    else:
+        console.print(f"已写出 {path}（{'、'.join(SHEETS)}）")

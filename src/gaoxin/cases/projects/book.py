@@ -30,13 +30,28 @@ def flow():
     return load_flow(FLOW)[0]
 
 
-def projection_at_signing(con: duckdb.DuckDBPyConnection, tax_per_mu: float | None, list_id: str = "规上"):
-    """The class the committed 亩均税收 projects in the latest 亩均 run (None without a run or a commitment)."""
+def projection_rule() -> tuple[str, str, bool]:
+    """(indicator, list, confirmed) of the projection at signing — data in `project-standard.toml` [rules]
+    (our own rule, awaiting confirmation)."""
+    rules = flow().rules
+    return (
+        str(rules.get("projection_indicator", "tax_per_mu")),
+        str(rules.get("projection_list", "规上")),
+        bool(rules.get("projection_confirmed", False)),
+    )
+
+
+def projection_at_signing(con: duckdb.DuckDBPyConnection, values: dict, list_id: str | None = None):
+    """The class the committed value of the rule's indicator projects in the latest 亩均 run (None without a
+    run or that commitment)."""
+    indicator, rule_list, _confirmed = projection_rule()
+    list_id = list_id or rule_list
+    committed = values.get(indicator)
     run_id = store_runs.latest_run(con, "mujun")
-    if run_id is None or tax_per_mu is None:
+    if run_id is None or committed is None:
         return None
     return C.projected_class(
-        tax_per_mu, store.run_item_values(con, run_id, list_id, "tax_per_mu"), run_id, list_id
+        committed, store.run_item_values(con, run_id, list_id, indicator), run_id, list_id
     )
 
 
@@ -54,7 +69,7 @@ def project_header(con, *, title: str, uscc=None, firm_name=None, town=None, ind
             raise CaseError(f"{k} 不能为负数：{v}")
     if not values.get("investment_wan") or not values.get("land_mu"):
         raise CaseError("项目须有协议投资（万元）和用地（亩）")
-    p = projection_at_signing(con, values.get("tax_per_mu"))
+    p = projection_at_signing(con, values)
     fields = {
         **values,
         "industry": industry,
@@ -177,7 +192,9 @@ def detail(con, cal, case_id: str, today: date | None = None) -> dict:
     checks = check_projects(con, [case_id], today)
     titles = {n.id: n.title for n in st["plan"]}
     checked = checks.to_dicts() if checks.height else []
-    return {**shown, **st, "node_titles": titles, "reports": reps.to_dicts(), "checks": checked}
+    confirmed = projection_rule()[2]
+    return {**shown, **st, "node_titles": titles, "reports": reps.to_dicts(), "checks": checked,
+            "projection_confirmed": confirmed}  # fmt: skip
 
 
 def check_projects(

@@ -1,20 +1,26 @@
-"""项目台账 upload: the same intake as `gaoxin projects import` — preview first (nothing written), then import;
-every physical row shown accepted, rejected (naming sheet, row, column and rule) or skipped."""
+"""招商项目 in and out in bulk: the 项目台账 upload (the same intake as `gaoxin projects import` — preview first,
+nothing written, then import; every physical row shown accepted, rejected naming sheet, row, column and rule,
+or skipped) and the 重点项目月度调度表 download (as `gaoxin projects report`)."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import re
+from datetime import date
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.cases.projects import intake
 from gaoxin.web.auth import Csrf
-from gaoxin.web.deps import DbDep, Importer
+from gaoxin.web.deps import CurrentUser, DbDep, Importer
 from gaoxin.web.render import render
 from gaoxin.web.routes.imports import check_type, safe_name
 
@@ -53,7 +59,9 @@ async def import_ledger(request: Request, db: DbDep, user: Importer):
 
         def work():
             with store.write_lock:
-                return intake.import_projects(db, path, cal=calendar_in_force(db), actor=user.name, dry_run=preview)
+                return intake.import_projects(
+                    db, path, cal=calendar_in_force(db), actor=user.name, dry_run=preview
+                )
 
         outcome = await run_in_threadpool(work)
     except intake.ImportFailed as exc:
@@ -61,3 +69,31 @@ async def import_ledger(request: Request, db: DbDep, user: Importer):
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return _page(request, outcome=outcome)
+
+
+MONTH = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
+
+
+@router.get("/projects/dispatch.xlsx")
+def dispatch_sheet(
+    request: Request, db: DbDep, user: CurrentUser, month: Annotated[str, Query(max_length=7)] = ""
+):
+    """The month's 调度表 of the projects the user may see (a town user: its town's)."""
+    from gaoxin.reports.projects_dispatch import write_dispatch
+
+    month = month or f"{date.today():%Y-%m}"
+    if not MONTH.match(month):
+        raise HTTPException(422, f"月份应写成 YYYY-MM（如 2025-11），收到「{month}」")
+    cal = calendar_in_force(db)
+    with tempfile.TemporaryDirectory(prefix="gaoxin-dispatch-") as tmp:
+        with request.app.state.store.write_lock:  # the board re-derives stale rows first
+            path = write_dispatch(db, cal, month, Path(tmp) / "dispatch.xlsx", user.scope)
+        body = path.read_bytes()
+    name = f"重点项目月度调度表_{month}.xlsx"
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename=dispatch-{month}.xlsx; filename*=UTF-8''{quote(name)}"
+        },
+    )

@@ -1,0 +1,33 @@
+"""English for the 招商项目 pages added with the 项目台账 import, the node Gantt, the investment curve and the
+先承诺后审批 (告知承诺) pages."""
+
+EN = {
+    "上传项目台账": "Upload a project ledger",
+    "导入项目台账": "Import a project ledger",
+    "将入项目库的项目": "Projects that would enter the project book",
+    "已入项目库的项目": "Projects entered into the project book",
+    "投资曲线（累计，万元）": "Investment curve (cumulative, 10k yuan)",
+    "招商局报送的项目台账（项目名称、投资主体、统一社会信用代码、所属镇街、签约日期、总投资、用地面积、投资强度、亩均税收、达产年份、重点项目）。金额可按万元或亿元、用地可按亩、公顷或平方米填报，导入时换算为万元和亩。先预览，确认无误后再导入；已在项目库的项目不会重复导入。": (
+        "The project ledger the investment bureau sends (project name, investor, unified social credit code, town, "
+        "signing date, total investment, land area, investment intensity, tax per mu, full-production year, key "
+        "project). Money may be in 10k yuan or 100m yuan and land in mu, hectares or m²; the import converts them "
+        "to 10k yuan and mu. Preview first, then import; projects already in the book are not imported twice."
+    ),
+    "浅蓝为计划，绿为按期完成，红为逾期完成或已逾期未完成，黄为进行中；未完成的节点画到今天。": (
+        "Light blue: planned; green: done on time; red: done late or overdue; amber: in progress. Open nodes are "
+        "drawn up to today."
+    ),
+    "签约后天数": "Days after signing",
+    "节点甘特图（计划与实际，签约后天数）": "Node Gantt (planned vs actual, days after signing)",
+    "项目看板": "Project board",
+    "预览（未写入）": "Preview (nothing written)",
+    "预览": "Preview",
+    "计划": "Planned",
+    "实际": "Actual",
+    "累计计划投资": "Cumulative planned investment",
+    "累计完成投资": "Cumulative completed investment",
+    "累计资金到位": "Cumulative funds in place",
+    "万元": "10k yuan",
+}
+EN["测算规则待确认"] = "projection rule awaiting confirmation"
+EN["重点项目月度调度表"] = "Key projects monthly dispatch sheet"
