@@ -36,7 +36,9 @@ def test_gantt_rows_place_nodes_after_their_predecessors_in_days_after_signing()
     spans = option["series"][3]["data"]
     assert option["yAxis"]["data"][-1] == "供地" and spans[-1]["value"] == 20
     late_colours = {
-        s["itemStyle"]["color"] for s, r in zip(spans, reversed(list(rows.values()))) if r["late"]
+        s["itemStyle"]["color"]
+        for s, r in zip(spans, reversed(list(rows.values())), strict=True)
+        if r["late"]
     }
     assert late_colours <= {"#c62828"}
 

@@ -19,8 +19,8 @@ from gaoxin.cases.projects import book, desk
 from gaoxin.cases.projects.commitments import ITEMS
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep
-from gaoxin.web.render import render
 from gaoxin.web.i18n import translate
+from gaoxin.web.render import render
 from gaoxin.web.routes import projects_charts, projects_import
 from gaoxin.web.routes.requests_api import plain
 

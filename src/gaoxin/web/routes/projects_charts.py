@@ -58,7 +58,13 @@ def gantt(plan, signed: date, today: date, _) -> dict:
         "tooltip": {"trigger": "item"},
         "legend": {"data": [_("计划"), _("实际")], "top": 0},
         "grid": {"left": 110, "right": 30, "top": 30, "bottom": 40},
-        "xAxis": {"type": "value", "name": _("签约后天数"), "nameLocation": "middle", "nameGap": 26, "min": 0},
+        "xAxis": {
+            "type": "value",
+            "name": _("签约后天数"),
+            "nameLocation": "middle",
+            "nameGap": 26,
+            "min": 0,
+        },
         "yAxis": {"type": "category", "data": [_(r["title"]) for r in rows]},
         "series": [
             _bar("plan-offset", "plan", [r["plan"][0] for r in rows]),
@@ -74,7 +80,12 @@ def investment_curve(months, _) -> dict:
     x = [m.month for m in months]
 
     def line(name: str, values: list[float], colour: str) -> dict:
-        return {"name": name, "type": "line", "data": [round(v, 1) for v in values], "itemStyle": {"color": colour}}
+        return {
+            "name": name,
+            "type": "line",
+            "data": [round(v, 1) for v in values],
+            "itemStyle": {"color": colour},
+        }
 
     return {
         "animation": False,

@@ -4,9 +4,9 @@ or skipped) and the 重点项目月度调度表 download (as `gaoxin projects re
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
-import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
