@@ -180,3 +180,39 @@ def test_final_list_is_run_plus_approved_decisions(proposals):
         if r["ok"]:
             expected[r["uscc"]] = r["class_after"]
     assert final == expected
+
+
+def test_a_second_appeal_records_only_its_own_moves(hand):
+    """After firm 3's correction (Σ 440, benchmark 11), firm 4 proves 税收 15 → 60 万元: Σ 485, benchmark 12.125
+    → firm 4: 100 × 6 / 12.125 = 49.48 (still D); firm 3: 100 × 12 / 12.125 = 98.97 (B → C); firm 2:
+    86.60 (C, unchanged). The second appeal records firm 3 B → C only; firm 2's C from the first stands."""
+    con, run, cal = hand
+    first = _file_and_verify(con, run, cal)
+    A.decide(con, first, cal=cal, adopt=True, actor="领导小组", at=datetime(2026, 3, 4, 10))
+    second = A.file_appeal(con, cal=cal, run_id=run["run_id"], uscc=code(4), actor="城西专员", reason="漏计",
+                           indicator="tax_paid", claimed=60.0, at=datetime(2026, 3, 5, 9))  # fmt: skip
+    A.assign(con, second, cal=cal, department="税务局", actor="亩均办", at=datetime(2026, 3, 5, 10))
+    A.verify(con, second, cal=cal, confirmed=True, figure=60.0, actor="税务局王", at=datetime(2026, 3, 6, 10))
+    shown = A.preview(con, second)
+    assert shown["firm"]["class_new"] == "D" and shown["firm"]["score_new"] == pytest.approx(600 / 12.125)
+    assert [(o["uscc"], o["class_final"], o["class_new"]) for o in shown["others"]] == [(code(3), "B", "C")]
+    A.decide(con, second, cal=cal, adopt=True, actor="领导小组", at=datetime(2026, 3, 7, 10))
+    assert [d["uscc"] for d in D.store.decisions(con, case_id=second)] == [code(3)]
+    assert _classes(con, run["run_id"]) == {code(1): "A", code(2): "C", code(3): "C", code(4): "D"}
+
+
+def test_a_department_file_imported_after_the_run_stops_the_preview(hand, tmp_path):
+    from appeals_support import TOWNS
+
+    from gaoxin.ingest.importer import import_files
+    from support import write_xlsx
+
+    con, run, cal = hand
+    case = _file_and_verify(con, run, cal)
+    rows = [
+        ["统一社会信用代码", "企业名称", "所属镇街", "税收实际贡献（万元）"],
+        [code(1), "测试企业1", TOWNS[1], 300],
+    ]
+    import_files(con, [write_xlsx(tmp_path / "税务 补报.xlsx", {"2025": rows})], source="tax", period="2025")
+    with pytest.raises(A.AppealError, match="之后又导入了 1 个批次"):
+        A.preview(con, case)

@@ -19,7 +19,7 @@ from gaoxin.cases import ledger
 from gaoxin.evaluations import runs
 from gaoxin.store import cases as store_cases
 from gaoxin.store import decisions as store_decisions
-from gaoxin.store import queries
+from gaoxin.store import imports, queries
 from gaoxin.store import runs as store_runs
 
 from .correction import CORRECTION, write_correction
@@ -182,8 +182,9 @@ def preview(con: duckdb.DuckDBPyConnection, case_id: str) -> dict:
     cells = corrections(con, case_id)
     if not cells:
         return {"firm": None, "others": [], "cells": []}
+    check_fresh(con, run)
     new = rescore(con, run, [(c["uscc"], c["indicator"], c["value"]) for c in cells])
-    return {**compare(con, run, new, header["uscc"]), "cells": cells}
+    return {**compare(con, {"run_id": _basis(con, run["run_id"])}, new, header["uscc"]), "cells": cells}
 
 
 def decide(
@@ -226,7 +227,9 @@ def _record_decision(con, run_id, uscc, klass, score, rerun_id, case_id, why, ac
 
 def _apply_correction(con, case_id: str, header: dict, actor: str) -> dict:
     run = store_runs.find_run(con, header["fields"]["run_id"])
+    check_fresh(con, run)
     cells = corrections(con, case_id)
+    basis = _basis(con, run["run_id"])
     batch_id = write_correction(con, case_id, cells[0]["source"], cells)
     text = store_runs.scheme_text(con, run["scheme_sha256"])
     with tempfile.TemporaryDirectory() as tmp:  # the run's own scheme text: the same scheme sha
@@ -235,7 +238,7 @@ def _apply_correction(con, case_id: str, header: dict, actor: str) -> dict:
         outcome = runs.run(con, path, run["period"], expect="mujun")
     rerun = outcome.run_id
     new = store_runs.run_results(con, rerun).select("uscc", "score", "class_final")
-    old = store_runs.run_results(con, run["run_id"]).select("uscc", pl.col("class_final").alias("old"))
+    old = store_runs.run_results(con, basis).select("uscc", pl.col("class_final").alias("old"))
     moved = old.join(new, on="uscc").filter(pl.col("class_final") != pl.col("old"))
     ids = [
         _record_decision(
@@ -252,6 +255,30 @@ def _apply_correction(con, case_id: str, header: dict, actor: str) -> dict:
         for r in moved.iter_rows(named=True)
     ]
     return {"batch_id": int(batch_id), "rerun_id": rerun, "decision_ids": ids}
+
+
+def _basis(con, run_id: str) -> str:
+    """What an adopted correction is compared with: the re-run of the last adopted correction on this official
+    run (its changes are already decisions), else the official run — so each appeal records only its own moves
+    and an approved 调档 of a firm the correction does not move stands."""
+    reruns = [d["rerun_id"] for d in store_decisions.decisions(con, run_id=run_id) if d["rerun_id"]]
+    return reruns[0] if reruns else run_id  # decisions come newest first
+
+
+def check_fresh(con, run: dict) -> None:
+    """The store may differ from the official run only by 申诉更正 batches: a department file imported since
+    would enter the re-evaluation and be taken for the appeal's effect."""
+    later = [
+        b
+        for b in imports.list_batches(con).to_dicts()
+        if b["batch_id"] > (run.get("max_batch_id") or 0) and not b["file_name"].startswith(CORRECTION)
+    ]
+    if later:
+        names = "、".join(b["file_name"] for b in later[:3])
+        raise AppealError(
+            f"正式评价 {run['run_id'][:12]} 之后又导入了 {len(later)} 个批次（{names}），重新评价会把这些数据一并计入："
+            "请先重新评价并设为正式评价，再办理申诉"
+        )
 
 
 def close(con, case_id: str, *, cal, actor: str, role: str = "analyst", note: str = "", at=None):

@@ -220,7 +220,7 @@ def appeal_context(db, user: User, case_id: str) -> dict:
         raise HTTPException(404, "case not found")
     try:
         preview = A.preview(db, case_id)
-    except RescoreError as exc:
+    except (RescoreError, A.AppealError) as exc:
         preview = {"firm": None, "others": [], "cells": [], "error": str(exc)}
     from gaoxin.store import cases as store_cases
 
