@@ -72,3 +72,20 @@ def test_the_dispatch_sheet_downloads_with_its_sheets(fresh, tmp_path):
         "建设未竣工",
         "说明",
     ]
+
+
+def test_demo_projects_name_the_lead_they_came_from(fresh):
+    from datetime import date
+
+    from gaoxin.cases.calendar import calendar_in_force
+    from gaoxin.demo.projects import generate_projects
+
+    app, client = fresh("ana")
+    con = app.state.store.cursor()
+    lead_ids, project_ids = generate_projects(con, calendar_in_force(con), date(2025, 11, 20))
+    con.close()
+    shown = client.get(f"/api/projects/{project_ids[0]}").json()
+    lead = shown["case"]["fields"]["lead"]
+    assert lead in lead_ids and shown["case"]["source"] == lead
+    signed = client.get(f"/api/leads/{lead}").json()
+    assert signed["case"]["title"] == shown["case"]["title"] and signed["project_id"] == project_ids[0]

@@ -17,6 +17,7 @@ from gaoxin.cases.ledger import open_many
 from gaoxin.cases.projects import book, leads
 from gaoxin.cases.projects.plan import month_end, months_between
 from gaoxin.flows import Event
+from gaoxin.store import cases as store_cases
 from gaoxin.store import projects as store_projects
 from gaoxin.store import queries
 
@@ -66,6 +67,7 @@ def generate_projects(con: duckdb.DuckDBPyConnection, cal, today: date | None = 
     firms = _firms(con)
     lead_cases, project_cases, signings = [], [], []
     counters: dict[int, int] = {}
+    lead_counters: dict[int, int] = {}
     for i in range(120):
         firm = firms[int(rng.integers(len(firms)))]
         code, name, chain = INDUSTRIES[int(rng.integers(len(INDUSTRIES)))]
@@ -91,6 +93,9 @@ def generate_projects(con: duckdb.DuckDBPyConnection, cal, today: date | None = 
             investment_wan=invest, land_mu=land, owner=OWNERS[i % len(OWNERS)], kind=kind, of_project=of,
             next_action="约谈企业负责人", next_due=_day(cal, opened, 10).isoformat(),
         )  # fmt: skip
+        header["case_id"] = _next_id(
+            lead_counters, opened.year, leads.PREFIX, con
+        )  # the project names its lead
         events = [Event(_at(opened, 9), OFFICER, "analyst", "open", {}, "线索登记")]
         fate = rng.random()
         steps = [("visit", 15), ("negotiate", 30)]
@@ -111,9 +116,9 @@ def generate_projects(con: duckdb.DuckDBPyConnection, cal, today: date | None = 
                 amount, reason = leads.counted(kind, title, firm["uscc"], invest, signings, prior, of)
                 fields = {"investment_wan": invest, "counted_wan": amount, "count_reason": reason}
                 signings.append(
-                    {"title": title, "firm": firm["uscc"], "case_id": f"lead {i}", "at": _at(day)}
+                    {"title": title, "firm": firm["uscc"], "case_id": header["case_id"], "at": _at(day)}
                 )
-                pid = _next_id(counters, day.year)
+                pid = _next_id(counters, day.year, book.PREFIX, con)
                 project_cases.append(
                     _project(con, cal, rng, pid, header, firm, invest, land, amount, day, today, i)
                 )
@@ -126,9 +131,13 @@ def generate_projects(con: duckdb.DuckDBPyConnection, cal, today: date | None = 
     return lead_ids, project_ids
 
 
-def _next_id(counters: dict[int, int], year: int) -> str:
-    counters[year] = counters.get(year, 0) + 1
-    return f"{book.PREFIX}-{year}-{counters[year]:05d}"
+def _next_id(counters: dict[int, int], year: int, prefix: str, con) -> str:
+    """The case id open_many would give, fixed beforehand so a project can name the lead it came from (and a
+    capital increase its project); numbered on from the store's last id of the year."""
+    if year not in counters:
+        counters[year] = int(store_cases.new_case_id(con, prefix, year).rsplit("-", 1)[1]) - 1
+    counters[year] += 1
+    return f"{prefix}-{year}-{counters[year]:05d}"
 
 
 def _project(con, cal, rng, pid, lead_head, firm, invest, land, counted, signed: date, today: date, i: int):
@@ -149,7 +158,7 @@ def _project(con, cal, rng, pid, lead_head, firm, invest, land, counted, signed:
     intensity = invest / land * factor(0.85, 1.0)  # 完成投资 reaches 90 %
     head = book.project_header(
         con, title=lead_head["title"], uscc=firm["uscc"], firm_name=firm["name"], town=firm.get("town"),
-        industry=lead_head["category"], lead="", owner=lead_head["fields"].get("owner", ""),
+        industry=lead_head["category"], lead=lead_head["case_id"], owner=lead_head["fields"].get("owner", ""),
         chain_node=lead_head["fields"].get("chain_node", ""), kind=lead_head["fields"].get("kind", "新签"),
         full_year=signed.year + 2, key=invest >= 20000, counted_wan=counted, investment_wan=invest, land_mu=land,
         intensity=round(intensity, 1), tax_per_mu=round(tax, 1), output_per_mu=round(output, 1) or None,
