@@ -107,3 +107,17 @@ def run_tax_wan(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
            WHERE run_id = ? AND ends_with(item, '.tax_per_mu') GROUP BY uscc""",
         [run_id],
     )
+
+
+def later_fact_batches(con: duckdb.DuckDBPyConnection, after: int, period: str) -> list[str]:
+    """File names of the batches after `after` that hold enterprise facts of `period` (monthly series and
+    other intakes that write no `fact` rows of the year do not count)."""
+    return [
+        r[0]
+        for r in con.execute(
+            """SELECT b.file_name FROM import_batch b WHERE b.batch_id > ?
+               AND EXISTS (SELECT 1 FROM fact f WHERE f.batch_id = b.batch_id AND f.period = ?)
+               ORDER BY b.batch_id""",
+            [after, period],
+        ).fetchall()
+    ]

@@ -19,7 +19,8 @@ from gaoxin.cases import ledger
 from gaoxin.evaluations import runs
 from gaoxin.store import cases as store_cases
 from gaoxin.store import decisions as store_decisions
-from gaoxin.store import imports, queries
+from gaoxin.store import publication as store_pub
+from gaoxin.store import queries
 from gaoxin.store import runs as store_runs
 
 from .correction import CORRECTION, write_correction
@@ -269,12 +270,12 @@ def check_fresh(con, run: dict) -> None:
     """The store may differ from the official run only by 申诉更正 batches: a department file imported since
     would enter the re-evaluation and be taken for the appeal's effect."""
     later = [
-        b
-        for b in imports.list_batches(con).to_dicts()
-        if b["batch_id"] > (run.get("max_batch_id") or 0) and not b["file_name"].startswith(CORRECTION)
+        name
+        for name in store_pub.later_fact_batches(con, run.get("max_batch_id") or 0, run["period"])
+        if not name.startswith(CORRECTION)
     ]
     if later:
-        names = "、".join(b["file_name"] for b in later[:3])
+        names = "、".join(later[:3])
         raise AppealError(
             f"正式评价 {run['run_id'][:12]} 之后又导入了 {len(later)} 个批次（{names}），重新评价会把这些数据一并计入："
             "请先重新评价并设为正式评价，再办理申诉"
