@@ -20,13 +20,6 @@ class DecisionError(ValueError):
     """A decision that cannot be proposed or reviewed; the message says why."""
 
 
-def _run_class(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> str | None:
-    res = store_runs.run_results(con, run_id).filter(pl.col("uscc") == uscc)
-    if res.height == 0:
-        raise DecisionError(f"企业 {uscc} 不在评价结果 {run_id[:12]} 中")
-    return res["class_final"][0]
-
-
 def propose(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
