@@ -89,3 +89,6 @@ def test_demo_projects_name_the_lead_they_came_from(fresh):
     assert lead in lead_ids and shown["case"]["source"] == lead
     signed = client.get(f"/api/leads/{lead}").json()
     assert signed["case"]["title"] == shown["case"]["title"] and signed["project_id"] == project_ids[0]
+    page = client.get(f"/leads/{lead}").text
+    node = signed["case"]["fields"]["chain_node"]
+    assert f'href="/chains/{signed["case"]["fields"]["chain_pack"]}#node-{node}"' in page

@@ -144,7 +144,11 @@ def leads_add(
     firm: Annotated[str | None, typer.Option("--firm", help="企业名称")] = None,
     town: Annotated[str | None, typer.Option("--town", help="拟落户镇街")] = None,
     chain_node: Annotated[
-        str, typer.Option("--chain-node", help="补链的产业链环节（gaoxin chains map）")
+        str,
+        typer.Option(
+            "--chain-node",
+            help="补链的产业链环节：环节编号（如 NEV.M2）或「产业链/环节」，见 gaoxin chains map",
+        ),
     ] = "",
     investment: Annotated[float | None, typer.Option("--investment", help="计划投资（万元）")] = None,
     land: Annotated[float | None, typer.Option("--land", help="用地需求（亩）")] = None,

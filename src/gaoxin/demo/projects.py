@@ -25,6 +25,9 @@ OFFICER, OWNERS = "招商局 周明", ("周明", "李娜", "王强", "陈静")
 INDUSTRIES = (("3811", "电动机制造", "电机"), ("3985", "电子专用材料制造", "电子材料"),
               ("2651", "初级形态塑料制造", "新材料"), ("3562", "电子和电工机械专用设备制造", "专用设备"),
               ("3670", "汽车零部件及配件制造", "汽车零部件"), ("2710", "化学药品原料药制造", "生物医药"))  # fmt: skip
+# the chain node each demo industry would fill (chain packs, gaoxin chains map)
+CHAIN_NODES = {"电机": "NEV.M2", "电子材料": "EI.U1", "新材料": "SHA.U3", "专用设备": "HEM.M1",
+               "汽车零部件": "NEV.M4", "生物医药": "BIO.U2"}  # fmt: skip
 DROP_REASONS = ("企业投资计划调整", "用地条件不满足", "落户外地", "能耗指标不足")
 
 
@@ -89,7 +92,7 @@ def generate_projects(con: duckdb.DuckDBPyConnection, cal, today: date | None = 
             invest = float(base_head["fields"]["investment_wan"]) + 6000
         header = leads.lead_header(
             title=title, industry=f"{code} {name}", source=leads.SOURCES[i % len(leads.SOURCES)],
-            uscc=firm["uscc"], firm_name=firm["name"], town=firm.get("town"), chain_node=chain,
+            uscc=firm["uscc"], firm_name=firm["name"], town=firm.get("town"), chain_node=CHAIN_NODES[chain],
             investment_wan=invest, land_mu=land, owner=OWNERS[i % len(OWNERS)], kind=kind, of_project=of,
             next_action="约谈企业负责人", next_due=_day(cal, opened, 10).isoformat(),
         )  # fmt: skip

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from gaoxin.cases.ledger import CaseError, case_header, open_case, record
+from gaoxin.cases.projects import chain_nodes
 from gaoxin.store import projects as store
 
 FLOW, DOMAIN, PREFIX = "investment-lead", "lead", "ZS"
@@ -46,8 +47,10 @@ def lead_header(
     for name, v in (("计划投资", investment_wan), ("用地需求", land_mu), ("厂房需求", space_sqm)):
         if v is not None and v < 0:
             raise CaseError(f"{name}不能为负数：{v}")
+    chain = chain_nodes.resolve(chain_node) if (chain_node or "").strip() else {}
     fields = {
         "chain_node": chain_node,
+        **chain,
         "investment_wan": investment_wan,
         "land_mu": land_mu,
         "space_sqm": space_sqm,
