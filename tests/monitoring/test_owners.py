@@ -127,3 +127,20 @@ def test_brief_pdf_has_a_page_of_assigned_targets(monthly_store, tmp_path):
     assert owner_cell(None)[1] == "无法测算"
     level = {"kind": "level", "target": 8.0, "completion": 0.8125, "status": "欠进度", "ahead": -0.0208}
     assert owner_cell(level) == ("8.00", "81.25%", "欠进度 2.08%")
+
+
+def test_the_demo_monthly_files_are_the_same_bytes_each_time(demo_store, tmp_path):
+    """A second `gaoxin demo` must find every monthly file already imported (same sha256), not add them again."""
+    import hashlib
+    import time
+
+    from gaoxin.demo.monthly import write_monthly_files
+
+    def shas(out):
+        return sorted(
+            hashlib.sha256(p.read_bytes()).hexdigest() for p in write_monthly_files(demo_store.zone, out)
+        )
+
+    first = shas(tmp_path / "a")
+    time.sleep(1.1)  # xlsxwriter stamps the creation time to the second: written a second apart
+    assert shas(tmp_path / "b") == first

@@ -13,12 +13,14 @@ Seasonality: a Spring-Festival dip in February, a year-end push in December. Det
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import xlsxwriter
 
+CREATED = dt.datetime(2026, 1, 10, 9, 0, 0)
 SEASON = np.array([0.080, 0.052, 0.083, 0.083, 0.085, 0.088, 0.082, 0.083, 0.086, 0.087, 0.089, 0.102])
 SEASON = SEASON / SEASON.sum()
 YEARS = (2023, 2024, 2025)
@@ -63,6 +65,8 @@ def firm_months(zone, seed: int = 7) -> pl.DataFrame:
 
 def _write(path: Path, sheets: dict[str, list[list]]) -> Path:
     wb = xlsxwriter.Workbook(str(path))
+    # a fixed creation time: the same series make the same file (same sha256), so a second demo imports nothing
+    wb.set_properties({"author": "gaoxin demo", "created": CREATED})
     for name, rows in sheets.items():
         ws = wb.add_worksheet(name)
         for r, row in enumerate(rows):
