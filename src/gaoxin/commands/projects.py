@@ -48,6 +48,9 @@ TodayOpt = Annotated[
 def register(root: typer.Typer) -> None:
     root.add_typer(leads_app, name="leads")
     root.add_typer(projects_app, name="projects")
+    from gaoxin.commands import commitments  # 先承诺后审批 (imports this module's helpers)
+
+    commitments.register(root)
 
 
 def _day(text: str | None) -> date | None:
