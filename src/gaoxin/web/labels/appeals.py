@@ -113,3 +113,12 @@ EN = {
     "年平均职工人数": "Average staff",
     "研发费用": "R&D expenditure",
 }
+EN.update(
+    {
+        "按定级": "on the final classes",
+        "按评价结果": "On the run's classes",
+        "按定级（评价结果 + 通过的调档、申诉更正）": "On the final classes (run + approved adjustments and appeal corrections)",
+        "调整后等级的政策金额待核定（初评等级下无该项金额，由主管部门核定）": "Amounts to be set for the adjusted class (the run's class carried none; the department decides)",
+        "差别化政策台账（按定级）": "Policy ledger (final classes)",
+    }
+)

@@ -284,7 +284,19 @@ async def rerun(request: Request, db: DbDep, user: Runner, run_id: str):
     return RedirectResponse(f"/runs/{outcome.run_id}?created={int(outcome.created)}", status_code=303)
 
 
-def ledger_data(request: Request, db, user, run_id: str, town: str = "") -> tuple[dict, dict]:
+BasisQ = Annotated[
+    str,
+    Query(
+        pattern="^(run|final)$", description="run: the run's classes; final: 定级 (run + approved decisions)"
+    ),
+]
+
+
+def ledger_data(
+    request: Request, db, user, run_id: str, town: str = "", basis: str = "run"
+) -> tuple[dict, dict]:
+    """The 差别化政策台账 of a run: on its own classes, or (basis final) on the 定级 classes — the run with the
+    approved 调档 / 申诉 decisions beside it (never memoised: a decision changes it without new data)."""
     from gaoxin.reports.policy_ledger import ledger, ledger_from_lines, run_policies
 
     run = store_runs.find_run(db, run_id)
@@ -295,16 +307,23 @@ def ledger_data(request: Request, db, user, run_id: str, town: str = "") -> tupl
     scope = user.scope_town or (town or None)
     if scope and scope not in towns and not user.scope_town:
         raise HTTPException(400, f"没有镇街「{scope}」；可选：{'、'.join(towns)}")
-    lines = memo(("ledger", run_id, request.app.state.cache.version), lambda: ledger(db, run)["lines"])
-    data = ledger_from_lines(run_policies(db, run), lines, scope)
-    data["town"], data["towns"] = scope, ([] if user.scope_town else towns)
+    if basis == "final":
+        from gaoxin.reports.publication_ledger import final_ledger
+
+        data = final_ledger(db, run, scope)
+    else:
+        lines = memo(("ledger", run_id, request.app.state.cache.version), lambda: ledger(db, run)["lines"])
+        data = ledger_from_lines(run_policies(db, run), lines, scope)
+    data["town"], data["towns"], data["basis"] = scope, ([] if user.scope_town else towns), basis
     return run, data
 
 
 @router.get("/runs/{run_id}/ledger")
-def ledger_page(request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
+def ledger_page(
+    request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = "", basis: BasisQ = "run"
+):
     try:
-        run, data = ledger_data(request, db, user, run_id, town)
+        run, data = ledger_data(request, db, user, run_id, town, basis)
     except HTTPException as exc:
         if exc.status_code != 400:
             raise
@@ -318,20 +337,23 @@ def ledger_page(request: Request, db: DbDep, user: CurrentUser, run_id: str, tow
         "by_town": data["by_town"].to_dicts(),
         "lines": data["lines"].head(200).to_dicts(),
         "n_lines": data["lines"].height,
+        "unpriced": data["unpriced"].to_dicts() if "unpriced" in data else [],
         "nav": "runs",
     }
     return render(request, "ledger.html", context)
 
 
 @router.get("/runs/{run_id}/ledger.xlsx")
-def ledger_xlsx(request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
+def ledger_xlsx(
+    request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = "", basis: BasisQ = "run"
+):
     from gaoxin.reports.policy_ledger import write_ledger_xlsx
 
-    run, data = ledger_data(request, db, user, run_id, town)
+    run, data = ledger_data(request, db, user, run_id, town, basis)
     with tempfile.TemporaryDirectory(prefix="gaoxin-ledger-") as tmp:
         path = write_ledger_xlsx(data, run, Path(tmp) / "ledger.xlsx", data["town"])
         body = Path(path).read_bytes()
-    suffix = f"_{data['town']}" if data["town"] else ""
+    suffix = (f"_{data['town']}" if data["town"] else "") + ("_定级" if basis == "final" else "")
     return _xlsx(body, f"差别化政策台账_{run['period']}_{run_id}{suffix}.xlsx", f"ledger-{run_id}.xlsx")
 
 
@@ -374,11 +396,15 @@ async def api_rerun(request: Request, db: DbDep, user: Runner, run_id: str):
 
 
 @api_router.get("/runs/{run_id}/ledger", summary="差别化政策台账: per policy and class, per town (万元)")
-def api_ledger(request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = ""):
-    _, data = ledger_data(request, db, user, run_id, town)
+def api_ledger(
+    request: Request, db: DbDep, user: CurrentUser, run_id: str, town: str = "", basis: BasisQ = "run"
+):
+    _, data = ledger_data(request, db, user, run_id, town, basis)
     return {
         "run_id": run_id,
         "town": data["town"],
+        "basis": basis,
+        "unpriced": data["unpriced"].to_dicts() if "unpriced" in data else [],
         "policies": [
             {k: p[k] for k in ("id", "title", "base_unit", "amount_unit", "rates")} for p in data["policies"]
         ],
