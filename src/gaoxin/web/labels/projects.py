@@ -31,3 +31,34 @@ EN = {
 }
 EN["测算规则待确认"] = "projection rule awaiting confirmation"
 EN["重点项目月度调度表"] = "Key projects monthly dispatch sheet"
+EN.update(
+    {
+        "信用记录": "Credit entry",
+        "先承诺后审批": "Approval on commitment",
+        "告知承诺事项": "Commitments (approval on notice and commitment)",
+        "国办发〔2020〕42号：告知承诺事项须明确核查时间、标准和方式；虚假承诺依法撤销并记入信用记录": (
+            "State Council General Office 2020 No. 42: each commitment sets when, against what and how it is "
+            "checked; a false commitment is revoked and entered in the credit record"
+        ),
+        "失信记录": "Dishonesty records",
+        "承诺事项": "Commitment",
+        "承诺内容": "What the firm committed to",
+        "承诺条件核验": "Conditions checked",
+        "提交": "Submit",
+        "撤销时必填": "required to revoke",
+        "撤销时间": "Revoked on",
+        "暂无告知承诺事项（gaoxin commitments add 登记）": "No commitments yet (record one with gaoxin commitments add)",
+        "核查方式": "Check method",
+        "核查期限": "Check due",
+        "核查结果": "Check result",
+        "书面核查": "Written check",
+        "网络核验": "Online verification",
+        "实地调查": "On-site inspection",
+        "公示核查": "Public notice check",
+        "无数据": "No data",
+        "待人工核查": "For the officer",
+        "核查合格": "Verified",
+        "责令整改": "Order remediation",
+        "撤销审批": "Revoke",
+    }
+)

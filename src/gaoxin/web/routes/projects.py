@@ -21,11 +21,12 @@ from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep
 from gaoxin.web.i18n import translate
 from gaoxin.web.render import render
-from gaoxin.web.routes import projects_charts, projects_import
+from gaoxin.web.routes import commitments, projects_charts, projects_import
 from gaoxin.web.routes.requests_api import plain
 
 router = APIRouter(include_in_schema=False)
 router.include_router(projects_import.router)  # /projects/import before /projects/{case_id}
+router.include_router(commitments.router)  # 先承诺后审批
 api = APIRouter(prefix="/api", tags=["projects"])
 
 

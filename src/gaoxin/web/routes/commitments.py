@@ -1,0 +1,64 @@
+"""先承诺后审批 pages: /commitments (告知承诺事项 and the 失信 list) and /commitments/{id} (conditions checked
+against the data with their batch, the officer's steps: 审批, 核查合格, 责令整改, 撤销 with a 信用记录)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+
+from gaoxin.cases.calendar import calendar_in_force
+from gaoxin.cases.ledger import CaseError, record
+from gaoxin.cases.projects import approvals
+from gaoxin.cases.projects.desk import WRITERS
+from gaoxin.flows import FlowError
+from gaoxin.web.auth import Csrf
+from gaoxin.web.deps import CurrentUser, DbDep
+from gaoxin.web.render import render
+
+router = APIRouter(include_in_schema=False)
+STEP_FIELDS = ("action", "method", "result", "reason", "credit", "note")
+
+
+@router.get("/commitments")
+def commitments_page(request: Request, db: DbDep, user: CurrentUser):
+    cal = calendar_in_force(db)
+    context = {"rows": approvals.listing(db), "dishonest": approvals.dishonest(db, cal), "nav": "projects"}
+    return render(request, "commitments.html", context)
+
+
+def _detail(db, case_id: str) -> dict:
+    try:
+        return approvals.detail(db, calendar_in_force(db), case_id)
+    except (CaseError, KeyError, TypeError):
+        raise HTTPException(404, "commitment not found") from None
+
+
+@router.get("/commitments/{case_id}")
+def commitment_page(request: Request, db: DbDep, user: CurrentUser, case_id: str):
+    context = {**_detail(db, case_id), "nav": "projects", "writer": user.role in WRITERS, "error": None}
+    return render(request, "commitment.html", {**context, "methods": approvals.METHODS})
+
+
+@router.post("/commitments/{case_id}/step", dependencies=[Csrf])
+async def commitment_step(request: Request, db: DbDep, user: CurrentUser, case_id: str):
+    form = await request.form(max_files=0, max_fields=20)
+    got = {k: str(form.get(k)).strip()[:200] for k in STEP_FIELDS if form.get(k) not in (None, "")}
+    action, note = got.pop("action", ""), got.pop("note", "")
+    if user.role not in WRITERS:
+        raise HTTPException(403, "只有管理员和审批与核查专员可以办理")
+    _detail(db, case_id)
+
+    def work():
+        with request.app.state.store.write_lock:
+            return record(db, case_id, cal=calendar_in_force(db), actor=user.name, role=user.role, action=action,
+                          fields=got, note=note)  # fmt: skip
+
+    try:
+        await run_in_threadpool(work)
+    except (CaseError, FlowError) as exc:
+        context = {**_detail(db, case_id), "nav": "projects", "writer": True, "error": str(exc)}
+        return render(request, "commitment.html", {**context, "methods": approvals.METHODS}, status_code=400)
+    return RedirectResponse(f"/commitments/{quote(case_id)}", status_code=303)
