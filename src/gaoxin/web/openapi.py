@@ -95,7 +95,7 @@ def codes(route: APIRoute) -> set[str]:
         "DELETE",
     }:
         out.add("403")
-    if route.dependant.path_params:
+    if route.dependant.path_params or "{" in route.path:  # some endpoints read request.path_params
         out.add("404")
     if _can_fail_validation(route):
         out.add("422")

@@ -422,8 +422,8 @@ def api_adjust(db: DbDep, user: CurrentUser, run: str | None = None):
 @api.get("/final")
 def api_final(request: Request, db: DbDep, user: CurrentUser, run: str | None = None):
     ctx = final_context(db, _run_id(db, run), "zh")
-    ctx.pop("charts")
-    ctx.pop("rules")
+    ctx.pop("charts", None)
+    ctx.pop("rules", None)  # absent when there is no official run yet
     if user.scope_town:
         ctx["rows"] = [r for r in ctx["rows"] if r["town"] == user.scope_town]
     return jsonable(ctx)
