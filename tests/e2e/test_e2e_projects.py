@@ -104,3 +104,51 @@ def test_a_lead_signed_in_the_browser_becomes_a_red_project_on_the_board(server)
             ctx.close()
         finally:
             browser.close()
+
+
+def test_a_ledger_uploaded_in_the_browser_and_the_projects_gantt_drawn(server, tmp_path):
+    """项目台账 upload: 预览 writes nothing, 导入 enters the good row and lists the bad one by row and column; the
+    new project's page draws its node Gantt (an ECharts canvas) and, after a month of 调度, the investment curve."""
+    import xlsxwriter
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "项目台账.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("台账")
+    ws.write_row(0, 0, ["项目名称", "投资主体", "签约日期", "总投资（亿元）", "用地面积（公顷）", "达产年份"])
+    ws.write_row(1, 0, ["浏览器导入电机项目", "甲公司", "2025-03-10", 2.5, 4, 2028])
+    ws.write_row(2, 0, ["浏览器导入铸件项目", "乙公司", "2025-04-01", "待定", 2, 2027])
+    wb.close()
+    base = server["base"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            ctx, page, problems = _sign_in(browser, base, "ana")
+            page.goto(base + "/projects")
+            page.click("a[href='/projects/import']")
+            page.set_input_files("#ledger-import input[name=file]", str(path))
+            page.click("#ledger-import button[value=preview]")
+            page.wait_for_selector("#import-result[data-status=preview]")
+            assert page.inner_text("#n-accepted") == "1" and page.inner_text("#n-rejected") == "1"
+            assert "浏览器导入电机项目" not in page.request.get(f"{base}/api/projects").text()
+            page.set_input_files("#ledger-import input[name=file]", str(path))
+            page.click("#ledger-import button[value=import]")
+            page.wait_for_selector("#import-result[data-status=imported]")
+            reject = page.inner_text("#ledger-rejects")
+            assert "列「总投资（亿元）」(D列)" in reject and "「待定」" in reject
+            page.click("#imported-projects a")
+            page.wait_for_url(f"{base}/projects/XM-2025-*")
+            page.wait_for_selector("#chart-gantt[data-rendered] canvas")
+            box = page.locator("#chart-gantt canvas").first.bounding_box()
+            assert box["width"] > 300 and box["height"] > 200
+            one = page.request.get(page.url.replace("/projects/", "/api/projects/")).json()
+            assert (one["case"]["fields"]["investment_wan"], one["case"]["fields"]["land_mu"]) == (25000, 60)
+            page.fill("#progress-form input[name=month]", "2025-03")
+            page.fill("#progress-form input[name=plan_wan]", "1000")
+            page.fill("#progress-form input[name=done_wan]", "900")
+            page.click("#progress-form button[type=submit]")
+            page.wait_for_selector("#chart-investment[data-rendered] canvas")
+            assert problems == []
+            ctx.close()
+        finally:
+            browser.close()
