@@ -40,7 +40,7 @@ def test_a_commitment_checked_from_the_data_then_revoked_onto_the_dishonest_list
     assert [c["status"] for c in checks] == ["不符合", "符合", "待人工核查"]
     assert abs(checks[0]["gap"] - f["value"]) < 1e-6 and checks[0]["actual"] == f["value"]
     assert f"批次 #{f['batch_id']}" in checks[0]["evidence"] and f"第{f['row_no']}行" in checks[0]["evidence"]
-    assert shown["state"] == "committed"
+    assert shown["state"] == "committed" and shown["case"]["firm_name"]  # named from the store
     refused = cli("commitments", "move", cid, "order_remediation", "--db", db, ok=False)
     assert refused.exit_code != 0 and "Traceback" not in refused.output  # 须先审批
     assert j("commitments", "move", cid, "approve", "--db", db)["state"] == "approved"

@@ -15,7 +15,9 @@ import polars as pl
 
 from gaoxin.cases import ledger
 from gaoxin.cases.ledger import CaseError, open_case
+from gaoxin.ingest.uscc import is_valid
 from gaoxin.store import projects as store
+from gaoxin.store import queries
 
 FLOW, DOMAIN, PREFIX = "commitment-approval", "commitment", "CN"
 METHODS = ("书面核查", "网络核验", "实地调查", "公示核查")
@@ -50,8 +52,10 @@ def enter(con, cal, *, actor: str, role: str, title: str, commitment: str, condi
         raise CaseError("承诺内容不能为空")
     if not conditions:
         raise CaseError("至少须有一项承诺条件")
+    firm = queries.enterprise(con, uscc) if uscc and is_valid(uscc) else None  # name and town from the store
+    firm_name = firm_name or (firm or {}).get("name")
     header = ledger.case_header(
-        title=title, what="承诺事项", uscc=uscc, firm_name=firm_name, town=None, category=method,
+        title=title, what="承诺事项", uscc=uscc, firm_name=firm_name, town=(firm or {}).get("town"), category=method,
         urgency="一般", source=project or None,
         fields={"commitment": commitment.strip(), "conditions": [parse_condition(c) for c in conditions],
                 "due": due.isoformat(), "method": method, "project": project},
