@@ -92,3 +92,22 @@ def test_demo_projects_name_the_lead_they_came_from(fresh):
     page = client.get(f"/leads/{lead}").text
     node = signed["case"]["fields"]["chain_node"]
     assert f'href="/chains/{signed["case"]["fields"]["chain_pack"]}#node-{node}"' in page
+
+
+def test_demo_signings_count_only_against_earlier_signings(fresh):
+    from datetime import date
+
+    from gaoxin.cases.calendar import calendar_in_force
+    from gaoxin.demo.projects import generate_projects
+
+    app, client = fresh("ana")
+    con = app.state.store.cursor()
+    lead_ids, _projects = generate_projects(con, calendar_in_force(con), date(2025, 11, 20))
+    con.close()
+    for lead in lead_ids:
+        view = client.get(f"/api/leads/{lead}").json()
+        reason = (view.get("signing") or {}).get("count_reason") or ""
+        first = re.search(r"已于 (\d{4}-\d{2}-\d{2}) 首次签约", reason)
+        if first:  # a repeat signing names an earlier first signing, never a later one
+            signed_at = next(e["at"] for e in view["timeline"] if e["action"] == "sign")
+            assert first.group(1) <= signed_at[:10]

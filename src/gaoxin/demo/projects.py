@@ -116,7 +116,8 @@ def generate_projects(con: duckdb.DuckDBPyConnection, cal, today: date | None = 
                 fields = {"reason": DROP_REASONS[i % len(DROP_REASONS)]}
             if action == "sign":
                 prior = float(base_head["fields"]["investment_wan"]) if kind == "增资" else None
-                amount, reason = leads.counted(kind, title, firm["uscc"], invest, signings, prior, of)
+                before = [s for s in signings if s["at"] < _at(day)]  # leads are drawn in no date order
+                amount, reason = leads.counted(kind, title, firm["uscc"], invest, before, prior, of)
                 fields = {"investment_wan": invest, "counted_wan": amount, "count_reason": reason}
                 signings.append(
                     {"title": title, "firm": firm["uscc"], "case_id": header["case_id"], "at": _at(day)}
