@@ -45,3 +45,7 @@ def test_commitment_pages_and_revocation_onto_the_dishonest_list(fresh):
         == 403
     )
     assert client.get("/commitments/CN-2099-99999").status_code == 404
+    api = client.get("/api/commitments").json()
+    assert [d["case_id"] for d in api["dishonest"]] == [cid]
+    one = client.get(f"/api/commitments/{cid}").json()
+    assert one["state"] == "revoked" and [c["status"] for c in one["checks"]] == ["无数据", "待人工核查"]

@@ -17,8 +17,10 @@ from gaoxin.flows import FlowError
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep
 from gaoxin.web.render import render
+from gaoxin.web.routes.requests_api import plain
 
 router = APIRouter(include_in_schema=False)
+api = APIRouter(tags=["projects"])  # mounted under /api by routes.projects
 STEP_FIELDS = ("action", "method", "result", "reason", "credit", "note")
 
 
@@ -62,3 +64,17 @@ async def commitment_step(request: Request, db: DbDep, user: CurrentUser, case_i
         context = {**_detail(db, case_id), "nav": "projects", "writer": True, "error": str(exc)}
         return render(request, "commitment.html", {**context, "methods": approvals.METHODS}, status_code=400)
     return RedirectResponse(f"/commitments/{quote(case_id)}", status_code=303)
+
+
+@api.get("/commitments")
+def commitments_api(db: DbDep, user: CurrentUser):
+    """告知承诺事项 and the 失信 list (as `gaoxin commitments list --json`)."""
+    return plain(
+        {"commitments": approvals.listing(db), "dishonest": approvals.dishonest(db, calendar_in_force(db))}
+    )
+
+
+@api.get("/commitments/{case_id}", responses={404: {"description": "no such commitment"}})
+def commitment_api(db: DbDep, user: CurrentUser, case_id: str):
+    """One commitment with its conditions checked (as `gaoxin commitments show --json`)."""
+    return plain(_detail(db, case_id))

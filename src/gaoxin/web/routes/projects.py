@@ -28,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(projects_import.router)  # /projects/import before /projects/{case_id}
 router.include_router(commitments.router)  # 先承诺后审批
 api = APIRouter(prefix="/api", tags=["projects"])
+api.include_router(commitments.api)  # /api/commitments…
 
 
 def _project(db, user, case_id):
