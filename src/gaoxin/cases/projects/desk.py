@@ -70,7 +70,7 @@ def lead(con, cal, scope: Scope, case_id: str) -> dict:
 
 LEAD_NUMBERS = ("full_year", *book.COMMITMENTS)
 LABELS = {"investment_wan": "签约投资（万元）", "land_mu": "用地（亩）", "full_year": "达产年度",
-          "plan_wan": "计划投资（万元）", "done_wan": "完成投资（万元）", "funds_wan": "资金到位（万元）",
+          "space_sqm": "厂房需求（平方米）", "plan_wan": "计划投资（万元）", "done_wan": "完成投资（万元）", "funds_wan": "资金到位（万元）",
           **{i.id: f"{i.title}（{i.unit}）" if i.unit else i.title for i in ITEMS}}  # fmt: skip
 
 
@@ -107,6 +107,28 @@ def move_lead(con, cal, scope: Scope, case_id: str, *, actor: str, action: str, 
         kept = {k: v for k, v in fields.items() if k in ("reason",) and v}
         ledger.record(con, case_id, cal=cal, actor=actor, role=scope.role, action=action, fields=kept)
         return None
+    except FlowError as exc:
+        c, m = exc.problems[0] if exc.problems else ("", str(exc))
+        raise Refusal(m, c) from None
+    except (CaseError, ValueError) as exc:
+        raise Refusal(str(exc)) from None
+
+
+LEAD_FIELDS = ("title", "industry", "source", "uscc", "firm_name", "town", "chain_node", "investment_wan",
+               "land_mu", "space_sqm", "owner", "next_action", "next_due", "kind", "of_project")  # fmt: skip
+
+
+def new_lead(con, cal, scope: Scope, *, actor: str, **fields) -> str:
+    """Enter a lead from a form (the web's 登记线索): the same header rules as `gaoxin leads add`."""
+    if scope.role not in WRITERS:
+        raise Refusal("只有管理员和招商局项目专员可以登记招商线索", "roles", 403)
+    header = {k: v for k, v in fields.items() if k in LEAD_FIELDS and v not in (None, "")}
+    for k in ("investment_wan", "land_mu", "space_sqm"):
+        if k in header:
+            header[k] = number(k, header[k])
+    header.setdefault("industry", "")
+    try:
+        return leads.enter_lead(con, cal, actor=actor, role=scope.role, **header)
     except FlowError as exc:
         c, m = exc.problems[0] if exc.problems else ("", str(exc))
         raise Refusal(m, c) from None

@@ -62,3 +62,25 @@ EN.update(
         "撤销审批": "Revoke",
     }
 )
+EN.update(
+    {  # 登记线索 (templates lead_new.html, leads.html)
+        "登记线索": "Enter a lead",
+        "登记": "Enter",
+        "只有管理员和招商局项目专员可以登记招商线索": "Only administrators and investment officers enter leads",
+        "可后补": "can be added later",
+        "拟落户镇街": "Intended town",
+        "（不指定）": "(none)",
+        "厂房需求（平方米）": "Factory space needed (m²)",
+        "增资时的原项目编号": "Original project (for an expansion)",
+        "下一步工作": "Next step",
+        "下一步期限": "Next step due",
+        "以商招商": "Referral by firms",
+        "展会招商": "Trade fair",
+        "驻点招商": "Resident office",
+        "中介招商": "Agency",
+        "基金招商": "Fund-led",
+        "产业链招商": "Chain-led",
+        "新签": "New",
+        "增资": "Expansion",
+    }
+)

@@ -97,6 +97,47 @@ LEAD_FORM = ("action", "reason", "investment_wan", "land_mu", "full_year", "key"
 PROJECT_FORM = ("kind", "month", "plan_wan", "done_wan", "funds_wan", "node", "done_on", "reason")
 
 
+LEAD_NEW_FORM = desk.LEAD_FIELDS
+
+
+def _lead_new_context(request: Request, db, user, error=None, posted=None) -> dict:
+    from gaoxin.cases.projects import chain_nodes, leads
+
+    request.app.state.cache.ensure(db)
+    return {
+        "nav": "projects",
+        "error": error,
+        "posted": posted or {},
+        "writer": user.role in desk.WRITERS,
+        "sources": leads.SOURCES,
+        "kinds": leads.KINDS,
+        "towns": request.app.state.cache.towns,
+        "nodes": chain_nodes.choices(),
+    }
+
+
+@router.get("/leads/new")
+def lead_new_page(request: Request, db: DbDep, user: CurrentUser):
+    return render(request, "lead_new.html", _lead_new_context(request, db, user))
+
+
+@router.post("/leads/new", dependencies=[Csrf])
+async def lead_new(request: Request, db: DbDep, user: CurrentUser):
+    """登记线索: the same rules as `gaoxin leads add` (a chain node from the packs, numbers ≥ 0)."""
+    form = await _form(request, LEAD_NEW_FORM)
+
+    def work():
+        with request.app.state.store.write_lock:
+            return desk.new_lead(db, calendar_in_force(db), user.scope, actor=user.name, **form)
+
+    try:
+        lead_id = await run_in_threadpool(work)
+    except Refusal as exc:
+        context = _lead_new_context(request, db, user, error=exc, posted=form)
+        return render(request, "lead_new.html", context, status_code=exc.status)
+    return RedirectResponse(f"/leads/{quote(lead_id)}", status_code=303)
+
+
 @router.get("/leads/{case_id}")
 def lead_page(request: Request, db: DbDep, user: CurrentUser, case_id: str):
     return render(request, "lead.html", _lead(db, user, case_id))
