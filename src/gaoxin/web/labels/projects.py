@@ -84,3 +84,13 @@ EN.update(
         "增资": "Expansion",
     }
 )
+EN.update(
+    {  # 登记告知承诺 (templates commitment_new.html, commitments.html)
+        "登记告知承诺": "Record a commitment",
+        "只有管理员和审批与核查专员可以登记告知承诺": "Only administrators and approval officers record commitments",
+        "如：施工许可 告知承诺": "e.g. construction permit on commitment",
+        "所属项目编号": "Project number",
+        "承诺条件（每行一项；可按数据核验的写成「说明|指标|>=|数值|年度」）": "Conditions (one per line; one checked against the data as “text|indicator|>=|value|year”)",
+        "暂无告知承诺事项": "No commitments yet",
+    }
+)

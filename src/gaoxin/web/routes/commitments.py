@@ -3,6 +3,7 @@ against the data with their batch, the officer's steps: 审批, 核查合格, �
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
@@ -29,6 +30,48 @@ def commitments_page(request: Request, db: DbDep, user: CurrentUser):
     cal = calendar_in_force(db)
     context = {"rows": approvals.listing(db), "dishonest": approvals.dishonest(db, cal), "nav": "projects"}
     return render(request, "commitments.html", context)
+
+
+NEW_FIELDS = ("title", "commitment", "due", "method", "conditions", "uscc", "firm_name", "project")
+
+
+def _new_context(user, error=None, posted=None) -> dict:
+    return {"nav": "projects", "methods": approvals.METHODS, "writer": user.role in WRITERS, "error": error,
+            "posted": posted or {}}  # fmt: skip
+
+
+@router.get("/commitments/new")
+def commitment_new_page(request: Request, db: DbDep, user: CurrentUser):
+    return render(request, "commitment_new.html", _new_context(user))
+
+
+@router.post("/commitments/new", dependencies=[Csrf])
+async def commitment_new(request: Request, db: DbDep, user: CurrentUser):
+    """登记告知承诺: the same rules as `gaoxin commitments add`, one condition per line."""
+    form = await request.form(max_files=0, max_fields=20)
+    got = {k: str(form.get(k)).strip()[:4000] for k in NEW_FIELDS if form.get(k) not in (None, "")}
+    if user.role not in WRITERS:
+        raise HTTPException(403, "只有管理员和审批与核查专员可以登记告知承诺")
+    conditions = [line.strip() for line in got.get("conditions", "").splitlines() if line.strip()]
+
+    def work():
+        try:
+            due = date.fromisoformat(got.get("due", ""))
+        except ValueError:
+            raise CaseError(f"核查期限应写成 YYYY-MM-DD，收到「{got.get('due', '')}」") from None
+        with request.app.state.store.write_lock:
+            return approvals.enter(
+                db, calendar_in_force(db), actor=user.name, role=user.role, title=got.get("title", ""),
+                commitment=got.get("commitment", ""), conditions=conditions, due=due,
+                method=got.get("method", ""), uscc=got.get("uscc"), firm_name=got.get("firm_name"),
+                project=got.get("project", ""),
+            )  # fmt: skip
+
+    try:
+        case_id = await run_in_threadpool(work)
+    except (CaseError, FlowError, ValueError) as exc:
+        return render(request, "commitment_new.html", _new_context(user, str(exc), got), status_code=400)
+    return RedirectResponse(f"/commitments/{quote(case_id)}", status_code=303)
 
 
 def _detail(db, case_id: str) -> dict:
