@@ -49,7 +49,8 @@ ALLOWED = {
     "monitoring": {"engine", "store"},
     "workdays": set(),
     "flows": {"workdays", "schemes"},
-    "cases": {"flows", "workdays", "evaluations", "store", "ingest"},
+    # a 招商 lead names the chain node it would fill (cases.projects.chain_nodes reads the chain packs)
+    "cases": {"flows", "workdays", "evaluations", "store", "ingest", "chains"},
     "demo": {"ingest", "store", "cases", "flows"},
     "web": WEB,
     "commands": WEB | {"web"},

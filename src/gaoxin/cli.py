@@ -14,6 +14,7 @@ from gaoxin.commands import (
     monitor,
     mujun,
     projects,
+    publish,
     requests,
     web,
     workdays,
@@ -58,6 +59,7 @@ requests.register(app)
 projects.register(app)
 backup.register(app)
 monitor.register(app)
+publish.register(app)
 
 
 def run() -> None:

@@ -89,6 +89,7 @@ def demo(
     ] = False,
     db: DbOpt = None,
 ) -> None:
+    from gaoxin.demo.appeals import seed as demo_appeals
     from gaoxin.demo.files import write_department_files
     from gaoxin.demo.zone import generate_zone
     from gaoxin.store.imports import store_counts
@@ -119,6 +120,7 @@ def demo(
         demo_zones(db, out_dir, keep_dir=out_dir if keep else None)
         demo_chains(db)
         evaluate_demo(db, periods, keep_dir=out_dir if keep else None)
+        demo_appeals(db)  # 亩均 公示/申诉/调档
         demo_requests(db)
         demo_projects(db)
         demo_monitoring(db, zone, out_dir, keep_dir=out_dir if keep else None)

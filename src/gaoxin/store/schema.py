@@ -522,4 +522,59 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        14,
+        "亩均 公示 / 申诉 / 调档 / 定级: publications of official runs and class decisions beside the runs",
+        """
+        -- a 公示 of an official run: its window in working days and the columns it shows (runs never edited)
+        CREATE TABLE mujun_publication (
+            pub_id          VARCHAR PRIMARY KEY,
+            run_id          VARCHAR NOT NULL,
+            scheme_id       VARCHAR NOT NULL,
+            period          VARCHAR NOT NULL,
+            window_workdays INTEGER NOT NULL,
+            opens_on        DATE NOT NULL,
+            ends_on         DATE NOT NULL,          -- the window's last working day
+            columns_json    VARCHAR NOT NULL,       -- the public columns, as the rules file allowed them
+            opened_by       VARCHAR NOT NULL,
+            opened_at       TIMESTAMP NOT NULL,
+            note            VARCHAR
+        );
+        -- append-only: 定级 (finalise) and its withdrawal, who and when
+        CREATE TABLE mujun_publication_event (
+            pub_id VARCHAR NOT NULL,
+            seq    INTEGER NOT NULL,
+            action VARCHAR NOT NULL,                -- finalise | reopen
+            actor  VARCHAR NOT NULL,
+            done_at TIMESTAMP NOT NULL,
+            note   VARCHAR
+        );
+        -- one proposed change of a firm's class in a run: 调档 (adjust), 参评/不参评 (participate), or the
+        -- outcome of an appeal (appeal, with the case and the re-run it was worked from)
+        CREATE TABLE mujun_decision (
+            decision_id  INTEGER PRIMARY KEY,
+            run_id       VARCHAR NOT NULL,
+            uscc         VARCHAR NOT NULL,
+            kind         VARCHAR NOT NULL,          -- adjust | participate | appeal
+            class_before VARCHAR,                   -- 初评等级 (the run's class_final)
+            class_after  VARCHAR NOT NULL,          -- 调档后等级 (T: 不参评)
+            reason       VARCHAR NOT NULL,
+            note         VARCHAR,
+            case_id      VARCHAR,
+            rerun_id     VARCHAR,
+            score_after  DOUBLE,
+            proposed_by  VARCHAR NOT NULL,
+            proposed_at  TIMESTAMP NOT NULL
+        );
+        -- append-only reviews: 通过 / 退回 by a second user; the latest row is the decision's status
+        CREATE TABLE mujun_decision_review (
+            decision_id INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            status      VARCHAR NOT NULL,           -- 通过 | 退回
+            reviewed_by VARCHAR NOT NULL,
+            reviewed_at TIMESTAMP NOT NULL,
+            note        VARCHAR
+        );
+        """,
+    ),
 ]

@@ -221,6 +221,7 @@ def create_app(
         overview,
         profile,
         projects,
+        publication,
         requests,
         requests_api,
         requests_intake,
@@ -254,6 +255,8 @@ def create_app(
     app.include_router(requests_api.router)
     app.include_router(projects.router)
     app.include_router(projects.api)
+    app.include_router(publication.router)  # 亩均 公示与申诉
+    app.include_router(publication.api)
     app.include_router(api.router)
     _handlers(app)
     from gaoxin.web import openapi
