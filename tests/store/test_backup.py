@@ -51,7 +51,9 @@ def test_a_tampered_backup_is_refused_and_leaves_no_file(demo_store, tmp_path):
 
 def test_a_restored_store_gives_the_same_run_ids_and_results(demo_store, tmp_path):
     db = demo_store.copy(tmp_path / "r.duckdb")
-    first = json.loads(cli("evaluate", "--scheme", "default", "--period", "2025", "--db", db, "--json").output)
+    first = json.loads(
+        cli("evaluate", "--scheme", "default", "--period", "2025", "--db", db, "--json").output
+    )
     out = tmp_path / "备份"
     cli("backup", "--out", out, "--db", db)
     new = tmp_path / "恢复.duckdb"
@@ -59,5 +61,7 @@ def test_a_restored_store_gives_the_same_run_ids_and_results(demo_store, tmp_pat
     results = ("results", first["run_id"], "--json")
     assert cli(*results, "--db", new).output == cli(*results, "--db", db).output
     # evaluated again on the restored data: the same content hash, found rather than computed
-    again = json.loads(cli("evaluate", "--scheme", "default", "--period", "2025", "--db", new, "--json").output)
+    again = json.loads(
+        cli("evaluate", "--scheme", "default", "--period", "2025", "--db", new, "--json").output
+    )
     assert again["run_id"] == first["run_id"] and again["created"] is False

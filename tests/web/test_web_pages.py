@@ -367,6 +367,8 @@ def test_scale_status_shows_its_year_and_department(clients, world, shared_app):
     basis = re.search(r'id="scale-basis" title="([^"]+)">([^<]+)<', profile)
     assert basis and file_name in basis.group(1) and period in basis.group(2) and "统计" in basis.group(2)
     page = clients["root"].get("/enterprises", params={"q": uscc}).text
-    assert re.search(rf'class="muted small scale-basis" title="{re.escape(file_name)} #\d+">{period} 统计<', page)
+    assert re.search(
+        rf'class="muted small scale-basis" title="{re.escape(file_name)} #\d+">{period} 统计<', page
+    )
     en = clients["root"].get(f"/enterprises/{uscc}?lang=en").text
     assert re.search(r'id="scale-basis"[^>]*>[^<]*[\u4e00-\u9fff]', en) is None  # in English on English pages
