@@ -89,7 +89,11 @@ def build(con: duckdb.DuckDBPyConnection, today: date) -> tuple[list[dict], list
             firm = firms[k]
             area = 12.0 + (k * 7 + t * 5) % 60
             no = f"ZD{t + 1:02d}{k + 1:03d}"
-            s = _scenario(k, today, area) if k < PER_TOWN else {**_scenario(8, today, area), "industry_status": None, "_kind": "normal"}
+            s = (
+                _scenario(k, today, area)
+                if k < PER_TOWN
+                else {**_scenario(8, today, area), "industry_status": None, "_kind": "normal"}
+            )
             parcels.append({"parcel_no": no, "uscc": firm["uscc"], "holder_name": firm["name"], "town": town,
                             "location": f"{town}工业园 {k + 1} 号地块", "area_mu": area, "land_use": "工业用地",
                             "supply": "出让", "contract_no": f"出让合同-{today.year - 6}-{t + 1:02d}{k + 1:03d}", **s})  # fmt: skip
@@ -126,15 +130,33 @@ def write_files(con, today: date, out: Path) -> tuple[Path, Path, list[dict]]:
         n = len(parcels) + 2
         # two rows a department gets wrong: kept as rejected rows with the reason
         ws.write_row(n, 0, ["ZD99001", None, "待核实用地单位", None, None, -5, "工业用地", "出让"])
-        ws.write_row(n + 1, 0, ["ZD99002", None, "待核实用地单位", None, None, 10, "工业用地", "出让", "X", "2021年13月5日"])
+        ws.write_row(
+            n + 1,
+            0,
+            ["ZD99002", None, "待核实用地单位", None, None, 10, "工业用地", "出让", "X", "2021年13月5日"],
+        )
         ws.write_row(n + 2, 0, ["合计", None, None, None, None, sum(p["area_mu"] for p in parcels)])
         wb2 = wb.add_worksheet("房屋")
         wb2.write_row(0, 0, BHEAD)
-        bkeys = ("building_no", "parcel_no", "name", "floor_m2", "use", "owner_uscc", "lessee_uscc", "leased_m2", "vacant_m2")
+        bkeys = (
+            "building_no",
+            "parcel_no",
+            "name",
+            "floor_m2",
+            "use",
+            "owner_uscc",
+            "lessee_uscc",
+            "leased_m2",
+            "vacant_m2",
+        )
         for i, b in enumerate(buildings):
             wb2.write_row(i + 1, 0, [b.get(k) for k in bkeys])
     geo = out / "宗地图形.geojson"
-    doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4490"}}, "features": features}
+    doc = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4490"}},
+        "features": features,
+    }
     geo.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return xlsx, geo, parcels
 
@@ -163,7 +185,11 @@ def _decisions(con, parcels: list[dict], today: date) -> None:
 
 def _cases(con, cal, parcels: list[dict], today: date) -> list[str]:
     """Disposal cases in each state: the 摸排 ones recent, the 销号 ones with their outcome."""
-    chosen = [p for p in parcels if p["_kind"] in ("reclaim", "fee", "stopped_area", "overdue", "low_intensity", "banned")]
+    chosen = [
+        p
+        for p in parcels
+        if p["_kind"] in ("reclaim", "fee", "stopped_area", "overdue", "low_intensity", "banned")
+    ]
     steps = ("survey", "planning", "implementing", "closed", "cancelled")
     out = []
     for i, p in enumerate(chosen[:20]):
@@ -180,9 +206,20 @@ def _cases(con, cal, parcels: list[dict], today: date) -> list[str]:
             role = "analyst" if action == "close" else "town"
             ev.append(Event(_at(day + timedelta(days=14 * (j + 1))), officer, role, action, fields, ""))
         if target == "cancelled":
-            ev.append(Event(_at(day + timedelta(days=30)), "自然资源和规划局", "analyst", "cancel", {"reason": "企业已自行开工建设"}, ""))
+            ev.append(
+                Event(
+                    _at(day + timedelta(days=30)),
+                    "自然资源和规划局",
+                    "analyst",
+                    "cancel",
+                    {"reason": "企业已自行开工建设"},
+                    "",
+                )
+            )
         out.append((disposal.disposal_header(p), ev))
-    return open_many(con, domain=disposal.DOMAIN, prefix=disposal.PREFIX, flow_ref=disposal.FLOW, cal=cal, cases=out)
+    return open_many(
+        con, domain=disposal.DOMAIN, prefix=disposal.PREFIX, flow_ref=disposal.FLOW, cal=cal, cases=out
+    )
 
 
 def generate_land(con: duckdb.DuckDBPyConnection, cal, today: date, out: Path) -> dict:
@@ -194,4 +231,10 @@ def generate_land(con: duckdb.DuckDBPyConnection, cal, today: date, out: Path) -
     g = import_land(con, geo)
     _decisions(con, parcels, today)
     ids = _cases(con, cal, parcels, today)
-    return {"skipped": False, "parcels": a.accepted, "rejected": a.rejected, "geometries": g.accepted, "cases": ids}
+    return {
+        "skipped": False,
+        "parcels": a.accepted,
+        "rejected": a.rejected,
+        "geometries": g.accepted,
+        "cases": ids,
+    }

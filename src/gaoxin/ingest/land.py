@@ -43,7 +43,9 @@ class LandColumn:
 
 
 def _unit_rule(units: dict, default: str, label: str) -> UnitRule:
-    return UnitRule(default, units.get, lambda u: f"单位「{u}」不适用于「{label}」，应为 {' / '.join(units)} 之一")
+    return UnitRule(
+        default, units.get, lambda u: f"单位「{u}」不适用于「{label}」，应为 {' / '.join(units)} 之一"
+    )
 
 
 PARCEL_COLUMNS = (
@@ -66,13 +68,20 @@ PARCEL_COLUMNS = (
     ),
     LandColumn("plot_ratio", "容积率", ("约定容积率", "容积率下限"), "num"),
     LandColumn(
-        "planned_floor_m2", "应建总面积", ("应动工开发建设总面积", "规划建筑面积", "计容建筑面积"), "num", FLOOR, "平方米"
+        "planned_floor_m2",
+        "应建总面积",
+        ("应动工开发建设总面积", "规划建筑面积", "计容建筑面积"),
+        "num",
+        FLOOR,
+        "平方米",
     ),
     LandColumn("total_invest_wan", "约定总投资", ("总投资额", "项目总投资"), "num", MONEY, "万元"),
     LandColumn("actual_start", "实际开工日期", ("实际动工日期", "动工日期", "开工日期"), "date"),
     LandColumn("actual_complete", "实际竣工日期", ("竣工日期", "竣工验收日期"), "date"),
     LandColumn("stopped_on", "中止建设日期", ("停工日期", "中止开发建设日期"), "date"),
-    LandColumn("built_floor_m2", "已建建筑面积", ("建筑面积", "已建面积", "已开发建设面积"), "num", FLOOR, "平方米"),
+    LandColumn(
+        "built_floor_m2", "已建建筑面积", ("建筑面积", "已建面积", "已开发建设面积"), "num", FLOOR, "平方米"
+    ),
     LandColumn("invested_wan", "已投资额", ("累计投资", "已完成投资", "实际投资"), "num", MONEY, "万元"),
     LandColumn("industry_code", "行业代码", ("国民经济行业代码", "行业小类代码")),
     LandColumn("industry_status", "产业目录类别", ("产业政策类别", "产业类别", "目录类别")),
@@ -143,7 +152,9 @@ class LandBatch:
         return self.parcels.height + self.buildings.height
 
     def _count(self, status: str) -> int:
-        return sum(int((f.get_column("_status") == status).sum()) for f in (self.parcels, self.buildings) if f.height)
+        return sum(
+            int((f.get_column("_status") == status).sum()) for f in (self.parcels, self.buildings) if f.height
+        )
 
     @property
     def accepted(self) -> int:
@@ -164,7 +175,11 @@ class LandBatch:
         return self.parcels.filter(pl.col("_status") == "accepted") if self.parcels.height else self.parcels
 
     def accepted_buildings(self) -> pl.DataFrame:
-        return self.buildings.filter(pl.col("_status") == "accepted") if self.buildings.height else self.buildings
+        return (
+            self.buildings.filter(pl.col("_status") == "accepted")
+            if self.buildings.height
+            else self.buildings
+        )
 
 
 # --- cells ---------------------------------------------------------------------------------------------
@@ -202,7 +217,10 @@ def _cell(spec: LandColumn, col: headers.Column, cell: str | None) -> tuple[obje
         value = uscc.normalize(value)
         verdict = uscc.validate_array([value])[0]
         if verdict != uscc.OK:
-            return value, f"{uscc.REASONS.get(verdict, '统一社会信用代码无效')}（GB 32100-2015），实际为「{value}」"
+            return (
+                value,
+                f"{uscc.REASONS.get(verdict, '统一社会信用代码无效')}（GB 32100-2015），实际为「{value}」",
+            )
     return value, None
 
 
@@ -292,7 +310,9 @@ def read_land_file(path: Path | str) -> LandBatch:
     """Read, map and check every row of a land ledger (nothing is written). Raises LandFileError, ReadError."""
     path = Path(path)
     if path.exists() and path.stat().st_size > MAX_BYTES:
-        raise LandFileError(f"{path.name}: 文件大小超过土地台账导入上限 {MAX_BYTES // 1024 // 1024} MB，请拆分后导入")
+        raise LandFileError(
+            f"{path.name}: 文件大小超过土地台账导入上限 {MAX_BYTES // 1024 // 1024} MB，请拆分后导入"
+        )
     sheets = read_file(path)
     if sum(s.grid.height for s in sheets) > MAX_ROWS:
         raise LandFileError(f"{path.name}: 行数超过土地台账导入上限 {MAX_ROWS} 行，请拆分后导入")
@@ -311,7 +331,9 @@ def read_land_file(path: Path | str) -> LandBatch:
                 _s, layout = found[0]
                 notes.extend(f"工作表「{sheet.name}」: {n}" for n in layout.notes)
                 if kind == "parcel" and "area_mu" not in layout.by_target():
-                    raise LandFileError(f"{path.name} 工作表「{sheet.name}」: 缺少「宗地面积」列（亩），无法登记宗地")
+                    raise LandFileError(
+                        f"{path.name} 工作表「{sheet.name}」: 缺少「宗地面积」列（亩），无法登记宗地"
+                    )
                 bucket.append(_sheet_rows(sheet, layout, vocab, specs, kind))
                 used.append(sheet.name)
                 break
@@ -322,8 +344,16 @@ def read_land_file(path: Path | str) -> LandBatch:
             f"{path.name}: 未找到宗地台账：须有「宗地编号」列（宗地表）或「房屋编号」列（房屋表），"
             f"已查看 {len(sheets)} 个工作表的前 {headers.HEADER_SEARCH_ROWS} 行"
         )
-    p = _dedupe(pl.concat(parcels, how="diagonal_relaxed"), "parcel_no", "宗地编号", PARCEL_COLUMNS) if parcels else pl.DataFrame()
-    b = _dedupe(pl.concat(buildings, how="diagonal_relaxed"), "building_no", "房屋编号", BUILDING_COLUMNS) if buildings else pl.DataFrame()
+    p = (
+        _dedupe(pl.concat(parcels, how="diagonal_relaxed"), "parcel_no", "宗地编号", PARCEL_COLUMNS)
+        if parcels
+        else pl.DataFrame()
+    )
+    b = (
+        _dedupe(pl.concat(buildings, how="diagonal_relaxed"), "building_no", "房屋编号", BUILDING_COLUMNS)
+        if buildings
+        else pl.DataFrame()
+    )
     if p.height + b.height == 0:
         raise LandFileError(f"{path.name}: 表头之下没有数据行")
     return LandBatch(path.name, sha256_of(path), p, b, used, columns, notes)

@@ -65,12 +65,14 @@ def _check(name: str, n: int, props: dict, geom: dict | None) -> dict:
     except (ValueError, TypeError, AttributeError, IndexError) as exc:
         raise GeometryError(f"{where}（宗地 {no}）：几何无法读取（{exc}）") from None
     if g.geom_type not in ("Polygon", "MultiPolygon"):
-        raise GeometryError(f"{where}（宗地 {no}）：几何类型为 {g.geom_type}，宗地应为面（Polygon / MultiPolygon）")
+        raise GeometryError(
+            f"{where}（宗地 {no}）：几何类型为 {g.geom_type}，宗地应为面（Polygon / MultiPolygon）"
+        )
     if g.is_empty or not g.is_valid:
         why = "空几何" if g.is_empty else explain_validity(g)
         raise GeometryError(f"{where}（宗地 {no}）：几何无效（{why}），请在 GIS 中修复后再导入")
     minx, miny, maxx, maxy = g.bounds
-    if not (73 <= minx and maxx <= 136 and 3 <= miny and maxy <= 54):
+    if not (minx >= 73 and maxx <= 136 and miny >= 3 and maxy <= 54):
         raise GeometryError(
             f"{where}（宗地 {no}）：坐标 ({minx:.3f}, {miny:.3f}) 不在中国范围的经纬度内；"
             "应为 WGS84 / CGCS2000 经纬度（投影坐标请先在 GIS 中转为 EPSG:4490）"
@@ -106,7 +108,9 @@ def read_geojson(path: Path) -> GeometryBatch:
     feats = doc["features"]
     if len(feats) > MAX_FEATURES:
         raise GeometryError(f"{path.name}: 要素 {len(feats)} 个，超过上限 {MAX_FEATURES}")
-    rows = [_check(path.name, i + 1, f.get("properties") or {}, f.get("geometry")) for i, f in enumerate(feats)]
+    rows = [
+        _check(path.name, i + 1, f.get("properties") or {}, f.get("geometry")) for i, f in enumerate(feats)
+    ]
     return GeometryBatch(path.name, sha256_of(path), [{**r, "crs": crs} for r in rows], crs)
 
 
@@ -116,7 +120,9 @@ def _crs_of_shapefile(path: Path) -> str:
         return "WGS84"  # no .prj: the coordinate range check below still refuses metres
     text = prj.read_text(errors="replace")
     if text.strip().upper().startswith("PROJCS"):
-        raise GeometryError(f"{prj.name}: 投影坐标系（PROJCS），请先在 GIS 中转为 CGCS2000 经纬度（EPSG:4490）")
+        raise GeometryError(
+            f"{prj.name}: 投影坐标系（PROJCS），请先在 GIS 中转为 CGCS2000 经纬度（EPSG:4490）"
+        )
     return "CGCS2000" if "CGCS" in text.upper() or "2000" in text else "WGS84"
 
 

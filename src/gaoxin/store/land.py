@@ -27,7 +27,10 @@ _PTYPES = {
     **dict.fromkeys(("signed_on", "agreed_start", "agreed_complete", "actual_start", "actual_complete", "stopped_on"), pl.Date),
     **dict.fromkeys(("area_mu", "price_wan", "agreed_intensity", "plot_ratio", "planned_floor_m2", "total_invest_wan", "built_floor_m2", "invested_wan"), pl.Float64),
 }  # fmt: skip
-_BTYPES = {**dict.fromkeys(BUILDING_FIELDS, pl.Utf8), **dict.fromkeys(("floor_m2", "leased_m2", "vacant_m2"), pl.Float64)}
+_BTYPES = {
+    **dict.fromkeys(BUILDING_FIELDS, pl.Utf8),
+    **dict.fromkeys(("floor_m2", "leased_m2", "vacant_m2"), pl.Float64),
+}
 
 
 def known_batch(con: duckdb.DuckDBPyConnection, sha: str) -> dict | None:
@@ -36,7 +39,8 @@ def known_batch(con: duckdb.DuckDBPyConnection, sha: str) -> dict | None:
 
 def _typed(df: pl.DataFrame, types: dict, names: tuple) -> pl.DataFrame:
     cols = [
-        (pl.col(n).cast(types[n]) if n in df.columns else pl.lit(None, dtype=types[n])).alias(n) for n in names
+        (pl.col(n).cast(types[n]) if n in df.columns else pl.lit(None, dtype=types[n])).alias(n)
+        for n in names
     ]
     return df.select(*cols, pl.col("_sheet").alias("sheet"), pl.col("_row").cast(pl.Int32).alias("row_no"))
 
@@ -128,7 +132,10 @@ def buildings(con: duckdb.DuckDBPyConnection, parcel_no: str | None = None) -> p
 
 
 def geometries(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return frame(con, "SELECT parcel_no, geojson, crs, lon, lat, batch_id, feature_no FROM land_geometry WHERE NOT superseded")
+    return frame(
+        con,
+        "SELECT parcel_no, geojson, crs, lon, lat, batch_id, feature_no FROM land_geometry WHERE NOT superseded",
+    )
 
 
 def parcel_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -140,7 +147,18 @@ def parcel_count(con: duckdb.DuckDBPyConnection) -> int:
 
 def add_decision(con: duckdb.DuckDBPyConnection, rec: dict) -> str:
     did = rec.get("decision_id") or f"LD-{uuid.uuid4().hex[:10]}"
-    keys = ("parcel_no", "kind", "cause", "from_day", "to_day", "verified", "amount_wan", "actor", "note", "clause")
+    keys = (
+        "parcel_no",
+        "kind",
+        "cause",
+        "from_day",
+        "to_day",
+        "verified",
+        "amount_wan",
+        "actor",
+        "note",
+        "clause",
+    )
     con.execute(
         f"INSERT INTO land_decision (decision_id, {', '.join(keys)}, recorded_at) VALUES (?, {', '.join('?' * len(keys))}, ?)",
         [did, *[rec.get(k) for k in keys], rec.get("recorded_at") or datetime.now()],
@@ -156,7 +174,9 @@ def decisions(con: duckdb.DuckDBPyConnection, parcel_no: str | None = None) -> p
 # --- what the 低效 flags read (per firm, vectorised) --------------------------------------------------------
 
 
-def firm_month_aggregates(con: duckdb.DuckDBPyConnection, window_months: int, kwh_below: float) -> pl.DataFrame:
+def firm_month_aggregates(
+    con: duckdb.DuckDBPyConnection, window_months: int, kwh_below: float
+) -> pl.DataFrame:
     """Per firm, in one scan: the trailing run of months with power < kwh_below up to the firm's last power
     month, the months of tax since the last month with tax > 0, and the batches those months came from."""
     return frame(

@@ -19,7 +19,14 @@ from datetime import date
 
 import polars as pl
 
-DELAY, INVESTIGATION, FINDING, FEE, RECLAIM, OPTION = "delay", "investigation", "finding", "fee", "reclaim", "option"
+DELAY, INVESTIGATION, FINDING, FEE, RECLAIM, OPTION = (
+    "delay",
+    "investigation",
+    "finding",
+    "fee",
+    "reclaim",
+    "option",
+)
 DECISION_KINDS = {
     DELAY: "政府原因或不可抗力延迟",
     INVESTIGATION: "开展调查（调查通知书）",
@@ -64,12 +71,16 @@ def _recorded(decisions: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
 def clocks(parcels: pl.DataFrame, decisions: pl.DataFrame | None, as_of: date, rules: dict) -> pl.DataFrame:
     """One row per parcel: its 53号令 status, the days the clocks reach, eligibility and what was decided."""
     r = rules["idle"]
-    decisions = decisions if decisions is not None and decisions.height else pl.DataFrame(schema=_DECISION_SCHEMA)
+    decisions = (
+        decisions if decisions is not None and decisions.height else pl.DataFrame(schema=_DECISION_SCHEMA)
+    )
     decisions = decisions.with_columns(pl.col("from_day").cast(pl.Date), pl.col("to_day").cast(pl.Date))
     not_started = pl.col("actual_start").is_null() & pl.col("agreed_start").is_not_null()
     built = pl.col("built_floor_m2") / pl.col("planned_floor_m2")
     invested = pl.col("invested_wan") / pl.col("total_invest_wan")
-    small = (built < r["built_share_below"]).fill_null(False) | (invested < r["invested_share_below"]).fill_null(False)
+    small = (built < r["built_share_below"]).fill_null(False) | (
+        invested < r["invested_share_below"]
+    ).fill_null(False)
     stopped = (
         pl.col("actual_start").is_not_null()
         & pl.col("actual_complete").is_null()
@@ -77,7 +88,11 @@ def clocks(parcels: pl.DataFrame, decisions: pl.DataFrame | None, as_of: date, r
         & small
     )
     p = parcels.with_columns(
-        _kind=pl.when(not_started).then(pl.lit("not_started")).when(stopped).then(pl.lit("stopped")).otherwise(None),
+        _kind=pl.when(not_started)
+        .then(pl.lit("not_started"))
+        .when(stopped)
+        .then(pl.lit("stopped"))
+        .otherwise(None),
         built_share=built,
         invested_share=invested,
     ).with_columns(
@@ -94,14 +109,22 @@ def clocks(parcels: pl.DataFrame, decisions: pl.DataFrame | None, as_of: date, r
         .join(_recorded(decisions, FINDING, "found_idle_on"), on="parcel_no", how="left")
         .join(_recorded(decisions, FEE, "fee_decided_on"), on="parcel_no", how="left")
         .join(_recorded(decisions, RECLAIM, "reclaim_decided_on"), on="parcel_no", how="left")
-        .with_columns(pl.col("delay_days").fill_null(0), pl.col("gov_cause").fill_null(False), pl.col("delay_ongoing").fill_null(False))
+        .with_columns(
+            pl.col("delay_days").fill_null(0),
+            pl.col("gov_cause").fill_null(False),
+            pl.col("delay_ongoing").fill_null(False),
+        )
     )
     shift = pl.duration(days=pl.col("delay_days"))
     one_year = _years(pl.col("_clock_start"), r["not_started_years"]) + shift
     p = p.with_columns(
         suspect_on=pl.when(pl.col("delay_ongoing")).then(None).otherwise(one_year),
-        fee_on=pl.when(pl.col("delay_ongoing")).then(None).otherwise(_years(pl.col("_clock_start"), r["fee_years"]) + shift),
-        reclaim_on=pl.when(pl.col("delay_ongoing")).then(None).otherwise(_years(pl.col("_clock_start"), r["reclaim_years"]) + shift),
+        fee_on=pl.when(pl.col("delay_ongoing"))
+        .then(None)
+        .otherwise(_years(pl.col("_clock_start"), r["fee_years"]) + shift),
+        reclaim_on=pl.when(pl.col("delay_ongoing"))
+        .then(None)
+        .otherwise(_years(pl.col("_clock_start"), r["reclaim_years"]) + shift),
         fee_base_wan=pl.col("price_wan") * r["fee_share"],
     )
     reached = (pl.col("suspect_on") <= as_of).fill_null(False)
@@ -109,31 +132,37 @@ def clocks(parcels: pl.DataFrame, decisions: pl.DataFrame | None, as_of: date, r
     # the candidate of 第二条第二款 becomes 闲置 only by an officer's 认定; the not-started parcel by the date
     idle = reached & ((pl.col("_kind") == "not_started") | pl.col("found_idle_on").is_not_null())
     route = ~pl.col("gov_cause")
-    p = p.with_columns(
-        status=pl.when(pl.col("_kind").is_null())
-        .then(pl.lit("正常"))
-        .when(pl.col("gov_cause"))
-        .then(pl.lit("政府原因（第八条）"))
-        .when(idle)
-        .then(pl.lit("闲置"))
-        .when(reached)
-        .then(pl.lit("闲置候选（待认定）"))
-        .otherwise(pl.lit("计时中")),
-        idle=idle & route,
-        candidate=reached & (pl.col("_kind") == "stopped") & pl.col("found_idle_on").is_null(),
-        found_on=pl.when(reached).then(pl.max_horizontal(pl.col("suspect_on"), seen)).otherwise(None),
-    ).with_columns(
-        investigate_due=pl.col("found_on") + pl.duration(days=r["investigate_days"]),
-        fee_eligible=pl.col("idle") & (pl.col("fee_on") <= as_of).fill_null(False) & pl.col("price_wan").is_not_null(),
-        reclaim_eligible=pl.col("idle") & (pl.col("reclaim_on") <= as_of).fill_null(False),
-        options_open=pl.col("gov_cause"),
-    ).with_columns(
-        investigate_overdue=pl.col("found_on").is_not_null()
-        & pl.col("investigated_on").is_null()
-        & (pl.col("investigate_due") < as_of).fill_null(False),
-        idle_days=pl.when(pl.col("_clock_start").is_not_null())
-        .then((pl.lit(as_of) - pl.col("_clock_start")).dt.total_days() - pl.col("delay_days"))
-        .otherwise(None),
+    p = (
+        p.with_columns(
+            status=pl.when(pl.col("_kind").is_null())
+            .then(pl.lit("正常"))
+            .when(pl.col("gov_cause"))
+            .then(pl.lit("政府原因（第八条）"))
+            .when(idle)
+            .then(pl.lit("闲置"))
+            .when(reached)
+            .then(pl.lit("闲置候选（待认定）"))
+            .otherwise(pl.lit("计时中")),
+            idle=idle & route,
+            candidate=reached & (pl.col("_kind") == "stopped") & pl.col("found_idle_on").is_null(),
+            found_on=pl.when(reached).then(pl.max_horizontal(pl.col("suspect_on"), seen)).otherwise(None),
+        )
+        .with_columns(
+            investigate_due=pl.col("found_on") + pl.duration(days=r["investigate_days"]),
+            fee_eligible=pl.col("idle")
+            & (pl.col("fee_on") <= as_of).fill_null(False)
+            & pl.col("price_wan").is_not_null(),
+            reclaim_eligible=pl.col("idle") & (pl.col("reclaim_on") <= as_of).fill_null(False),
+            options_open=pl.col("gov_cause"),
+        )
+        .with_columns(
+            investigate_overdue=pl.col("found_on").is_not_null()
+            & pl.col("investigated_on").is_null()
+            & (pl.col("investigate_due") < as_of).fill_null(False),
+            idle_days=pl.when(pl.col("_clock_start").is_not_null())
+            .then((pl.lit(as_of) - pl.col("_clock_start")).dt.total_days() - pl.col("delay_days"))
+            .otherwise(None),
+        )
     )
     return p.select(
         "parcel_no", "status", pl.col("_kind").alias("clock"), pl.col("_clock_start").alias("clock_start"),

@@ -29,7 +29,14 @@ def disposal_header(parcel: dict, *, title: str | None = None, source: str = "�
 
 
 def open_disposal(
-    con: duckdb.DuckDBPyConnection, cal, parcel_no: str, *, actor: str, role: str, note: str = "", at: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    cal,
+    parcel_no: str,
+    *,
+    actor: str,
+    role: str,
+    note: str = "",
+    at: datetime | None = None,
 ) -> str:
     found = store.parcels(con).filter(pl.col("parcel_no") == parcel_no)
     if found.height == 0:
@@ -59,7 +66,9 @@ def town_progress(con: duckdb.DuckDBPyConnection, targets: dict[str, float] | No
     if cases.height == 0:
         return []
     outcomes = store.case_outcomes(con)
-    joined = cases.join(outcomes.select("case_id", "freed_mu", "new_investment_wan"), on="case_id", how="left")
+    joined = cases.join(
+        outcomes.select("case_id", "freed_mu", "new_investment_wan"), on="case_id", how="left"
+    )
     per = (
         joined.group_by(pl.col("town").fill_null("（未注明镇街）"))
         .agg(

@@ -23,7 +23,9 @@ def _numbers(**exprs: pl.Expr) -> pl.Expr:
     return pl.struct(**exprs).struct.json_encode()
 
 
-def _emit(df: pl.DataFrame, hit: pl.Expr, rid: str, rule: dict, numbers: pl.Expr, batches: pl.Expr) -> pl.DataFrame:
+def _emit(
+    df: pl.DataFrame, hit: pl.Expr, rid: str, rule: dict, numbers: pl.Expr, batches: pl.Expr
+) -> pl.DataFrame:
     return df.filter(hit.fill_null(False)).select(
         "parcel_no",
         "uscc",
@@ -39,7 +41,14 @@ def _class_d(classes: pl.DataFrame, rule: dict) -> pl.DataFrame:
     """Per firm: the latest N years' classes, and whether all N are the rule's class."""
     n = int(rule["years"])
     if classes.height == 0:
-        return pl.DataFrame(schema={"uscc": pl.Utf8, "d_years": pl.List(pl.Utf8), "d_hit": pl.Boolean, "d_runs": pl.List(pl.Utf8)})
+        return pl.DataFrame(
+            schema={
+                "uscc": pl.Utf8,
+                "d_years": pl.List(pl.Utf8),
+                "d_hit": pl.Boolean,
+                "d_runs": pl.List(pl.Utf8),
+            }
+        )
     last = classes.sort("year", descending=True).group_by("uscc").head(n)
     return last.group_by("uscc").agg(
         d_years=pl.col("year").sort(),

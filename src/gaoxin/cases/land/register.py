@@ -14,10 +14,10 @@ import polars as pl
 from gaoxin.cases.land.clocks import clocks
 from gaoxin.cases.land.flags import lowuse_flags
 from gaoxin.cases.land.rules import load_rules
+from gaoxin.ingest.headers import SheetError
 from gaoxin.ingest.land import LandFileError, read_land_file
 from gaoxin.ingest.land_geometry import GeometryError, read_geometry
 from gaoxin.ingest.readers import ReadError
-from gaoxin.ingest.headers import SheetError
 from gaoxin.store import land as store
 
 
@@ -55,7 +55,9 @@ def import_land(con, path: Path | str) -> ImportOutcome:
     if known:
         return ImportOutcome(path.name, known["batch_id"], "宗地台账", 0, 0, 0, True)
     bid = store.write_land_batch(con, batch)
-    return ImportOutcome(path.name, bid, "宗地台账", batch.accepted, batch.rejected, batch.skipped, False, tuple(batch.notes))
+    return ImportOutcome(
+        path.name, bid, "宗地台账", batch.accepted, batch.rejected, batch.skipped, False, tuple(batch.notes)
+    )
 
 
 def evaluate(con, as_of: date, rules_path: Path | str | None = None, town: str | None = None) -> dict:
@@ -76,8 +78,21 @@ def evaluate(con, as_of: date, rules_path: Path | str | None = None, town: str |
 
 def register_rows(ev: dict) -> pl.DataFrame:
     """The register list: each parcel with its 53号令 status and the rules it is flagged by."""
-    per = ev["flags"].group_by("parcel_no").agg(pl.col("title").alias("flag_titles"), pl.col("rule").alias("flag_rules"))
-    c = ev["clocks"].select("parcel_no", "status", "idle", "candidate", "fee_eligible", "reclaim_eligible", "investigate_overdue", "idle_days")
+    per = (
+        ev["flags"]
+        .group_by("parcel_no")
+        .agg(pl.col("title").alias("flag_titles"), pl.col("rule").alias("flag_rules"))
+    )
+    c = ev["clocks"].select(
+        "parcel_no",
+        "status",
+        "idle",
+        "candidate",
+        "fee_eligible",
+        "reclaim_eligible",
+        "investigate_overdue",
+        "idle_days",
+    )
     return (
         ev["parcels"].join(c, on="parcel_no", how="left").join(per, on="parcel_no", how="left")
         .with_columns(pl.col("flag_rules").fill_null([]), pl.col("flag_titles").fill_null([]))
@@ -99,7 +114,11 @@ def recoverable(con, ev: dict) -> pl.DataFrame:
     The median is over the register's firms that have the latest year's figure; a holder without one (an idle
     parcel's holder often files nothing) counts as 0 — the whole median is recoverable."""
     facts = store.firm_yearly_facts(con, ("tax_paid", "value_added"))
-    wide = facts.pivot(on="indicator", index="uscc", values="value", aggregate_function="sum") if facts.height else pl.DataFrame(schema={"uscc": pl.Utf8})
+    wide = (
+        facts.pivot(on="indicator", index="uscc", values="value", aggregate_function="sum")
+        if facts.height
+        else pl.DataFrame(schema={"uscc": pl.Utf8})
+    )
     for col in ("tax_paid", "value_added"):
         if col not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
@@ -113,10 +132,18 @@ def recoverable(con, ev: dict) -> pl.DataFrame:
     out = reg.join(firm.select("uscc", "tax_per_mu", "va_per_mu"), on="uscc", how="left").with_columns(
         median_tax_per_mu=pl.lit(med_tax),
         median_va_per_mu=pl.lit(med_va),
-        recoverable_tax_wan=((pl.lit(med_tax) - pl.col("tax_per_mu").fill_null(0)).clip(lower_bound=0) * pl.col("area_mu")),
-        recoverable_va_wan=((pl.lit(med_va) - pl.col("va_per_mu").fill_null(0)).clip(lower_bound=0) * pl.col("area_mu")),
+        recoverable_tax_wan=(
+            (pl.lit(med_tax) - pl.col("tax_per_mu").fill_null(0)).clip(lower_bound=0) * pl.col("area_mu")
+        ),
+        recoverable_va_wan=(
+            (pl.lit(med_va) - pl.col("va_per_mu").fill_null(0)).clip(lower_bound=0) * pl.col("area_mu")
+        ),
     )
-    hit = pl.col("idle").fill_null(False) | pl.col("candidate").fill_null(False) | (pl.col("flag_rules").list.len() > 0)
+    hit = (
+        pl.col("idle").fill_null(False)
+        | pl.col("candidate").fill_null(False)
+        | (pl.col("flag_rules").list.len() > 0)
+    )
     return out.filter(hit).sort("recoverable_tax_wan", descending=True, nulls_last=True)
 
 
@@ -128,22 +155,55 @@ def matches(con, ev: dict, limit: int = 3) -> list[dict]:
         return []
     reg = register_rows(ev)
     free = reg.filter(
-        pl.col("idle").fill_null(False) | pl.col("candidate").fill_null(False) | (pl.col("flag_rules").list.len() > 0)
+        pl.col("idle").fill_null(False)
+        | pl.col("candidate").fill_null(False)
+        | (pl.col("flag_rules").list.len() > 0)
     ).select("parcel_no", "area_mu", "land_use", "town", "industry_name")
-    bld = store.buildings(con).filter(pl.col("vacant_m2").fill_null(0) > 0).select("building_no", "parcel_no", "vacant_m2", "use")
+    bld = (
+        store.buildings(con)
+        .filter(pl.col("vacant_m2").fill_null(0) > 0)
+        .select("building_no", "parcel_no", "vacant_m2", "use")
+    )
     out = []
     for n in needs.iter_rows(named=True):
         cands = []
         if n["land_mu"]:
-            f = free.filter((pl.col("area_mu") >= n["land_mu"] * 0.6) & (pl.col("area_mu") <= n["land_mu"] * 1.5))
+            f = free.filter(
+                (pl.col("area_mu") >= n["land_mu"] * 0.6) & (pl.col("area_mu") <= n["land_mu"] * 1.5)
+            )
             for p in f.iter_rows(named=True):
-                score = 1 - abs(p["area_mu"] - n["land_mu"]) / n["land_mu"] + (0.3 if p["town"] == n["town"] else 0) + (0.2 if (p["land_use"] or "").startswith("工业") else 0)
-                cands.append({"kind": "宗地", "id": p["parcel_no"], "size": p["area_mu"], "unit": "亩", "town": p["town"], "score": round(score, 3)})
+                score = (
+                    1
+                    - abs(p["area_mu"] - n["land_mu"]) / n["land_mu"]
+                    + (0.3 if p["town"] == n["town"] else 0)
+                    + (0.2 if (p["land_use"] or "").startswith("工业") else 0)
+                )
+                cands.append(
+                    {
+                        "kind": "宗地",
+                        "id": p["parcel_no"],
+                        "size": p["area_mu"],
+                        "unit": "亩",
+                        "town": p["town"],
+                        "score": round(score, 3),
+                    }
+                )
         if n["space_sqm"]:
-            f = bld.filter((pl.col("vacant_m2") >= n["space_sqm"] * 0.6) & (pl.col("vacant_m2") <= n["space_sqm"] * 1.5))
+            f = bld.filter(
+                (pl.col("vacant_m2") >= n["space_sqm"] * 0.6) & (pl.col("vacant_m2") <= n["space_sqm"] * 1.5)
+            )
             for b in f.iter_rows(named=True):
                 score = 1 - abs(b["vacant_m2"] - n["space_sqm"]) / n["space_sqm"]
-                cands.append({"kind": "厂房", "id": b["building_no"], "parcel_no": b["parcel_no"], "size": b["vacant_m2"], "unit": "m²", "score": round(score, 3)})
+                cands.append(
+                    {
+                        "kind": "厂房",
+                        "id": b["building_no"],
+                        "parcel_no": b["parcel_no"],
+                        "size": b["vacant_m2"],
+                        "unit": "m²",
+                        "score": round(score, 3),
+                    }
+                )
         if cands:
             out.append({**n, "offers": sorted(cands, key=lambda c: -c["score"])[:limit]})
     return out
@@ -158,13 +218,19 @@ def parcel_page(con, ev: dict, parcel_no: str) -> dict:
     p = row.row(0, named=True)
     clock = ev["clocks"].filter(pl.col("parcel_no") == parcel_no).row(0, named=True)
     flags = [
-        {**f, "numbers": json.loads(f["numbers"])} for f in ev["flags"].filter(pl.col("parcel_no") == parcel_no).to_dicts()
+        {**f, "numbers": json.loads(f["numbers"])}
+        for f in ev["flags"].filter(pl.col("parcel_no") == parcel_no).to_dicts()
     ]
-    specs = [("合同签订", "signed_on", None), ("动工", "agreed_start", "actual_start"), ("竣工", "agreed_complete", "actual_complete")]
+    specs = [
+        ("合同签订", "signed_on", None),
+        ("动工", "agreed_start", "actual_start"),
+        ("竣工", "agreed_complete", "actual_complete"),
+    ]
     if p.get("stopped_on"):
         specs.append(("中止开发建设", None, "stopped_on"))
     timeline = [
-        {"event": t, "agreed": p.get(a) if a else None, "actual": p.get(b) if b else None} for t, a, b in specs
+        {"event": t, "agreed": p.get(a) if a else None, "actual": p.get(b) if b else None}
+        for t, a, b in specs
     ]
     cases = store.land_case_rows(con).filter(pl.col("parcel_no") == parcel_no).to_dicts()
     geo = store.geometries(con).filter(pl.col("parcel_no") == parcel_no)
