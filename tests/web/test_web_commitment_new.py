@@ -43,3 +43,31 @@ def test_only_writers_record_commitments(fresh):
         "/commitments/new", data={"csrf_token": csrf_of(viewer), "title": "x"}, follow_redirects=False
     )
     assert res.status_code == 403
+
+
+def test_an_officer_check_keeps_its_evidence_files(fresh, world):
+    """ "The rest by an officer with evidence attached" (issue 15): a step's files are kept by sha256 and listed."""
+    import hashlib
+
+    app, client = fresh("ana")
+    form = {"csrf_token": csrf_of(client), "title": "环评 告知承诺", "uscc": world.my_firm, "due": "2026-06-30",
+            "method": "实地调查", "commitment": "按环评批复建设", "conditions": "现场核查"}  # fmt: skip
+    cid = (
+        client.post("/commitments/new", data=form, follow_redirects=False)
+        .headers["location"]
+        .rsplit("/", 1)[1]
+    )
+    photo = b"\x89PNG site photo"
+    res = client.post(
+        f"/commitments/{cid}/step",
+        data={"csrf_token": csrf_of(client), "action": "approve", "note": "现场核查"},
+        files={"files": ("现场照片.png", photo, "image/png")},
+        follow_redirects=False,
+    )
+    assert res.status_code == 303
+    page = client.get(f"/commitments/{cid}").text
+    sha = hashlib.sha256(photo).hexdigest()
+    assert f"/commitments/{cid}/files/{sha}" in page and "现场照片.png" in page
+    got = client.get(f"/commitments/{cid}/files/{sha}")
+    assert got.status_code == 200 and got.content == photo
+    assert client.get(f"/commitments/{cid}/files/{'0' * 64}").status_code == 404

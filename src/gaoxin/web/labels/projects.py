@@ -94,3 +94,4 @@ EN.update(
         "暂无告知承诺事项": "No commitments yet",
     }
 )
+EN["核查材料"] = "Check evidence (files)"

@@ -3,18 +3,21 @@ against the data with their batch, the officer's steps: 审批, 核查合格, �
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.cases.ledger import CaseError, record
 from gaoxin.cases.projects import approvals
 from gaoxin.cases.projects.desk import WRITERS
 from gaoxin.flows import FlowError
+from gaoxin.store import cases as store_cases
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep
 from gaoxin.web.render import render
@@ -81,30 +84,64 @@ def _detail(db, case_id: str) -> dict:
         raise HTTPException(404, "commitment not found") from None
 
 
+def _with_files(view: dict, db) -> dict:
+    """The names of each step's evidence files (the timeline keeps their sha256)."""
+    shas = sorted({s for e in view["timeline"] for s in e.get("attachments", [])})
+    names = store_cases.attachment_names(db, shas)
+    for e in view["timeline"]:
+        e["files"] = [{"sha256": s, "name": names.get(s, (s[:12], 0))[0]} for s in e.get("attachments", [])]
+    return view
+
+
 @router.get("/commitments/{case_id}")
 def commitment_page(request: Request, db: DbDep, user: CurrentUser, case_id: str):
-    context = {**_detail(db, case_id), "nav": "projects", "writer": user.role in WRITERS, "error": None}
-    return render(request, "commitment.html", {**context, "methods": approvals.METHODS})
+    context = {**_with_files(_detail(db, case_id), db), "nav": "projects", "writer": user.role in WRITERS}
+    return render(request, "commitment.html", {**context, "error": None, "methods": approvals.METHODS})
+
+
+@router.get("/commitments/{case_id}/files/{sha}")
+def commitment_file(db: DbDep, user: CurrentUser, case_id: str, sha: str):
+    _detail(db, case_id)
+    found = store_cases.attachment(db, sha) if store_cases.case_has_attachment(db, case_id, sha) else None
+    if found is None:
+        raise HTTPException(404, "file not found")
+    name, data = found
+    disposition = f"attachment; filename=evidence; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type="application/octet-stream", headers={"Content-Disposition": disposition})
 
 
 @router.post("/commitments/{case_id}/step", dependencies=[Csrf])
 async def commitment_step(request: Request, db: DbDep, user: CurrentUser, case_id: str):
-    form = await request.form(max_files=0, max_fields=20)
+    """A step with its evidence files (a 核查 by an officer: the site photos, the 核查记录), kept by sha256."""
+    form = await request.form(max_files=request.app.state.settings.max_files + 1, max_fields=20)
     got = {k: str(form.get(k)).strip()[:200] for k in STEP_FIELDS if form.get(k) not in (None, "")}
     action, note = got.pop("action", ""), got.pop("note", "")
     if user.role not in WRITERS:
         raise HTTPException(403, "只有管理员和审批与核查专员可以办理")
     _detail(db, case_id)
+    files = [
+        (f.filename, await f.read())
+        for f in form.getlist("files")
+        if isinstance(f, UploadFile) and f.filename
+    ]
+    evidence = [(hashlib.sha256(data).hexdigest(), name, data) for name, data in files if data]
 
     def work():
         with request.app.state.store.write_lock:
+            for sha, name, data in evidence:
+                store_cases.store_attachment(db, sha, name, data)
             return record(db, case_id, cal=calendar_in_force(db), actor=user.name, role=user.role, action=action,
-                          fields=got, note=note)  # fmt: skip
+                          fields=got, note=note, attachments=tuple(sha for sha, _, _ in evidence))  # fmt: skip
 
     try:
         await run_in_threadpool(work)
     except (CaseError, FlowError) as exc:
-        context = {**_detail(db, case_id), "nav": "projects", "writer": True, "error": str(exc)}
+        context = {
+            **_with_files(_detail(db, case_id), db),
+            "nav": "projects",
+            "writer": True,
+            "error": str(exc),
+        }
         return render(request, "commitment.html", {**context, "methods": approvals.METHODS}, status_code=400)
     return RedirectResponse(f"/commitments/{quote(case_id)}", status_code=303)
 
