@@ -33,9 +33,33 @@ def server(tmp_path_factory):
                       industry="3811 电动机制造", investment_wan=20000, land_mu=100, owner="周明")  # fmt: skip
     for action in ("visit", "negotiate"):
         record(con, lead, cal=cal, actor="ana", role="analyst", action=action)
+    caught_up = _caught_up_project(con, cal)
     con.close()
     with running_server(db) as base:
-        yield {"base": base, "lead": lead}
+        yield {"base": base, "lead": lead, "caught_up": caught_up}
+
+
+def _caught_up_project(con, cal) -> dict:
+    """A 重点 project signed two months back: every node due so far done on its planned day, the first month's
+    完成投资 short of plan (红), the next month caught up (黄, not 绿 — the flow's rule)."""
+    from datetime import datetime, time, timedelta
+
+    from gaoxin.cases.projects import book
+
+    first = (date.today().replace(day=1) - timedelta(days=40)).replace(day=1)
+    second = (first + timedelta(days=32)).replace(day=1)
+    pid = book.enter_project(con, cal, actor="ana", role="analyst", at=datetime(first.year, first.month, 2, 10),
+                             title="高端轴承项目", industry="3451 滚动轴承制造", investment_wan=5000, land_mu=30,
+                             key=True)  # fmt: skip
+    for n in sorted(book.detail(con, cal, pid)["plan"], key=lambda n: n.planned):
+        if n.planned < date.today():
+            book.complete_node(con, cal, pid, actor="ana", role="analyst", node=n.id, done_on=n.planned,
+                               at=datetime.combine(n.planned, time(16)))  # fmt: skip
+    m1, m2 = first.strftime("%Y-%m"), second.strftime("%Y-%m")
+    book.progress(con, cal, pid, actor="ana", role="analyst", month=m1, plan_wan=1000, done_wan=500)
+    book.progress(con, cal, pid, actor="ana", role="analyst", month=m2, plan_wan=0, done_wan=700)
+    book.refresh_board(con, cal, None, [pid])
+    return {"id": pid, "months": (m1, m2)}
 
 
 def _sign_in(browser, base: str, name: str):
@@ -148,6 +172,44 @@ def test_a_ledger_uploaded_in_the_browser_and_the_projects_gantt_drawn(server, t
             page.fill("#progress-form input[name=done_wan]", "900")
             page.click("#progress-form button[type=submit]")
             page.wait_for_selector("#chart-investment[data-rendered] canvas")
+            assert problems == []
+            ctx.close()
+        finally:
+            browser.close()
+
+
+def test_a_month_short_turns_red_then_caught_up_yellow_and_the_dispatch_sheet_opens(server, tmp_path):
+    """The three-colour rule in the browser (红 for the short month, 黄 — not 绿 — once caught up), and the
+    重点项目月度调度表 downloaded from the board opens with its sheets and the project in it."""
+    import openpyxl
+    from playwright.sync_api import sync_playwright
+
+    base, project = server["base"], server["caught_up"]
+    m1, m2 = project["months"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            ctx, page, problems = _sign_in(browser, base, "ana")
+            page.goto(f"{base}/projects/{project['id']}")
+            assert page.inner_text("#colour") == "黄"
+            colours = {
+                row.locator("td").nth(0).inner_text(): row.locator("td").nth(1).inner_text()
+                for row in page.locator("#months tr").all()
+                if row.locator("td").count()
+            }
+            assert colours[m1] == "红" and colours[m2] == "黄"
+            assert "曾逾期，已赶上进度" in page.locator("#months tr", has_text=m2).inner_text()
+            page.goto(f"{base}/projects")
+            with page.expect_download() as info:
+                page.click("a[href='/projects/dispatch.xlsx']")
+            path = tmp_path / info.value.suggested_filename
+            info.value.save_as(path)
+            wb = openpyxl.load_workbook(path, read_only=True)
+            assert {"重点项目调度", "立项未开工", "开工未建设", "建设未竣工", "说明"} <= set(wb.sheetnames)
+            cells = [
+                str(v) for row in wb["重点项目调度"].iter_rows(values_only=True) for v in row if v is not None
+            ]
+            assert "高端轴承项目" in cells
             assert problems == []
             ctx.close()
         finally:
