@@ -34,9 +34,28 @@ def server(tmp_path_factory):
     for action in ("visit", "negotiate"):
         record(con, lead, cal=cal, actor="ana", role="analyst", action=action)
     caught_up = _caught_up_project(con, cal)
+    committed = _committed_project(con, cal, db.parent)
     con.close()
     with running_server(db) as base:
-        yield {"base": base, "lead": lead, "caught_up": caught_up}
+        yield {"base": base, "lead": lead, "caught_up": caught_up, "committed": committed}
+
+
+def _committed_project(con, cal, root) -> str:
+    """A project past its 达产 year (2024) that committed 亩均税收 30 万元/亩; the 税务 file of 2024 gives the firm
+    100 万元 on 10 亩 = 10 万元/亩: short by 20, read from that batch."""
+    from datetime import datetime
+
+    from gaoxin.cases.projects import book
+    from gaoxin.ingest.importer import import_files
+    from support import valid_code, write_xlsx
+
+    code = valid_code(4242)
+    rows = [["统一社会信用代码", "企业名称", "所属镇街", "用地面积（亩）", "税收实际贡献（万元）"],
+            [code, "承诺测试企业", "城东街道", 10, 100]]  # fmt: skip
+    import_files(con, [write_xlsx(root / "税务 2024.xlsx", {"2024": rows})], source="tax", period="2024")
+    return book.enter_project(con, cal, actor="ana", role="analyst", at=datetime(2022, 3, 1, 10),
+                              title="精密模具项目", uscc=code, firm_name="承诺测试企业", industry="3525 模具制造",
+                              investment_wan=3000, land_mu=10, full_year=2024, tax_per_mu=30)  # fmt: skip
 
 
 def _caught_up_project(con, cal) -> dict:
@@ -210,6 +229,26 @@ def test_a_month_short_turns_red_then_caught_up_yellow_and_the_dispatch_sheet_op
                 str(v) for row in wb["重点项目调度"].iter_rows(values_only=True) for v in row if v is not None
             ]
             assert "高端轴承项目" in cells
+            assert problems == []
+            ctx.close()
+        finally:
+            browser.close()
+
+
+def test_a_commitment_check_shows_the_shortfall_with_its_source_batch(server):
+    """标准地 对赌 in the browser: after 达产 the committed 亩均税收 is checked against the 税务 facts in force."""
+    from playwright.sync_api import sync_playwright
+
+    base, pid = server["base"], server["committed"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            ctx, page, problems = _sign_in(browser, base, "ana")
+            page.goto(f"{base}/projects/{pid}")
+            row = page.locator("#checks tr", has_text="亩均税收").first
+            text = row.inner_text()
+            assert "2024" in text and "30" in text and "10" in text and "差 20" in text, text
+            assert "批次" in text and "税务 2024.xlsx" in text, text
             assert problems == []
             ctx.close()
         finally:
