@@ -577,4 +577,84 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        15,
+        "land register: 宗地 with 出让合同 and actual dates, buildings and leases, geometries, 53号令 decisions",
+        """
+        -- one row per 宗地 per import; the row in force is the latest not superseded (the parcel table of
+        -- migration 1 keeps the 亩均 land facts of the enterprise files and is left as it is)
+        CREATE TABLE land_parcel (
+            parcel_no        VARCHAR NOT NULL,   -- 宗地编号
+            uscc             VARCHAR,            -- 土地使用权人
+            holder_name      VARCHAR,
+            town             VARCHAR,
+            location         VARCHAR,
+            area_mu          DOUBLE NOT NULL,
+            land_use         VARCHAR,            -- 工业 / 仓储 / 商服 …
+            supply           VARCHAR,            -- 出让 | 划拨
+            tenure           VARCHAR,            -- 自有 | 租赁
+            contract_no      VARCHAR,            -- 出让合同 / 划拨决定书 编号
+            signed_on        DATE,
+            price_wan        DOUBLE,             -- 出让 / 划拨 价款 (万元)
+            agreed_start     DATE,               -- 约定动工开发日期
+            agreed_complete  DATE,               -- 约定竣工日期
+            agreed_intensity DOUBLE,             -- 约定投资强度 (万元/亩)
+            plot_ratio       DOUBLE,             -- 约定容积率
+            planned_floor_m2 DOUBLE,             -- 应动工开发建设总面积 (m²)
+            total_invest_wan DOUBLE,             -- 约定总投资 (万元, 不含地价和税费)
+            actual_start     DATE,               -- 实际动工 (53号令 meaning, not the permit)
+            actual_complete  DATE,
+            stopped_on       DATE,               -- 中止开发建设之日
+            built_floor_m2   DOUBLE,
+            invested_wan     DOUBLE,             -- 已投资额 (万元, 不含地价和税费)
+            industry_code    VARCHAR,
+            industry_status  VARCHAR,            -- 禁止类 / 淘汰类 / 限制类 (产业结构调整指导目录)
+            batch_id         INTEGER NOT NULL,
+            sheet            VARCHAR NOT NULL,
+            row_no           INTEGER NOT NULL,
+            superseded       BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE TABLE land_building (
+            building_no  VARCHAR NOT NULL,
+            parcel_no    VARCHAR NOT NULL,
+            name         VARCHAR,
+            floor_m2     DOUBLE NOT NULL,
+            use          VARCHAR,
+            owner_uscc   VARCHAR,                -- 出租方 (产权人)
+            lessee_uscc  VARCHAR,                -- 承租方; null: used by the owner or empty
+            leased_m2    DOUBLE,
+            vacant_m2    DOUBLE,
+            batch_id     INTEGER NOT NULL,
+            sheet        VARCHAR NOT NULL,
+            row_no       INTEGER NOT NULL,
+            superseded   BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE TABLE land_geometry (
+            parcel_no  VARCHAR NOT NULL,
+            geojson    VARCHAR NOT NULL,         -- GeoJSON geometry, lon/lat (CGCS2000 ≈ WGS84 at map scale)
+            crs        VARCHAR NOT NULL,
+            lon        DOUBLE NOT NULL,          -- a point inside the polygon (label / click)
+            lat        DOUBLE NOT NULL,
+            batch_id   INTEGER NOT NULL,
+            feature_no INTEGER NOT NULL,
+            superseded BOOLEAN NOT NULL DEFAULT false
+        );
+        -- what officers and approvers record beside the clocks (append only): government / 不可抗力 delays with
+        -- their verification, the start of an investigation, 认定, and the 闲置费 / 收回 decisions
+        CREATE TABLE land_decision (
+            decision_id VARCHAR NOT NULL,
+            parcel_no   VARCHAR NOT NULL,
+            kind        VARCHAR NOT NULL,        -- delay | investigation | finding | fee | reclaim | option
+            cause       VARCHAR,
+            from_day    DATE,
+            to_day      DATE,
+            verified    BOOLEAN,
+            amount_wan  DOUBLE,
+            actor       VARCHAR NOT NULL,
+            note        VARCHAR,
+            clause      VARCHAR,
+            recorded_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 ]
