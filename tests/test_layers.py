@@ -33,6 +33,7 @@ WEB = {
     "flows",
     "workdays",
     "monitoring",
+    "registries",
 }
 # package → the gaoxin packages it may import (DESIGN.md's layout table; chains is an analysis with its own
 # package, commands is the CLI's)
@@ -51,7 +52,9 @@ ALLOWED = {
     "flows": {"workdays", "schemes"},
     # a 招商 lead names the chain node it would fill (cases.projects.chain_nodes reads the chain packs)
     "cases": {"flows", "workdays", "evaluations", "store", "ingest", "chains"},
-    "demo": {"ingest", "store", "cases", "flows"},
+    "demo": {"ingest", "store", "cases", "flows", "registries"},
+    # innovation registries: intake through ingest, SQL in store, review clocks on the working-day calendar
+    "registries": {"ingest", "store", "workdays"},
     "web": WEB,
     "commands": WEB | {"web"},
     "cli": {"commands"},

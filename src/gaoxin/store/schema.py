@@ -657,4 +657,90 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        16,
+        "innovation registries: R&D platforms, technology contracts, talent, service providers and hosted firms",
+        """
+        -- one row per record per import; the row in force is the latest not superseded (same identity, later
+        -- batch). Each keeps the batch, sheet and Excel row it came from, like every imported table
+        CREATE TABLE reg_platform (
+            name           VARCHAR NOT NULL,   -- 平台名称 (identity)
+            kind           VARCHAR NOT NULL,   -- 重点实验室 | 工程技术研究中心 | 企业技术中心 | 工业设计中心 | …
+            level          VARCHAR NOT NULL,   -- 国家 | 省 | 市
+            province       VARCHAR,            -- where the level's cycle differs by province
+            host_uscc      VARCHAR,            -- 依托单位 (firm), or
+            host_name      VARCHAR,            -- an institution without a credit code
+            approved_on    DATE,               -- 认定 / 批准 日期
+            doc_no         VARCHAR,            -- 认定文号
+            status         VARCHAR,            -- 有效 | 待复核 | 警示 | 撤销 (as the department sends it)
+            last_review_on DATE,               -- 最近复核 / 评价 日期
+            grade          VARCHAR,            -- 最近评价结果 (优秀 / 良好 / 基本合格 / 不合格 …)
+            next_review_on DATE,               -- 下次复核日期 as sent (else worked from the rules)
+            revoked_on     DATE,
+            bar_until      DATE,               -- 不得再次申请 until
+            note           VARCHAR,
+            batch_id       INTEGER NOT NULL,
+            sheet          VARCHAR NOT NULL,
+            row_no         INTEGER NOT NULL,
+            superseded     BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE TABLE reg_contract (
+            contract_no     VARCHAR NOT NULL,  -- 合同登记编号 (identity)
+            title           VARCHAR,
+            seller_uscc     VARCHAR,
+            seller_name     VARCHAR,
+            buyer_uscc      VARCHAR,
+            buyer_name      VARCHAR,
+            ctype           VARCHAR NOT NULL,  -- 开发 | 转让 | 许可 | 咨询 | 服务
+            amount_wan      DOUBLE NOT NULL,   -- 成交额 (万元)
+            tech_amount_wan DOUBLE,            -- 技术交易额 (万元)
+            registered_on   DATE NOT NULL,     -- 登记日期
+            batch_id        INTEGER NOT NULL,
+            sheet           VARCHAR NOT NULL,
+            row_no          INTEGER NOT NULL,
+            superseded      BOOLEAN NOT NULL DEFAULT false
+        );
+        -- personal data kept minimal: what a 人才办 list holds (shown only to roles that may see it)
+        CREATE TABLE reg_talent (
+            name          VARCHAR NOT NULL,
+            field         VARCHAR,
+            programme     VARCHAR NOT NULL,    -- 人才计划
+            level         VARCHAR NOT NULL,    -- 国家 | 省 | 市 | 区
+            year          INTEGER,             -- 入选年度
+            employer_uscc VARCHAR,
+            employer_name VARCHAR,
+            mode          VARCHAR,             -- 全职 | 柔性
+            batch_id      INTEGER NOT NULL,
+            sheet         VARCHAR NOT NULL,
+            row_no        INTEGER NOT NULL,
+            superseded    BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE TABLE reg_provider (
+            name          VARCHAR NOT NULL,    -- 载体 / 机构 名称 (identity)
+            kind          VARCHAR NOT NULL,    -- 孵化器 | 众创空间 | 加速器 | 投资机构 | 技术转移机构
+            level         VARCHAR,             -- 国家 | 省 | 市 (备案 / 认定 level)
+            operator_uscc VARCHAR,
+            town          VARCHAR,
+            area_m2       DOUBLE,              -- 场地面积 (m²)
+            hosted_count  INTEGER,             -- 在孵 / 服务 企业数 as sent
+            approved_on   DATE,
+            batch_id      INTEGER NOT NULL,
+            sheet         VARCHAR NOT NULL,
+            row_no        INTEGER NOT NULL,
+            superseded    BOOLEAN NOT NULL DEFAULT false
+        );
+        -- who serves whom: a provider's hosted firms (在孵企业名单)
+        CREATE TABLE reg_hosted (
+            provider_name VARCHAR NOT NULL,
+            firm_name     VARCHAR NOT NULL,
+            firm_uscc     VARCHAR,
+            since         DATE,
+            graduated_on  DATE,
+            batch_id      INTEGER NOT NULL,
+            sheet         VARCHAR NOT NULL,
+            row_no        INTEGER NOT NULL,
+            superseded    BOOLEAN NOT NULL DEFAULT false
+        );
+        """,
+    ),
 ]

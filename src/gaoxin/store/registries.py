@@ -1,0 +1,213 @@
+"""The innovation registries' SQL (migration 16): write one registry batch (all or nothing, rejected rows kept,
+earlier rows of the same record superseded), read each register in force with the host firm's name and town,
+and the per-firm facts the technology-contract checks read (R&D spending, 高企 status, staff)."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from gaoxin.store.db import frame, transaction
+from gaoxin.store.imports import ArrowStream, find_batch, insert_batch, staged
+
+# table, its columns in order (after them: batch_id, sheet, row_no, superseded), the identity of a record
+TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "platform": (
+        "reg_platform",
+        ("name", "kind", "level", "province", "host_uscc", "host_name", "approved_on", "doc_no", "status",
+         "last_review_on", "grade", "next_review_on", "revoked_on", "bar_until", "note"),
+        ("name",),
+    ),
+    "contract": (
+        "reg_contract",
+        ("contract_no", "title", "seller_uscc", "seller_name", "buyer_uscc", "buyer_name", "ctype", "amount_wan",
+         "tech_amount_wan", "registered_on"),
+        ("contract_no",),
+    ),
+    "talent": (
+        "reg_talent",
+        ("name", "field", "programme", "level", "year", "employer_uscc", "employer_name", "mode"),
+        ("name", "programme", "year"),
+    ),
+    "provider": (
+        "reg_provider",
+        ("name", "kind", "level", "operator_uscc", "town", "area_m2", "hosted_count", "approved_on"),
+        ("name",),
+    ),
+    "hosted": (
+        "reg_hosted",
+        ("provider_name", "firm_name", "firm_uscc", "since", "graduated_on"),
+        ("provider_name", "firm_name"),
+    ),
+}  # fmt: skip
+
+
+def known_batch(con: duckdb.DuckDBPyConnection, sha: str) -> dict | None:
+    return find_batch(con, sha)
+
+
+def write_registry_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
+    """One batch in one transaction: each kind's accepted rows (superseding the earlier row of each record) and
+    the rejected rows. Returns the batch id."""
+    rejected = batch.rejected_rows()
+    with transaction(con):
+        batch_id = insert_batch(con, batch)
+        for kind, (table, cols, ident) in TABLES.items():
+            rows = batch.accepted_rows(kind)
+            if rows.height == 0:
+                continue
+            staged_rows = rows.select(
+                *cols, pl.col("_sheet").alias("sheet"), pl.col("_row").cast(pl.Int32).alias("row_no")
+            )
+            name = f"staged_{table}"
+            same = " AND ".join(f"{table}.{c} IS NOT DISTINCT FROM s.{c}" for c in ident)
+            with staged(con, name, ArrowStream(staged_rows)):
+                con.execute(
+                    f"UPDATE {table} SET superseded = true FROM {name} s WHERE {same} AND NOT {table}.superseded"
+                )
+                con.execute(
+                    f"INSERT INTO {table} SELECT {', '.join(cols)}, ?, sheet, row_no, false FROM {name}",
+                    [batch_id],
+                )
+        if rejected.height:
+            with staged(con, "staged_reg_rejects", ArrowStream(rejected)):
+                con.execute(
+                    "INSERT INTO rejected_row SELECT ?, sheet, row_no, disposition, columns, reasons, raw_json "
+                    "FROM staged_reg_rejects",
+                    [batch_id],
+                )
+    return batch_id
+
+
+def platforms(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The platform register in force with the host firm's name and town and the file each row came from."""
+    return frame(
+        con,
+        """SELECT p.* EXCLUDE (superseded, host_name), coalesce(p.host_name, e.name) AS host_name, e.town,
+                  b.file_name
+           FROM reg_platform p LEFT JOIN enterprise e ON e.uscc = p.host_uscc
+                JOIN import_batch b ON b.batch_id = p.batch_id
+           WHERE NOT p.superseded ORDER BY p.level, p.kind, p.name""",
+    )
+
+
+def platform_history(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
+    """Every imported row of one platform, newest first (the row in force has superseded = false)."""
+    return frame(
+        con,
+        """SELECT p.*, b.file_name, b.imported_at FROM reg_platform p JOIN import_batch b USING (batch_id)
+           WHERE p.name = ? ORDER BY p.batch_id DESC""",
+        [name],
+    )
+
+
+def contracts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return frame(
+        con,
+        """SELECT c.* EXCLUDE (superseded, seller_name, buyer_name),
+                  coalesce(c.seller_name, s.name) AS seller_name, coalesce(c.buyer_name, y.name) AS buyer_name,
+                  s.town AS seller_town, b.file_name
+           FROM reg_contract c LEFT JOIN enterprise s ON s.uscc = c.seller_uscc
+                LEFT JOIN enterprise y ON y.uscc = c.buyer_uscc JOIN import_batch b ON b.batch_id = c.batch_id
+           WHERE NOT c.superseded ORDER BY c.registered_on, c.contract_no""",
+    )
+
+
+def talent(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return frame(
+        con,
+        """SELECT t.* EXCLUDE (superseded, employer_name), coalesce(t.employer_name, e.name) AS employer_name,
+                  e.town, b.file_name
+           FROM reg_talent t LEFT JOIN enterprise e ON e.uscc = t.employer_uscc
+                JOIN import_batch b ON b.batch_id = t.batch_id
+           WHERE NOT t.superseded ORDER BY t.level, t.programme, t.year, t.name""",
+    )
+
+
+def providers(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The 载体 in force, with the hosted firms listed for each (the list's count beside the sent count)."""
+    return frame(
+        con,
+        """SELECT p.* EXCLUDE (superseded), o.name AS operator_name, b.file_name,
+                  (SELECT count(*) FROM reg_hosted h WHERE NOT h.superseded AND h.provider_name = p.name
+                          AND h.graduated_on IS NULL) AS hosted_listed
+           FROM reg_provider p LEFT JOIN enterprise o ON o.uscc = p.operator_uscc
+                JOIN import_batch b ON b.batch_id = p.batch_id
+           WHERE NOT p.superseded ORDER BY p.kind, p.level, p.name""",
+    )
+
+
+def hosted(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return frame(
+        con,
+        """SELECT h.* EXCLUDE (superseded), e.name AS registered_name, e.town, b.file_name
+           FROM reg_hosted h LEFT JOIN enterprise e ON e.uscc = h.firm_uscc
+                JOIN import_batch b ON b.batch_id = h.batch_id
+           WHERE NOT h.superseded ORDER BY h.provider_name, h.firm_name""",
+    )
+
+
+def firm_facts(con: duckdb.DuckDBPyConnection, indicators: tuple[str, ...]) -> pl.DataFrame:
+    """Values in force of some indicators per firm and year (uscc, period, indicator, value), with each firm's
+    town; only yearly periods."""
+    marks = ", ".join("?" for _ in indicators)
+    return frame(
+        con,
+        f"""SELECT f.uscc, f.period, f.indicator, f.value, e.name, e.town
+            FROM fact f JOIN enterprise e ON e.uscc = f.uscc
+            WHERE NOT f.superseded AND f.indicator IN ({marks}) AND length(f.period) = 4""",
+        list(indicators),
+    )
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    out = {}
+    for kind, (table, _c, _i) in TABLES.items():
+        out[kind] = frame(con, f"SELECT count(*) AS n FROM {table} WHERE NOT superseded").item()
+    return out
+
+
+def firm_registry(con: duckdb.DuckDBPyConnection, uscc: str) -> dict[str, pl.DataFrame]:
+    """One firm's rows in force: platforms it hosts, contracts it sold or bought, its talent, the 载体 it sits in."""
+    return {
+        "platform": frame(
+            con,
+            "SELECT * EXCLUDE (superseded) FROM reg_platform WHERE NOT superseded AND host_uscc = ?",
+            [uscc],
+        ),
+        "contract": frame(
+            con,
+            """SELECT * EXCLUDE (superseded), CASE WHEN seller_uscc = ? THEN '卖方' ELSE '买方' END AS side
+               FROM reg_contract WHERE NOT superseded AND (seller_uscc = ? OR buyer_uscc = ?)
+               ORDER BY registered_on DESC""",
+            [uscc, uscc, uscc],
+        ),
+        "talent": frame(
+            con,
+            "SELECT * EXCLUDE (superseded) FROM reg_talent WHERE NOT superseded AND employer_uscc = ?",
+            [uscc],
+        ),
+        "hosted": frame(
+            con,
+            """SELECT h.* EXCLUDE (superseded), p.kind, p.level FROM reg_hosted h
+               LEFT JOIN reg_provider p ON p.name = h.provider_name AND NOT p.superseded
+               WHERE NOT h.superseded AND h.firm_uscc = ?""",
+            [uscc],
+        ),
+    }
+
+
+__all__ = [
+    "TABLES",
+    "contracts",
+    "counts",
+    "firm_facts",
+    "firm_registry",
+    "hosted",
+    "known_batch",
+    "platform_history",
+    "platforms",
+    "providers",
+    "talent",
+    "write_registry_batch",
+]
