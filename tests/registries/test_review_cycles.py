@@ -18,7 +18,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from gaoxin.registries.reviews import clock, review_frame, upcoming
+from gaoxin.registries.reviews import clock, firm_platforms, review_frame, upcoming
 from gaoxin.registries.rules import BUILTIN, RulesError, load_rules
 from gaoxin.store.registries import TABLES
 
@@ -113,3 +113,17 @@ def test_a_broken_rules_file_names_the_key(tmp_path):
     )
     with pytest.raises(RulesError, match="bad.toml: 第 1 个 \\[\\[cycle\\]\\]: mode"):
         load_rules(path)
+
+
+def test_a_revoked_platform_is_not_counted():
+    p = platforms(
+        row("国家中心", "企业技术中心", "国家", host_uscc="F1", approved_on=date(2015, 1, 1),
+            last_review_on=date(2024, 1, 10), grade="不合格"),
+        row("省中心", "工程技术研究中心", "省", host_uscc="F1", approved_on=date(2024, 1, 1)),
+        row("撤销的省中心", "企业技术中心", "省", host_uscc="F2", approved_on=date(2024, 1, 1), status="撤销"),
+        row("市中心", "企业技术中心", "市", host_uscc="F2", approved_on=date(2024, 1, 1)),
+    )  # fmt: skip
+    got = {r["uscc"]: r for r in firm_platforms(review_frame(p, load_rules(), AS_OF)).iter_rows(named=True)}
+    # F1's national centre was graded 不合格 (撤销): only its provincial one counts, so its level is 省 (3)
+    assert (got["F1"]["platforms"], got["F1"]["national"], got["F1"]["level_code"]) == (1, 0, 3)
+    assert (got["F2"]["platforms"], got["F2"]["provincial"], got["F2"]["level_code"]) == (1, 0, 2)

@@ -19,6 +19,7 @@ from gaoxin.registries.rules import cycle_table
 from gaoxin.store import calendar as store_calendar
 
 COUNTS = ("有效", "待复核", "警示")
+LEVEL_CODE = {"国家": 4, "省": 3, "市": 2}  # fields.RD_INSTITUTION_LEVELS: 4 国家级, 3 省级（省部级）, 2 市级
 
 
 def calendar_in_force(con: duckdb.DuckDBPyConnection) -> workdays.Calendar:
@@ -156,3 +157,25 @@ def clock(review: dict, as_of: date) -> dict:
         "assumed": review.get("cycle_assumed"),
         "window_opens": (nxt - timedelta(days=90)) if nxt else None,
     }
+
+
+def firm_platforms(reviews: pl.DataFrame) -> pl.DataFrame:
+    """Per host firm, the platforms that count (not 撤销): how many per level and the highest level as the
+    `rd_institution_level` code (4 国家级, 3 省级, 2 市级) — what cultivation and 研发机构数 read."""
+    live = reviews.filter(pl.col("counts") & pl.col("host_uscc").is_not_null())
+    return (
+        live.group_by("host_uscc")
+        .agg(
+            pl.len().alias("platforms"),
+            (pl.col("level") == "国家").sum().alias("national"),
+            (pl.col("level") == "省").sum().alias("provincial"),
+            (pl.col("level") == "市").sum().alias("city"),
+            pl.col("level")
+            .replace_strict(LEVEL_CODE, default=0, return_dtype=pl.Int32)
+            .max()
+            .alias("level_code"),
+            pl.col("name").sort().alias("names"),
+        )
+        .rename({"host_uscc": "uscc"})
+        .sort("uscc")
+    )
