@@ -15,6 +15,7 @@ from gaoxin.commands import (
     mujun,
     projects,
     publish,
+    registry,
     requests,
     web,
     workdays,
@@ -60,6 +61,7 @@ projects.register(app)
 backup.register(app)
 monitor.register(app)
 publish.register(app)
+registry.register(app)
 
 
 def run() -> None:
