@@ -472,7 +472,7 @@ CULTIVATION_FIELDS: tuple[Field, ...] = (
     _money(
         "total_income",
         "总收入",
-        "Total income (收入总额 − 不征税收入)",
+        "Total income (gross income − non-taxable income)",
         ("总收入", "收入总额", "企业总收入"),
         ("sci",),
     ),
@@ -636,7 +636,7 @@ CULTIVATION_FIELDS: tuple[Field, ...] = (
     _count(
         "maker_china_rank",
         "创客中国全国名次",
-        "创客中国 national enterprise-group placing (last 3y)",
+        "Maker China national enterprise-group placing (last 3y)",
         ("创客中国全国名次", "创客中国大赛全国名次", "创客中国名次"),
         "名",
     ),
@@ -666,7 +666,7 @@ CULTIVATION_FIELDS: tuple[Field, ...] = (
     _flag(
         "rd_accounts",
         "研发费用辅助账",
-        "R&D cost accounting / 辅助账",
+        "R&D cost accounting / expense sub-ledger",
         ("研发费用辅助账", "研发费用辅助账及管理制度", "研发管理制度"),
     ),
     _flag(

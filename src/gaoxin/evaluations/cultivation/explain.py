@@ -10,6 +10,7 @@ from gaoxin import fields as F
 from gaoxin.store import queries
 from gaoxin.store import runs as store_runs
 
+from .english import english, english_aspect, english_unit
 from .kind import KIND, years_of
 from .types import VERDICT_LABELS
 
@@ -88,6 +89,7 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
         for g in scheme.groups
         if f"group.{g.id}" in by_item
     ]
+    _add_english(conditions, points, group_rows)
     cert = by_item.get("certificate")
     years = years_of(run["period"], scheme.scheme.years)
     fields = sorted(scheme.referenced_fields())
@@ -99,10 +101,12 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
         {
             "field": f["indicator"],
             "label": F.BY_NAME[f["indicator"]].label,
+            "label_en": F.BY_NAME[f["indicator"]].label_en,
             "period": f["period"],
             "value": f["value"],
             "display": _display(F.BY_NAME[f["indicator"]], f["value"]),
             "unit": F.BY_NAME[f["indicator"]].shown_unit,
+            "unit_en": english_unit(F.BY_NAME[f["indicator"]].shown_unit),
             "batch_id": f["batch_id"],
             "file": f["file_name"],
             "sheet": f["sheet"],
@@ -115,6 +119,7 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
         "kind": "cultivation",
         "scheme": run["scheme_id"],
         "title": run["summary"]["title"],
+        "title_en": scheme.scheme.title_en,
         "period": run["period"],
         "uscc": code,
         "name": r["name"],
@@ -129,15 +134,39 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
         "score_max": r["base_score"],
         "expert_needed": r["adjustment"],
         "reasons": r["reasons"],
+        "reasons_en": english(pl.Series([r["reasons"]], dtype=pl.Utf8))[0],
         "conditions": conditions,
         "routes": routes,
         "items": points,
         "groups": group_rows,
         "certificate": None
         if cert is None
-        else {"issued_year": cert["value"], "expires_year": cert["numerator"], "status": cert["note"]},
+        else {
+            "issued_year": cert["value"],
+            "expires_year": cert["numerator"],
+            "status": cert["note"],
+            "status_en": english(pl.Series([cert["note"]], dtype=pl.Utf8))[0],
+        },
         "sources": sources,
     }
+
+
+def _add_english(conditions: list[dict], points: list[dict], groups: list[dict]) -> None:
+    """`_en` beside each Chinese text (titles, notes, band texts), translated in one column per kind."""
+    for rows, keys in (
+        (conditions, ("title", "note")),
+        (points, ("title", "group", "band")),
+        (groups, ("title",)),
+    ):
+        for key in keys:
+            found = english(pl.Series([r[key] for r in rows], dtype=pl.Utf8)).to_list() if rows else []
+            for r, en in zip(rows, found, strict=True):
+                r[f"{key}_en"] = en
+    for c in conditions:
+        c["aspect_en"] = english_aspect(c["aspect"])
+        c["unit_en"], c["gap_unit_en"] = english_unit(c["unit"]), english_unit(c["gap_unit"])
+    for p in points:
+        p["unit_en"] = english_unit(p["unit"])
 
 
 def _display(fld: F.Field, value: float) -> str:

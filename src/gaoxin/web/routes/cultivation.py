@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from gaoxin.evaluations import cultivation as svc
+from gaoxin.evaluations.cultivation.english import english, english_parts, english_text
 from gaoxin.evaluations.runs import RunError
 from gaoxin.store import cultivation as store_cultivation
 from gaoxin.store import queries as store_queries
@@ -112,12 +113,31 @@ def scoped_town(user: User, town: str) -> str | None:
     return user.scope_town if user.scope_town is not None else (town or None)
 
 
-def pool_rows(df: pl.DataFrame) -> list[dict]:
+def split_gaps(text: str | None) -> list[str]:
+    return [g for g in (text or "").split("；") if g]
+
+
+def gaps_of(texts: pl.Series, lang: str) -> list[list[str]]:
+    """Each row's gaps (`reasons` split at "；"), in English on English pages."""
+    if lang == "en":
+        return english_parts(texts)
+    return [split_gaps(t) for t in texts.to_list()]
+
+
+def pool_rows(df: pl.DataFrame, lang: str = "zh") -> list[dict]:
     out = []
-    for r in df.iter_rows(named=True):
-        gaps = [g for g in (r["reasons"] or "").split("；") if g]
+    for r, gaps in zip(df.iter_rows(named=True), gaps_of(df["reasons"], lang), strict=True):
         out.append({**r, "gaps": gaps, "verdict_label": VERDICT_LABEL.get(r["verdict"], r["verdict"])})
     return out
+
+
+def run_title(db, run: dict, lang: str) -> str:
+    """The run's scheme title in the page's language (the scheme file's title_en on English pages)."""
+    title = run["summary"]["title"]
+    if lang == "en":
+        found = FRAMES.get(db, "title_en", run["run_id"], lambda: svc.stored_scheme(db, run).scheme.title_en)
+        return found or english_text(title) or title
+    return title
 
 
 def base_context(db, period, runs, nav_tab: str) -> dict:
@@ -161,7 +181,7 @@ def pool_page(
         ctx
         | {
             "run": store_runs.find_run(db, run_id),
-            "rows": pool_rows(df),
+            "rows": pool_rows(df, request.state.lang),
             "total": total,
             "page": page,
             "pages": max(1, -(-total // PAGE)),
@@ -285,9 +305,10 @@ def ladder_page(
     elif tier:
         firms = firms.filter(pl.col("highest") == tier)
     total = firms.height
-    rows = firms.slice((page - 1) * PAGE, PAGE).to_dicts()
-    for r in rows:
-        r["gaps"] = [g for g in (r["next_gaps"] or "").split("；") if g]
+    shown = firms.slice((page - 1) * PAGE, PAGE)
+    rows = shown.to_dicts()
+    for r, gaps in zip(rows, gaps_of(shown["next_gaps"], request.state.lang), strict=True):
+        r["gaps"] = gaps
         r["verdict_label"] = VERDICT_LABEL.get(r["next_verdict"] or "", "—")
     towns = sorted(x for x in lad["firms"]["town"].unique().to_list() if x)
     dist = lad["distribution"]
@@ -324,7 +345,9 @@ def certificates_page(request: Request, db: DbDep, user: CurrentUser, period: Pe
     certs = certificates_of(db, run_id).filter(pl.col("status") != "有效")
     if user.scope_town:
         certs = certs.filter(pl.col("town") == user.scope_town)
-    rows = pool_rows(certs.rename({"verdict": "verdict"}))
+    if request.state.lang == "en":
+        certs = certs.with_columns(english(certs["status"]).alias("status"))
+    rows = pool_rows(certs, request.state.lang)
     return render(request, "cultivation_certs.html", ctx | {"rows": rows, "run_id": run_id})
 
 
@@ -336,15 +359,28 @@ def cultivation_run(db, run_id: str) -> dict:
     return run
 
 
-def condition_table(db, run: dict, usccs: list[str]) -> tuple[list[dict], dict[tuple, dict]]:
-    """The scheme's conditions (columns) and each (firm, condition) cell: state, note, gap."""
+def condition_table(
+    db, run: dict, usccs: list[str], lang: str = "zh"
+) -> tuple[list[dict], dict[tuple, dict]]:
+    """The scheme's conditions (columns) and each (firm, condition) cell: state, note, gap (titles and notes in
+    English on English pages)."""
 
     def columns():
-        return [{"id": c.id, "title": c.title, "unit": c.unit} for c in svc.stored_scheme(db, run).conditions]
+        conds = svc.stored_scheme(db, run).conditions
+        titles_en = english(pl.Series([c.title for c in conds], dtype=pl.Utf8)).to_list()
+        return [
+            {"id": c.id, "title": c.title, "title_en": en, "unit": c.unit}
+            for c, en in zip(conds, titles_en, strict=True)
+        ]
 
     conds = FRAMES.get(db, "conditions", run["run_id"], columns)
+    if lang == "en":
+        conds = [{**c, "title": c["title_en"]} for c in conds]
+    found = store_cultivation.condition_cells(db, run["run_id"], usccs)
+    if lang == "en":
+        found = found.with_columns(english(found["note"]).alias("note"))
     cells = {}
-    for r in store_cultivation.condition_cells(db, run["run_id"], usccs).iter_rows(named=True):
+    for r in found.iter_rows(named=True):
         state = STATE_OF_SCORE.get(r["score"], "missing") if r["score"] is not None else "missing"
         cells[(r["uscc"], r["item"].removeprefix("condition."))] = {**r, "state": state}
     return conds, cells
@@ -365,14 +401,16 @@ def run_page(
     if t:
         firms = firms.filter(pl.col("town") == t)
     total = firms.height
-    rows = pool_rows(firms.slice((page - 1) * PAGE, PAGE))
-    conds, cells = condition_table(db, run, [r["uscc"] for r in rows])
+    lang = request.state.lang
+    rows = pool_rows(firms.slice((page - 1) * PAGE, PAGE), lang)
+    conds, cells = condition_table(db, run, [r["uscc"] for r in rows], lang)
     return render(
         request,
         "cultivation_run.html",
         {
             "nav": "cultivation",
             "run": run,
+            "run_title": run_title(db, run, lang),
             "rows": rows,
             "conditions": conds,
             "cells": cells,
@@ -423,9 +461,13 @@ def firm_tiers(db, uscc: str) -> dict | None:
                 "verdict": r["class_final"],
                 "verdict_label": VERDICT_LABEL.get(r["class_final"], r["class_final"]),
                 "list": r["list_id"],
-                "gaps": [g for g in (r["reasons"] or "").split("；") if g],
+                "gaps": split_gaps(r["reasons"]),
+                "reasons": r["reasons"],
             }
         )
+    reasons = pl.Series([t.pop("reasons") for t in tiers], dtype=pl.Utf8)
+    for t, gaps_en in zip(tiers, english_parts(reasons), strict=True):
+        t["gaps_en"] = gaps_en  # the English page shows these; the JSON API gives both
     highest = None
     if len(runs) == len(svc.BUILTIN):
         f = ladder_of(db, period, runs)["firms"].filter(pl.col("uscc") == uscc)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from gaoxin.evaluations import cultivation as svc
+from gaoxin.evaluations.cultivation.english import english, english_parts
 from gaoxin.evaluations.runs import RunError
 from gaoxin.evaluations.zones.kind import rank_payload
 from gaoxin.evaluations.zones.service import climb_zone
@@ -52,7 +53,10 @@ def pool(
     view = pages.pool_view(db, run_id, pages.scoped_town(user, town), industry or None)
     total = view.height
     df = view.slice((page - 1) * pages.PAGE, pages.PAGE)
-    rows = [{**r, "gaps": _split(r.pop("reasons"))} for r in df.to_dicts()]
+    rows = [
+        {**r, "gaps": _split(r.pop("reasons")), "gaps_en": en}
+        for r, en in zip(df.to_dicts(), english_parts(df["reasons"]), strict=True)
+    ]
     return jsonable({"period": period, "scheme": scheme, "run_id": run_id, "total": total, "rows": rows})
 
 
@@ -66,9 +70,10 @@ def ladder(db: DbDep, user: CurrentUser, period: Period = None, town: Text = "",
     t = pages.scoped_town(user, town)
     if t:
         firms = firms.filter(pl.col("town") == t)
+    shown = firms.slice((page - 1) * pages.PAGE, pages.PAGE)
     rows = [
-        {**r, "next_gaps": _split(r["next_gaps"])}
-        for r in firms.slice((page - 1) * pages.PAGE, pages.PAGE).to_dicts()
+        {**r, "next_gaps": _split(r["next_gaps"]), "next_gaps_en": en}
+        for r, en in zip(shown.to_dicts(), english_parts(shown["next_gaps"]), strict=True)
     ]
     return jsonable({"period": period, "tiers": lad["tiers"], "total": firms.height, "firms": rows})
 
@@ -82,7 +87,11 @@ def certificates(db: DbDep, user: CurrentUser, period: Period = None):
     certs = pages.certificates_of(db, run_id).filter(pl.col("status") != "有效")
     if user.scope_town:
         certs = certs.filter(pl.col("town") == user.scope_town)
-    rows = [{**r, "gaps": _split(r.pop("reasons"))} for r in certs.to_dicts()]
+    certs = certs.with_columns(english(certs["status"]).alias("status_en"))
+    rows = [
+        {**r, "gaps": _split(r.pop("reasons")), "gaps_en": en}
+        for r, en in zip(certs.to_dicts(), english_parts(certs["reasons"]), strict=True)
+    ]
     return jsonable({"period": period, "run_id": run_id, "certificates": rows})
 
 

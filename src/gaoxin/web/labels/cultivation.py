@@ -1,0 +1,8 @@
+"""English labels of the 企业培育 pages beyond the gap texts (those are translated by
+`gaoxin.evaluations.cultivation.english`): the verdicts `explain` names (types.VERDICT_LABELS)."""
+
+EN = {
+    "符合条件": "Meets the conditions",
+    "差一项": "One condition short",
+    "不参评": "Not evaluated",
+}
