@@ -11,6 +11,7 @@ from gaoxin.commands import (
     cultivation,
     data,
     demo,
+    land,
     monitor,
     mujun,
     projects,
@@ -61,6 +62,7 @@ projects.register(app)
 backup.register(app)
 monitor.register(app)
 publish.register(app)
+land.register(app)
 registry.register(app)
 
 

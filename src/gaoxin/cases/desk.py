@@ -80,8 +80,10 @@ def builtin_flow() -> Flow:
 
 
 # ---- reading ------------------------------------------------------------------------------------------
-def visible(con: duckdb.DuckDBPyConnection, case_id: str, scope: Scope) -> bool:
-    return store.case_visible(con, case_id, {"domain": DOMAIN, **scope.filters()})
+def visible(con: duckdb.DuckDBPyConnection, case_id: str, scope: Scope, domain: str = DOMAIN) -> bool:
+    """Whether the case is one of `domain`'s within the user's scope (the desk serves requests by default;
+    land disposal cases go through the same steps with their domain)."""
+    return store.case_visible(con, case_id, {"domain": domain, **scope.filters()})
 
 
 def clocks_today(cal, rows: list[dict], flow: Flow, today: date) -> list[dict]:
@@ -246,11 +248,16 @@ def _side(flow: Flow, action: str, fields: list[dict]) -> dict:
 
 
 def case_view(
-    con: duckdb.DuckDBPyConnection, cal, case_id: str, scope: Scope, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    cal,
+    case_id: str,
+    scope: Scope,
+    now: datetime | None = None,
+    domain: str = DOMAIN,
 ) -> dict:
     """A case as its page shows it: `ledger.show` (header, clocks, timeline, next steps) with the steps this
     user may take, the attachments' names and whether the firm is registered (its 画像 can be linked)."""
-    if not visible(con, case_id, scope):
+    if not visible(con, case_id, scope, domain):
         raise CaseNotFound(case_id)
     view = ledger.show(con, case_id, cal, now)
     _h, flow, _rows = ledger.load(con, case_id)
@@ -301,10 +308,11 @@ def take_step(
     files: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
     expected_events: int | None = None,
     at: datetime | None = None,
+    domain: str = DOMAIN,
 ) -> dict:
     """Record one step for the user, authorised by scope and flow; the new state. `expected_events` (the
     number of events the user saw) refuses a step taken on a stale page."""
-    if not visible(con, case_id, scope):
+    if not visible(con, case_id, scope, domain):
         raise CaseNotFound(case_id)
     if not scope.acts:
         raise Refusal("您的角色只能查看诉求，不能办理", "roles", 403)

@@ -13,6 +13,7 @@ from gaoxin.commands.chains import demo_chains
 from gaoxin.commands.common import console
 from gaoxin.commands.cultivation import demo_cultivation
 from gaoxin.commands.data import DbOpt, open_store, run_import, show_import
+from gaoxin.commands.land import demo_land
 from gaoxin.commands.monitor import demo_monitoring
 from gaoxin.commands.projects import demo_projects
 from gaoxin.commands.zones import demo_zones
@@ -124,6 +125,7 @@ def demo(
         demo_requests(db)
         demo_projects(db)
         demo_monitoring(db, zone, out_dir, keep_dir=out_dir if keep else None)
+        demo_land(db)  # after the monthly series: the 低效 flags read its power and tax months
     finally:
         if not keep:
             shutil.rmtree(out_dir, ignore_errors=True)

@@ -151,6 +151,12 @@ def write_files(con, today: date, out: Path) -> tuple[Path, Path, list[dict]]:
         )
         for i, b in enumerate(buildings):
             wb2.write_row(i + 1, 0, [b.get(k) for k in bkeys])
+        ws3 = wb.add_worksheet("盘活目标")
+        ws3.write_row(0, 0, ("镇街", "年度", "盘活目标（亩）"))
+        towns = sorted({p["town"] for p in parcels})
+        for i, town in enumerate(towns):
+            mine = sum(p["area_mu"] for p in parcels if p["town"] == town and p["_kind"] != "normal")
+            ws3.write_row(i + 1, 0, (town, today.year, round(mine * 0.4)))
     geo = out / "宗地图形.geojson"
     doc = {
         "type": "FeatureCollection",

@@ -97,7 +97,13 @@ BUILDING_COLUMNS = (
     LandColumn("leased_m2", "出租面积", ("租赁面积",), "num", FLOOR, "平方米"),
     LandColumn("vacant_m2", "空置面积", ("闲置面积",), "num", FLOOR, "平方米"),
 )
-NUMERIC_KEYS = ("_status", "_reasons", "_columns")
+TARGET_COLUMNS = (  # 盘活目标 (目标分解): the 亩 each town is to free in a year
+    LandColumn("town", "镇街", ("所在镇街", "镇（街道）", "乡镇", "镇办", "责任镇街")),
+    LandColumn("year", "年度", ("年份", "目标年度"), "num"),
+    LandColumn(
+        "target_mu", "盘活目标", ("盘活面积目标", "目标面积", "处置目标", "盘活任务"), "num", AREA, "亩"
+    ),
+)
 
 
 def _vocab(name: str, columns: tuple[LandColumn, ...], key: str, key_label: str) -> Vocabulary:
@@ -122,6 +128,7 @@ def _vocab(name: str, columns: tuple[LandColumn, ...], key: str, key_label: str)
 
 PARCELS = _vocab("land", PARCEL_COLUMNS, "parcel_no", "「宗地编号」")
 BUILDINGS = _vocab("building", BUILDING_COLUMNS, "building_no", "「房屋编号」")
+TARGETS = _vocab("land_target", TARGET_COLUMNS, "town", "「镇街」")
 
 
 class LandFileError(ValueError):
@@ -141,20 +148,22 @@ class LandBatch:
     notes: list[str] = field(default_factory=list)
     source: str = SOURCE
     periods: tuple[str, ...] = ()
+    targets: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def _all(self) -> pl.DataFrame:
         keep = ["_sheet", "_row", "_status", "_reasons", "_columns", "_raw"]
-        frames = [f.select(keep) for f in (self.parcels, self.buildings) if f.height]
+        frames = [f.select(keep) for f in self._frames() if f.height]
         return pl.concat(frames) if frames else pl.DataFrame(schema=dict.fromkeys(keep, pl.Utf8))
+
+    def _frames(self) -> tuple[pl.DataFrame, ...]:
+        return (self.parcels, self.buildings, self.targets)
 
     @property
     def rows(self) -> int:
-        return self.parcels.height + self.buildings.height
+        return sum(f.height for f in self._frames())
 
     def _count(self, status: str) -> int:
-        return sum(
-            int((f.get_column("_status") == status).sum()) for f in (self.parcels, self.buildings) if f.height
-        )
+        return sum(int((f.get_column("_status") == status).sum()) for f in self._frames() if f.height)
 
     @property
     def accepted(self) -> int:
@@ -173,6 +182,9 @@ class LandBatch:
 
     def accepted_parcels(self) -> pl.DataFrame:
         return self.parcels.filter(pl.col("_status") == "accepted") if self.parcels.height else self.parcels
+
+    def accepted_targets(self) -> pl.DataFrame:
+        return self.targets.filter(pl.col("_status") == "accepted") if self.targets.height else self.targets
 
     def accepted_buildings(self) -> pl.DataFrame:
         return (
@@ -240,6 +252,12 @@ def _row_checks(rec: dict, kind: str) -> list[str]:
             out.append(f"实际竣工日期 {ac} 早于实际开工日期 {a}")
         if rec.get("supply") and rec["supply"] not in ("出让", "划拨", "租赁", "作价出资"):
             out.append(f"供地方式「{rec['supply']}」应为 出让 / 划拨 / 租赁 / 作价出资")
+    elif kind == "target":
+        y = rec.get("year")
+        if y is None or not (2000 <= y <= 2100) or y != int(y):
+            out.append(f"年度应为四位年份（如 2026），实际为「{y if y is not None else ''}」")
+        if rec.get("target_mu") is None or rec["target_mu"] <= 0:
+            out.append("盘活目标须大于 0（亩）")
     else:
         if rec.get("floor_m2") is None or rec["floor_m2"] <= 0:
             out.append("建筑面积须大于 0（平方米）")
@@ -318,17 +336,20 @@ def read_land_file(path: Path | str) -> LandBatch:
         raise LandFileError(f"{path.name}: 行数超过土地台账导入上限 {MAX_ROWS} 行，请拆分后导入")
     notes: list[str] = []
     columns: list[dict] = []
-    parcels, buildings, used = [], [], []
+    parcels, buildings, targets, used = [], [], [], []
     for sheet in sheets:
         if sheet.grid.height == 0:
             continue
         for vocab, specs, kind, bucket in (
             (BUILDINGS, BUILDING_COLUMNS, "building", buildings),
             (PARCELS, PARCEL_COLUMNS, "parcel", parcels),
+            (TARGETS, TARGET_COLUMNS, "target", targets),
         ):
             found = list(R.layouts([sheet], path.name, vocab, [], columns))
             if found:
                 _s, layout = found[0]
+                if kind == "target" and not {"year", "target_mu"} <= set(layout.by_target()):
+                    continue  # a sheet with a 镇街 column is not a target sheet without 年度 and 盘活目标
                 notes.extend(f"工作表「{sheet.name}」: {n}" for n in layout.notes)
                 if kind == "parcel" and "area_mu" not in layout.by_target():
                     raise LandFileError(
@@ -338,7 +359,9 @@ def read_land_file(path: Path | str) -> LandBatch:
                 used.append(sheet.name)
                 break
         else:
-            notes.append(f"工作表「{sheet.name}」中未找到「宗地编号」或「房屋编号」列，已跳过该表")
+            notes.append(
+                f"工作表「{sheet.name}」中未找到「宗地编号」「房屋编号」或「镇街」+「盘活目标」列，已跳过该表"
+            )
     if not used:
         raise LandFileError(
             f"{path.name}: 未找到宗地台账：须有「宗地编号」列（宗地表）或「房屋编号」列（房屋表），"
@@ -354,9 +377,18 @@ def read_land_file(path: Path | str) -> LandBatch:
         if buildings
         else pl.DataFrame()
     )
-    if p.height + b.height == 0:
+    t = pl.concat(targets, how="diagonal_relaxed") if targets else pl.DataFrame()
+    if t.height:
+        t = R.mark_duplicates(
+            t,
+            ["town", "year"],
+            ["target_mu"],
+            same="与工作表「{}」第{}行完全重复（同一镇街、年度）",
+            differ="同一镇街、年度的盘活目标出现多次且不一致（{}），请核对后只保留一行",
+        )
+    if p.height + b.height + t.height == 0:
         raise LandFileError(f"{path.name}: 表头之下没有数据行")
-    return LandBatch(path.name, sha256_of(path), p, b, used, columns, notes)
+    return LandBatch(path.name, sha256_of(path), p, b, used, columns, notes, targets=t)
 
 
 def days(d: date | None) -> str:

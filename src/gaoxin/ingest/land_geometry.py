@@ -18,6 +18,7 @@ from gaoxin.ingest.prepare import sha256_of
 
 KEYS = ("parcel_no", "宗地编号", "宗地号", "ZDBH", "zdbh", "DKBH", "地块编号", "BSM")
 MAX_BYTES, MAX_FEATURES = 200 * 1024 * 1024, 500_000
+GEOMETRY_SUFFIXES = (".geojson", ".json", ".shp", ".zip")
 GEOGRAPHIC = ("WGS84", "WGS 84", "CGCS2000", "CGCS_2000", "4326", "4490", "CRS84")
 
 
@@ -80,11 +81,22 @@ def _check(name: str, n: int, props: dict, geom: dict | None) -> dict:
     p = g.representative_point()
     return {
         "parcel_no": no,
-        "geojson": json.dumps(mapping(g), ensure_ascii=False, separators=(",", ":")),
+        "geojson": json.dumps(_rounded(mapping(g)), ensure_ascii=False, separators=(",", ":")),
         "lon": p.x,
         "lat": p.y,
         "feature_no": n,
     }
+
+
+def _rounded(obj):
+    """Coordinates to 1e-6 degree (about 0.1 m): what a parcel map needs, and a third of the text."""
+    if isinstance(obj, float):
+        return round(obj, 6)
+    if isinstance(obj, (list, tuple)):
+        return [_rounded(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    return obj
 
 
 def _crs_of_geojson(doc: dict) -> str:
@@ -114,22 +126,33 @@ def read_geojson(path: Path) -> GeometryBatch:
     return GeometryBatch(path.name, sha256_of(path), [{**r, "crs": crs} for r in rows], crs)
 
 
-def _crs_of_shapefile(path: Path) -> str:
-    prj = path.with_suffix(".prj")
-    if not prj.exists():
-        return "WGS84"  # no .prj: the coordinate range check below still refuses metres
-    text = prj.read_text(errors="replace")
+def _crs_of_prj(name: str, text: str | None) -> str:
+    if text is None:
+        return "WGS84"  # no .prj: the coordinate range check still refuses metres
     if text.strip().upper().startswith("PROJCS"):
-        raise GeometryError(
-            f"{prj.name}: 投影坐标系（PROJCS），请先在 GIS 中转为 CGCS2000 经纬度（EPSG:4490）"
-        )
+        raise GeometryError(f"{name}: 投影坐标系（PROJCS），请先在 GIS 中转为 CGCS2000 经纬度（EPSG:4490）")
     return "CGCS2000" if "CGCS" in text.upper() or "2000" in text else "WGS84"
+
+
+def _prj_text(path: Path) -> tuple[str, str | None]:
+    """The .prj beside a .shp, or inside a .zip of one shapefile (its name, its text or None)."""
+    if path.suffix.lower() == ".zip":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = [n for n in z.namelist() if n.lower().endswith(".prj")]
+                return (names[0], z.read(names[0]).decode(errors="replace")) if names else (path.name, None)
+        except zipfile.BadZipFile:
+            raise GeometryError(f"{path.name}: 不是有效的 zip 压缩包（应含同名 .shp .shx .dbf）") from None
+    prj = path.with_suffix(".prj")
+    return prj.name, (prj.read_text(errors="replace") if prj.exists() else None)
 
 
 def read_shapefile(path: Path) -> GeometryBatch:
     import shapefile
 
-    crs = _crs_of_shapefile(path)
+    crs = _crs_of_prj(*_prj_text(path))
     try:
         reader = shapefile.Reader(str(path), encoding="utf-8")
     except (shapefile.ShapefileException, OSError) as exc:
@@ -153,10 +176,15 @@ def read_geometry(path: Path | str) -> GeometryBatch:
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json"):
         batch = read_geojson(path)
-    elif suffix == ".shp":
+    elif suffix in (
+        ".shp",
+        ".zip",
+    ):  # a zip holding one shapefile (.shp .shx .dbf [.prj]): how it is uploaded
         batch = read_shapefile(path)
     else:
-        raise GeometryError(f"{path.name}: 宗地图形应为 GeoJSON（.geojson）或 shapefile（.shp）")
+        raise GeometryError(
+            f"{path.name}: 宗地图形应为 GeoJSON（.geojson）或 shapefile（.shp，或含 .shp .shx .dbf 的 .zip）"
+        )
     seen: dict[str, int] = {}
     for r in batch.rows:
         if r["parcel_no"] in seen:

@@ -48,6 +48,7 @@ def _typed(df: pl.DataFrame, types: dict, names: tuple) -> pl.DataFrame:
 def write_land_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
     """One batch: its rows in force (earlier rows of the same 宗地 / 房屋 superseded) and its rejected rows."""
     parcels, buildings, rejected = batch.accepted_parcels(), batch.accepted_buildings(), batch.rejected_rows()
+    targets = batch.accepted_targets()
     with transaction(con):
         batch_id = insert_batch(con, batch)
         if parcels.height:
@@ -69,6 +70,20 @@ def write_land_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
                 con.execute(
                     f"INSERT INTO land_building SELECT {', '.join(BUILDING_FIELDS)}, ?, sheet, row_no, false "
                     "FROM staged_bld",
+                    [batch_id],
+                )
+        if targets.height:
+            t = targets.select(
+                pl.col("year").cast(pl.Int32), "town", pl.col("target_mu").cast(pl.Float64),
+                pl.col("_sheet").alias("sheet"), pl.col("_row").cast(pl.Int32).alias("row_no"),
+            )  # fmt: skip
+            with staged(con, "staged_target", ArrowStream(t)):
+                con.execute(
+                    "UPDATE land_target SET superseded = true FROM staged_target s WHERE land_target.town = s.town "
+                    "AND land_target.year = s.year AND NOT land_target.superseded"
+                )
+                con.execute(
+                    "INSERT INTO land_target SELECT year, town, target_mu, ?, sheet, row_no, false FROM staged_target",
                     [batch_id],
                 )
         if rejected.height:
@@ -136,6 +151,33 @@ def geometries(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         con,
         "SELECT parcel_no, geojson, crs, lon, lat, batch_id, feature_no FROM land_geometry WHERE NOT superseded",
     )
+
+
+def targets(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, float]:
+    """The 盘活目标 in force per town for a year (亩)."""
+    return dict(
+        rows(
+            con,
+            "SELECT town, target_mu FROM land_target WHERE NOT superseded AND year = ? ORDER BY town",
+            [year],
+        )
+    )
+
+
+def towns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The towns of the parcels in force (the parcel's own, else its holder's)."""
+    return [
+        t
+        for (t,) in rows(
+            con,
+            """SELECT DISTINCT coalesce(p.town, e.town) AS t FROM land_parcel p LEFT JOIN enterprise e USING (uscc)
+               WHERE NOT p.superseded AND coalesce(p.town, e.town) IS NOT NULL ORDER BY t""",
+        )
+    ]
+
+
+def geometry_count(con: duckdb.DuckDBPyConnection) -> int:
+    return one(con, "SELECT count(*) FROM land_geometry WHERE NOT superseded")[0]
 
 
 def parcel_count(con: duckdb.DuckDBPyConnection) -> int:

@@ -639,6 +639,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             feature_no INTEGER NOT NULL,
             superseded BOOLEAN NOT NULL DEFAULT false
         );
+        -- 盘活目标 per town and year (a sheet of the same 自然资源 file): the 亩 to free, against 销号 outcomes
+        CREATE TABLE land_target (
+            year       INTEGER NOT NULL,
+            town       VARCHAR NOT NULL,
+            target_mu  DOUBLE NOT NULL,
+            batch_id   INTEGER NOT NULL,
+            sheet      VARCHAR NOT NULL,
+            row_no     INTEGER NOT NULL,
+            superseded BOOLEAN NOT NULL DEFAULT false
+        );
         -- what officers and approvers record beside the clocks (append only): government / 不可抗力 delays with
         -- their verification, the start of an investigation, 认定, and the 闲置费 / 收回 decisions
         CREATE TABLE land_decision (

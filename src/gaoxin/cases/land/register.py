@@ -16,7 +16,7 @@ from gaoxin.cases.land.flags import lowuse_flags
 from gaoxin.cases.land.rules import load_rules
 from gaoxin.ingest.headers import SheetError
 from gaoxin.ingest.land import LandFileError, read_land_file
-from gaoxin.ingest.land_geometry import GeometryError, read_geometry
+from gaoxin.ingest.land_geometry import GEOMETRY_SUFFIXES, GeometryError, read_geometry
 from gaoxin.ingest.readers import ReadError
 from gaoxin.store import land as store
 
@@ -41,7 +41,7 @@ def import_land(con, path: Path | str) -> ImportOutcome:
     """A 宗地台账 xlsx / csv, or a GeoJSON / shapefile of the outlines; the same file twice is not imported twice."""
     path = Path(path)
     try:
-        if path.suffix.lower() in (".geojson", ".json", ".shp"):
+        if path.suffix.lower() in GEOMETRY_SUFFIXES:
             g = read_geometry(path)
             known = store.known_batch(con, g.sha256)
             if known:
@@ -76,36 +76,136 @@ def evaluate(con, as_of: date, rules_path: Path | str | None = None, town: str |
     }
 
 
+STATUSES = ("闲置", "闲置候选（待认定）", "政府原因（第八条）", "计时中", "正常")
+CATEGORIES = {  # the map's colour of a parcel (and its legend), worst first
+    "idle": ("闲置", "#c62828"),
+    "candidate": ("闲置候选", "#ef6c00"),
+    "gov": ("政府原因延迟", "#1565c0"),
+    "lowuse": ("低效", "#f9a825"),
+    "timing": ("计时中", "#8e9aaf"),
+    "normal": ("正常", "#2e7d32"),
+}
+
+
 def register_rows(ev: dict) -> pl.DataFrame:
-    """The register list: each parcel with its 53号令 status and the rules it is flagged by."""
+    """The register list: each parcel with its 53号令 status, its map category and the rules it is flagged by."""
     per = (
         ev["flags"]
         .group_by("parcel_no")
         .agg(pl.col("title").alias("flag_titles"), pl.col("rule").alias("flag_rules"))
     )
     c = ev["clocks"].select(
-        "parcel_no",
-        "status",
-        "idle",
-        "candidate",
-        "fee_eligible",
-        "reclaim_eligible",
-        "investigate_overdue",
+        "parcel_no", "status", "clock", "clock_start", "idle", "candidate", "gov_cause", "fee_base_wan",
+        "fee_eligible", "reclaim_eligible", "investigate_due", "investigated_on", "investigate_overdue",
         "idle_days",
-    )
-    return (
+    )  # fmt: skip
+    out = (
         ev["parcels"].join(c, on="parcel_no", how="left").join(per, on="parcel_no", how="left")
         .with_columns(pl.col("flag_rules").fill_null([]), pl.col("flag_titles").fill_null([]))
     )  # fmt: skip
+    return out.with_columns(
+        category=pl.when(pl.col("status") == "闲置")
+        .then(pl.lit("idle"))
+        .when(pl.col("candidate").fill_null(False))
+        .then(pl.lit("candidate"))
+        .when(pl.col("gov_cause").fill_null(False))
+        .then(pl.lit("gov"))
+        .when(pl.col("flag_rules").list.len() > 0)
+        .then(pl.lit("lowuse"))
+        .when(pl.col("status") == "计时中")
+        .then(pl.lit("timing"))
+        .otherwise(pl.lit("normal"))
+    )
 
 
-def flag_colour(status: str | None, rules_: list[str]) -> str:
-    """The map's category for a parcel: 闲置 over 候选 over 低效 over 正常."""
-    if status == "闲置":
-        return "idle"
-    if status and ("候选" in status or "政府" in status or "中止" in status):
-        return "candidate"
-    return "lowuse" if rules_ else "normal"
+def select(
+    reg: pl.DataFrame,
+    *,
+    status: str | None = None,
+    rule: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
+) -> pl.DataFrame:
+    """The register filtered as the list page and `gaoxin land list` filter it."""
+    if status:
+        reg = reg.filter(pl.col("status") == status)
+    if rule:
+        reg = reg.filter(pl.col("flag_rules").list.contains(rule))
+    if category:
+        reg = reg.filter(pl.col("category") == category)
+    if q and q.strip():
+        needle = q.strip()
+        reg = reg.filter(
+            pl.col("parcel_no").str.contains(needle, literal=True)
+            | pl.col("holder_name").fill_null("").str.contains(needle, literal=True)
+            | pl.col("uscc").fill_null("").str.contains(needle, literal=True)
+        )
+    return reg
+
+
+def summary(reg: pl.DataFrame) -> dict:
+    """Counts and 亩 per status and per flag rule, and the totals the list page heads with."""
+    by_status = {
+        r["status"]: {"parcels": r["n"], "mu": r["mu"]}
+        for r in reg.group_by("status").agg(n=pl.len(), mu=pl.col("area_mu").sum()).to_dicts()
+    }
+    flags = reg.select("flag_rules", "area_mu").explode("flag_rules").drop_nulls("flag_rules")
+    by_rule = {
+        r["flag_rules"]: {"parcels": r["n"], "mu": r["mu"]}
+        for r in flags.group_by("flag_rules").agg(n=pl.len(), mu=pl.col("area_mu").sum()).to_dicts()
+    }
+    lowuse = reg.filter(pl.col("flag_rules").list.len() > 0)
+    return {
+        "parcels": reg.height,
+        "mu": float(reg["area_mu"].sum() or 0),
+        "by_status": by_status,
+        "by_rule": by_rule,
+        "lowuse_parcels": lowuse.height,
+        "lowuse_mu": float(lowuse["area_mu"].sum() or 0),
+        "fee_eligible": int(reg["fee_eligible"].fill_null(False).sum()),
+        "reclaim_eligible": int(reg["reclaim_eligible"].fill_null(False).sum()),
+        "investigate_overdue": int(reg["investigate_overdue"].fill_null(False).sum()),
+    }
+
+
+def _json_text(col: str) -> pl.Expr:
+    """A text column as the inside of a JSON string (backslashes and quotes escaped; control characters
+    cannot occur: cleaned at import)."""
+    return (
+        pl.col(col)
+        .fill_null("")
+        .str.replace_all("\\", "\\\\", literal=True)
+        .str.replace_all('"', '\\"', literal=True)
+    )
+
+
+def map_payload(reg: pl.DataFrame, geoms: pl.DataFrame) -> str:
+    """The parcel map's data as one JSON text: a GeoJSON FeatureCollection (properties: 宗地编号 as `name`,
+    category `c`, holder `h`, 亩 `a`) built by string concatenation over the stored geometries — no
+    per-parcel parsing — and the legend. Parcels without an outline are counted, not drawn."""
+    j = geoms.select("parcel_no", "geojson").join(
+        reg.select("parcel_no", "category", "holder_name", "area_mu"), on="parcel_no", how="inner"
+    )
+    feats = j.select(
+        pl.concat_str(
+            pl.lit('{"type":"Feature","properties":{"name":"'), _json_text("parcel_no"),
+            pl.lit('","c":"'), pl.col("category"),
+            pl.lit('","h":"'), _json_text("holder_name"),
+            pl.lit('","a":'), pl.col("area_mu").round(2).cast(pl.Utf8),
+            pl.lit('},"geometry":'), pl.col("geojson"), pl.lit("}"),
+        ).alias("f")
+    )["f"]  # fmt: skip
+    counts = {r["category"]: r["len"] for r in j.group_by("category").len().to_dicts()}
+    meta = {
+        "categories": {k: {"title": t, "color": colour} for k, (t, colour) in CATEGORIES.items()},
+        "counts": counts,
+        "drawn": j.height,
+        "unmapped": reg.height - j.height,
+    }
+    return (
+        '{"geo":{"type":"FeatureCollection","features":[' + ",".join(feats.to_list()) + "]},"
+        + '"meta":' + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "}"
+    )  # fmt: skip
 
 
 def recoverable(con, ev: dict) -> pl.DataFrame:
@@ -246,3 +346,30 @@ def parcel_page(con, ev: dict, parcel_no: str) -> dict:
         "geometry": json.loads(geo["geojson"][0]) if geo.height else None,
         "options": ev["rules"]["idle"]["options"] if clock["options_open"] else [],
     }
+
+
+_UNIT_OF = {"万元每亩": "万元/亩", "千瓦时": "千瓦时"}
+_SHARES = ("比例", "阈值")
+
+
+def flag_text(numbers: str | dict | None) -> str:
+    """A flag's numbers as an officer reads them: 「实际投资强度 110.00 万元/亩；比例 36.7%；阈值 50.0%」."""
+    got = json.loads(numbers) if isinstance(numbers, str) else (numbers or {})
+    out = []
+    for key, v in got.items():
+        name, _, unit = key.partition("_")
+        unit = _UNIT_OF.get(unit, unit)
+        if isinstance(v, list):
+            v = "、".join(str(x) for x in v)
+        elif isinstance(v, float) and name in _SHARES and v <= 1:
+            v = f"{v:.1%}"
+        elif isinstance(v, float):
+            v = f"{v:,.2f}"
+        elif name.endswith("月数"):
+            v, unit = f"{v}", "个月"
+        elif name.endswith("天数"):
+            v, unit = f"{v}", "天"
+        elif name == "阈值年":
+            name, v, unit = "阈值", f"{v}", "年"
+        out.append(f"{name} {v}{(' ' + unit) if unit else ''}")
+    return "；".join(out)

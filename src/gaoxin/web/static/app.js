@@ -31,12 +31,65 @@
     target.scrollIntoView({ block: "center" });
   }
 
+  // the parcel map: GeoJSON fetched from data-geo-src, registered as an ECharts map (no online base map),
+  // each parcel filled by its category; a click opens the parcel's page (data-map-link + 宗地编号)
+  function renderMaps(root) {
+    if (!window.echarts) return;
+    (root || document).querySelectorAll("[data-geo-src]").forEach(function (el) {
+      if (el.getAttribute("data-rendered")) return;
+      el.setAttribute("data-rendered", "loading");
+      var labels = JSON.parse(el.getAttribute("data-map-labels") || "{}");
+      fetch(el.getAttribute("data-geo-src"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (payload) {
+          var cats = payload.meta.categories;
+          var name = "parcels-" + Date.now();
+          window.echarts.registerMap(name, payload.geo);
+          var data = payload.geo.features.map(function (f) {
+            var p = f.properties;
+            return { name: p.name, value: p.a, holder: p.h, cat: p.c, itemStyle: { areaColor: cats[p.c].color } };
+          });
+          var chart = window.echarts.init(el, null, { renderer: "canvas" });
+          chart.setOption({
+            animation: false,
+            tooltip: {
+              trigger: "item",
+              formatter: function (p) {
+                var d = p.data || {};
+                return p.name + "<br>" + (labels.holder || "") + "：" + (d.holder || "—") + "<br>" +
+                  (d.value == null ? "" : d.value + " " + (labels.area || "")) + "<br>" + (cats[d.cat] ? cats[d.cat].title : "");
+              }
+            },
+            series: [{
+              type: "map", map: name, roam: true, selectedMode: false, nameProperty: "name",
+              itemStyle: { borderColor: "#333", borderWidth: 0.5 },
+              emphasis: { label: { show: false }, itemStyle: { borderColor: "#000", borderWidth: 1.5 } },
+              label: { show: false },
+              data: data
+            }]
+          });
+          var link = el.getAttribute("data-map-link");
+          chart.on("click", function (p) { if (link && p.name) window.location.href = link + encodeURIComponent(p.name); });
+          Object.keys(payload.meta.counts).forEach(function (k) {
+            var c = document.querySelector('[data-count="' + k + '"]');
+            if (c) c.textContent = payload.meta.counts[k];
+          });
+          var note = document.getElementById("map-note");
+          if (note && payload.meta.unmapped) note.textContent += " " + payload.meta.unmapped + " " + (labels.unmapped || "");
+          el.setAttribute("data-rendered", "1");
+          el.setAttribute("data-drawn", String(payload.meta.drawn));
+          charts.push(chart);
+        })
+        .catch(function () { el.setAttribute("data-rendered", "error"); });
+    });
+  }
+
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.getAttribute("content") : "";
   }
 
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); renderMaps(document); });
   document.addEventListener("htmx:after:swap", function () { renderCharts(document); });
   document.addEventListener("htmx:config:request", function (evt) {
     var ctx = evt.detail && evt.detail.ctx;
