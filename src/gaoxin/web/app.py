@@ -257,6 +257,10 @@ def create_app(
     app.include_router(projects.api)
     app.include_router(publication.router)  # 亩均 公示与申诉
     app.include_router(publication.api)
+    from gaoxin.web.routes import registries
+
+    app.include_router(registries.router)  # 创新登记
+    app.include_router(registries.api)
     from gaoxin.web.routes import land
 
     app.include_router(land.router)  # 盘活存量

@@ -158,14 +158,16 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
 
 
 def firm_sections(db, uscc: str, user: User, lang: str) -> dict:
-    """The 画像's 培育梯度 (tiers and gaps) and 产业链 (tags with evidence, analyst decisions) sections."""
+    """The 画像's 培育梯度 (tiers and gaps), 产业链 (tags with evidence, analyst decisions) and 创新登记 sections."""
     from gaoxin.web.routes.chains import firm_chain_tags, node_choices
     from gaoxin.web.routes.cultivation import firm_tiers
+    from gaoxin.web.routes.registries import firm_registry
 
     return {
         "tiers": firm_tiers(db, uscc),
         "chain_tags": firm_chain_tags(db, uscc, lang),
         "node_choices": node_choices() if user.can("run") else [],
+        **firm_registry(db, uscc, user),
     }
 
 
