@@ -5,8 +5,9 @@
 - 第二条第二款 (candidate): started, not completed, work stopped (中止开发建设) and less than 1/3 of the area
   to be built built or less than 25 % of the total investment made; a *candidate* one year after the stop —
   "也可以认定": an officer's 认定 (a `finding` decision) makes it 闲置.
-- 第八条: a verified government or 不可抗力 delay stops the clock for its days and sends the parcel to the
-  第十二条 options instead of the fee; an unverified explanation changes nothing.
+- 第八条: a verified government or 不可抗力 delay stops the clock for its days (no 闲置, no fee while it lasts)
+  and opens the 第十二条 options; once it ends the clock runs on, shifted by those days. An unverified
+  explanation changes nothing.
 - 第五条: 30 days from the day the parcel became suspect (or was first seen by the store, if later) to the
   start of the investigation (an `investigation` decision, 调查通知书).
 - 第十四条: eligible for a 征缴土地闲置费决定书 (20 % of the 出让 / 划拨 价款) at one year, for a 收回决定书 at two;
@@ -131,12 +132,14 @@ def clocks(parcels: pl.DataFrame, decisions: pl.DataFrame | None, as_of: date, r
     seen = pl.col("imported_at").dt.date() if "imported_at" in p.columns else pl.col("suspect_on")
     # the candidate of 第二条第二款 becomes 闲置 only by an officer's 认定; the not-started parcel by the date
     idle = reached & ((pl.col("_kind") == "not_started") | pl.col("found_idle_on").is_not_null())
-    route = ~pl.col("gov_cause")
+    # while a verified delay lasts the clock stands still (政府原因); once it ends the clock runs on, shifted by
+    # the delay's days, and a parcel still not started is idle by its user from the shifted anniversary
+    route = ~pl.col("delay_ongoing")
     p = (
         p.with_columns(
             status=pl.when(pl.col("_kind").is_null())
             .then(pl.lit("正常"))
-            .when(pl.col("gov_cause"))
+            .when(pl.col("delay_ongoing"))
             .then(pl.lit("政府原因（第八条）"))
             .when(idle)
             .then(pl.lit("闲置"))
@@ -144,7 +147,7 @@ def clocks(parcels: pl.DataFrame, decisions: pl.DataFrame | None, as_of: date, r
             .then(pl.lit("闲置候选（待认定）"))
             .otherwise(pl.lit("计时中")),
             idle=idle & route,
-            candidate=reached & (pl.col("_kind") == "stopped") & pl.col("found_idle_on").is_null(),
+            candidate=reached & route & (pl.col("_kind") == "stopped") & pl.col("found_idle_on").is_null(),
             found_on=pl.when(reached).then(pl.max_horizontal(pl.col("suspect_on"), seen)).otherwise(None),
         )
         .with_columns(

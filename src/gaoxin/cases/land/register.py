@@ -108,7 +108,7 @@ def register_rows(ev: dict) -> pl.DataFrame:
         .then(pl.lit("idle"))
         .when(pl.col("candidate").fill_null(False))
         .then(pl.lit("candidate"))
-        .when(pl.col("gov_cause").fill_null(False))
+        .when(pl.col("status") == "政府原因（第八条）")
         .then(pl.lit("gov"))
         .when(pl.col("flag_rules").list.len() > 0)
         .then(pl.lit("lowuse"))
