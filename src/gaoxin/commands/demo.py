@@ -16,6 +16,7 @@ from gaoxin.commands.data import DbOpt, open_store, run_import, show_import
 from gaoxin.commands.land import demo_land
 from gaoxin.commands.monitor import demo_monitoring
 from gaoxin.commands.projects import demo_projects
+from gaoxin.commands.registry import demo_registries
 from gaoxin.commands.zones import demo_zones
 
 
@@ -126,6 +127,7 @@ def demo(
         demo_projects(db)
         demo_monitoring(db, zone, out_dir, keep_dir=out_dir if keep else None)
         demo_land(db)  # after the monthly series: the 低效 flags read its power and tax months
+        demo_registries(db)  # 创新登记: hosts and sellers are the zone's R&D firms
     finally:
         if not keep:
             shutil.rmtree(out_dir, ignore_errors=True)

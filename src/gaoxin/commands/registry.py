@@ -251,3 +251,25 @@ def registry_due(
             for r in frame.iter_rows(named=True)
         ],
     )  # fmt: skip
+
+
+def demo_registries(db) -> None:
+    """`gaoxin demo`: the demo zone's 创新平台, 技术合同, 人才 and 载体 lists, imported once through the normal path."""
+    import tempfile
+
+    from gaoxin.demo.registries import generate_registries
+
+    con = open_store(db)
+    try:
+        with console.status("创新登记 …"), tempfile.TemporaryDirectory(prefix="gaoxin-registry-") as tmp:
+            got = generate_registries(con, date.today(), Path(tmp))
+    finally:
+        con.close()
+    if got["skipped"]:
+        console.print("创新登记台账已导入过，未重复导入")
+        return
+    o = got["outcome"]
+    kinds = "，".join(f"{k} {n}" for k, n in o.kinds.items())
+    console.print(
+        f"创新登记：{got['file']} 接收 {o.accepted} 行（{kinds}），拒收 {o.rejected} 行；gaoxin registry due 查看复核提醒"
+    )

@@ -46,6 +46,11 @@ def known_batch(con: duckdb.DuckDBPyConnection, sha: str) -> dict | None:
     return find_batch(con, sha)
 
 
+def has_batch(con: duckdb.DuckDBPyConnection, source: str) -> bool:
+    """Whether any batch of this source was imported (the demo imports its registry file once)."""
+    return frame(con, "SELECT count(*) AS n FROM import_batch WHERE source = ?", [source]).item() > 0
+
+
 def write_registry_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
     """One batch in one transaction: each kind's accepted rows (superseding the earlier row of each record) and
     the rejected rows. Returns the batch id."""
@@ -203,6 +208,7 @@ __all__ = [
     "counts",
     "firm_facts",
     "firm_registry",
+    "has_batch",
     "hosted",
     "known_batch",
     "platform_history",
