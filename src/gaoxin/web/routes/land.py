@@ -83,7 +83,8 @@ def register_page(request: Request, db: DbDep, user: CurrentUser, status: Status
 
 @router.get("/land/map")
 def map_page(request: Request, db: DbDep, user: CurrentUser):
-    return render(request, "land_map.html", {"nav": "land", "categories": land.CATEGORIES})
+    # `charts` makes the page load the vendored ECharts (the map is drawn from /api/land/map by app.js)
+    return render(request, "land_map.html", {"nav": "land", "categories": land.CATEGORIES, "charts": {"map": True}})
 
 
 @api.get("/map", summary="宗地图数据 / the parcel map's GeoJSON and legend")

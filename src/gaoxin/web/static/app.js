@@ -80,7 +80,7 @@
           el.setAttribute("data-drawn", String(payload.meta.drawn));
           charts.push(chart);
         })
-        .catch(function () { el.setAttribute("data-rendered", "error"); });
+        .catch(function (e) { el.setAttribute("data-rendered", "error"); if (window.console) console.error("map: " + e); });
     });
   }
 
