@@ -181,16 +181,16 @@ def _json_text(col: str) -> pl.Expr:
 
 def map_payload(reg: pl.DataFrame, geoms: pl.DataFrame) -> str:
     """The parcel map's data as one JSON text: a GeoJSON FeatureCollection (properties: 宗地编号 as `name`,
-    category `c`, holder `h`, 亩 `a`) built by string concatenation over the stored geometries — no
-    per-parcel parsing — and the legend. Parcels without an outline are counted, not drawn."""
+    category `c`, 亩 `a`; the holder is on the parcel's page, not in every feature) built by string
+    concatenation over the stored geometries — no per-parcel parsing — and the legend. Parcels without an
+    outline are counted, not drawn."""
     j = geoms.select("parcel_no", "geojson").join(
-        reg.select("parcel_no", "category", "holder_name", "area_mu"), on="parcel_no", how="inner"
+        reg.select("parcel_no", "category", "area_mu"), on="parcel_no", how="inner"
     )
     feats = j.select(
         pl.concat_str(
             pl.lit('{"type":"Feature","properties":{"name":"'), _json_text("parcel_no"),
             pl.lit('","c":"'), pl.col("category"),
-            pl.lit('","h":"'), _json_text("holder_name"),
             pl.lit('","a":'), pl.col("area_mu").round(2).cast(pl.Utf8),
             pl.lit('},"geometry":'), pl.col("geojson"), pl.lit("}"),
         ).alias("f")

@@ -47,7 +47,7 @@
           window.echarts.registerMap(name, payload.geo);
           var data = payload.geo.features.map(function (f) {
             var p = f.properties;
-            return { name: p.name, value: p.a, holder: p.h, cat: p.c, itemStyle: { areaColor: cats[p.c].color } };
+            return { name: p.name, value: p.a, cat: p.c, itemStyle: { areaColor: cats[p.c].color } };
           });
           var chart = window.echarts.init(el, null, { renderer: "canvas" });
           chart.setOption({
@@ -56,8 +56,8 @@
               trigger: "item",
               formatter: function (p) {
                 var d = p.data || {};
-                return p.name + "<br>" + (labels.holder || "") + "：" + (d.holder || "—") + "<br>" +
-                  (d.value == null ? "" : d.value + " " + (labels.area || "")) + "<br>" + (cats[d.cat] ? cats[d.cat].title : "");
+                return p.name + "<br>" + (d.value == null ? "" : d.value + " " + (labels.area || "")) + "<br>" +
+                  (cats[d.cat] ? cats[d.cat].title : "");
               }
             },
             series: [{
