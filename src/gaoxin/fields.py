@@ -398,7 +398,7 @@ def _flag(name, label, label_en, aliases):
     return Field(name, label, label_en, FLAG, aliases=tuple(aliases), sources=("sci",))
 
 
-def _code(name, label, label_en, aliases, codes: dict[int, str]):
+def _code(name, label, label_en, aliases, codes: dict[int, str], sources=("sci",)):
     # a numeric code with a fixed table (研发机构级别 0–4 …); the table is part of the field
     return Field(
         name,
@@ -410,7 +410,7 @@ def _code(name, label, label_en, aliases, codes: dict[int, str]):
         "级",
         "level",
         tuple(aliases),
-        sources=("sci",),
+        sources=sources,
         extra={"codes": codes},
     )
 
@@ -560,6 +560,8 @@ CULTIVATION_FIELDS: tuple[Field, ...] = (
         "R&D institution level",
         ("研发机构级别", "研发机构等级", "企业研发机构级别"),
         RD_INSTITUTION_LEVELS,
+        # worked from the 创新平台 register (gaoxin.registries.feed) before the number a 科技局 file codes by hand
+        ("科技创新台账", "sci"),
     ),
     Field(
         "niche_years",

@@ -269,7 +269,9 @@ def demo_registries(db) -> None:
         console.print("创新登记台账已导入过，未重复导入")
         return
     o = got["outcome"]
-    kinds = "，".join(f"{k} {n}" for k, n in o.kinds.items())
+    from gaoxin.registries.service import KIND_TITLES
+
+    kinds = "，".join(f"{KIND_TITLES[k]} {n}" for k, n in o.kinds.items())
     console.print(
         f"创新登记：{got['file']} 接收 {o.accepted} 行（{kinds}），拒收 {o.rejected} 行；gaoxin registry due 查看复核提醒"
     )

@@ -50,6 +50,34 @@ def prepare(path: Path | str, kind: str = "auto"):
         raise RegistryImportError(f"{exc}（本次导入未写入任何数据）") from None
 
 
+def fed_facts(con, batch):
+    """The 研发机构级别 facts this batch changes: for every firm hosting a platform the batch lists (or hosted one
+    of them before), each data year's level with the batch's platforms in force (`registries.feed`)."""
+    import polars as pl
+
+    from gaoxin.registries.feed import institution_levels
+    from gaoxin.registries.reviews import calendar_in_force
+    from gaoxin.registries.rules import load_rules
+
+    new = batch.accepted_rows("platform")
+    if new.height == 0:
+        return None
+    cols = store.TABLES["platform"][1]
+    before = store.platforms(con)
+    names = new.get_column("name")
+    firms = set(new.get_column("host_uscc").drop_nulls()) | set(
+        before.filter(pl.col("name").is_in(names.implode())).get_column("host_uscc").drop_nulls()
+    )
+    rows = new.select(*cols, pl.col("_sheet").alias("sheet"), pl.col("_row").cast(pl.Int32).alias("row_no"))
+    kept = before.filter(~pl.col("name").is_in(names.implode())).select(
+        *cols, "sheet", pl.col("row_no").cast(pl.Int32)
+    )
+    in_force = pl.concat([kept, rows], how="vertical_relaxed")
+    return institution_levels(
+        in_force, load_rules(), store.fact_years(con), sorted(firms), calendar_in_force(con)
+    )
+
+
 def import_registry(con, path: Path | str, kind: str = "auto") -> ImportOutcome:
     """One file, one batch: all its valid rows or nothing (a file that cannot be read writes nothing)."""
     return import_all(con, [path], kind)[0]
@@ -64,7 +92,7 @@ def import_all(con, paths, kind: str = "auto") -> list[ImportOutcome]:
         if known:
             out.append(ImportOutcome(batch.file_name, known["batch_id"], 0, 0, 0, True))
             continue
-        bid = store.write_registry_batch(con, batch)
+        bid = store.write_registry_batch(con, batch, fed_facts(con, batch))
         out.append(
             ImportOutcome(
                 batch.file_name, bid, batch.accepted, batch.rejected, batch.skipped, False,

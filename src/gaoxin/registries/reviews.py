@@ -2,9 +2,10 @@
 specific rule wins), the next review date (the department's date, else the last 复核/评价 or the 认定 date plus
 the cycle), the status as of a day, the days and working days left, and the bar on reapplying after 撤销.
 
-Status as of a day (first match wins): 撤销 — the list says so, a 撤销日期 has passed, or the last grade maps to
-撤销; 警示 — the list says so or the last grade maps to 警示; 待复核 — the list says so or the next review date has
-passed without a newer 复核; else 有效. A platform counts (cultivation, 研发机构数) unless 撤销."""
+Status as of a day (first match wins): 撤销 — the list says so (from its 撤销日期 on, when one is given), a 撤销日期
+has passed, or the last grade (from the last review date on, when that is known) maps to 撤销; 警示 — the list
+says so or the last grade maps to 警示; 待复核 — the list says so or the next review date has passed without a
+newer 复核; else 有效. A platform counts (cultivation, 研发机构数) unless 撤销."""
 
 from __future__ import annotations
 
@@ -69,14 +70,15 @@ def review_frame(
     base = pl.coalesce(pl.col("last_review_on"), pl.col("approved_on"))
     rule_next = base.dt.offset_by(pl.format("{}y", pl.col("cycle_years")))
     asof = pl.lit(as_of)
+    graded = (pl.col("last_review_on") <= asof).fill_null(True)  # a grade counts from the day it was given
     revoked = (
-        (pl.col("status") == "撤销").fill_null(False)
+        ((pl.col("status") == "撤销") & (pl.col("revoked_on") <= asof).fill_null(True)).fill_null(False)
         | (pl.col("revoked_on") <= asof).fill_null(False)
-        | (pl.col("grade_status") == "撤销").fill_null(False)
+        | (graded & (pl.col("grade_status") == "撤销")).fill_null(False)
     )
-    warned = (pl.col("status") == "警示").fill_null(False) | (pl.col("grade_status") == "警示").fill_null(
-        False
-    )
+    warned = (pl.col("status") == "警示").fill_null(False) | (
+        graded & (pl.col("grade_status") == "警示")
+    ).fill_null(False)
     p = p.with_columns(
         base.alias("review_base"),
         pl.coalesce(pl.col("next_review_on"), rule_next).alias("next_review"),

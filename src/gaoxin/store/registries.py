@@ -9,6 +9,7 @@ import polars as pl
 
 from gaoxin.store.db import frame, transaction
 from gaoxin.store.imports import ArrowStream, find_batch, insert_batch, staged
+from gaoxin.store.imports import _mark_superseded as mark_superseded  # the same rule as every batch's facts
 
 # table, its columns in order (after them: batch_id, sheet, row_no, superseded), the identity of a record
 TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -51,12 +52,27 @@ def has_batch(con: duckdb.DuckDBPyConnection, source: str) -> bool:
     return frame(con, "SELECT count(*) AS n FROM import_batch WHERE source = ?", [source]).item() > 0
 
 
-def write_registry_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
-    """One batch in one transaction: each kind's accepted rows (superseding the earlier row of each record) and
-    the rejected rows. Returns the batch id."""
+def fact_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The data years the store holds enterprise facts for."""
+    found = frame(con, "SELECT DISTINCT period FROM fact WHERE length(period) = 4 ORDER BY period")
+    return [int(p) for p in found.get_column("period").to_list() if p.isdigit()]
+
+
+def write_registry_batch(con: duckdb.DuckDBPyConnection, batch, facts: pl.DataFrame | None = None) -> int:
+    """One batch in one transaction: each kind's accepted rows (superseding the earlier row of each record), the
+    facts the registry feeds (`registries.feed`: uscc, period, indicator, value, unit, sheet, row_no — kept for
+    registered firms only, the value in force worked as for any batch) and the rejected rows. Returns the id."""
     rejected = batch.rejected_rows()
     with transaction(con):
         batch_id = insert_batch(con, batch)
+        if facts is not None and facts.height:
+            with staged(con, "staged_reg_facts", ArrowStream(facts)):
+                con.execute(
+                    "INSERT INTO fact SELECT s.uscc, s.period, s.indicator, s.value, s.unit, ?, s.sheet, s.row_no, "
+                    "false FROM staged_reg_facts s SEMI JOIN enterprise e ON e.uscc = s.uscc",
+                    [batch_id],
+                )
+            mark_superseded(con, batch_id)
         for kind, (table, cols, ident) in TABLES.items():
             rows = batch.accepted_rows(kind)
             if rows.height == 0:
@@ -206,6 +222,7 @@ __all__ = [
     "TABLES",
     "contracts",
     "counts",
+    "fact_years",
     "firm_facts",
     "firm_registry",
     "has_batch",
