@@ -142,3 +142,22 @@ def test_talent_only_for_roles_that_may_see_it(app):
     assert names == ["张三"]  # 李四 works for a firm of another town
     assert tom.get("/registries/platforms/乙技术中心").status_code == 404
     assert "乙技术中心" not in tom.get("/registries/platform").text
+
+
+def test_upload_a_list_through_the_web(app, tmp_path):
+    c = client(app, "root")
+    page = c.get("/registries/import")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    path = write_xlsx(
+        tmp_path / "新认定.xlsx",
+        {"平台": [["平台名称", "平台类型", "级别", "依托单位", "统一社会信用代码", "认定日期"],
+                  ["丙新型研发机构", "新型研发机构", "市", "丙公司", C, "2025-09-01"],
+                  ["坏行", "新型研发机构", "市", "丙公司", C, "不是日期"]]},
+    )  # fmt: skip
+    with path.open("rb") as f:
+        res = c.post("/registries/import", data={"csrf_token": token}, files={"file": (path.name, f)})
+    assert res.status_code == 200
+    assert re.search(r'id="accepted">1<', res.text) and re.search(r'id="rejected">1<', res.text)
+    assert c.get("/registries/platforms/丙新型研发机构").status_code == 200
+    vic = client(app, "vic")
+    assert vic.get("/registries/import").status_code == 403

@@ -8,7 +8,6 @@ EN = {
     "人才": "Talent",
     "科技服务载体": "Service providers",
     "在孵企业": "Hosted firms",
-    "截至": "as of",
     "国家": "National",
     "省": "Provincial",
     "市": "City",
@@ -112,4 +111,17 @@ EN = {
         "No records yet; an administrator or analyst imports the science bureau's, industry bureau's and talent "
         "office's lists with gaoxin registry import"
     ),
+    "导入登记台账": "Import a registry list",
+    "科技局、工信局、人才办报送的登记台账（xlsx / xls / csv），一个文件可含多张表：创新平台（须有「平台名称」「平台类型」「级别」）、技术合同登记（「合同登记编号」「合同类型」「成交额」「登记日期」）、人才（「姓名」「人才计划」「计划级别」）、科技服务载体（「载体名称」「载体类型」）、在孵企业（「在孵企业名称」「载体名称」）。整批导入或整批不导入；有问题的行保留并写明工作表、行和列。": (
+        "Lists the science bureau, industry bureau and talent office send (xlsx / xls / csv); one file may hold "
+        "several sheets: R&D platforms (platform name, kind, level), technology contracts (contract no., type, "
+        "turnover, registration date), talent (name, programme, programme level), service providers (name, kind) "
+        "and hosted firms (firm, provider). A file is imported whole or not at all; rejected rows are kept with "
+        "their sheet, row and column."
+    ),
+    "已导入过（批次": "Already imported (batch",
+    "），未重复导入": "), not imported again",
+    "接收": "accepted",
+    "拒收": "rejected",
+    "查看拒收原因": "see why rows were rejected",
 }

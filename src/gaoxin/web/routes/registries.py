@@ -1,6 +1,7 @@
 """创新登记 pages: the overview with the reviews due (/registries), each register with its filters and xlsx
 (/registries/{kind}, /registries/{kind}/export.xlsx), one platform with its review clock
-(/registries/platforms/{name}), the 技术合同 dashboard by year and type (/registries/dashboard), the firm's registry
+(/registries/platforms/{name}), the 技术合同 dashboard by year and type (/registries/dashboard), the upload of a list
+(/registries/import, admin and analyst), the firm's registry
 section of the 画像 (`firm_registry`) and the JSON API beside them (/api/registries/…). Routes only translate
 HTTP; the work is `gaoxin.registries.service` (as `gaoxin registry …`).
 
@@ -10,20 +11,27 @@ employers; a viewer or a department user sees counts only (the list and its expo
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 import polars as pl
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from gaoxin.jsonable import jsonable
 from gaoxin.registries import service
 from gaoxin.registries.rules import load_rules
 from gaoxin.store import registries as store
-from gaoxin.web.deps import CurrentUser, DbDep, PageNo, User
+from gaoxin.web.auth import Csrf
+from gaoxin.web.deps import CurrentUser, DbDep, Importer, PageNo, User
 from gaoxin.web.render import render
+from gaoxin.web.routes.imports import safe_name
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/registries", tags=["registries"])
@@ -31,6 +39,7 @@ PAGE = 50
 Text = Annotated[str | None, Query(max_length=60)]
 Year = Annotated[int | None, Query(ge=1990, le=2100)]
 TALENT_ROLES = ("admin", "analyst", "town")
+SHEETS = (".xlsx", ".xls", ".csv")
 
 # the list columns: (column, title) per register, as the pages, the xlsx and the CLI show them
 COLUMNS = {
@@ -181,6 +190,46 @@ def _platform(db, user: User, name: str) -> dict:
 @router.get("/registries/platforms/{name}")
 def platform_page(request: Request, db: DbDep, user: CurrentUser, name: str):
     return render(request, "registry_platform.html", {"nav": "registries", **_platform(db, user, name)})
+
+
+def _import_page(request: Request, status_code: int = 200, **extra):
+    context = {"nav": "registries", "outcome": None, "errors": [], "titles": service.KIND_TITLES, **extra}
+    return render(request, "registry_import.html", context, status_code=status_code)
+
+
+@router.get("/registries/import")
+def import_page(request: Request, db: DbDep, user: Importer):
+    return _import_page(request)
+
+
+@router.post("/registries/import", dependencies=[Csrf])
+async def import_file(request: Request, db: DbDep, user: Importer):
+    """A 科技局 / 工信局 / 人才办 list (xlsx / xls / csv): one batch, all or nothing, rejected rows kept."""
+    from gaoxin.registries.intake import RegistryImportError, import_registry
+
+    form = await request.form(max_files=2, max_fields=10)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _import_page(request, 400, errors=["请选择登记台账文件（xlsx / xls / csv）"])
+    name = safe_name(upload.filename)
+    if Path(name).suffix.lower() not in SHEETS:
+        return _import_page(request, 415, errors=[f"{name}：只接受 xlsx、xls 或 csv"])
+    folder = Path(tempfile.mkdtemp(prefix="gaoxin-registry-"))
+    path = folder / name
+    try:
+        with path.open("wb") as out:
+            await run_in_threadpool(shutil.copyfileobj, upload.file, out, 1 << 20)
+
+        def work():
+            with request.app.state.store.write_lock:
+                return import_registry(db, path)
+
+        outcome = await run_in_threadpool(work)
+    except RegistryImportError as exc:
+        return _import_page(request, 400, errors=[str(exc)])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return _import_page(request, outcome=outcome)
 
 
 @router.get("/registries/{kind}")
