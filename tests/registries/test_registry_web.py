@@ -159,5 +159,7 @@ def test_upload_a_list_through_the_web(app, tmp_path):
     assert res.status_code == 200
     assert re.search(r'id="accepted">1<', res.text) and re.search(r'id="rejected">1<', res.text)
     assert c.get("/registries/platforms/丙新型研发机构").status_code == 200
+    batch = c.get(re.search(r'href="(/imports/batches/\d+)"', res.text).group(1))
+    assert batch.status_code == 200 and "不是日期" in batch.text  # the rejected row with its raw cells
     vic = client(app, "vic")
     assert vic.get("/registries/import").status_code == 403
