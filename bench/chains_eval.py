@@ -148,12 +148,13 @@ def main() -> None:
     firms = synthetic(args.firms, rows)
     fresh = Tagger(packs)  # cold caches: the timing includes every distinct clause once
     t0, c0 = time.perf_counter(), time.process_time()
-    tagged = sum(1 for s, p, c in firms if fresh.tag(s, p, c))
+    tagged = sum(1 for tags in fresh.tag_many(firms) if tags)  # the path `gaoxin chains tag` takes
     dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     # CPU time is reported too: on a shared machine the wall time mostly measures the other tenants
     print(
         f"\nthroughput: {len(firms):,} synthetic firms tagged in {dt:.2f} s wall / {cpu:.2f} s CPU "
-        f"({len(firms) / dt:,.0f}/s; tagger build {t_init:.2f} s; {tagged:,} firms got ≥1 node) — goal ≤ 10 s"
+        f"({len(firms) / dt:,.0f}/s; tagger build {t_init:.2f} s; {tagged:,} firms got ≥1 node) — goal ≤ 5 s CPU "
+        "(issue 20; bench/tagging_bench.py has repetitions and the per-firm peer)"
     )
 
 

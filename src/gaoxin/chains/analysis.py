@@ -38,15 +38,8 @@ def tag_store(
     firms = store.enterprise_texts(con)
     out_rows = []
     per_firm = []
-    for uscc, name, scope, products, code in zip(
-        firms["uscc"],
-        firms["name"],
-        firms["business_scope"],
-        firms["main_products"],
-        firms["industry_code"],
-        strict=True,
-    ):
-        tags = tagger.tag(scope, products, code)
+    texts = zip(firms["business_scope"], firms["main_products"], firms["industry_code"], strict=True)
+    for uscc, name, tags in zip(firms["uscc"], firms["name"], tagger.tag_many(texts), strict=True):
         rule = primaries(segments[uscc], tags, tagger) if uscc in segments and tags else {}
         mark_primary(tags, [n for n, _ in rule.values()])
         for t in tags:

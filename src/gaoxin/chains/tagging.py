@@ -13,8 +13,11 @@ sales reach only channel nodes — explicit sales phrases, or the chain's midstr
 pure distributors (仅从事…). Confidence is a noisy-OR of the signal weights. Labelling rules that the evaluation set
 follows are in bench/data/chains_eval.README.md.
 
-Speed: results are cached per distinct clause and per distinct (scope, products, code), so 100k firms with the
-usual repetition of registered phrases tag in a few seconds.
+Speed (issue 20): `tag_many` normalises and strips the boilerplate of every distinct scope in one polars pass;
+a scope is then read as its `;` segments — no boilerplate, section marker or clause spans one — each distinct
+segment parsed once, each distinct (segment, section in force, trading-only) matched once, the industry-code
+rules read once per code; firms only combine cached pieces. `tag_reference` is the straightforward per-firm
+reading the fast path is tested equal to (tests/chains/test_chain_tagging_fast.py); bench/tagging_bench.py.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from gaoxin.chains import industry_codes
 from gaoxin.chains.packs import Pack
@@ -90,8 +94,15 @@ GENERAL, LICENSED, PRODUCTS = "一般项目", "许可项目", "主营产品"
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
+_FULL_CHARS = {chr(k): v for k, v in _FULL.items()}
+_FULL_RE = re.compile("[" + "".join(re.escape(c) for c in _FULL_CHARS) + "]")
+# what str.strip() strips (polars' strip_chars() would use Unicode White_Space, which differs at \x1c–\x1f)
+_PY_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
 def normalize(text: str | None) -> str:
-    return (text or "").translate(_FULL).replace(" ", "").strip()
+    """Full-width forms and CJK punctuation to ASCII (the `_FULL` table), spaces removed, ends stripped."""
+    return _FULL_RE.sub(lambda m: _FULL_CHARS[m.group()], text or "").replace(" ", "").strip()
 
 
 def _is_qualifier(inner: str) -> bool:
@@ -123,7 +134,10 @@ def expand_objects(clause: str) -> tuple[str, ...]:
 
 
 def strip_boilerplate(text: str) -> str:
-    text = _BOILER_ALL.sub(";", text)
+    return _drop_parens(_BOILER_ALL.sub(";", text))
+
+
+def _drop_parens(text: str) -> str:
     # parentheses holding qualifiers such as (不含危险化学品) never add an activity; other parentheses keep their
     # content as a list item (…的医药产品(包括化学原料药、生物制品、疫苗))
     prev = None
@@ -214,6 +228,84 @@ class _Hit:
     fallback: bool
 
 
+# (fallback keyword?, node, weight, evidence, chain the hit shows the firm making in, (signal, text),
+#  (signal, text, section)) — the last two are the keys evidence is counted once and listed once by
+_Contribution = tuple[bool, str, float, dict, str | None, tuple, tuple]
+_SCOPE_CACHE, _SEGMENT_CACHE = 500_000, 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A text read once — a scope segment between two `;` or a 主营产品 text: its clauses as (section, clause)
+    with section None for "the section in force", the section a marker in it leaves in force (None: none),
+    and whether any clause makes something or trades."""
+
+    text: str
+    items: tuple[tuple[str | None, str], ...]
+    last: str | None
+    makes: bool
+    trades: bool
+
+    @classmethod
+    def of(cls, text: str, items: list[tuple[str | None, str]], last: str | None) -> _Part:
+        return cls(
+            text,
+            tuple(items),
+            last,
+            any(clause_kind(c) == "make" for _, c in items),
+            any(_trades(c) for _, c in items),
+        )
+
+
+_WEIGHT = itemgetter(2)
+_Scope = tuple[tuple[_Part, ...], bool, bool, bool]
+
+
+def _contribution(fallback: bool, node: str, w: float, e: dict, made_in: str | None = None) -> _Contribution:
+    return (
+        fallback,
+        node,
+        w,
+        e,
+        made_in,
+        (e["signal"], e["text"]),
+        (e["signal"], e["text"], e.get("section")),
+    )
+
+
+def _copy(tags: list[Tag]) -> list[Tag]:
+    return [Tag(t.chain, t.node, t.confidence, list(t.evidence), t.primary) for t in tags]
+
+
+def _read_clauses(text: str, section: str | None) -> list[tuple[str | None, str]]:
+    out: list[tuple[str | None, str]] = []
+    for c in clauses(text):
+        out.append((section, c))
+        out.extend((section, x) for x in expand_objects(c))
+    return out
+
+
+def _clean_many(texts: list[str], min_rows: int = 256) -> list[str]:
+    """`_BOILER_ALL.sub(";", normalize(t))` of many texts in one pass of polars' Rust string kernels
+    (Aho-Corasick over the character table, then the regex crate, whose leftmost-first matches of these plain
+    patterns are Python's)."""
+    if len(texts) < min_rows:
+        return [_BOILER_ALL.sub(";", normalize(t)) for t in texts]
+    import polars as pl
+
+    try:
+        col = pl.Series(texts, dtype=pl.Utf8)
+    except (UnicodeEncodeError, pl.exceptions.PolarsError):  # text polars cannot hold (a lone surrogate)
+        return [_BOILER_ALL.sub(";", normalize(t)) for t in texts]
+    col = (
+        col.str.replace_many(list(_FULL_CHARS), list(_FULL_CHARS.values()))
+        .str.replace_all(" ", "", literal=True)
+        .str.strip_chars(_PY_SPACE)
+        .str.replace_all(_BOILER_ALL.pattern, ";")
+    )
+    return col.to_list()
+
+
 class Tagger:
     """Tags text with the nodes of the given packs. Build once, call `tag` or `tag_many`."""
 
@@ -226,6 +318,7 @@ class Tagger:
 
         self.packs = packs
         self.threshold = threshold
+        self.columnar_min = 256  # fewer distinct scopes than this are cleaned one by one
         self.node_chain: dict[str, str] = {}
         self.nodes = {}
         self.kw_nodes: dict[str, list[tuple[str, bool]]] = {}
@@ -262,7 +355,13 @@ class Tagger:
         }
         self._clause_cache: dict[str, tuple[_Hit, ...]] = {}
         self._firm_cache: dict[tuple, list[Tag]] = {}
+        self._scope_cache: dict[str, _Scope] = {}
+        self._segment_cache: dict[str, _Part] = {}
+        self._product_cache: dict[str, _Part] = {}
+        self._contrib_cache: dict[tuple[str, str, bool], tuple[_Contribution, ...]] = {}
         self._codes: dict[str, tuple[str | None, str | None, bool]] = {}
+        self._code_rules: dict[str, tuple] = {}
+        self._code_within: dict[tuple[str, str], bool] = {}
         self._channels = {cid: self._channel_nodes(cid) for cid in packs}
 
     # ---- clause level -------------------------------------------------------------------------------------
@@ -323,7 +422,8 @@ class Tagger:
 
     # ---- firm level ---------------------------------------------------------------------------------------
     def parse_scope(self, scope: str | None) -> list[tuple[str, str]]:
-        """[(section, clause)] after normalisation, boilerplate stripping and the 一般/许可 split."""
+        """[(section, clause)] after normalisation, boilerplate stripping and the 一般/许可 split — the
+        straightforward reading of one text (`tag` reads the same through per-segment caches)."""
         text = strip_boilerplate(normalize(scope))
         out = []
         for sec, part in split_sections(text):
@@ -341,9 +441,30 @@ class Tagger:
             cached = self._tag(*key)
             if len(self._firm_cache) < 300_000:
                 self._firm_cache[key] = cached
-        return [Tag(t.chain, t.node, t.confidence, list(t.evidence), t.primary) for t in cached]
+        return _copy(cached)
 
-    def _tag(self, scope: str, products: str, code_raw: str) -> list[Tag]:  # noqa: C901 — the matching rules in the order S44 documents them (stated activity, products, trade-only, generic)
+    def tag_many(self, rows: Iterable[tuple[str | None, str | None, str | None]]) -> list[list[Tag]]:
+        """`tag` of many firms; their distinct scopes are normalised and stripped of boilerplate in one
+        columnar pass first."""
+        keys = [(s or "", p or "", c or "") for s, p, c in rows]
+        self._prepare_scopes({k[0] for k in keys})
+        done: dict[tuple[str, str, str], list[Tag]] = {}
+        out = []
+        for key in keys:
+            tags = done.get(key)
+            if tags is None and key not in self._firm_cache:
+                # the first firm with these texts gets the tags themselves, later ones copies
+                tags = done[key] = self._tag(*key)
+                out.append(tags)
+            else:
+                out.append(_copy(tags if tags is not None else self._firm_cache[key]))
+        return out
+
+    def tag_reference(
+        self, scope: str | None, products: str | None = None, industry_code: str | None = None
+    ) -> list[Tag]:
+        """The straightforward per-firm reading (each text parsed whole, no segment or firm caches, no columnar
+        pass): what `tag` and `tag_many` must equal."""
         items = self.parse_scope(scope)
         prod = [(PRODUCTS, c) for c in product_items(products)]
         kinds = [clause_kind(c) for _, c in items]
@@ -352,110 +473,237 @@ class Tagger:
         # a firm that makes or develops nothing (services, leasing and generic 技术服务 do not count) is a trader
         texts = [c for _, c in (items or prod)]
         trading_only = bool(kinds) and "make" not in kinds and any(_trades(c) for c in texts)
-        ev: dict[str, list[tuple[float, dict]]] = {}
+        found = [x for sec, c in items + prod for x in self._contributions(sec, c, trading_only)]
+        return self._conclude(found, industry_code or "", trading_only)
 
-        def add(node: str, w: float, e: dict) -> None:
-            ev.setdefault(node, []).append((w, e))
+    def _tag(self, scope: str, products: str, code_raw: str) -> list[Tag]:
+        """`tag_reference` read through caches: a scope is split at its `;` after boilerplate stripping (no
+        section marker, clause or boilerplate spans one), each distinct segment is parsed once, and each
+        distinct (segment, section in force, trading-only) gives its contributions once."""
+        segs, has_items, makes, trades = self._scope_segments(scope)
+        prod = self._products(products)
+        if not has_items:  # a profile or 主营业务 sentence alone decides whether the firm only trades
+            has_items, makes, trades = bool(prod.items), prod.makes, prod.trades
+        # a firm that makes or develops nothing (services, leasing and generic 技术服务 do not count) is a trader
+        trading_only = has_items and not makes and trades
+        found: list[_Contribution] = []
+        cache, sec = self._contrib_cache, GENERAL
+        for part in segs:
+            got = cache.get((part.text, sec, trading_only))
+            found.extend(self._part_contributions(part, sec, trading_only) if got is None else got)
+            sec = part.last or sec
+        found.extend(self._part_contributions(prod, PRODUCTS, trading_only))
+        return self._conclude(found, code_raw, trading_only)
 
+    # ---- cached reading of texts ----------------------------------------------------------------------------
+    def _prepare_scopes(self, scopes: set[str]) -> None:
+        room = _SCOPE_CACHE - len(self._scope_cache)
+        todo = [s for s in scopes if s not in self._scope_cache][: max(room, 0)]
+        for scope, cleaned in zip(todo, _clean_many(todo, self.columnar_min), strict=True):
+            self._scope_cache[scope] = self._segments(cleaned)
+
+    def _scope_segments(self, scope: str) -> _Scope:
+        segs = self._scope_cache.get(scope)
+        if segs is None:
+            segs = self._segments(_BOILER_ALL.sub(";", normalize(scope)))
+            if len(self._scope_cache) < _SCOPE_CACHE:
+                self._scope_cache[scope] = segs
+        return segs
+
+    def _segments(self, cleaned: str) -> _Scope:
+        """A cleaned scope's segments and whether any has a clause, makes something, trades."""
+        cache = self._segment_cache
+        segs = tuple(cache.get(s) or self._segment(s) for s in _drop_parens(cleaned).split(";") if s)
+        return (
+            segs,
+            any(p.items for p in segs),
+            any(p.makes for p in segs),
+            any(p.trades for p in segs),
+        )
+
+    def _segment(self, seg: str) -> _Part:
+        part = self._segment_cache.get(seg)
+        if part is None:
+            items: list[tuple[str | None, str]] = []
+            sec, pos = None, 0
+            for m in _SECTION.finditer(seg):
+                items.extend(_read_clauses(seg[pos : m.start()], sec))
+                sec = LICENSED if "许可" in m.group(1) else GENERAL
+                pos = m.end()
+            items.extend(_read_clauses(seg[pos:], sec))
+            part = _Part.of(seg, items, sec)
+            if len(self._segment_cache) < _SEGMENT_CACHE:
+                self._segment_cache[seg] = part
+        return part
+
+    def _products(self, products: str) -> _Part:
+        part = self._product_cache.get(products)
+        if part is None:
+            part = _Part.of(products, [(PRODUCTS, c) for c in product_items(products)], None)
+            if len(self._product_cache) < _SCOPE_CACHE:
+                self._product_cache[products] = part
+        return part
+
+    def _part_contributions(self, part: _Part, sec: str, trading_only: bool) -> tuple[_Contribution, ...]:
+        # a scope segment's section in force is 一般项目 or 许可项目, a product list's 主营产品: keys never collide
+        key = (part.text, sec, trading_only)
+        out = self._contrib_cache.get(key)
+        if out is None:
+            out = tuple(x for s, c in part.items for x in self._contributions(s or sec, c, trading_only))
+            if len(self._contrib_cache) < _SEGMENT_CACHE:
+                self._contrib_cache[key] = out
+        return out
+
+    # ---- the matching rules ---------------------------------------------------------------------------------
+    def _contributions(self, section: str, clause: str, trading_only: bool) -> list[_Contribution]:  # noqa: C901 — the matching rules in the order S44 documents them (stated activity, products, trade-only, generic)
+        """What one clause adds: (fallback?, node, weight, evidence, chain it shows the firm making in)."""
+        out: list[_Contribution] = []
+        for h in self._clause_hits(clause):
+            node = self.nodes[h.node]
+            chain = self.node_chain[h.node]
+            kind = h.kind
+            if kind == "stated":  # the keyword states the activity itself (软件开发, 储能系统集成)
+                kind = "make" if node.activity == "make" else "service"
+            elif section == PRODUCTS and kind in ("item", "generic"):
+                kind = "make"  # a listed product is made by the firm
+            if trading_only and kind in ("item", "make") and section != PRODUCTS:
+                kind = "trade"
+            if trading_only and section == PRODUCTS and kind != "service":
+                kind = "trade"
+            if kind == "generic" or (kind == "service" and node.activity == "make" and not h.explicit):
+                continue  # 维修、技术服务、租赁 of a product do not make the firm a maker
+            e = {
+                "signal": "product"
+                if section == PRODUCTS
+                else ("phrase" if len(h.keyword) >= 5 else "keyword"),
+                "text": h.keyword,
+                "section": section,
+                "clause": clause,
+            }
+            if node.activity == "trade" and (h.explicit or kind == "trade"):
+                # sales phrases make a channel only for trading-only firms
+                if trading_only:
+                    out.append(_contribution(False, h.node, W_PHRASE, e))
+                continue
+            if h.explicit:
+                # a non-trade keyword carrying a sales verb states a service (机动车充电销售 = charging)
+                out.append(_contribution(False, h.node, W_PHRASE, e))
+                continue
+            if kind == "trade":
+                # a trading-only firm selling a chain's midstream goods is a channel of that chain
+                if trading_only and node.stage == "M" and node.activity == "make":
+                    for t in self._channels[chain]:
+                        e_t = {**e, "signal": "trade", "via": h.node}
+                        out.append(_contribution(False, t, W_KEYWORD, e_t))
+                continue
+            if kind == "service" and node.activity == "make":
+                continue  # 维修、技术服务、租赁 of a product do not make the firm a maker
+            long_kw = len(h.keyword) >= 5 or h.kind == "stated"
+            if section == PRODUCTS:
+                w = W_PRODUCT
+            elif kind == "item":
+                w = W_PHRASE if long_kw else W_ITEM
+            else:
+                w = W_PHRASE if long_kw else W_KEYWORD
+            if h.fallback:
+                out.append(_contribution(True, h.node, W_FALLBACK, e))
+                continue
+            out.append(_contribution(False, h.node, w, e, chain if node.activity == "make" else None))
+        return out
+
+    def _conclude(self, found: Iterable[_Contribution], code_raw: str, trading_only: bool) -> list[Tag]:
+        """Evidence per node (fallback keywords only in chains the firm is not shown making in), the industry
+        code, then the noisy-OR confidence and the threshold."""
+        ev: dict[str, list[_Contribution]] = {}
         make_chains: set[str] = set()
-        fallback_hits: list[tuple[str, float, dict]] = []
-        for section, clause in items + prod:
-            for h in self._clause_hits(clause):
-                node = self.nodes[h.node]
-                chain = self.node_chain[h.node]
-                kind = h.kind
-                if kind == "stated":  # the keyword states the activity itself (软件开发, 储能系统集成)
-                    kind = "make" if self.nodes[h.node].activity == "make" else "service"
-                elif section == PRODUCTS and kind in ("item", "generic"):
-                    kind = "make"  # a listed product is made by the firm
-                if trading_only and kind in ("item", "make") and section != PRODUCTS:
-                    kind = "trade"
-                if trading_only and section == PRODUCTS and kind != "service":
-                    kind = "trade"
-                if kind == "generic" or (kind == "service" and node.activity == "make" and not h.explicit):
-                    continue  # 维修、技术服务、租赁 of a product do not make the firm a maker
-                e = {
-                    "signal": "product"
-                    if section == PRODUCTS
-                    else ("phrase" if len(h.keyword) >= 5 else "keyword"),
-                    "text": h.keyword,
-                    "section": section,
-                    "clause": clause,
-                }
-                if node.activity == "trade" and (h.explicit or kind == "trade"):
-                    # sales phrases make a channel only for trading-only firms
-                    if trading_only:
-                        add(h.node, W_PHRASE, e)
-                    continue
-                if h.explicit:
-                    # a non-trade keyword carrying a sales verb states a service (机动车充电销售 = charging)
-                    add(h.node, W_PHRASE, e)
-                    continue
-                if kind == "trade":
-                    # a trading-only firm selling a chain's midstream goods is a channel of that chain
-                    if trading_only and node.stage == "M" and node.activity == "make":
-                        for t in self._channels[chain]:
-                            add(t, W_KEYWORD, {**e, "signal": "trade", "via": h.node})
-                    continue
-                if kind == "generic":
-                    continue
-                if kind == "service" and node.activity == "make":
-                    continue  # 维修、技术服务、租赁 of a product do not make the firm a maker
-                long_kw = len(h.keyword) >= 5 or h.kind == "stated"
-                if section == PRODUCTS:
-                    w = W_PRODUCT
-                elif kind == "item":
-                    w = W_PHRASE if long_kw else W_ITEM
-                else:
-                    w = W_PHRASE if long_kw else W_KEYWORD
-                if h.fallback:
-                    fallback_hits.append((h.node, W_FALLBACK, e))
-                    continue
-                add(h.node, w, e)
-                if node.activity == "make":
-                    make_chains.add(chain)
-        for node, w, e in fallback_hits:
-            if self.node_chain[node] not in make_chains:
-                add(node, w, e)
-
-        code, cname, coarse = self._code_info(code_raw) if code_raw else (None, None, False)
-        if code:
-            for node in self.exact.get(code, ()):
-                if trading_only and self.nodes[node].activity == "make":
-                    continue
-                add(node, W_CODE, {"signal": "code", "text": f"{code} {cname}", "section": "行业代码"})
-            star = list(self.star.get(code, ()))
-            if coarse:
-                # a 大类/中类 code (C39) confirms keyword hits of nodes whose codes fall inside it
-                star = [
-                    n
-                    for n in ev
-                    if any(c.startswith(code) for c in self.nodes[n].codes_exact | self.nodes[n].codes_star)
-                ]
-            for node in star:
-                if node in ev:  # a `*` (or coarse) code only counts together with a keyword of the same node
-                    add(
-                        node,
-                        W_CODE_STAR,
-                        {"signal": "code*", "text": f"{code}* {cname}", "section": "行业代码"},
-                    )
+        fallback_hits: list[_Contribution] = []
+        for c in found:
+            if c[0]:
+                fallback_hits.append(c)
+                continue
+            got = ev.get(c[1])
+            if got is None:
+                ev[c[1]] = [c]
+            else:
+                got.append(c)
+            if c[4]:
+                make_chains.add(c[4])
+        for c in fallback_hits:
+            if self.node_chain[c[1]] not in make_chains:
+                ev.setdefault(c[1], []).append(c)
+        if code_raw:
+            self._code_evidence(ev, code_raw, trading_only)
 
         tags = []
-        for node, items_ in ev.items():
+        threshold = self.threshold
+        for node, hits in ev.items():
+            if len(hits) == 1:
+                conf = min(0.99, 1 - (1 - hits[0][2]))
+                if conf >= threshold:
+                    tags.append(Tag(self.node_chain[node], node, conf, [hits[0][3]]))
+                continue
             p = 1.0
             seen = set()
-            for w, e in sorted(items_, key=lambda x: -x[0]):
-                k = (e["signal"], e["text"])
-                if k in seen:
+            for c in sorted(hits, key=_WEIGHT, reverse=True):  # stable: equal weights keep their order
+                if c[5] in seen:
                     continue
-                seen.add(k)
-                p *= 1 - w
+                seen.add(c[5])
+                p *= 1 - c[2]
             conf = min(0.99, 1 - p)
-            if conf >= self.threshold:
-                uniq = list({(e["signal"], e["text"], e.get("section")): e for _, e in items_}.values())
+            if conf >= threshold:
+                uniq = list({c[6]: c[3] for c in hits}.values())
                 tags.append(Tag(self.node_chain[node], node, conf, uniq[:8]))
         tags.sort(key=lambda t: (-t.confidence, t.node))
         return tags
+
+    def _code_evidence(self, ev: dict[str, list[_Contribution]], code_raw: str, trading_only: bool) -> None:
+        """The registered industry code: exact codes count alone, `*` and coarse codes only beside a keyword."""
+        rules = self._code_rules.get(code_raw)
+        if rules is None:
+            rules = self._code_rules[code_raw] = self._read_code(code_raw)
+        code, exact, exact_trading, star, star_e = rules
+        if code is None:
+            return
+        for c in exact_trading if trading_only else exact:
+            ev.setdefault(c[1], []).append(c)
+        if star is None:
+            # a 大类/中类 code (C39) confirms keyword hits of nodes whose codes fall inside it
+            within = self._code_within
+            star = []
+            for n in ev:
+                inside = within.get((code, n))
+                if inside is None:
+                    node = self.nodes[n]
+                    inside = within[(code, n)] = any(
+                        c.startswith(code) for c in node.codes_exact | node.codes_star
+                    )
+                if inside:
+                    star.append(n)
+        for node in star:
+            if node in ev:  # a `*` (or coarse) code only counts together with a keyword of the same node
+                ev[node].append(_contribution(False, node, W_CODE_STAR, star_e))
+
+    def _read_code(self, code_raw: str) -> tuple:
+        """(code, exact-code contributions, those a trading-only firm keeps, `*` nodes or None for a coarse
+        code, the `*` evidence)."""
+        code, cname, coarse = self._code_info(code_raw)
+        if not code:
+            return (None, (), (), (), {})
+        exact = tuple(
+            _contribution(
+                False, n, W_CODE, {"signal": "code", "text": f"{code} {cname}", "section": "行业代码"}
+            )
+            for n in self.exact.get(code, ())
+        )
+        exact_trading = tuple(c for c in exact if self.nodes[c[1]].activity != "make")
+        star = None if coarse else tuple(self.star.get(code, ()))
+        return (
+            code,
+            exact,
+            exact_trading,
+            star,
+            {"signal": "code*", "text": f"{code}* {cname}", "section": "行业代码"},
+        )
 
     def _code_info(self, raw: str) -> tuple[str | None, str | None, bool]:
         info = self._codes.get(raw)
@@ -471,9 +719,6 @@ class Tagger:
         return [
             n.id for n in self.packs[chain].leaves() if n.activity == "trade" and "仅从事" in n.definition
         ]
-
-    def tag_many(self, rows: Iterable[tuple[str | None, str | None, str | None]]) -> list[list[Tag]]:
-        return [self.tag(s, p, c) for s, p, c in rows]
 
 
 # ---- primary node: listed-company revenue rules (NEEQ 管理型行业分类, §4d.3) ----------------------------------
@@ -517,6 +762,9 @@ def mark_primary(tags: list[Tag], primary: str | Iterable[str] | None = None) ->
     for t in tags:
         by_chain.setdefault(t.chain, []).append(t)
     for chain_tags in by_chain.values():
+        if len(chain_tags) == 1:
+            chain_tags[0].primary = True
+            continue
         chosen = next((t for t in chain_tags if t.node in chosen_nodes), None) or min(
             chain_tags, key=lambda t: (-t.confidence, t.node)
         )

@@ -114,8 +114,11 @@ def mujun_results(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     )
 
 
+_EVIDENCE = json.JSONEncoder(ensure_ascii=False)  # json.dumps(…, ensure_ascii=False) builds one per call
+
+
 def evidence_json(evidence: list[dict]) -> str:
-    return json.dumps(evidence, ensure_ascii=False)
+    return _EVIDENCE.encode(evidence)
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
