@@ -69,8 +69,7 @@ def test_parcel_page_shows_clock_flags_and_source(land):
 
 def test_map_payload_is_geojson_with_categories(land):
     _app, client, got, _ = land
-    body = client.get("/api/land/map")
-    doc = json.loads(body.text)
+    doc = client.get("/api/land/map", params={"format": "geojson"}).json()
     feats = doc["geo"]["features"]
     assert len(feats) == got["geometries"] == doc["meta"]["drawn"]
     cats = {f["properties"]["c"] for f in feats}
@@ -81,6 +80,19 @@ def test_map_payload_is_geojson_with_categories(land):
         if f["properties"]["name"] in reg:
             assert reg[f["properties"]["name"]] == f["properties"]["c"]
     assert "data-geo-src" in client.get("/land/map").text
+    # the compact form the page draws: the same parcels, each ring's corners recovered from its deltas
+    compact = client.get("/api/land/map").json()
+    assert compact["meta"] == doc["meta"] and len(compact["parcels"]) == len(feats)
+    by_name = {f["properties"]["name"]: f for f in feats}
+    for no, cat, area, g in compact["parcels"]:
+        ring = by_name[no]["geometry"]["coordinates"][0]
+        assert cat == by_name[no]["properties"]["c"] and area == by_name[no]["properties"]["a"]
+        lon, lat = [g[0]], [g[1]]
+        for dx, dy in zip(g[2], g[3], strict=True):
+            lon.append(lon[-1] + dx)
+            lat.append(lat[-1] + dy)
+        got = [c for x, y in zip(lon, lat, strict=True) for c in (x / compact["scale"], y / compact["scale"])]
+        assert got == pytest.approx([c for point in ring for c in point], abs=1e-9)
 
 
 def _post(client, path, data, ref):

@@ -179,15 +179,42 @@ def _json_text(col: str) -> pl.Expr:
     )
 
 
-def map_payload(reg: pl.DataFrame, geoms: pl.DataFrame) -> str:
-    """The parcel map's data as one JSON text: a GeoJSON FeatureCollection (properties: 宗地编号 as `name`,
-    category `c`, 亩 `a`; the holder is on the parcel's page, not in every feature) built by string
-    concatenation over the stored geometries — no per-parcel parsing — and the legend. Parcels without an
-    outline are counted, not drawn."""
-    j = geoms.select("parcel_no", "geojson").join(
-        reg.select("parcel_no", "category", "area_mu"), on="parcel_no", how="inner"
+_ONE_RING = '{"type":"Polygon","coordinates":[[['
+MICRO = 1_000_000  # compact coordinates in 1e-6 degree (≈ 0.1 m), the precision outlines are stored with
+
+
+def _int_list(expr: pl.Expr) -> pl.Expr:
+    return pl.concat_str(pl.lit("["), expr.cast(pl.List(pl.Utf8)).list.join(","), pl.lit("]"))
+
+
+def _compact(j: pl.DataFrame) -> pl.Series:
+    """Each parcel as a JSON array: [宗地编号, category, 亩, geometry], the geometry of a one-ring polygon as
+    [lon0, lat0, [Δlon…], [Δlat…]] in 1e-6 degree (a fifth of its GeoJSON text), any other shape (holes,
+    MultiPolygon) as its GeoJSON object. Worked on the stored text column by column, no per-parcel parsing."""
+    one_ring = pl.col("geojson").str.starts_with(_ONE_RING) & ~pl.col("geojson").str.contains(
+        "]],[[", literal=True
     )
-    feats = j.select(
+    nums = (
+        pl.col("geojson")
+        .str.extract_all(r"-?\d+(?:\.\d+)?")
+        .list.eval((pl.element().cast(pl.Float64) * MICRO).round().cast(pl.Int64))
+    )
+    lon, lat = nums.list.gather_every(2), nums.list.gather_every(2, 1)
+    ring = pl.concat_str(
+        pl.lit("["), lon.list.first().cast(pl.Utf8), pl.lit(","), lat.list.first().cast(pl.Utf8), pl.lit(","),
+        _int_list(lon.list.diff().list.slice(1)), pl.lit(","), _int_list(lat.list.diff().list.slice(1)), pl.lit("]"),
+    )  # fmt: skip
+    geometry = pl.when(one_ring).then(ring).otherwise(pl.col("geojson"))
+    return j.select(
+        pl.concat_str(
+            pl.lit('["'), _json_text("parcel_no"), pl.lit('","'), pl.col("category"), pl.lit('",'),
+            pl.col("area_mu").round(2).cast(pl.Utf8), pl.lit(","), geometry, pl.lit("]"),
+        ).alias("f")
+    )["f"]  # fmt: skip
+
+
+def _geojson(j: pl.DataFrame) -> pl.Series:
+    return j.select(
         pl.concat_str(
             pl.lit('{"type":"Feature","properties":{"name":"'), _json_text("parcel_no"),
             pl.lit('","c":"'), pl.col("category"),
@@ -195,6 +222,17 @@ def map_payload(reg: pl.DataFrame, geoms: pl.DataFrame) -> str:
             pl.lit('},"geometry":'), pl.col("geojson"), pl.lit("}"),
         ).alias("f")
     )["f"]  # fmt: skip
+
+
+def map_payload(reg: pl.DataFrame, geoms: pl.DataFrame, fmt: str = "compact") -> str:
+    """The parcel map's data as one JSON text, built by string concatenation over the stored geometries and
+    the legend (`meta`). `compact` (what the map page draws): `{"parcels": [[宗地编号, category, 亩, geometry]
+    …], "scale": 1e6, "meta"}` — see `_compact`; `geojson`: `{"geo": FeatureCollection (properties: 宗地编号
+    as `name`, category `c`, 亩 `a`), "meta"}` for GIS tools. Parcels without an outline are counted, not
+    drawn; the holder is on the parcel's page, not in every feature."""
+    j = geoms.select("parcel_no", "geojson").join(
+        reg.select("parcel_no", "category", "area_mu"), on="parcel_no", how="inner"
+    )
     counts = {r["category"]: r["len"] for r in j.group_by("category").len().to_dicts()}
     meta = {
         "categories": {k: {"title": t, "color": colour} for k, (t, colour) in CATEGORIES.items()},
@@ -202,10 +240,12 @@ def map_payload(reg: pl.DataFrame, geoms: pl.DataFrame) -> str:
         "drawn": j.height,
         "unmapped": reg.height - j.height,
     }
-    return (
-        '{"geo":{"type":"FeatureCollection","features":[' + ",".join(feats.to_list()) + "]},"
-        + '"meta":' + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "}"
-    )  # fmt: skip
+    tail = '"meta":' + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "}"
+    if fmt == "geojson":
+        return (
+            '{"geo":{"type":"FeatureCollection","features":[' + ",".join(_geojson(j).to_list()) + "]}," + tail
+        )
+    return '{"parcels":[' + ",".join(_compact(j).to_list()) + f'],"scale":{MICRO},' + tail
 
 
 def recoverable(con, ev: dict) -> pl.DataFrame:

@@ -90,9 +90,11 @@ def map_page(request: Request, db: DbDep, user: CurrentUser):
 
 
 @api.get("/map", summary="宗地图数据 / the parcel map's GeoJSON and legend")
-def map_api(request: Request, db: DbDep, user: CurrentUser):
+def map_api(request: Request, db: DbDep, user: CurrentUser,
+            format: Annotated[str, Query(pattern="^(compact|geojson)$")] = "compact"):  # fmt: skip
+    """`compact` (the map page's: coordinates as integer deltas) or `geojson` (a FeatureCollection for GIS)."""
     ev = _ev(db, user)
-    body = land.map_payload(land.register_rows(ev), store.geometries(db)).encode()
+    body = land.map_payload(land.register_rows(ev), store.geometries(db), format).encode()
     if "gzip" in request.headers.get("accept-encoding", ""):  # outlines compress ~8×: what goes over the wire
         import gzip
 

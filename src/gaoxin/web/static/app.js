@@ -31,7 +31,22 @@
     target.scrollIntoView({ block: "center" });
   }
 
-  // the parcel map: GeoJSON fetched from data-geo-src, registered as an ECharts map (no online base map),
+  // one parcel of the compact map payload as a GeoJSON feature: [宗地编号, category, 亩, geometry], where a
+  // one-ring polygon is [lon0, lat0, [Δlon…], [Δlat…]] in 1/scale degree and anything else is GeoJSON already
+  function feature(p, scale) {
+    var g = p[3];
+    if (Array.isArray(g)) {
+      var x = g[0], y = g[1], ring = [[x / scale, y / scale]];
+      for (var i = 0; i < g[2].length; i++) {
+        x += g[2][i]; y += g[3][i];
+        ring.push([x / scale, y / scale]);
+      }
+      g = { type: "Polygon", coordinates: [ring] };
+    }
+    return { type: "Feature", properties: { name: p[0] }, geometry: g };
+  }
+
+  // the parcel map: the compact payload fetched from data-geo-src, registered as an ECharts map (no online base map),
   // each parcel filled by its category; a click opens the parcel's page (data-map-link + 宗地编号)
   function renderMaps(root) {
     if (!window.echarts) return;
@@ -44,10 +59,10 @@
         .then(function (payload) {
           var cats = payload.meta.categories;
           var name = "parcels-" + Date.now();
-          window.echarts.registerMap(name, payload.geo);
-          var data = payload.geo.features.map(function (f) {
-            var p = f.properties;
-            return { name: p.name, value: p.a, cat: p.c, itemStyle: { areaColor: cats[p.c].color } };
+          var geo = { type: "FeatureCollection", features: payload.parcels.map(function (p) { return feature(p, payload.scale); }) };
+          window.echarts.registerMap(name, geo);
+          var data = payload.parcels.map(function (p) {
+            return { name: p[0], value: p[2], cat: p[1], itemStyle: { areaColor: cats[p[1]].color } };
           });
           var chart = window.echarts.init(el, null, { renderer: "canvas" });
           chart.setOption({
