@@ -183,3 +183,29 @@ def test_cli_over_the_same_store(tmp_path):
     assert fee.exit_code == 1 and "人民政府批准" in fee.output
     cli("land", "report", "--out", tmp_path / "l.xlsx", "--db", db)
     assert (tmp_path / "l.xlsx").stat().st_size > 0
+
+
+def test_recoverable_value_worked_by_hand(tmp_path):
+    """甲 holds ZD1 (30 亩, idle) and pays 60 万元 tax: 2 万元/亩; 乙 holds ZD2 (15 亩, 低效) and pays 150 万元:
+    10 万元/亩. The zone median over the register's firms is 6 万元/亩, so ZD1 could yield (6 − 2) × 30 = 120
+    万元 more and ZD2 nothing (it is above the median)."""
+    from gaoxin.ingest.importer import import_files
+
+    a, b = valid_code(1), valid_code(2)
+    con = connect(tmp_path / "s.duckdb")
+    register.import_land(con, _ledger(tmp_path / "宗地台账.xlsx", a, b))
+    tax = [["统一社会信用代码", "企业名称", "税收实际贡献（万元）"], [a, "甲公司", 60], [b, "乙公司", 150]]
+    import_files(con, [write_xlsx(tmp_path / "税务 2025.xlsx", {"2025": tax})], source="tax", period="2025")
+    rec = {r["parcel_no"]: r for r in register.recoverable(con, register.evaluate(con, AS_OF)).to_dicts()}
+    assert rec["ZD1"]["tax_per_mu"] == pytest.approx(2.0) and rec["ZD2"]["tax_per_mu"] == pytest.approx(10.0)
+    assert rec["ZD1"]["median_tax_per_mu"] == pytest.approx(6.0)
+    assert rec["ZD1"]["recoverable_tax_wan"] == pytest.approx(120.0)
+    assert rec["ZD2"]["recoverable_tax_wan"] == 0
+    assert list(rec) == ["ZD1", "ZD2"]  # the most recoverable first
+    con.close()
+
+
+def test_same_industry_by_major_group():
+    assert register.same_industry("3562", "3511 矿山机械制造")
+    assert not register.same_industry("3973", "3562 电子和电工机械专用设备制造")
+    assert not register.same_industry(None, "3562 …") and not register.same_industry("3562", "电机")

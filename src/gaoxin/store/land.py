@@ -283,16 +283,26 @@ def firm_yearly_facts(con: duckdb.DuckDBPyConnection, indicators: tuple[str, ...
 
 
 def open_space_needs(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The 招商 leads still open (not signed or dropped) with a land or floor-space need (read only)."""
+    """Who needs space now (read only): the 招商 leads still open (not signed or dropped) with a land or
+    floor-space need, and the signed projects whose 供地 node is not done yet (their agreement's 亩)."""
     return frame(
         con,
-        """SELECT c.case_id, c.title, c.category AS industry, c.town, s.state_title,
+        """SELECT '线索' AS kind, c.case_id, c.title, c.category AS industry, c.town, s.state_title,
                   TRY_CAST(json_extract_string(c.fields_json, '$.land_mu') AS DOUBLE) AS land_mu,
                   TRY_CAST(json_extract_string(c.fields_json, '$.space_sqm') AS DOUBLE) AS space_sqm
            FROM case_file c JOIN case_state s USING (case_id)
            WHERE c.domain = 'lead' AND s.state NOT IN ('signed', 'dropped')
              AND (json_extract_string(c.fields_json, '$.land_mu') IS NOT NULL
-                  OR json_extract_string(c.fields_json, '$.space_sqm') IS NOT NULL)""",
+                  OR json_extract_string(c.fields_json, '$.space_sqm') IS NOT NULL)
+           UNION ALL
+           SELECT '项目', c.case_id, c.title, c.category, c.town, s.state_title,
+                  TRY_CAST(json_extract_string(c.fields_json, '$.land_mu') AS DOUBLE), NULL
+           FROM case_file c JOIN case_state s USING (case_id)
+           WHERE c.domain = 'project' AND s.state = 'signed'
+             AND json_extract_string(c.fields_json, '$.land_mu') IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM case_event e WHERE e.case_id = c.case_id AND e.action = 'node'
+                             AND json_extract_string(e.fields_json, '$.node') = 'land')
+           ORDER BY 1 DESC, 2""",
     )
 
 

@@ -287,9 +287,17 @@ def recoverable(con, ev: dict) -> pl.DataFrame:
     return out.filter(hit).sort("recoverable_tax_wan", descending=True, nulls_last=True)
 
 
+def same_industry(parcel_code: str | None, need: str | None) -> bool:
+    """The parcel holder's GB/T 4754 major group (two digits) is the one the lead or project names
+    ("3562 电子和电工机械专用设备制造" → 35): the plant on it suits the newcomer's trade."""
+    a, b = (parcel_code or "").strip()[:2], (need or "").strip()[:2]
+    return len(a) == 2 and a.isdigit() and a == b
+
+
 def matches(con, ev: dict, limit: int = 3) -> list[dict]:
-    """Idle or flagged parcels (and buildings with vacant floor space) matched to open leads' space needs by
-    area (the lead's need within 60–150 % of what is free), industrial use, and the same town first."""
+    """Idle or flagged parcels (and buildings with vacant floor space) matched to the space needs of open
+    leads and of signed projects still without land, by area (the need within 60–150 % of what is free),
+    then the same town, industrial use and the same industry (GB/T 4754 major group) first."""
     needs = store.open_space_needs(con)
     if needs.height == 0:
         return []
@@ -298,7 +306,7 @@ def matches(con, ev: dict, limit: int = 3) -> list[dict]:
         pl.col("idle").fill_null(False)
         | pl.col("candidate").fill_null(False)
         | (pl.col("flag_rules").list.len() > 0)
-    ).select("parcel_no", "area_mu", "land_use", "town", "industry_name")
+    ).select("parcel_no", "area_mu", "land_use", "town", "industry", "industry_name")
     bld = (
         store.buildings(con)
         .filter(pl.col("vacant_m2").fill_null(0) > 0)
@@ -317,6 +325,7 @@ def matches(con, ev: dict, limit: int = 3) -> list[dict]:
                     - abs(p["area_mu"] - n["land_mu"]) / n["land_mu"]
                     + (0.3 if p["town"] == n["town"] else 0)
                     + (0.2 if (p["land_use"] or "").startswith("工业") else 0)
+                    + (0.2 if same_industry(p["industry"], n["industry"]) else 0)
                 )
                 cands.append(
                     {
