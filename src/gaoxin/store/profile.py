@@ -128,9 +128,12 @@ def firm_items(cur: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> list[d
     return [dict(zip(keys, r, strict=True)) for r in found]
 
 
-def firm_history(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
+def firm_runs(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
+    """The firm's row in every stored run (one scan of run_result), with the run's kind, scheme, period and
+    time: the 画像 takes its 亩均 history and its cultivation tiers from these."""
     keys = (
         "run_id",
+        "kind",
         "scheme_id",
         "period",
         "created_at",
@@ -143,10 +146,16 @@ def firm_history(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
     found = rows(
         cur,
         """WITH r AS MATERIALIZED (SELECT * FROM run_result WHERE uscc = ?)
-                         SELECT r.run_id, run.scheme_id, run.period, run.created_at, r.list_id, r.score, r.rank,
-                                r.class_final, r.reasons
-                         FROM r JOIN run USING (run_id) WHERE run.kind = 'mujun'
-                         ORDER BY run.period, run.created_at""",
+                         SELECT r.run_id, run.kind, run.scheme_id, run.period, run.created_at, r.list_id, r.score,
+                                r.rank, r.class_final, r.reasons
+                         FROM r JOIN run USING (run_id)
+                         ORDER BY run.period, run.created_at, r.run_id""",
         [uscc],
     )
     return [dict(zip(keys, r, strict=True)) for r in found]
+
+
+def firm_history(cur: duckdb.DuckDBPyConnection, uscc: str, runs: list[dict] | None = None) -> list[dict]:
+    """The firm's 亩均 runs, oldest first (from `firm_runs` rows when the caller has them)."""
+    found = firm_runs(cur, uscc) if runs is None else runs
+    return [{k: v for k, v in r.items() if k != "kind"} for r in found if r["kind"] == "mujun"]

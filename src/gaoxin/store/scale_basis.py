@@ -25,3 +25,20 @@ def scale_basis(con: duckdb.DuckDBPyConnection, usccs: list[str]) -> dict[str, d
     )
     keys = ("period", "above_scale", "source", "file_name", "batch_id")
     return {r[0]: dict(zip(keys, r[1:], strict=True)) for r in found}
+
+
+def basis_from_facts(facts: list[dict]) -> dict | None:
+    """The same basis read from a firm's facts already in hand (`store.profile.all_facts` rows: period,
+    indicator, value, batch_id, source, file_name, current): the 画像 reads them anyway, so it does not scan
+    the fact table a second time. None when no above_scale value is in force."""
+    found = [f for f in facts if f["indicator"] == "above_scale" and f["current"]]
+    if not found:
+        return None
+    f = max(found, key=lambda f: f["period"])
+    return {
+        "period": f["period"],
+        "above_scale": f["value"] > 0,
+        "source": f["source"],
+        "file_name": f["file_name"],
+        "batch_id": f["batch_id"],
+    }

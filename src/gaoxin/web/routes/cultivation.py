@@ -440,14 +440,20 @@ def run_firm(request: Request, db: DbDep, user: CurrentUser, run_id: str, code: 
 
 
 # ---- a firm's tiers (画像) -------------------------------------------------------------------------------------
-def firm_tiers(db, uscc: str) -> dict | None:
+def firm_tiers(db, uscc: str, found_runs: list[dict] | None = None, english: bool = True) -> dict | None:
     """The firm's tiers in the latest year with runs: highest tier, next tier's verdict and gaps, and each tier
-    scheme's verdict with its gaps (the 画像 section)."""
+    scheme's verdict with its gaps (the 画像 section), with the gaps in English too (`gaps_en`) unless
+    ``english`` is false. ``found_runs``: the firm's rows of every run (`store.profile.firm_runs`) when the
+    caller has read them already."""
     period, runs = year_runs(db, None)
     if period is None or not runs:
         return None
     tiers = []
-    found = store_cultivation.firm_tiers(db, list(runs.values()), uscc)
+    if found_runs is None:
+        found = store_cultivation.firm_tiers(db, list(runs.values()), uscc)
+    else:
+        wanted = set(runs.values())
+        found = {r["run_id"]: r for r in found_runs if r["run_id"] in wanted}
     for sid, title in TIERS:
         rid = runs.get(sid)
         r = found.get(rid) if rid else None
@@ -466,8 +472,9 @@ def firm_tiers(db, uscc: str) -> dict | None:
             }
         )
     reasons = pl.Series([t.pop("reasons") for t in tiers], dtype=pl.Utf8)
-    for t, gaps_en in zip(tiers, english_parts(reasons), strict=True):
-        t["gaps_en"] = gaps_en  # the English page shows these; the JSON API gives both
+    if english:  # the English page shows these; the JSON API gives both
+        for t, gaps_en in zip(tiers, english_parts(reasons), strict=True):
+            t["gaps_en"] = gaps_en
     highest = None
     if len(runs) == len(svc.BUILTIN):
         f = ladder_of(db, period, runs)["firms"].filter(pl.col("uscc") == uscc)

@@ -14,7 +14,7 @@ from gaoxin.cases.projects.desk import firm_projects
 from gaoxin.ingest import uscc as U
 from gaoxin.store import profile as store_profile
 from gaoxin.store import runs as store_runs
-from gaoxin.store.scale_basis import scale_basis
+from gaoxin.store.scale_basis import basis_from_facts
 from gaoxin.web import charts, services
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep, User
@@ -86,8 +86,9 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
     uscc = visible_firm(db, user, code)
     request.app.state.cache.ensure(db)
     ent = store_profile.identity(db, uscc)
+    found = store_profile.all_facts(db, uscc)
     facts = []
-    for f in store_profile.all_facts(db, uscc):
+    for f in found:
         field = F.BY_NAME.get(f["indicator"])
         facts.append(
             {
@@ -98,7 +99,8 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
                 "shown_unit": field.shown_unit if field else f["unit"],
             }
         )
-    history = store_profile.firm_history(db, uscc)
+    runs = store_profile.firm_runs(db, uscc)  # one read for the 亩均 history and the cultivation tiers
+    history = store_profile.firm_history(db, uscc, runs)
     if run_id is None and history:
         run_id = history[-1]["run_id"]
     run = store_runs.get_run(db, run_id) if run_id else None
@@ -110,13 +112,14 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
     return {
         "uscc": uscc,
         "enterprise": ent,
-        "scale_basis": scale_basis(db, [uscc]).get(uscc),
+        "scale_basis": basis_from_facts(found),  # from the facts in hand: no second scan of the fact table
         "facts": facts,
         "history": history,
         "run": run,
         "result": result,
         "items": items,
         "policy": policy,
+        "firm_runs": runs,
     }
 
 
@@ -151,20 +154,20 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
             "runs": store_runs.run_summaries(db),
             "requests": firm_requests(db, data["uscc"], user.scope),
             "firm_projects": firm_projects(db, calendar_in_force(db), user.scope, data["uscc"]),
-            **firm_sections(db, data["uscc"], user, lang),
+            **firm_sections(db, data["uscc"], user, lang, data["firm_runs"]),
             "nav": "enterprises",
         },
     )
 
 
-def firm_sections(db, uscc: str, user: User, lang: str) -> dict:
+def firm_sections(db, uscc: str, user: User, lang: str, runs: list[dict] | None = None) -> dict:
     """The 画像's 培育梯度 (tiers and gaps), 产业链 (tags with evidence, analyst decisions) and 创新登记 sections."""
     from gaoxin.web.routes.chains import firm_chain_tags, node_choices
     from gaoxin.web.routes.cultivation import firm_tiers
     from gaoxin.web.routes.registries import firm_registry
 
     return {
-        "tiers": firm_tiers(db, uscc),
+        "tiers": firm_tiers(db, uscc, runs, english=lang == "en"),
         "chain_tags": firm_chain_tags(db, uscc, lang),
         "node_choices": node_choices() if user.can("run") else [],
         **firm_registry(db, uscc, user),

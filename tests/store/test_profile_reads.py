@@ -1,0 +1,68 @@
+"""The 画像's reads: its 规上 basis taken from the facts it already holds is the one `scale_basis` reads from
+the store, and one read of the firm's rows of every run gives both its 亩均 history and its tier results."""
+
+from __future__ import annotations
+
+from gaoxin.evaluations import cultivation as svc
+from gaoxin.evaluations.mujun import run_mujun
+from gaoxin.store import connect, rows
+from gaoxin.store import profile as store_profile
+from gaoxin.store.scale_basis import basis_from_facts, scale_basis
+
+
+def fact(period, value, current, source="stats", batch_id=3, indicator="above_scale"):
+    return {
+        "period": period,
+        "indicator": indicator,
+        "value": value,
+        "batch_id": batch_id,
+        "source": source,
+        "file_name": f"{source}.xlsx",
+        "current": current,
+    }
+
+
+def test_basis_is_the_latest_value_in_force():
+    facts = [
+        fact("2024", 1.0, True),  # 规上 in the 2024 statistics
+        fact("2025", 1.0, False, batch_id=4),  # superseded: not the basis
+        fact("2025", 0.0, True, source="tax", batch_id=5),  # in force for 2025: 规下
+        fact("2026", 1.0, True, indicator="revenue"),  # another indicator
+    ]
+    assert basis_from_facts(facts) == {
+        "period": "2025",
+        "above_scale": False,
+        "source": "tax",
+        "file_name": "tax.xlsx",
+        "batch_id": 5,
+    }
+    assert basis_from_facts([fact("2025", 1.0, False)]) is None
+    assert basis_from_facts([]) is None
+
+
+def test_basis_from_the_profile_facts_matches_the_store_query(demo_store):
+    con = connect(demo_store.db, read_only=True)
+    usccs = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc")]
+    from_store = scale_basis(con, usccs)
+    from_facts = {u: basis_from_facts(store_profile.all_facts(con, u)) for u in usccs}
+    con.close()
+    assert sum(b is not None for b in from_facts.values()) > 50  # the demo's 规上 firms have a basis
+    assert from_facts == {u: from_store.get(u) for u in usccs}
+
+
+def test_one_read_gives_the_history_and_the_tiers(demo_store, tmp_path):
+    con = connect(demo_store.copy(tmp_path / "s.duckdb"))
+    mujun = [run_mujun(con, "default", p).run_id for p in ("2024", "2025")]
+    tier = svc.run_cultivation(con, "tsme-2022", "2025").run_id
+    uscc = rows(con, "SELECT uscc FROM run_result WHERE run_id = ? ORDER BY uscc LIMIT 1", [tier])[0][0]
+    runs = store_profile.firm_runs(con, uscc)
+    assert {r["run_id"] for r in runs} >= {*mujun, tier}
+    history = store_profile.firm_history(con, uscc, runs)
+    assert [h["run_id"] for h in history] == mujun  # 亩均 only, oldest first
+    assert history == store_profile.firm_history(con, uscc)  # the same without the rows in hand
+    tiers = next(r for r in runs if r["run_id"] == tier)
+    expected = rows(
+        con, "SELECT class_final, reasons FROM run_result WHERE run_id = ? AND uscc = ?", [tier, uscc]
+    )
+    assert (tiers["class_final"], tiers["reasons"]) == expected[0] and tiers["kind"] == "cultivation"
+    con.close()
