@@ -139,3 +139,29 @@ def test_run_workbook_policy_sheet_has_titles_and_wan(store, tmp_path):
     con.close()
     got = sum(r[col] or 0 for r in ws.iter_rows(min_row=4, values_only=True))
     assert got == pytest.approx(total / 1e4)  # 元 → 万元
+
+
+def test_explain_shows_ratios_in_percent_and_the_clause_as_written(store):
+    """Day-one bug (issue 14), still in `gaoxin explain`: a 比值 item (黄岩 R&D / revenue) printed 0.1257 比值
+    and benchmark 0.0302 where users read 12.57 % and 3.02 %, and the 依据 column was always "—"."""
+    db = store[0]
+    run = json.loads(
+        cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout
+    )
+    con = connect(db)
+    firm, value = one(
+        con,
+        """SELECT uscc, value FROM run_item WHERE run_id = ? AND item = '规上.rd_ratio' AND value IS NOT NULL
+           ORDER BY uscc LIMIT 1""",
+        [run["run_id"]],
+    )
+    con.close()
+    out = cli("explain", run["run_id"], firm, "--db", db).output
+    row = next(line for line in out.splitlines() if "R&D经费支出占营业收入比重" in line)
+    cells = [c.strip() for c in re.split(r"[│┃]", row) if c.strip()]
+    assert cells[1:3] == [f"{value * 100:,.2f}", "%"]  # 0.1257 比值 → 12.57 %
+    assert "3.02" in cells and "比值" not in row and "0.0302" not in cells
+    assert "S9：R&D占比/0.0302×10" in row  # the scheme's clause as written
+    info = json.loads(cli("explain", run["run_id"], firm, "--db", db, "--json").stdout)
+    item = next(i for i in info["items"] if i["item"] == "规上.rd_ratio")
+    assert item["ref"] == "S9：R&D占比/0.0302×10" and item["value"] == value  # JSON keeps canonical values

@@ -443,7 +443,7 @@ def show_mujun_explanation(info: dict) -> None:
         f"· 加减分 {info['adjustment'] or 0:+.2f} 分 · 总分 {show(info['score'], '分')} · 第 {info['rank']} 名"
         f"（共 {info['list_size']} 家）"
     )
-    from gaoxin.units_format import fmt, show
+    from gaoxin.units_format import fmt, show, to_user, user_unit
 
     t = Table(title="逐项得分 Items")
     for col in (
@@ -461,13 +461,14 @@ def show_mujun_explanation(info: dict) -> None:
     ):
         t.add_column(col)
     for it in info["items"]:
+        unit = it.get("unit", "")  # value and benchmark in the unit users read (比值 → %)
         t.add_row(
             it.get("title", it["item"]),
-            fmt(it["value"], it.get("unit", "")),
-            it.get("unit", ""),
+            fmt(*to_user(it["value"], unit)),
+            user_unit(unit),
             _src(it, "numerator"),
             _src(it, "denominator"),
-            fmt(it["benchmark"], it.get("unit", "")),
+            fmt(*to_user(it["benchmark"], unit)),
             fmt(it["raw_score"], "分"),
             fmt(it["score"], "分"),
             fmt(it["weight"], "分"),

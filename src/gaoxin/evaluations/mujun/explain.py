@@ -55,7 +55,7 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
                     }
                     for n in names
                 ]
-            it["title"], it["unit"] = ind.title, ind.unit
+            it["title"], it["unit"], it["ref"] = ind.title, ind.unit, ind.ref
         items.append(it)
     titles = {p.id: (p.title, p.amount_unit) for p in scheme.policy}
     summary = run["summary"]
