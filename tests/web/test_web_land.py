@@ -193,3 +193,19 @@ def test_town_user_sees_only_its_town(land):
     towns = {r["town"] for r in data["rows"]}
     assert len(towns) <= 1
     assert data["total"] < _client.get("/api/land").json()["total"]
+
+
+def test_every_land_label_has_english():
+    """Each text the land templates pass through _() and each status, category and rule title the pages show
+    has an English label (a missing one would show Chinese on an English page)."""
+    from pathlib import Path
+
+    from gaoxin.cases.land.register import CATEGORIES, STATUSES
+    from gaoxin.cases.land.rules import load_rules
+    from gaoxin.web.i18n import EN
+
+    folder = Path(__file__).resolve().parents[2] / "src/gaoxin/web/templates"
+    texts = {m for f in folder.glob("land*.html") for m in re.findall(r'_\("([^"]+)"\)', f.read_text())}
+    texts |= {t for t, _c in CATEGORIES.values()} | set(STATUSES)
+    texts |= {r["title"] for r in load_rules()["lowuse"].values()}
+    assert texts and sorted(t for t in texts if t not in EN) == []
