@@ -165,3 +165,30 @@ def test_explain_shows_ratios_in_percent_and_the_clause_as_written(store):
     info = json.loads(cli("explain", run["run_id"], firm, "--db", db, "--json").stdout)
     item = next(i for i in info["items"] if i["item"] == "规上.rd_ratio")
     assert item["ref"] == "S9：R&D占比/0.0302×10" and item["value"] == value  # JSON keeps canonical values
+
+
+def test_run_workbook_shows_ratios_in_percent(store, tmp_path):
+    """Day-one bug (issue 14), still in the 亩均 workbook: a 比值 column read 数值（比值） 0.06 (format #,##0.00 of
+    0.0572) where users read 5.72 %."""
+    import openpyxl
+
+    db = store[0]
+    run = json.loads(
+        cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout
+    )
+    out = tmp_path / "hy.xlsx"
+    cli("export", run["run_id"], "--out", out, "--db", db)
+    ws = openpyxl.load_workbook(out)["规上"]
+    top, sub = [c.value for c in ws[3]], [c.value for c in ws[4]]
+    col = next(i for i, h in enumerate(top) if h and h.startswith("R&D经费支出占营业收入比重"))
+    assert sub[col] == "数值（%）" and "数值（比值）" not in sub
+    con = connect(db)
+    stored = dict(
+        con.execute(
+            "SELECT uscc, value FROM run_item WHERE run_id = ? AND item = '规上.rd_ratio'", [run["run_id"]]
+        ).fetchall()
+    )
+    con.close()
+    shown = {r[1]: r[col] for r in ws.iter_rows(min_row=5, values_only=True) if r[1]}
+    firm = next(u for u, v in stored.items() if v is not None and u in shown)
+    assert shown[firm] == pytest.approx(stored[firm] * 100)  # 0.0572 → 5.72 (%)

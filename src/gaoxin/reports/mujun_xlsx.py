@@ -10,6 +10,7 @@ import polars as pl
 import xlsxwriter
 
 from gaoxin.store import runs as store_runs
+from gaoxin.units_format import to_user, user_unit
 
 CLASSES = ["A", "B", "C", "D", "T"]
 
@@ -93,11 +94,13 @@ def _list_sheet(
     for k, it in enumerate(its):
         c = len(fixed) + 2 * k
         ws.merge_range(2, c, 2, c + 1, f"{it['title']}（权重 {it['weight']:g}）", book.head)
-        ws.write(3, c, f"数值（{it['unit']}）" if it["unit"] else "数值", book.head)
+        unit = user_unit(it["unit"])  # the unit users read: 比值 → %
+        ws.write(3, c, f"数值（{unit}）" if unit else "数值", book.head)
         ws.write(3, c + 1, "得分", book.head)
     for j, h in enumerate(tail):
         ws.merge_range(2, len(fixed) + 2 * len(its) + j, 3, len(fixed) + 2 * len(its) + j, h, book.head)
     keys = [it["key"] for it in its]
+    factors = {it["key"]: to_user(1.0, it["unit"])[0] for it in its}  # canonical → shown (比值 × 100)
     wide = part.select("uscc")
     if keys and part.height:
         sub = items.filter(pl.col("item").is_in(keys) & pl.col("uscc").is_in(part["uscc"].implode()))
@@ -109,7 +112,8 @@ def _list_sheet(
     for n, row in enumerate(part.join(wide, on="uscc", how="left").iter_rows(named=True), start=1):
         vals = [n, row["uscc"], row["name"], row["town"], row["industry_code"], row.get("land_mu")]
         for k in keys:
-            vals += [row.get(f"{k}|value"), row.get(f"{k}|score")]
+            value = row.get(f"{k}|value")
+            vals += [None if value is None else value * factors[k], row.get(f"{k}|score")]
         vals += [
             row.get("base_score"),
             row.get("adjustment"),
