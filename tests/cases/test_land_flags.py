@@ -209,3 +209,30 @@ def test_same_industry_by_major_group():
     assert register.same_industry("3562", "3511 矿山机械制造")
     assert not register.same_industry("3973", "3562 电子和电工机械专用设备制造")
     assert not register.same_industry(None, "3562 …") and not register.same_industry("3562", "电机")
+
+
+def test_no_tax_for_two_years_from_the_yearly_tax_files(tmp_path):
+    """乙 paid no tax in 2024 and 2025 (the 税务 files of both years): ZD2 is flagged, its evidence the two tax
+    batches beside the register's; 甲 paid in 2025, so one zero year does not make the case."""
+    from gaoxin.ingest.importer import import_files
+
+    a, b = valid_code(1), valid_code(2)
+    con = connect(tmp_path / "s.duckdb")
+    land = register.import_land(con, _ledger(tmp_path / "宗地台账.xlsx", a, b))
+    batches = []
+    for year, (ta, tb) in (("2024", (0, 0)), ("2025", (60, 0))):
+        rows = [
+            ["统一社会信用代码", "企业名称", "税收实际贡献（万元）"],
+            [a, "甲公司", ta],
+            [b, "乙公司", tb],
+        ]
+        out = import_files(
+            con, [write_xlsx(tmp_path / f"税务 {year}.xlsx", {year: rows})], source="tax", period=year
+        )
+        batches.append(out[0].batch_id)
+    flags = {(r["parcel_no"], r["rule"]): r for r in register.evaluate(con, AS_OF)["flags"].to_dicts()}
+    hit = flags[("ZD2", "no_tax")]
+    assert hit["batches"] == sorted([land.batch_id, *batches])
+    assert json.loads(hit["numbers"])["无税年度"] == ["2024", "2025"]
+    assert ("ZD1", "no_tax") not in flags
+    con.close()

@@ -83,7 +83,13 @@ def _rect(lon: float, lat: float, w: float, h: float, skew: float) -> dict:
 def build(con: duckdb.DuckDBPyConnection, today: date) -> tuple[list[dict], list[dict], list[dict]]:
     """(parcel rows, building rows, GeoJSON features) for the demo zone's towns."""
     parcels, buildings, features = [], [], []
+    # holders with no tax in the two latest 税务 years: one per town holds the town's first ordinary parcel,
+    # so the 连续2年无税收 rule has a case to show
+    zero = set(store_land.firm_zero_tax_years(con, 2)["uscc"].to_list())
     for t, (town, firms) in enumerate(sorted(_firms(con).items())):
+        idle_firm = next((f for f in firms[PER_TOWN:] if f["uscc"] in zero), None)
+        if idle_firm is not None and len(firms) > PER_TOWN:
+            firms = [*firms[:PER_TOWN], idle_firm, *(f for f in firms[PER_TOWN:] if f is not idle_firm)]
         ox, oy = 120.10 + (t % 4) * 0.05, 30.20 + (t // 4) * 0.05
         for k in range(min(PER_TOWN + 3, len(firms))):
             firm = firms[k]
@@ -201,7 +207,10 @@ def _cases(con, cal, parcels: list[dict], today: date) -> list[str]:
     for i, p in enumerate(chosen[:20]):
         target = steps[i % len(steps)]
         officer = f"{p['town']} {OFFICERS[i % len(OFFICERS)]}"
-        day = today - timedelta(days=150 - (i % 5) * 12)
+        # 摸排 cases opened lately (one in three past its 20 working days), later states further back
+        back = {"survey": 10 + 12 * (i % 3), "planning": 30 + 6 * (i % 3), "implementing": 80, "closed": 150,
+                "cancelled": 45}[target]  # fmt: skip
+        day = today - timedelta(days=back + i % 4)
         ev = [Event(_at(day, 9), "自然资源和规划局", "analyst", "open", {}, "低效闲置土地摸排立案")]
         walk = {"planning": 1, "implementing": 2, "closed": 3, "cancelled": 1}.get(target, 0)
         cause = ("资金", "市场", "纠纷", "经营不善")[i % 4]
@@ -210,7 +219,8 @@ def _cases(con, cal, parcels: list[dict], today: date) -> list[str]:
                 ("close", {"freed_mu": p["area_mu"], "new_user": "承接企业（招商引进）", "new_investment_wan": round(p["area_mu"] * 250, 1)})]  # fmt: skip
         for j, (action, fields) in enumerate(acts[:walk]):
             role = "analyst" if action == "close" else "town"
-            ev.append(Event(_at(day + timedelta(days=14 * (j + 1))), officer, role, action, fields, ""))
+            ev.append(Event(_at(day + timedelta(days=(10 if target == "planning" else 14) * (j + 1))), officer, role,
+                            action, fields, ""))  # fmt: skip
         if target == "cancelled":
             ev.append(
                 Event(

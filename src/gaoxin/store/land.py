@@ -247,6 +247,22 @@ def firm_month_aggregates(
     )
 
 
+def firm_zero_tax_years(con: duckdb.DuckDBPyConnection, years: int) -> pl.DataFrame:
+    """Per firm whose 税务 facts in force show no tax paid (tax_paid ≤ 0) in each of the store's latest
+    `years` years: those years and the batches they came from."""
+    return frame(
+        con,
+        """WITH f AS (SELECT uscc, period, value, batch_id FROM fact
+                     WHERE NOT superseded AND indicator = 'tax_paid' AND regexp_matches(period, '^[0-9]{4}$')),
+                top AS (SELECT max(CAST(period AS INTEGER)) AS y FROM f)
+           SELECT uscc, list(period ORDER BY period) AS zero_tax_years,
+                  list(DISTINCT CAST(batch_id AS BIGINT) ORDER BY CAST(batch_id AS BIGINT)) AS zero_tax_batches
+           FROM f, top WHERE CAST(period AS INTEGER) > top.y - ? AND value <= 0
+           GROUP BY uscc HAVING count(*) = ?""",
+        [years, years],
+    )
+
+
 def mujun_classes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per firm and year: the 亩均 class of the latest mujun run of that year, and the run."""
     return frame(

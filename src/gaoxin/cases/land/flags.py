@@ -57,12 +57,23 @@ def _class_d(classes: pl.DataFrame, rule: dict) -> pl.DataFrame:
     )
 
 
+ZERO_TAX = {"uscc": pl.Utf8, "zero_tax_years": pl.List(pl.Utf8), "zero_tax_batches": pl.List(pl.Int64)}
+
+
 def lowuse_flags(
-    parcels: pl.DataFrame, months: pl.DataFrame, classes: pl.DataFrame, as_of: date, rules: dict
+    parcels: pl.DataFrame,
+    months: pl.DataFrame,
+    classes: pl.DataFrame,
+    as_of: date,
+    rules: dict,
+    zero_tax: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Every 低效 flag of every parcel as of `as_of` (one row per parcel and rule that fires)."""
+    """Every 低效 flag of every parcel as of `as_of` (one row per parcel and rule that fires). `no_tax` reads
+    the monthly tax (months since the last month with tax) and the yearly 税务 facts (`zero_tax`: per firm the
+    latest years in a row with no tax paid, and their batches) — either makes the case."""
     lu = rules["lowuse"]
-    base = parcels.join(months, on="uscc", how="left")
+    zero = zero_tax if zero_tax is not None else pl.DataFrame(schema=ZERO_TAX)
+    base = parcels.join(months, on="uscc", how="left").join(zero, on="uscc", how="left")
     d_rule = lu["class_d"]
     base = base.join(_class_d(classes, d_rule), on="uscc", how="left")
     own = pl.concat_list(pl.col("batch_id"))
@@ -120,14 +131,22 @@ def lowuse_flags(
         )
     r = lu["no_tax"]
     if r.get("on", True) and "no_tax_months" in base.columns:
+        months_hit = pl.col("no_tax_months") >= int(r["years"]) * 12
+        years_hit = pl.col("zero_tax_years").list.len() >= int(r["years"])
         out.append(
             _emit(
                 base,
-                pl.col("no_tax_months") >= int(r["years"]) * 12,
+                months_hit.fill_null(False) | years_hit.fill_null(False),
                 "no_tax",
                 r,
-                _numbers(连续无税月数=pl.col("no_tax_months"), 阈值月数=pl.lit(int(r["years"]) * 12)),
-                pl.concat_list(own, pl.col("tax_batches")),
+                _numbers(
+                    连续无税月数=pl.col("no_tax_months"),
+                    无税年度=pl.col("zero_tax_years"),
+                    阈值月数=pl.lit(int(r["years"]) * 12),
+                ),
+                pl.concat_list(
+                    own, pl.col("tax_batches").fill_null([]), pl.col("zero_tax_batches").fill_null([])
+                ),
             )
         )
     if d_rule.get("on", True):

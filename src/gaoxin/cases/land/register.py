@@ -68,11 +68,12 @@ def evaluate(con, as_of: date, rules_path: Path | str | None = None, town: str |
     lw = rules["lowuse"]["no_power"]
     months = store.firm_month_aggregates(con, int(lw["window_months"]), float(lw["kwh_below"]))
     classes = store.mujun_classes(con)
+    zero_tax = store.firm_zero_tax_years(con, int(rules["lowuse"]["no_tax"]["years"]))
     return {
         "rules": rules,
         "parcels": parcels,
         "clocks": clocks(parcels, decisions, as_of, rules),
-        "flags": lowuse_flags(parcels, months, classes, as_of, rules),
+        "flags": lowuse_flags(parcels, months, classes, as_of, rules, zero_tax),
     }
 
 
@@ -406,6 +407,8 @@ def flag_text(numbers: str | dict | None) -> str:
     got = json.loads(numbers) if isinstance(numbers, str) else (numbers or {})
     out = []
     for key, v in got.items():
+        if v is None or v == []:
+            continue  # evidence this flag did not use (e.g. no monthly tax series)
         name, _, unit = key.partition("_")
         unit = _UNIT_OF.get(unit, unit)
         if isinstance(v, list):
