@@ -64,6 +64,8 @@ def test_parcel_page_shows_clock_flags_and_source(land):
     assert page.status_code == 200 and "投资强度低于约定的50%" in page.text
     assert f"{actual / p['agreed_intensity']:.1%}" in page.text
     assert "宗地台账_" in page.text  # the source file named beside the batch
+    links = set(re.findall(r'href="(/imports/[^"]+)"', page.text))
+    assert links and all(client.get(link).status_code == 200 for link in links)  # each batch link opens
     assert client.get("/land/NOPE-1").status_code == 404
 
 
