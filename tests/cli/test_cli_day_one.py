@@ -192,3 +192,37 @@ def test_run_workbook_shows_ratios_in_percent(store, tmp_path):
     shown = {r[1]: r[col] for r in ws.iter_rows(min_row=5, values_only=True) if r[1]}
     firm = next(u for u, v in stored.items() if v is not None and u in shown)
     assert shown[firm] == pytest.approx(stored[firm] * 100)  # 0.0572 → 5.72 (%)
+
+
+def test_what_if_in_user_units_and_points_with_two_decimals(store):
+    """Day-one bug (issue 14), still in `gaoxin what-if`: the 比值 item read 0.0143 → 0.3255 比值 (users read
+    1.43 % → 32.55 %) and the head line gave points with four decimals (最低得分为195.5288)."""
+    db = store[0]
+    run = json.loads(
+        cli("evaluate", "--scheme", "zj-huangyan-2022", "--period", "2025", "--db", db, "--json").stdout
+    )
+    con = connect(db)
+    firms = con.execute(
+        """SELECT r.uscc FROM run_result r JOIN run_item i ON i.run_id = r.run_id AND i.uscc = r.uscc
+           WHERE r.run_id = ? AND r.class_final IN ('C', 'D') AND r.list_id = '规上' AND i.item = '规上.rd_ratio'
+             AND i.value IS NOT NULL ORDER BY r.uscc""",
+        [run["run_id"]],
+    ).fetchall()
+    con.close()
+    for (firm,) in firms:  # the first firm whose answer moves the R&D ratio
+        answer = json.loads(cli("what-if", run["run_id"], firm, "--to", "B", "--db", db, "--json").stdout)
+        rd = [i for i in answer["items"] if i["title"] == "R&D经费支出占营业收入比重"]
+        if rd:
+            break
+    rd = rd[0]
+    out = cli("what-if", run["run_id"], firm, "--to", "B", "--db", db).output
+    row = next(line for line in out.splitlines() if "R&D经费支出占营业收入比重" in line)
+    cells = [c.strip() for c in re.split(r"[│┃]", row) if c.strip()]
+    assert cells[1:5] == [
+        "%",
+        f"{rd['current_value'] * 100:,.2f}",
+        f"{rd['required_value'] * 100:,.2f}",
+        f"{rd['change'] * 100:,.2f}",
+    ]
+    head = out.splitlines()[0]
+    assert f"{answer['cutoff']:,.2f}" in head and not re.search(r"\d\.\d{3,}", head)

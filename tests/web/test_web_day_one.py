@@ -43,3 +43,36 @@ def test_town_user_needs_a_known_town(fresh, world):
         "/admin/users", data={"csrf_token": token, "name": "t9", "role": "town", "town": world.my_town}
     )
     assert r.status_code == 200
+
+
+def test_what_if_fragment_in_user_units(fresh, world):
+    """Day-one bug (issue 14): the what-if table read 比值 0.0143 where users read 1.43 %, and points with four
+    decimals in its head line."""
+    from gaoxin.evaluations.mujun import run_mujun
+    from gaoxin.evaluations.mujun.explain import what_if_answer
+    from gaoxin.store import runs as store_runs
+
+    app, c = fresh()
+    con = app.state.store.cursor()
+    run_id = run_mujun(con, "zj-huangyan-2022", "2025").run_id
+    run = store_runs.get_run(con, run_id)
+    firms = con.execute(
+        """SELECT r.uscc FROM run_result r JOIN run_item i ON i.run_id = r.run_id AND i.uscc = r.uscc
+           WHERE r.run_id = ? AND r.class_final IN ('C', 'D') AND r.list_id = '规上'
+             AND i.item = '规上.rd_ratio' AND i.value IS NOT NULL ORDER BY r.uscc""",
+        [run_id],
+    ).fetchall()
+    for (firm,) in firms:  # the first firm whose answer moves the R&D ratio
+        answer = what_if_answer(con, run, firm, "B")
+        rd = [i for i in answer["items"] if i["title"] == "R&D经费支出占营业收入比重"]
+        if rd:
+            break
+    page = c.get(f"/enterprises/{firm}/what-if", params={"run": run_id, "to": "B"}).text
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "R&amp;D经费支出占营业收入比重" in r)
+    cells = [re.sub(r"<[^>]+>", "", x).strip() for x in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[1:4] == [
+        "%",
+        f"{rd[0]['current_value'] * 100:,.2f}",
+        f"{rd[0]['required_value'] * 100:,.2f}",
+    ]
+    assert not re.search(r"\d\.\d{3,}", page.split("</p>", 1)[0])

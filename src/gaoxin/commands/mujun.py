@@ -522,6 +522,7 @@ def what_if(
     from gaoxin.evaluations.mujun.explain import what_if_answer
     from gaoxin.evaluations.runs import RunError
     from gaoxin.ingest import uscc as U
+    from gaoxin.units_format import fmt, to_user, user_unit
 
     con = open_store(db)
     run = _run_or_fail(con, run_id)
@@ -533,20 +534,21 @@ def what_if(
         print_json(answer)
         return
     console.print(
-        f"[bold]{answer['uscc']}[/] 当前 {answer['class_final']}（{_num(answer['score'])} 分），目标 {to}："
+        f"[bold]{answer['uscc']}[/] 当前 {answer['class_final']}（{fmt(answer['score'], '分')} 分），目标 {to}："
         f"{answer['why']}"
     )
     t = Table(title="只改变一项（其余不变）")
     for col in ("指标", "单位", "当前值", "需达到", "需改变", "折合税收(万元)", "可达"):
         t.add_column(col)
     for it in answer["items"] + ([answer["tax"]] if answer["tax"] else []):
+        unit = it["unit"]  # values in the unit users read (比值 → %)
         t.add_row(
             it["title"],
-            it["unit"],
-            _num(it["current_value"]),
-            _num(it["required_value"]),
-            _num(it["change"]),
-            _num(it["tax_change_wan"]),
+            user_unit(unit),
+            fmt(*to_user(it["current_value"], unit)),
+            fmt(*to_user(it["required_value"], unit)),
+            fmt(*to_user(it["change"], unit)),
+            fmt(it["tax_change_wan"], "万元"),
             "是" if it["reachable"] else f"否：{it['why']}",
         )
     console.print(t)

@@ -11,6 +11,7 @@ import numpy as np
 from gaoxin.schemes.formula import evaluate as eval_formula
 from gaoxin.schemes.formula import evaluate_condition as eval_condition
 from gaoxin.schemes.model import Indicator, Scheme
+from gaoxin.units_format import fmt
 
 from .prepare import _member_raw, _prepare
 from .scoring import _combine_adjust
@@ -379,7 +380,8 @@ def what_if(  # noqa: C901 — one pass per item kind (ratio, rank-based, 加减
                 "同时影响所有以税收计算的指标；其他数据不变",
             )
     reachable = any(it.reachable for it in items) or bool(tax_item and tax_item.reachable)
-    why = f"{group.key}中{target_class}类的最低得分为{cutoff:.4f}，本企业{score:.4f}，差{gap:.4f}分" + (
-        "" if reachable else "；任何单项提升都无法达到"
-    )
+    why = (  # points as every page writes them (two decimals; units_format)
+        f"{group.key}中{target_class}类的最低得分为{fmt(cutoff, '分')}，本企业{fmt(score, '分')}，"
+        f"差{fmt(gap, '分')}分"
+    ) + ("" if reachable else "；任何单项提升都无法达到")
     return out(reachable, why, cutoff, items, tax_item)
