@@ -100,6 +100,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool
                 [batch_id],
             )
             _mark_superseded(con, batch_id)
+            record_digest(con, batch_id)
         if fail_after_facts:
             raise RuntimeError("injected failure after facts were written")
         with staged(con, "staged_rejects", ArrowStream(batch.rejected_rows)):
@@ -117,6 +118,18 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool
                 )
         _upsert_enterprises(con, batch, batch_id)
     return batch_id
+
+
+def record_digest(con, batch_id: int) -> None:
+    """The batch's facts per period as (count, hash sum) in `batch_digest` (migration 17): what
+    `queries.data_fingerprint` sums instead of hashing every fact at each run. Called in the batch's
+    transaction right after its facts are written (facts are never edited afterwards)."""
+    con.execute(
+        "INSERT INTO batch_digest SELECT batch_id, period, count(*), "
+        "coalesce(sum(hash(uscc, period, indicator, value, batch_id)), 0) FROM fact WHERE batch_id = ? "
+        "GROUP BY batch_id, period",
+        [batch_id],
+    )
 
 
 def _mark_superseded(con, batch_id: int) -> None:

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from gaoxin.store.db import frame, transaction
-from gaoxin.store.imports import ArrowStream, find_batch, insert_batch, staged
+from gaoxin.store.imports import ArrowStream, find_batch, insert_batch, record_digest, staged
 from gaoxin.store.imports import _mark_superseded as mark_superseded  # the same rule as every batch's facts
 
 # table, its columns in order (after them: batch_id, sheet, row_no, superseded), the identity of a record
@@ -73,6 +73,7 @@ def write_registry_batch(con: duckdb.DuckDBPyConnection, batch, facts: pl.DataFr
                     [batch_id],
                 )
             mark_superseded(con, batch_id)
+            record_digest(con, batch_id)  # the data fingerprint of later runs sums these
         for kind, (table, cols, ident) in TABLES.items():
             rows = batch.accepted_rows(kind)
             if rows.height == 0:

@@ -753,4 +753,22 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        17,
+        "batch digests: per batch and period the count and hash sum of its facts, kept at import so the data "
+        "fingerprint of a run is a sum over a few hundred rows instead of a hash over every fact",
+        """
+        -- facts are never edited after their batch is written, so a batch's digest is fixed at import; the sum
+        -- over the batches of a period equals the old hash over that period's facts (same run ids)
+        CREATE TABLE batch_digest (
+            batch_id INTEGER NOT NULL,
+            period   VARCHAR NOT NULL,
+            facts    BIGINT NOT NULL,
+            digest   HUGEINT NOT NULL
+        );
+        INSERT INTO batch_digest
+            SELECT batch_id, period, count(*), coalesce(sum(hash(uscc, period, indicator, value, batch_id)), 0)
+            FROM fact GROUP BY batch_id, period;
+        """,
+    ),
 ]
