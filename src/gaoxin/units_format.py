@@ -64,6 +64,11 @@ UNITS_EN: dict[str, str] = {
     "家": "firms",
     "人": "persons",
     "个": "",
+    "件": "items",
+    "项": "items",
+    "天": "days",
+    "年": "years",
+    "级": "",  # a level code (研发机构级别 4)
 }
 
 

@@ -76,3 +76,20 @@ def test_what_if_fragment_in_user_units(fresh, world):
         f"{rd[0]['required_value'] * 100:,.2f}",
     ]
     assert not re.search(r"\d\.\d{3,}", page.split("</p>", 1)[0])
+
+
+def test_english_profile_shows_units_and_sources_in_english(fresh, world):
+    """Day-one bug (issue 14), still on the 画像: English pages left units in Chinese — every value's unit
+    (万元, 人, 件 …), the numerator / denominator units of the run items — and the 科技局 source."""
+    app, c = fresh()
+    page = c.get(f"/enterprises/{world.my_firm}?lang=en").text
+    facts = page.split('id="facts"', 1)[1].split("</table>", 1)[0]
+    units = [
+        re.sub(r"<[^>]+>", "", u).strip()
+        for u in re.findall(r"<tr[^>]*>(?:<td[^>]*>.*?</td>){3}<td>(.*?)</td>", facts, re.S)
+    ]
+    assert "10k yuan" in units and "mu" in units
+    assert not any(re.search(r"[\u4e00-\u9fff]", u) for u in units)
+    items = page.split('id="items"', 1)[1].split("</h2>", 1)[1].split("</table>", 1)[0]
+    assert "10k yuan" in items and not re.search(r'<span class="muted small">[^<]*[\u4e00-\u9fff]', items)
+    assert "Science and technology / industry (innovation data)" in page or "科技/工信" not in facts

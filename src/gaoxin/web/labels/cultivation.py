@@ -1,8 +1,10 @@
 """English labels of the 企业培育 pages beyond the gap texts (those are translated by
-`gaoxin.evaluations.cultivation.english`): the verdicts `explain` names (types.VERDICT_LABELS)."""
+`gaoxin.evaluations.cultivation.english`): the verdicts `explain` names (types.VERDICT_LABELS) and the
+科技局 source of the innovation data."""
 
 EN = {
     "符合条件": "Meets the conditions",
     "差一项": "One condition short",
     "不参评": "Not evaluated",
+    "科技/工信（企业创新能力）": "Science and technology / industry (innovation data)",  # fields.SOURCES["sci"]
 }
