@@ -93,3 +93,16 @@ def test_english_profile_shows_units_and_sources_in_english(fresh, world):
     items = page.split('id="items"', 1)[1].split("</h2>", 1)[1].split("</table>", 1)[0]
     assert "10k yuan" in items and not re.search(r'<span class="muted small">[^<]*[\u4e00-\u9fff]', items)
     assert "Science and technology / industry (innovation data)" in page or "科技/工信" not in facts
+
+
+def test_run_page_items_in_user_units(fresh):
+    """Day-one bug (issue 14), still on the run page's item table: 黄岩's R&D ratio read 比值 with benchmark
+    0.0302 比值 where users read 3.02 %."""
+    from gaoxin.evaluations.mujun import run_mujun
+
+    app, c = fresh()
+    run_id = run_mujun(app.state.store.cursor(), "zj-huangyan-2022", "2025").run_id
+    page = c.get(f"/runs/{run_id}").text
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "R&amp;D经费支出占营业收入比重" in r)
+    cells = [re.sub(r"<[^>]+>", "", x).strip() for x in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[2] == "%" and cells[4] == "3.02 %" and "比值" not in row
