@@ -92,17 +92,37 @@ LIST_COLUMNS = (
 )
 
 
+BASIS_COLUMNS = ("period", "above_scale", "source", "file_name", "batch_id")  # store.scale_basis's keys
+
+
 def list_page(cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery) -> tuple[int, list[dict]]:
     """(total matching, the rows of the requested page) from a `WebCache.view` table."""
+    items, _ = page_with_basis(cur, table, query)
+    return count(cur, table, query), items
+
+
+def count(cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery) -> int:
     where, params = query.where()
-    total = one(cur, f"SELECT count(*) FROM webcache.{table} f {where}", params)[0]
+    return one(cur, f"SELECT count(*) FROM webcache.{table} f {where}", params)[0]
+
+
+def page_with_basis(
+    cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery
+) -> tuple[list[dict], dict[str, dict]]:
+    """The rows of the requested page and, per firm that has one, its 规上 basis as
+    `store.scale_basis.scale_basis` gives it (the view carries it: no read of the fact table per page)."""
+    where, params = query.where()
+    basis = ", ".join(f"basis_{c}" for c in BASIS_COLUMNS)
     found = rows(
         cur,
-        f"SELECT {', '.join(LIST_COLUMNS)} FROM webcache.{table} f {where} ORDER BY {query.order()} "
+        f"SELECT {', '.join(LIST_COLUMNS)}, {basis} FROM webcache.{table} f {where} ORDER BY {query.order()} "
         "LIMIT ? OFFSET ?",
         params + [query.size, (query.page - 1) * query.size],
     )
-    return total, [dict(zip(LIST_COLUMNS, r, strict=True)) for r in found]
+    n = len(LIST_COLUMNS)
+    items = [dict(zip(LIST_COLUMNS, r[:n], strict=True)) for r in found]
+    by_firm = {r[0]: dict(zip(BASIS_COLUMNS, r[n:], strict=True)) for r in found if r[n] is not None}
+    return items, by_firm
 
 
 def list_all(cur: duckdb.DuckDBPyConnection, table: str, query: ListQuery, limit: int) -> list[dict]:

@@ -1,6 +1,6 @@
 """The web's look-up tables, in an in-memory database attached to the app's connection (`webcache`): never
 written to the user's file. `webcache.firm` is enterprise ⋈ pinyin initials ⋈ latest 规上 status;
-`webcache.run_firm` one row per firm of each run viewed; `webcache.v…` the firm table joined with one run (a
+`webcache.run_firm` one row per firm of each run viewed; `webcache.scale_basis` each firm's 规上 basis; `webcache.v…` the firm table joined with one run (a
 page reads one table instead of a join). When to build or drop them is the web's cache policy
 (`gaoxin.web.queries.WebCache`); the SQL is here. `name_index` (pinyin initials) is kept in the store because
 computing initials for 100k names takes seconds."""
@@ -76,6 +76,19 @@ def build_firm_table(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tu
     return towns, industries
 
 
+def build_scale_basis_table(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build `webcache.scale_basis`: every firm's `store.scale_basis.scale_basis` row at once (one scan of
+    the 规上 facts in force per data version, instead of one per list page); the list views carry it."""
+    con.execute("""
+        CREATE OR REPLACE TABLE webcache.scale_basis AS
+        SELECT uscc, arg_max(period, period) AS period, arg_max(value, period) > 0 AS above_scale,
+               arg_max(b.source, period) AS source, arg_max(b.file_name, period) AS file_name,
+               arg_max(f.batch_id, period) AS batch_id
+        FROM fact f JOIN import_batch b USING (batch_id)
+        WHERE f.indicator = 'above_scale' AND NOT f.superseded
+        GROUP BY uscc ORDER BY uscc""")
+
+
 def drop_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"DROP TABLE IF EXISTS webcache.{_table(name)}")
 
@@ -103,7 +116,8 @@ def build_run_table(
 
 
 def build_view(con: duckdb.DuckDBPyConnection, name: str, run_id: str | None) -> None:
-    """`webcache.<name>`: the firm table with one run's result columns (empty ones without a run)."""
+    """`webcache.<name>`: the firm table with one run's result columns (empty ones without a run) and each
+    firm's 规上 basis (`basis_*`, from `webcache.scale_basis`), in credit-code order."""
     join, params = (
         ("LEFT JOIN webcache.run_firm r ON r.uscc = f.uscc AND r.run_id = ?", [run_id])
         if run_id
@@ -117,7 +131,10 @@ def build_view(con: duckdb.DuckDBPyConnection, name: str, run_id: str | None) ->
     con.execute(
         f"""CREATE OR REPLACE TABLE webcache.{_table(name)} AS
         SELECT f.uscc, f.name, f.initials, f.town, f.industry_code, f.industry_name, f.above_scale,
-               r.list_id, r.score, r.rank, r.class_final, r.land_mu, r.tax_per_mu
-        FROM webcache.firm f {join}""",
+               r.list_id, r.score, r.rank, r.class_final, r.land_mu, r.tax_per_mu,
+               b.period AS basis_period, b.above_scale AS basis_above_scale, b.source AS basis_source,
+               b.file_name AS basis_file_name, b.batch_id AS basis_batch_id
+        FROM webcache.firm f {join} LEFT JOIN webcache.scale_basis b ON b.uscc = f.uscc
+        ORDER BY f.uscc""",
         params,
     )

@@ -12,12 +12,13 @@ import polars as pl
 from pypinyin import Style, lazy_pinyin
 
 from gaoxin.jsonable import jsonable
+from gaoxin.store import enterprise_list, webcache
 from gaoxin.store import overview as store_overview
 from gaoxin.store import runs as store_runs
-from gaoxin.store import webcache
 
 CLASSES = ("A", "B", "C", "D", "T")
 MAX_VIEWS = 6
+MAX_COUNTS = 4096
 RANKED = ("A", "B", "C", "D")
 
 
@@ -32,7 +33,7 @@ def initials(name: str | None) -> str:
 # ---- look-up tables ----------------------------------------------------------------------------------
 class WebCache:
     """When the look-up tables of `store.webcache` are (re)built and dropped: the firm table when the store's
-    data version changes, one run table per run viewed (runs are immutable), and at most `MAX_VIEWS` list
+    data version changes (with the 规上 basis of every firm), one run table per run viewed (runs are immutable), and at most `MAX_VIEWS` list
     views, the least recently built dropped first."""
 
     def __init__(self, store):
@@ -45,6 +46,7 @@ class WebCache:
         self.generation = 0
         self.towns: list[str] = []
         self.industries: list[tuple[str, str]] = []
+        self.counts: dict[tuple, int] = {}  # (view table, filters, parameters) → matching firms
 
     def ensure(self, cur: duckdb.DuckDBPyConnection) -> None:
         """Make `webcache.firm` current (cheap when nothing changed)."""
@@ -56,6 +58,7 @@ class WebCache:
                 return
             self._refresh_names(cur)
             self.towns, self.industries = webcache.build_firm_table(cur)
+            webcache.build_scale_basis_table(cur)
             # a request may still read a view of the previous generation: drop the one before it
             for name in self.stale:
                 webcache.drop_table(cur, name)
@@ -111,6 +114,20 @@ class WebCache:
                 oldest = next(iter(self.views))
                 webcache.drop_table(cur, self.views.pop(oldest))
             return name
+
+    def count(self, cur: duckdb.DuckDBPyConnection, table: str, query) -> int:
+        """How many firms of a list view match the query's filters, remembered per view table: a view belongs
+        to one data version and run, so its counts hold until it is dropped."""
+        where, params = query.where()
+        key = (table, where, tuple(params))
+        found = self.counts.get(key)
+        if found is None:
+            found = enterprise_list.count(cur, table, query)
+            with self.lock:
+                if len(self.counts) >= MAX_COUNTS:
+                    self.counts.clear()
+                self.counts[key] = found
+        return found
 
     def forget(self) -> None:
         self.version = None

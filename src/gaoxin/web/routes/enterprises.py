@@ -13,7 +13,6 @@ from fastapi.responses import Response
 
 from gaoxin.store import enterprise_list
 from gaoxin.store import runs as store_runs
-from gaoxin.store.scale_basis import scale_basis
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep, PageNo, User
 from gaoxin.web.i18n import translate
@@ -81,13 +80,14 @@ def enterprises(
     size: Annotated[int | None, Query(ge=1)] = None,
 ):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)
-    total, items = enterprise_list.list_page(db, request.state.list_table, query)
     cache = request.app.state.cache
+    items, basis = enterprise_list.page_with_basis(db, request.state.list_table, query)
+    total = cache.count(db, request.state.list_table, query)
     context = {
         "query": query,
         "total": total,
         "items": items,
-        "scale_basis": scale_basis(db, [i["uscc"] for i in items]),
+        "scale_basis": basis,
         "pages": max((total + query.size - 1) // query.size, 1),
         "towns": cache.towns,
         "industries": cache.industries,
