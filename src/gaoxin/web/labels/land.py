@@ -159,4 +159,8 @@ EN = {
     "天": "days",
     "宗地图形": "Parcel outlines",
     "厂房": "Building",
+    "摸排": "Survey",
+    "制定方案": "Plan",
+    "销号": "Closed",
+    "实施": "Implementation",
 }

@@ -28,6 +28,7 @@ from gaoxin.cases.land import register as land
 from gaoxin.cases.land.clocks import DECISION_KINDS
 from gaoxin.cases.land.decisions import RECORDERS, DecisionRefused, record_decision
 from gaoxin.cases.land.rules import LOWUSE
+from gaoxin.flows import load_flow
 from gaoxin.store import land as store
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, Importer, PageNo
@@ -120,7 +121,12 @@ def _cases(request: Request, db, user, year: int | None):
     progress = disposal.town_progress(db, store.targets(db, year))
     if user.scope_town:
         progress = [p for p in progress if p["town"] == user.scope_town]
-    return {"year": year, "progress": progress, "cases": store.land_case_rows(db, user.scope_town).to_dicts()}
+    flow = load_flow(disposal.FLOW)[0]
+    cases = [
+        {**c, "state_en": flow.state(c["state"]).title_en}
+        for c in store.land_case_rows(db, user.scope_town).to_dicts()
+    ]
+    return {"year": year, "progress": progress, "cases": cases}
 
 
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
