@@ -106,3 +106,19 @@ def test_run_page_items_in_user_units(fresh):
     row = next(r for r in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "R&amp;D经费支出占营业收入比重" in r)
     cells = [re.sub(r"<[^>]+>", "", x).strip() for x in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     assert cells[2] == "%" and cells[4] == "3.02 %" and "比值" not in row
+    en = c.get(f"/runs/{run_id}?lang=en").text.split("</table>")[-2]  # the item table, in English units
+    assert "10k yuan/10 MWh" in en and not re.search(r"万元|千瓦时|比值", en)
+
+
+def test_english_pages_name_the_lists_in_english(fresh, world):
+    """Day-one bug (issue 14), still on the list and the 画像: English pages left 规上 / 规下 in Chinese where
+    they name the run's list (名单 column, the 画像's result and history)."""
+    app, c = fresh()
+    page = c.get("/enterprises?lang=en").text
+    table = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert "Above scale" in table or "Below scale" in table
+    assert not re.search(r"<td>(规上|规下|租赁)</td>", table)
+    profile = c.get(f"/enterprises/{world.my_firm}?lang=en").text
+    assert not re.search(r"<b>(规上|规下|租赁)</b>|<td>(规上|规下|租赁)</td>", profile)
+    zh = c.get(f"/enterprises/{world.my_firm}?lang=zh").text
+    assert re.search(r"<b>(规上|规下|租赁)</b>", zh)  # Chinese stays the default
