@@ -3,7 +3,8 @@
 - ``types`` — verdicts, states and the result; ``evaluate`` — the pure core ``evaluate(scheme, period,
   years) -> CultivationResult``; ``frames`` — gap texts, run rows and the summary;
 - ``kind`` — the unit :mod:`gaoxin.evaluations.runs` registers (inputs from the store, parameters);
-  ``explain`` — one firm of a stored run; ``ladder`` — the pool, certificates and the tier ladder.
+  ``explain`` — one firm of a stored run; ``ladder`` — the pool, certificates and the tier ladder;
+  ``english`` — the English of the stored texts (gaps, bands, titles), translated when read.
 """
 
 from __future__ import annotations
