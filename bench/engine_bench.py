@@ -87,7 +87,7 @@ def cases(X, w, types):
             import skcriteria as skc
             from skcriteria.agg.topsis import TOPSIS as SkTOPSIS
             from skcriteria.agg.vikor import VIKOR as SkVIKOR
-            from skcriteria.pipeline import mkpipe
+            from skcriteria.pipelines import mkpipe
             from skcriteria.preprocessing.scalers import VectorScaler
             from skcriteria.preprocessing.weighters import CRITIC, EntropyWeighter
 
