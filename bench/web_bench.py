@@ -13,7 +13,16 @@ and a chain map — same goal, p95 ≤ 150 ms one at a time (`--no-issue14` leav
 Issue 14 part B adds the 差别化政策台账 of the 2025 run and the comparison 2024 → 2025 (random pages and towns;
 always measured): 2 Dec 2026, 100k firms on the shared 2-core box, ledger p95 61 ms, compare p95 105 ms.
 
+Issue 20 item 6: the load generator runs pinned to one CPU (`CLIENT_CPU`, the server keeps every CPU) and
+reports throughput and p95 of list and profile apart; `--before-src DIR` (the `src/` of the code before, e.g.
+`git archive REV src | tar -x -C DIR`) serves the same store with that code for rounds of the same load, before
+and after alternating, so both are measured in the same run conditions. Before issue 20: 7–9 req/s, p95 7.6–10.4 s.
+3 Dec 2026, 100k firms, the box shared (load average 8–10 on 2 cores): list 规上 basis per data version: after
+10.8 / 12.1 req/s (p95 6.6 / 6.0 s), before 8.2 / 6.6 req/s (p95 8.3 / 9.7 s), 1.54×, 0 errors; the profile page
+(≈110 ms CPU a request, list ≈30 ms) now bounds throughput.
+
     .venv/bin/python bench/web_bench.py [--firms 100000] [--requests 200] [--clients 50] [--seconds 20]
+                                        [--before-src DIR --rounds 2]
 """
 
 from __future__ import annotations
@@ -180,8 +189,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
+def start_server(db: Path, port: int, src: Path | None = None) -> subprocess.Popen:
+    """`gaoxin serve` on loopback; `src` runs another checkout's code (its `src/` first on PYTHONPATH)."""
     env = {**os.environ, "GAOXIN_SECRET": "bench"}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gaoxin.cli", "serve", "--db", str(db), "--port", str(port)],
         env=env,
@@ -256,7 +268,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def load(base: str, cookies, info: dict, clients: int, seconds: float) -> dict:
-    lat: list[float] = []
+    lat: dict[str, list[float]] = {"list": [], "profile": []}
     errors: list[str] = []
     stop = time.monotonic() + seconds
 
@@ -264,7 +276,8 @@ async def load(base: str, cookies, info: dict, clients: int, seconds: float) -> 
         rng = random.Random(seed)
         async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=30) as c:
             while time.monotonic() < stop:
-                url = (list_urls(1, info, rng) if rng.random() < 0.5 else profile_urls(1, info, rng))[0]
+                kind = "list" if rng.random() < 0.5 else "profile"
+                url = (list_urls(1, info, rng) if kind == "list" else profile_urls(1, info, rng))[0]
                 if "page=" in url and rng.random() < 0.5:
                     url = url.replace("/enterprises?", "/enterprises?size=50&")
                 t = time.perf_counter()
@@ -274,19 +287,86 @@ async def load(base: str, cookies, info: dict, clients: int, seconds: float) -> 
                         errors.append(f"{url}: HTTP {r.status_code}")
                 except httpx.HTTPError as exc:
                     errors.append(f"{url}: {exc!r}")
-                lat.append((time.perf_counter() - t) * 1000)
+                lat[kind].append((time.perf_counter() - t) * 1000)
 
     t0 = time.monotonic()
     await asyncio.gather(*(worker(i) for i in range(clients)))
     elapsed = time.monotonic() - t0
-    return {
-        "requests": len(lat),
+    every = lat["list"] + lat["profile"]
+    out = {
+        "requests": len(every),
         "errors": errors,
-        "rps": len(lat) / elapsed,
-        "p50": pct(lat, 50),
-        "p95": pct(lat, 95),
-        "p99": pct(lat, 99),
+        "rps": len(every) / elapsed,
+        "p50": pct(every, 50),
+        "p95": pct(every, 95),
+        "p99": pct(every, 99),
     }
+    for kind, values in lat.items():
+        out[kind] = {"rps": len(values) / elapsed, "p95": pct(values, 95) if values else float("nan")}
+    return out
+
+
+# the load generator (50 async httpx clients) is pinned to one CPU, so it takes the same share of the machine in
+# every measurement and the server, started before the pinning, keeps every CPU
+CLIENT_CPU = max(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+# issue 20 (same bench before it, scattered facts, 2-core box): 7–9 req/s, p95 7.6–10.4 s
+BEFORE = "7–9 req/s, p95 7.6–10.4 s"
+
+
+def pinned_load(base: str, cookies, info: dict, clients: int, seconds: float) -> dict:
+    if CLIENT_CPU is None:
+        return asyncio.run(load(base, cookies, info, clients, seconds))
+    every = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {CLIENT_CPU})
+    try:
+        return asyncio.run(load(base, cookies, info, clients, seconds))
+    finally:
+        os.sched_setaffinity(0, every)
+
+
+def load_line(label: str, res: dict) -> str:
+    return (
+        f"{label:<10}{res['requests']:>9,}{res['rps']:>8.1f}{res['list']['rps']:>8.1f}{res['list']['p95']:>10.0f}"
+        f"{res['profile']['rps']:>8.1f}{res['profile']['p95']:>10.0f}{res['p95']:>9.0f}{len(res['errors']):>7}"
+    )
+
+
+LOAD_HEAD = (
+    f"{'server':<10}{'requests':>9}{'req/s':>8}{'list/s':>8}{'list p95':>10}{'prof/s':>8}{'prof p95':>10}"
+    f"{'p95 ms':>9}{'errors':>7}"
+)
+
+
+def compare_load(db: Path, src: Path, args, info: dict, first: dict) -> None:
+    """Rounds of the same load against the code in `src` (before) and this checkout (after), one server at a
+    time on the same store, the client pinned the same way: before and after in the same run conditions."""
+    out = [("after", first)]
+    for rnd in range(args.rounds):
+        for label, code in (("before", src), ("after", None)):
+            if rnd == 0 and label == "after":
+                continue  # the first 'after' is the measurement above
+            port = free_port()
+            proc = start_server(db, port, code)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                cookies = login(base)
+                with httpx.Client(base_url=base, cookies=cookies, timeout=120) as c:
+                    c.get("/enterprises")
+                    rng = random.Random(11)
+                    timed(c, list_urls(16, info, rng) + profile_urls(8, info, rng))  # warm-up
+                out.append((label, pinned_load(base, cookies, info, args.clients, args.seconds)))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"\nbefore ({src}) and after, {args.clients} clients × {args.seconds:g} s each, load average now {load1:.2f} / {load5:.2f}"
+    )
+    print(LOAD_HEAD)
+    for label, res in out:
+        print(load_line(label, res))
+    med = {k: statistics.median(r["rps"] for lbl, r in out if lbl == k) for k in ("before", "after")}
+    print(f"throughput after / before (medians): {med['after'] / med['before']:.2f}×")
 
 
 def main() -> None:
@@ -302,6 +382,12 @@ def main() -> None:
     )
     ap.add_argument("--clustered", action="store_true", help=argparse.SUPPRESS)  # the default now
     ap.add_argument("--no-issue14", action="store_true", help="leave out the issue-14 pages (faster build)")
+    ap.add_argument(
+        "--before-src",
+        type=Path,
+        help="another checkout's src/ (e.g. a git worktree of the commit before): its server under the same load",
+    )
+    ap.add_argument("--rounds", type=int, default=2, help="before/after load rounds with --before-src")
     args = ap.parse_args()
     rng = random.Random(8)
     with tempfile.TemporaryDirectory() as tmp:
@@ -352,11 +438,17 @@ def main() -> None:
                     f"{name:<22}{len(values):>9}{statistics.median(values):>9.1f}{pct(values, 95):>9.1f}"
                     f"{max(values):>9.1f}"
                 )
-            res = asyncio.run(load(base, cookies, info, args.clients, args.seconds))
+            res = pinned_load(base, cookies, info, args.clients, args.seconds)
+            load1, load5, _ = os.getloadavg()
             print(
-                f"\n{args.clients} concurrent clients for {args.seconds:g} s (half list, half profile): "
-                f"{res['requests']:,} requests, {res['rps']:.0f} req/s, errors {len(res['errors'])}, "
+                f"\n{args.clients} concurrent clients for {args.seconds:g} s (half list, half profile; load "
+                f"generator pinned to CPU {CLIENT_CPU} of {os.cpu_count()}; load average {load1:.2f} / {load5:.2f}): "
+                f"{res['requests']:,} requests, {res['rps']:.1f} req/s, errors {len(res['errors'])}, "
                 f"p50 {res['p50']:.0f} ms, p95 {res['p95']:.0f} ms, p99 {res['p99']:.0f} ms"
+            )
+            print(
+                f"  list {res['list']['rps']:.1f} req/s p95 {res['list']['p95']:.0f} ms · profile "
+                f"{res['profile']['rps']:.1f} req/s p95 {res['profile']['p95']:.0f} ms · before issue 20: {BEFORE}"
             )
             for e in res["errors"][:5]:
                 print("  error:", e)
@@ -373,6 +465,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+        if args.before_src:
+            compare_load(db, args.before_src, args, info, res)
 
 
 if __name__ == "__main__":
