@@ -35,7 +35,7 @@ def test_cultivate_json_contract_and_reproducible_run(zone_db):
         "certificates",
         "created",
     }
-    assert set(first["counts"]) == {"pass", "expert", "near", "fail", "out"}
+    assert set(first["counts"]) == {"pass", "expert", "missing", "near", "fail", "out"}
     assert sum(v for k, v in first["counts"].items() if k != "out") == first["n"]
     assert [c["id"] for c in first["conditions"]][:2] == ["registered_1y", "core_ip"]
     assert first["certificates"]["holders"] > 0
@@ -81,7 +81,7 @@ def test_pool_json_and_xlsx(zone_db, tmp_path):
     assert hnte["pool"] and all(isinstance(p["gaps"], list) for p in hnte["pool"])
     ranks = [p["rank"] for p in hnte["pool"]]
     assert ranks == sorted(ranks)
-    order = {"pass": 0, "expert": 1, "near": 2, "fail": 3}
+    order = {"pass": 0, "expert": 1, "missing": 2, "near": 3, "fail": 4}
     verdicts = [order[p["verdict"]] for p in hnte["pool"]]
     assert verdicts == sorted(verdicts) and "pass" not in {p["verdict"] for p in hnte["pool"]}
     near = [p for p in hnte["pool"] if p["verdict"] == "near"]
@@ -146,9 +146,9 @@ def test_demo_prints_the_pool_summary(tmp_path):
     con.close()
     assert sorted(runs["scheme_id"]) == sorted(SCHEMES)
     lines = {
-        ln.split("│")[1].strip(): [c.strip() for c in ln.split("│")[2:7]]
+        ln.split("│")[1].strip(): [c.strip() for c in ln.split("│")[2:8]]
         for ln in text.splitlines()
-        if ln.startswith("│") and "〔20" in ln and ln.count("│") >= 7
+        if ln.startswith("│") and "〔20" in ln and ln.count("│") >= 8
     }
     for r in runs.iter_rows(named=True):
         s = json.loads(r["summary_json"])
@@ -157,6 +157,7 @@ def test_demo_prints_the_pool_summary(tmp_path):
             str(s["n"]),
             str(c["pass"]),
             str(c["expert"]),
+            str(c["missing"]),
             str(c["near"]),
             str(c["fail"]),
         ]

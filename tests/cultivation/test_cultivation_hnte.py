@@ -182,7 +182,8 @@ def test_missing_data_is_reported_not_zero():
     r = run(S, [with_(HNTE_OK, tech_staff=None)])
     assert state(r, "tech_staff") == ["missing"]
     assert "数据缺失（科技人员数）" in note(r, "tech_staff")
-    assert r.verdict[0] == "fail"  # missing data is never "near": no lever can fill it
+    # missing data is never "near" (no lever can fill it) nor 未达标: nothing fails, the firm is 待补数据
+    assert r.verdict[0] == "missing" and r.n_fail[0] == 0 and r.n_missing[0] == 1
 
 
 def test_clean_keys_are_all_present():

@@ -63,7 +63,7 @@ def test_pool_gaps_in_english_and_chinese_by_default(store, client):
     con.close()
     zh = client.get("/cultivation?scheme=srdi-sme-2022&period=2025&lang=zh")
     en = client.get("/cultivation?scheme=srdi-sme-2022&period=2025&lang=en")
-    zh_gaps, en_gaps = cells(zh.text, "pool", 6), cells(en.text, "pool", 6)
+    zh_gaps, en_gaps = cells(zh.text, "pool", 7), cells(en.text, "pool", 7)
     assert [lines(g) for g in zh_gaps] == [
         [g for g in (t or "").split("；") if g] or ["—"] for t in pool["reasons"]
     ]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # The cultivation evaluation (numpy/scipy engine), schemes, store and polars are imported inside the functions
 # that use them: module level stays light so that `gaoxin --help` and other areas' commands start fast.
 
-VERDICT_ORDER = ("pass", "expert", "near", "fail", "out")
+VERDICT_ORDER = ("pass", "expert", "missing", "near", "fail", "out")
 
 SchemeOpt = Annotated[
     str,
@@ -159,7 +159,7 @@ def show_pool(df: pl.DataFrame, title: str) -> None:
     from gaoxin.evaluations import cultivation as core
 
     t = Table(title=title, title_justify="left", show_lines=False)
-    for c in ("名次", "企业名称", "镇街", "结论", "未满足", "得分", "差距"):
+    for c in ("名次", "企业名称", "镇街", "结论", "未满足", "待补数据", "得分", "差距"):
         t.add_column(c)
     if "position" not in df.columns:
         df = df.with_row_index("position", offset=1)
@@ -179,6 +179,7 @@ def show_pool(df: pl.DataFrame, title: str) -> None:
             r["town"] or "—",
             core.VERDICT_LABELS.get(r["verdict"], r["verdict"]),
             str(r["n_fail"]),
+            str(r.get("n_missing", 0)),
             score,
             r["reasons"] or "",
         )
@@ -286,6 +287,7 @@ def _pool_row(r: dict) -> dict:
         "verdict": r["verdict"],
         "renewal": r["list_id"] == "到期复审",
         "n_fail": r["n_fail"],
+        "n_missing": r["n_missing"],
         "score_min": r["score_min"],
         "score_max": r["score_max"],
         "expert_needed": r["expert_needed"],
@@ -297,7 +299,7 @@ def show_pool_summary(pools: list[dict], certs: pl.DataFrame | None) -> None:
     import polars as pl
 
     t = Table(title="培育库概况 Pool summary")
-    for c in ("方案", "参评", "符合条件", "待专家评分", "差一项", "未达标"):
+    for c in ("方案", "参评", "符合条件", "待专家评分", "待补数据", "差一项", "未达标"):
         t.add_column(c, justify="left" if c == "方案" else "right")
     for p in pools:
         k = p["counts"]
@@ -306,6 +308,7 @@ def show_pool_summary(pools: list[dict], certs: pl.DataFrame | None) -> None:
             str(sum(v for key, v in k.items() if key != "out")),
             str(k.get("pass", 0)),
             str(k.get("expert", 0)),
+            str(k.get("missing", 0)),
             str(k.get("near", 0)),
             str(k.get("fail", 0)),
         )
@@ -400,7 +403,7 @@ def ladder(
     h = info["hnte"]
     console.print(
         f"高新技术企业：持证 {h['holders']} 家；按现行条件 符合 {h['pass']} · 待专家评分 {h['expert']} · "
-        f"差一项 {h['near']} · 未达标 {h['fail']}"
+        f"待补数据 {h['missing']} · 差一项 {h['near']} · 未达标 {h['fail']}"
     )
     t = Table(title=f"最接近下一梯度的企业（前 {top} 家）", title_justify="left")
     for c in ("企业名称", "镇街", "已达到", "下一梯度", "结论", "高企", "下一梯度差距"):

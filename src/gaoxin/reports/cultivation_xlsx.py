@@ -57,6 +57,7 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
         "参评企业",
         "符合条件",
         "待专家评分",
+        "待补数据",
         "差一项",
         "未达标",
         "不参评",
@@ -74,6 +75,7 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
             sum(v for key, v in k.items() if key != "out"),
             k.get("pass", 0),
             k.get("expert", 0),
+            k.get("missing", 0),
             k.get("near", 0),
             k.get("fail", 0),
             k.get("out", 0),
@@ -82,12 +84,13 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
             put(ws, 3 + i, j, v)
     ws.set_column(0, 0, 44)
     ws.set_column(1, 2, 20)
-    ws.set_column(3, 8, 11)
+    ws.set_column(3, 9, 11)
     r = 4 + len(pools)
     ws.write_string(
         r,
         0,
-        "“差一项”：仅一项条件未满足，且可按表中差距补足；“待专家评分”：硬条件均满足，能否通过取决于专家评判项得分。",
+        "“差一项”：仅一项条件未满足，且可按表中差距补足；“待专家评分”：硬条件均满足，能否通过取决于专家评判项得分；"
+        "“待补数据”：没有不满足的条件，但有条件因数据缺失无法判断（补齐数据后再评）。",
         note,
     )
 
@@ -100,12 +103,13 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
         "行业代码",
         "结论",
         "未满足条件数",
+        "待补数据条件数",
         "得分下限",
         "得分上限",
         "需专家评分",
         "差距（企业自身口径）",
     ]
-    widths = [7, 22, 34, 12, 9, 12, 9, 9, 9, 10, 110]
+    widths = [7, 22, 34, 12, 9, 12, 9, 9, 9, 9, 10, 110]
     for p in pools:
         name = SHEET_NAMES.get(p.get("tier") or "", p["scheme"])[:31]
         ws = wb.add_worksheet(name)
@@ -128,6 +132,7 @@ def write_pool_xlsx(out: Path, period: str, pools: list[dict], certificates: pl.
                 VERDICT_LABELS.get(row["verdict"], row["verdict"])
                 + ("（证书到期复审）" if row["list_id"] == "到期复审" else ""),
                 row["n_fail"],
+                row.get("n_missing"),
                 row["score_min"],
                 row["score_max"],
                 row["expert_needed"],

@@ -203,7 +203,9 @@ class Item(_Model):
     points: str | None = None  # formula: exact points
     points_range: list[str] | None = None  # [min formula, max formula]
     judged: bool = False  # expert-judged: its range is what experts may give
-    missing: float | list[float] = 0.0  # points when the value is missing
+    # points when the value is missing (or a band's condition cannot be judged); not given: anything from 0 to
+    # `max` — a missing count is never 0, so the item stays open (待补数据) instead of scoring the lowest band
+    missing: float | list[float] | None = None
     ref: str = ""
     note: str = ""
 
@@ -228,6 +230,8 @@ class Item(_Model):
     @property
     def missing_range(self) -> tuple[float, float]:
         m = self.missing
+        if m is None:
+            return (0.0, float(self.max))
         return (float(m[0]), float(m[1])) if isinstance(m, list) else (float(m), float(m))
 
 

@@ -21,6 +21,7 @@ import difflib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NoReturn
 
 import numpy as np
@@ -381,3 +382,59 @@ def evaluate_condition(formula: Formula, env: Mapping[str, np.ndarray], n: int) 
 def describe_functions() -> list[tuple[str, str, str]]:
     """(name, Chinese description, English description) for docs and error messages."""
     return [(k, v[3], v[4]) for k, v in FUNCTIONS.items()]
+
+
+@lru_cache(maxsize=1024)
+def _known_plan(text: str) -> tuple:
+    """The condition's tree for :func:`evaluate_condition_known`: ("and"|"or", parts) · ("not", part) ·
+    ("cmp", formula of the comparison, formulas of its terms) · ("num", formula) — every leaf a parsed Formula."""
+
+    def plan(node: ast.AST) -> tuple:
+        if isinstance(node, ast.BoolOp):
+            return ("and" if isinstance(node.op, ast.And) else "or", tuple(plan(v) for v in node.values))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return ("not", plan(node.operand))
+        if isinstance(node, ast.Compare):
+            terms = (node.left, *node.comparators)
+            return ("cmp", parse(ast.unparse(node)), tuple(parse(ast.unparse(t)) for t in terms))
+        return ("num", parse(ast.unparse(node)))
+
+    return plan(ast.parse(text, mode="eval").body)
+
+
+def evaluate_condition_known(
+    formula: Formula, env: Mapping[str, np.ndarray], n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(value, known) of a condition for n units, on three-valued (Kleene) logic: a comparison with a missing
+    operand is *unknown* (its value false, as :func:`evaluate_condition` gives it); ``a and b`` is known when
+    both are known or either is known false, ``a or b`` when both are known or either is known true; ``not``
+    keeps the knowledge. ``coalesce``, ``sum_of`` and ``is_missing`` answer for missing values, so a condition
+    written with them is known. `known` false means the data cannot judge the condition (待补数据)."""
+
+    def walk(p: tuple) -> tuple[np.ndarray, np.ndarray]:
+        tag = p[0]
+        if tag in ("and", "or"):
+            parts = [walk(q) for q in p[1]]
+            v = parts[0][0].copy()
+            all_known = parts[0][1].copy()
+            decided = parts[0][1] & (~parts[0][0] if tag == "and" else parts[0][0])
+            for pv, pk in parts[1:]:
+                v = (v & pv) if tag == "and" else (v | pv)
+                all_known &= pk
+                decided |= pk & (~pv if tag == "and" else pv)
+            return v, all_known | decided
+        if tag == "not":
+            v, k = walk(p[1])
+            return ~v, k
+        if tag == "cmp":
+            v = evaluate_condition(p[1], env, n)
+            known = np.ones(n, dtype=bool)
+            for t in p[2]:
+                known &= ~np.isnan(evaluate(t, env, n))
+            return v, known  # a chain (a < b < c) is known when all its terms are
+        v = evaluate(p[1], env, n)
+        return (v != 0) & ~np.isnan(v), ~np.isnan(v)
+
+    with np.errstate(all="ignore"):
+        value, known = walk(_known_plan(formula.text))
+    return np.asarray(value, dtype=bool), np.asarray(known, dtype=bool)

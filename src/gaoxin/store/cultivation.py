@@ -14,17 +14,18 @@ from gaoxin.store.db import frame, rows
 
 def pool(con: duckdb.DuckDBPyConnection, run_id: str, include_pass: bool = False) -> pl.DataFrame:
     """The 培育库 of a run: firms in the population that do not hold the title (or hold an expiring one),
-    closest first, with the number of failing conditions and the gap texts."""
+    closest first, with the number of failing conditions (未达标, a condition's score 0), of conditions the data
+    cannot judge (待补数据, no score) and the gap texts."""
     where = "" if include_pass else "AND r.class_final <> 'pass'"
     return frame(
         con,
         f"""
         WITH fails AS (
-            SELECT uscc, count(*) FILTER (WHERE starts_with(item, 'condition.') AND coalesce(score, 0) = 0)
-                   AS n_fail
+            SELECT uscc, count(*) FILTER (WHERE starts_with(item, 'condition.') AND score = 0) AS n_fail,
+                   count(*) FILTER (WHERE starts_with(item, 'condition.') AND score IS NULL) AS n_missing
             FROM run_item WHERE run_id = ? GROUP BY uscc)
         SELECT r.rank, r.uscc, e.name, e.town, e.industry_code, r.class_final AS verdict, r.list_id,
-               coalesce(f.n_fail, 0) AS n_fail, r.score AS score_min, r.base_score AS score_max,
+               coalesce(f.n_fail, 0) AS n_fail, coalesce(f.n_missing, 0) AS n_missing, r.score AS score_min, r.base_score AS score_max,
                r.adjustment AS expert_needed, r.reasons
         FROM run_result r LEFT JOIN enterprise e USING (uscc) LEFT JOIN fails f USING (uscc)
         WHERE r.run_id = ? AND r.list_id IN ('培育库', '到期复审') {where}

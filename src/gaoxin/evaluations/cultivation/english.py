@@ -38,6 +38,7 @@ PHRASES = {
     " 且 ": " and ",
     "未达最低档：": "Below the lowest band: ",
     "数据缺失：": "Data missing: ",
+    "待补数据：档次无法判断（按可能的档次计分）": "Data needed: the band cannot be judged (scored over the bands it may be in)",
     "按公式计分": "Points by formula",
     "评分范围": "Points range",
     "其他：": "Other: ",

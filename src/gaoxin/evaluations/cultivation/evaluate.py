@@ -14,8 +14,12 @@
    it hold, found for all failing firms at once (doubling, then bisection on the step count) — so the
    answer is exact in the lever's unit: with the gap the condition holds, with one step less it does not;
 6. verdict: ``pass`` (every condition holds), ``expert`` (holds unless the expert-judged points fall short),
-   ``near`` (exactly one condition fails and a lever closes it), ``fail``; ``out`` outside the population;
-   firms are ranked by closeness: verdict, number of failing conditions, then the sum of relative shortfalls.
+   ``missing`` 待补数据 (no condition fails, one or more cannot be judged on the data: a comparison with a
+   missing operand is unknown, three-valued; a score passes only with what missing items might add),
+   ``near`` (exactly one condition fails and a lever closes it), ``fail`` 未达标; ``out`` outside the
+   population; firms are ranked by closeness: verdict, failing conditions, conditions wanting data, then the
+   sum of relative shortfalls. A missing count is never 0: an item whose value (or band condition) is missing
+   keeps its ``missing`` range (by default 0 to its maximum), never the band below.
 
 Everything per firm is numpy-vectorised; Python loops run over conditions, items, bands and levers only.
 Comparisons allow a relative 1e-9 for float noise (0.1 + 0.2 ≥ 0.3); "以上 / 以下" are inclusive (≥ /"""
@@ -33,11 +37,13 @@ from gaoxin.schemes.cultivation import YEAR_SUFFIXES, Condition, CultivationSche
 from gaoxin.schemes.formula import PREV_PREFIX
 from gaoxin.schemes.formula import evaluate as eval_formula
 from gaoxin.schemes.formula import evaluate_condition as eval_condition
+from gaoxin.schemes.formula import evaluate_condition_known as eval_condition_known
 from gaoxin.schemes.model import FIELD_NAMES
 
 from .types import (
     BAND_MISSING,
     BAND_NONE,
+    BAND_OPEN,
     EPS,
     EXPERT,
     FAIL,
@@ -198,6 +204,10 @@ class _Evaluator:
     def cond(self, text, env, n) -> np.ndarray:
         return eval_condition(self.scheme.formula(text), env, n)
 
+    def cond_known(self, text, env, n) -> tuple[np.ndarray, np.ndarray]:
+        """(value, known): `known` false where the data cannot judge the condition (three-valued logic)."""
+        return eval_condition_known(self.scheme.formula(text), env, n)
+
     # ---- points table -----------------------------------------------------------------------------------
     def item_names(self, it: Item) -> set[str]:
         if it.id not in self._item_names:
@@ -208,90 +218,108 @@ class _Evaluator:
         return self._item_names[it.id]
 
     def points(self, env, n):
-        """[min, max] per item and group (capped) for the firms of env."""
+        """[min, max] per item and group (capped) for the firms of env, and the groups' maximum without what the
+        missing data might add (`gsure`: missing items at the low end of their range)."""
         s = self.scheme
         ni = len(s.items)
         imin = np.zeros((n, ni))
         imax = np.zeros((n, ni))
         ival = np.full((n, ni), np.nan)
         iband = np.full((n, ni), BAND_NONE, dtype=np.int16)
+        isure = np.zeros((n, ni))
         for j, it in enumerate(s.items):
-            imin[:, j], imax[:, j], ival[:, j], iband[:, j] = self._item(it, env, n)
-        gmin, gmax = self._groups(imin, imax, range(ni))
-        out = (imin, imax, ival, iband, np.minimum(gmin, self._caps), np.minimum(gmax, self._caps))
+            imin[:, j], imax[:, j], ival[:, j], iband[:, j], isure[:, j] = self._item(it, env, n)
+        gmin, gmax, gsure = self._groups((imin, imax, isure), range(ni))
+        caps = self._caps
+        gmin, gmax, gsure = np.minimum(gmin, caps), np.minimum(gmax, caps), np.minimum(gsure, caps)
+        out = (imin, imax, ival, iband, gmin, gmax, gsure, isure)
         if not isinstance(env, _Subset) and n == self.n:
             self._pts = out
         return out
 
-    def _groups(self, imin, imax, items) -> tuple[np.ndarray, np.ndarray]:
-        """Uncapped group sums of the given items."""
+    def _groups(self, arrays: tuple[np.ndarray, ...], items) -> tuple[np.ndarray, ...]:
+        """Uncapped group sums of the given items, one per array of item points (n × I)."""
         gids = [g.id for g in self.scheme.groups]
-        gmin = np.zeros((imin.shape[0], len(gids)))
-        gmax = np.zeros((imin.shape[0], len(gids)))
+        sums = tuple(np.zeros((a.shape[0], len(gids))) for a in arrays)
         for j in items:
             g = gids.index(self.scheme.items[j].group)
-            gmin[:, g] += imin[:, j]
-            gmax[:, g] += imax[:, j]
-        return gmin, gmax
+            for out, a in zip(sums, arrays, strict=True):
+                out[:, g] += a[:, j]
+        return sums
 
-    def group_points(self, env: _Subset, changed: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    def group_points(self, env: _Subset, changed: set[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Capped group [min, max] for a subset with a lever applied: the items the lever does not touch are
         summed once for all firms and gathered; only the touched items are recomputed."""
         touched = tuple(j for j, it in enumerate(self.scheme.items) if self.item_names(it) & changed)
         key = touched
         if key not in self._untouched:
-            imin, imax = self._pts[0], self._pts[1]
+            imin, imax, isure = self._pts[0], self._pts[1], self._pts[7]
             self._untouched[key] = self._groups(
-                imin, imax, [j for j in range(len(self.scheme.items)) if j not in touched]
+                (imin, imax, isure), [j for j in range(len(self.scheme.items)) if j not in touched]
             )
-        base_min, base_max = self._untouched[key]
-        gmin, gmax = base_min[env.idx], base_max[env.idx]
+        gmin, gmax, gsure = (a[env.idx] for a in self._untouched[key])
         n = env.n
         gids = [g.id for g in self.scheme.groups]
         for j in touched:
-            lo, hi, _, _ = self._item(self.scheme.items[j], env, n)
+            lo, hi, _, _, sure = self._item(self.scheme.items[j], env, n)
             g = gids.index(self.scheme.items[j].group)
             gmin[:, g] += lo
             gmax[:, g] += hi
-        return np.minimum(gmin, self._caps), np.minimum(gmax, self._caps)
+            gsure[:, g] += sure
+        caps = self._caps
+        return np.minimum(gmin, caps), np.minimum(gmax, caps), np.minimum(gsure, caps)
 
     def _item(self, it: Item, env, n):
+        """(min, max, value, band, sure max) of one item: `sure max` leaves out what missing data might add."""
         val = self.num(it.value, env, n) if it.value is not None else np.full(n, np.nan)
         lo = np.zeros(n)
         hi = np.zeros(n)
         band = np.full(n, BAND_NONE, dtype=np.int16)
+        mlo, mhi = it.missing_range
+        opened = np.zeros(n, dtype=bool)  # firms a band condition cannot judge (bands only)
         if it.points is not None:
             p = self.num(it.points, env, n)
             ok = ~np.isnan(p)
-            lo, hi = np.where(ok, p, 0.0), np.where(ok, p, 0.0)
+            lo, hi = np.where(ok, p, mlo), np.where(ok, p, mhi)
             band = np.where(ok, 0, BAND_MISSING).astype(np.int16)
         elif it.points_range is not None:
             a, b = (self.num(t, env, n) for t in it.points_range)
             ok = ~np.isnan(a) & ~np.isnan(b)
-            lo, hi = np.where(ok, a, 0.0), np.where(ok, np.maximum(a, b), 0.0)
+            lo, hi = np.where(ok, a, mlo), np.where(ok, np.maximum(a, b), mhi)
             band = np.where(ok, 0, BAND_MISSING).astype(np.int16)
         else:
             todo = np.ones(n, dtype=bool)
+            # a band whose condition the data cannot judge: the firm may be in it or in the band it reaches
+            # below, so the item spans both (a missing count is never 0, never just the next band down)
+            open_lo, open_hi = np.full(n, np.inf), np.full(n, -np.inf)
             for k, b in enumerate(it.bands):
                 hit = todo.copy()
-                if b.when is not None:
-                    hit &= self.cond(b.when, env, n)
                 cmp = b.comparison
-                if cmp is not None:
-                    hit &= _cmp(cmp[0], val, cmp[1])
+                cmp_ok = _cmp(cmp[0], val, cmp[1]) if cmp is not None else np.ones(n, dtype=bool)
                 blo, bhi = b.range
+                if b.when is not None:
+                    ok, known = self.cond_known(b.when, env, n)
+                    undecided = todo & ~ok & ~known & (cmp_ok | np.isnan(val))
+                    opened |= undecided
+                    open_lo = np.where(undecided, np.fmin(open_lo, blo), open_lo)
+                    open_hi = np.where(undecided, np.fmax(open_hi, bhi), open_hi)
+                    hit &= ok
+                hit &= cmp_ok
                 lo = np.where(hit, blo, lo)
                 hi = np.where(hit, bhi, hi)
                 band = np.where(hit, k, band).astype(np.int16)
                 todo &= ~hit
         if it.value is not None:  # a missing value scores the item's `missing` points
             miss = np.isnan(val) & (band == BAND_NONE)
-            mlo, mhi = it.missing_range
             lo, hi = np.where(miss, mlo, lo), np.where(miss, mhi, hi)
             band = np.where(miss, BAND_MISSING, band).astype(np.int16)
+        sure = np.where(band == BAND_MISSING, lo, hi)
+        if opened.any():
+            lo, hi = np.where(opened, np.fmin(lo, open_lo), lo), np.where(opened, np.fmax(hi, open_hi), hi)
+            band = np.where(opened, BAND_OPEN, band).astype(np.int16)
         hi = np.minimum(hi, it.max)
         lo = np.minimum(lo, hi)
-        return lo, hi, val, band
+        return lo, hi, val, band, np.minimum(sure, hi)
 
     # ---- conditions -----------------------------------------------------------------------------------
     def condition(self, c: Condition, env, n, pts=None, changed: set[str] | None = None):
@@ -299,28 +327,28 @@ class _Evaluator:
         nan = np.full(n, np.nan)
         num = den = nan
         if c.kind == "when":
-            ok = self.cond(c.when, env, n)
-            state = np.where(ok, PASS, FAIL).astype(np.int8)
-            missing = self._missing_any(self.scheme.formula(c.when), env, n)
-            state = np.where((state == FAIL) & missing, MISSING, state).astype(np.int8)
+            ok, known = self.cond_known(c.when, env, n)
+            state = np.where(ok, PASS, np.where(known, FAIL, MISSING)).astype(np.int8)
             v = ok.astype(float)
             return state, v, v, num, den, nan
         thr = self.num(c.threshold, env, n)
         if c.kind == "score":
             if pts is not None:
-                gmin, gmax = pts[4], pts[5]
+                gmin, gmax, gsure = pts[4], pts[5], pts[6]
             elif changed is not None and isinstance(env, _Subset) and self._pts is not None:
-                gmin, gmax = self.group_points(env, changed)
+                gmin, gmax, gsure = self.group_points(env, changed)
             else:
-                gmin, gmax = self.points(env, n)[4:]
+                gmin, gmax, gsure = self.points(env, n)[4:7]
             if c.score == "total":
-                lo, hi = gmin.sum(axis=1), gmax.sum(axis=1)
+                lo, hi, hsure = gmin.sum(axis=1), gmax.sum(axis=1), gsure.sum(axis=1)
             else:
                 g = [x.id for x in self.scheme.groups].index(c.score)
-                lo, hi = gmin[:, g], gmax[:, g]
+                lo, hi, hsure = gmin[:, g], gmax[:, g], gsure[:, g]
             upward = c.op in (">=", ">")
             sure, maybe = (lo, hi) if upward else (hi, lo)
             state = np.where(_cmp(c.op, sure, thr), PASS, np.where(_cmp(c.op, maybe, thr), EXPERT, FAIL))
+            if upward:  # passing only with what missing data might add: 待补数据, not the experts' call
+                state = np.where((state == EXPERT) & ~_cmp(c.op, hsure, thr), MISSING, state)
             return state.astype(np.int8), lo, hi, num, den, thr
         if c.kind == "ratio":
             num = self.num(c.numerator, env, n)
@@ -333,17 +361,30 @@ class _Evaluator:
         state = np.where(ok, PASS, np.where(np.isnan(v) | np.isnan(thr), MISSING, FAIL)).astype(np.int8)
         return state, v, v, num, den, thr
 
-    def _missing_any(self, formula, env, n) -> np.ndarray:
-        out = np.zeros(n, dtype=bool)
-        for name in formula.names:
-            a = env.get(name)
-            if isinstance(a, np.ndarray) and a.dtype.kind == "f":
-                out |= np.isnan(a)
-        return out
-
-    def missing_fields(self, c: Condition, env, n) -> np.ndarray:
+    def missing_fields(self, c: Condition, env, n, pts=None) -> np.ndarray:
         """Per firm, the fields that make a condition missing ("科技人员数、销售收入（前1年）"): a variable is
-        followed only where it is itself missing (coalesce(total_staff, staff) with total_staff known is fine)."""
+        followed only where it is itself missing (coalesce(total_staff, staff) with total_staff known is fine).
+        A score condition names the fields of its items that are open for want of data."""
+        if c.kind != "score":
+            texts = [c.when, c.value, c.numerator, c.denominator]
+            texts.append(c.threshold if isinstance(c.threshold, str) else None)
+            return self._missing_labels([(t, np.ones(n, dtype=bool)) for t in texts if t is not None], env, n)
+        if pts is None or not self.scheme.items:
+            return np.full(n, None, dtype=object)
+        iband = pts[3]
+        scored = {g.id for g in self.scheme.groups} if c.score == "total" else {c.score}
+        pairs = []
+        for j, it in enumerate(self.scheme.items):
+            if it.group not in scored:
+                continue
+            open_ = (iband[:, j] == BAND_MISSING) | (iband[:, j] == BAND_OPEN)
+            if open_.any():
+                texts = [it.value, it.points, *(it.points_range or []), *(b.when for b in it.bands)]
+                pairs += [(t, open_) for t in texts if t is not None]
+        return self._missing_labels(pairs, env, n)
+
+    def _missing_labels(self, pairs: list[tuple[str, np.ndarray]], env, n) -> np.ndarray:
+        """Per firm, the labels of the missing fields the formulas read (each formula only for its mask)."""
         from gaoxin.fields import BY_NAME
 
         found: dict[str, np.ndarray] = {}
@@ -366,15 +407,8 @@ class _Evaluator:
                     lab = label_of(nm)
                     found[lab] = found[lab] | hit if lab in found else hit
 
-        for t in (
-            c.when,
-            c.value,
-            c.numerator,
-            c.denominator,
-            c.threshold if isinstance(c.threshold, str) else None,
-        ):
-            if t is not None:
-                walk(t, np.ones(n, dtype=bool))
+        for t, mask in pairs:
+            walk(t, mask)
         if not found:
             return np.full(n, None, dtype=object)
         cols = list(found)
@@ -451,7 +485,7 @@ def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -
         route_hit[:, r] = ev.cond(route.when, env, n)
     pts = ev.points(env, n) if scheme.items else None
     if pts is not None:
-        imin, imax, ival, iband, gmin, gmax = pts
+        imin, imax, ival, iband, gmin, gmax, _, _ = pts
         score_min, score_max = gmin.sum(axis=1), gmax.sum(axis=1)
     else:
         imin = imax = ival = np.zeros((n, 0))
@@ -476,7 +510,7 @@ def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -
             de,
             th,
         )
-        missing_fields.append(ev.missing_fields(c, env, n) if c.kind != "score" else np.full(n, None, object))
+        missing_fields.append(ev.missing_fields(c, env, n, pts))
         for rid in c.routes:  # first matching route, in the condition's order
             r = route_ids.index(rid)
             use = (route_used[:, k] < 0) & route_hit[:, r] & (st != PASS)
@@ -515,17 +549,19 @@ def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -
                         q1[ok] = ev.num(c.quantity.formula, e1, ok.size)
             gaps[k].append(Gap(lever, steps, q0, q1))
 
-    # verdicts and closeness
+    # verdicts and closeness: 未达标 (a condition fails) is told from 待补数据 (a condition the data cannot judge)
     failing_mask = (final_state == FAIL) | (final_state == MISSING)
-    n_fail = failing_mask.sum(axis=1)
+    n_fail = (final_state == FAIL).sum(axis=1)
+    n_missing = (final_state == MISSING).sum(axis=1)
     n_expert = (final_state == EXPERT).sum(axis=1)
     fixable = np.zeros((n, nc), dtype=bool)
     for k, gl in gaps.items():
         for g in gl:
             fixable[:, k] |= np.isfinite(g.steps)
-    own_fail = (state == FAIL) | (state == MISSING)
-    verdict_initial = np.where(
-        own_fail.sum(axis=1) == 0, np.where((state == EXPERT).sum(axis=1) == 0, "pass", "expert"), "fail"
+    verdict_initial = np.select(
+        [(state == FAIL).any(axis=1), (state == MISSING).any(axis=1), (state == EXPERT).any(axis=1)],
+        ["fail", "missing", "expert"],
+        "pass",
     )
     verdict_initial = np.where(population, verdict_initial, "out").astype(object)
     short = np.zeros((n, nc))
@@ -546,12 +582,17 @@ def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -
         else:  # yes/no conditions: a lever-closable one counts as halfway
             short[:, k] = np.where(f, np.where(fixable[:, k], NEAR_SHORTFALL, 1.0), 0.0)
     shortfall = short.sum(axis=1)
-    # 差一项: one condition fails, a lever closes it, and the firm is at least halfway there
-    near = (n_fail == 1) & (failing_mask & fixable & (short <= NEAR_SHORTFALL)).any(axis=1)
-    verdict = np.where(n_fail == 0, np.where(n_expert == 0, "pass", "expert"), np.where(near, "near", "fail"))
+    # 差一项: one condition fails (others may still want data), a lever closes it, and the firm is at least
+    # halfway there; 待补数据: nothing fails, something cannot be judged
+    near = (n_fail == 1) & ((final_state == FAIL) & fixable & (short <= NEAR_SHORTFALL)).any(axis=1)
+    verdict = np.select(
+        [n_fail + n_missing == 0, n_fail == 0, near],
+        [np.where(n_expert == 0, "pass", "expert"), "missing", "near"],
+        "fail",
+    )
     verdict = np.where(population, verdict, "out").astype(object)
     order_code = np.select([verdict == v for v in VERDICTS], np.arange(len(VERDICTS)), len(VERDICTS))
-    order = np.lexsort((np.arange(n), shortfall, n_fail, order_code))
+    order = np.lexsort((np.arange(n), shortfall, n_missing, n_fail, order_code))
     rank = np.zeros(n, dtype=np.int64)
     in_pop = order[population[order]]
     rank[in_pop] = np.arange(1, in_pop.size + 1)
@@ -605,6 +646,7 @@ def evaluate(scheme: CultivationScheme, period: str, years: Sequence[Mapping]) -
         verdict_initial=verdict_initial,
         verdict=verdict,
         n_fail=n_fail,
+        n_missing=n_missing,
         shortfall=shortfall,
         rank=rank,
         holder=holder,

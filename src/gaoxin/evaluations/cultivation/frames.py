@@ -11,6 +11,7 @@ from gaoxin.schemes.cultivation import Item
 from .types import (
     _COUNT_UNITS,
     BAND_MISSING,
+    BAND_OPEN,
     EXPERT,
     FAIL,
     MISSING,
@@ -78,6 +79,22 @@ def condition_notes(result: CultivationResult, k: int) -> pl.Series:
     missing = pl.lit(f"{c.title}：数据缺失") + pl.when(pl.col("miss").is_not_null()).then(
         pl.lit("（") + pl.col("miss") + pl.lit("）")
     ).otherwise(pl.lit(""))
+    if c.kind == "score":  # what is known of the score, then the fields its open items want
+        rng0 = (
+            pl.when(pl.col("v") == pl.col("vmax"))
+            .then(v)
+            .otherwise(v + pl.lit("–") + _num_expr(pl.col("vmax"), c.digits))
+        )
+        missing = (
+            pl.lit(f"{c.title} ")
+            + rng0
+            + pl.lit(f"{unit}（需 {op} ")
+            + t
+            + pl.lit(f"{unit}）：数据缺失")
+            + pl.when(pl.col("miss").is_not_null())
+            .then(pl.lit("（") + pl.col("miss") + pl.lit("）"))
+            .otherwise(pl.lit(""))
+        )
     if c.kind == "when":
         ok = pl.lit(f"{c.title}：符合")
         bad = pl.lit(f"{c.title}：不符合")
@@ -161,7 +178,8 @@ def _gap_text(result: CultivationResult, k: int) -> pl.Series | None:
 
 
 def item_band_texts(item: Item) -> tuple[str, ...]:
-    """Texts per band index (then "未达最低档", then "数据缺失"), e.g. "≥35%：9–10分"."""
+    """Texts per band index (then "未达最低档", "数据缺失" and — a band condition the data cannot judge —
+    "待补数据"), e.g. "≥35%：9–10分"."""
     out = []
     for b in item.bands:
         lo, hi = b.range
@@ -180,7 +198,7 @@ def item_band_texts(item: Item) -> tuple[str, ...]:
         out.append("按公式计分" if item.points is not None else "评分范围")
     lo, hi = item.missing_range
     miss = fmt_number(lo, 2) + (f"–{fmt_number(hi, 2)}" if hi != lo else "")
-    return (*out, "未达最低档：0分", f"数据缺失：{miss}分")
+    return (*out, "未达最低档：0分", f"数据缺失：{miss}分", "待补数据：档次无法判断（按可能的档次计分）")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -283,7 +301,11 @@ def result_frames(result: CultivationResult) -> tuple[pl.DataFrame, pl.DataFrame
     for j, it in enumerate(s.items):
         texts = item_band_texts(it)
         band = result.item_band[pop, j].astype(np.int64)
-        code = np.where(band >= 0, band, np.where(band == BAND_MISSING, len(texts) - 1, len(texts) - 2))
+        code = np.select(
+            [band >= 0, band == BAND_MISSING, band == BAND_OPEN],
+            [band, len(texts) - 2, len(texts) - 1],
+            len(texts) - 3,
+        )
         parts.append(
             pl.DataFrame(
                 {

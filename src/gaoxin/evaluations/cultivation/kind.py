@@ -14,7 +14,7 @@ from gaoxin.store import queries
 
 from .evaluate import evaluate
 from .frames import result_frames, summary
-from .types import CultivationResult
+from .types import METHOD, CultivationResult
 
 
 def years_of(period: str, n: int) -> list[str]:
@@ -63,7 +63,11 @@ class CultivationKind(RegisteredKind):
 
     def plan(self, con, scheme: CultivationScheme, period: str | None, options: dict) -> Plan:
         period = self.enterprise_period(con, period)
-        params = {"period": period, "params": dict(sorted((options.get("params") or {}).items()))}
+        params = {
+            "period": period,
+            "params": dict(sorted((options.get("params") or {}).items())),
+            "method": METHOD,  # the evaluation method is part of the id: a new method, a new run beside the old
+        }
         return Plan(period, params, fingerprint(con, period))
 
     def max_batch(self, con: duckdb.DuckDBPyConnection) -> int | None:

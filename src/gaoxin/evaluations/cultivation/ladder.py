@@ -106,7 +106,7 @@ def ladder(con: duckdb.DuckDBPyConnection, period: str, stored: dict[str, str] |
         pl.col("hnte_verdict").alias("hnte"),
         pl.col("hnte_list").is_in(["已持证", "到期复审"]).fill_null(False).alias("hnte_holder"),
     )
-    order = {v: k for k, v in enumerate(("near", "expert", "fail", "pass", "out"))}
+    order = {v: k for k, v in enumerate(("near", "expert", "missing", "fail", "pass", "out"))}
     firms = (
         firms.with_columns(
             pl.col("next_verdict").replace_strict(order, default=9, return_dtype=pl.Int32).alias("_o")

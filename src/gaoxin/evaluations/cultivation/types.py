@@ -11,19 +11,26 @@ from gaoxin.schemes.cultivation import Condition, CultivationScheme, Lever
 PASS, FAIL, EXPERT, MISSING = 0, 1, 2, 3
 STATE_CODES = {PASS: "pass", FAIL: "fail", EXPERT: "expert", MISSING: "missing"}
 STATE_LABELS = {PASS: "符合", FAIL: "不符合", EXPERT: "待专家评分", MISSING: "数据缺失"}
-VERDICTS = ("pass", "expert", "near", "fail", "out")
+# closest first: a firm whose only open points are missing data (待补数据) comes before one a condition fails
+VERDICTS = ("pass", "expert", "missing", "near", "fail", "out")
 VERDICT_LABELS = {
     "pass": "符合条件",
     "expert": "待专家评分",
+    "missing": "待补数据",
     "near": "差一项",
     "fail": "未达标",
     "out": "不参评",
 }
+# The evaluation method's version, part of every cultivation run's parameters (so of its id): 2 = the 待补数据
+# verdict, three-valued conditions and open ranges for missing counts. Runs of method 1 stay as stored.
+METHOD = 2
 EPS = 1e-9
 NEAR_SHORTFALL = (
     0.5  # "差一项" needs the failing value within half of its threshold (relative shortfall ≤ 50%)
 )
-BAND_NONE, BAND_MISSING = -1, -2
+# band codes beside a band's index: below the lowest band, the value missing, a band condition that cannot be
+# judged (the firm may be in that band or a later one: the item spans them, 待补数据)
+BAND_NONE, BAND_MISSING, BAND_OPEN = -1, -2, -3
 _COUNT_UNITS = ("人", "件", "项", "家", "个", "名")
 NEG_OP = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
 OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
@@ -81,7 +88,8 @@ class CultivationResult:
     # verdicts
     verdict_initial: np.ndarray  # object, before routes
     verdict: np.ndarray  # object
-    n_fail: np.ndarray  # int
+    n_fail: np.ndarray  # int: conditions that fail (未达标)
+    n_missing: np.ndarray  # int: conditions the data cannot judge (待补数据)
     shortfall: np.ndarray  # Σ relative shortfall of failing conditions
     rank: np.ndarray  # int, 1 = closest; 0 outside the population
     # the certificate a firm may already hold

@@ -5,6 +5,8 @@
 EN = {
     "符合条件": "Meets the conditions",
     "差一项": "One condition short",
+    "待补数据": "Data needed",  # the verdict: nothing fails, a condition cannot be judged on the data
+    "待补数据条件": "Conditions wanting data",
     "不参评": "Not evaluated",
     "科技/工信（企业创新能力）": "Science and technology / industry (innovation data)",  # fields.SOURCES["sci"]
 }

@@ -43,6 +43,7 @@ VERDICT_LABEL = {
     "pass": "达标",
     "near": "接近达标",
     "expert": "待专家评分",
+    "missing": "待补数据",
     "fail": "未达标",
     "out": "不在范围",
 }
