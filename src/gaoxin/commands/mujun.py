@@ -192,7 +192,7 @@ def _run_rows(con) -> list[dict]:
     from gaoxin.evaluations import freshness
     from gaoxin.store import runs as store_runs
 
-    runs = [store_runs.find_run(con, r) for r in store_runs.list_runs(con)["run_id"]]
+    runs = [store_runs.find_run(con, r) for r in store_runs.run_ids(con)]
     states = freshness.run_states(con, runs)
     out = []
     for r in runs:
@@ -368,26 +368,25 @@ def results(
     con = open_store(db)
     run = _run_or_fail(con, run_id)
     _check_filter_values(con, run, klass, town)
-    df = store_runs.run_results(con, run["run_id"], klass, town)
+    found = store_runs.run_result_rows(con, run["run_id"], klass, town)  # plain rows: no polars to load
     if as_json:
-        out = df.select(
-            "uscc",
-            "name",
-            "town",
-            "industry_code",
-            "list_id",
-            "score",
-            "rank",
-            df["class_final"].alias("class"),
-            "class_initial",
-            "reasons",
+        keys = ("uscc", "name", "town", "industry_code", "list_id", "score", "rank")
+        print_json(
+            [
+                {
+                    **{k: r[k] for k in keys},
+                    "class": r["class_final"],
+                    "class_initial": r["class_initial"],
+                    "reasons": r["reasons"],
+                }
+                for r in found
+            ]
         )
-        print_json(out.to_dicts())
         return
-    table = Table(title=f"评价结果 {run['run_id']}（{df.height} 家）")
+    table = Table(title=f"评价结果 {run['run_id']}（{len(found)} 家）")
     for col in ("名单", "名次", "统一社会信用代码", "企业名称", "镇街", "得分", "初评", "最终", "说明"):
         table.add_column(col)
-    for r in df.head(500).iter_rows(named=True):
+    for r in found[:500]:
         table.add_row(
             r["list_id"] or "T类",
             str(r["rank"] or "—"),
@@ -400,8 +399,8 @@ def results(
             r["reasons"] or "",
         )
     console.print(table)
-    if df.height > 500:
-        console.print(f"（仅显示前 500 家；--json 或 gaoxin export 可得全部 {df.height} 家）")
+    if len(found) > 500:
+        console.print(f"（仅显示前 500 家；--json 或 gaoxin export 可得全部 {len(found)} 家）")
 
 
 # ---- explain -----------------------------------------------------------------------------------------

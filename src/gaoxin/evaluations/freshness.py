@@ -44,18 +44,30 @@ def _has_text(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
 
 def stale_ids(con: duckdb.DuckDBPyConnection, runs: list[dict]) -> set[str]:
     """The stale runs among ``runs`` (each needs run_id, kind, scheme_sha256, period, data_fingerprint,
-    params): the current fingerprint is computed once per (kind, period, parameters)."""
+    params): the current fingerprint is computed once per (kind, period, parameters). A run whose kind gives
+    its stored fingerprint for its period today (`runs.data_fingerprint`: no kind loaded, no scheme parsed) is up to date without
+    more: the plan would give that fingerprint too, or fail — and a run that cannot be told is not flagged."""
     seen: dict[tuple, str | None] = {}
+    quick: dict[tuple, str | None] = {}
     out = set()
     for run in runs:
         if not run.get("scheme_sha256") or not _has_text(con, run["scheme_sha256"]):
             continue  # cannot be told: not flagged
-        key = (run.get("kind") or "mujun", run["period"], repr(sorted(_options(run).items())))
+        kind = run.get("kind") or "mujun"
+        if (kind, run["period"]) not in quick:
+            quick[(kind, run["period"])] = _quick_fingerprint(con, run)
+        key = (kind, run["period"], repr(sorted(_options(run).items())))
+        if key not in seen and quick[(kind, run["period"])] == run["data_fingerprint"]:
+            continue
         if key not in seen:
             seen[key] = current_fingerprint(con, run)
         if seen[key] is not None and seen[key] != run["data_fingerprint"]:
             out.add(run["run_id"])
     return out
+
+
+def _quick_fingerprint(con: duckdb.DuckDBPyConnection, run: dict) -> str | None:
+    return recipe.data_fingerprint(run.get("kind") or "mujun", con, run["period"])
 
 
 def is_stale(con: duckdb.DuckDBPyConnection, run: dict) -> bool:

@@ -31,6 +31,9 @@ class Registered:
     command: str  # the CLI command that runs it
     workbook_name: str  # the downloaded workbook's stem: 亩均评价_2025_<run>.xlsx
     page: str  # the web page of one run of this kind ({run} = its id)
+    # "module:function" giving the data fingerprint the kind's plan uses for a period; it needs no scheme, so
+    # a stored run's freshness is told without loading the kind or parsing its scheme
+    fingerprint: str = ""
 
 
 # kind (the scheme's `[scheme].kind`) → its registered unit
@@ -43,6 +46,7 @@ REGISTRY = {
         "gaoxin evaluate",
         "亩均评价",
         "/overview?run={run}",
+        "gaoxin.store.queries:data_fingerprint",
     ),
     "cultivation": Registered(
         "gaoxin.evaluations.cultivation.kind",
@@ -52,6 +56,7 @@ REGISTRY = {
         "gaoxin cultivate",
         "培育库",
         "/cultivation/runs/{run}",
+        "gaoxin.evaluations.fingerprints:cultivation",
     ),
     "zone": Registered(
         "gaoxin.evaluations.zones.kind",
@@ -61,6 +66,7 @@ REGISTRY = {
         "gaoxin rank",
         "园区排名",
         "/zones/runs/{run}",
+        "gaoxin.store.zones:zone_fingerprint",
     ),
 }
 
@@ -205,6 +211,16 @@ def kind(name: str) -> Kind:
             f"未知的评价类型「{name}」，应为 {' / '.join(REGISTRY)} 之一 / unknown evaluation kind"
         )
     return importlib.import_module(REGISTRY[name].module).KIND
+
+
+def data_fingerprint(kind_name: str, con: duckdb.DuckDBPyConnection, period: str) -> str | None:
+    """The kind's data fingerprint for a period (what its plan stores), without loading the kind; None for an
+    unknown kind."""
+    registered = REGISTRY.get(kind_name)
+    if registered is None or not registered.fingerprint:
+        return None
+    module, name = registered.fingerprint.split(":")
+    return getattr(importlib.import_module(module), name)(con, period)
 
 
 def kind_of_run(run: dict) -> Kind:

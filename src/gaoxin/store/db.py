@@ -110,6 +110,14 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
     return found[0] if found else None
 
 
+def dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """Query → one dict per row, column names as keys (what `frame(...).to_dicts()` gives, without polars and
+    pyarrow: light enough for commands that answer at once)."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     """Query → polars DataFrame."""
     return con.sql(sql, params=params or None).pl()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from gaoxin.store.db import frame, one, rows, transaction
+from gaoxin.store.db import dicts, frame, one, rows, transaction
 
 _CURRENT = """
     SELECT kind, scheme_id, period, run_id, action, marked_by, marked_at, reason FROM (
@@ -43,7 +43,7 @@ def record(
 
 def current(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]:
     """(scheme_id, period) → the mark in force (run_id, marked_by, marked_at, reason)."""
-    return {(r["scheme_id"], r["period"]): r for r in frame(con, _CURRENT).to_dicts()}
+    return {(r["scheme_id"], r["period"]): r for r in dicts(con, _CURRENT)}
 
 
 def official_ids(con: duckdb.DuckDBPyConnection) -> set[str]:

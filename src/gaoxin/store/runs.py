@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from gaoxin.store.db import frame, one, rows, transaction
+from gaoxin.store.db import dicts, frame, one, rows, transaction
 from gaoxin.store.imports import staged
 
 RESULT_COLUMNS = {
@@ -121,7 +121,7 @@ def store_scheme(
 
 
 def find_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
-    found = frame(con, "SELECT * FROM run WHERE run_id = ?", [run_id]).to_dicts()
+    found = dicts(con, "SELECT * FROM run WHERE run_id = ?", [run_id])
     if not found:
         return None
     run = found[0]
@@ -188,6 +188,11 @@ def write_run(
     return True
 
 
+def run_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every run id, newest first (the order of `list_runs`)."""
+    return [r[0] for r in rows(con, "SELECT run_id FROM run ORDER BY created_at DESC, run_id")]
+
+
 def list_runs(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> pl.DataFrame:
     where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
     return frame(
@@ -202,6 +207,17 @@ def run_results(
     con: duckdb.DuckDBPyConnection, run_id: str, klass: str | None = None, town: str | None = None
 ) -> pl.DataFrame:
     """Per-firm results with name and town, best first within each list."""
+    return frame(con, *_results_sql(run_id, klass, town))
+
+
+def run_result_rows(
+    con: duckdb.DuckDBPyConnection, run_id: str, klass: str | None = None, town: str | None = None
+) -> list[dict]:
+    """`run_results` as one dict per firm (no polars: `gaoxin results` answers at once)."""
+    return dicts(con, *_results_sql(run_id, klass, town))
+
+
+def _results_sql(run_id: str, klass: str | None, town: str | None) -> tuple[str, list]:
     where, params = ["r.run_id = ?"], [run_id]
     if klass:
         where.append("r.class_final = ?")
@@ -209,8 +225,7 @@ def run_results(
     if town:
         where.append("e.town = ?")
         params.append(town)
-    return frame(
-        con,
+    return (
         f"""SELECT r.uscc, e.name, e.town, e.industry_code, r.list_id, r.score, r.rank, r.class_initial,
                    r.class_final, r.reasons, r.land_mu, r.base_score, r.adjustment, r.list_size
             FROM run_result r LEFT JOIN enterprise e USING (uscc)
