@@ -235,3 +235,16 @@ __all__ = [
     "talent",
     "write_registry_batch",
 ]
+
+
+def talent_counts(con: duckdb.DuckDBPyConnection, uscc: str, year: int) -> pl.DataFrame:
+    """How many people of the talent register in force the firm employs, selected by `year` (or without a
+    year), per programme level and mode (全职 / 柔性) — counts only, no personal data."""
+    return frame(
+        con,
+        """SELECT level, mode, n FROM (
+               SELECT level, coalesce(mode, '未注明') AS mode, count(*) AS n FROM reg_talent
+               WHERE NOT superseded AND employer_uscc = ? AND coalesce(year, ?) <= ? GROUP BY 1, 2)
+           ORDER BY CASE level WHEN '国家' THEN 0 WHEN '省' THEN 1 WHEN '市' THEN 2 ELSE 3 END, mode""",
+        [uscc, year, year],
+    )

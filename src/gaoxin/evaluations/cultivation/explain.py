@@ -8,6 +8,7 @@ import polars as pl
 
 from gaoxin import fields as F
 from gaoxin.store import queries
+from gaoxin.store import registries as store_registries
 from gaoxin.store import runs as store_runs
 
 from .english import english, english_aspect, english_unit
@@ -148,6 +149,53 @@ def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | 
             "status_en": english(pl.Series([cert["note"]], dtype=pl.Utf8))[0],
         },
         "sources": sources,
+        "talent": talent_info(con, code, int(str(run["period"])[:4])),
+    }
+
+
+LEVEL_TITLES = {"国家": "国家级", "省": "省级", "市": "市级", "区": "区级"}
+LEVEL_EN = {"国家级": "national", "省级": "provincial", "市级": "city", "区级": "district"}
+MODE_EN = {"全职": "full-time", "柔性": "flexible", "未注明": "not stated"}
+
+
+def talent_info(con: duckdb.DuckDBPyConnection, uscc: str, year: int) -> dict:
+    """The firm's people on the 人才 register (selected by the data year), by programme level and mode: shown
+    beside the conditions as information — no built-in scheme's 认定办法 counts 人才计划 members (科技人员 and
+    研发人员 are staff counts of the 科技局 file)."""
+    found = store_registries.talent_counts(con, uscc, year)
+    by_level: dict[str, int] = {}
+    by_mode: dict[str, int] = {}
+    for r in found.iter_rows(named=True):
+        lvl = LEVEL_TITLES.get(r["level"], r["level"])
+        by_level[lvl] = by_level.get(lvl, 0) + int(r["n"])
+        by_mode[r["mode"]] = by_mode.get(r["mode"], 0) + int(r["n"])
+    total = sum(by_level.values())
+    text = (
+        f"人才登记：截至 {year} 年入选 {total} 人（"
+        + "，".join(f"{k} {v}" for k, v in by_level.items())
+        + "；"
+        + "，".join(f"{k} {v}" for k, v in by_mode.items())
+        + "）"
+        if total
+        else f"人才登记：截至 {year} 年无本企业入选人员"
+    )
+    text_en = (
+        f"Talent register: {total} selected by {year} ("
+        + ", ".join(f"{LEVEL_EN.get(k, k)} {v}" for k, v in by_level.items())
+        + "; "
+        + ", ".join(f"{MODE_EN.get(k, k)} {v}" for k, v in by_mode.items())
+        + ")"
+        if total
+        else f"Talent register: nobody of the firm selected by {year}"
+    )
+    return {
+        "year": year,
+        "count": total,
+        "by_level": by_level,
+        "by_mode": by_mode,
+        "text": text,
+        "text_en": text_en,
+        "counts_in_scheme": False,
     }
 
 
