@@ -29,6 +29,7 @@ TCE_PER_WAN = {
     "吨标准煤/亿元": 1e-4,
 }
 PER_10K_PEOPLE = {"件/万人": 1.0}
+COUNT_PER_10K_PEOPLE = {"个/万人": 1.0, "家/万人": 1.0}
 PER_10M_RD = {"件/千万元": 1.0}
 PER_10BN_REV = {"件/百亿元": 1.0, "件/100亿元": 1.0}
 SCORE = {"分": 1.0}
@@ -570,6 +571,26 @@ INDICATORS: tuple[ZoneIndicator, ...] = (
         "qualitative",
         hi=100,
         aliases=("统计数据质量评分",),
+    ),
+    # worked from the zone's own 创新登记 (registries): not numbered in the 2021 table
+    _i(
+        "tech_contract_amount",
+        "r.1",
+        "技术合同成交额",
+        "Registered technology contract turnover",
+        "亿元",
+        MONEY_YI,
+        "flow",
+        aliases=("技术合同成交金额", "技术合同交易额"),
+    ),
+    _i(
+        "rd_institutions_per_10k",
+        "r.2",
+        "每万名从业人员国家级和省级研发机构数",
+        "National and provincial R&D institutions per 10,000 staff",
+        "个/万人",
+        COUNT_PER_10K_PEOPLE,
+        "ratio",
     ),
 )
 

@@ -31,6 +31,8 @@ import xlsxwriter
 from gaoxin import zone_fields as Z
 from gaoxin.demo.catalog import ZONE_NAME
 
+# the indicators a zone file types in (the registry-worked "r." items come from the home zone's 创新登记)
+TYPED = tuple(i for i in Z.INDICATORS if not i.no.startswith("r."))
 DEFAULT_SEED = 20250601
 YEARS = (2023, 2024, 2025)
 N_ZONES = 178
@@ -147,7 +149,7 @@ def generate_zones(
     for lo, hi, label in cuts:
         zt[order[lo:hi]] = label
     # persistent zone effects per indicator, then yearly noise around them
-    n_ind = len(Z.INDICATORS)
+    n_ind = len(TYPED)
     static = rng.normal(0, 1, (m, n_ind))
     codes = [f"GX{100 + int(prov[i]):03d}{i + 1:03d}" for i in range(n_zones)] + ["GX103999"]
     names = [f"{c}高新区" for c in cities] + [HOME_NAME]
@@ -227,7 +229,7 @@ def generate_zones(
             "stats_quality": np.clip(85 + 4 * e[:, 45], 40, 100),
         }
         frame = {"zone_code": codes}
-        for ind in Z.INDICATORS:
+        for ind in TYPED:
             x = np.asarray(col[ind.id], dtype=float)
             if ind.unit in DECIMALS:
                 x = np.round(x, DECIMALS[ind.unit])
@@ -235,6 +237,8 @@ def generate_zones(
             gone = rng.random(m) < 0.01
             gone[home] = False
             frame[ind.id] = [None if gone[i] else float(x[i]) for i in range(m)]
+        for ind in Z.INDICATORS:  # the registry-worked items: no zone file types them in
+            frame.setdefault(ind.id, [None] * m)
         values[year] = pl.DataFrame(
             frame, schema={"zone_code": pl.Utf8, **{i.id: pl.Float64 for i in Z.INDICATORS}}
         )

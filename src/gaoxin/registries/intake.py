@@ -78,6 +78,21 @@ def fed_facts(con, batch):
     )
 
 
+def zone_measures(con):
+    """The home zone's 技术合同 and 研发机构 measures worked from the registers in force (`registries.zone_feed`),
+    for every data year of the store and every year a contract was registered."""
+    from gaoxin.registries.contracts import with_year
+    from gaoxin.registries.reviews import calendar_in_force
+    from gaoxin.registries.rules import load_rules
+    from gaoxin.registries.zone_feed import zone_measures as work
+
+    contracts = store.contracts(con)
+    years = set(store.fact_years(con))
+    if contracts.height:
+        years |= set(with_year(contracts).get_column("year").drop_nulls().to_list())
+    return work(con, store.platforms(con), contracts, load_rules(), sorted(years), calendar_in_force(con))
+
+
 def import_registry(con, path: Path | str, kind: str = "auto") -> ImportOutcome:
     """One file, one batch: all its valid rows or nothing (a file that cannot be read writes nothing)."""
     return import_all(con, [path], kind)[0]
@@ -93,6 +108,8 @@ def import_all(con, paths, kind: str = "auto") -> list[ImportOutcome]:
             out.append(ImportOutcome(batch.file_name, known["batch_id"], 0, 0, 0, True))
             continue
         bid = store.write_registry_batch(con, batch, fed_facts(con, batch))
+        if batch.accepted_rows("platform").height or batch.accepted_rows("contract").height:
+            store.write_zone_measures(con, bid, zone_measures(con))
         out.append(
             ImportOutcome(
                 batch.file_name, bid, batch.accepted, batch.rejected, batch.skipped, False,

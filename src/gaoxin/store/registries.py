@@ -233,7 +233,10 @@ __all__ = [
     "platforms",
     "providers",
     "talent",
+    "talent_counts",
     "write_registry_batch",
+    "write_zone_measures",
+    "zone_measures",
 ]
 
 
@@ -247,4 +250,26 @@ def talent_counts(con: duckdb.DuckDBPyConnection, uscc: str, year: int) -> pl.Da
                WHERE NOT superseded AND employer_uscc = ? AND coalesce(year, ?) <= ? GROUP BY 1, 2)
            ORDER BY CASE level WHEN '国家' THEN 0 WHEN '省' THEN 1 WHEN '市' THEN 2 ELSE 3 END, mode""",
         [uscc, year, year],
+    )
+
+
+def write_zone_measures(con: duckdb.DuckDBPyConnection, batch_id: int, measures: pl.DataFrame) -> None:
+    """The home zone's registry measures worked after batch `batch_id` (`registries.zone_feed`): every year's set
+    replaces the one before (the zone ranking reads the latest batch's)."""
+    if measures.height == 0:
+        return
+    with transaction(con), staged(con, "staged_zone_measures", ArrowStream(measures)):
+        con.execute(
+            "INSERT INTO reg_zone_measure SELECT period, indicator, value, unit, ?, note FROM staged_zone_measures",
+            [batch_id],
+        )
+
+
+def zone_measures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The registry zone measures in force: per (period, indicator) the latest batch's value."""
+    return frame(
+        con,
+        """SELECT period, indicator, arg_max(value, batch_id) AS value, arg_max(unit, batch_id) AS unit,
+                  max(batch_id) AS batch_id, arg_max(note, batch_id) AS note
+           FROM reg_zone_measure GROUP BY period, indicator ORDER BY period, indicator""",
     )

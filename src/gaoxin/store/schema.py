@@ -771,4 +771,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             FROM fact GROUP BY batch_id, period;
         """,
     ),
+    (
+        18,
+        "registry zone measures: 技术合同成交额, 国家级和省级研发机构数 and their per-capita forms of the home zone per "
+        "year, worked from the registers in force after each registry batch (the zone ranking reads them for the "
+        "home zone instead of the numbers a zone file types in)",
+        """
+        CREATE TABLE reg_zone_measure (
+            period    VARCHAR NOT NULL,
+            indicator VARCHAR NOT NULL,   -- a zone_fields id
+            value     DOUBLE NOT NULL,
+            unit      VARCHAR NOT NULL,
+            batch_id  INTEGER NOT NULL,   -- the registry batch after which it was worked
+            note      VARCHAR             -- how: the register, the year's rule, the denominator
+        );
+        """,
+    ),
 ]

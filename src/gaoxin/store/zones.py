@@ -98,7 +98,13 @@ def find_zone(con: duckdb.DuckDBPyConnection, ref: str) -> str | None:
 
 
 def max_zone_batch(con: duckdb.DuckDBPyConnection) -> int:
-    return int(one(con, "SELECT coalesce(max(batch_id), 0) FROM zone_fact")[0])
+    return int(
+        one(
+            con,
+            """SELECT coalesce(greatest(max(batch_id), (SELECT max(batch_id) FROM reg_zone_measure)), 0)
+               FROM zone_fact""",
+        )[0]
+    )
 
 
 def zone_matrix(
@@ -106,7 +112,9 @@ def zone_matrix(
 ) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
     """(zones with any fact in the period, values[zone, indicator] with NaN = missing, batch ids or -1).
 
-    Zones are sorted by id; the value in force is the latest batch's (as of `max_batch`)."""
+    Zones are sorted by id; the value in force is the latest batch's (as of `max_batch`). For the home zone the
+    registry measures (`reg_zone_measure`: 技术合同成交额, 研发机构数 and their per-capita forms worked from the
+    zone's own 创新登记) replace what a zone file types in."""
     params: list = [period]
     cond = ""
     if max_batch is not None:
@@ -115,9 +123,18 @@ def zone_matrix(
     current = frame(
         con,
         f"""
-        SELECT zone_id, indicator, arg_max(value, batch_id) AS value, max(batch_id) AS batch_id
-        FROM zone_fact WHERE period = ?{cond} GROUP BY zone_id, indicator""",
-        params,
+        WITH typed AS (
+            SELECT zone_id, indicator, arg_max(value, batch_id) AS value, max(batch_id) AS batch_id
+            FROM zone_fact WHERE period = ?{cond} GROUP BY zone_id, indicator),
+        registry AS (
+            SELECT z.zone_id, m.indicator, arg_max(m.value, m.batch_id) AS value, max(m.batch_id) AS batch_id
+            FROM reg_zone_measure m CROSS JOIN (SELECT min(zone_id) AS zone_id FROM zone WHERE is_home) z
+            WHERE z.zone_id IS NOT NULL AND m.period = ?{cond.replace("batch_id", "m.batch_id")}
+            GROUP BY z.zone_id, m.indicator)
+        SELECT * FROM registry
+        UNION ALL
+        SELECT t.* FROM typed t ANTI JOIN registry r USING (zone_id, indicator)""",
+        params + params,
     )
     base = frame(
         con,
@@ -154,18 +171,34 @@ def zone_fingerprint(con: duckdb.DuckDBPyConnection, period: str) -> str:
         """SELECT count(*), coalesce(sum(hash(zone_id, name, province, city, level, zone_type,
                                                           is_home)), 0) FROM zone""",
     )
-    return hashlib.sha256(repr(("zone", facts, attrs)).encode()).hexdigest()[:16]
+    measures = one(
+        con,
+        """SELECT count(*), coalesce(sum(hash(period, indicator, value, batch_id)), 0)
+           FROM reg_zone_measure WHERE period = ?""",
+        [period],
+    )
+    if not measures[0]:  # a store without registry measures keeps the run ids it had
+        return hashlib.sha256(repr(("zone", facts, attrs)).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr(("zone", facts, attrs, measures)).encode()).hexdigest()[:16]
 
 
 def zone_sources(con: duckdb.DuckDBPyConnection, zone_id: str, period: str) -> pl.DataFrame:
-    """Every value of one zone in one period with the file, sheet and row it came from (latest first)."""
+    """Every value of one zone in one period with the file, sheet and row it came from (latest first); for the
+    home zone the registry measures first (sheet 创新登记, no row: worked from the registers)."""
     return frame(
         con,
         """
-        SELECT f.indicator, f.value, f.unit, f.batch_id, b.file_name, f.sheet, f.row_no
-        FROM zone_fact f JOIN import_batch b USING (batch_id)
-        WHERE f.zone_id = ? AND f.period = ? ORDER BY f.indicator, f.batch_id DESC""",
-        [zone_id, period],
+        SELECT indicator, value, unit, batch_id, file_name, sheet, row_no FROM (
+            SELECT m.indicator, m.value, m.unit, m.batch_id, b.file_name, '创新登记' AS sheet,
+                   CAST(NULL AS INTEGER) AS row_no, 0 AS k
+            FROM reg_zone_measure m JOIN import_batch b USING (batch_id)
+            WHERE m.period = ? AND ? IN (SELECT zone_id FROM zone WHERE is_home)
+            UNION ALL
+            SELECT f.indicator, f.value, f.unit, f.batch_id, b.file_name, f.sheet, f.row_no, 1 AS k
+            FROM zone_fact f JOIN import_batch b USING (batch_id)
+            WHERE f.zone_id = ? AND f.period = ?)
+        ORDER BY indicator, k, batch_id DESC""",
+        [period, zone_id, zone_id, period],
     )
 
 

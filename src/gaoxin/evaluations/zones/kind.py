@@ -83,7 +83,7 @@ class ZoneKind(RegisteredKind):
     def wrong_kind(self, ref, scheme) -> str:
         return (
             f'方案 {ref} 不是园区对标方案（kind = "{scheme.scheme.kind}"）；'
-            '园区对标可用 most-2021、most-2013、zone-entropy-topsis 或 kind = "zone" 的方案文件'
+            '园区对标可用 miit-2024、most-2021、most-2013、zone-entropy-topsis 或 kind = "zone" 的方案文件'
         )
 
     def plan(self, con, scheme: ZoneScheme, period: str | None, options: dict) -> Plan:
