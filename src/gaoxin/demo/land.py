@@ -128,6 +128,9 @@ def write_files(con, today: date, out: Path) -> tuple[Path, Path, list[dict]]:
             "planned_floor_m2", "total_invest_wan", "actual_start", "actual_complete", "stopped_on", "built_floor_m2",
             "invested_wan", "industry_status")  # fmt: skip
     with xlsxwriter.Workbook(str(xlsx)) as wb:
+        wb.set_properties(
+            {"author": "gaoxin demo", "created": datetime.combine(today, time(9))}
+        )  # same day, same file
         ws = wb.add_worksheet("宗地")
         ws.write_row(0, 0, ["示范高新区 工业用地宗地台账（自然资源和规划局）"])
         ws.write_row(1, 0, HEAD)
