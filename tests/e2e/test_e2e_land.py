@@ -64,13 +64,19 @@ def test_the_map_draws_a_click_opens_the_parcel_and_its_case_is_closed(server):
             page.set_default_timeout(20_000)
             problems: list[str] = []
             page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
-            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on(
+                "console",
+                lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+            )
             page.goto(base + "/land/map")
             page.fill("input[name=name]", "ana")
             page.fill("input[name=password]", USERS["ana"][1])
             page.click("button[type=submit]")
             page.wait_for_url(base + "/land/map")
-            until(page, "() => ['1', 'error'].includes(document.getElementById('land-map').getAttribute('data-rendered'))")
+            until(
+                page,
+                "() => ['1', 'error'].includes(document.getElementById('land-map').getAttribute('data-rendered'))",
+            )
             assert page.get_attribute("#land-map", "data-rendered") == "1", problems
             assert int(page.get_attribute("#land-map", "data-drawn")) == server["land"]["geometries"]
             assert page.evaluate(PAINTED, "#land-map") > 2_000  # the parcels, on a transparent canvas

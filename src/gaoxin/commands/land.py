@@ -468,7 +468,9 @@ def land_priorities(
     )  # fmt: skip
     for m in found:
         offers = "；".join(f"{o['kind']} {o['id']}（{_mu(o['size'])} {o['unit']}）" for o in m["offers"])
-        console.print(f"{m['kind']} {m['case_id']} {m['title']}（需 {m['land_mu'] or m['space_sqm']}）→ {offers}")
+        console.print(
+            f"{m['kind']} {m['case_id']} {m['title']}（需 {m['land_mu'] or m['space_sqm']}）→ {offers}"
+        )
 
 
 def demo_land(db) -> None:
