@@ -27,7 +27,8 @@ from gaoxin.store import connect
 from gaoxin.store import land as store
 
 AS_OF = date(2026, 6, 30)
-ECHARTS = Path(__file__).resolve().parents[1] / "src/gaoxin/web/static/vendor/echarts.min.js"
+STATIC = Path(__file__).resolve().parents[1] / "src/gaoxin/web/static"
+ECHARTS, APP_JS = STATIC / "vendor/echarts.min.js", STATIC / "app.js"  # the page's own drawing code
 
 
 def build(con, n: int, months: int) -> None:
@@ -124,19 +125,10 @@ def map_payload(n: int, fmt: str = "compact") -> str:
 DRAW = """async (payload) => {
   const t0 = performance.now();
   const doc = JSON.parse(payload);
-  const scale = doc.scale;
-  const geo = {type: 'FeatureCollection', features: doc.parcels.map(p => {
-    let x = p[3][0], y = p[3][1]; const ring = [[x / scale, y / scale]];
-    for (let i = 0; i < p[3][2].length; i++) { x += p[3][2][i]; y += p[3][3][i]; ring.push([x / scale, y / scale]); }
-    return {type: 'Feature', properties: {name: p[0]}, geometry: {type: 'Polygon', coordinates: [ring]}};
-  })};
-  echarts.registerMap('bench', geo);
   const el = document.getElementById('m');
   const chart = echarts.init(el, null, {renderer: 'canvas'});
-  const cats = doc.meta.categories;
   const done = new Promise(r => chart.on('finished', r));
-  chart.setOption({animation: false, series: [{type: 'map', map: 'bench', roam: true, selectedMode: false,
-    data: doc.parcels.map(p => ({name: p[0], itemStyle: {areaColor: cats[p[1]].color}}))}]});
+  chart.setOption(window.gaoxinMapOption(el, doc, {}));
   await done;
   const ms = performance.now() - t0;
   chart.dispose();
@@ -150,7 +142,8 @@ def draw_times(payload: str, reps: int) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "map.html"
         page_path.write_text(
-            f'<html><body><div id="m" style="width:1200px;height:800px"></div><script src="file://{ECHARTS}"></script></body></html>'
+            f'<html><body><div id="m" style="width:1200px;height:560px"></div><script src="file://{ECHARTS}"></script>'
+            f'<script src="file://{APP_JS}"></script></body></html>'
         )
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,

@@ -90,7 +90,10 @@ def build(con: duckdb.DuckDBPyConnection, today: date) -> tuple[list[dict], list
         idle_firm = next((f for f in firms[PER_TOWN:] if f["uscc"] in zero), None)
         if idle_firm is not None and len(firms) > PER_TOWN:
             firms = [*firms[:PER_TOWN], idle_firm, *(f for f in firms[PER_TOWN:] if f is not idle_firm)]
-        ox, oy = 120.10 + (t % 4) * 0.05, 30.20 + (t // 4) * 0.05
+        ox, oy = (
+            120.10 + (t % 4) * 0.012,
+            30.20 + (t // 4) * 0.012,
+        )  # a town's industrial park, about 1 km apart
         for k in range(min(PER_TOWN + 3, len(firms))):
             firm = firms[k]
             area = 12.0 + (k * 7 + t * 5) % 60
@@ -105,7 +108,7 @@ def build(con: duckdb.DuckDBPyConnection, today: date) -> tuple[list[dict], list
                             "supply": "出让", "contract_no": f"出让合同-{today.year - 6}-{t + 1:02d}{k + 1:03d}", **s})  # fmt: skip
             w = 0.0009 * (area / 20) ** 0.5
             features.append({"type": "Feature", "properties": {"宗地编号": no},
-                             "geometry": _rect(ox + (k % 4) * 0.011, oy + (k // 4) * 0.011, w, w * 0.8, 0.0001 * (k % 3))})  # fmt: skip
+                             "geometry": _rect(ox + (k % 4) * 0.0022, oy + (k // 4) * 0.0022, w, w * 0.8, 0.0001 * (k % 3))})  # fmt: skip
             if s.get("actual_complete") and k % 3 == 0:
                 lessee = firms[(k + 5) % len(firms)]["uscc"]
                 floor = round(area * 666.7 * 0.6)
