@@ -18,6 +18,7 @@ SHARED = {
     "incidents",
     "__version__",
     "units_format",
+    "rulefiles",
 }
 # the edges (web app and CLI) may use every package below them
 WEB = {

@@ -236,3 +236,35 @@ def test_no_tax_for_two_years_from_the_yearly_tax_files(tmp_path):
     assert json.loads(hit["numbers"])["无税年度"] == ["2024", "2025"]
     assert ("ZD1", "no_tax") not in flags
     con.close()
+
+
+def test_one_parcel_read_alone_is_the_register_s_row(tmp_path):
+    """A parcel's page and a decision read only that parcel and its holder: the same clock and the same flags
+    (with their batches) as the whole register gives it — the power window still ends at the zone's last month."""
+    from gaoxin.ingest.importer import import_files
+
+    a, b = valid_code(1), valid_code(2)
+    con = connect(tmp_path / "s.duckdb")
+    register.import_land(con, _ledger(tmp_path / "宗地台账.xlsx", a, b))
+    con.execute(
+        "INSERT INTO monitor_firm_value SELECT ?, printf('%04d-%02d', y, m), y, m, 'power', 10.0, '千瓦时', true, 99, "
+        "'用电', 1, false FROM (SELECT 2025 + (i // 12) AS y, i % 12 + 1 AS m FROM range(14) t(i))",
+        [b],
+    )
+    con.execute(  # another firm's later months move the window's end
+        "INSERT INTO monitor_firm_value VALUES (?, '2026-06', 2026, 6, 'power', 90000.0, '千瓦时', true, 98, '用电', 1, false)",
+        [a],
+    )
+    rows = [["统一社会信用代码", "企业名称", "税收实际贡献（万元）"], [a, "甲公司", 0], [b, "乙公司", 0]]
+    for year in ("2024", "2025"):
+        import_files(
+            con, [write_xlsx(tmp_path / f"税务 {year}.xlsx", {year: rows})], source="tax", period=year
+        )
+    whole = register.evaluate(con, AS_OF)
+    for no in ("ZD1", "ZD2"):
+        one = register.evaluate(con, AS_OF, parcel_no=no)
+        assert one["clocks"].to_dicts() == whole["clocks"].filter(pl.col("parcel_no") == no).to_dicts()
+        assert one["flags"].to_dicts() == whole["flags"].filter(pl.col("parcel_no") == no).to_dicts()
+        assert one["flags"].height > 0
+    assert register.evaluate(con, AS_OF, parcel_no="NOPE")["parcels"].height == 0
+    con.close()

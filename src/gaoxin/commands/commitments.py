@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from gaoxin.commands.common import JsonOption, console, fail
+from gaoxin.commands.common import JsonOption, console, fail, table
 from gaoxin.commands.data import DbOpt, open_store
-from gaoxin.commands.projects import FieldOpt, RoleOpt, _domain_of, _out, _pairs, _table
+from gaoxin.commands.projects import FieldOpt, RoleOpt, _domain_of, _out, _pairs
 from gaoxin.commands.requests import AsOpt, AtOpt, _calendar, _run, _when
 
 app = typer.Typer(help="先承诺后审批 / approval on commitment (告知承诺制)", no_args_is_help=True)
@@ -75,9 +75,9 @@ def list_(db: DbOpt = None, as_json: JsonOption = False) -> None:
     if as_json:
         _out({"commitments": rows, "dishonest": bad})
         return
-    _table(f"告知承诺 {len(rows)} 项", ("编号", "事项", "企业", "状态", "核查期限", "核查方式"),
+    table(f"告知承诺 {len(rows)} 项", ("编号", "事项", "企业", "状态", "核查期限", "核查方式"),
            [(r["case_id"], r["title"], r["firm_name"], r["state_title"], r["due"], r["method"]) for r in rows])  # fmt: skip
-    _table(f"失信记录 {len(bad)} 条", ("编号", "事项", "企业", "信用记录", "理由"),
+    table(f"失信记录 {len(bad)} 条", ("编号", "事项", "企业", "信用记录", "理由"),
            [(r["case_id"], r["title"], r["firm_name"], r["credit"], r["reason"]) for r in bad])  # fmt: skip
 
 
@@ -100,7 +100,7 @@ def show(case_id: Annotated[str, typer.Argument(help="承诺编号 CN-…")], db
     console.print(
         f"承诺：{c['fields']['commitment']}（核查期限 {c['fields']['due']}，{c['fields']['method']}）"
     )
-    _table("承诺条件核验", ("条件", "结果", "实际", "差额", "依据"),
+    table("承诺条件核验", ("条件", "结果", "实际", "差额", "依据"),
            [(k["text"], k["status"], k["actual"], k["gap"], k["evidence"]) for k in view["checks"]])  # fmt: skip
     if view["next"]:
         console.print("下一步：" + "、".join(f"{n['title']}（{n['action']}）" for n in view["next"]))

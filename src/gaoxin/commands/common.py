@@ -20,6 +20,12 @@ DbOption = Annotated[
     typer.Option("--db", help="DuckDB 数据库文件 / store file (env GAOXIN_DB)", show_default=True),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="按哪一天计算 / as of (YYYY-MM-DD，默认今天)")
+]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="本区的规则文件（默认内置 rules.toml）/ the zone's rules file")
+]
 
 
 def default_db() -> Path:
@@ -40,6 +46,40 @@ def _default(o):
 
 def print_json(obj) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def print_plain(obj) -> None:
+    """--json of plain results (dicts, lists, numpy scalars, dates): NaN and ±∞ as null (gaoxin.jsonable)."""
+    from gaoxin.jsonable import jsonable
+
+    print_json(jsonable(obj))
+
+
+def as_of_day(text: str | None) -> date:
+    """The --as-of day (today when not given), or a clean failure naming the form expected."""
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        fail(f"日期「{text}」无法识别，请写成 2025-10-09")
+
+
+def table(title: str, columns: tuple[str, ...], rows) -> None:
+    """A Rich table with a left-aligned title; empty cells shown as —."""
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left")
+    for c in columns:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*("—" if v is None or v == "" else str(v) for v in r))
+    console.print(t)
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    """A figure already in its user unit (万元, 亩 …) with thousands separators, — when missing."""
+    return "—" if value is None or value != value else f"{value:,.{digits}f}"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

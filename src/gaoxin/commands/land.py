@@ -11,19 +11,19 @@ from typing import Annotated
 
 import typer
 
-from gaoxin.commands.common import JsonOption, console, fail, print_json
+from gaoxin.commands.common import AsOfOption as AsOfOpt
+from gaoxin.commands.common import JsonOption, console, fail, num, table
+from gaoxin.commands.common import RulesOption as RulesOpt
+from gaoxin.commands.common import as_of_day as _as_of
+from gaoxin.commands.common import print_plain as _out
 from gaoxin.commands.data import DbOpt, open_store
-from gaoxin.commands.requests import AsOpt, _calendar, _run, _when
+from gaoxin.commands.requests import AsOpt, _calendar, _fields, _run, _when
 
 app = typer.Typer(
     help="盘活存量 / land: 宗地台账、闲置土地（53号令）、低效用地、一企一策处置", no_args_is_help=True
 )
 
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算 / as of (YYYY-MM-DD，默认今天)")]
 TownOpt = Annotated[str | None, typer.Option("--town", help="只看某镇街 / one town")]
-RulesOpt = Annotated[
-    Path | None, typer.Option("--rules", help="本区的规则文件（默认内置 rules.toml）/ the zone's rules file")
-]
 RoleOpt = Annotated[str, typer.Option("--role", help="以何种角色办理 / role: admin, analyst, town")]
 FieldOpt = Annotated[list[str], typer.Option("--field", "-f", help="名称=值，可重复（如 cause=资金）")]
 
@@ -32,18 +32,24 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="land")
 
 
-def _as_of(text: str | None) -> date:
-    return _when(text).date() if text else date.today()
-
-
-def _evaluate(con, as_of: date, rules: Path | None, town: str | None = None) -> dict:
+def _evaluated(
+    db, day: date, rules: Path | None, town: str | None = None, then=None, parcel_no: str | None = None
+) -> tuple[dict, object]:
+    """The register evaluated as of `day` on the store opened read-only (an unknown --town refused with the
+    towns that exist); `then(con, ev)` reads what else a command needs before the store is closed. A rules
+    file or parcel that cannot be used ends the command with its message."""
     from gaoxin.cases.land.register import LandError, evaluate
     from gaoxin.cases.land.rules import RulesError
 
+    con = open_store(db, read_only=True)
     try:
-        return evaluate(con, as_of, rules, town)
+        _check_town(con, town)
+        ev = evaluate(con, day, rules, town, parcel_no)
+        return ev, (then(con, ev) if then else None)
     except (RulesError, LandError) as exc:
         fail(str(exc))
+    finally:
+        con.close()
 
 
 def _check_town(con, town: str | None) -> None:
@@ -51,27 +57,6 @@ def _check_town(con, town: str | None) -> None:
 
     if town and town not in (known := store.towns(con)):
         fail(f"没有镇街「{town}」的宗地；已登记的镇街：{'、'.join(known) or '（无）'}")
-
-
-def _out(obj) -> None:
-    from gaoxin.jsonable import jsonable
-
-    print_json(jsonable(obj))
-
-
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left")
-    for c in columns:
-        t.add_column(c)
-    for r in rows:
-        t.add_row(*("—" if v is None or v == "" else str(v) for v in r))
-    console.print(t)
-
-
-def _mu(v) -> str:
-    return "—" if v is None else f"{v:,.2f}"
 
 
 @app.command("import", help="导入宗地台账 xlsx / csv，或宗地图形 GeoJSON / shapefile / import land files")
@@ -119,7 +104,7 @@ def land_list(
     db: DbOpt = None,
     as_json: JsonOption = False,
 ) -> None:  # fmt: skip
-    from gaoxin.cases.land.register import STATUSES, register_rows, select, summary
+    from gaoxin.cases.land.register import STATUSES, select, summary
     from gaoxin.cases.land.rules import LOWUSE
 
     if status and status not in STATUSES:
@@ -127,13 +112,8 @@ def land_list(
     if rule and rule not in LOWUSE:
         fail(f"--rule 应为 {' / '.join(LOWUSE)} 之一，收到「{rule}」")
     day = _as_of(as_of)
-    con = open_store(db, read_only=True)
-    try:
-        _check_town(con, town)
-        ev = _evaluate(con, day, rules, town)
-    finally:
-        con.close()
-    reg = register_rows(ev)
+    ev, _ = _evaluated(db, day, rules, town)
+    reg = ev["register"]
     rows = select(reg, status=status, rule=rule)
     if as_json:
         cols = ("parcel_no", "uscc", "holder_name", "town", "area_mu", "land_use", "status", "category",
@@ -143,12 +123,12 @@ def land_list(
         return
     s = summary(reg)
     console.print(
-        f"截至 {day}：宗地 {s['parcels']} 宗 {_mu(s['mu'])} 亩；"
+        f"截至 {day}：宗地 {s['parcels']} 宗 {num(s['mu'])} 亩；"
         + "，".join(f"{k} {v['parcels']} 宗" for k, v in sorted(s["by_status"].items()))
-        + f"；低效 {s['lowuse_parcels']} 宗 {_mu(s['lowuse_mu'])} 亩；可征缴闲置费 {s['fee_eligible']} 宗，"
+        + f"；低效 {s['lowuse_parcels']} 宗 {num(s['lowuse_mu'])} 亩；可征缴闲置费 {s['fee_eligible']} 宗，"
         f"可收回 {s['reclaim_eligible']} 宗，调查超期 {s['investigate_overdue']} 宗"
     )
-    _table(
+    table(
         f"宗地（{rows.height} 宗{'，显示前 ' + str(limit) if rows.height > limit else ''}）",
         ("宗地编号", "使用权人", "镇街", "面积（亩）", "状态", "计时天数", "低效认定"),
         [
@@ -156,7 +136,7 @@ def land_list(
                 r["parcel_no"],
                 r["holder_name"],
                 r["town"],
-                _mu(r["area_mu"]),
+                num(r["area_mu"]),
                 r["status"],
                 r["idle_days"],
                 "、".join(r["flag_titles"]),
@@ -185,12 +165,7 @@ def land_flags(
     if rule and rule not in LOWUSE:
         fail(f"--rule 应为 {' / '.join(LOWUSE)} 之一，收到「{rule}」")
     day = _as_of(as_of)
-    con = open_store(db, read_only=True)
-    try:
-        _check_town(con, town)
-        ev = _evaluate(con, day, rules, town)
-    finally:
-        con.close()
+    ev, _ = _evaluated(db, day, rules, town)
     flags = ev["flags"] if not rule else ev["flags"].filter(pl.col("rule") == rule)
     if as_json:
         import json
@@ -198,7 +173,7 @@ def land_flags(
         _out({"as_of": day, "rules_sha256": ev["rules"]["sha256"],
               "flags": [{**f, "numbers": json.loads(f["numbers"])} for f in flags.to_dicts()]})  # fmt: skip
         return
-    _table(
+    table(
         f"低效用地认定（截至 {day}，{flags.height} 条）",
         ("宗地编号", "规则", "数据", "依据", "来源批次"),
         [
@@ -222,26 +197,20 @@ def land_show(
     db: DbOpt = None,
     as_json: JsonOption = False,
 ) -> None:
-    from gaoxin.cases.land.register import LandError, flag_text, parcel_page
+    from gaoxin.cases.land.register import flag_text, parcel_page
 
     day = _as_of(as_of)
-    con = open_store(db, read_only=True)
-    try:
-        ev = _evaluate(con, day, rules)
-        try:
-            page = parcel_page(con, ev, parcel_no)
-        except LandError as exc:
-            fail(str(exc))
-    finally:
-        con.close()
+    _ev, page = _evaluated(
+        db, day, rules, then=lambda con, ev: parcel_page(con, ev, parcel_no), parcel_no=parcel_no
+    )
     if as_json:
         _out({"as_of": day, **page})
         return
     p, c = page["parcel"], page["clock"]
     console.print(
         f"[bold]宗地 {p['parcel_no']}[/] {p['holder_name'] or ''}（{p['uscc'] or '无信用代码'}）· {p['town'] or ''} · "
-        f"{_mu(p['area_mu'])} 亩 · {p['land_use'] or ''} · 合同 {p['contract_no'] or '—'} · "
-        f"价款 {_mu(p['price_wan'])} 万元"
+        f"{num(p['area_mu'])} 亩 · {p['land_use'] or ''} · 合同 {p['contract_no'] or '—'} · "
+        f"价款 {num(p['price_wan'])} 万元"
     )
     console.print(
         f"状态：[bold]{c['status']}[/]"
@@ -249,21 +218,21 @@ def land_show(
         + (f"，政府原因延迟 {c['delay_days']} 天" if c["delay_days"] else "")
         + (f"；调查期限 {c['investigate_due']}" if c["investigate_due"] else "")
         + ("（已超期）" if c["investigate_overdue"] else "")
-        + (f"；可下达征缴闲置费决定（基数 {_mu(c['fee_base_wan'])} 万元）" if c["fee_eligible"] else "")
+        + (f"；可下达征缴闲置费决定（基数 {num(c['fee_base_wan'])} 万元）" if c["fee_eligible"] else "")
         + ("；可下达收回决定" if c["reclaim_eligible"] else "")
     )
-    _table(
+    table(
         "合同约定与实际",
         ("事项", "约定", "实际"),
         [(t["event"], t["agreed"], t["actual"]) for t in page["timeline"]],
     )
     if page["flags"]:
-        _table(
+        table(
             "低效认定", ("规则", "数据", "依据", "来源批次"),
             [(f["title"], flag_text(f["numbers"]), f["clause"], "、".join(map(str, f["batches"]))) for f in page["flags"]],
         )  # fmt: skip
     if page["decisions"]:
-        _table(
+        table(
             "决定", ("时间", "类型", "原因/方式", "金额（万元）", "办理人", "说明"),
             [(d["recorded_at"], d["kind"], d["cause"], d["amount_wan"], d["actor"], d["note"]) for d in page["decisions"]],
         )  # fmt: skip
@@ -284,26 +253,30 @@ def land_decide(
     note: Annotated[str, typer.Option(help="说明")] = "",
     role: RoleOpt = "analyst",
     actor: AsOpt = None,
+    rules: RulesOpt = None,
     db: DbOpt = None,
     as_json: JsonOption = False,
 ) -> None:  # fmt: skip
+    from gaoxin.cases.land.clocks import DECISION_KINDS
     from gaoxin.cases.land.decisions import DecisionRefused, record_decision
+    from gaoxin.cases.land.register import evaluate
+    from gaoxin.cases.land.rules import RulesError
 
     con = open_store(db)
     try:
-        ev = _evaluate(con, date.today(), None)
-        try:
-            did = record_decision(con, ev, parcel_no, kind, actor=actor or getpass.getuser(), role=role,
-                                  cause=cause or option, from_day=from_day, to_day=to_day, verified=verified,
-                                  option=option, note=note)  # fmt: skip
-        except DecisionRefused as exc:
-            fail(str(exc))
+        ev = evaluate(con, date.today(), rules, parcel_no=parcel_no)  # checked against its clocks as of today
+        did = record_decision(con, ev, parcel_no, kind, actor=actor or getpass.getuser(), role=role, cause=cause,
+                              from_day=from_day, to_day=to_day, verified=verified, option=option, note=note)  # fmt: skip
+    except (DecisionRefused, RulesError) as exc:
+        fail(str(exc))
     finally:
         con.close()
     if as_json:
         _out({"decision_id": did, "parcel_no": parcel_no, "kind": kind})
     else:
-        console.print(f"已登记 {did}（宗地 {parcel_no}，{kind}）")
+        console.print(
+            f"已登记 {did}：宗地 {parcel_no} {DECISION_KINDS[kind]}；gaoxin land show {parcel_no} 查看计时"
+        )
 
 
 @app.command("cases", help="一企一策处置案件与分镇街进度 / disposal cases and per-town progress")
@@ -332,13 +305,13 @@ def land_cases(
     if as_json:
         _out({"progress": progress, "cases": cases.to_dicts()})
         return
-    _table(
+    table(
         "分镇街处置进度",
         ("镇街", "立案", "在办", "销号", "超期", "盘活（亩）", "目标（亩）", "完成率"),
-        [(p["town"], p["opened"], p["in_progress"], p["closed"], p["overdue"], _mu(p["freed_mu"]), _mu(p["target_mu"]),
+        [(p["town"], p["opened"], p["in_progress"], p["closed"], p["overdue"], num(p["freed_mu"]), num(p["target_mu"]),
           f"{p['share']:.1%}" if p["share"] is not None else "—") for p in progress],
     )  # fmt: skip
-    _table(
+    table(
         f"处置案件（{cases.height} 件）",
         ("案件编号", "宗地", "使用权人", "镇街", "状态", "责任人", "期限", "超期"),
         [(k["case_id"], k["parcel_no"], k["firm_name"], k["town"], k["state_title"], k["officer"], k["due"],
@@ -388,12 +361,7 @@ def land_step(
     from gaoxin.cases.land.disposal import DOMAIN
     from gaoxin.store import cases as store_cases
 
-    fields = {}
-    for p in field:
-        if "=" not in p:
-            fail(f"--field 应写成 名称=值（如 cause=资金），收到「{p}」")
-        k, v = p.split("=", 1)
-        fields[k.strip()] = v.strip()
+    fields = _fields(field)
     con = open_store(db)
     try:
         if not store_cases.case_visible(con, case_id, {"domain": DOMAIN}):
@@ -424,13 +392,12 @@ def land_report(
     from gaoxin.store import land as store
 
     day = _as_of(as_of)
-    con = open_store(db, read_only=True)
-    try:
-        ev = _evaluate(con, day, rules)
-        progress = town_progress(con, store.targets(con, day.year))
-        cases = store.land_case_rows(con)
-    finally:
-        con.close()
+    ev, (progress, cases) = _evaluated(
+        db,
+        day,
+        rules,
+        then=lambda con, _ev: (town_progress(con, store.targets(con, day.year)), store.land_case_rows(con)),
+    )
     write_land_xlsx(ev, progress, cases, out, day)
     console.print(f"已导出 {out}（闲置土地台账、低效用地清单、处置进度、一企一策、说明）")
 
@@ -446,28 +413,24 @@ def land_priorities(
     from gaoxin.cases.land.register import matches, recoverable
 
     day = _as_of(as_of)
-    con = open_store(db, read_only=True)
-    try:
-        ev = _evaluate(con, day, rules)
-        rec = recoverable(con, ev)
-        found = matches(con, ev)
-    finally:
-        con.close()
+    _ev, (rec, found) = _evaluated(
+        db, day, rules, then=lambda con, ev: (recoverable(con, ev), matches(con, ev))
+    )
     cols = ("parcel_no", "holder_name", "town", "area_mu", "status", "flag_titles", "tax_per_mu", "median_tax_per_mu",
             "recoverable_tax_wan", "va_per_mu", "median_va_per_mu", "recoverable_va_wan")  # fmt: skip
     if as_json:
         _out({"as_of": day, "recoverable": rec.select(cols).head(limit).to_dicts(), "matches": found})
         return
-    _table(
+    table(
         "可挖潜（(全区中位亩均 − 本宗) × 亩，万元）",
         ("宗地", "使用权人", "镇街", "面积（亩）", "状态/认定", "亩均税收", "可挖潜税收", "亩均增加值", "可挖潜增加值"),
-        [(r["parcel_no"], r["holder_name"], r["town"], _mu(r["area_mu"]),
-          r["status"] if r["status"] != "正常" else "、".join(r["flag_titles"]), _mu(r["tax_per_mu"]),
-          _mu(r["recoverable_tax_wan"]), _mu(r["va_per_mu"]), _mu(r["recoverable_va_wan"]))
+        [(r["parcel_no"], r["holder_name"], r["town"], num(r["area_mu"]),
+          r["status"] if r["status"] != "正常" else "、".join(r["flag_titles"]), num(r["tax_per_mu"]),
+          num(r["recoverable_tax_wan"]), num(r["va_per_mu"]), num(r["recoverable_va_wan"]))
          for r in rec.head(limit).iter_rows(named=True)],
     )  # fmt: skip
     for m in found:
-        offers = "；".join(f"{o['kind']} {o['id']}（{_mu(o['size'])} {o['unit']}）" for o in m["offers"])
+        offers = "；".join(f"{o['kind']} {o['id']}（{num(o['size'])} {o['unit']}）" for o in m["offers"])
         console.print(
             f"{m['kind']} {m['case_id']} {m['title']}（需 {m['land_mu'] or m['space_sqm']}）→ {offers}"
         )

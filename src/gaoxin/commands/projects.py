@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from gaoxin.commands.common import JsonOption, console, fail, print_json
+from gaoxin.commands.common import JsonOption, console, fail, print_json, table
 from gaoxin.commands.data import DbOpt, open_store
 from gaoxin.commands.requests import (  # one parser and refusal rule for cases
     AsOpt,
@@ -104,19 +104,8 @@ def _domain_of(con, case_id: str, domain: str, what: str) -> None:
         )
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left")
-    for c in columns:
-        t.add_column(c)
-    for r in rows:
-        t.add_row(*("—" if v is None or v == "" else str(v) for v in r))
-    console.print(t)
-
-
 def _timeline(view: dict) -> None:
-    _table(
+    table(
         "办理记录",
         ("#", "时间", "办理人", "操作", "状态", "说明"),
         [
@@ -211,8 +200,8 @@ def leads_list(
     if as_json:
         _out({"leads": rows.to_dicts(), "funnel": funnel})
         return
-    _table("线索漏斗", ("阶段", "当前", "到达及以后"), [(f["title"], f["now"], f["reached"]) for f in funnel])
-    _table(
+    table("线索漏斗", ("阶段", "当前", "到达及以后"), [(f["title"], f["now"], f["reached"]) for f in funnel])
+    table(
         f"招商线索 {rows.height} 条",
         ("编号", "线索名称", "企业", "行业", "来源", "阶段", "类型"),
         [
@@ -384,7 +373,7 @@ def projects_list(
         f"红 {data['colours']['红']} · 黄 {data['colours']['黄']} · 绿 {data['colours']['绿']}（{data['today']}；"
         "当月未完成为红，赶上进度后为黄，不回绿）"
     )
-    _table(
+    table(
         f"项目库 {len(data['projects'])} 个",
         ("编号", "项目名称", "企业", "阶段", "状态", "协议投资（万元）", "计入（万元）", "完成投资（万元）", "逾期节点"),
         [
@@ -395,7 +384,7 @@ def projects_list(
     )  # fmt: skip
     console.print("三未：" + "；".join(f"{k} {len(v)} 个" for k, v in data["missing"].items()))
     pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
-    _table(
+    table(
         "项目指标（按签约年度）",
         ("年度", "项目数", "计入（万元）", "履约率", "落地率", "开工率", "投产率", "资金到位率"),
         [
@@ -433,7 +422,7 @@ def projects_show(
     if f.get("projection"):
         p = f["projection"]
         console.print(f"签约时测算亩均等级 {p['klass']}（{p['position']} / {p['of']}，评价 {p['run_id']}）")
-    _table(
+    table(
         "节点计划（工作日）",
         ("节点", "前置", "计划完成", "实际完成", "逾期（工作日）"),
         [
@@ -441,7 +430,7 @@ def projects_show(
             for n in d["plan"]
         ],
     )
-    _table(
+    table(
         "月度调度",
         ("月份", "状态", "累计计划（万元）", "累计完成（万元）", "累计到位（万元）", "说明"),
         [(m.month, m.colour, f"{m.plan_cum:,.1f}", f"{m.done_cum:,.1f}", f"{m.funds_cum:,.1f}", m.reason)
@@ -455,7 +444,7 @@ def _checks(checks: list[dict]) -> None:
     if not checks:
         console.print("承诺核验：尚未到达产年度，或企业没有信用代码")
         return
-    _table(
+    table(
         "承诺核验",
         ("编号", "年度", "承诺指标", "承诺", "实际", "结果", "依据"),
         [
@@ -663,14 +652,14 @@ def projects_import(
     batch = "预览（未写入）" if o.status == "preview" else f"#{o.batch_id}"
     if o.status == "duplicate":
         batch += "（已导入过，未改动）"
-    _table("项目台账导入结果", ("文件", "行数", "接受", "拒绝", "跳过", "批次"),
+    table("项目台账导入结果", ("文件", "行数", "接受", "拒绝", "跳过", "批次"),
            [(o.file, o.rows, o.accepted, o.rejected, o.skipped, batch)])  # fmt: skip
     for note in o.notes:
         console.print(f"[dim]{o.file}: {note}[/]")
     if o.case_ids and o.status == "imported":
         console.print(f"新入项目库 {len(o.case_ids)} 个（{o.case_ids[0]} … {o.case_ids[-1]}）")
     if o.rejects:
-        _table("未导入的行", ("工作表", "行", "处理", "列", "原因"),
+        table("未导入的行", ("工作表", "行", "处理", "列", "原因"),
                [(r["sheet"], r["row_no"], r["disposition"], r["columns"] or "", r["reasons"]) for r in o.rejects])  # fmt: skip
 
 

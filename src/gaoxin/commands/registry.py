@@ -10,7 +10,11 @@ from typing import Annotated
 
 import typer
 
-from gaoxin.commands.common import JsonOption, console, fail, print_json
+from gaoxin.commands.common import AsOfOption as AsOfOpt
+from gaoxin.commands.common import JsonOption, console, fail, num, table
+from gaoxin.commands.common import RulesOption as RulesOpt
+from gaoxin.commands.common import as_of_day as _as_of
+from gaoxin.commands.common import print_plain as _out
 from gaoxin.commands.data import DbOpt, open_store
 
 app = typer.Typer(
@@ -18,23 +22,10 @@ app = typer.Typer(
 )
 
 KINDS = ("platform", "contract", "talent", "provider", "hosted")
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算 / as of (YYYY-MM-DD，默认今天)")]
-RulesOpt = Annotated[
-    Path | None, typer.Option("--rules", help="本区的规则文件（默认内置 rules.toml）/ the zone's rules file")
-]
 
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="registry")
-
-
-def _as_of(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text.strip().replace("/", "-"))
-    except ValueError:
-        fail(f"日期「{text}」无法识别，请写成 2025-10-09")
 
 
 def _rules(path: Path | None) -> dict:
@@ -44,27 +35,6 @@ def _rules(path: Path | None) -> dict:
         return load_rules(path)
     except RulesError as exc:
         fail(str(exc))
-
-
-def _out(obj) -> None:
-    from gaoxin.jsonable import jsonable
-
-    print_json(jsonable(obj))
-
-
-def _table(title: str, columns: tuple[str, ...], rows) -> None:
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left")
-    for c in columns:
-        t.add_column(c)
-    for r in rows:
-        t.add_row(*("—" if v is None or v == "" else str(v) for v in r))
-    console.print(t)
-
-
-def _wan(v) -> str:
-    return "—" if v is None else f"{v:,.2f}"
 
 
 @app.command(
@@ -168,11 +138,11 @@ def registry_list(
         )
         return
     cols = _COLUMNS[kind]
-    _table(
+    table(
         f"{KIND_TITLES[kind]}（共 {frame.height} 条，按 {day} 计）",
         tuple(t for _c, t in cols),
         [
-            tuple(_wan(r[c]) if c.endswith("_wan") else r[c] for c, _t in cols)
+            tuple(num(r[c]) if c.endswith("_wan") else r[c] for c, _t in cols)
             for r in frame.head(limit).iter_rows(named=True)
         ],
     )
@@ -242,7 +212,7 @@ def registry_due(
         _out({"as_of": day.isoformat(), "horizon_days": rl["meta"].get("upcoming_days", 90),
               "rows": frame.select(cols).to_dicts()})  # fmt: skip
         return
-    _table(
+    table(
         f"复核提醒（{day} 起 {rl['meta'].get('upcoming_days', 90)} 天内到期及已逾期，共 {frame.height} 个）",
         ("平台名称", "类型", "级别", "依托单位", "下次复核", "剩余天数", "剩余工作日", "状态"),
         [

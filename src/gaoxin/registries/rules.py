@@ -4,12 +4,11 @@ refusal naming the file and the key."""
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
-from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
+
+from gaoxin.rulefiles import load_rules_file
 
 BUILTIN = Path(__file__).with_name("rules.toml")
 MODES = ("validity", "evaluation")
@@ -54,25 +53,8 @@ def _check(doc: dict, name: str) -> None:
         raise RulesError(f"{name}: [contracts] amount 应为 amount_wan 或 tech_amount_wan")
 
 
-@lru_cache(maxsize=8)
-def _load(text: str, name: str) -> dict:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{name}: 不是有效的 TOML（{exc}）") from None
-    _check(doc, name)
-    doc["sha256"] = hashlib.sha256(text.encode()).hexdigest()
-    doc["file"] = name
-    return doc
-
-
 def load_rules(path: Path | str | None = None) -> dict:
-    p = Path(path) if path else BUILTIN
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulesError(f"{p}: 无法读取规则文件（{exc}）") from None
-    return _load(text, p.name)
+    return load_rules_file(path, BUILTIN, _check, RulesError)
 
 
 def cycle_table(rules: dict) -> pl.DataFrame:

@@ -148,10 +148,9 @@ def _rules_sheet(b: _Book, rules: dict, as_of: date) -> None:
 
 def write_land_xlsx(ev: dict, progress: list[dict], cases: pl.DataFrame, path: Path, as_of: date) -> Path:
     """Write the workbook (sheets `SHEETS`) of one evaluation of the register."""
-    from gaoxin.cases.land.register import register_rows
 
     b = _Book(path)
-    _idle_sheet(b, register_rows(ev), ev["clocks"], as_of)
+    _idle_sheet(b, ev["register"], ev["clocks"], as_of)
     _lowuse_sheet(b, ev, as_of)
     _progress_sheet(b, progress)
     _cases_sheet(b, cases)

@@ -120,9 +120,14 @@ def write_geometry_batch(con: duckdb.DuckDBPyConnection, batch) -> int:
     return batch_id
 
 
-def parcels(con: duckdb.DuckDBPyConnection, town: str | None = None) -> pl.DataFrame:
-    """The register in force, with the holder's name, town and industry from the enterprise table."""
+def parcels(
+    con: duckdb.DuckDBPyConnection, town: str | None = None, parcel_no: str | None = None
+) -> pl.DataFrame:
+    """The register in force (one town's, or one parcel), with the holder's name, town and industry from the
+    enterprise table."""
     where, params = ("AND coalesce(p.town, e.town) = ?", [town]) if town else ("", [])
+    if parcel_no:
+        where, params = f"{where} AND p.parcel_no = ?", [*params, parcel_no]
     return frame(
         con,
         f"""SELECT p.* EXCLUDE (superseded, town, holder_name), coalesce(p.holder_name, e.name) AS holder_name,
@@ -217,17 +222,18 @@ def decisions(con: duckdb.DuckDBPyConnection, parcel_no: str | None = None) -> p
 
 
 def firm_month_aggregates(
-    con: duckdb.DuckDBPyConnection, window_months: int, kwh_below: float
+    con: duckdb.DuckDBPyConnection, window_months: int, kwh_below: float, uscc: str | None = None
 ) -> pl.DataFrame:
-    """Per firm, in one scan: the trailing run of months with power < kwh_below up to the firm's last power
-    month, the months of tax since the last month with tax > 0, and the batches those months came from."""
+    """Per firm (or the one firm `uscc`), in one scan: the trailing run of months with power < kwh_below up to
+    the firm's last power month, the months of tax since the last month with tax > 0, and the batches those
+    months came from. The window ends at the zone's latest month, whichever firms are read."""
     return frame(
         con,
         """WITH m AS (
              SELECT uscc, indicator, year * 12 + month - 1 AS mi, value, batch_id FROM monitor_firm_value
              WHERE NOT superseded AND indicator IN ('power', 'tax')),
            last AS (SELECT max(mi) AS top FROM m),
-           w AS (SELECT m.* FROM m, last WHERE m.mi > last.top - ?),
+           w AS (SELECT m.* FROM m, last WHERE m.mi > last.top - ? AND (CAST(? AS VARCHAR) IS NULL OR m.uscc = ?)),
            p AS (
              SELECT uscc, max(mi) AS last_mi,
                     max(mi) FILTER (WHERE value >= ?) AS last_ok_mi, min(mi) AS first_mi,
@@ -243,13 +249,13 @@ def firm_month_aggregates(
                   t.last_mi - coalesce(t.last_paid_mi, t.first_mi - 1) AS no_tax_months,
                   t.last_mi AS tax_last_mi, t.tax_batches
            FROM p FULL JOIN t USING (uscc)""",
-        [window_months, kwh_below],
+        [window_months, uscc, uscc, kwh_below],
     )
 
 
-def firm_zero_tax_years(con: duckdb.DuckDBPyConnection, years: int) -> pl.DataFrame:
-    """Per firm whose 税务 facts in force show no tax paid (tax_paid ≤ 0) in each of the store's latest
-    `years` years: those years and the batches they came from."""
+def firm_zero_tax_years(con: duckdb.DuckDBPyConnection, years: int, uscc: str | None = None) -> pl.DataFrame:
+    """Per firm (or the one firm `uscc`) whose 税务 facts in force show no tax paid (tax_paid ≤ 0) in each of
+    the store's latest `years` years: those years and the batches they came from."""
     return frame(
         con,
         """WITH f AS (SELECT uscc, period, value, batch_id FROM fact
@@ -258,19 +264,23 @@ def firm_zero_tax_years(con: duckdb.DuckDBPyConnection, years: int) -> pl.DataFr
            SELECT uscc, list(period ORDER BY period) AS zero_tax_years,
                   list(DISTINCT CAST(batch_id AS BIGINT) ORDER BY CAST(batch_id AS BIGINT)) AS zero_tax_batches
            FROM f, top WHERE CAST(period AS INTEGER) > top.y - ? AND value <= 0
+             AND (CAST(? AS VARCHAR) IS NULL OR uscc = ?)
            GROUP BY uscc HAVING count(*) = ?""",
-        [years, years],
+        [years, uscc, uscc, years],
     )
 
 
-def mujun_classes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Per firm and year: the 亩均 class of the latest mujun run of that year, and the run."""
+def mujun_classes(con: duckdb.DuckDBPyConnection, uscc: str | None = None) -> pl.DataFrame:
+    """Per firm (or the one firm `uscc`) and year: the 亩均 class of the latest mujun run of that year, and the
+    run."""
     return frame(
         con,
         """SELECT r.uscc, run.period AS year, arg_max(r.class_final, run.created_at) AS class,
                   arg_max(r.run_id, run.created_at) AS run_id
            FROM run_result r JOIN run USING (run_id) WHERE run.kind = 'mujun' AND r.class_final IS NOT NULL
+             AND (CAST(? AS VARCHAR) IS NULL OR r.uscc = ?)
            GROUP BY ALL""",
+        [uscc, uscc],
     )
 
 

@@ -60,21 +60,34 @@ def import_land(con, path: Path | str) -> ImportOutcome:
     )
 
 
-def evaluate(con, as_of: date, rules_path: Path | str | None = None, town: str | None = None) -> dict:
-    """Every parcel's clocks and 低效 flags as of `as_of` (three reads, then Polars over all parcels)."""
+def evaluate(
+    con,
+    as_of: date,
+    rules_path: Path | str | None = None,
+    town: str | None = None,
+    parcel_no: str | None = None,
+) -> dict:
+    """Every parcel's clocks and 低效 flags as of `as_of` (the reads, then Polars over all parcels), and the
+    register list joining them (`register`: what the pages, the map, the workbook and the ranking read).
+    With `parcel_no` only that parcel and its holder's data are read (a parcel's page, a decision on it)."""
     rules = load_rules(rules_path)
-    parcels = store.parcels(con, town)
-    decisions = store.decisions(con)
+    parcels = store.parcels(con, town, parcel_no)
+    holder = None
+    if parcel_no:  # an unknown parcel or one without a holder reads no firm data
+        holder = (parcels["uscc"][0] if parcels.height else None) or "\x00"
+    decisions = store.decisions(con, parcel_no)
     lw = rules["lowuse"]["no_power"]
-    months = store.firm_month_aggregates(con, int(lw["window_months"]), float(lw["kwh_below"]))
-    classes = store.mujun_classes(con)
-    zero_tax = store.firm_zero_tax_years(con, int(rules["lowuse"]["no_tax"]["years"]))
-    return {
+    months = store.firm_month_aggregates(con, int(lw["window_months"]), float(lw["kwh_below"]), holder)
+    classes = store.mujun_classes(con, holder)
+    zero_tax = store.firm_zero_tax_years(con, int(rules["lowuse"]["no_tax"]["years"]), holder)
+    ev = {
         "rules": rules,
         "parcels": parcels,
         "clocks": clocks(parcels, decisions, as_of, rules),
         "flags": lowuse_flags(parcels, months, classes, as_of, rules, zero_tax),
     }
+    ev["register"] = register_rows(ev)
+    return ev
 
 
 STATUSES = ("闲置", "闲置候选（待认定）", "政府原因（第八条）", "计时中", "正常")
@@ -263,7 +276,7 @@ def recoverable(con, ev: dict) -> pl.DataFrame:
     for col in ("tax_paid", "value_added"):
         if col not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
-    reg = register_rows(ev)
+    reg = ev["register"]
     land = reg.group_by("uscc").agg(firm_mu=pl.col("area_mu").sum())
     firm = land.join(wide, on="uscc", how="left").with_columns(
         tax_per_mu=pl.col("tax_paid") / pl.col("firm_mu"),
@@ -288,75 +301,87 @@ def recoverable(con, ev: dict) -> pl.DataFrame:
     return out.filter(hit).sort("recoverable_tax_wan", descending=True, nulls_last=True)
 
 
-def same_industry(parcel_code: str | None, need: str | None) -> bool:
+def _same_major(parcel_code: pl.Expr, need: pl.Expr) -> pl.Expr:
     """The parcel holder's GB/T 4754 major group (two digits) is the one the lead or project names
     ("3562 电子和电工机械专用设备制造" → 35): the plant on it suits the newcomer's trade."""
-    a, b = (parcel_code or "").strip()[:2], (need or "").strip()[:2]
-    return len(a) == 2 and a.isdigit() and a == b
+    a, b = parcel_code.fill_null("").str.strip_chars(), need.fill_null("").str.strip_chars()
+    return (a.str.contains(r"^\d{2}") & (a.str.slice(0, 2) == b.str.slice(0, 2))).fill_null(False)
+
+
+def same_industry(parcel_code: str | None, need: str | None) -> bool:
+    return bool(pl.select(_same_major(pl.lit(parcel_code, pl.Utf8), pl.lit(need, pl.Utf8))).item())
+
+
+OFFER_KEYS = ("kind", "id", "parcel_no", "size", "unit", "town", "score")
+
+
+def _within(size: pl.Expr, need: pl.Expr) -> pl.Expr:
+    return (size >= need * 0.6) & (size <= need * 1.5)
 
 
 def matches(con, ev: dict, limit: int = 3) -> list[dict]:
-    """Idle or flagged parcels (and buildings with vacant floor space) matched to the space needs of open
-    leads and of signed projects still without land, by area (the need within 60–150 % of what is free),
-    then the same town, industrial use and the same industry (GB/T 4754 major group) first."""
+    """Idle or flagged parcels (and vacant floor space in the buildings on the register's parcels) matched to
+    the space needs of open leads and of signed projects still without land: the need within 60–150 % of
+    what is free, then the closest size, the same town, industrial use and the same industry (GB/T 4754 major
+    group) first; the best `limit` offers per need. Worked as one cross join of needs and offers."""
     needs = store.open_space_needs(con)
     if needs.height == 0:
         return []
-    reg = register_rows(ev)
-    free = reg.filter(
+    reg = ev["register"]
+    hit = (
         pl.col("idle").fill_null(False)
         | pl.col("candidate").fill_null(False)
         | (pl.col("flag_rules").list.len() > 0)
-    ).select("parcel_no", "area_mu", "land_use", "town", "industry", "industry_name")
-    bld = (
-        store.buildings(con)
-        .filter(pl.col("vacant_m2").fill_null(0) > 0)
-        .select("building_no", "parcel_no", "vacant_m2", "use")
     )
-    out = []
-    for n in needs.iter_rows(named=True):
-        cands = []
-        if n["land_mu"]:
-            f = free.filter(
-                (pl.col("area_mu") >= n["land_mu"] * 0.6) & (pl.col("area_mu") <= n["land_mu"] * 1.5)
-            )
-            for p in f.iter_rows(named=True):
-                score = (
-                    1
-                    - abs(p["area_mu"] - n["land_mu"]) / n["land_mu"]
-                    + (0.3 if p["town"] == n["town"] else 0)
-                    + (0.2 if (p["land_use"] or "").startswith("工业") else 0)
-                    + (0.2 if same_industry(p["industry"], n["industry"]) else 0)
-                )
-                cands.append(
-                    {
-                        "kind": "宗地",
-                        "id": p["parcel_no"],
-                        "size": p["area_mu"],
-                        "unit": "亩",
-                        "town": p["town"],
-                        "score": round(score, 3),
-                    }
-                )
-        if n["space_sqm"]:
-            f = bld.filter(
-                (pl.col("vacant_m2") >= n["space_sqm"] * 0.6) & (pl.col("vacant_m2") <= n["space_sqm"] * 1.5)
-            )
-            for b in f.iter_rows(named=True):
-                score = 1 - abs(b["vacant_m2"] - n["space_sqm"]) / n["space_sqm"]
-                cands.append(
-                    {
-                        "kind": "厂房",
-                        "id": b["building_no"],
-                        "parcel_no": b["parcel_no"],
-                        "size": b["vacant_m2"],
-                        "unit": "m²",
-                        "score": round(score, 3),
-                    }
-                )
-        if cands:
-            out.append({**n, "offers": sorted(cands, key=lambda c: -c["score"])[:limit]})
-    return out
+    free = reg.filter(hit).select(
+        pl.col("parcel_no").alias("id"), "parcel_no", pl.col("area_mu").alias("size"), "land_use",
+        pl.col("town").alias("offer_town"), pl.col("industry").alias("offer_industry"),
+    )  # fmt: skip
+    land = (
+        needs.filter(pl.col("land_mu") > 0)
+        .select("case_id", "town", "industry", "land_mu")
+        .join(free, how="cross")
+        .filter(_within(pl.col("size"), pl.col("land_mu")))
+        .select(
+            "case_id", pl.lit("宗地").alias("kind"), "id", "parcel_no", "size", pl.lit("亩").alias("unit"),
+            pl.col("offer_town").alias("town"),
+            (
+                1 - (pl.col("size") - pl.col("land_mu")).abs() / pl.col("land_mu")
+                + 0.3 * (pl.col("offer_town") == pl.col("town")).fill_null(False)
+                + 0.2 * pl.col("land_use").fill_null("").str.starts_with("工业")
+                + 0.2 * _same_major(pl.col("offer_industry"), pl.col("industry"))
+            ).alias("score"),
+        )
+    )  # fmt: skip
+    vacant = (
+        store.buildings(con)
+        .filter(
+            (pl.col("vacant_m2").fill_null(0) > 0) & pl.col("parcel_no").is_in(reg["parcel_no"].implode())
+        )
+        .select(pl.col("building_no").alias("id"), "parcel_no", pl.col("vacant_m2").alias("size"))
+    )
+    floor = (
+        needs.filter(pl.col("space_sqm") > 0)
+        .select("case_id", "space_sqm")
+        .join(vacant, how="cross")
+        .filter(_within(pl.col("size"), pl.col("space_sqm")))
+        .select(
+            "case_id", pl.lit("厂房").alias("kind"), "id", "parcel_no", "size", pl.lit("m²").alias("unit"),
+            pl.lit(None, pl.Utf8).alias("town"),
+            (1 - (pl.col("size") - pl.col("space_sqm")).abs() / pl.col("space_sqm")).alias("score"),
+        )
+    )  # fmt: skip
+    offers = (
+        pl.concat([land, floor])
+        .with_columns(pl.col("score").round(3))
+        .sort(["case_id", "score", "id"], descending=[False, True, False])
+        .group_by("case_id", maintain_order=True)
+        .head(limit)
+    )
+    by_need: dict[str, list[dict]] = {}
+    for o in offers.iter_rows(named=True):
+        by_need.setdefault(o["case_id"], []).append({k: o[k] for k in OFFER_KEYS})
+    return [{**n, "offers": by_need[n["case_id"]]} for n in needs.to_dicts() if n["case_id"] in by_need]
 
 
 def parcel_page(con, ev: dict, parcel_no: str) -> dict:

@@ -79,6 +79,25 @@ def safe_name(name: str) -> str:
     return (stem + suffix) if stem else "upload" + suffix
 
 
+async def run_on_upload(request: Request, upload: UploadFile, prefix: str, fn):
+    """An intake that reads a path (the land register, a registry list, a project ledger …) run on an upload:
+    the file saved under its own name in a private temporary folder, `fn(path)` called in a worker thread
+    under the store's write lock, the folder removed whatever happens. Exceptions reach the caller."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    path = folder / safe_name(upload.filename or "upload")
+    try:
+        with path.open("wb") as out:
+            await run_in_threadpool(shutil.copyfileobj, upload.file, out, 1 << 20)
+
+        def work():
+            with request.app.state.store.write_lock:
+                return fn(path)
+
+        return await run_in_threadpool(work)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _expire(app) -> None:
     limit = app.state.settings.pending_minutes * 60
     with app.state.pending_lock:

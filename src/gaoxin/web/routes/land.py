@@ -7,7 +7,6 @@ JSON API beside them. Routes only translate HTTP; the work is `gaoxin.cases.land
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -33,7 +32,7 @@ from gaoxin.store import land as store
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, Importer, PageNo
 from gaoxin.web.render import render
-from gaoxin.web.routes.imports import safe_name
+from gaoxin.web.routes.imports import check_type, run_on_upload, safe_name
 from gaoxin.web.routes.requests_api import plain as jsonable  # dates as ISO text, NaN as null
 
 router = APIRouter(include_in_schema=False)
@@ -47,8 +46,9 @@ SHEETS = (".xlsx", ".xls", ".csv")
 CASE_FIELDS = ("cause", "department", "measure", "reason", "freed_mu", "new_user", "new_investment_wan")
 
 
-def _ev(db, user, as_of: date | None = None) -> dict:
-    return land.evaluate(db, as_of or date.today(), town=user.scope_town)
+def _ev(db, user, parcel_no: str | None = None) -> dict:
+    """The register as of today within the user's town (one parcel of it for a parcel's page or decision)."""
+    return land.evaluate(db, date.today(), town=user.scope_town, parcel_no=parcel_no)
 
 
 def _writer(user) -> bool:
@@ -57,7 +57,7 @@ def _writer(user) -> bool:
 
 def _register(db, user, status, rule, category, q, page) -> dict:
     ev = _ev(db, user)
-    reg = land.register_rows(ev)
+    reg = ev["register"]
     rows = land.select(reg, status=status or None, rule=rule or None, category=category or None, q=q)
     start = (page - 1) * PAGE
     return {
@@ -95,7 +95,7 @@ def map_api(request: Request, db: DbDep, user: CurrentUser,
             format: Annotated[str, Query(pattern="^(compact|geojson)$")] = "compact"):  # fmt: skip
     """`compact` (the map page's: coordinates as integer deltas) or `geojson` (a FeatureCollection for GIS)."""
     ev = _ev(db, user)
-    body = land.map_payload(land.register_rows(ev), store.geometries(db), format).encode()
+    body = land.map_payload(ev["register"], store.geometries(db), format).encode()
     if "gzip" in request.headers.get("accept-encoding", ""):  # outlines compress ~8×: what goes over the wire
         import gzip
 
@@ -221,26 +221,26 @@ async def import_file(request: Request, db: DbDep, user: Importer):
         return _import_page(
             request, 415, errors=[f"{name}：只接受 xlsx、xls、csv、geojson、json 或 zip（shapefile）"]
         )
-    folder = Path(tempfile.mkdtemp(prefix="gaoxin-land-"))
-    path = folder / name
+    head = await upload.read(4096)
+    await upload.seek(0)
+    suffix, problem = Path(name).suffix.lower(), None
+    if suffix in SHEETS:
+        problem = check_type(name, head)
+    elif suffix == ".zip" and not head.startswith(b"PK\x03\x04"):
+        problem = "文件内容与扩展名不符（zip 压缩包应含 shapefile 的 .shp .shx .dbf）"
+    if problem:
+        return _import_page(request, 415, errors=[f"{name}：{problem}"])
     try:
-        with path.open("wb") as out:
-            await run_in_threadpool(shutil.copyfileobj, upload.file, out, 1 << 20)
-
-        def work():
-            with request.app.state.store.write_lock:
-                return land.import_land(db, path)
-
-        outcome = await run_in_threadpool(work)
+        outcome = await run_on_upload(
+            request, upload, "gaoxin-land-", lambda path: land.import_land(db, path)
+        )
     except land.LandError as exc:
         return _import_page(request, 400, errors=[str(exc)])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     return _import_page(request, outcome=outcome)
 
 
 def _parcel(db, user, parcel_no: str, **extra) -> dict:
-    ev = _ev(db, user)
+    ev = _ev(db, user, parcel_no)
     try:
         page = land.parcel_page(db, ev, parcel_no)
     except land.LandError:
@@ -262,8 +262,8 @@ DECISION_FORM = ("kind", "cause", "from_day", "to_day", "verified", "option", "n
 async def _decide(request: Request, db, user, parcel_no: str, got: dict) -> str:
     def work():
         with request.app.state.store.write_lock:
-            ev = _ev(db, user)
-            if ev["parcels"].filter(pl.col("parcel_no") == parcel_no).height == 0:
+            ev = _ev(db, user, parcel_no)
+            if ev["parcels"].height == 0:
                 raise HTTPException(404, "parcel not found")
             return record_decision(db, ev, parcel_no, got.get("kind", ""), actor=user.name, role=user.role,
                                    cause=got.get("cause"), from_day=got.get("from_day"), to_day=got.get("to_day"),

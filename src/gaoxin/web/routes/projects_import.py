@@ -5,7 +5,6 @@ or skipped) and the 重点项目月度调度表 download (as `gaoxin projects re
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from gaoxin.cases.calendar import calendar_in_force
@@ -22,7 +20,7 @@ from gaoxin.cases.projects import intake
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, Importer
 from gaoxin.web.render import render
-from gaoxin.web.routes.imports import check_type, safe_name
+from gaoxin.web.routes.imports import check_type, run_on_upload, safe_name
 
 router = APIRouter(include_in_schema=False)
 SHOW_REJECTS = 200
@@ -50,24 +48,17 @@ async def import_ledger(request: Request, db: DbDep, user: Importer):
     problem = check_type(upload.filename, head)
     if problem:
         return _page(request, 415, errors=[f"{safe_name(upload.filename)}：{problem}"])
-    folder = Path(tempfile.mkdtemp(prefix="gaoxin-projects-"))
-    path = folder / safe_name(upload.filename)
     try:
-        with path.open("wb") as out:
-            await run_in_threadpool(shutil.copyfileobj, upload.file, out, 1 << 20)
-        store = request.app.state.store
-
-        def work():
-            with store.write_lock:
-                return intake.import_projects(
-                    db, path, cal=calendar_in_force(db), actor=user.name, dry_run=preview
-                )
-
-        outcome = await run_in_threadpool(work)
+        outcome = await run_on_upload(
+            request,
+            upload,
+            "gaoxin-projects-",
+            lambda path: intake.import_projects(
+                db, path, cal=calendar_in_force(db), actor=user.name, dry_run=preview
+            ),
+        )
     except intake.ImportFailed as exc:
         return _page(request, 400, errors=[str(exc)])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     return _page(request, outcome=outcome)
 
 

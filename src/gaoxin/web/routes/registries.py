@@ -11,8 +11,6 @@ employers; a viewer or a department user sees counts only (the list and its expo
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +18,6 @@ from urllib.parse import quote
 
 import polars as pl
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -31,7 +28,7 @@ from gaoxin.store import registries as store
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, Importer, PageNo, User
 from gaoxin.web.render import render
-from gaoxin.web.routes.imports import safe_name
+from gaoxin.web.routes.imports import check_type, run_on_upload, safe_name
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/registries", tags=["registries"])
@@ -214,21 +211,16 @@ async def import_file(request: Request, db: DbDep, user: Importer):
     name = safe_name(upload.filename)
     if Path(name).suffix.lower() not in SHEETS:
         return _import_page(request, 415, errors=[f"{name}：只接受 xlsx、xls 或 csv"])
-    folder = Path(tempfile.mkdtemp(prefix="gaoxin-registry-"))
-    path = folder / name
+    head = await upload.read(4096)
+    await upload.seek(0)
+    if problem := check_type(name, head):
+        return _import_page(request, 415, errors=[f"{name}：{problem}"])
     try:
-        with path.open("wb") as out:
-            await run_in_threadpool(shutil.copyfileobj, upload.file, out, 1 << 20)
-
-        def work():
-            with request.app.state.store.write_lock:
-                return import_registry(db, path)
-
-        outcome = await run_in_threadpool(work)
+        outcome = await run_on_upload(
+            request, upload, "gaoxin-registry-", lambda path: import_registry(db, path)
+        )
     except RegistryImportError as exc:
         return _import_page(request, 400, errors=[str(exc)])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     return _import_page(request, outcome=outcome)
 
 
