@@ -136,7 +136,7 @@ class LandFileError(ValueError):
 
 
 @dataclass
-class LandBatch:
+class LandBatch(R.SheetCounts):
     """A read land file: parcel and building rows, each accepted, rejected or skipped; the batch counts."""
 
     file_name: str
@@ -150,48 +150,17 @@ class LandBatch:
     periods: tuple[str, ...] = ()
     targets: pl.DataFrame = field(default_factory=pl.DataFrame)
 
-    def _all(self) -> pl.DataFrame:
-        keep = ["_sheet", "_row", "_status", "_reasons", "_columns", "_raw"]
-        frames = [f.select(keep) for f in self._frames() if f.height]
-        return pl.concat(frames) if frames else pl.DataFrame(schema=dict.fromkeys(keep, pl.Utf8))
-
-    def _frames(self) -> tuple[pl.DataFrame, ...]:
-        return (self.parcels, self.buildings, self.targets)
-
-    @property
-    def rows(self) -> int:
-        return sum(f.height for f in self._frames())
-
-    def _count(self, status: str) -> int:
-        return sum(int((f.get_column("_status") == status).sum()) for f in self._frames() if f.height)
-
-    @property
-    def accepted(self) -> int:
-        return self._count("accepted")
-
-    @property
-    def rejected(self) -> int:
-        return self._count("rejected")
-
-    @property
-    def skipped(self) -> int:
-        return self._count("skipped")
-
-    def rejected_rows(self) -> pl.DataFrame:
-        return R.rejected_frame(self._all().with_columns(pl.col("_row").cast(pl.Int32)))
+    def _frames(self) -> list[pl.DataFrame]:
+        return [self.parcels, self.buildings, self.targets]
 
     def accepted_parcels(self) -> pl.DataFrame:
-        return self.parcels.filter(pl.col("_status") == "accepted") if self.parcels.height else self.parcels
+        return R.accepted(self.parcels)
 
     def accepted_targets(self) -> pl.DataFrame:
-        return self.targets.filter(pl.col("_status") == "accepted") if self.targets.height else self.targets
+        return R.accepted(self.targets)
 
     def accepted_buildings(self) -> pl.DataFrame:
-        return (
-            self.buildings.filter(pl.col("_status") == "accepted")
-            if self.buildings.height
-            else self.buildings
-        )
+        return R.accepted(self.buildings)
 
 
 # --- cells ---------------------------------------------------------------------------------------------

@@ -246,7 +246,7 @@ class RegistryFileError(ValueError):
 
 
 @dataclass
-class RegistryBatch:
+class RegistryBatch(R.SheetCounts):
     """A read registry file: per kind, every physical row accepted, rejected or skipped; the batch counts."""
 
     file_name: str
@@ -259,40 +259,14 @@ class RegistryBatch:
     source: str = SOURCE
     periods: tuple[str, ...] = ()
 
-    def _frames(self):
-        return [f for f in self.frames.values() if f.height]
-
-    def _count(self, status: str) -> int:
-        return sum(int((f.get_column("_status") == status).sum()) for f in self._frames())
-
-    @property
-    def rows(self) -> int:
-        return sum(f.height for f in self._frames())
-
-    @property
-    def accepted(self) -> int:
-        return self._count("accepted")
-
-    @property
-    def rejected(self) -> int:
-        return self._count("rejected")
-
-    @property
-    def skipped(self) -> int:
-        return self._count("skipped")
+    def _frames(self) -> list[pl.DataFrame]:
+        return list(self.frames.values())
 
     def accepted_rows(self, kind: str) -> pl.DataFrame:
         f = self.frames.get(kind)
         if f is None or f.height == 0:
             return pl.DataFrame()
         return f.filter(pl.col("_status") == "accepted")
-
-    def rejected_rows(self) -> pl.DataFrame:
-        keep = ["_sheet", "_row", "_status", "_reasons", "_columns", "_raw"]
-        frames = [f.select(keep) for f in self._frames()]
-        if not frames:
-            return R.rejected_frame(pl.DataFrame(schema={**dict.fromkeys(keep, pl.Utf8), "_row": pl.Int32}))
-        return R.rejected_frame(pl.concat(frames))
 
     def summary(self) -> dict:
         return {

@@ -291,3 +291,49 @@ def optional_column(
         return [pl.lit(None, dtype=dtype).alias(target)], []
     value, bad = parser(cols[by[target].index])
     return [value.alias(target), bad.alias(f"b:{target}")], [(f"b:{target}", by[target], expect)]
+
+
+ROW_COLUMNS = ["_sheet", "_row", "_status", "_reasons", "_columns", "_raw"]
+
+
+def accepted(frame: pl.DataFrame) -> pl.DataFrame:
+    """The accepted rows of a read sheet's frame (an empty frame as it is)."""
+    return frame.filter(pl.col("_status") == "accepted") if frame.height else frame
+
+
+class SheetCounts:
+    """Counts of a batch read from several sheets — every physical row accepted, rejected or skipped — and its
+    rejected rows for `rejected_row`. A batch class says which frames it holds (`_frames`)."""
+
+    def _frames(self) -> list[pl.DataFrame]:
+        raise NotImplementedError
+
+    def _held(self) -> list[pl.DataFrame]:
+        return [f for f in self._frames() if f.height]
+
+    def _count(self, status: str) -> int:
+        return sum(int((f.get_column("_status") == status).sum()) for f in self._held())
+
+    @property
+    def rows(self) -> int:
+        return sum(f.height for f in self._held())
+
+    @property
+    def accepted(self) -> int:
+        return self._count("accepted")
+
+    @property
+    def rejected(self) -> int:
+        return self._count("rejected")
+
+    @property
+    def skipped(self) -> int:
+        return self._count("skipped")
+
+    def rejected_rows(self) -> pl.DataFrame:
+        held = [f.select(ROW_COLUMNS).with_columns(pl.col("_row").cast(pl.Int32)) for f in self._held()]
+        if not held:
+            return rejected_frame(
+                pl.DataFrame(schema={**dict.fromkeys(ROW_COLUMNS, pl.Utf8), "_row": pl.Int32})
+            )
+        return rejected_frame(pl.concat(held))
