@@ -422,7 +422,7 @@ def land_priorities(
         _out({"as_of": day, "recoverable": rec.select(cols).head(limit).to_dicts(), "matches": found})
         return
     table(
-        "可挖潜（(全区中位亩均 − 本宗) × 亩，万元）",
+        "可挖潜（(台账内企业中位亩均 − 本宗) × 亩，万元）",
         ("宗地", "使用权人", "镇街", "面积（亩）", "状态/认定", "亩均税收", "可挖潜税收", "亩均增加值", "可挖潜增加值"),
         [(r["parcel_no"], r["holder_name"], r["town"], num(r["area_mu"]),
           r["status"] if r["status"] != "正常" else "、".join(r["flag_titles"]), num(r["tax_per_mu"]),

@@ -262,11 +262,21 @@ def map_payload(reg: pl.DataFrame, geoms: pl.DataFrame, fmt: str = "compact") ->
     return '{"parcels":[' + ",".join(_compact(j).to_list()) + f'],"scale":{MICRO},' + tail
 
 
+def _to_act_on() -> pl.Expr:
+    """A register row the 盘活 work is about: 闲置, a 候选 for 认定, or flagged 低效 by any rule."""
+    return (
+        pl.col("idle").fill_null(False)
+        | pl.col("candidate").fill_null(False)
+        | (pl.col("flag_rules").list.len() > 0)
+    )
+
+
 def recoverable(con, ev: dict) -> pl.DataFrame:
     """Per flagged or idle parcel: (zone median 亩均税收 − the firm's) × 亩, and the same for 亩均增加值 (万元).
 
     The median is over the register's firms that have the latest year's figure; a holder without one (an idle
-    parcel's holder often files nothing) counts as 0 — the whole median is recoverable."""
+    parcel's holder often files nothing) counts as 0 — the whole median is recoverable. When no holder has the
+    figure there is no median and no recoverable value (null, shown —), not 0."""
     facts = store.firm_yearly_facts(con, ("tax_paid", "value_added"))
     wide = (
         facts.pivot(on="indicator", index="uscc", values="value", aggregate_function="sum")
@@ -282,23 +292,21 @@ def recoverable(con, ev: dict) -> pl.DataFrame:
         tax_per_mu=pl.col("tax_paid") / pl.col("firm_mu"),
         va_per_mu=pl.col("value_added") / pl.col("firm_mu"),
     )
-    med_tax, med_va = firm["tax_per_mu"].median() or 0.0, firm["va_per_mu"].median() or 0.0
+
+    def gap(median: float | None, per_mu: str) -> pl.Expr:
+        # (median − the holder's) × 亩, never below 0 (+ 0.0 turns −0.0 into 0.0); no median, no figure
+        if median is None:
+            return pl.lit(None, dtype=pl.Float64)
+        return (pl.lit(median) - pl.col(per_mu).fill_null(0)).clip(lower_bound=0) * pl.col("area_mu") + 0.0
+
+    med_tax, med_va = firm["tax_per_mu"].median(), firm["va_per_mu"].median()
     out = reg.join(firm.select("uscc", "tax_per_mu", "va_per_mu"), on="uscc", how="left").with_columns(
-        median_tax_per_mu=pl.lit(med_tax),
-        median_va_per_mu=pl.lit(med_va),
-        recoverable_tax_wan=(
-            (pl.lit(med_tax) - pl.col("tax_per_mu").fill_null(0)).clip(lower_bound=0) * pl.col("area_mu")
-        ),
-        recoverable_va_wan=(
-            (pl.lit(med_va) - pl.col("va_per_mu").fill_null(0)).clip(lower_bound=0) * pl.col("area_mu")
-        ),
+        median_tax_per_mu=pl.lit(med_tax, dtype=pl.Float64),
+        median_va_per_mu=pl.lit(med_va, dtype=pl.Float64),
+        recoverable_tax_wan=gap(med_tax, "tax_per_mu"),
+        recoverable_va_wan=gap(med_va, "va_per_mu"),
     )
-    hit = (
-        pl.col("idle").fill_null(False)
-        | pl.col("candidate").fill_null(False)
-        | (pl.col("flag_rules").list.len() > 0)
-    )
-    return out.filter(hit).sort("recoverable_tax_wan", descending=True, nulls_last=True)
+    return out.filter(_to_act_on()).sort("recoverable_tax_wan", descending=True, nulls_last=True)
 
 
 def _same_major(parcel_code: pl.Expr, need: pl.Expr) -> pl.Expr:
@@ -328,12 +336,7 @@ def matches(con, ev: dict, limit: int = 3) -> list[dict]:
     if needs.height == 0:
         return []
     reg = ev["register"]
-    hit = (
-        pl.col("idle").fill_null(False)
-        | pl.col("candidate").fill_null(False)
-        | (pl.col("flag_rules").list.len() > 0)
-    )
-    free = reg.filter(hit).select(
+    free = reg.filter(_to_act_on()).select(
         pl.col("parcel_no").alias("id"), "parcel_no", pl.col("area_mu").alias("size"), "land_use",
         pl.col("town").alias("offer_town"), pl.col("industry").alias("offer_industry"),
     )  # fmt: skip

@@ -82,8 +82,6 @@ EN = {
     "价款的20%": "20 % of the price",
     "使用权人": "Holder",
     "依据：闲置土地处置办法（国土资源部令第53号）；低效用地规则为本区规则文件（可编辑）。": "Basis: Measures on the Disposal of Idle Land (MLR Order No. 53); the low-efficiency rules are the zone's own rules file (editable).",
-    "全区中位亩均增加值": "Zone median value added per mu",
-    "全区中位亩均税收": "Zone median tax per mu",
     "出租（平方米）": "Leased (m²)",
     "出让价款": "Land price",
     "办理期限": "Deadline",
@@ -93,7 +91,6 @@ EN = {
     "可下达征缴土地闲置费决定书（须报本级人民政府批准）": "an idle-land fee decision may be issued (approval of the government at this level required)",
     "可下达收回国有建设用地使用权决定书（须报有批准权的人民政府批准）": "a reclaim decision may be issued (approval of the competent government required)",
     "可下达日": "eligible from",
-    "可挖潜 =（全区中位亩均 − 本宗地使用权人的亩均）× 面积；使用权人无当年数据的按 0 计。只列闲置、闲置候选和低效宗地。": "Recoverable = (zone median per mu − the holder's per mu) × area; a holder without the year's figure counts as 0. Only idle, candidate and low-efficiency parcels are listed.",
     "可提供": "Offers",
     "合同编号": "Contract no.",
     "名称": "Name",
@@ -163,4 +160,11 @@ EN = {
     "制定方案": "Plan",
     "销号": "Closed",
     "实施": "Implementation",
+    "台账内企业中位亩均税收": "Median tax per mu of the register's holders",
+    "台账内企业中位亩均增加值": "Median value added per mu of the register's holders",
+    "无（使用权人均无增加值数据）": "none (no holder has value-added data)",
+    "可挖潜 =（台账内企业的中位亩均 − 本宗地使用权人的亩均）× 面积；使用权人无当年数据的按 0 计。只列闲置、闲置候选和低效宗地。": (
+        "Recoverable = (the register holders' median per mu − this holder's per mu) × area; a holder without the "
+        "year's figure counts as 0. Only idle, candidate and low-efficiency parcels are listed."
+    ),
 }
