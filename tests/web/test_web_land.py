@@ -211,3 +211,14 @@ def test_every_land_label_has_english():
     texts |= {t for t, _c in CATEGORIES.values()} | set(STATUSES)
     texts |= {r["title"] for r in load_rules()["lowuse"].values()}
     assert texts and sorted(t for t in texts if t not in EN) == []
+
+
+def test_flag_figures_in_english():
+    from gaoxin.cases.land.register import flag_text
+
+    n = {"实际投资强度_万元每亩": 45.0, "约定投资强度_万元每亩": 300.0, "比例": 0.15, "阈值": 0.5}
+    assert flag_text(n) == "实际投资强度 45.00 万元/亩；约定投资强度 300.00 万元/亩；比例 15.0%；阈值 50.0%"
+    assert flag_text(n, "en") == (
+        "actual investment intensity 45.00 10k yuan/mu; agreed investment intensity 300.00 10k yuan/mu; "
+        "ratio 15.0%; threshold 50.0%"
+    )

@@ -428,10 +428,20 @@ def parcel_page(con, ev: dict, parcel_no: str) -> dict:
 
 _UNIT_OF = {"万元每亩": "万元/亩", "千瓦时": "千瓦时"}
 _SHARES = ("比例", "阈值")
+# English of the evidence names and units a flag's numbers carry (the keys are written by cases.land.flags)
+NUMBERS_EN = {
+    "约定竣工日期": "agreed completion", "已超期天数": "days overdue", "阈值": "threshold",
+    "实际投资强度": "actual investment intensity", "约定投资强度": "agreed investment intensity", "比例": "ratio",
+    "连续近零月数": "months in a row near zero", "近零阈值": "near-zero threshold", "阈值月数": "threshold months",
+    "连续无税月数": "months in a row without tax", "无税年度": "years without tax", "评价年度": "evaluation years",
+    "评价批次": "evaluation runs", "类别": "class", "产业目录类别": "industry catalogue class", "行业代码": "industry code",
+    "万元/亩": "10k yuan/mu", "千瓦时": "kWh", "个月": "months", "天": "days", "年": "years",
+}  # fmt: skip
 
 
-def flag_text(numbers: str | dict | None) -> str:
-    """A flag's numbers as an officer reads them: 「实际投资强度 110.00 万元/亩；比例 36.7%；阈值 50.0%」."""
+def flag_text(numbers: str | dict | None, lang: str = "zh") -> str:
+    """A flag's numbers as an officer reads them: 「实际投资强度 110.00 万元/亩；比例 36.7%；阈值 50.0%」 (or in
+    English with lang="en")."""
     got = json.loads(numbers) if isinstance(numbers, str) else (numbers or {})
     out = []
     for key, v in got.items():
@@ -451,5 +461,7 @@ def flag_text(numbers: str | dict | None) -> str:
             v, unit = f"{v}", "天"
         elif name == "阈值年":
             name, v, unit = "阈值", f"{v}", "年"
+        if lang == "en":
+            name, unit, v = NUMBERS_EN.get(name, name), NUMBERS_EN.get(unit, unit), str(v).replace("、", ", ")
         out.append(f"{name} {v}{(' ' + unit) if unit else ''}")
-    return "；".join(out)
+    return ("; " if lang == "en" else "；").join(out)
