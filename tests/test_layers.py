@@ -19,6 +19,7 @@ SHARED = {
     "__version__",
     "units_format",
     "rulefiles",
+    "lazy",
 }
 # the edges (web app and CLI) may use every package below them
 WEB = {

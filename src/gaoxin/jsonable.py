@@ -4,9 +4,8 @@ tuples lists — all the way down. Used by the CLI's ``--json``, the JSON API an
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
-
-import numpy as np
 
 
 def jsonable(obj: Any) -> Any:
@@ -15,10 +14,12 @@ def jsonable(obj: Any) -> Any:
         return {k: jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
+    np = sys.modules.get("numpy")  # no numpy loaded, no numpy value to convert (and no import to pay)
+    if np is not None:
+        if isinstance(obj, np.ndarray):
+            return [jsonable(v) for v in obj.tolist()]
+        if isinstance(obj, np.generic):
+            obj = obj.item()
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj

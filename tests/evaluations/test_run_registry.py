@@ -103,3 +103,12 @@ def test_an_indicator_that_overflows_for_every_firm_is_refused_not_scored(store,
     with pytest.raises(runs.RunError, match="溢出为无穷大"):
         runs.run(store, path, "2025")
     assert store_runs.run_summaries(store, kind=None) == []
+
+
+def test_the_scheme_packages_public_names_resolve():
+    import gaoxin.schemes as schemes
+    from gaoxin.schemes.loader import KIND_MODULES
+
+    assert tuple(KIND_MODULES) == schemes.KINDS
+    for name in schemes.__all__:
+        assert getattr(schemes, name) is not None, name

@@ -65,16 +65,39 @@ def as_of_day(text: str | None) -> date:
         fail(f"日期「{text}」无法识别，请写成 2025-10-09")
 
 
+LONG_TABLE = 60  # rows above which a listing is printed as aligned plain text (Rich lays out ~1 ms per row)
+
+
 def table(title: str, columns: tuple[str, ...], rows) -> None:
-    """A Rich table with a left-aligned title; empty cells shown as —."""
+    """A Rich table with a left-aligned title; empty cells shown as —. A long listing (hundreds of firms) is
+    printed as aligned plain columns instead: the same cells, at once, and unwrapped when piped to a file."""
+    cells = [["—" if v is None or v == "" else str(v) for v in r] for r in rows]
+    if len(cells) > LONG_TABLE:
+        _plain_table(title, columns, cells)
+        return
     from rich.table import Table
 
     t = Table(title=title, title_justify="left")
     for c in columns:
         t.add_column(c)
-    for r in rows:
-        t.add_row(*("—" if v is None or v == "" else str(v) for v in r))
+    for r in cells:
+        t.add_row(*r)
     console.print(t)
+
+
+def _plain_table(title: str, columns: tuple[str, ...], cells: list[list[str]]) -> None:
+    from rich.cells import cell_len  # display width: a Chinese character takes two columns
+
+    widths = [max([cell_len(c)] + [cell_len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+
+    def line(values) -> str:
+        last = len(values) - 1
+        return "  ".join(
+            v if i == last else v + " " * (widths[i] - cell_len(v)) for i, v in enumerate(values)
+        )
+
+    out = [title, line(columns), "  ".join("─" * w for w in widths)] + [line(r) for r in cells]
+    typer.echo("\n".join(out))
 
 
 def num(value: float | None, digits: int = 2) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gaoxin.commands.common import JsonOption, console, fail, latest_period, print_json
+from gaoxin.commands.common import JsonOption, console, fail, latest_period, print_json, table
 from gaoxin.commands.data import DbOpt, open_store
 
 # The evaluations (numpy/scipy engine), schemes, store and polars are imported inside the commands that use
@@ -111,35 +111,41 @@ def evaluate(
     as_json: JsonOption = False,
     db: DbOpt = None,
 ) -> None:
-    from gaoxin.evaluations.mujun import run_mujun
-    from gaoxin.evaluations.runs import RunError
-    from gaoxin.schemes import SchemeError
-    from gaoxin.schemes.formula import FormulaError
+    from gaoxin.evaluations.runs import stored_run_id
     from gaoxin.store import runs as store_runs
 
     con = open_store(db)
     if not period:
         period = latest_period(con)
-    try:
-        with console.status(f"评价 {period} 年度 …", spinner="dots"):
-            outcome = run_mujun(con, scheme, period)
-    except (RunError, SchemeError, FormulaError) as exc:
-        fail(str(exc))
-    run = store_runs.find_run(con, outcome.run_id)
+    # the identical stored run, told from the scheme text and the store alone (no engine, no scheme model)
+    run_id, created = stored_run_id(con, scheme, period, "mujun"), False
+    if run_id is None:
+        from gaoxin.evaluations.mujun import run_mujun
+        from gaoxin.evaluations.runs import RunError
+        from gaoxin.schemes import SchemeError
+        from gaoxin.schemes.formula import FormulaError
+
+        try:
+            with console.status(f"评价 {period} 年度 …", spinner="dots"):
+                outcome = run_mujun(con, scheme, period)
+        except (RunError, SchemeError, FormulaError) as exc:
+            fail(str(exc))
+        run_id, created = outcome.run_id, outcome.created
+    run = store_runs.find_run(con, run_id)
     counts = {k: run["summary"]["counts"].get(k, 0) for k in CLASS_ORDER}
     if as_json:
         print_json(
             {
-                "run_id": outcome.run_id,
+                "run_id": run_id,
                 "scheme": run["scheme_id"],
                 "period": period,
                 "counts": counts,
                 "n": run["summary"]["n"],
-                "created": outcome.created,
+                "created": created,
             }
         )
         return
-    show_run_summary(con, run, outcome.created)
+    show_run_summary(con, run, created)
 
 
 def show_run_summary(con, run: dict, created: bool = True, top: int = 10) -> None:
@@ -383,22 +389,24 @@ def results(
             ]
         )
         return
-    table = Table(title=f"评价结果 {run['run_id']}（{len(found)} 家）")
-    for col in ("名单", "名次", "统一社会信用代码", "企业名称", "镇街", "得分", "初评", "最终", "说明"):
-        table.add_column(col)
-    for r in found[:500]:
-        table.add_row(
-            r["list_id"] or "T类",
-            str(r["rank"] or "—"),
-            r["uscc"],
-            r["name"] or "—",
-            r["town"] or "—",
-            "—" if r["score"] is None else f"{r['score']:.2f}",
-            r["class_initial"],
-            r["class_final"],
-            r["reasons"] or "",
-        )
-    console.print(table)
+    table(
+        f"评价结果 {run['run_id']}（{len(found)} 家）",
+        ("名单", "名次", "统一社会信用代码", "企业名称", "镇街", "得分", "初评", "最终", "说明"),
+        [
+            (
+                r["list_id"] or "T类",
+                r["rank"],
+                r["uscc"],
+                r["name"],
+                r["town"],
+                None if r["score"] is None else f"{r['score']:.2f}",
+                r["class_initial"],
+                r["class_final"],
+                r["reasons"] or "",
+            )
+            for r in found[:500]
+        ],
+    )
     if len(found) > 500:
         console.print(f"（仅显示前 500 家；--json 或 gaoxin export 可得全部 {len(found)} 家）")
 

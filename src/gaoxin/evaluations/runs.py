@@ -34,6 +34,10 @@ class Registered:
     # "module:function" giving the data fingerprint the kind's plan uses for a period; it needs no scheme, so
     # a stored run's freshness is told without loading the kind or parsing its scheme
     fingerprint: str = ""
+    # "module:function" giving the parameters the kind's plan stores for a period when the caller passes no
+    # options: with the fingerprint, an existing run's id is known from the scheme text alone
+    # (`stored_run_id`), so `gaoxin evaluate` of a stored run loads neither the kind nor the scheme model
+    plain_params: str = ""
 
 
 # kind (the scheme's `[scheme].kind`) → its registered unit
@@ -47,6 +51,7 @@ REGISTRY = {
         "亩均评价",
         "/overview?run={run}",
         "gaoxin.store.queries:data_fingerprint",
+        "gaoxin.evaluations.fingerprints:mujun_params",
     ),
     "cultivation": Registered(
         "gaoxin.evaluations.cultivation.kind",
@@ -57,6 +62,7 @@ REGISTRY = {
         "培育库",
         "/cultivation/runs/{run}",
         "gaoxin.evaluations.fingerprints:cultivation",
+        "gaoxin.evaluations.fingerprints:cultivation_params",
     ),
     "zone": Registered(
         "gaoxin.evaluations.zones.kind",
@@ -219,8 +225,36 @@ def data_fingerprint(kind_name: str, con: duckdb.DuckDBPyConnection, period: str
     registered = REGISTRY.get(kind_name)
     if registered is None or not registered.fingerprint:
         return None
-    module, name = registered.fingerprint.split(":")
-    return getattr(importlib.import_module(module), name)(con, period)
+    return _call(registered.fingerprint, con, period)
+
+
+def _call(ref: str, *args: Any) -> Any:
+    module, name = ref.split(":")
+    return getattr(importlib.import_module(module), name)(*args)
+
+
+def stored_run_id(
+    con: duckdb.DuckDBPyConnection, scheme_ref: str | Path, period: str, kind_name: str
+) -> str | None:
+    """The id of the stored run that `run(con, scheme_ref, period, expect=kind_name)` without options would
+    return, found from the scheme's text, the registered fingerprint and plain parameters alone (no scheme
+    parse, no kind loaded); None when there is none yet, the data changed since, or the kind has no shortcut
+    (then `run` decides, with its messages). tests/evaluations/test_stored_run_shortcut.py holds it equal to
+    `run`."""
+    from gaoxin.schemes.texts import SchemeError, scheme_sha256, scheme_text
+    from gaoxin.store import runs as store_runs
+
+    registered = REGISTRY.get(kind_name)
+    if registered is None or not (registered.fingerprint and registered.plain_params) or not period:
+        return None
+    try:
+        sha = scheme_sha256(scheme_text(scheme_ref))
+    except (SchemeError, OSError, UnicodeDecodeError):
+        return None  # `run` reports it
+    run_id = store_runs.run_id_for(
+        sha, _call(registered.fingerprint, con, period), _call(registered.plain_params, period)
+    )
+    return run_id if store_runs.run_kind(con, run_id) == kind_name else None
 
 
 def kind_of_run(run: dict) -> Kind:

@@ -8,18 +8,29 @@ whose first positions are letters (e.g. `Y…` 其他, `N…` 农村集体经济
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import polars as pl
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
+else:  # loaded on first vectorised use (gaoxin.lazy): normalising one typed code does not need them
+    from gaoxin.lazy import np, pl
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 chars: no I, O, S, V, Z
-WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
-ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
-_LOOKUP = np.full(256, -1, dtype=np.int8)  # byte → value in ALPHABET, -1 outside it
-for _i, _c in enumerate(ALPHABET):
-    _LOOKUP[ord(_c)] = _i
-_WEIGHTS_32 = WEIGHTS.astype(np.int32)  # integer matmul: no BLAS threads left spinning after the call
+
+@cache
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """(byte → value in ALPHABET or -1 outside it, the weights as int32 for an integer matmul: no BLAS threads
+    left spinning after the call)."""
+    lookup = np.full(256, -1, dtype=np.int8)
+    for i, c in enumerate(ALPHABET):
+        lookup[ord(c)] = i
+    return lookup, np.array(WEIGHTS, dtype=np.int32)
+
 
 # reason codes (Chinese text is produced by the caller, see REASONS)
 OK = 0
@@ -84,9 +95,10 @@ def validate_series(codes: pl.Series) -> np.ndarray:
 
 def _check(raw: np.ndarray) -> np.ndarray:
     """Reason codes for an (n, 18) array of ASCII bytes."""
-    vals = _LOOKUP.take(raw)
+    lookup, weights = _tables()
+    vals = lookup.take(raw)
     bad_char = (vals < 0).any(axis=1)
-    expect = (31 - (vals[:, :17].astype(np.int32) @ _WEIGHTS_32) % 31) % 31  # meaningless where bad_char
+    expect = (31 - (vals[:, :17].astype(np.int32) @ weights) % 31) % 31  # meaningless where bad_char
     return np.where(bad_char, BAD_CHAR, np.where(expect != vals[:, 17], BAD_CHECK, OK)).astype(np.int8)
 
 

@@ -22,9 +22,12 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+else:  # loaded on first evaluation (gaoxin.lazy): parsing a scheme does not need it
+    from gaoxin.lazy import np
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
@@ -142,12 +145,12 @@ def _div(a, b):
     return np.where(b == 0, np.nan, out)
 
 
-def _cmp(op):
+def _cmp(op: str):
     def f(a, b):
         a = _num(a)
         b = _num(b)
         with np.errstate(invalid="ignore"):
-            return op(a, b) & ~np.isnan(a) & ~np.isnan(b)
+            return getattr(np, op)(a, b) & ~np.isnan(a) & ~np.isnan(b)
 
     return f
 
@@ -159,12 +162,12 @@ _BINOPS: dict[type, Callable] = {
     ast.Div: _div,
 }
 _CMPOPS: dict[type, Callable] = {
-    ast.Lt: _cmp(np.less),
-    ast.LtE: _cmp(np.less_equal),
-    ast.Gt: _cmp(np.greater),
-    ast.GtE: _cmp(np.greater_equal),
-    ast.Eq: _cmp(np.equal),
-    ast.NotEq: _cmp(np.not_equal),
+    ast.Lt: _cmp("less"),
+    ast.LtE: _cmp("less_equal"),
+    ast.Gt: _cmp("greater"),
+    ast.GtE: _cmp("greater_equal"),
+    ast.Eq: _cmp("equal"),
+    ast.NotEq: _cmp("not_equal"),
 }
 _NODE_WORDS = {
     ast.Attribute: ("属性访问", "attribute access"),
@@ -272,12 +275,12 @@ def parse(text: str, known: Iterable[str] | None = None, *, where: str = "") -> 
             bad(node, f"运算符 {type(node.op).__name__}", f"operator {type(node.op).__name__}")
         if isinstance(node, ast.BoolOp):
             parts = [build(v, d) for v in node.values]
-            comb = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
+            comb = "logical_and" if isinstance(node.op, ast.And) else "logical_or"
 
             def boolop(env, parts=parts, comb=comb):
                 out = _truthy(parts[0](env))
                 for p in parts[1:]:
-                    out = comb(out, _truthy(p(env)))
+                    out = getattr(np, comb)(out, _truthy(p(env)))
                 return out
 
             return boolop

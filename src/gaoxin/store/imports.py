@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
 from gaoxin.store.db import frame, one, transaction
+
+if TYPE_CHECKING:
+    import polars as pl
+else:  # loaded on first use (gaoxin.lazy): readers of plain rows do not import them
+    from gaoxin.lazy import pl
 
 REGISTRY_SOURCES = ("registry",)
 

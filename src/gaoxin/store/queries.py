@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
-import numpy as np
-import polars as pl
 
 from gaoxin import fields as F
-from gaoxin.store.db import frame, one, rows
+from gaoxin.store.db import dicts, frame, one, rows
+
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
+else:  # loaded on first use (gaoxin.lazy): readers of plain rows do not import them
+    from gaoxin.lazy import np, pl
 
 
 def precedence_sql() -> str:
@@ -49,9 +54,19 @@ def firm_facts(
 ) -> pl.DataFrame:
     """The values in force for one firm in `periods` as the store stood at `max_batch` (None or 0: every
     batch), one row per (period, indicator) with its batch, source file, sheet and row."""
+    return frame(con, *_firm_facts_sql(uscc, periods, max_batch))
+
+
+def firm_fact_rows(
+    con: duckdb.DuckDBPyConnection, uscc: str, periods: Sequence[str], max_batch: int | None = None
+) -> list[dict]:
+    """`firm_facts` as plain dicts (no polars to load)."""
+    return dicts(con, *_firm_facts_sql(uscc, periods, max_batch))
+
+
+def _firm_facts_sql(uscc: str, periods: Sequence[str], max_batch: int | None) -> tuple[str, list]:
     placeholders = ", ".join("?" for _ in periods)
-    return frame(
-        con,
+    return (
         current_facts_sql(f"WHERE f.uscc = ? AND f.period IN ({placeholders}) AND f.batch_id <= ?"),
         [uscc, *periods, max_batch or 2**31 - 1],
     )

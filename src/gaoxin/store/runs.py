@@ -6,48 +6,54 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
 from gaoxin.store.db import dicts, frame, one, rows, transaction
 from gaoxin.store.imports import staged
 
+if TYPE_CHECKING:
+    import polars as pl
+else:  # loaded on first use (gaoxin.lazy): readers of plain rows do not import them
+    from gaoxin.lazy import pl
+
+# column → polars dtype name (resolved by `dtypes` when a frame is built: polars loads only then)
 RESULT_COLUMNS = {
-    "uscc": pl.Utf8,
-    "list_id": pl.Utf8,
-    "score": pl.Float64,
-    "rank": pl.Int32,
-    "class_initial": pl.Utf8,
-    "class_final": pl.Utf8,
-    "reasons": pl.Utf8,
-    "land_mu": pl.Float64,
-    "base_score": pl.Float64,
-    "adjustment": pl.Float64,
-    "list_size": pl.Int32,
+    "uscc": "Utf8",
+    "list_id": "Utf8",
+    "score": "Float64",
+    "rank": "Int32",
+    "class_initial": "Utf8",
+    "class_final": "Utf8",
+    "reasons": "Utf8",
+    "land_mu": "Float64",
+    "base_score": "Float64",
+    "adjustment": "Float64",
+    "list_size": "Int32",
 }
 ITEM_COLUMNS = {
-    "uscc": pl.Utf8,
-    "item": pl.Utf8,
-    "value": pl.Float64,
-    "numerator": pl.Float64,
-    "denominator": pl.Float64,
-    "benchmark": pl.Float64,
-    "raw_score": pl.Float64,
-    "score": pl.Float64,
-    "weight": pl.Float64,
-    "note": pl.Utf8,
-    "clause": pl.Utf8,
+    "uscc": "Utf8",
+    "item": "Utf8",
+    "value": "Float64",
+    "numerator": "Float64",
+    "denominator": "Float64",
+    "benchmark": "Float64",
+    "raw_score": "Float64",
+    "score": "Float64",
+    "weight": "Float64",
+    "note": "Utf8",
+    "clause": "Utf8",
 }
 NUMBERS = ["value", "numerator", "denominator", "benchmark", "raw_score", "score"]
 TRACE_COLUMNS = {
-    "firm": pl.Int32,
-    "item_no": pl.Int32,
-    **dict.fromkeys(NUMBERS, pl.Float64),
-    "note_no": pl.Int32,
+    "firm": "Int32",
+    "item_no": "Int32",
+    **dict.fromkeys(NUMBERS, "Float64"),
+    "note_no": "Int32",
 }
-DEF_COLUMNS = {"item_no": pl.Int32, "item": pl.Utf8, "weight": pl.Float64, "clause": pl.Utf8}
-NOTE_COLUMNS = {"note_no": pl.Int32, "note": pl.Utf8}
+DEF_COLUMNS = {"item_no": "Int32", "item": "Utf8", "weight": "Float64", "clause": "Utf8"}
+NOTE_COLUMNS = {"note_no": "Int32", "note": "Utf8"}
 
 
 @dataclass
@@ -67,7 +73,7 @@ def compact_trace(results: pl.DataFrame, items: pl.DataFrame) -> Trace:
     """Long trace rows (uscc or firm, item, numbers, weight, note, clause) → `Trace`.
 
     Item numbers follow first appearance, note numbers sorted text: both depend only on the rows."""
-    items = items.cast({k: v for k, v in ITEM_COLUMNS.items() if k in items.columns})
+    items = items.cast(dtypes({k: v for k, v in ITEM_COLUMNS.items() if k in items.columns}))
     if "firm" not in items.columns:
         position = results.select(pl.col("uscc"), pl.int_range(pl.len(), dtype=pl.Int32).alias("firm"))
         items = items.join(position, on="uscc", how="left", maintain_order="left")
@@ -78,15 +84,17 @@ def compact_trace(results: pl.DataFrame, items: pl.DataFrame) -> Trace:
             )
     for c in ("weight", "clause", "note"):
         if c not in items.columns:
-            items = items.with_columns(pl.lit(None, dtype=ITEM_COLUMNS[c]).alias(c))
+            items = items.with_columns(pl.lit(None, dtype=getattr(pl, ITEM_COLUMNS[c])).alias(c))
     defs = (
         items.select("item", "weight", "clause")
         .unique(maintain_order=True)
         .with_row_index("item_no")
-        .cast(DEF_COLUMNS)
+        .cast(dtypes(DEF_COLUMNS))
     )
     notes = (
-        items.select(pl.col("note").drop_nulls().unique().sort()).with_row_index("note_no").cast(NOTE_COLUMNS)
+        items.select(pl.col("note").drop_nulls().unique().sort())
+        .with_row_index("note_no")
+        .cast(dtypes(NOTE_COLUMNS))
     )
     rows = items.join(
         defs, on=["item", "weight", "clause"], how="left", nulls_equal=True, maintain_order="left"
@@ -99,9 +107,15 @@ def trace_table(rows: pl.DataFrame) -> pl.DataFrame:
     return _columns(rows, TRACE_COLUMNS)
 
 
-def _columns(df: pl.DataFrame, schema: dict) -> pl.DataFrame:
-    missing = [pl.lit(None, dtype=t).alias(c) for c, t in schema.items() if c not in df.columns]
-    return df.with_columns(missing).select(list(schema)).cast(schema)
+def dtypes(schema: dict[str, str]) -> dict:
+    """Column → polars dtype for one of the column tables above."""
+    return {c: getattr(pl, t) for c, t in schema.items()}
+
+
+def _columns(df: pl.DataFrame, schema: dict[str, str]) -> pl.DataFrame:
+    types = dtypes(schema)
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in types.items() if c not in df.columns]
+    return df.with_columns(missing).select(list(types)).cast(types)
 
 
 def run_id_for(scheme_sha256: str, fingerprint: str, params: dict) -> str:
@@ -128,6 +142,12 @@ def find_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
     run["params"] = json.loads(run.pop("params_json"))
     run["summary"] = json.loads(run.pop("summary_json") or "{}")
     return run
+
+
+def run_kind(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
+    """The kind of a stored run, None when there is no such run."""
+    found = one(con, "SELECT kind FROM run WHERE run_id = ?", [run_id])
+    return found[0] if found else None
 
 
 def resolve_run(con: duckdb.DuckDBPyConnection, prefix: str) -> str | None:
@@ -183,7 +203,7 @@ def write_run(
             ("run_trace", trace.rows, TRACE_COLUMNS),
         ):
             cols = ", ".join(schema)
-            with staged(con, "staged_trace", df.select(list(schema)).cast(schema)):
+            with staged(con, "staged_trace", df.select(list(schema)).cast(dtypes(schema))):
                 con.execute(f"INSERT INTO {table} (run_id, {cols}) SELECT ?, {cols} FROM staged_trace", [rid])
     return True
 
@@ -217,8 +237,19 @@ def run_result_rows(
     return dicts(con, *_results_sql(run_id, klass, town))
 
 
-def _results_sql(run_id: str, klass: str | None, town: str | None) -> tuple[str, list]:
+def run_result_of(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> dict | None:
+    """One firm's row of `run_results` (plain dict: no polars to load), None when the run has no such firm."""
+    found = dicts(con, *_results_sql(run_id, None, None, uscc))
+    return found[0] if found else None
+
+
+def _results_sql(
+    run_id: str, klass: str | None, town: str | None, uscc: str | None = None
+) -> tuple[str, list]:
     where, params = ["r.run_id = ?"], [run_id]
+    if uscc:
+        where.append("r.uscc = ?")
+        params.append(uscc)
     if klass:
         where.append("r.class_final = ?")
         params.append(klass)
@@ -235,13 +266,17 @@ def _results_sql(run_id: str, klass: str | None, town: str | None) -> tuple[str,
     )
 
 
+RUN_ITEMS_SQL = """SELECT item, value, numerator, denominator, benchmark, raw_score, score, weight, note, clause
+    FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item"""
+
+
 def run_items(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> pl.DataFrame:
-    return frame(
-        con,
-        """SELECT item, value, numerator, denominator, benchmark, raw_score, score, weight, note, clause
-           FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item""",
-        [run_id, uscc],
-    )
+    return frame(con, RUN_ITEMS_SQL, [run_id, uscc])
+
+
+def run_item_rows(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> list[dict]:
+    """`run_items` as plain dicts."""
+    return dicts(con, RUN_ITEMS_SQL, [run_id, uscc])
 
 
 def item_scores(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:

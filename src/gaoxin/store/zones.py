@@ -8,13 +8,18 @@ same (zone, period, indicator) the latest batch is in force; older values stay t
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 import duckdb
-import numpy as np
-import polars as pl
 
 from gaoxin.store.db import frame, one, rows, transaction
 from gaoxin.store.imports import insert_batch, staged
+
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
+else:  # loaded on first use (gaoxin.lazy): readers of plain rows do not import them
+    from gaoxin.lazy import np, pl
 
 ZONE_COLUMNS = ["zone_id", "name", "province", "city", "level", "zone_type", "is_home"]
 

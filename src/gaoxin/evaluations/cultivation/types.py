@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gaoxin.evaluations.fingerprints import CULTIVATION_METHOD
 from gaoxin.schemes.cultivation import Condition, CultivationScheme, Lever
 
 PASS, FAIL, EXPERT, MISSING = 0, 1, 2, 3
@@ -21,9 +22,7 @@ VERDICT_LABELS = {
     "fail": "未达标",
     "out": "不参评",
 }
-# The evaluation method's version, part of every cultivation run's parameters (so of its id): 2 = the 待补数据
-# verdict, three-valued conditions and open ranges for missing counts. Runs of method 1 stay as stored.
-METHOD = 2
+METHOD = CULTIVATION_METHOD  # the evaluation method's version, part of every run's id (fingerprints.py)
 EPS = 1e-9
 NEAR_SHORTFALL = (
     0.5  # "差一项" needs the failing value within half of its threshold (relative shortfall ≤ 50%)

@@ -10,12 +10,37 @@
 
 from __future__ import annotations
 
-from gaoxin.evaluations.industry import industry_numbers
-from gaoxin.evaluations.periods import period_end, previous_period
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .evaluate import evaluate
-from .types import READ_KEYS, ClassGroup, ItemBlock, ItemInfo, MujunResult, T
-from .whatif import WhatIf, WhatIfItem, what_if
+if TYPE_CHECKING:
+    from gaoxin.evaluations.industry import industry_numbers
+    from gaoxin.evaluations.periods import period_end, previous_period
+
+    from .evaluate import evaluate
+    from .types import READ_KEYS, ClassGroup, ItemBlock, ItemInfo, MujunResult, T
+    from .whatif import WhatIf, WhatIfItem, what_if
+
+# public name → its module, loaded on first use (PEP 562): the registry's `kind` module and a stored run's
+# explanation do not pay for the engine
+_WHERE = {
+    "industry_numbers": "gaoxin.evaluations.industry",
+    "period_end": "gaoxin.evaluations.periods",
+    "previous_period": "gaoxin.evaluations.periods",
+    "evaluate": ".evaluate",
+    **dict.fromkeys(("READ_KEYS", "ClassGroup", "ItemBlock", "ItemInfo", "MujunResult", "T"), ".types"),
+    **dict.fromkeys(("WhatIf", "WhatIfItem", "what_if"), ".whatif"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gaoxin.evaluations.mujun' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "READ_KEYS",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import duckdb
-import numpy as np
 
 from gaoxin import fields as F
 from gaoxin.evaluations.runs import RunError
@@ -17,26 +16,21 @@ from gaoxin.schemes import formula, parse_scheme
 from gaoxin.store import queries
 from gaoxin.store import runs as store_runs
 
-from .inputs import evaluate_stored
-from .whatif import what_if
-
 
 def explanation(con: duckdb.DuckDBPyConnection, run: dict, code: str) -> dict | None:
     """Everything behind one firm's result: items with sources, class clauses, policy amounts."""
-    res = store_runs.run_results(con, run["run_id"])
-    row = res.filter(res["uscc"] == code)
-    if row.height == 0:
+    r = store_runs.run_result_of(con, run["run_id"], code)
+    if r is None:
         return None
-    r = row.to_dicts()[0]
     text = store_runs.scheme_text(con, run["scheme_sha256"])
     scheme = parse_scheme(text, run["scheme_id"])
     indicators = {f"{lst.id}.{ind.id}": ind for lst in scheme.lists for ind in lst.indicator}
     # the batch of every value as the store stood when the run was made
-    facts = queries.firm_facts(con, code, [run["period"]], run.get("max_batch_id"))
-    batches = dict(zip(facts["indicator"].to_list(), facts["batch_id"].to_list(), strict=True))
-    files = dict(zip(facts["batch_id"].to_list(), facts["file_name"].to_list(), strict=True))
+    facts = queries.firm_fact_rows(con, code, [run["period"]], run.get("max_batch_id"))
+    batches = {f["indicator"]: f["batch_id"] for f in facts}
+    files = {f["batch_id"]: f["file_name"] for f in facts}
     items, policy = [], []
-    for it in store_runs.run_items(con, run["run_id"], code).to_dicts():
+    for it in store_runs.run_item_rows(con, run["run_id"], code):
         if it["item"].startswith("policy."):
             policy.append(it)
             continue
@@ -94,6 +88,11 @@ def source_fields(expr: str, scheme, seen: frozenset = frozenset()) -> set[str]:
 
 def what_if_answer(con: duckdb.DuckDBPyConnection, run: dict, code: str, target: str) -> dict:
     """Re-evaluates the run from the store (same data → same result) and asks the core for the gaps."""
+    import numpy as np
+
+    from .inputs import evaluate_stored
+    from .whatif import what_if
+
     if queries.data_fingerprint(con, run["period"]) != run["data_fingerprint"]:
         raise RunError(f"评价 {run['run_id']} 之后数据已变化（导入了新批次），请重新评价后再试")
     text = store_runs.scheme_text(con, run["scheme_sha256"])

@@ -121,10 +121,11 @@ def trace_frames(result: MujunResult) -> store_runs.Trace:
             "weight": [d[1] for d in defs],
             "clause": [d[2] for d in defs],
         },
-        schema=store_runs.DEF_COLUMNS,
+        schema=store_runs.dtypes(store_runs.DEF_COLUMNS),
     )
     notes = pl.DataFrame(
-        {"note_no": list(note_no.values()), "note": list(note_no)}, schema=store_runs.NOTE_COLUMNS
+        {"note_no": list(note_no.values()), "note": list(note_no)},
+        schema=store_runs.dtypes(store_runs.NOTE_COLUMNS),
     )
     rows = pl.concat(parts, rechunk=False) if parts else store_runs.trace_table(pl.DataFrame())  # no copy
     return store_runs.Trace(rows, items, notes)

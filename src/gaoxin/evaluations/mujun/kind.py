@@ -10,9 +10,6 @@ from gaoxin.evaluations.runs import REGISTRY, Computed, Plan, RegisteredKind, Ru
 from gaoxin.schemes import Scheme
 from gaoxin.store import queries
 
-from .frames import result_frames, summary
-from .inputs import evaluate_stored
-
 
 class MujunKind(RegisteredKind):
     name = "mujun"
@@ -34,6 +31,9 @@ class MujunKind(RegisteredKind):
         return queries.max_batch_id(con)
 
     def compute(self, con, scheme: Scheme, plan: Plan, max_batch: int | None, watch: Stopwatch) -> Computed:
+        from .frames import result_frames, summary
+        from .inputs import evaluate_stored
+
         try:
             result = evaluate_stored(con, scheme, plan.period, max_batch, watch)[0]
         except ValueError as exc:  # the core refuses data it cannot score (messages name the clause)
