@@ -89,7 +89,13 @@ def run_import(files, source, period, db, quiet=False) -> list[ImportResult]:
         progress.update(task, description="写入数据库 writing")
         con = open_store(db)
         try:
-            return commit_all(con, prepared)
+            results = commit_all(con, prepared)
+            from gaoxin.registries.refresh import refresh  # what the registers feed, worked on the new data
+
+            said = refresh(con, batches=[r.batch_id for r in results if r.status == "imported"]).message()
+            if said and not quiet:
+                console.print(said)
+            return results
         finally:
             con.close()
 

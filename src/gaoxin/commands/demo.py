@@ -118,7 +118,7 @@ def demo(
         # every import before the 亩均 runs (the 科技局 file adds facts of the evaluated years, so a 亩均 run
         # made before it would be stale at once and a second demo would make new run ids); the cultivation and
         # zone runs follow their own file's import (zone facts are not enterprise facts)
-        demo_registries(db)  # 创新登记 (feeds 研发机构级别): before the runs read it
+        demo_registries(db, zone)  # 创新登记 (feeds 研发机构级别): before the runs read it
         demo_cultivation(db, zone, out_dir, keep_dir=out_dir if keep else None)
         demo_zones(db, out_dir, keep_dir=out_dir if keep else None)
         demo_chains(db)

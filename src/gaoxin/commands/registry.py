@@ -28,9 +28,13 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="registry")
 
 
-def _rules(path: Path | None) -> dict:
+def _rules(path: Path | None) -> dict | None:
+    """The rules file given (checked), or None: the store's rules in force (the last `import --rules`, else the
+    built-in file)."""
     from gaoxin.registries.rules import RulesError, load_rules
 
+    if path is None:
+        return None
     try:
         return load_rules(path)
     except RulesError as exc:
@@ -46,23 +50,31 @@ def registry_import(
         str,
         typer.Option("--kind", help="表的类型 / sheet kind: auto platform contract talent provider hosted"),
     ] = "auto",
+    rules: RulesOpt = None,
     db: DbOpt = None,
     as_json: JsonOption = False,
 ) -> None:
     from gaoxin.registries.intake import RegistryImportError, import_all
 
+    if rules is not None:
+        _rules(rules)  # a rules file that cannot be used stops the command before the store is opened
     con = open_store(db)
     try:
         try:
-            out = import_all(con, files, kind)
+            out = import_all(con, files, kind, rules)
         except RegistryImportError as exc:
             fail(str(exc))
     finally:
         con.close()
     if as_json:
-        _out({"batches": [o.as_json() for o in out]})
+        _out({"batches": [o.as_json() for o in out], "rules": str(rules) if rules else None})
         return
     from gaoxin.registries.service import KIND_TITLES
+
+    if rules is not None:
+        console.print(
+            f"规则文件 {rules.name}：复核周期与人均口径按此文件计算，并保存在数据库中供以后推算使用"
+        )
 
     for o in out:
         if o.duplicate:
@@ -121,7 +133,7 @@ def registry_list(
     day = _as_of(as_of)
     con = open_store(db, read_only=True)
     try:
-        frame = rows(con, kind, day, _rules(rules) if kind == "platform" else None, pairs, query)
+        frame = rows(con, kind, day, _rules(rules), pairs, query)
     finally:
         con.close()
     unknown = [k for k in pairs if k not in frame.columns]
@@ -197,34 +209,51 @@ def registry_due(
     db: DbOpt = None,
     as_json: JsonOption = False,
 ) -> None:
-    from gaoxin.registries.service import due
+    from gaoxin.registries.rules import rules_in_force
+    from gaoxin.registries.service import due, providers_due
 
     day = _as_of(as_of)
-    rl = _rules(rules)
+    rl = _rules(rules) if rules is not None else None
     con = open_store(db, read_only=True)
     try:
+        rl = rl or rules_in_force(con)
         frame = due(con, day, rl)
+        prov = providers_due(con, day, rl)
     finally:
         con.close()
     cols = ("name", "kind", "level", "host_name", "next_review", "days_left", "workdays_left", "status_now",
-            "overdue", "cycle_source", "cycle_assumed")  # fmt: skip
+            "overdue", "unverified", "cycle_source", "cycle_assumed")  # fmt: skip
+    pcols = ("name", "kind", "level", "town", "approved_on", "next_review", "days_left", "workdays_left",
+             "cycle_years", "cycle_source", "cycle_assumed")  # fmt: skip
+    horizon = rl["meta"].get("upcoming_days", 90)
     if as_json:
-        _out({"as_of": day.isoformat(), "horizon_days": rl["meta"].get("upcoming_days", 90),
-              "rows": frame.select(cols).to_dicts()})  # fmt: skip
+        _out({"as_of": day.isoformat(), "horizon_days": horizon, "rules": rl["file"],
+              "rows": frame.select(cols).to_dicts(), "providers": prov.select(pcols).to_dicts()})  # fmt: skip
         return
     table(
-        f"复核提醒（{day} 起 {rl['meta'].get('upcoming_days', 90)} 天内到期及已逾期，共 {frame.height} 个）",
+        f"复核提醒（{day} 起 {horizon} 天内到期、已逾期及待核实，共 {frame.height} 个）",
         ("平台名称", "类型", "级别", "依托单位", "下次复核", "剩余天数", "剩余工作日", "状态"),
         [
-            (r["name"], r["kind"], r["level"], r["host_name"], r["next_review"],
-             r["days_left"], ("已逾期 " if r["overdue"] else "") + str(r["workdays_left"]), r["status_now"])
+            (r["name"], r["kind"], r["level"], r["host_name"], r["next_review"] or "—", r["days_left"],
+             ("已逾期 " if r["overdue"] else "") + ("—" if r["workdays_left"] is None else str(r["workdays_left"])),
+             r["status_now"])
             for r in frame.iter_rows(named=True)
+        ],
+    )  # fmt: skip
+    table(
+        f"科技服务载体评价提醒（{horizon} 天内，共 {prov.height} 个；按认定日期周年推算）",
+        ("载体名称", "类型", "级别", "镇街", "认定日期", "下次评价", "剩余天数", "剩余工作日", "周期"),
+        [
+            (r["name"], r["kind"], r["level"], r["town"], r["approved_on"], r["next_review"], r["days_left"],
+             r["workdays_left"], f"{r['cycle_years']} 年" + ("（未核实）" if r["cycle_assumed"] else ""))
+            for r in prov.iter_rows(named=True)
         ],
     )  # fmt: skip
 
 
-def demo_registries(db) -> None:
-    """`gaoxin demo`: the demo zone's 创新平台, 技术合同, 人才 and 载体 lists, imported once through the normal path."""
+def demo_registries(db, zone=None) -> None:
+    """`gaoxin demo`: the demo zone's 创新平台, 技术合同, 人才 and 载体 lists, imported once through the normal path
+    (with the demo `zone`, a platform for every firm it gives an R&D institution)."""
     import tempfile
 
     from gaoxin.demo.registries import generate_registries
@@ -232,7 +261,7 @@ def demo_registries(db) -> None:
     con = open_store(db)
     try:
         with console.status("创新登记 …"), tempfile.TemporaryDirectory(prefix="gaoxin-registry-") as tmp:
-            got = generate_registries(con, date.today(), Path(tmp))
+            got = generate_registries(con, date.today(), Path(tmp), zone)
     finally:
         con.close()
     if got["skipped"]:

@@ -906,7 +906,6 @@ def _write_sheet(ws, sh: SheetPlan, fmt: _Formats) -> None:  # noqa: C901 — on
 # 科技局 file for enterprise cultivation (written on its own: the seven files above stay as they are)
 _SCI_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 SCI_CODE_HEADERS = {
-    "rd_institution_level": "研发机构级别（代码，0无/1区县级/2市级/3省级/4国家级）",
     "product_field": "主导产品领域（代码，0其他/1战略性新兴产业/2工业六基等/3补短板锻长板填空白）",
     "hnte_domain": "所属高新技术领域（代码，一级领域10–80，0不属于）",
     "digital_level": "数字化水平等级（级）",
@@ -962,7 +961,7 @@ def plan_innovation_file(zone: Zone) -> FilePlan:
         c("debt_ratio", "资产负债率（%）", p2, pct),
         c("rd_expense", "研发费用（万元）", p3, money),
         c("rd_domestic", "其中：境内研发费用（万元）", p3, money, 16),
-        c("rd_institution_level", SCI_CODE_HEADERS["rd_institution_level"], p3, width=18),
+        # 研发机构级别 is no longer coded here: the 创新平台 register decides (demo.registries lists the platforms)
         c("total_staff", "职工总数（人）", p4),
         c("tech_staff", "科技人员数（人）", p4),
         c("rd_staff", "研发人员数（人）", p4),

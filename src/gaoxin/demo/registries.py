@@ -3,7 +3,10 @@ with a title line, 万元 headers, a 合计 line and a few bad rows kept as reje
 `registries.intake.import_registry`. Hosts, sellers and employers are the zone's own firms with R&D spending (from
 the store, in a fixed order); the choices are fixed (no randomness). Approval dates are counted back from
 `today` by whole months so that some reviews fall due within 90 days, one is overdue and one platform is revoked;
-contracts sit in the data years. A store that already holds a registry batch gets nothing new."""
+contracts sit in the data years. Every other firm the demo zone gives an R&D institution (the level its 科技局
+file used to code: 4 国家, 3 省, 2 市, 1 区县) is listed with a platform of that level approved before the first
+data year and last reviewed within the cycle, so the levels cultivation reads from the register are the zone's
+own. A store that already holds a registry batch gets nothing new."""
 
 from __future__ import annotations
 
@@ -49,7 +52,41 @@ def _firms(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def _platforms(firms: list[dict], today: date) -> list[list]:
+CODE_LEVEL = {4: "国家", 3: "省", 2: "市", 1: "区"}
+BULK_KINDS = ("企业技术中心", "工程技术研究中心", "工业设计中心", "新型研发机构")
+
+
+def institution_levels(zone) -> dict[str, int]:
+    """The demo zone's R&D institution level per firm (0–4, the same in every year): what the 科技局 file coded."""
+    from gaoxin.demo.zone import cultivation_years
+
+    truth, _near = cultivation_years(zone)
+    got = (
+        truth.filter(pl.col("rd_institution_level") > 0)
+        .group_by("uscc")
+        .agg(pl.col("rd_institution_level").max())
+    )
+    return {u: int(v) for u, v in got.iter_rows()}
+
+
+def _bulk(levels: dict[str, int], planned: set[str], names: dict[str, str], today: date) -> list[list]:
+    """One platform per firm with a level and no platform in the plan above, in credit-code order."""
+    rows = []
+    for i, u in enumerate(sorted(set(levels) - planned)):
+        level = CODE_LEVEL[levels[u]]
+        kind = BULK_KINDS[i % len(BULK_KINDS)]
+        word = {"国家": "国家级", "省": "省级", "市": "市级", "区": "区级"}[level]
+        approved = date(2016 + i % 6, 1 + (i * 5) % 12, 1 + (i * 3) % 27)
+        reviewed = _months_ago(today, 1 + (i * 7) % 34) if level != "区" else None
+        name = names.get(u, u)
+        rows.append([f"{name}{word}{kind}", kind, level, name, u, approved.isoformat(),
+                     f"示范〔{approved.year}〕{100 + i}号", reviewed.isoformat() if reviewed else "", "", "有效"])  # fmt: skip
+    return rows
+
+
+def _platforms(
+    firms: list[dict], today: date, levels: dict[str, int] | None = None, names=None
+) -> list[list]:
     head = ["平台名称", "平台类型", "级别", "依托单位", "统一社会信用代码", "认定日期", "认定文号", "最近复核日期", "最近评价结果", "状态"]  # fmt: skip
     rows: list[list] = [["示范高新区创新平台名单（科技局、工信局汇总）"], head]
     plan = [  # (kind, level, months ago approved, last review months ago, grade, status)
@@ -84,6 +121,8 @@ def _platforms(firms: list[dict], today: date) -> list[list]:
         f = firms[0]
         rows.append([f"{f['name']}企业技术中心（重复申报）", "企业技术中心", "省", f["name"], f["uscc"][:-1] + ("0" if f["uscc"][-1] != "0" else "1"), "2022-05-01", "x", "", "", "有效"])  # fmt: skip
         rows.append([f"{f['name']}研究院", "新型研发机构", "省", f["name"], f["uscc"], "2023-02-30", "x", "", "", "存疑"])  # fmt: skip
+    planned = {f["uscc"] for f in firms[: len(plan)]}
+    rows.extend(_bulk(levels or {}, planned, names or {}, today))
     rows.append(["合计", "", "", "", "", "", "", "", "", ""])
     return rows
 
@@ -154,11 +193,14 @@ def _providers(firms: list[dict]) -> tuple[list[list], list[list]]:
     return providers, hosted
 
 
-def write_registry_file(con: duckdb.DuckDBPyConnection, today: date, out_dir: Path) -> Path:
+def write_registry_file(con: duckdb.DuckDBPyConnection, today: date, out_dir: Path, zone=None) -> Path:
+    """The demo's 创新登记 workbook; with the demo `zone`, every firm it gives an R&D institution is listed."""
     firms = _firms(con).to_dicts()
     providers, hosted = _providers(firms)
+    levels = institution_levels(zone) if zone is not None else {}
+    names = dict(zone.enterprises.select("uscc", "name").iter_rows()) if zone is not None else {}
     sheets = {
-        "创新平台": _platforms(firms, today),
+        "创新平台": _platforms(firms, today, levels, names),
         "技术合同登记": _contracts(firms) if firms else [],
         "人才": _talent(firms) if firms else [],
         "科技服务载体": providers,
@@ -182,10 +224,10 @@ def write_registry_file(con: duckdb.DuckDBPyConnection, today: date, out_dir: Pa
     return path
 
 
-def generate_registries(con: duckdb.DuckDBPyConnection, today: date, out_dir: Path) -> dict:
+def generate_registries(con: duckdb.DuckDBPyConnection, today: date, out_dir: Path, zone=None) -> dict:
     """Write and import the demo's registry file once; a store holding a registry batch gets nothing new."""
     if store.has_batch(con, SOURCE):
         return {"skipped": True}
-    path = write_registry_file(con, today, out_dir)
+    path = write_registry_file(con, today, out_dir, zone)
     out = import_registry(con, path)
     return {"skipped": False, "file": path.name, "outcome": out}

@@ -4,8 +4,10 @@ the cycle), the status as of a day, the days and working days left, and the bar 
 
 Status as of a day (first match wins): 撤销 — the list says so (from its 撤销日期 on, when one is given), a 撤销日期
 has passed, or the last grade (from the last review date on, when that is known) maps to 撤销; 警示 — the list
-says so or the last grade maps to 警示; 待复核 — the list says so or the next review date has passed without a
-newer 复核; else 有效. A platform counts (cultivation, 研发机构数) unless 撤销."""
+says so or the last grade maps to 警示; 待核实 — a row converted from a 科技局 file's 研发机构级别 code (migration 19:
+kind, name and dates unknown); 待复核 — the list says so or the next review date has passed without a newer 复核;
+else 有效. A platform counts (cultivation, 研发机构数) unless 撤销 — a converted row only in the data years its
+codes came from (`from_year`–`to_year`)."""
 
 from __future__ import annotations
 
@@ -16,11 +18,13 @@ import numpy as np
 import polars as pl
 
 from gaoxin import workdays
-from gaoxin.registries.rules import cycle_table
+from gaoxin.registries.rules import cycle_table, provider_cycle_table
 from gaoxin.store import calendar as store_calendar
 
-COUNTS = ("有效", "待复核", "警示")
-LEVEL_CODE = {"国家": 4, "省": 3, "市": 2}  # fields.RD_INSTITUTION_LEVELS: 4 国家级, 3 省级（省部级）, 2 市级
+COUNTS = ("有效", "待复核", "警示", "待核实")
+# fields.RD_INSTITUTION_LEVELS: 4 国家级, 3 省级（省部级）, 2 市级, 1 区县级
+LEVEL_CODE = {"国家": 4, "省": 3, "市": 2, "区": 1}
+UNVERIFIED = "待核实"
 
 
 def calendar_in_force(con: duckdb.DuckDBPyConnection) -> workdays.Calendar:
@@ -95,6 +99,8 @@ def review_frame(
         .then(pl.lit("撤销"))
         .when(warned)
         .then(pl.lit("警示"))
+        .when((pl.col("status") == UNVERIFIED).fill_null(False))
+        .then(pl.lit(UNVERIFIED))
         .when((pl.col("status") == "待复核").fill_null(False) | lapsed)
         .then(pl.lit("待复核"))
         .otherwise(pl.lit("有效"))
@@ -114,9 +120,16 @@ def review_frame(
             "provisional", np.where(known, cal.provisional(as_of, nxt.fill_null(as_of).to_numpy()), False)
         ),
     )
+    for col in ("from_year", "to_year"):  # rows from a list (not converted codes) have no year bounds
+        if col not in p.columns:
+            p = p.with_columns(pl.lit(None, dtype=pl.Int32).alias(col))
+    in_years = (pl.col("from_year") <= as_of.year).fill_null(True) & (
+        pl.col("to_year") >= as_of.year
+    ).fill_null(True)
     live = pl.col("status_now") != "撤销"
     p = p.with_columns(
-        live.alias("counts"),
+        (live & in_years).alias("counts"),
+        (pl.col("status_now") == UNVERIFIED).alias("unverified"),
         (live & pl.col("days_left").is_between(0, horizon)).fill_null(False).alias("due_soon"),
         (live & (pl.col("days_left") < 0)).fill_null(False).alias("overdue"),
         pl.when(pl.col("status_now") == "撤销")
@@ -134,8 +147,11 @@ def review_frame(
 
 
 def upcoming(reviews: pl.DataFrame) -> pl.DataFrame:
-    """Reviews due within the horizon and those already overdue, soonest first (overdue on top)."""
-    return reviews.filter(pl.col("due_soon") | pl.col("overdue")).sort("next_review", "name")
+    """Reviews due within the horizon and those already overdue, soonest first (overdue on top), then the rows
+    to verify (待核实: converted codes without a date)."""
+    return reviews.filter(pl.col("due_soon") | pl.col("overdue") | pl.col("unverified")).sort(
+        "next_review", "name", nulls_last=True
+    )
 
 
 def clock(review: dict, as_of: date) -> dict:
@@ -181,3 +197,48 @@ def firm_platforms(reviews: pl.DataFrame) -> pl.DataFrame:
         .rename({"host_uscc": "uscc"})
         .sort("uscc")
     )
+
+
+def provider_frame(
+    providers: pl.DataFrame, rules: dict, as_of: date, cal: workdays.Calendar | None = None
+) -> pl.DataFrame:
+    """The 科技服务载体 with their evaluation cycle (`[[provider_cycle]]`: (kind, level) before (kind, "*")) and the
+    next review as of `as_of`: the first anniversary of the approval date in the cycle on or after the day (the
+    register holds no evaluation dates), days and working days left, and whether it falls within the horizon."""
+    cal = cal or workdays.calendar()
+    horizon = int(rules["meta"].get("upcoming_days", 90))
+    cycles = provider_cycle_table(rules)
+    p = providers.with_row_index("_i")
+    cand = (
+        p.select("_i", "kind", pl.col("level").fill_null(""))
+        .join(cycles, left_on="kind", right_on="pc_kind", how="inner")
+        .filter((pl.col("pc_level") == pl.col("level")) | (pl.col("pc_level") == "*"))
+        .sort("_i", pl.col("pc_level") == "*")
+        .unique("_i", keep="first", maintain_order=True)
+        .select("_i", "cycle_years", "cycle_source", "cycle_assumed")
+    )
+    p = p.join(cand, on="_i", how="left")
+    a, y = pl.col("approved_on"), pl.col("cycle_years")
+    # whole cycles from the approval to the day, then one more when that anniversary is before the day
+    n = ((pl.lit(as_of.year) - a.dt.year()) // y * y).clip(lower_bound=y)
+    first = a.dt.offset_by(pl.format("{}y", n))
+    p = p.with_columns(
+        pl.when(first < pl.lit(as_of))
+        .then(a.dt.offset_by(pl.format("{}y", n + y)))
+        .otherwise(first)
+        .alias("next_review")
+    )
+    p = p.with_columns(
+        (pl.col("next_review") - pl.lit(as_of)).dt.total_days().cast(pl.Int32).alias("days_left")
+    )
+    nxt = p.get_column("next_review")
+    known = nxt.is_not_null().to_numpy()
+    days = np.zeros(p.height, dtype=np.int64)
+    if known.any():
+        target = nxt.fill_null(as_of).to_numpy().astype("datetime64[D]")
+        days = np.asarray(cal.count(np.full(p.height, np.datetime64(as_of, "D")), target), dtype=np.int64)
+    return p.with_columns(
+        pl.Series("workdays_left", np.where(known, days, 0), pl.Int32).set(~pl.Series(known), None),
+        pl.col("days_left").is_between(0, horizon).fill_null(False).alias("due_soon"),
+        pl.col("cycle_assumed").fill_null(True),
+    ).drop("_i")

@@ -46,6 +46,7 @@ def _check(doc: dict, name: str) -> None:
         if ident in seen:
             raise RulesError(f"{where}: {'/'.join(ident)} 重复定义")
         seen.add(ident)
+    _check_providers(doc, name)
     k = doc["contracts"]
     if k.get("denominator") not in DENOMINATORS:
         raise RulesError(f"{name}: [contracts] denominator 应为 {' / '.join(DENOMINATORS)} 之一")
@@ -53,8 +54,66 @@ def _check(doc: dict, name: str) -> None:
         raise RulesError(f"{name}: [contracts] amount 应为 amount_wan 或 tech_amount_wan")
 
 
+def _check_providers(doc: dict, name: str) -> None:
+    """[[provider_cycle]] entries (optional: a zone's older copy without them gives 载体 no cycle)."""
+    seen_p = set()
+    for i, c in enumerate(doc.get("provider_cycle", []), 1):
+        where = f"{name}: 第 {i} 个 [[provider_cycle]]"
+        for key in ("kind", "level", "years", "source", "verified"):
+            if key not in c:
+                raise RulesError(f"{where} 缺少 {key}")
+        if c["verified"] not in VERIFIED:
+            raise RulesError(f"{where}: verified 应为 {' / '.join(VERIFIED)} 之一，实际为「{c['verified']}」")
+        if not isinstance(c["years"], int) or not 1 <= c["years"] <= 20:
+            raise RulesError(f"{where}: years 应为 1–20 的整数，实际为「{c['years']}」")
+        if (c["kind"], c["level"]) in seen_p:
+            raise RulesError(f"{where}: {c['kind']}/{c['level']} 重复定义")
+        seen_p.add((c["kind"], c["level"]))
+
+
 def load_rules(path: Path | str | None = None) -> dict:
     return load_rules_file(path, BUILTIN, _check, RulesError)
+
+
+STATE_KEY = "registries.rules"  # the zone's rules file given to the last `registry import --rules` (its text)
+
+
+def remember(con, path: Path | str | None) -> None:
+    """Keep the text of the rules file a registry import was given: the figures worked later from the registers
+    (after a staff or 科技局 import, at the next list) use the same rules. None leaves what was kept."""
+    if path is None:
+        return
+    import json
+
+    from gaoxin.store import registries as store
+
+    p = Path(path)
+    store.put_state(con, STATE_KEY, json.dumps({"file": p.name, "text": p.read_text(encoding="utf-8")}))
+
+
+def rules_in_force(con) -> dict:
+    """The rules the zone gave its last `registry import --rules` (kept in the store), else the built-in file."""
+    import json
+
+    from gaoxin.store import registries as store
+
+    kept = store.get_state(con, STATE_KEY)
+    if not kept:
+        return load_rules()
+    got = json.loads(kept)
+    return _parsed_text(got["text"], got["file"])
+
+
+def _parsed_text(text: str, name: str) -> dict:
+    import hashlib
+    import tomllib
+
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{name}: 不是有效的 TOML（{exc}）") from None
+    _check(doc, name)
+    return doc | {"sha256": hashlib.sha256(text.encode()).hexdigest(), "file": name}
 
 
 def cycle_table(rules: dict) -> pl.DataFrame:
@@ -78,4 +137,21 @@ def cycle_table(rules: dict) -> pl.DataFrame:
         "cycle_years": pl.Int32, "cycle_source": pl.Utf8, "cycle_verified": pl.Utf8, "bar_years": pl.Int32,
         "grades": pl.List(pl.Struct({"grade": pl.Utf8, "to": pl.Utf8})),
     }  # fmt: skip
+    return pl.DataFrame(rows, schema=schema)
+
+
+def provider_cycle_table(rules: dict) -> pl.DataFrame:
+    """The 科技服务载体 cycles as a frame (kind, level — "*" where any — years, source, assumed)."""
+    rows = [
+        {
+            "pc_kind": c["kind"],
+            "pc_level": c["level"],
+            "cycle_years": int(c["years"]),
+            "cycle_source": c["source"],
+            "cycle_assumed": c["verified"] == "assumed" or c.get("date_verified") == "assumed",
+        }
+        for c in rules.get("provider_cycle", [])
+    ]
+    schema = {"pc_kind": pl.Utf8, "pc_level": pl.Utf8, "cycle_years": pl.Int32, "cycle_source": pl.Utf8,
+              "cycle_assumed": pl.Boolean}  # fmt: skip
     return pl.DataFrame(rows, schema=schema)

@@ -9,8 +9,15 @@ from datetime import date
 import polars as pl
 
 from gaoxin.registries import contracts as K
-from gaoxin.registries.reviews import calendar_in_force, clock, firm_platforms, review_frame, upcoming
-from gaoxin.registries.rules import load_rules
+from gaoxin.registries.reviews import (
+    calendar_in_force,
+    clock,
+    firm_platforms,
+    provider_frame,
+    review_frame,
+    upcoming,
+)
+from gaoxin.registries.rules import rules_in_force
 from gaoxin.store import registries as store
 
 KIND_TITLES = {
@@ -35,8 +42,21 @@ class NotFound(LookupError):
 
 
 def reviews(con, as_of: date, rules: dict | None = None) -> pl.DataFrame:
-    rules = rules or load_rules()
+    rules = rules or rules_in_force(con)
     return review_frame(store.platforms(con), rules, as_of, calendar_in_force(con))
+
+
+def providers(con, as_of: date, rules: dict | None = None) -> pl.DataFrame:
+    """The 科技服务载体 in force with their evaluation cycle and next review as of the day."""
+    return provider_frame(store.providers(con), rules or rules_in_force(con), as_of, calendar_in_force(con))
+
+
+def providers_due(con, as_of: date, rules: dict | None = None, town: str | None = None) -> pl.DataFrame:
+    """The 载体 whose next evaluation falls within the horizon, soonest first."""
+    p = providers(con, as_of, rules)
+    if town is not None:
+        p = p.filter(pl.col("town") == town)
+    return p.filter(pl.col("due_soon")).sort("next_review", "name")
 
 
 def rows(
@@ -56,8 +76,10 @@ def rows(
         f = reviews(con, as_of, rules)
     elif kind == "contract":
         f = K.with_year(store.contracts(con))
+    elif kind == "provider":
+        f = providers(con, as_of, rules)
     else:
-        f = {"talent": store.talent, "provider": store.providers, "hosted": store.hosted}[kind](con)
+        f = {"talent": store.talent, "hosted": store.hosted}[kind](con)
     town_col = "seller_town" if kind == "contract" else "town"
     if town is not None:
         f = f.filter(pl.col(town_col) == town)
@@ -105,7 +127,7 @@ def due(con, as_of: date, rules: dict | None = None, town: str | None = None) ->
 
 def dashboard(con, rules: dict | None = None, year: int | None = None, town: str | None = None) -> dict:
     """技术合同 by year and type, the top sellers of the year, 人均技术合同成交额 and the unregistered-income list."""
-    rules = rules or load_rules()
+    rules = rules or rules_in_force(con)
     c = store.contracts(con)
     if town is not None:
         c = c.filter(pl.col("seller_town") == town)
@@ -129,7 +151,7 @@ def firm_section(con, uscc: str, as_of: date, may_see_talent: bool, rules: dict 
     found = store.firm_registry(con, uscc)
     plats = pl.DataFrame()
     if found["platform"].height:
-        plats = review_frame(found["platform"], rules or load_rules(), as_of, calendar_in_force(con))
+        plats = review_frame(found["platform"], rules or rules_in_force(con), as_of, calendar_in_force(con))
     counted = firm_platforms(plats) if plats.height else pl.DataFrame()
     talent = found["talent"]
     return {

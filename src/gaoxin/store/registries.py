@@ -1,6 +1,8 @@
-"""The innovation registries' SQL (migration 16): write one registry batch (all or nothing, rejected rows kept,
-earlier rows of the same record superseded), read each register in force with the host firm's name and town,
-and the per-firm facts the technology-contract checks read (R&D spending, 高企 status, staff)."""
+"""The innovation registries' SQL (migrations 16, 18, 19): write one registry batch (all or nothing, rejected rows
+kept, earlier rows of the same record superseded), read each register in force with the host firm's name and
+town, and the per-firm facts the technology-contract checks read (R&D spending, 高企 status, staff); turn the
+研发机构级别 numbers a 科技局 file codes into register rows to verify (`convert_coded`, the query of migration 19);
+write the 研发机构级别 facts and zone measures worked from the registers when their inputs change."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import polars as pl
 from gaoxin.store.db import frame, transaction
 from gaoxin.store.imports import ArrowStream, find_batch, insert_batch, record_digest, staged
 from gaoxin.store.imports import _mark_superseded as mark_superseded  # the same rule as every batch's facts
+from gaoxin.store.schema import CODED_COLUMNS, CODED_KIND, CODED_PLATFORMS
+
+SOURCE = "科技创新台账"  # the registry batches' source (gaoxin.ingest.registries.SOURCE)
 
 # table, its columns in order (after them: batch_id, sheet, row_no, superseded), the identity of a record
 TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -48,8 +53,16 @@ def known_batch(con: duckdb.DuckDBPyConnection, sha: str) -> dict | None:
 
 
 def has_batch(con: duckdb.DuckDBPyConnection, source: str) -> bool:
-    """Whether any batch of this source was imported (the demo imports its registry file once)."""
-    return frame(con, "SELECT count(*) AS n FROM import_batch WHERE source = ?", [source]).item() > 0
+    """Whether any file of this source was imported (the demo imports its registry file once); the batches of
+    levels worked from the register (`write_worked_facts`) are not files."""
+    return (
+        frame(
+            con,
+            "SELECT count(*) AS n FROM import_batch WHERE source = ? AND NOT starts_with(sha256, 'registry-worked:')",
+            [source],
+        ).item()
+        > 0
+    )
 
 
 def fact_years(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -65,15 +78,7 @@ def write_registry_batch(con: duckdb.DuckDBPyConnection, batch, facts: pl.DataFr
     rejected = batch.rejected_rows()
     with transaction(con):
         batch_id = insert_batch(con, batch)
-        if facts is not None and facts.height:
-            with staged(con, "staged_reg_facts", ArrowStream(facts)):
-                con.execute(
-                    "INSERT INTO fact SELECT s.uscc, s.period, s.indicator, s.value, s.unit, ?, s.sheet, s.row_no, "
-                    "false FROM staged_reg_facts s SEMI JOIN enterprise e ON e.uscc = s.uscc",
-                    [batch_id],
-                )
-            mark_superseded(con, batch_id)
-            record_digest(con, batch_id)  # the data fingerprint of later runs sums these
+        _insert_facts(con, batch_id, facts)
         for kind, (table, cols, ident) in TABLES.items():
             rows = batch.accepted_rows(kind)
             if rows.height == 0:
@@ -88,7 +93,8 @@ def write_registry_batch(con: duckdb.DuckDBPyConnection, batch, facts: pl.DataFr
                     f"UPDATE {table} SET superseded = true FROM {name} s WHERE {same} AND NOT {table}.superseded"
                 )
                 con.execute(
-                    f"INSERT INTO {table} SELECT {', '.join(cols)}, ?, sheet, row_no, false FROM {name}",
+                    f"INSERT INTO {table} ({', '.join(cols)}, batch_id, sheet, row_no, superseded) "
+                    f"SELECT {', '.join(cols)}, ?, sheet, row_no, false FROM {name}",
                     [batch_id],
                 )
         if rejected.height:
@@ -99,6 +105,148 @@ def write_registry_batch(con: duckdb.DuckDBPyConnection, batch, facts: pl.DataFr
                     [batch_id],
                 )
     return batch_id
+
+
+def _insert_facts(con: duckdb.DuckDBPyConnection, batch_id: int, facts: pl.DataFrame | None) -> None:
+    """Facts worked from the registers (uscc, period, indicator, value, unit, sheet, row_no) as facts of
+    `batch_id`, registered firms only, inside the caller's transaction; the value in force worked as for any
+    batch and the batch digest recorded (the data fingerprint of later runs sums it)."""
+    if facts is None or facts.height == 0:
+        return
+    with staged(con, "staged_reg_facts", ArrowStream(facts)):
+        con.execute(
+            "INSERT INTO fact SELECT s.uscc, s.period, s.indicator, s.value, s.unit, ?, s.sheet, s.row_no, "
+            "false FROM staged_reg_facts s SEMI JOIN enterprise e ON e.uscc = s.uscc",
+            [batch_id],
+        )
+    mark_superseded(con, batch_id)
+    record_digest(con, batch_id)
+
+
+def write_worked_facts(con: duckdb.DuckDBPyConnection, facts: pl.DataFrame, after: int | None) -> int:
+    """研发机构级别 facts worked from the register after a batch that was not a registry list (a 科技局 file of a
+    new year, new firms, a converted code): one batch of their own (source 科技创新台账, named for the batch after
+    which they were worked), so every fact keeps a batch, and runs see the change in their data fingerprint."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from gaoxin.store.imports import insert_batch
+
+    digest = hashlib.sha256(
+        repr((after, datetime.now(UTC).isoformat(), facts.height, facts.hash_rows().sum())).encode()
+    ).hexdigest()
+    periods = sorted(set(facts.get_column("period").to_list()))
+    with transaction(con):
+        batch_id = insert_batch(
+            con,
+            {
+                "file_name": f"创新平台台账推算（批次 {after} 导入后）" if after else "创新平台台账推算",
+                "sha256": f"registry-worked:{digest}",
+                "source": SOURCE,
+                "periods": periods,
+                "sheets": ["创新平台"],
+                "rows": facts.height,
+                "accepted": facts.height,
+                "rejected": 0,
+                "skipped": 0,
+                "columns": [],
+                "notes": ["研发机构级别按创新平台台账推算（台账无平台的企业为 0）"],
+            },
+        )
+        _insert_facts(con, batch_id, facts)
+    return batch_id
+
+
+def convert_coded(con: duckdb.DuckDBPyConnection) -> int:
+    """The 研发机构级别 codes of 科技局 files as register rows to verify (`schema.CODED_PLATFORMS`, the query of
+    migration 19): rows no longer matching what the files code are superseded, new ones inserted. Returns the
+    number of rows inserted (0 when the register already holds every code)."""
+    cols = CODED_COLUMNS
+    with transaction(con):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _coded AS SELECT * FROM ({CODED_PLATFORMS}) t({cols})")
+        try:
+            con.execute(
+                """UPDATE reg_platform SET superseded = true
+                   WHERE kind = ? AND NOT superseded
+                         AND batch_id NOT IN (SELECT batch_id FROM import_batch WHERE source = ?)
+                         AND (name, note, batch_id) NOT IN (SELECT name, note, batch_id FROM _coded)""",
+                [CODED_KIND, SOURCE],
+            )
+            added = con.execute(
+                f"""INSERT INTO reg_platform ({cols}) SELECT * FROM _coded c
+                    WHERE (c.name, c.note, c.batch_id) NOT IN (
+                        SELECT name, note, batch_id FROM reg_platform WHERE kind = ? AND NOT superseded)""",
+                [CODED_KIND],
+            ).fetchall()
+        finally:
+            con.execute("DROP TABLE IF EXISTS _coded")
+    return int(added[0][0]) if added else 0
+
+
+def coded_in_batches(con: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
+    """How many 研发机构级别 codes these (non-registry) batches brought."""
+    if not batch_ids:
+        return 0
+    marks = ", ".join("?" for _ in batch_ids)
+    return frame(
+        con,
+        f"""SELECT count(*) AS n FROM fact f JOIN import_batch b USING (batch_id)
+            WHERE f.indicator = 'rd_institution_level' AND b.source <> ? AND f.batch_id IN ({marks})""",
+        [SOURCE, *batch_ids],
+    ).item()
+
+
+def levels_in_force(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """(uscc, period, value) of 研发机构级别 in force, yearly periods."""
+    return frame(
+        con,
+        """SELECT uscc, period, value FROM fact
+           WHERE indicator = 'rd_institution_level' AND NOT superseded AND length(period) = 4""",
+    )
+
+
+def firm_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return frame(con, "SELECT uscc FROM enterprise ORDER BY uscc").get_column("uscc").to_list()
+
+
+def inputs_stamp(con: duckdb.DuckDBPyConnection) -> str:
+    """What the registry-worked figures depend on that changes with an import: the batches and the calendar."""
+    b = frame(con, "SELECT coalesce(max(batch_id), 0) AS m, count(*) AS n FROM import_batch").row(0)
+    cal = frame(con, "SELECT count(*) AS n FROM calendar_version").item()
+    return f"{b[0]}|{b[1]}|{cal}"
+
+
+def max_batch(con: duckdb.DuckDBPyConnection) -> int:
+    return int(frame(con, "SELECT coalesce(max(batch_id), 0) AS m FROM import_batch").item())
+
+
+def has_register(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
+    """Whether the store holds platforms (listed by a registry batch / converted from codes) and contracts."""
+    got = frame(
+        con,
+        """SELECT
+             (SELECT count(*) FROM reg_platform p JOIN import_batch b USING (batch_id)
+              WHERE NOT p.superseded AND b.source = ?) AS listed,
+             (SELECT count(*) FROM reg_platform WHERE NOT superseded AND kind = ?) AS coded,
+             (SELECT count(*) FROM reg_contract WHERE NOT superseded) AS contracts""",
+        [SOURCE, CODED_KIND],
+    ).row(0)
+    return {"listed": got[0] > 0, "coded": got[1] > 0, "contracts": got[2] > 0}
+
+
+def get_state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    from gaoxin.store.users import get_setting
+
+    return get_setting(con, key)
+
+
+def put_state(con: duckdb.DuckDBPyConnection, key: str, value: str | None) -> None:
+    from gaoxin.store.users import put_setting
+
+    if value is None:
+        con.execute("DELETE FROM app_setting WHERE key = ?", [key])
+    else:
+        put_setting(con, key, value)
 
 
 def platforms(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -220,21 +368,32 @@ def firm_registry(con: duckdb.DuckDBPyConnection, uscc: str) -> dict[str, pl.Dat
 
 
 __all__ = [
+    "SOURCE",
     "TABLES",
+    "coded_in_batches",
     "contracts",
+    "convert_coded",
     "counts",
     "fact_years",
     "firm_facts",
+    "firm_codes",
     "firm_registry",
+    "get_state",
     "has_batch",
+    "has_register",
     "hosted",
+    "inputs_stamp",
     "known_batch",
+    "levels_in_force",
+    "max_batch",
     "platform_history",
     "platforms",
     "providers",
+    "put_state",
     "talent",
     "talent_counts",
     "write_registry_batch",
+    "write_worked_facts",
     "write_zone_measures",
     "zone_measures",
 ]
@@ -259,6 +418,11 @@ def write_zone_measures(con: duckdb.DuckDBPyConnection, batch_id: int, measures:
     if measures.height == 0:
         return
     with transaction(con), staged(con, "staged_zone_measures", ArrowStream(measures)):
+        con.execute(  # worked again after the same batch (new rules): one row per batch, no tie in force
+            "DELETE FROM reg_zone_measure WHERE batch_id = ? AND (period, indicator) IN "
+            "(SELECT period, indicator FROM staged_zone_measures)",
+            [batch_id],
+        )
         con.execute(
             "INSERT INTO reg_zone_measure SELECT period, indicator, value, unit, ?, note FROM staged_zone_measures",
             [batch_id],

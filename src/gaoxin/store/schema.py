@@ -5,6 +5,52 @@ Append a new (version, sql) pair to change the schema; never edit a released one
 
 from __future__ import annotations
 
+# 研发机构级别 as a 科技局 file coded it (0 无, 1 区县级, 2 市级, 3 省级, 4 国家级), turned into 创新平台 register rows
+# to verify: one row per firm, level and run of consecutive data years (the latest non-register batch's code of
+# each year), kind 未注明（科技局旧字段迁移）, no approval date, status 待核实, the batch, file, sheet and rows named in
+# the note; the row keeps the first year's batch, sheet and row. Names a 创新登记 list already holds are left to
+# that list. Migration 19 inserts these rows; `store.registries.convert_coded` applies the same query to a 科技局
+# file imported later that still carries the column (the register decides; the old facts stay in place).
+CODED_KIND = "未注明（科技局旧字段迁移）"
+CODED_COLUMNS = (
+    "name, kind, level, province, host_uscc, host_name, approved_on, doc_no, status, last_review_on, grade, "
+    "next_review_on, revoked_on, bar_until, note, batch_id, sheet, row_no, superseded, from_year, to_year"
+)
+CODED_PLATFORMS = f"""
+    WITH coded AS (
+        SELECT f.uscc, CAST(f.period AS INTEGER) AS year,
+               arg_max(f.value, f.batch_id) AS code, max(f.batch_id) AS batch_id,
+               arg_max(f.sheet, f.batch_id) AS sheet, arg_max(f.row_no, f.batch_id) AS row_no
+        FROM fact f JOIN import_batch b USING (batch_id)
+        WHERE f.indicator = 'rd_institution_level' AND b.source <> '科技创新台账'
+              AND length(f.period) = 4 AND regexp_full_match(f.period, '[0-9]{{4}}')
+        GROUP BY f.uscc, f.period),
+    runs AS (
+        SELECT c.*, c.year - row_number() OVER (PARTITION BY c.uscc, c.code ORDER BY c.year) AS island
+        FROM coded c WHERE c.code IN (1, 2, 3, 4)),
+    grouped AS (
+        SELECT r.uscc, r.code, min(r.year) AS from_year, max(r.year) AS to_year,
+               arg_min(r.batch_id, r.year) AS batch_id, arg_min(r.sheet, r.year) AS sheet,
+               arg_min(r.row_no, r.year) AS row_no,
+               string_agg(format('{{}} 年：批次 {{}}「{{}}」工作表「{{}}」第 {{}} 行', r.year, r.batch_id, b.file_name,
+                                 r.sheet, r.row_no), '；' ORDER BY r.year) AS sources
+        FROM runs r JOIN import_batch b USING (batch_id)
+        GROUP BY r.uscc, r.code, r.island),
+    named AS (
+        SELECT g.*, CASE g.code WHEN 4 THEN '国家' WHEN 3 THEN '省' WHEN 2 THEN '市' ELSE '区' END AS level,
+               coalesce(e.name, g.uscc) || '研发机构（科技局代码' || CAST(g.code AS INTEGER) || '，'
+                   || CASE WHEN g.from_year = g.to_year THEN CAST(g.from_year AS VARCHAR)
+                           ELSE g.from_year || '–' || g.to_year END || '年，待核实）' AS name
+        FROM grouped g LEFT JOIN enterprise e ON e.uscc = g.uscc)
+    SELECT n.name, '{CODED_KIND}', n.level, NULL, n.uscc, NULL, NULL, NULL, '待核实', NULL, NULL, NULL, NULL, NULL,
+           '由科技局文件的“研发机构级别”代码 ' || CAST(n.code AS INTEGER) || '（' || n.level
+               || '级）转换；平台名称、类型、认定日期均不详，请以科技局/工信局名单核实。来源：' || n.sources,
+           n.batch_id, n.sheet, n.row_no, false, n.from_year, n.to_year
+    FROM named n
+    WHERE n.name NOT IN (SELECT p.name FROM reg_platform p JOIN import_batch b USING (batch_id)
+                         WHERE b.source = '科技创新台账')
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
         1,
@@ -785,6 +831,18 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             batch_id  INTEGER NOT NULL,   -- the registry batch after which it was worked
             note      VARCHAR             -- how: the register, the year's rule, the denominator
         );
+        """,
+    ),
+    (
+        19,
+        "研发机构级别 leaves the 科技局 file: the coded numbers of old stores become 创新平台 register rows to verify "
+        "(kind 未注明, level from the code, no approval date, status 待核实, the data years they held); the old facts "
+        "stay in place",
+        f"""
+        -- a converted row counts only in the data years its codes came from (NULL: any year, every listed row)
+        ALTER TABLE reg_platform ADD COLUMN from_year INTEGER;
+        ALTER TABLE reg_platform ADD COLUMN to_year INTEGER;
+        INSERT INTO reg_platform ({CODED_COLUMNS}) {CODED_PLATFORMS};
         """,
     ),
 ]

@@ -240,8 +240,13 @@ async def commit(request: Request, db: DbDep, user: Importer):
     store = request.app.state.store
 
     def write():
+        from gaoxin.registries.refresh import refresh
+
         with store.write_lock:
-            return commit_all(db, pending.prepared)
+            done = commit_all(db, pending.prepared)
+            # what the registers feed (研发机构级别, the zone's 技术合同/研发机构 figures), worked on the new data
+            refresh(db, batches=[r.batch_id for r in done if r.status == "imported"])
+            return done
 
     try:
         results = await run_in_threadpool(write)

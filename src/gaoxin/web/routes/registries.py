@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 
 from gaoxin.jsonable import jsonable
 from gaoxin.registries import service
-from gaoxin.registries.rules import load_rules
+from gaoxin.registries.rules import rules_in_force
 from gaoxin.store import registries as store
 from gaoxin.web.auth import Csrf
 from gaoxin.web.deps import CurrentUser, DbDep, Importer, PageNo, User
@@ -49,7 +49,8 @@ COLUMNS = {
     "talent": (("name", "姓名"), ("field", "专业领域"), ("programme", "人才计划"), ("level", "计划级别"),
                ("year", "入选年度"), ("employer_name", "工作单位"), ("mode", "引进方式")),
     "provider": (("name", "载体名称"), ("kind", "载体类型"), ("level", "级别"), ("town", "镇街"),
-                 ("area_m2", "场地面积（平方米）"), ("hosted_count", "在孵企业数"), ("hosted_listed", "名单中在孵企业")),
+                 ("area_m2", "场地面积（平方米）"), ("hosted_count", "在孵企业数"), ("hosted_listed", "名单中在孵企业"),
+                 ("approved_on", "认定日期"), ("next_review", "下次评价日期"), ("workdays_left", "剩余工作日")),
     "hosted": (("provider_name", "载体名称"), ("firm_name", "在孵企业名称"), ("firm_uscc", "统一社会信用代码"),
                ("town", "镇街"), ("since", "入孵日期"), ("graduated_on", "毕业日期")),
 }  # fmt: skip
@@ -109,7 +110,7 @@ def _list(db, user: User, kind: str, filters: dict, q: str | None, page: int, si
 @router.get("/registries")
 def overview_page(request: Request, db: DbDep, user: CurrentUser):
     today = date.today()
-    rules = load_rules()
+    rules = rules_in_force(db)
     return render(
         request,
         "registries.html",
@@ -119,6 +120,7 @@ def overview_page(request: Request, db: DbDep, user: CurrentUser):
             "counts": store.counts(db),
             "titles": service.KIND_TITLES,
             "due": service.due(db, today, rules, user.scope_town).to_dicts(),
+            "providers_due": service.providers_due(db, today, rules, user.scope_town).to_dicts(),
             "horizon": rules["meta"].get("upcoming_days", 90),
             "talent_ok": may_see_talent(user),
         },

@@ -1,0 +1,75 @@
+"""Keep what the registers feed current: the 研发机构级别 facts cultivation reads and the home zone's 技术合同 /
+研发机构 measures the ranking reads are worked again whenever one of their inputs changes — a registry list, a
+科技局 file (a new data year, new firms, a 研发机构级别 column still sent: its codes become register rows to
+verify), the denominator's batch (从业人员), a loaded calendar — not only at a list's import. Called by every
+import path (`gaoxin import`, the web upload, `gaoxin registry import`); a store whose inputs did not change
+since the last refresh is left alone after one small read, and only values that differ are written (an
+unchanged store keeps its run ids)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gaoxin.store import registries as store
+
+STAMP_KEY = "registries.refreshed"
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    skipped: bool = False
+    converted: int = 0  # register rows (待核实) made from 研发机构级别 codes of 科技局 files
+    coded: int = 0  # codes the batches just imported carried (the column the register now replaces)
+    levels: int = 0  # 研发机构级别 facts written
+    measures: int = 0  # zone measures written
+
+    def message(self) -> str | None:
+        """What a user is told after an import (None when there is nothing to say)."""
+        if not self.coded and not self.converted:
+            return None
+        return (
+            f"研发机构级别：本次导入的 {self.coded} 个“研发机构级别”代码不再直接使用，"
+            f"已转为创新平台台账中待核实的 {self.converted} 条记录（以台账为准；gaoxin registry due 查看，"
+            "以科技局/工信局平台名单核实后导入 gaoxin registry import）"
+        )
+
+
+def refresh(
+    con, *, rules: dict | None = None, batch_id: int | None = None, force: bool = False, batches=()
+) -> Refreshed:
+    """Work the registry-fed figures again if an input changed since the last time (or `force`). `batch_id`:
+    the registry batch the changes belong to (else they are written after the latest batch: levels as a batch
+    of their own, measures stamped with the latest batch); `batches`: the batches just imported (for the
+    message about a 研发机构级别 column)."""
+    from gaoxin.registries.feed import changed_levels, institution_levels
+    from gaoxin.registries.intake import zone_measures
+    from gaoxin.registries.reviews import calendar_in_force
+    from gaoxin.registries.rules import rules_in_force
+    from gaoxin.registries.zone_feed import changed_measures
+
+    rules = rules or rules_in_force(con)
+    stamp = f"{store.inputs_stamp(con)}|{rules['sha256']}"
+    if not force and store.get_state(con, STAMP_KEY) == stamp:
+        return Refreshed(skipped=True)
+    coded = store.coded_in_batches(con, list(batches))
+    converted = store.convert_coded(con)
+    have = store.has_register(con)
+    levels = measures = 0
+    if have["listed"]:  # converted codes alone say what the facts in force say: nothing to write
+        worked = institution_levels(
+            store.platforms(con), rules, store.fact_years(con), store.firm_codes(con), calendar_in_force(con)
+        )
+        delta = changed_levels(worked, store.levels_in_force(con))
+        if delta.height:
+            if batch_id is None:
+                store.write_worked_facts(con, delta, store.max_batch(con))
+            else:  # a registry batch's own changes are written with it (intake.fed_facts): only what is left
+                store.write_worked_facts(con, delta, batch_id)
+            levels = delta.height
+    if have["listed"] or have["contracts"]:
+        got = changed_measures(zone_measures(con, rules), store.zone_measures(con))
+        if got.height:
+            store.write_zone_measures(con, batch_id or store.max_batch(con), got)
+            measures = got.height
+    store.put_state(con, STAMP_KEY, f"{store.inputs_stamp(con)}|{rules['sha256']}")
+    return Refreshed(False, converted, coded, levels, measures)
