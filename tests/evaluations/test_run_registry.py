@@ -112,3 +112,13 @@ def test_the_scheme_packages_public_names_resolve():
     assert tuple(KIND_MODULES) == schemes.KINDS
     for name in schemes.__all__:
         assert getattr(schemes, name) is not None, name
+
+
+def test_the_lazy_packages_give_their_functions_whatever_was_imported_first():
+    import importlib
+
+    importlib.import_module("gaoxin.evaluations.mujun.inputs")  # loads the core module first
+    from gaoxin.evaluations.mujun import evaluate, what_if
+
+    assert callable(evaluate) and evaluate.__name__ == "evaluate"
+    assert callable(what_if) and what_if.__name__ == "what_if"

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from gaoxin.evaluations import runs
-from gaoxin.evaluations.mujun.evaluate import evaluate
+from gaoxin.evaluations.mujun.core import evaluate
 from gaoxin.evaluations.mujun.inputs import period_data
 from gaoxin.evaluations.periods import previous_period
 from gaoxin.store import queries

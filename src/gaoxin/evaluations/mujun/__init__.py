@@ -1,7 +1,7 @@
 """亩均效益综合评价 (per-mu efficiency): one registered evaluation kind.
 
 - ``types`` — the result types; ``prepare`` — derived values and population; ``benchmarks``; ``scoring``;
-  ``evaluate`` — the pure core ``evaluate(scheme, period, data, prev=None) -> MujunResult``;
+  ``core`` — the pure core ``evaluate(scheme, period, data, prev=None) -> MujunResult``;
   ``whatif`` — the smallest single change that lifts a firm to a class;
 - ``inputs`` — the store's columns for a period; ``frames`` — summary, run_result rows and compact trace;
   ``explain`` — one firm of a stored run with its sources; ``kind`` — the unit :mod:`gaoxin.evaluations.runs`
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from gaoxin.evaluations.industry import industry_numbers
     from gaoxin.evaluations.periods import period_end, previous_period
 
-    from .evaluate import evaluate
+    from .core import evaluate
     from .types import READ_KEYS, ClassGroup, ItemBlock, ItemInfo, MujunResult, T
     from .whatif import WhatIf, WhatIfItem, what_if
 
@@ -27,7 +27,7 @@ _WHERE = {
     "industry_numbers": "gaoxin.evaluations.industry",
     "period_end": "gaoxin.evaluations.periods",
     "previous_period": "gaoxin.evaluations.periods",
-    "evaluate": ".evaluate",
+    "evaluate": ".core",
     **dict.fromkeys(("READ_KEYS", "ClassGroup", "ItemBlock", "ItemInfo", "MujunResult", "T"), ".types"),
     **dict.fromkeys(("WhatIf", "WhatIfItem", "what_if"), ".whatif"),
 }

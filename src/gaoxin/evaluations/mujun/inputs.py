@@ -11,7 +11,7 @@ from gaoxin.evaluations.periods import previous_period
 from gaoxin.schemes import Scheme
 from gaoxin.store import queries
 
-from .evaluate import evaluate
+from .core import evaluate
 from .types import READ_KEYS, MujunResult
 
 
