@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -337,16 +339,37 @@ LOAD_HEAD = (
 )
 
 
+def before_store(path: Path, src: Path, firms: int) -> dict:
+    """The same generated store written by the code in `src` (this file run with that `src/` first on the path),
+    so the code before can open it: a store made by this checkout carries migrations the older code refuses."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = path.with_suffix(".json")
+    subprocess.run(
+        [sys.executable, __file__, "--build-only", str(path), "--firms", str(firms), "--no-issue14"],
+        env=env,
+        check=True,
+    )
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def compare_load(db: Path, src: Path, args, info: dict, first: dict) -> None:
     """Rounds of the same load against the code in `src` (before) and this checkout (after), one server at a
-    time on the same store, the client pinned the same way: before and after in the same run conditions."""
-    out = [("after", first)]
-    for rnd in range(args.rounds):
-        for label, code in (("before", src), ("after", None)):
-            if rnd == 0 and label == "after":
-                continue  # the first 'after' is the measurement above
+    time, the client pinned the same way: before and after in the same run conditions. The before code serves
+    a store it wrote itself; this checkout serves a copy of that store (migrated when it opens it), so both read
+    the same firms and facts."""
+    old = db.parent / "before.duckdb"
+    t = time.perf_counter()
+    info = before_store(old, src, args.firms)
+    new = db.parent / "after.duckdb"
+    shutil.copyfile(old, new)
+    print(
+        f"\nbefore store written by {src} in {time.perf_counter() - t:.1f} s; this checkout serves a copy of it"
+    )
+    out = []
+    for _ in range(args.rounds):
+        for label, code, store in (("before", src, old), ("after", None, new)):
             port = free_port()
-            proc = start_server(db, port, code)
+            proc = start_server(store, port, code)
             try:
                 base = f"http://127.0.0.1:{port}"
                 cookies = login(base)
@@ -388,7 +411,12 @@ def main() -> None:
         help="another checkout's src/ (e.g. a git worktree of the commit before): its server under the same load",
     )
     ap.add_argument("--rounds", type=int, default=2, help="before/after load rounds with --before-src")
+    ap.add_argument("--build-only", type=Path, help=argparse.SUPPRESS)  # write the store (and .json) and stop
     args = ap.parse_args()
+    if args.build_only:
+        info = build_store(args.build_only, args.firms, not args.scattered, not args.no_issue14)
+        args.build_only.with_suffix(".json").write_text(json.dumps(info), encoding="utf-8")
+        return
     rng = random.Random(8)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "web_bench.duckdb"

@@ -845,4 +845,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         INSERT INTO reg_platform ({CODED_COLUMNS}) {CODED_PLATFORMS};
         """,
     ),
+    (
+        20,
+        "point look-ups of one firm (画像, access checks, parcels) through an index on the credit code instead of a "
+        "scan of every firm and parcel",
+        """
+        -- DuckDB cannot ALTER a table that has an index: a later migration that alters enterprise or parcel drops
+        -- the index first and creates it again after
+        CREATE INDEX enterprise_uscc ON enterprise (uscc);
+        CREATE INDEX parcel_uscc ON parcel (uscc);
+        """,
+    ),
 ]
