@@ -202,6 +202,13 @@ def registry_show(
     ))  # fmt: skip
 
 
+def _workdays_left(n: int | None, overdue: bool) -> str:
+    """Working days to the review, or how many it is past (the web's 已逾期 N 个工作日)."""
+    if n is None:
+        return "—"
+    return f"已逾期 {abs(n)} 个工作日" if overdue else str(n)
+
+
 @app.command("due", help="未来 90 天内到期和已逾期的复核 / reviews due")
 def registry_due(
     as_of: AsOfOpt = None,
@@ -235,7 +242,7 @@ def registry_due(
         ("平台名称", "类型", "级别", "依托单位", "下次复核", "剩余天数", "剩余工作日", "状态"),
         [
             (r["name"], r["kind"], r["level"], r["host_name"], r["next_review"] or "—", r["days_left"],
-             ("已逾期 " if r["overdue"] else "") + ("—" if r["workdays_left"] is None else str(r["workdays_left"])),
+             _workdays_left(r["workdays_left"], r["overdue"]),
              r["status_now"])
             for r in frame.iter_rows(named=True)
         ],
