@@ -7,19 +7,25 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from .db import frame, transaction
+from .db import frame, one, transaction
 from .queries import current_facts_sql
 
 _FIELD = "json_extract_string(c.fields_json, '$.{}')"
 
 
-def project_rows(con: duckdb.DuckDBPyConnection, domain: str, town: str | None = None) -> pl.DataFrame:
-    """Every case of `domain` with its header fields (as JSON text), projected state and — from its
-    `report` events — the cumulative 计划投资 / 完成投资 / 资金到位 (万元) and the last reported month."""
+def project_rows(
+    con: duckdb.DuckDBPyConnection, domain: str, town: str | None = None, uscc: str | None = None
+) -> pl.DataFrame:
+    """Every case of `domain` (of one town, of one firm) with its header fields (as JSON text), projected state
+    and — from its `report` events — the cumulative 计划投资 / 完成投资 / 资金到位 (万元) and the last reported
+    month."""
     return frame(
         con,
         """
-        WITH rep AS (
+        WITH c AS MATERIALIZED (
+            SELECT * FROM case_file
+            WHERE domain = ? AND (? IS NULL OR town = ?) AND (? IS NULL OR uscc = ?)),
+        rep AS (
             SELECT case_id,
                    sum(TRY_CAST(json_extract_string(fields_json, '$.plan_wan') AS DOUBLE)) AS plan_wan,
                    sum(TRY_CAST(json_extract_string(fields_json, '$.done_wan') AS DOUBLE)) AS done_wan,
@@ -28,15 +34,23 @@ def project_rows(con: duckdb.DuckDBPyConnection, domain: str, town: str | None =
                    max(json_extract_string(fields_json, '$.month'))
                        FILTER (WHERE TRY_CAST(json_extract_string(fields_json, '$.done_wan') AS DOUBLE) > 0)
                        AS last_done_month
-            FROM case_event WHERE action = 'report' GROUP BY case_id)
+            FROM case_event WHERE action = 'report' AND case_id IN (SELECT case_id FROM c) GROUP BY case_id)
         SELECT c.case_id, c.title, c.uscc, c.firm_name, c.town, c.category, c.urgency, c.source, c.fields_json,
                c.opened_at, s.state, s.state_title, s.events,
                coalesce(r.plan_wan, 0) AS plan_wan, coalesce(r.done_wan, 0) AS done_wan,
                coalesce(r.funds_wan, 0) AS funds_wan, r.last_month, r.last_done_month
-        FROM case_file c LEFT JOIN case_state s USING (case_id) LEFT JOIN rep r USING (case_id)
-        WHERE c.domain = ? AND (? IS NULL OR c.town = ?)
+        FROM c LEFT JOIN case_state s USING (case_id) LEFT JOIN rep r USING (case_id)
         ORDER BY c.opened_at, c.case_id""",
-        [domain, town, town],
+        [domain, town, town, uscc, uscc],
+    )
+
+
+def firm_has_cases(con: duckdb.DuckDBPyConnection, domains: tuple[str, ...], uscc: str) -> bool:
+    """Whether the firm has any case of `domains` (most firms have no project or lead: their 画像 skips the board)."""
+    marks = ", ".join("?" for _ in domains)
+    return (
+        one(con, f"SELECT 1 FROM case_file WHERE domain IN ({marks}) AND uscc = ? LIMIT 1", [*domains, uscc])
+        is not None
     )
 
 

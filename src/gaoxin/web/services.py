@@ -49,10 +49,17 @@ def scheme_of(sha256: str, text: str) -> Scheme:
     return parse_scheme(text, sha256[:12])
 
 
+_TEXTS: dict[str, str] = {}  # sha256 → scheme text: a stored text never changes under its hash
+
+
 def stored_scheme(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, Scheme] | None:
-    text = store_runs.scheme_text(con, sha256)
+    text = _TEXTS.get(sha256)
     if text is None:
-        return None
+        text = store_runs.scheme_text(con, sha256)
+        if text is None:
+            return None
+        if len(_TEXTS) < 256:
+            _TEXTS[sha256] = text
     return text, scheme_of(sha256, text)
 
 

@@ -139,18 +139,16 @@ def new_lead(con, cal, scope: Scope, *, actor: str, **fields) -> str:
 def firm_projects(con, cal, scope: Scope, uscc: str, today: date | None = None) -> dict:
     """The 画像's 招商项目: the firm's projects (stage, colour) with their commitment shortfalls, and its
     leads still open — within the user's town for a town user."""
+    if not store_projects.firm_has_cases(con, (book.DOMAIN, leads.DOMAIN), uscc):
+        return {"projects": [], "shortfalls": [], "leads": []}
     today = today or date.today()
     projects = book.board(con, cal, today, town_of(scope), uscc=uscc)
     checks = book.check_projects(con, [p["case_id"] for p in projects], today) if projects else None
     short = (
         checks.filter(checks["status"] == "未达标").to_dicts() if checks is not None and checks.height else []
     )
-    rows = leads.lead_rows(con, town_of(scope))
-    open_leads = (
-        rows.filter((rows["uscc"] == uscc) & ~rows["state"].is_in(["signed", "dropped"]))
-        if rows.height
-        else rows
-    )
+    rows = leads.lead_rows(con, town_of(scope), uscc)
+    open_leads = rows.filter(~rows["state"].is_in(["signed", "dropped"])) if rows.height else rows
     return {"projects": projects, "shortfalls": short, "leads": open_leads.to_dicts()}
 
 

@@ -166,9 +166,10 @@ def sign(
     return amount, reason
 
 
-def lead_rows(con: duckdb.DuckDBPyConnection, town: str | None = None) -> pl.DataFrame:
-    rows = store.project_rows(con, DOMAIN, town)
-    return rows
+def lead_rows(
+    con: duckdb.DuckDBPyConnection, town: str | None = None, uscc: str | None = None
+) -> pl.DataFrame:
+    return store.project_rows(con, DOMAIN, town, uscc)
 
 
 def funnel(rows: pl.DataFrame) -> list[dict]:
