@@ -476,5 +476,7 @@ def statistics(con: duckdb.DuckDBPyConnection, cal, scope: Scope, year: int | No
 
 def firm_requests(con: duckdb.DuckDBPyConnection, uscc: str, scope: Scope) -> list[dict]:
     """The requests of one firm the user may see (for its 画像), newest first."""
+    if not store.firm_has_cases(con, (DOMAIN,), uscc):
+        return []
     df = store.case_list(con, {"domain": DOMAIN, "uscc": uscc, **scope.filters()})
     return sorted(df.to_dicts(), key=lambda r: r["opened_at"], reverse=True)

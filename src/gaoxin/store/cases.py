@@ -302,6 +302,15 @@ def _where(filters: dict[str, str | None] | None) -> tuple[list[str], list]:
     return where, params
 
 
+def firm_has_cases(con: duckdb.DuckDBPyConnection, domains: tuple[str, ...], uscc: str) -> bool:
+    """Whether the firm has any case of `domains` (most firms have none: their 画像 skips those sections)."""
+    marks = ", ".join("?" for _ in domains)
+    return (
+        one(con, f"SELECT 1 FROM case_file WHERE domain IN ({marks}) AND uscc = ? LIMIT 1", [*domains, uscc])
+        is not None
+    )
+
+
 def case_list(
     con: duckdb.DuckDBPyConnection,
     filters: dict[str, str | None] | None = None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from .db import frame, one, transaction
+from .db import frame, transaction
 from .queries import current_facts_sql
 
 _FIELD = "json_extract_string(c.fields_json, '$.{}')"
@@ -42,15 +42,6 @@ def project_rows(
         FROM c LEFT JOIN case_state s USING (case_id) LEFT JOIN rep r USING (case_id)
         ORDER BY c.opened_at, c.case_id""",
         [domain, town, town, uscc, uscc],
-    )
-
-
-def firm_has_cases(con: duckdb.DuckDBPyConnection, domains: tuple[str, ...], uscc: str) -> bool:
-    """Whether the firm has any case of `domains` (most firms have no project or lead: their 画像 skips the board)."""
-    marks = ", ".join("?" for _ in domains)
-    return (
-        one(con, f"SELECT 1 FROM case_file WHERE domain IN ({marks}) AND uscc = ? LIMIT 1", [*domains, uscc])
-        is not None
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from gaoxin.store.db import frame, transaction
+from gaoxin.store.db import frame, one, transaction
 from gaoxin.store.imports import ArrowStream, find_batch, insert_batch, record_digest, staged
 from gaoxin.store.imports import _mark_superseded as mark_superseded  # the same rule as every batch's facts
 from gaoxin.store.schema import CODED_COLUMNS, CODED_KIND, CODED_PLATFORMS
@@ -338,7 +338,18 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def firm_registry(con: duckdb.DuckDBPyConnection, uscc: str) -> dict[str, pl.DataFrame]:
-    """One firm's rows in force: platforms it hosts, contracts it sold or bought, its talent, the 载体 it sits in."""
+    """One firm's rows in force: platforms it hosts, contracts it sold or bought, its talent, the 载体 it sits in
+    (empty frames, after one look-up, for the many firms in no register)."""
+    present = one(
+        con,
+        """SELECT EXISTS (SELECT 1 FROM reg_platform WHERE NOT superseded AND host_uscc = $1)
+               OR EXISTS (SELECT 1 FROM reg_contract WHERE NOT superseded AND (seller_uscc = $1 OR buyer_uscc = $1))
+               OR EXISTS (SELECT 1 FROM reg_talent WHERE NOT superseded AND employer_uscc = $1)
+               OR EXISTS (SELECT 1 FROM reg_hosted WHERE NOT superseded AND firm_uscc = $1)""",
+        [uscc],
+    )
+    if not present[0]:
+        return {k: pl.DataFrame() for k in ("platform", "contract", "talent", "hosted")}
     return {
         "platform": frame(
             con,

@@ -139,7 +139,7 @@ def new_lead(con, cal, scope: Scope, *, actor: str, **fields) -> str:
 def firm_projects(con, cal, scope: Scope, uscc: str, today: date | None = None) -> dict:
     """The 画像's 招商项目: the firm's projects (stage, colour) with their commitment shortfalls, and its
     leads still open — within the user's town for a town user."""
-    if not store_projects.firm_has_cases(con, (book.DOMAIN, leads.DOMAIN), uscc):
+    if not store_cases.firm_has_cases(con, (book.DOMAIN, leads.DOMAIN), uscc):
         return {"projects": [], "shortfalls": [], "leads": []}
     today = today or date.today()
     projects = book.board(con, cal, today, town_of(scope), uscc=uscc)
