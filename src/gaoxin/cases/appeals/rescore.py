@@ -10,9 +10,7 @@ import polars as pl
 
 from gaoxin.evaluations import runs
 from gaoxin.evaluations.mujun.core import evaluate
-from gaoxin.evaluations.mujun.inputs import period_data
-from gaoxin.evaluations.periods import previous_period
-from gaoxin.store import queries
+from gaoxin.evaluations.mujun.inputs import period_data, previous_data
 from gaoxin.store import runs as store_runs
 
 
@@ -28,8 +26,7 @@ def rescore(
     scheme = runs.stored_scheme(con, run)
     period = run["period"]
     data = period_data(con, period, scheme)
-    prev_period = previous_period(period)
-    prev = period_data(con, prev_period, scheme) if queries.has_period(con, prev_period) else None
+    prev = previous_data(con, period, scheme)
     for uscc, indicator, value in corrections:
         if indicator not in data:
             raise RescoreError(f"方案 {run['scheme_id']} 不读取指标「{indicator}」，更正不影响评价结果")

@@ -29,13 +29,39 @@ def period_data(
     return queries.arrays(con, period, stored_fields(scheme), max_batch, attributes=READ_KEYS)
 
 
+def previous_fields(scheme: Scheme) -> list[str] | None:
+    """The stored fields the previous period must supply: None when the scheme never looks back; the fields it
+    reads through prev(...) — for most schemes only 规上 status — unless a benchmark is the previous period's
+    (then every field the scheme reads, for that period's own population and values)."""
+    if not scheme.uses_previous():
+        return None
+    if any(
+        i.benchmark is not None and i.benchmark.basis == "previous"
+        for lst in scheme.lists
+        for i in lst.indicator
+    ):
+        return stored_fields(scheme)
+    names = {f.name for f in F.numeric_fields()}
+    return sorted(scheme.referenced_names()[1] & names)
+
+
+def previous_data(
+    con: duckdb.DuckDBPyConnection, period: str, scheme: Scheme, max_batch: int | None = None
+) -> dict[str, np.ndarray] | None:
+    """The previous period's columns the scheme reads (None when it reads none or the store has no such
+    period): a 22-indicator scheme that looks back only for 小升规 reads one column, not 22."""
+    fields, before = previous_fields(scheme), previous_period(period)
+    if fields is None or not queries.has_period(con, before):
+        return None
+    return queries.arrays(con, before, fields, max_batch, attributes=READ_KEYS)
+
+
 def evaluate_stored(
     con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str, max_batch: int | None = None, watch=None
 ) -> tuple[MujunResult, dict, dict | None]:
     """Evaluate from the store (as of `max_batch`): the result, the data and the previous period's data."""
     data = period_data(con, period, scheme, max_batch)
-    prev_period = previous_period(period)
-    prev = period_data(con, prev_period, scheme, max_batch) if queries.has_period(con, prev_period) else None
+    prev = previous_data(con, period, scheme, max_batch)
     if watch:
         watch.lap("read")
     result = evaluate(scheme, period, data, prev)
