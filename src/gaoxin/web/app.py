@@ -182,6 +182,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.request_threads:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         # build the look-up tables in the background so the first page of a big store is quick
         warm = threading.Thread(target=_warm, args=(store, app.state.cache), daemon=True)
         warm.start()

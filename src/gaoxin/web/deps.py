@@ -37,6 +37,7 @@ class WebSettings(BaseSettings):
     default_lang: str = "zh"
     login_attempts: int = 10  # failed logins per name per 15 minutes before refusing
     db_threads: int | None = None  # DuckDB worker threads (None: DuckDB's default, one per core)
+    request_threads: int | None = None  # requests served at once (None: the server's default, 40)
 
 
 class Store:
