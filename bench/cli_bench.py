@@ -1,14 +1,18 @@
 """CLI on stored runs (issue 20, item 4): wall and CPU time of `gaoxin runs`, `results`, `explain` and
 `evaluate` of an existing run on the demo store, each in a fresh interpreter as a user types it, beside the
 floor `gaoxin --version` (interpreter, typer and the command table; nothing read). Goal: ≤ 0.5 s wall on the
-demo store. `--before-src DIR` times the same commands with another checkout's `src/` (before/after in one run).
+demo store. `--before-src DIR` (the `src/` of another commit, e.g. `git archive REV src | tar -x -C DIR`) times
+the same commands with that code on a demo store it makes itself (older code refuses newer migrations).
 
-    .venv/bin/gaoxin demo --no-serve --db /tmp/demo.duckdb      # once (≈ 1–2 min)
+    .venv/bin/gaoxin demo --no-serve --db /tmp/demo.duckdb      # once (≈ 0.5–2 min)
     .venv/bin/python bench/cli_bench.py --db /tmp/demo.duckdb [--reps 5] [--before-src DIR]
 
-3 Dec 2026, the 2-core box shared (load average 5–8): runs --json 1.0 s CPU (before 1.6 s: every run's
-scheme parsed to tell 已过期), results --json 0.9–1.1 s (before 1.2–1.5 s), explain --json 1.2 s (unchanged:
-it parses the run's scheme), `--version` floor 0.33 s CPU / 0.6 s wall.
+3 Dec 2026 (issue 20 item 4), quiet 2-core box, before = e22f752 in the same run (median wall): runs 0.60 →
+0.32 s, results --json 0.53 → 0.30, results (table) 0.75 → 0.30, explain --json 0.70 → 0.34, evaluate of an
+existing run 0.66 → 0.28; floor --version 0.21. How: `gaoxin <command>` assembles only that command's area;
+numpy/polars load on first use in the store, scheme, formula and USCC modules; the scheme package is lazy (a
+stored run is found from its scheme text and sha256 without pydantic: `runs.stored_run_id`); explain reads
+plain rows; a long listing prints as aligned text instead of a Rich table.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,27 +42,20 @@ def run_once(args: list[str], src: Path | None) -> tuple[float, float]:
     return wall, cpu
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--db", type=Path, required=True)
-    ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--before-src", type=Path)
-    a = ap.parse_args()
-    db = ["--db", str(a.db)]
-    listed = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "gaoxin.cli", "runs", "--json", *db], capture_output=True, check=True
-        ).stdout
-    )["runs"]
-    mujun = next(r for r in listed if r["kind"] == "mujun")
-    firm = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "gaoxin.cli", "results", mujun["run_id"], "--json", *db],
-            capture_output=True,
-            check=True,
-        ).stdout
-    )[0]["uscc"]
-    commands = {
+def commands_for(db_path: Path, src: Path | None) -> dict[str, list[str]]:
+    """The timed commands on one store, with a 亩均 run and a firm of it as that code lists them."""
+    db = ["--db", str(db_path)]
+    env = {**os.environ, **({"PYTHONPATH": str(src)} if src else {})}
+
+    def ask(*args: str):
+        out = subprocess.run(
+            [sys.executable, "-m", "gaoxin.cli", *args], env=env, capture_output=True, check=True
+        )
+        return json.loads(out.stdout)
+
+    mujun = next(r for r in ask("runs", "--json", *db)["runs"] if r["kind"] == "mujun")
+    firm = ask("results", mujun["run_id"], "--json", *db)[0]["uscc"]
+    return {
         "--version (floor)": ["--version"],
         "runs": ["runs", *db],
         "runs --json": ["runs", "--json", *db],
@@ -74,18 +72,41 @@ def main() -> None:
             *db,
         ],
     }
-    codes = {"after": None, **({"before": a.before_src} if a.before_src else {})}
-    for cmd in commands.values():  # warm-up: bytecode compiled, files in the page cache
-        for src in codes.values():
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", type=Path, required=True)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--before-src", type=Path)
+    a = ap.parse_args()
+    codes: dict[str, tuple[Path | None, dict[str, list[str]]]] = {"after": (None, commands_for(a.db, None))}
+    with tempfile.TemporaryDirectory() as tmp:
+        if a.before_src:
+            # the older code refuses a store with newer migrations: it reads a demo store it made itself
+            old = Path(tmp) / "before.duckdb"
+            env = {**os.environ, "PYTHONPATH": str(a.before_src)}
+            subprocess.run(
+                [sys.executable, "-m", "gaoxin.cli", "demo", "--no-serve", "--db", str(old)],
+                env=env,
+                capture_output=True,
+                check=True,
+            )
+            codes["before"] = (a.before_src, commands_for(old, a.before_src))
+        measure(a, codes)
+
+
+def measure(a, codes: dict[str, tuple[Path | None, dict[str, list[str]]]]) -> None:
+    names = list(codes["after"][1])
+    for src, commands in codes.values():  # warm-up: bytecode compiled, files in the page cache
+        for cmd in commands.values():
             run_once(cmd, src)
     load1, load5, _ = os.getloadavg()
-    print(
-        f"{a.db}: {len(listed)} runs; {a.reps} repetitions after one warm-up; load average {load1:.2f} / {load5:.2f}"
-    )
+    print(f"{a.db}: {a.reps} repetitions after one warm-up; load average {load1:.2f} / {load5:.2f}")
     print(f"{'command':<22}{'code':<8}{'min wall':>10}{'med wall':>10}{'min CPU':>10}{'med CPU':>10}")
-    for name, cmd in commands.items():
-        for label, src in codes.items():
-            got = [run_once(cmd, src) for _ in range(a.reps)]
+    for name in names:
+        for label, (src, commands) in codes.items():
+            got = [run_once(commands[name], src) for _ in range(a.reps)]
             walls, cpus = [w for w, _ in got], [c for _, c in got]
             print(
                 f"{name:<22}{label:<8}{min(walls):>10.2f}{statistics.median(walls):>10.2f}{min(cpus):>10.2f}"
