@@ -54,6 +54,16 @@ def _match_cycles(p: pl.DataFrame, cycles: pl.DataFrame) -> pl.DataFrame:
     return p.join(cand, on="_i", how="left")
 
 
+def _workdays_left(nxt: pl.Series, as_of: date, cal: workdays.Calendar) -> pl.Series:
+    """Working days (as_of, date] for a date column: negative once the date has passed, null where unknown."""
+    known = nxt.is_not_null().to_numpy()
+    days = np.zeros(len(nxt), dtype=np.int64)
+    if known.any():
+        target = nxt.fill_null(as_of).to_numpy().astype("datetime64[D]")
+        days = np.asarray(cal.count(np.full(len(nxt), np.datetime64(as_of, "D")), target), dtype=np.int64)
+    return pl.Series("workdays_left", np.where(known, days, 0), pl.Int32).set(~pl.Series(known), None)
+
+
 def review_frame(
     platforms: pl.DataFrame, rules: dict, as_of: date, cal: workdays.Calendar | None = None
 ) -> pl.DataFrame:
@@ -110,12 +120,8 @@ def review_frame(
     # working days (as_of, next review]: negative when the date has passed
     nxt = p.get_column("next_review")
     known = nxt.is_not_null().to_numpy()
-    days = np.zeros(p.height, dtype=np.int64)
-    if known.any():
-        target = nxt.fill_null(as_of).to_numpy().astype("datetime64[D]")
-        days = np.asarray(cal.count(np.full(p.height, np.datetime64(as_of, "D")), target), dtype=np.int64)
     p = p.with_columns(
-        pl.Series("workdays_left", np.where(known, days, 0), pl.Int32).set(~pl.Series(known), None),
+        _workdays_left(nxt, as_of, cal),
         pl.Series(
             "provisional", np.where(known, cal.provisional(as_of, nxt.fill_null(as_of).to_numpy()), False)
         ),
@@ -231,14 +237,8 @@ def provider_frame(
     p = p.with_columns(
         (pl.col("next_review") - pl.lit(as_of)).dt.total_days().cast(pl.Int32).alias("days_left")
     )
-    nxt = p.get_column("next_review")
-    known = nxt.is_not_null().to_numpy()
-    days = np.zeros(p.height, dtype=np.int64)
-    if known.any():
-        target = nxt.fill_null(as_of).to_numpy().astype("datetime64[D]")
-        days = np.asarray(cal.count(np.full(p.height, np.datetime64(as_of, "D")), target), dtype=np.int64)
     return p.with_columns(
-        pl.Series("workdays_left", np.where(known, days, 0), pl.Int32).set(~pl.Series(known), None),
+        _workdays_left(p.get_column("next_review"), as_of, cal),
         pl.col("days_left").is_between(0, horizon).fill_null(False).alias("due_soon"),
         pl.col("cycle_assumed").fill_null(True),
     ).drop("_i")

@@ -6,8 +6,9 @@ importing pydantic and the models, which a stored run's look-up does not need.""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gaoxin import lazy
 
 if TYPE_CHECKING:
     from .checks import overflow_warnings
@@ -65,10 +66,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'gaoxin.schemes' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy.names(__name__, _WHERE)

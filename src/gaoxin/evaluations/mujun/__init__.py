@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gaoxin import lazy
 
 if TYPE_CHECKING:
     from gaoxin.evaluations.industry import industry_numbers
@@ -33,13 +34,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'gaoxin.evaluations.mujun' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy.names(__name__, _WHERE)
 
 
 __all__ = [
