@@ -57,3 +57,26 @@ def test_an_import_changes_the_basis_and_the_counts(demo_store, tmp_path):
     assert after == scale_basis(con, [i["uscc"] for i in items])
     assert total_after == rows(con, "SELECT count(*) FROM enterprise")[0][0] >= total
     con.close()
+
+
+def test_run_look_ups_follow_a_new_run_and_an_official_mark(demo_store, tmp_path):
+    """The list's default run and the run picker are kept until a run is added or a 正式评价 mark is set or
+    withdrawn; each read equals the store's own answer."""
+    from gaoxin.evaluations.mujun import run_mujun
+    from gaoxin.store import official
+    from gaoxin.store import runs as store_runs
+
+    con, cache = _open(demo_store, tmp_path)
+    first = run_mujun(con, "default", "2025").run_id
+    assert cache.latest_run(con) == store_runs.latest_run(con) == first
+    assert cache.run_summaries(con) == store_runs.run_summaries(con)
+    second = run_mujun(con, "zj-huangyan-2022", "2025").run_id  # a newer run: the default moves to it
+    assert cache.latest_run(con) == store_runs.latest_run(con) == second
+    assert [r["run_id"] for r in cache.run_summaries(con)][:2] == [second, first]
+    official.record(con, store_runs.find_run(con, first), "mark", "tester")  # the official run comes first
+    assert cache.latest_run(con) == store_runs.latest_run(con) == first
+    official.record(con, store_runs.find_run(con, first), "clear", "tester")
+    assert cache.latest_run(con) == store_runs.latest_run(con) == second
+    assert cache.get_run(con, first) == store_runs.get_run(con, first)
+    assert cache.get_run(con, "no-such-run") is None
+    con.close()

@@ -340,6 +340,15 @@ def scheme_text(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
     return found[0] if found else None
 
 
+def runs_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """(runs stored, last 正式评价 mark): changes whenever a run is added or an official mark is set or
+    withdrawn — runs are immutable and both tables only grow, so what is derived from them keeps until then."""
+    return one(
+        con,
+        "SELECT (SELECT count(*) FROM run), (SELECT coalesce(max(seq), 0) FROM run_official)",
+    )
+
+
 def run_summaries(cur: duckdb.DuckDBPyConnection, kind: str | None = "mujun") -> list[dict]:
     """Runs newest first with their title, size and class counts (the runs page and pickers)."""
     where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])

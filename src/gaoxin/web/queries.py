@@ -47,6 +47,10 @@ class WebCache:
         self.towns: list[str] = []
         self.industries: list[tuple[str, str]] = []
         self.counts: dict[tuple, int] = {}  # (view table, filters, parameters) → matching firms
+        self.runs_at: tuple | None = None  # store_runs.runs_version the two below were read at
+        self.latest: str | None = None
+        self.summaries: list[dict] = []
+        self.headers: dict[str, dict] = {}  # run id → header (runs are immutable)
 
     def ensure(self, cur: duckdb.DuckDBPyConnection) -> None:
         """Make `webcache.firm` current (cheap when nothing changed)."""
@@ -66,6 +70,32 @@ class WebCache:
             self.views = {}
             self.generation += 1
             self.version = version
+
+    def _runs(self, cur: duckdb.DuckDBPyConnection) -> None:
+        version = store_runs.runs_version(cur)
+        if version != self.runs_at:
+            latest, summaries = store_runs.latest_run(cur), store_runs.run_summaries(cur)
+            with self.lock:
+                self.latest, self.summaries, self.runs_at = latest, summaries, version
+
+    def latest_run(self, cur: duckdb.DuckDBPyConnection) -> str | None:
+        """`store_runs.latest_run`, read again only when a run or an official mark was added."""
+        self._runs(cur)
+        return self.latest
+
+    def run_summaries(self, cur: duckdb.DuckDBPyConnection) -> list[dict]:
+        """`store_runs.run_summaries` (亩均 runs), read again only when a run or an official mark was added."""
+        self._runs(cur)
+        return self.summaries
+
+    def get_run(self, cur: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
+        """`store_runs.get_run` of a 亩均 run, kept by id (a stored run never changes)."""
+        found = self.headers.get(run_id)
+        if found is None:
+            found = store_runs.get_run(cur, run_id)
+            if found is not None and len(self.headers) < 1024:
+                self.headers[run_id] = found
+        return found
 
     def _refresh_names(self, cur: duckdb.DuckDBPyConnection) -> None:
         todo = webcache.names_without_initials(cur)

@@ -12,7 +12,6 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from gaoxin.store import enterprise_list
-from gaoxin.store import runs as store_runs
 from gaoxin.web import queries as Q
 from gaoxin.web.deps import CurrentUser, DbDep, PageNo, User
 from gaoxin.web.i18n import translate
@@ -39,9 +38,10 @@ def list_query(
     settings = request.app.state.settings
     if user.scope_town is not None and town and town != user.scope_town:
         raise HTTPException(404, "town not found")  # another town's firms do not exist for a town user
-    run_id = run if run is not None else store_runs.latest_run(db)
-    found = store_runs.get_run(db, run_id) if run_id else None
-    request.state.list_table = request.app.state.cache.view(db, found)
+    cache = request.app.state.cache
+    run_id = run if run is not None else cache.latest_run(db)
+    found = cache.get_run(db, run_id) if run_id else None
+    request.state.list_table = cache.view(db, found)
     run_id = found["run_id"] if found else None
     size = min(max(size or settings.page_size, 1), settings.max_page_size)
     return enterprise_list.ListQuery(
@@ -91,7 +91,7 @@ def enterprises(
         "pages": max((total + query.size - 1) // query.size, 1),
         "towns": cache.towns,
         "industries": cache.industries,
-        "runs": store_runs.run_summaries(db),
+        "runs": cache.run_summaries(db),
         "nav": "enterprises",
     }
     if is_htmx(request):

@@ -103,7 +103,7 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
     history = store_profile.firm_history(db, uscc, runs)
     if run_id is None and history:
         run_id = history[-1]["run_id"]
-    run = store_runs.get_run(db, run_id) if run_id else None
+    run = request.app.state.cache.get_run(db, run_id) if run_id else None
     if run_id and run is None:
         raise HTTPException(404, "run not found")
     result = store_profile.firm_result(db, run_id, uscc) if run else None
@@ -151,7 +151,7 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
             "item_rows": rows,
             "policy_rows": policy,
             "charts": chart_options,
-            "runs": store_runs.run_summaries(db),
+            "runs": request.app.state.cache.run_summaries(db),
             "requests": firm_requests(db, data["uscc"], user.scope),
             "firm_projects": firm_projects(db, calendar_in_force(db), user.scope, data["uscc"]),
             **firm_sections(db, data["uscc"], user, lang, data["firm_runs"]),
