@@ -21,9 +21,9 @@ and after alternating, so both are measured in the same run conditions. Before i
 10.8 / 12.1 req/s (p95 6.6 / 6.0 s), before 8.2 / 6.6 req/s (p95 8.3 / 9.7 s), 1.54×, 0 errors; the profile page
 (≈110 ms CPU a request, list ≈30 ms) now bounds throughput.
 Later the same day, quiet box, before = e5f9ac3^ serving a store it wrote itself, this checkout a copy of it,
-15 s rounds: before 26.2 / 25.0 req/s (p95 2.7 / 2.8 s), after 46.9 / 46.0 req/s (p95 1.5 / 1.5 s), 1.81×, 0 errors;
-one at a time profile p50 57 → 39 ms (one firm read through the credit-code index; no project board, register
-or 企业诉求 reads for a firm that has none; scheme texts and the calendar kept), list p50 ≈ 21 ms.
+15 s rounds: before 24.2 / 24.3 req/s (p95 3.0 / 2.8 s), after 45.9 / 48.3 req/s (p95 1.5 / 1.5 s), 1.94×, 0 errors;
+one at a time profile p50 57 → 37 ms (one firm read through the credit-code index; no project board, register
+or 企业诉求 reads for a firm that has none; scheme texts, the calendar and the run look-ups kept), list p50 ≈ 20 ms.
 
     .venv/bin/python bench/web_bench.py [--firms 100000] [--requests 200] [--clients 50] [--seconds 20]
                                         [--before-src DIR --rounds 2]
