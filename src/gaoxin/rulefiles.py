@@ -12,7 +12,8 @@ from pathlib import Path
 
 
 @lru_cache(maxsize=16)
-def _parsed(text: str, name: str, check: Callable[[dict, str], None], error: type[ValueError]) -> dict:
+def parse_text(text: str, name: str, check: Callable[[dict, str], None], error: type[ValueError]) -> dict:
+    """A rules text (read from a file or kept in the store) parsed, checked and stamped; once per process."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -33,4 +34,4 @@ def load_rules_file(
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise error(f"{p}: 无法读取规则文件（{exc}）") from None
-    return _parsed(text, p.name, check, error)
+    return parse_text(text, p.name, check, error)

@@ -425,6 +425,13 @@ def calendar(extra: list[Version] | tuple[Version, ...] = ()) -> Calendar:
     return Calendar([shipped(), *extra])
 
 
+@lru_cache(maxsize=8)
+def calendar_of(files: tuple[tuple[str, bytes], ...]) -> Calendar:
+    """The calendar in force for the calendar files a store loaded ((file name, content) in load order): the same
+    files give the same calendar, built once — not on every page or clock that needs one."""
+    return calendar([parse_file(name, data) for name, data in files])
+
+
 # ---- regenerating the shipped table (gaoxin workdays refresh) ------------------------------------------------
 NAMES = {
     "New Year's Day": "元旦",

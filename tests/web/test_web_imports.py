@@ -160,3 +160,18 @@ def test_batch_page_lists_rejects(clients, world):
     api = clients["vic"].get(f"/api/batches/{world.batch_ids[1]}/rejects").json()
     assert api and all(x["reasons"] for x in api)
     assert all(x["reasons"] in r.text for x in api[:20])
+
+
+def test_a_sci_file_still_coding_rd_levels_says_the_register_now_decides(fresh, tmp_path):
+    """The web upload runs what every import runs afterwards (`registries.refresh.after_import`) and shows its
+    message: the codes of a 研发机构级别 column became 创新平台 rows to verify."""
+    app, c = fresh("ana")
+    head = ["统一社会信用代码", "企业名称", "年份", "职工总数", "研发机构级别"]
+    rows = [[valid_code(71), "甲研发公司", 2025, 100, 3], [valid_code(72), "乙研发公司", 2025, 50, 0]]
+    path = write_xlsx(tmp_path / "科技局_研发机构.xlsx", {"企业": [head, *rows]})
+    r = _upload(c, [path], source="sci")
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    r = c.post("/imports/commit", data={"token": token, "csrf_token": csrf_of(c, "/imports")})
+    assert r.status_code == 200 and "已导入" in r.text
+    note = r.text.split('id="registry-note"', 1)[1].split("</div>", 1)[0]
+    assert "待核实的 1 条记录" in note and 'href="/registries"' in note

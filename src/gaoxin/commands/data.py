@@ -90,9 +90,9 @@ def run_import(files, source, period, db, quiet=False) -> list[ImportResult]:
         con = open_store(db)
         try:
             results = commit_all(con, prepared)
-            from gaoxin.registries.refresh import refresh  # what the registers feed, worked on the new data
+            from gaoxin.registries.refresh import after_import  # what the registers feed, on the new data
 
-            said = refresh(con, batches=[r.batch_id for r in results if r.status == "imported"]).message()
+            said = after_import(con, results)
             if said and not quiet:
                 console.print(said)
             return results

@@ -220,7 +220,7 @@ def registry_due(
     from gaoxin.registries.service import due, providers_due
 
     day = _as_of(as_of)
-    rl = _rules(rules) if rules is not None else None
+    rl = _rules(rules)
     con = open_store(db, read_only=True)
     try:
         rl = rl or rules_in_force(con)

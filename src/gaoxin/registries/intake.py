@@ -140,7 +140,8 @@ def import_all(con, paths, kind: str = "auto", rules: Path | str | None = None) 
             con
         )  # codes of 科技局 files not yet in the register, before the levels are worked
         bid = store.write_registry_batch(con, batch, fed_facts(con, batch, in_force))
-        refresh(con, rules=in_force, batch_id=bid, force=True)  # zone measures, and what the batch changed
+        # zone measures, and what the batch changed (its codes were converted just above)
+        refresh(con, rules=in_force, batch_id=bid, force=True, convert=False)
         out.append(
             ImportOutcome(
                 batch.file_name, bid, batch.accepted, batch.rejected, batch.skipped, False,

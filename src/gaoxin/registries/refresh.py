@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gaoxin.store import registries as store
+from gaoxin.store.queries import max_batch_id
+from gaoxin.store.users import get_setting, put_setting
 
 STAMP_KEY = "registries.refreshed"
 
@@ -27,20 +29,30 @@ class Refreshed:
         """What a user is told after an import (None when there is nothing to say)."""
         if not self.coded and not self.converted:
             return None
+        done = (
+            f"已转为创新平台台账中待核实的 {self.converted} 条记录"
+            if self.converted
+            else "台账中已有对应的待核实记录"
+        )
         return (
-            f"研发机构级别：本次导入的 {self.coded} 个“研发机构级别”代码不再直接使用，"
-            f"已转为创新平台台账中待核实的 {self.converted} 条记录（以台账为准；gaoxin registry due 查看，"
-            "以科技局/工信局平台名单核实后导入 gaoxin registry import）"
+            f"研发机构级别：本次导入的 {self.coded} 个“研发机构级别”代码不再直接使用，{done}（以台账为准；"
+            "gaoxin registry due 查看，以科技局/工信局平台名单核实后导入 gaoxin registry import）"
         )
 
 
 def refresh(
-    con, *, rules: dict | None = None, batch_id: int | None = None, force: bool = False, batches=()
+    con,
+    *,
+    rules: dict | None = None,
+    batch_id: int | None = None,
+    force: bool = False,
+    batches=(),
+    convert: bool = True,
 ) -> Refreshed:
     """Work the registry-fed figures again if an input changed since the last time (or `force`). `batch_id`:
     the registry batch the changes belong to (else they are written after the latest batch: levels as a batch
     of their own, measures stamped with the latest batch); `batches`: the batches just imported (for the
-    message about a 研发机构级别 column)."""
+    message about a 研发机构级别 column); `convert=False` when the caller has just converted the codes."""
     from gaoxin.registries.feed import changed_levels, institution_levels
     from gaoxin.registries.intake import zone_measures
     from gaoxin.registries.reviews import calendar_in_force
@@ -49,10 +61,10 @@ def refresh(
 
     rules = rules or rules_in_force(con)
     stamp = f"{store.inputs_stamp(con)}|{rules['sha256']}"
-    if not force and store.get_state(con, STAMP_KEY) == stamp:
+    if not force and get_setting(con, STAMP_KEY) == stamp:
         return Refreshed(skipped=True)
     coded = store.coded_in_batches(con, list(batches))
-    converted = store.convert_coded(con)
+    converted = store.convert_coded(con) if convert else 0
     have = store.has_register(con)
     levels = measures = 0
     if have["listed"]:  # converted codes alone say what the facts in force say: nothing to write
@@ -62,14 +74,20 @@ def refresh(
         delta = changed_levels(worked, store.levels_in_force(con))
         if delta.height:
             if batch_id is None:
-                store.write_worked_facts(con, delta, store.max_batch(con))
+                store.write_worked_facts(con, delta, max_batch_id(con))
             else:  # a registry batch's own changes are written with it (intake.fed_facts): only what is left
                 store.write_worked_facts(con, delta, batch_id)
             levels = delta.height
     if have["listed"] or have["contracts"]:
         got = changed_measures(zone_measures(con, rules), store.zone_measures(con))
         if got.height:
-            store.write_zone_measures(con, batch_id or store.max_batch(con), got)
+            store.write_zone_measures(con, batch_id or max_batch_id(con), got)
             measures = got.height
-    store.put_state(con, STAMP_KEY, f"{store.inputs_stamp(con)}|{rules['sha256']}")
+    put_setting(con, STAMP_KEY, f"{store.inputs_stamp(con)}|{rules['sha256']}")
     return Refreshed(False, converted, coded, levels, measures)
+
+
+def after_import(con, results) -> str | None:
+    """What every import path (`gaoxin import`, the web upload) runs once its batches are written: the
+    registry-fed figures worked on the new data; the message for the user, if any."""
+    return refresh(con, batches=[r.batch_id for r in results if r.status == "imported"]).message()

@@ -29,8 +29,7 @@ UNVERIFIED = "待核实"
 
 def calendar_in_force(con: duckdb.DuckDBPyConnection) -> workdays.Calendar:
     """The shipped national table, then every calendar file the zone loaded (as the case clocks use it)."""
-    extra = [workdays.parse_file(name, data) for name, data in store_calendar.versions(con)]
-    return workdays.calendar(extra)
+    return workdays.calendar_of(tuple(store_calendar.versions(con)))
 
 
 def _match_cycles(p: pl.DataFrame, cycles: pl.DataFrame) -> pl.DataFrame:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gaoxin.rulefiles import load_rules_file
+from gaoxin.rulefiles import load_rules_file, parse_text
 
 BUILTIN = Path(__file__).with_name("rules.toml")
 MODES = ("validity", "evaluation")
@@ -85,35 +85,23 @@ def remember(con, path: Path | str | None) -> None:
         return
     import json
 
-    from gaoxin.store import registries as store
+    from gaoxin.store.users import put_setting
 
     p = Path(path)
-    store.put_state(con, STATE_KEY, json.dumps({"file": p.name, "text": p.read_text(encoding="utf-8")}))
+    put_setting(con, STATE_KEY, json.dumps({"file": p.name, "text": p.read_text(encoding="utf-8")}))
 
 
 def rules_in_force(con) -> dict:
     """The rules the zone gave its last `registry import --rules` (kept in the store), else the built-in file."""
     import json
 
-    from gaoxin.store import registries as store
+    from gaoxin.store.users import get_setting
 
-    kept = store.get_state(con, STATE_KEY)
+    kept = get_setting(con, STATE_KEY)
     if not kept:
         return load_rules()
     got = json.loads(kept)
-    return _parsed_text(got["text"], got["file"])
-
-
-def _parsed_text(text: str, name: str) -> dict:
-    import hashlib
-    import tomllib
-
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{name}: 不是有效的 TOML（{exc}）") from None
-    _check(doc, name)
-    return doc | {"sha256": hashlib.sha256(text.encode()).hexdigest(), "file": name}
+    return parse_text(got["text"], got["file"], _check, RulesError)
 
 
 def cycle_table(rules: dict) -> pl.DataFrame:

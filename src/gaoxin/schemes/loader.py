@@ -15,8 +15,8 @@ from pydantic import BaseModel, ValidationError
 from .model import LoadedScheme, Scheme
 from .texts import (
     SchemeError,
-    _resolve,
     builtin_ids,
+    resolve,
     scheme_sha256,
 )
 
@@ -50,7 +50,7 @@ class BuiltinScheme:
 
 def load_scheme(id_or_path: str | Path) -> LoadedScheme:
     """Load and validate a scheme by built-in id (``"zj-huangyan-2022"``) or path. Raises :class:`SchemeError`."""
-    origin, text = _resolve(id_or_path)
+    origin, text = resolve(id_or_path)
     return parse_scheme(text, origin)
 
 

@@ -36,7 +36,7 @@ def builtin_ids() -> list[str]:
     return sorted(p.name[:-5] for p in _builtin_root().iterdir() if p.name.endswith(".toml"))
 
 
-def _resolve(id_or_path: str | Path) -> tuple[str, str]:
+def resolve(id_or_path: str | Path) -> tuple[str, str]:
     """(origin, text) for a builtin id or a file path."""
     s = str(id_or_path)
     p = Path(s)
@@ -58,4 +58,4 @@ def _resolve(id_or_path: str | Path) -> tuple[str, str]:
 
 def scheme_text(id_or_path: str | Path) -> str:
     """The exact TOML text of a built-in scheme id or a scheme file path."""
-    return _resolve(id_or_path)[1]
+    return resolve(id_or_path)[1]

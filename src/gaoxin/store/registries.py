@@ -216,37 +216,17 @@ def inputs_stamp(con: duckdb.DuckDBPyConnection) -> str:
     return f"{b[0]}|{b[1]}|{cal}"
 
 
-def max_batch(con: duckdb.DuckDBPyConnection) -> int:
-    return int(frame(con, "SELECT coalesce(max(batch_id), 0) AS m FROM import_batch").item())
-
-
 def has_register(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
-    """Whether the store holds platforms (listed by a registry batch / converted from codes) and contracts."""
+    """Whether the store holds platforms listed by a registry batch, and contracts."""
     got = frame(
         con,
         """SELECT
              (SELECT count(*) FROM reg_platform p JOIN import_batch b USING (batch_id)
               WHERE NOT p.superseded AND b.source = ?) AS listed,
-             (SELECT count(*) FROM reg_platform WHERE NOT superseded AND kind = ?) AS coded,
              (SELECT count(*) FROM reg_contract WHERE NOT superseded) AS contracts""",
-        [SOURCE, CODED_KIND],
+        [SOURCE],
     ).row(0)
-    return {"listed": got[0] > 0, "coded": got[1] > 0, "contracts": got[2] > 0}
-
-
-def get_state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    from gaoxin.store.users import get_setting
-
-    return get_setting(con, key)
-
-
-def put_state(con: duckdb.DuckDBPyConnection, key: str, value: str | None) -> None:
-    from gaoxin.store.users import put_setting
-
-    if value is None:
-        con.execute("DELETE FROM app_setting WHERE key = ?", [key])
-    else:
-        put_setting(con, key, value)
+    return {"listed": got[0] > 0, "contracts": got[1] > 0}
 
 
 def platforms(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -389,18 +369,15 @@ __all__ = [
     "firm_facts",
     "firm_codes",
     "firm_registry",
-    "get_state",
     "has_batch",
     "has_register",
     "hosted",
     "inputs_stamp",
     "known_batch",
     "levels_in_force",
-    "max_batch",
     "platform_history",
     "platforms",
     "providers",
-    "put_state",
     "talent",
     "talent_counts",
     "write_registry_batch",

@@ -3,18 +3,18 @@ data year and the years before it, applies the scheme's parameter overrides, and
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
 
+from gaoxin.evaluations import fingerprints
 from gaoxin.evaluations.runs import Computed, Plan, RegisteredKind, RunError, Stopwatch
 from gaoxin.schemes import CultivationScheme
 from gaoxin.store import queries
 
 from .evaluate import evaluate
 from .frames import result_frames, summary
-from .types import METHOD, CultivationResult
+from .types import CultivationResult
 
 
 def years_of(period: str, n: int) -> list[str]:
@@ -22,11 +22,8 @@ def years_of(period: str, n: int) -> list[str]:
     return [str(y - k) for k in range(n)]
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection, period: str) -> str:
-    """Data the run reads: the period and the three years before it (queries.data_fingerprint covers two)."""
-    two = years_of(period, 3)[2]
-    blob = queries.data_fingerprint(con, period) + queries.data_fingerprint(con, two)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+# data the run reads: the period and the three years before it (the one definition, also read without this kind)
+fingerprint = fingerprints.cultivation
 
 
 def years_data(
@@ -63,10 +60,9 @@ class CultivationKind(RegisteredKind):
 
     def plan(self, con, scheme: CultivationScheme, period: str | None, options: dict) -> Plan:
         period = self.enterprise_period(con, period)
-        params = {
-            "period": period,
-            "params": dict(sorted((options.get("params") or {}).items())),
-            "method": METHOD,  # the evaluation method is part of the id: a new method, a new run beside the old
+        # the evaluation method is part of the id (fingerprints.CULTIVATION_METHOD): a new method, a new run
+        params = fingerprints.cultivation_params(period) | {
+            "params": dict(sorted((options.get("params") or {}).items()))
         }
         return Plan(period, params, fingerprint(con, period))
 

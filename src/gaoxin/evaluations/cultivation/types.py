@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gaoxin.evaluations.fingerprints import CULTIVATION_METHOD
 from gaoxin.schemes.cultivation import Condition, CultivationScheme, Lever
 
 PASS, FAIL, EXPERT, MISSING = 0, 1, 2, 3
@@ -22,7 +21,6 @@ VERDICT_LABELS = {
     "fail": "未达标",
     "out": "不参评",
 }
-METHOD = CULTIVATION_METHOD  # the evaluation method's version, part of every run's id (fingerprints.py)
 EPS = 1e-9
 NEAR_SHORTFALL = (
     0.5  # "差一项" needs the failing value within half of its threshold (relative shortfall ≤ 50%)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from gaoxin.evaluations import fingerprints
 from gaoxin.evaluations.runs import REGISTRY, Computed, Plan, RegisteredKind, RunError, Stopwatch
 from gaoxin.schemes import Scheme
 from gaoxin.store import queries
@@ -25,7 +26,7 @@ class MujunKind(RegisteredKind):
 
     def plan(self, con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str | None, options: dict) -> Plan:
         period = self.enterprise_period(con, period)
-        return Plan(period, {"period": period}, queries.data_fingerprint(con, period))
+        return Plan(period, fingerprints.mujun_params(period), queries.data_fingerprint(con, period))
 
     def max_batch(self, con: duckdb.DuckDBPyConnection) -> int | None:
         return queries.max_batch_id(con)

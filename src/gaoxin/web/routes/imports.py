@@ -240,16 +240,15 @@ async def commit(request: Request, db: DbDep, user: Importer):
     store = request.app.state.store
 
     def write():
-        from gaoxin.registries.refresh import refresh
+        from gaoxin.registries.refresh import after_import
 
         with store.write_lock:
             done = commit_all(db, pending.prepared)
             # what the registers feed (研发机构级别, the zone's 技术合同/研发机构 figures), worked on the new data
-            refresh(db, batches=[r.batch_id for r in done if r.status == "imported"])
-            return done
+            return done, after_import(db, done)
 
     try:
-        results = await run_in_threadpool(write)
+        results, registry_note = await run_in_threadpool(write)
     finally:
         shutil.rmtree(pending.folder, ignore_errors=True)
     request.app.state.cache.forget()
@@ -273,6 +272,7 @@ async def commit(request: Request, db: DbDep, user: Importer):
         {
             "files": files,
             "committed": True,
+            "registry_note": registry_note,
             "source_labels": SOURCE_LABELS,
             "nav": "imports",
             "show": SHOW_REJECTS,
