@@ -28,6 +28,7 @@ from gaoxin.evaluations.cultivation import BUILTIN, evaluate_stored, load, run_c
 from gaoxin.schemes.model import FIELD_NAMES  # noqa: E402
 from gaoxin.store import connect, one, transaction  # noqa: E402
 from gaoxin.store.imports import staged  # noqa: E402
+from gaoxin.store.keys import fill_missing  # noqa: E402
 
 YEARS = ("2025", "2024", "2023")
 
@@ -59,6 +60,7 @@ def load_store(path: Path, years: list[dict]) -> None:
                 "SELECT uscc, '企业' || uscc, '镇' || (hash(uscc) % 7)::VARCHAR, '3973', DATE '2012-05-01' "
                 "FROM synth_firms"
             )
+        fill_missing(con)  # the firms' numbers and their facts' (store.keys), as an import sets them
     con.close()
 
 

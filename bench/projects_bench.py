@@ -104,7 +104,7 @@ def facts(con, n: int) -> None:
     con.execute("""INSERT INTO import_batch (batch_id, file_name, sha256, source, rows, accepted, rejected, skipped,
                    imported_at) VALUES (1, 'bench.xlsx', 'bench', 'tax', 0, 0, 0, 0, now())""")  # fmt: skip
     for ind, unit, base in FACTS:
-        con.execute(f"""INSERT INTO fact
+        con.execute(f"""INSERT INTO fact (uscc, period, indicator, value, unit, batch_id, sheet, row_no, superseded)
             SELECT printf('9133%014d', i), y::VARCHAR, '{ind}', {base} * (0.7 + (i * 7 + y) % 10 / 16.0), '{unit}', 1,
                    y::VARCHAR || '年', i + 2, false
             FROM range({n}) t(i), range(2023, 2026) u(y)""")  # fmt: skip

@@ -56,6 +56,15 @@ from gaoxin.demo.zone import generate_zone
 from gaoxin.evaluations.mujun import run_mujun
 from gaoxin.store import connect, rows, transaction
 from gaoxin.store.imports import staged
+
+try:
+    from gaoxin.store.keys import fill_missing
+except ImportError:  # code from before the integer firm keys (--before-src)
+
+    def fill_missing(con) -> None:
+        return None
+
+
 from gaoxin.web.auth import add_user
 from gaoxin.web.queries import initials
 
@@ -139,6 +148,7 @@ def build_store(path: Path, n: int, clustered: bool = True, issue14: bool = True
         with staged(con, "bench_parcels", parcels):
             con.execute("""INSERT INTO parcel SELECT parcel_id, uscc, period, area_mu, leased_out_mu, leased_in_mu,
                                                      land_use, 5, 1 FROM bench_parcels""")
+        fill_missing(con)  # the firms' numbers and their facts' (store.keys), as an import sets them
     for _ in SOURCES:  # keep the sequence past the batch ids used above
         con.execute("SELECT nextval('batch_seq')").fetchall()
     run_ids = [run_mujun(con, "default", period).run_id for period in ("2024", "2025")]

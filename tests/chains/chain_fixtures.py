@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from gaoxin.store.keys import fill_missing
+
 FIRMS = [
     # uscc, name, code, scope, revenue 2024 / 2025 (元), tax 2025
     (
@@ -75,3 +77,4 @@ def build_zone(con) -> None:
         for period, rev in (("2024", r24), ("2025", r25)):
             con.execute(FACT + "VALUES (?, ?, 'revenue', ?, '元', 1, 'Sheet1', ?)", [uscc, period, rev, i])
         con.execute(FACT + "VALUES (?, '2025', 'tax_paid', ?, '元', 1, 'Sheet1', ?)", [uscc, tax, i])
+    fill_missing(con)  # the firms' numbers and their facts' (store.keys), as an import sets them

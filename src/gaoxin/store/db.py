@@ -47,6 +47,9 @@ def connect(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb
     except duckdb.IOException as exc:
         hint = _lock_hint(str(exc)) if "lock" in str(exc).lower() else ""
         raise StoreError(f"无法打开数据库 {path}{hint}（{exc}）") from exc
+    # DuckDB's own progress bar writes to stdout during long statements (a migration of a large store, a
+    # 10M-firm run), which would break a command's JSON output
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         migrate(con)
     return con

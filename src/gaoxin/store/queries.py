@@ -15,6 +15,7 @@ import duckdb
 
 from gaoxin import fields as F
 from gaoxin.store.db import dicts, frame, one, rows
+from gaoxin.store.keys import FIRM_OF
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,7 +68,7 @@ def firm_fact_rows(
 def _firm_facts_sql(uscc: str, periods: Sequence[str], max_batch: int | None) -> tuple[str, list]:
     placeholders = ", ".join("?" for _ in periods)
     return (
-        current_facts_sql(f"WHERE f.uscc = ? AND f.period IN ({placeholders}) AND f.batch_id <= ?"),
+        current_facts_sql(f"WHERE f.firm = {FIRM_OF} AND f.period IN ({placeholders}) AND f.batch_id <= ?"),
         [uscc, *periods, max_batch or 2**31 - 1],
     )
 
@@ -116,9 +117,9 @@ def enterprise(con: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
     ]
     out = dict(zip(keys, row, strict=True))
     out["registered_on"] = str(out["registered_on"]) if out["registered_on"] else None
-    facts = frame(con, current_facts_sql("WHERE f.uscc = ?") + " ORDER BY period, indicator", [uscc])
+    facts = frame(con, current_facts_sql(f"WHERE f.firm = {FIRM_OF}") + " ORDER BY period, indicator", [uscc])
     out["facts"] = facts.to_dicts()
-    superseded = one(con, "SELECT count(*) FROM fact WHERE uscc = ?", [uscc])[0] - facts.height
+    superseded = one(con, f"SELECT count(*) FROM fact WHERE firm = {FIRM_OF}", [uscc])[0] - facts.height
     out["superseded_values"] = superseded
     out["parcels"] = frame(
         con,
@@ -158,26 +159,57 @@ def dense(
     picks the enterprise columns returned (uscc always comes first). Both arrays are column-major, so an
     indicator's column is contiguous for the vectorised cores.
     """
+    names = _indicator_names(indicators)
+    base, row_of = _firms(con, attributes)
+    values, batches = _placed(con, period, names, max_batch, row_of, base.height, with_batches)
+    return base, names, values, batches
+
+
+def _indicator_names(indicators: list[str] | None) -> list[str]:
     names = indicators or [f.name for f in F.numeric_fields()]
     unknown = [n for n in names if n not in F.BY_NAME]
     if unknown:
         raise ValueError(f"unknown indicators: {unknown}")
+    return names
+
+
+def _firms(con: duckdb.DuckDBPyConnection, attributes: tuple[str, ...]) -> tuple[pl.DataFrame, np.ndarray]:
+    """Every firm's attributes in credit-code order, and the row of each firm number (store.keys)."""
     if set(attributes) - set(ATTRIBUTES):
         raise ValueError(f"unknown attributes: {sorted(set(attributes) - set(ATTRIBUTES))}")
-    in_list = ", ".join(f"'{n}'" for n in names)
-    # the join to the firm's row and the indicator's column happen in DuckDB, so only integers and
-    # values cross into Python (strings for millions of facts are the slow part otherwise)
-    column = "CASE f.indicator " + " ".join(f"WHEN '{n}' THEN {j}" for j, n in enumerate(names)) + " END"
-    firms = "SELECT uscc, (row_number() OVER (ORDER BY uscc) - 1)::INTEGER AS r FROM enterprise"
+    attrs = ["uscc"] + [a for a in attributes if a != "uscc"]
+    base = frame(con, f"SELECT {', '.join(attrs)}, firm AS __firm FROM enterprise ORDER BY uscc")
+    # a firm written without a number (a direct SQL writer that skipped store.keys.fill_missing) has no
+    # numbered facts either: its row stays empty, as an unknown firm's would
+    firm = base.get_column("__firm").fill_null(-1).to_numpy()
+    numbered = firm >= 0
+    row_of = np.empty(int(firm.max()) + 1 if base.height else 0, dtype=np.int64)  # numbers are dense
+    row_of[firm[numbered]] = np.arange(base.height)[numbered]
+    return base.drop("__firm"), row_of
+
+
+def _placed(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    names: list[str],
+    max_batch: int | None,
+    row_of: np.ndarray,
+    n: int,
+    with_batches: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The values in force of `names` in `period` scattered into (firms × indicators) arrays."""
+    in_list = ", ".join(f"'{m}'" for m in names)
+    # the indicator's column is worked in DuckDB and facts carry the firm's number (store.keys), so only
+    # integers and values cross into Python and no text codes are joined (strings for millions of facts
+    # are the slow part otherwise); numbers become rows through `row_of`
+    column = "CASE f.indicator " + " ".join(f"WHEN '{m}' THEN {j}" for j, m in enumerate(names)) + " END"
     if max_batch is None or max_batch >= max_batch_id(con):
         # the value in force is flagged at import time: a plain filtered scan, no grouping
         located = frame(
             con,
-            f"""
-            WITH e AS ({firms})
-            SELECT e.r, ({column})::INTEGER AS j, f.value{", f.batch_id" if with_batches else ""}
-            FROM fact f JOIN e USING (uscc)
-            WHERE f.period = ? AND NOT f.superseded AND f.indicator IN ({in_list})""",
+            f"""SELECT f.firm, ({column})::INTEGER AS j, f.value{", f.batch_id" if with_batches else ""}
+                FROM fact f
+                WHERE f.period = ? AND NOT f.superseded AND f.indicator IN ({in_list}) AND f.firm IS NOT NULL""",
             [period],
         )
     else:  # the store as it stood at an earlier batch: choose the value in force here
@@ -185,28 +217,24 @@ def dense(
         located = frame(
             con,
             f"""
-            WITH pref(indicator, source, pref_rank) AS ({precedence_sql()}), e AS ({firms}),
-            cur AS (
-                SELECT f.uscc, ({column})::INTEGER AS j, arg_max(f.value, {order_key}) AS value,
-                       arg_max(f.batch_id, {order_key}) AS batch_id
-                FROM fact f JOIN import_batch b USING (batch_id)
-                LEFT JOIN pref p ON p.indicator = f.indicator AND p.source = b.source
-                WHERE f.period = ? AND f.batch_id <= ? AND f.indicator IN ({in_list})
-                GROUP BY f.uscc, f.indicator)
-            SELECT e.r, cur.j, cur.value, cur.batch_id FROM cur JOIN e USING (uscc)""",
+            WITH pref(indicator, source, pref_rank) AS ({precedence_sql()})
+            SELECT f.firm, ({column})::INTEGER AS j, arg_max(f.value, {order_key}) AS value,
+                   arg_max(f.batch_id, {order_key}) AS batch_id
+            FROM fact f JOIN import_batch b USING (batch_id)
+            LEFT JOIN pref p ON p.indicator = f.indicator AND p.source = b.source
+            WHERE f.period = ? AND f.batch_id <= ? AND f.indicator IN ({in_list}) AND f.firm IS NOT NULL
+            GROUP BY f.firm, f.indicator""",
             [period, max_batch],
         )
-    attrs = ["uscc"] + [a for a in attributes if a != "uscc"]
-    base = frame(con, f"SELECT {', '.join(attrs)} FROM enterprise ORDER BY uscc")
     # pivot by scattering into a dense (firms × indicators) array: one vectorised pass
-    values = np.full((base.height, len(names)), np.nan, order="F")
-    batches = np.full((base.height, len(names)), -1, dtype=np.int64, order="F") if with_batches else None
+    values = np.full((n, len(names)), np.nan, order="F")
+    batches = np.full((n, len(names)), -1, dtype=np.int64, order="F") if with_batches else None
     if located.height:
-        at = (located.get_column("r").to_numpy(), located.get_column("j").to_numpy())
+        at = (row_of[located.get_column("firm").to_numpy()], located.get_column("j").to_numpy())
         values[at] = located.get_column("value").to_numpy()
         if batches is not None:
             batches[at] = located.get_column("batch_id").to_numpy()
-    return base, names, values, batches
+    return values, batches
 
 
 def wide(
@@ -233,15 +261,30 @@ def arrays(
     """Columnar input for the evaluation cores: attributes as object arrays, dates as datetime64[D],
     every indicator float64 with NaN = missing (never 0). Only the `attributes` asked for are converted
     (a text column costs ~0.1 s per million firms)."""
-    base, names, values, _ = dense(con, period, indicators, max_batch, attributes, with_batches=False)
-    out: dict[str, np.ndarray] = {"uscc": base.get_column("uscc").to_numpy()}
-    out.update(
+    return arrays_by_period(con, {period: indicators}, max_batch, attributes)[period]
+
+
+def arrays_by_period(
+    con: duckdb.DuckDBPyConnection,
+    periods: dict[str, list[str] | None],
+    max_batch: int | None = None,
+    attributes: tuple[str, ...] = ATTRIBUTES,
+) -> dict[str, dict[str, np.ndarray]]:
+    """`arrays` of several periods (each with its indicators) over one read of the firms: every period's
+    rows are the same firms in the same order, so the attribute arrays are read, converted and held once
+    and shared (a run's previous year, cultivation's years), and the cores see row-aligned periods."""
+    base, row_of = _firms(con, attributes)
+    shared: dict[str, np.ndarray] = {"uscc": base.get_column("uscc").to_numpy()}
+    shared.update(
         {c: _text_array(base.get_column(c)) for c in base.columns if c not in ("uscc", "registered_on")}
     )
     if "registered_on" in base.columns:
-        out["registered_on"] = base.get_column("registered_on").to_numpy().astype("datetime64[D]")
-    for j, m in enumerate(names):
-        out[m] = values[:, j]
+        shared["registered_on"] = base.get_column("registered_on").to_numpy().astype("datetime64[D]")
+    out = {}
+    for period, indicators in periods.items():
+        names = _indicator_names(indicators)
+        values, _ = _placed(con, period, names, max_batch, row_of, base.height, with_batches=False)
+        out[period] = {**shared, **{m: values[:, j] for j, m in enumerate(names)}}
     return out
 
 

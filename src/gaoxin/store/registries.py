@@ -116,7 +116,7 @@ def _insert_facts(con: duckdb.DuckDBPyConnection, batch_id: int, facts: pl.DataF
     with staged(con, "staged_reg_facts", ArrowStream(facts)):
         con.execute(
             "INSERT INTO fact SELECT s.uscc, s.period, s.indicator, s.value, s.unit, ?, s.sheet, s.row_no, "
-            "false FROM staged_reg_facts s SEMI JOIN enterprise e ON e.uscc = s.uscc",
+            "false, e.firm FROM staged_reg_facts s JOIN enterprise e ON e.uscc = s.uscc ORDER BY e.firm",
             [batch_id],
         )
     mark_superseded(con, batch_id)

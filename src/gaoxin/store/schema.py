@@ -856,4 +856,36 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX parcel_uscc ON parcel (uscc);
         """,
     ),
+    (
+        21,
+        "integer firm keys: every firm gets a stable number (enterprise.firm, in credit-code order for the firms "
+        "already known) and every fact carries it, the facts rewritten clustered by batch and firm, so a run "
+        "places facts without joining text codes and a firm's page reads one range of each batch",
+        """
+        DROP INDEX enterprise_uscc;
+        ALTER TABLE enterprise ADD COLUMN firm INTEGER;  -- never reused: firms are never deleted
+        UPDATE enterprise SET firm = k.firm
+            FROM (SELECT uscc, (row_number() OVER (ORDER BY uscc) - 1)::INTEGER AS firm FROM enterprise) k
+            WHERE enterprise.uscc = k.uscc;
+        CREATE INDEX enterprise_uscc ON enterprise (uscc);
+        CREATE TABLE fact_v21 (
+            uscc       VARCHAR NOT NULL,
+            period     VARCHAR NOT NULL,
+            indicator  VARCHAR NOT NULL,
+            value      DOUBLE NOT NULL,
+            unit       VARCHAR NOT NULL,
+            batch_id   INTEGER NOT NULL,
+            sheet      VARCHAR NOT NULL,
+            row_no     INTEGER NOT NULL,
+            superseded BOOLEAN NOT NULL DEFAULT false,
+            firm       INTEGER            -- enterprise.firm; NULL only for a fact whose firm has no record
+        );
+        INSERT INTO fact_v21
+            SELECT f.uscc, f.period, f.indicator, f.value, f.unit, f.batch_id, f.sheet, f.row_no, f.superseded, e.firm
+            FROM fact f LEFT JOIN enterprise e USING (uscc)
+            ORDER BY f.batch_id, e.firm, f.period, f.indicator;
+        DROP TABLE fact;
+        ALTER TABLE fact_v21 RENAME TO fact;
+        """,
+    ),
 ]

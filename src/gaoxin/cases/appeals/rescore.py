@@ -10,7 +10,7 @@ import polars as pl
 
 from gaoxin.evaluations import runs
 from gaoxin.evaluations.mujun.core import evaluate
-from gaoxin.evaluations.mujun.inputs import period_data, previous_data
+from gaoxin.evaluations.mujun.inputs import stored_data
 from gaoxin.store import runs as store_runs
 
 
@@ -25,8 +25,7 @@ def rescore(
     for the run's period) applied."""
     scheme = runs.stored_scheme(con, run)
     period = run["period"]
-    data = period_data(con, period, scheme)
-    prev = previous_data(con, period, scheme)
+    data, prev = stored_data(con, period, scheme)
     for uscc, indicator, value in corrections:
         if indicator not in data:
             raise RescoreError(f"方案 {run['scheme_id']} 不读取指标「{indicator}」，更正不影响评价结果")

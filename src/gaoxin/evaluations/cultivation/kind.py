@@ -30,7 +30,9 @@ def years_data(
     con: duckdb.DuckDBPyConnection, scheme: CultivationScheme, period: str, max_batch: int | None = None
 ) -> list[dict]:
     fields = sorted(scheme.referenced_fields())
-    return [queries.arrays(con, y, fields, max_batch) for y in years_of(period, scheme.scheme.years)]
+    years = years_of(period, scheme.scheme.years)
+    read = queries.arrays_by_period(con, dict.fromkeys(years, fields), max_batch)  # one read of the firms
+    return [read[y] for y in years]
 
 
 def evaluate_stored(

@@ -45,23 +45,26 @@ def previous_fields(scheme: Scheme) -> list[str] | None:
     return sorted(scheme.referenced_names()[1] & names)
 
 
-def previous_data(
+def stored_data(
     con: duckdb.DuckDBPyConnection, period: str, scheme: Scheme, max_batch: int | None = None
-) -> dict[str, np.ndarray] | None:
-    """The previous period's columns the scheme reads (None when it reads none or the store has no such
-    period): a 22-indicator scheme that looks back only for 小升规 reads one column, not 22."""
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+    """The period's columns the scheme reads and the previous period's (None when it reads none or the store
+    has no such period): a 22-indicator scheme that looks back only for 小升规 reads one column there, not 22.
+    Both years over one read of the firms (the same rows; attribute arrays shared, rows aligned)."""
     fields, before = previous_fields(scheme), previous_period(period)
     if fields is None or not queries.has_period(con, before):
-        return None
-    return queries.arrays(con, before, fields, max_batch, attributes=READ_KEYS)
+        return period_data(con, period, scheme, max_batch), None
+    read = queries.arrays_by_period(
+        con, {period: stored_fields(scheme), before: fields}, max_batch, attributes=READ_KEYS
+    )
+    return read[period], read[before]
 
 
 def evaluate_stored(
     con: duckdb.DuckDBPyConnection, scheme: Scheme, period: str, max_batch: int | None = None, watch=None
 ) -> tuple[MujunResult, dict, dict | None]:
     """Evaluate from the store (as of `max_batch`): the result, the data and the previous period's data."""
-    data = period_data(con, period, scheme, max_batch)
-    prev = previous_data(con, period, scheme, max_batch)
+    data, prev = stored_data(con, period, scheme, max_batch)
     if watch:
         watch.lap("read")
     result = evaluate(scheme, period, data, prev)

@@ -23,7 +23,7 @@ def _align(prev_uscc: np.ndarray, uscc: np.ndarray) -> np.ndarray:
     Fast path: the caller passes ``prev`` row-aligned with ``data`` (same uscc sequence; firms absent last
     year carry NaN) — then this is the identity (~5 ms for 1M). Otherwise a dict lookup (~0.5 s for 1M)."""
     n = uscc.shape[0]
-    if prev_uscc.shape[0] == n and np.array_equal(prev_uscc, uscc):
+    if prev_uscc is uscc or (prev_uscc.shape[0] == n and np.array_equal(prev_uscc, uscc)):
         return np.arange(n, dtype=np.int64)
     pos = {u: i for i, u in enumerate(prev_uscc.tolist())}
     get = pos.get

@@ -1,0 +1,34 @@
+"""Integer firm keys (migration 21): every firm a stable number, `enterprise.firm`, carried by its facts.
+
+The credit code stays the user's key everywhere at the edges; the number is what a run places facts by (no
+text join over millions of facts) and what a firm's page filters facts on (integer zone maps prune to the
+few row groups that hold the firm, where 18-character codes sharing their prefix prune nothing). Numbers are
+handed out in credit-code order to the firms of one write and never reused (firms are never deleted).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+# the firm's number for one credit code (one `?`), for point look-ups of facts: `WHERE f.firm = {FIRM_OF}`
+FIRM_OF = "(SELECT firm FROM enterprise WHERE uscc = ?)"
+
+
+def next_keys_sql(uscc: str) -> str:
+    """SQL for the numbers of new firms in one INSERT … SELECT, ordered by the credit code column `uscc`."""
+    return f"(SELECT coalesce(max(firm), -1) FROM enterprise) + row_number() OVER (ORDER BY {uscc})"
+
+
+def fill_missing(con: duckdb.DuckDBPyConnection) -> None:
+    """Number firms and facts written without one (direct SQL writers: benches, fixtures, old scripts).
+
+    The store's own writers set both as they write; this makes rows from any other writer visible to runs
+    and pages the same way."""
+    con.execute(
+        f"""UPDATE enterprise SET firm = k.firm
+            FROM (SELECT uscc, ({next_keys_sql("uscc")})::INTEGER AS firm FROM enterprise WHERE firm IS NULL) k
+            WHERE enterprise.firm IS NULL AND enterprise.uscc = k.uscc"""
+    )
+    con.execute(
+        "UPDATE fact SET firm = e.firm FROM enterprise e WHERE fact.firm IS NULL AND fact.uscc = e.uscc"
+    )

@@ -1,0 +1,136 @@
+"""Integer firm keys (migration 21, `store.keys`): every firm numbered once and for good, every fact carrying
+its firm's number, the run's dense table placed by number exactly as the old join on the credit code placed
+it, and an older store numbered on open without changing a run."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gaoxin.demo.files import write_department_files
+from gaoxin.demo.zone import generate_zone
+from gaoxin.evaluations.mujun import run_mujun
+from gaoxin.fields import numeric_fields
+from gaoxin.store import connect, queries, rows
+from gaoxin.store.db import one
+from gaoxin.store.keys import fill_missing
+
+
+def numbers(con) -> dict[str, int]:
+    return dict(rows(con, "SELECT uscc, firm FROM enterprise"))
+
+
+def check_keys(con) -> None:
+    """Numbers unique, dense from 0, and on every fact the number of the fact's firm."""
+    firms = numbers(con)
+    assert None not in firms.values()
+    assert sorted(firms.values()) == list(range(len(firms)))
+    unkeyed, wrong = one(
+        con,
+        """SELECT count(*) FILTER (WHERE f.firm IS NULL), count(*) FILTER (WHERE f.firm <> e.firm)
+           FROM fact f LEFT JOIN enterprise e USING (uscc)""",
+    )
+    assert (unkeyed, wrong) == (0, 0)
+
+
+def by_code(con, period: str, names: list[str], max_batch: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The dense table as `queries.dense` built it before the keys: facts joined to firms on the credit code."""
+    firms = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc")]
+    row_of = {u: i for i, u in enumerate(firms)}
+    values = np.full((len(firms), len(names)), np.nan)
+    batches = np.full((len(firms), len(names)), -1)
+    where = "f.batch_id <= ?" if max_batch is not None else "true"
+    current = queries.current_facts_sql(f"WHERE f.period = ? AND {where}")
+    params = [period, max_batch] if max_batch is not None else [period]
+    for uscc, indicator, value, batch_id in rows(
+        con, f"SELECT uscc, indicator, value, batch_id FROM ({current})", params
+    ):
+        if indicator in names and uscc in row_of:
+            values[row_of[uscc], names.index(indicator)] = value
+            batches[row_of[uscc], names.index(indicator)] = batch_id
+    return values, batches
+
+
+def test_imports_number_firms_once_and_facts_carry_them(tmp_path):
+    files = write_department_files(generate_zone(n_firms=200), tmp_path / "files")
+    con = connect(tmp_path / "s.duckdb")
+    from gaoxin.ingest.importer import commit_all, prepare_all
+
+    seen: dict[str, int] = {}
+    for f in files:  # batch by batch: a firm's number never changes once given
+        commit_all(con, prepare_all([f]))
+        check_keys(con)
+        now = numbers(con)
+        assert {u: now[u] for u in seen} == seen
+        seen = now
+    assert len(seen) >= 200
+    con.close()
+
+
+def test_dense_by_number_equals_the_join_on_the_code(tmp_path):
+    from gaoxin.ingest.importer import commit_all, prepare_all
+
+    files = write_department_files(generate_zone(n_firms=200), tmp_path / "files")
+    con = connect(tmp_path / "s.duckdb")
+    commit_all(con, prepare_all(files))
+    names = [f.name for f in numeric_fields()]  # every indicator a run can read
+    latest = queries.max_batch_id(con)
+    for period in ("2024", "2025"):
+        for max_batch in (None, 1, latest - 1):
+            base, got_names, values, batches = queries.dense(con, period, names, max_batch)
+            want_values, want_batches = by_code(con, period, names, max_batch)
+            assert got_names == names
+            assert base.get_column("uscc").to_list() == sorted(numbers(con))
+            np.testing.assert_array_equal(values, want_values)
+            np.testing.assert_array_equal(batches, want_batches)
+    con.close()
+
+
+def test_an_older_store_is_numbered_on_open_and_its_runs_stay(tmp_path):
+    from gaoxin.ingest.importer import commit_all, prepare_all
+
+    files = write_department_files(generate_zone(n_firms=200), tmp_path / "files")
+    path = tmp_path / "s.duckdb"
+    con = connect(path)
+    commit_all(con, prepare_all(files))
+    before = run_mujun(con, "default", "2025")
+    scores = rows(con, "SELECT uscc, score, rank, class_final FROM run_result WHERE run_id = ? ORDER BY uscc",
+                  [before.run_id])  # fmt: skip
+    # the store as it was before migration 21: no numbers, facts in their import order
+    con.execute("DROP INDEX enterprise_uscc")
+    con.execute("ALTER TABLE enterprise DROP COLUMN firm")
+    con.execute("CREATE INDEX enterprise_uscc ON enterprise (uscc)")
+    con.execute("ALTER TABLE fact DROP COLUMN firm")
+    con.execute("DELETE FROM schema_version WHERE version = 21")
+    con.close()
+    con = connect(path)  # migrated again
+    check_keys(con)
+    assert numbers(con) == {u: i for i, u in enumerate(sorted(numbers(con)))}  # credit-code order
+    con.execute("DELETE FROM run_result WHERE run_id = ?", [before.run_id])  # worked again from the facts
+    con.execute("DELETE FROM run WHERE run_id = ?", [before.run_id])
+    again = run_mujun(con, "default", "2025")
+    assert again.run_id == before.run_id  # same data fingerprint: the numbers are not data
+    assert rows(con, "SELECT uscc, score, rank, class_final FROM run_result WHERE run_id = ? ORDER BY uscc",
+                [again.run_id]) == scores  # fmt: skip
+    con.close()
+
+
+def test_rows_written_directly_are_numbered_by_fill_missing(tmp_path):
+    con = connect(tmp_path / "s.duckdb")
+    con.execute(
+        "INSERT INTO import_batch (batch_id, file_name, sha256, source, rows, accepted, rejected, skipped, "
+        "imported_at) VALUES (1, 'x.xlsx', 'x', 'stats', 2, 2, 0, 0, now())"
+    )
+    for uscc, revenue in (("91330000000000002B", 5.0), ("91330000000000001A", 7.0)):
+        con.execute("INSERT INTO enterprise (uscc, name) VALUES (?, '企业')", [uscc])
+        con.execute(
+            "INSERT INTO fact (uscc, period, indicator, value, unit, batch_id, sheet, row_no) "
+            "VALUES (?, '2025', 'revenue', ?, '元', 1, 's', 2)",
+            [uscc, revenue],
+        )
+    _, _, values, _ = queries.dense(con, "2025", ["revenue"])
+    assert np.isnan(values).all()  # without numbers a run sees nothing (as a firm it does not know)
+    fill_missing(con)
+    check_keys(con)
+    _, _, values, _ = queries.dense(con, "2025", ["revenue"])
+    assert values[:, 0].tolist() == [7.0, 5.0]  # rows in credit-code order
+    con.close()
