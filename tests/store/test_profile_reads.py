@@ -66,3 +66,27 @@ def test_one_read_gives_the_history_and_the_tiers(demo_store, tmp_path):
     )
     assert (tiers["class_final"], tiers["reasons"]) == expected[0] and tiers["kind"] == "cultivation"
     con.close()
+
+
+def test_the_result_and_trace_read_by_position_are_the_run_rows(demo_store, tmp_path):
+    """The 画像's result comes from its `firm_runs` rows and its trace by its position in the run: the same
+    rows the run's own table and the `run_item` view give by credit code, for every firm of the run."""
+    con = connect(demo_store.copy(tmp_path / "s.duckdb"))
+    run_id = run_mujun(con, "default", "2025").run_id
+    keys = store_profile.RESULT_KEYS
+    items = ", ".join(store_profile.ITEM_KEYS)
+    usccs = [r[0] for r in rows(con, "SELECT uscc FROM run_result WHERE run_id = ? ORDER BY uscc", [run_id])]
+    traced = {r[0] for r in rows(con, "SELECT DISTINCT uscc FROM run_item WHERE run_id = ?", [run_id])}
+    assert len(traced) > 100
+    for uscc in usccs[::37]:
+        runs = store_profile.firm_runs(con, uscc)
+        want = rows(con, f"SELECT {', '.join(keys)} FROM run_result WHERE run_id = ? AND uscc = ?", [run_id, uscc])
+        assert store_profile.result_in(runs, run_id) == dict(zip(keys, want[0], strict=True))
+        position = next(r["firm"] for r in runs if r["run_id"] == run_id)
+        view = rows(con, f"SELECT {items} FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item",
+                    [run_id, uscc])  # fmt: skip
+        got = store_profile.items_at(con, run_id, position)
+        assert got == [dict(zip(store_profile.ITEM_KEYS, r, strict=True)) for r in view]
+        assert bool(got) == (uscc in traced)  # out of the population: no trace lines either way
+    assert store_profile.result_in(store_profile.firm_runs(con, usccs[0]), "no-such-run") is None
+    con.close()

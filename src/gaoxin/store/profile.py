@@ -88,67 +88,60 @@ def all_facts(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in found]
 
 
-def firm_result(cur: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> dict | None:
-    keys = (
-        "list_id",
-        "score",
-        "rank",
-        "class_initial",
-        "class_final",
-        "reasons",
-        "land_mu",
-        "base_score",
-        "adjustment",
-        "list_size",
-    )
-    found = one(
-        cur, f"SELECT {', '.join(keys)} FROM run_result WHERE run_id = ? AND uscc = ?", [run_id, uscc]
-    )
-    return dict(zip(keys, found, strict=True)) if found else None
+RESULT_KEYS = (
+    "list_id",
+    "score",
+    "rank",
+    "class_initial",
+    "class_final",
+    "reasons",
+    "land_mu",
+    "base_score",
+    "adjustment",
+    "list_size",
+)
+# what the 画像's history and tiers show of each run (the rows `firm_history` returns, with the kind)
+RUN_KEYS = ("run_id", "kind", "scheme_id", "period", "created_at", "list_id", "score", "rank", "class_final", "reasons")
+ITEM_KEYS = ("item", "value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight", "note", "clause")
 
 
-def firm_items(cur: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> list[dict]:
-    keys = (
-        "item",
-        "value",
-        "numerator",
-        "denominator",
-        "benchmark",
-        "raw_score",
-        "score",
-        "weight",
-        "note",
-        "clause",
-    )
-    # both keys filter: run items are written per run in credit-code order, so zone maps prune well
+def result_in(runs: list[dict], run_id: str) -> dict | None:
+    """The firm's result in the run `run_id` taken from its `firm_runs` rows (None when not in that run)."""
+    for r in runs:
+        if r["run_id"] == run_id:
+            return {k: r[k] for k in RESULT_KEYS}
+    return None
+
+
+def items_at(cur: duckdb.DuckDBPyConnection, run_id: str, firm: int) -> list[dict]:
+    """The firm's trace lines in a run (as the view `run_item` gives them), by the firm's position in the run
+    (`run_result.firm`, from `firm_runs`): the trace read by its integer keys (zone maps prune: the trace is
+    written in firm order), without the view's join through run_result on the credit code."""
     found = rows(
         cur,
-        f"SELECT {', '.join(keys)} FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item",
-        [run_id, uscc],
+        """SELECT d.item, t.value, t.numerator, t.denominator, t.benchmark, t.raw_score, t.score, d.weight,
+                  n.note, d.clause
+           FROM run_trace t
+           JOIN run_item_def d ON d.run_id = t.run_id AND d.item_no = t.item_no
+           LEFT JOIN run_note n ON n.run_id = t.run_id AND n.note_no = t.note_no
+           WHERE t.run_id = ? AND t.firm = ?
+           ORDER BY d.clause, d.item""",
+        [run_id, firm],
     )
-    return [dict(zip(keys, r, strict=True)) for r in found]
+    return [dict(zip(ITEM_KEYS, r, strict=True)) for r in found]
 
 
 def firm_runs(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
     """The firm's row in every stored run (one scan of run_result), with the run's kind, scheme, period and
-    time: the 画像 takes its 亩均 history and its cultivation tiers from these."""
-    keys = (
-        "run_id",
-        "kind",
-        "scheme_id",
-        "period",
-        "created_at",
-        "list_id",
-        "score",
-        "rank",
-        "class_final",
-        "reasons",
-    )
+    time: the 画像 takes its 亩均 history, its cultivation tiers, the chosen run's result (`result_in`) and the
+    firm's position in each run (`firm`, for `items_at`) from these."""
+    extra = [k for k in RESULT_KEYS if k not in RUN_KEYS]
+    keys = (*RUN_KEYS, *extra, "firm")
     found = rows(
         cur,
-        """WITH r AS MATERIALIZED (SELECT * FROM run_result WHERE uscc = ?)
+        f"""WITH r AS MATERIALIZED (SELECT * FROM run_result WHERE uscc = ?)
                          SELECT r.run_id, run.kind, run.scheme_id, run.period, run.created_at, r.list_id, r.score,
-                                r.rank, r.class_final, r.reasons
+                                r.rank, r.class_final, r.reasons, {", ".join("r." + k for k in extra)}, r.firm
                          FROM r JOIN run USING (run_id)
                          ORDER BY run.period, run.created_at, r.run_id""",
         [uscc],
@@ -159,4 +152,4 @@ def firm_runs(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
 def firm_history(cur: duckdb.DuckDBPyConnection, uscc: str, runs: list[dict] | None = None) -> list[dict]:
     """The firm's 亩均 runs, oldest first (from `firm_runs` rows when the caller has them)."""
     found = firm_runs(cur, uscc) if runs is None else runs
-    return [{k: v for k, v in r.items() if k != "kind"} for r in found if r["kind"] == "mujun"]
+    return [{k: r[k] for k in RUN_KEYS if k != "kind"} for r in found if r["kind"] == "mujun"]
