@@ -12,6 +12,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q src  # the first commands start at once, even where Python writes no bytecode
 	touch $(STAMP)
 
 install: $(STAMP)
