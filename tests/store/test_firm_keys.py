@@ -32,6 +32,16 @@ def check_keys(con) -> None:
     assert (unkeyed, wrong) == (0, 0)
 
 
+def check_clustered(con) -> None:
+    """Each batch's facts stored in firm order (a firm's facts sit in few row groups of its batch)."""
+    disorder = one(
+        con,
+        """SELECT count(*) FROM (SELECT firm, lag(firm) OVER (PARTITION BY batch_id ORDER BY rowid) AS before
+                                 FROM fact) WHERE firm < before""",
+    )[0]
+    assert disorder == 0
+
+
 def by_code(con, period: str, names: list[str], max_batch: int | None) -> tuple[np.ndarray, np.ndarray]:
     """The dense table as `queries.dense` built it before the keys: facts joined to firms on the credit code."""
     firms = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc")]
@@ -59,6 +69,7 @@ def test_imports_number_firms_once_and_facts_carry_them(tmp_path):
     for f in files:  # batch by batch: a firm's number never changes once given
         commit_all(con, prepare_all([f]))
         check_keys(con)
+        check_clustered(con)
         now = numbers(con)
         assert {u: now[u] for u in seen} == seen
         seen = now
@@ -104,6 +115,7 @@ def test_an_older_store_is_numbered_on_open_and_its_runs_stay(tmp_path):
     con.close()
     con = connect(path)  # migrated again
     check_keys(con)
+    check_clustered(con)
     assert numbers(con) == {u: i for i, u in enumerate(sorted(numbers(con)))}  # credit-code order
     con.execute("DELETE FROM run_result WHERE run_id = ?", [before.run_id])  # worked again from the facts
     con.execute("DELETE FROM run WHERE run_id = ?", [before.run_id])

@@ -80,7 +80,9 @@ def test_the_result_and_trace_read_by_position_are_the_run_rows(demo_store, tmp_
     assert len(traced) > 100
     for uscc in usccs[::37]:
         runs = store_profile.firm_runs(con, uscc)
-        want = rows(con, f"SELECT {', '.join(keys)} FROM run_result WHERE run_id = ? AND uscc = ?", [run_id, uscc])
+        want = rows(
+            con, f"SELECT {', '.join(keys)} FROM run_result WHERE run_id = ? AND uscc = ?", [run_id, uscc]
+        )
         assert store_profile.result_in(runs, run_id) == dict(zip(keys, want[0], strict=True))
         position = next(r["firm"] for r in runs if r["run_id"] == run_id)
         view = rows(con, f"SELECT {items} FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item",

@@ -101,8 +101,30 @@ RESULT_KEYS = (
     "list_size",
 )
 # what the 画像's history and tiers show of each run (the rows `firm_history` returns, with the kind)
-RUN_KEYS = ("run_id", "kind", "scheme_id", "period", "created_at", "list_id", "score", "rank", "class_final", "reasons")
-ITEM_KEYS = ("item", "value", "numerator", "denominator", "benchmark", "raw_score", "score", "weight", "note", "clause")
+RUN_KEYS = (
+    "run_id",
+    "kind",
+    "scheme_id",
+    "period",
+    "created_at",
+    "list_id",
+    "score",
+    "rank",
+    "class_final",
+    "reasons",
+)
+ITEM_KEYS = (
+    "item",
+    "value",
+    "numerator",
+    "denominator",
+    "benchmark",
+    "raw_score",
+    "score",
+    "weight",
+    "note",
+    "clause",
+)
 
 
 def result_in(runs: list[dict], run_id: str) -> dict | None:
