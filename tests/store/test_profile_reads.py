@@ -7,6 +7,7 @@ from gaoxin.evaluations import cultivation as svc
 from gaoxin.evaluations.mujun import run_mujun
 from gaoxin.store import connect, rows
 from gaoxin.store import profile as store_profile
+from gaoxin.store import runs as store_runs
 from gaoxin.store.scale_basis import basis_from_facts, scale_basis
 
 
@@ -74,7 +75,6 @@ def test_the_result_and_trace_read_by_position_are_the_run_rows(demo_store, tmp_
     con = connect(demo_store.copy(tmp_path / "s.duckdb"))
     run_id = run_mujun(con, "default", "2025").run_id
     keys = store_profile.RESULT_KEYS
-    items = ", ".join(store_profile.ITEM_KEYS)
     usccs = [r[0] for r in rows(con, "SELECT uscc FROM run_result WHERE run_id = ? ORDER BY uscc", [run_id])]
     traced = {r[0] for r in rows(con, "SELECT DISTINCT uscc FROM run_item WHERE run_id = ?", [run_id])}
     assert len(traced) > 100
@@ -85,10 +85,9 @@ def test_the_result_and_trace_read_by_position_are_the_run_rows(demo_store, tmp_
         )
         assert store_profile.result_in(runs, run_id) == dict(zip(keys, want[0], strict=True))
         position = next(r["firm"] for r in runs if r["run_id"] == run_id)
-        view = rows(con, f"SELECT {items} FROM run_item WHERE run_id = ? AND uscc = ? ORDER BY clause, item",
-                    [run_id, uscc])  # fmt: skip
-        got = store_profile.items_at(con, run_id, position)
-        assert got == [dict(zip(store_profile.ITEM_KEYS, r, strict=True)) for r in view]
+        view = store_runs.run_item_rows(con, run_id, uscc)  # the run_item view, by credit code
+        got = store_runs.run_item_rows_at(con, run_id, position)
+        assert got == view
         assert bool(got) == (uscc in traced)  # out of the population: no trace lines either way
     assert store_profile.result_in(store_profile.firm_runs(con, usccs[0]), "no-such-run") is None
     con.close()

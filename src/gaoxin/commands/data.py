@@ -92,7 +92,7 @@ def run_import(files, source, period, db, quiet=False) -> list[ImportResult]:
             results = commit_all(con, prepared)
             from gaoxin.registries.refresh import after_import  # what the registers feed, on the new data
 
-            said = after_import(con, results)
+            said = after_import(con, results).message()
             if said and not quiet:
                 console.print(said)
             return results

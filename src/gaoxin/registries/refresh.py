@@ -25,19 +25,33 @@ class Refreshed:
     levels: int = 0  # 研发机构级别 facts written
     measures: int = 0  # zone measures written
 
-    def message(self) -> str | None:
-        """What a user is told after an import (None when there is nothing to say)."""
+    def message(self, *, web: bool = False, english: bool = False) -> str | None:
+        """What a user is told after an import (None when there is nothing to say): where to look and what to
+        do next — the commands for `gaoxin import`, the 创新登记 page for the web upload (`web`)."""
         if not self.coded and not self.converted:
             return None
+        if english:
+            done = (
+                f"{self.converted} became records to verify (待核实) in the innovation-platform register"
+                if self.converted
+                else "the register already holds matching records to verify"
+            )
+            return (
+                f"R&D institution level: the {self.coded} codes of the 研发机构级别 column in this import are no "
+                f"longer used directly; {done}. The register decides: check them on the Registers (创新登记) page "
+                "and import the S&T / industry bureau's platform list there once verified."
+            )
         done = (
             f"已转为创新平台台账中待核实的 {self.converted} 条记录"
             if self.converted
             else "台账中已有对应的待核实记录"
         )
-        return (
-            f"研发机构级别：本次导入的 {self.coded} 个“研发机构级别”代码不再直接使用，{done}（以台账为准；"
-            "gaoxin registry due 查看，以科技局/工信局平台名单核实后导入 gaoxin registry import）"
+        where = (
+            "在「创新登记」页查看，以科技局/工信局平台名单核实后在该页导入"
+            if web
+            else "gaoxin registry due 查看，以科技局/工信局平台名单核实后导入 gaoxin registry import"
         )
+        return f"研发机构级别：本次导入的 {self.coded} 个“研发机构级别”代码不再直接使用，{done}（以台账为准；{where}）"
 
 
 def refresh(
@@ -87,7 +101,7 @@ def refresh(
     return Refreshed(False, converted, coded, levels, measures)
 
 
-def after_import(con, results) -> str | None:
+def after_import(con, results) -> Refreshed:
     """What every import path (`gaoxin import`, the web upload) runs once its batches are written: the
-    registry-fed figures worked on the new data; the message for the user, if any."""
-    return refresh(con, batches=[r.batch_id for r in results if r.status == "imported"]).message()
+    registry-fed figures worked on the new data (its `message` is what the user is told)."""
+    return refresh(con, batches=[r.batch_id for r in results if r.status == "imported"])

@@ -113,18 +113,6 @@ RUN_KEYS = (
     "class_final",
     "reasons",
 )
-ITEM_KEYS = (
-    "item",
-    "value",
-    "numerator",
-    "denominator",
-    "benchmark",
-    "raw_score",
-    "score",
-    "weight",
-    "note",
-    "clause",
-)
 
 
 def result_in(runs: list[dict], run_id: str) -> dict | None:
@@ -135,28 +123,10 @@ def result_in(runs: list[dict], run_id: str) -> dict | None:
     return None
 
 
-def items_at(cur: duckdb.DuckDBPyConnection, run_id: str, firm: int) -> list[dict]:
-    """The firm's trace lines in a run (as the view `run_item` gives them), by the firm's position in the run
-    (`run_result.firm`, from `firm_runs`): the trace read by its integer keys (zone maps prune: the trace is
-    written in firm order), without the view's join through run_result on the credit code."""
-    found = rows(
-        cur,
-        """SELECT d.item, t.value, t.numerator, t.denominator, t.benchmark, t.raw_score, t.score, d.weight,
-                  n.note, d.clause
-           FROM run_trace t
-           JOIN run_item_def d ON d.run_id = t.run_id AND d.item_no = t.item_no
-           LEFT JOIN run_note n ON n.run_id = t.run_id AND n.note_no = t.note_no
-           WHERE t.run_id = ? AND t.firm = ?
-           ORDER BY d.clause, d.item""",
-        [run_id, firm],
-    )
-    return [dict(zip(ITEM_KEYS, r, strict=True)) for r in found]
-
-
 def firm_runs(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
     """The firm's row in every stored run (one scan of run_result), with the run's kind, scheme, period and
     time: the 画像 takes its 亩均 history, its cultivation tiers, the chosen run's result (`result_in`) and the
-    firm's position in each run (`firm`, for `items_at`) from these."""
+    firm's position in each run (`firm`, for `store.runs.run_item_rows_at`) from these."""
     extra = [k for k in RESULT_KEYS if k not in RUN_KEYS]
     keys = (*RUN_KEYS, *extra, "firm")
     found = rows(

@@ -279,6 +279,23 @@ def run_item_rows(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> lis
     return dicts(con, RUN_ITEMS_SQL, [run_id, uscc])
 
 
+def run_item_rows_at(con: duckdb.DuckDBPyConnection, run_id: str, firm: int) -> list[dict]:
+    """`run_item_rows` by the firm's position in the run (`run_result.firm`, as the 画像's `firm_runs` rows
+    carry it): the trace read by its integer keys (zone maps prune: the trace is written in firm order)
+    instead of the view's join through run_result on the credit code."""
+    return dicts(
+        con,
+        """SELECT d.item, t.value, t.numerator, t.denominator, t.benchmark, t.raw_score, t.score, d.weight,
+                  n.note, d.clause
+           FROM run_trace t
+           JOIN run_item_def d ON d.run_id = t.run_id AND d.item_no = t.item_no
+           LEFT JOIN run_note n ON n.run_id = t.run_id AND n.note_no = t.note_no
+           WHERE t.run_id = ? AND t.firm = ?
+           ORDER BY d.clause, d.item""",
+        [run_id, firm],
+    )
+
+
 def item_scores(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     """Every item row of a run (uscc, item, value, score), for reports that need the whole run."""
     return frame(con, "SELECT uscc, item, value, score FROM run_item WHERE run_id = ?", [run_id])

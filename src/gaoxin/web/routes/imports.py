@@ -248,7 +248,7 @@ async def commit(request: Request, db: DbDep, user: Importer):
             return done, after_import(db, done)
 
     try:
-        results, registry_note = await run_in_threadpool(write)
+        results, refreshed = await run_in_threadpool(write)
     finally:
         shutil.rmtree(pending.folder, ignore_errors=True)
     request.app.state.cache.forget()
@@ -272,7 +272,7 @@ async def commit(request: Request, db: DbDep, user: Importer):
         {
             "files": files,
             "committed": True,
-            "registry_note": registry_note,
+            "registry_note": refreshed.message(web=True, english=request.state.lang == "en"),
             "source_labels": SOURCE_LABELS,
             "nav": "imports",
             "show": SHOW_REJECTS,

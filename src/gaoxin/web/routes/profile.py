@@ -106,9 +106,10 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
     run = request.app.state.cache.get_run(db, run_id) if run_id else None
     if run_id and run is None:
         raise HTTPException(404, "run not found")
-    result = store_profile.result_in(runs, run_id) if run else None
-    position = next((r["firm"] for r in runs if r["run_id"] == run_id), None)
-    items = store_profile.items_at(db, run_id, position) if run and position is not None else []
+    # the firm's row of the run, from the rows in hand: its result, and its position for the trace read
+    mine = next((r for r in runs if r["run_id"] == run_id), None) if run else None
+    result = store_profile.result_in([mine], run_id) if mine else None
+    items = store_runs.run_item_rows_at(db, run_id, mine["firm"]) if mine else []
     policy = [i for i in items if i["item"].startswith("policy.")]
     return {
         "uscc": uscc,
