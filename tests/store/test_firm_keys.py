@@ -10,6 +10,7 @@ from gaoxin.demo.files import write_department_files
 from gaoxin.demo.zone import generate_zone
 from gaoxin.evaluations.mujun import run_mujun
 from gaoxin.fields import numeric_fields
+from gaoxin.ingest.importer import commit_all, prepare_all
 from gaoxin.store import connect, queries, rows
 from gaoxin.store.db import one
 from gaoxin.store.keys import fill_missing
@@ -63,8 +64,6 @@ def by_code(con, period: str, names: list[str], max_batch: int | None) -> tuple[
 def test_imports_number_firms_once_and_facts_carry_them(tmp_path):
     files = write_department_files(generate_zone(n_firms=200), tmp_path / "files")
     con = connect(tmp_path / "s.duckdb")
-    from gaoxin.ingest.importer import commit_all, prepare_all
-
     seen: dict[str, int] = {}
     for f in files:  # batch by batch: a firm's number never changes once given
         commit_all(con, prepare_all([f]))
@@ -78,8 +77,6 @@ def test_imports_number_firms_once_and_facts_carry_them(tmp_path):
 
 
 def test_dense_by_number_equals_the_join_on_the_code(tmp_path):
-    from gaoxin.ingest.importer import commit_all, prepare_all
-
     files = write_department_files(generate_zone(n_firms=200), tmp_path / "files")
     con = connect(tmp_path / "s.duckdb")
     commit_all(con, prepare_all(files))
@@ -97,8 +94,6 @@ def test_dense_by_number_equals_the_join_on_the_code(tmp_path):
 
 
 def test_an_older_store_is_numbered_on_open_and_its_runs_stay(tmp_path):
-    from gaoxin.ingest.importer import commit_all, prepare_all
-
     files = write_department_files(generate_zone(n_firms=200), tmp_path / "files")
     path = tmp_path / "s.duckdb"
     con = connect(path)
