@@ -98,12 +98,13 @@ def undeclared(root: Path, cells: int = 21_000_000, cols: int = 40) -> Path:
 def refuse(path: Path, db: Path) -> tuple[float, float, int, str]:
     """(seconds, peak RSS MB, exit code, first line of output) of one `gaoxin import` in a fresh process."""
     code = (
-        "import resource, sys, time\n"
+        "import sys, time\n"
         "t = time.perf_counter()\n"
         "from gaoxin.cli import run\n"
         "try:\n    run()\nexcept SystemExit as e:\n    rc = e.code\nelse:\n    rc = 0\n"
-        "print('BENCH', time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rc,"
-        " file=sys.stderr)\n"
+        # the child's own high-water mark (VmHWM): ru_maxrss would carry this parent's over fork and exec
+        "hwm = next(x for x in open('/proc/self/status') if x.startswith('VmHWM:')).split()[1]\n"
+        "print('BENCH', time.perf_counter() - t, hwm, rc, file=sys.stderr)\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code, "import", str(path), "--db", str(db)],

@@ -80,3 +80,28 @@ def test_run_look_ups_follow_a_new_run_and_an_official_mark(demo_store, tmp_path
     assert cache.get_run(con, first) == store_runs.get_run(con, first)
     assert cache.get_run(con, "no-such-run") is None
     con.close()
+
+
+def test_what_pages_derive_from_runs_is_built_once_per_runs_version(demo_store, tmp_path):
+    """`RunsState.derived` builds a value once while no run is added (one version check per page), and
+    again after a new run — the 画像's year of tier runs equals the route's own reading each time."""
+    from gaoxin.evaluations.cultivation import run_cultivation
+    from gaoxin.web.routes.cultivation import year_runs
+
+    con, cache = _open(demo_store, tmp_path)
+    built = []
+
+    def tiers():
+        built.append(1)
+        return year_runs(con, None)
+
+    state = cache.runs_state(con)
+    assert state.derived("tier_year", tiers) == (None, {}) == year_runs(con, None)  # no tier run yet
+    assert cache.runs_state(con) is state and state.derived("tier_year", tiers) == (None, {})
+    assert len(built) == 1
+    run = run_cultivation(con, "hnte-2016", "2025")
+    later = cache.runs_state(con)
+    assert later is not state and later.version != state.version
+    assert later.derived("tier_year", tiers) == ("2025", {"hnte-2016": run.run_id}) == year_runs(con, None)
+    assert len(built) == 2
+    con.close()

@@ -474,9 +474,12 @@ def statistics(con: duckdb.DuckDBPyConnection, cal, scope: Scope, year: int | No
     }
 
 
-def firm_requests(con: duckdb.DuckDBPyConnection, uscc: str, scope: Scope) -> list[dict]:
-    """The requests of one firm the user may see (for its 画像), newest first."""
-    if not store.firm_has_cases(con, (DOMAIN,), uscc):
+def firm_requests(
+    con: duckdb.DuckDBPyConnection, uscc: str, scope: Scope, domains: frozenset[str] | None = None
+) -> list[dict]:
+    """The requests of one firm the user may see (for its 画像), newest first. `domains`: the firm's case
+    domains (`store.cases.firm_case_domains`) when the caller has read them."""
+    if DOMAIN not in domains if domains is not None else not store.firm_has_cases(con, (DOMAIN,), uscc):
         return []
     df = store.case_list(con, {"domain": DOMAIN, "uscc": uscc, **scope.filters()})
     return sorted(df.to_dicts(), key=lambda r: r["opened_at"], reverse=True)

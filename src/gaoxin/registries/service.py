@@ -147,8 +147,12 @@ def dashboard(con, rules: dict | None = None, year: int | None = None, town: str
 
 def firm_section(con, uscc: str, as_of: date, may_see_talent: bool, rules: dict | None = None) -> dict:
     """A firm's registry rows for its 画像: platforms (with status as of the day), contracts, talent (only for a
-    role that may see personal data: else only the count), the 载体 it is hosted by."""
+    role that may see personal data: else only the count), the 载体 it is hosted by — frames, or empty lists
+    with `empty` true for a firm in no register."""
     found = store.firm_registry(con, uscc)
+    if found is None:  # in no register: the section is empty (no frames to build)
+        return {"platforms": [], "level_code": 0, "contracts": [], "talent": [] if may_see_talent else None,
+                "talent_count": 0, "hosted": [], "empty": True}  # fmt: skip
     plats = pl.DataFrame()
     if found["platform"].height:
         plats = review_frame(found["platform"], rules or rules_in_force(con), as_of, calendar_in_force(con))

@@ -311,6 +311,11 @@ def firm_has_cases(con: duckdb.DuckDBPyConnection, domains: tuple[str, ...], usc
     )
 
 
+def firm_case_domains(con: duckdb.DuckDBPyConnection, uscc: str) -> frozenset[str]:
+    """The domains the firm has cases in (one look-up for every case section of its 画像)."""
+    return frozenset(r[0] for r in rows(con, "SELECT DISTINCT domain FROM case_file WHERE uscc = ?", [uscc]))
+
+
 def case_list(
     con: duckdb.DuckDBPyConnection,
     filters: dict[str, str | None] | None = None,

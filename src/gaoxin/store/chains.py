@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from gaoxin.store.db import frame, one, rows, transaction
+from gaoxin.store.db import dicts, frame, one, rows, transaction
 from gaoxin.store.imports import staged
 from gaoxin.store.runs import latest_run
 
@@ -142,10 +142,10 @@ def stale_tags(con: duckdb.DuckDBPyConnection, chain_id: str, pack_sha256: str) 
     )[0]
 
 
-def firm_tags(con: duckdb.DuckDBPyConnection, uscc: str) -> pl.DataFrame:
+def firm_tags(con: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
     """One firm's effective tags (tagger rows not removed by an override, plus `add` overrides), with the
-    decisions recorded on it (removals included) beside them."""
-    return frame(
+    decisions recorded on it (removals included) beside them (plain rows: the 画像 reads a handful)."""
+    return dicts(
         con,
         """SELECT t.uscc, t.chain_id, t.node_id, t.confidence, t.is_primary, t.evidence, 'tagger' AS source,
                   NULL::VARCHAR AS note, NULL::TIMESTAMP AS decided_at

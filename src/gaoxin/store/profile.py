@@ -30,17 +30,17 @@ def identity(cur: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
         "attr_source",
         "file_name",
     )
+    # the 规上 status joined in the same read (one query for the firm's row instead of two)
     found = one(
         cur,
-        f"""SELECT {", ".join("e." + k for k in keys[:-1])}, b.file_name
-                         FROM enterprise e LEFT JOIN import_batch b USING (batch_id) WHERE e.uscc = ?""",
+        f"""SELECT {", ".join("e." + k for k in keys[:-1])}, b.file_name, w.above_scale
+                         FROM enterprise e LEFT JOIN import_batch b USING (batch_id)
+                         LEFT JOIN webcache.firm w ON w.uscc = e.uscc WHERE e.uscc = ?""",
         [uscc],
     )
     if found is None:
         return None
-    out = dict(zip(keys, found, strict=True))
-    scale = one(cur, "SELECT above_scale FROM webcache.firm WHERE uscc = ?", [uscc])
-    out["above_scale"] = scale[0] if scale else None
+    out = dict(zip((*keys, "above_scale"), found, strict=True))
     pkeys = (
         "parcel_id",
         "period",

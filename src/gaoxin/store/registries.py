@@ -317,9 +317,9 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return out
 
 
-def firm_registry(con: duckdb.DuckDBPyConnection, uscc: str) -> dict[str, pl.DataFrame]:
+def firm_registry(con: duckdb.DuckDBPyConnection, uscc: str) -> dict[str, pl.DataFrame] | None:
     """One firm's rows in force: platforms it hosts, contracts it sold or bought, its talent, the 载体 it sits in
-    (empty frames, after one look-up, for the many firms in no register)."""
+    (None, after one look-up, for the many firms in no register)."""
     present = one(
         con,
         """SELECT EXISTS (SELECT 1 FROM reg_platform WHERE NOT superseded AND host_uscc = $1)
@@ -329,7 +329,7 @@ def firm_registry(con: duckdb.DuckDBPyConnection, uscc: str) -> dict[str, pl.Dat
         [uscc],
     )
     if not present[0]:
-        return {k: pl.DataFrame() for k in ("platform", "contract", "talent", "hosted")}
+        return None
     return {
         "platform": frame(
             con,

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gaoxin import __version__
 from gaoxin.store import users as store_users
 from gaoxin.web import auth, i18n, tempfiles
-from gaoxin.web.deps import LoginRequired, Store, WebSettings
+from gaoxin.web.deps import LoginRequired, Store, WebSettings, default_request_threads
 from gaoxin.web.queries import WebCache
 
 STATIC = Path(__file__).parent / "static"
@@ -182,10 +182,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if settings.request_threads:
+        threads = default_request_threads() if settings.request_threads is None else settings.request_threads
+        if threads:
             import anyio.to_thread
 
-            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         # build the look-up tables in the background so the first page of a big store is quick
         warm = threading.Thread(target=_warm, args=(store, app.state.cache), daemon=True)
         warm.start()

@@ -31,6 +31,23 @@ def initials(name: str | None) -> str:
 
 
 # ---- look-up tables ----------------------------------------------------------------------------------
+class RunsState:
+    """The latest 亩均 run and the run summaries at one `store_runs.runs_version`, and what pages derive from
+    the runs at that version (`derived`): replaced as a whole when a run or a 正式评价 mark is added."""
+
+    def __init__(self, version: tuple, latest: str | None, summaries: list[dict]):
+        self.version, self.latest, self.summaries = version, latest, summaries
+        self._derived: dict[str, object] = {}
+
+    def derived(self, key: str, build):
+        """`build()` once per runs version (runs are immutable: a value derived from them holds until then)."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = build()
+            return value
+
+
 class WebCache:
     """When the look-up tables of `store.webcache` are (re)built and dropped: the firm table when the store's
     data version changes (with the 规上 basis of every firm), one run table per run viewed (runs are immutable), and at most `MAX_VIEWS` list
@@ -47,9 +64,7 @@ class WebCache:
         self.towns: list[str] = []
         self.industries: list[tuple[str, str]] = []
         self.counts: dict[tuple, int] = {}  # (view table, filters, parameters) → matching firms
-        self.runs_at: tuple | None = None  # store_runs.runs_version the two below were read at
-        self.latest: str | None = None
-        self.summaries: list[dict] = []
+        self.state: RunsState | None = None  # what is derived from the runs, at one store_runs.runs_version
         self.headers: dict[str, dict] = {}  # run id → header (runs are immutable)
 
     def ensure(self, cur: duckdb.DuckDBPyConnection) -> None:
@@ -71,22 +86,24 @@ class WebCache:
             self.generation += 1
             self.version = version
 
-    def _runs(self, cur: duckdb.DuckDBPyConnection) -> None:
+    def runs_state(self, cur: duckdb.DuckDBPyConnection) -> RunsState:
+        """What is derived from the stored runs, checked against the store once (one query): a page reads
+        the latest run, the run picker and anything else it derives from runs (`RunsState.derived`) from it."""
         version = store_runs.runs_version(cur)
-        if version != self.runs_at:
-            latest, summaries = store_runs.latest_run(cur), store_runs.run_summaries(cur)
+        state = self.state
+        if state is None or state.version != version:
+            state = RunsState(version, store_runs.latest_run(cur), store_runs.run_summaries(cur))
             with self.lock:
-                self.latest, self.summaries, self.runs_at = latest, summaries, version
+                self.state = state
+        return state
 
     def latest_run(self, cur: duckdb.DuckDBPyConnection) -> str | None:
         """`store_runs.latest_run`, read again only when a run or an official mark was added."""
-        self._runs(cur)
-        return self.latest
+        return self.runs_state(cur).latest
 
     def run_summaries(self, cur: duckdb.DuckDBPyConnection) -> list[dict]:
         """`store_runs.run_summaries` (亩均 runs), read again only when a run or an official mark was added."""
-        self._runs(cur)
-        return self.summaries
+        return self.runs_state(cur).summaries
 
     def get_run(self, cur: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
         """`store_runs.get_run` of a 亩均 run, kept by id (a stored run never changes)."""

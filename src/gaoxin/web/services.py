@@ -83,6 +83,12 @@ def explain(con: duckdb.DuckDBPyConnection, run: dict, uscc: str) -> dict | None
     return None if info is None else jsonable(info)
 
 
+@lru_cache(maxsize=32)
+def stored_item_meta(sha256: str, text: str) -> dict[str, dict]:
+    """`item_meta` of a stored scheme, worked once per text (the 画像 shows it on every page; read only)."""
+    return item_meta(scheme_of(sha256, text))
+
+
 def item_meta(scheme: Scheme) -> dict[str, dict]:
     """Per run-item key (`<list>.<indicator>`): English title and the field whose unit its numerator and
     denominator are in (when the expression only adds fields of one unit), so the page can show 万元 / 亩."""

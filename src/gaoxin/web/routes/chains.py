@@ -448,7 +448,7 @@ def firm_chain_tags(db: duckdb.DuckDBPyConnection, uscc: str, lang: str) -> list
     import json
 
     out = []
-    for r in store_chains.firm_tags(db, uscc).iter_rows(named=True):
+    for r in store_chains.firm_tags(db, uscc):
         pack = packs().get(r["chain_id"])
         n = pack.nodes.get(r["node_id"]) if pack else None
         out.append(
@@ -463,5 +463,7 @@ def firm_chain_tags(db: duckdb.DuckDBPyConnection, uscc: str, lang: str) -> list
     return out
 
 
-def node_choices() -> list[tuple[str, str]]:
-    return [(n.id, f"{p.name} · {n.name}") for p in packs().values() for n in p.leaves()]
+@lru_cache(maxsize=1)
+def node_choices() -> tuple[tuple[str, str], ...]:
+    """(node id, chain · node) of every leaf of the built-in packs (fixed for the process, like `packs`)."""
+    return tuple((n.id, f"{p.name} · {n.name}") for p in packs().values() for n in p.leaves())

@@ -441,12 +441,18 @@ def run_firm(request: Request, db: DbDep, user: CurrentUser, run_id: str, code: 
 
 
 # ---- a firm's tiers (画像) -------------------------------------------------------------------------------------
-def firm_tiers(db, uscc: str, found_runs: list[dict] | None = None, english: bool = True) -> dict | None:
+def firm_tiers(
+    db,
+    uscc: str,
+    found_runs: list[dict] | None = None,
+    english: bool = True,
+    year: tuple[str | None, dict[str, str]] | None = None,
+) -> dict | None:
     """The firm's tiers in the latest year with runs: highest tier, next tier's verdict and gaps, and each tier
     scheme's verdict with its gaps (the 画像 section), with the gaps in English too (`gaps_en`) unless
     ``english`` is false. ``found_runs``: the firm's rows of every run (`store.profile.firm_runs`) when the
-    caller has read them already."""
-    period, runs = year_runs(db, None)
+    caller has read them already; ``year``: `year_runs(db, None)` when the caller keeps it."""
+    period, runs = year if year is not None else year_runs(db, None)
     if period is None or not runs:
         return None
     tiers = []

@@ -39,7 +39,8 @@ def list_query(
     if user.scope_town is not None and town and town != user.scope_town:
         raise HTTPException(404, "town not found")  # another town's firms do not exist for a town user
     cache = request.app.state.cache
-    run_id = run if run is not None else cache.latest_run(db)
+    request.state.runs = cache.runs_state(db)  # the page's run picker reads the same state (one check)
+    run_id = run if run is not None else request.state.runs.latest
     found = cache.get_run(db, run_id) if run_id else None
     request.state.list_table = cache.view(db, found)
     run_id = found["run_id"] if found else None
@@ -91,7 +92,7 @@ def enterprises(
         "pages": max((total + query.size - 1) // query.size, 1),
         "towns": cache.towns,
         "industries": cache.industries,
-        "runs": cache.run_summaries(db),
+        "runs": request.state.runs.summaries,
         "nav": "enterprises",
     }
     if is_htmx(request):

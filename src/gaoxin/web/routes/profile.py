@@ -12,6 +12,7 @@ from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.cases.desk import firm_requests
 from gaoxin.cases.projects.desk import firm_projects
 from gaoxin.ingest import uscc as U
+from gaoxin.store import cases as store_cases
 from gaoxin.store import profile as store_profile
 from gaoxin.store import runs as store_runs
 from gaoxin.store.scale_basis import basis_from_facts
@@ -28,17 +29,20 @@ def visible_firm(db, user: User, code: str) -> str:
     """The normalised USCC when the firm exists and the user may see it; 404 otherwise (a town user asking
     for another town's firm learns nothing, not even that it exists)."""
     uscc = U.normalize(code)
-    exists, town = store_profile.firm_town(db, uscc)
+    check_visible(user, *store_profile.firm_town(db, uscc))
+    return uscc
+
+
+def check_visible(user: User, exists: bool, town: str | None) -> None:
     if not exists or (user.scope_town is not None and town != user.scope_town):
         raise HTTPException(404, "enterprise not found")
-    return uscc
 
 
 def item_rows(db, run: dict, items: list[dict], lang: str) -> list[dict]:
     """Run items with titles, units, and numerator/denominator in display units (元 → 万元)."""
     meta = {it["key"]: it for it in run["summary"].get("items", [])}
     stored = services.stored_scheme(db, run["scheme_sha256"])
-    extra = services.item_meta(stored[1]) if stored else {}
+    extra = services.stored_item_meta(run["scheme_sha256"], stored[0]) if stored else {}
     out = []
     for it in items:
         if it["item"].startswith("policy."):
@@ -83,9 +87,10 @@ def policy_rows(db, run: dict, policy: list[dict], klass: str | None, lang: str)
 
 
 def profile_data(request: Request, db, user: User, code: str, run_id: str | None) -> dict:
-    uscc = visible_firm(db, user, code)
+    uscc = U.normalize(code)
     request.app.state.cache.ensure(db)
-    ent = store_profile.identity(db, uscc)
+    ent = store_profile.identity(db, uscc)  # the access check reads the town from it
+    check_visible(user, ent is not None, ent["town"] if ent else None)
     found = store_profile.all_facts(db, uscc)
     facts = []
     for f in found:
@@ -145,6 +150,8 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
         )
     klass = data["result"]["class_final"] if data["result"] else None
     policy = policy_rows(db, data["run"], data["policy"], klass, lang) if data["run"] else []
+    state = request.app.state.cache.runs_state(db)
+    domains = store_cases.firm_case_domains(db, data["uscc"])  # one look-up for both case sections
     return render(
         request,
         "profile.html",
@@ -153,23 +160,27 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
             "item_rows": rows,
             "policy_rows": policy,
             "charts": chart_options,
-            "runs": request.app.state.cache.run_summaries(db),
-            "requests": firm_requests(db, data["uscc"], user.scope),
-            "firm_projects": firm_projects(db, calendar_in_force(db), user.scope, data["uscc"]),
-            **firm_sections(db, data["uscc"], user, lang, data["firm_runs"]),
+            "runs": state.summaries,
+            "requests": firm_requests(db, data["uscc"], user.scope, domains),
+            "firm_projects": firm_projects(
+                db, lambda: calendar_in_force(db), user.scope, data["uscc"], domains=domains
+            ),
+            **firm_sections(db, data["uscc"], user, lang, data["firm_runs"], state),
             "nav": "enterprises",
         },
     )
 
 
-def firm_sections(db, uscc: str, user: User, lang: str, runs: list[dict] | None = None) -> dict:
-    """The 画像's 培育梯度 (tiers and gaps), 产业链 (tags with evidence, analyst decisions) and 创新登记 sections."""
+def firm_sections(db, uscc: str, user: User, lang: str, runs: list[dict] | None = None, state=None) -> dict:
+    """The 画像's 培育梯度 (tiers and gaps), 产业链 (tags with evidence, analyst decisions) and 创新登记 sections.
+    `state`: the web cache's `RunsState` (the latest year of tier runs is derived once per runs version)."""
     from gaoxin.web.routes.chains import firm_chain_tags, node_choices
-    from gaoxin.web.routes.cultivation import firm_tiers
+    from gaoxin.web.routes.cultivation import firm_tiers, year_runs
     from gaoxin.web.routes.registries import firm_registry
 
+    year = state.derived("tier_year", lambda: year_runs(db, None)) if state is not None else None
     return {
-        "tiers": firm_tiers(db, uscc, runs, english=lang == "en"),
+        "tiers": firm_tiers(db, uscc, runs, english=lang == "en", year=year),
         "chain_tags": firm_chain_tags(db, uscc, lang),
         "node_choices": node_choices() if user.can("run") else [],
         **firm_registry(db, uscc, user),

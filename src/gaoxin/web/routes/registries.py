@@ -295,6 +295,8 @@ def firm_registry(db, uscc: str, user: User) -> dict:
     """The 画像's 创新登记 section: platforms with their status, contracts, talent (rows only for a role that may
     see them), the 载体 the firm is hosted by."""
     s = service.firm_section(db, uscc, date.today(), may_see_talent(user))
+    if s["empty"]:
+        return {"registry": {**s, "contracts_total": 0}}
     return {
         "registry": {
             **s,
