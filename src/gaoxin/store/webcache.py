@@ -116,8 +116,10 @@ def build_run_table(
 
 
 def build_view(con: duckdb.DuckDBPyConnection, name: str, run_id: str | None) -> None:
-    """`webcache.<name>`: the firm table with one run's result columns (empty ones without a run) and each
-    firm's 规上 basis (`basis_*`, from `webcache.scale_basis`), in credit-code order."""
+    """`webcache.<name>`: the firm table with one run's result columns (empty ones without a run), each
+    firm's 规上 basis (`basis_*`, from `webcache.scale_basis`) and its place in the name order (`name_order`:
+    initials, name, credit code — the default sort of a page by one integer instead of two texts; a page deep
+    in the list took ~50 ms to sort), in credit-code order."""
     join, params = (
         ("LEFT JOIN webcache.run_firm r ON r.uscc = f.uscc AND r.run_id = ?", [run_id])
         if run_id
@@ -133,7 +135,8 @@ def build_view(con: duckdb.DuckDBPyConnection, name: str, run_id: str | None) ->
         SELECT f.uscc, f.name, f.initials, f.town, f.industry_code, f.industry_name, f.above_scale,
                r.list_id, r.score, r.rank, r.class_final, r.land_mu, r.tax_per_mu,
                b.period AS basis_period, b.above_scale AS basis_above_scale, b.source AS basis_source,
-               b.file_name AS basis_file_name, b.batch_id AS basis_batch_id
+               b.file_name AS basis_file_name, b.batch_id AS basis_batch_id,
+               (row_number() OVER (ORDER BY f.initials, f.name, f.uscc))::INTEGER AS name_order
         FROM webcache.firm f {join} LEFT JOIN webcache.scale_basis b ON b.uscc = f.uscc
         ORDER BY f.uscc""",
         params,
