@@ -24,6 +24,12 @@ Later the same day, quiet box, before = e5f9ac3^ serving a store it wrote itself
 15 s rounds: before 24.2 / 24.3 req/s (p95 3.0 / 2.8 s), after 45.9 / 48.3 req/s (p95 1.5 / 1.5 s), 1.94×, 0 errors;
 one at a time profile p50 57 → 37 ms (one firm read through the credit-code index; no project board, register
 or 企业诉求 reads for a firm that has none; scheme texts, the calendar and the run look-ups kept), list p50 ≈ 20 ms.
+4 Dec 2026, quiet 2-core box, before = 3bb2f23 (the code when issue 20 was filed) in the same run, 15 s rounds:
+before 27.1 / 27.0 req/s (p95 2.7 / 2.6 s), after 76.1 / 75.1 req/s (p95 0.78 / 0.77 s), 2.80×, 0 errors; one at a
+time list p95 57 → 20 ms (a page found by the view's integer name order before its columns are read), profile
+p50 27 → 24 ms (10 queries instead of 15: one runs check, the firm row with its access check, one case-domain
+look-up), request threads default 2 × cores (≥ 4) instead of 40. The goal of 4× is missed: each request still
+costs ~20 ms of CPU (a profile ~15 ms of DuckDB in ten point reads, the rest Jinja and row shaping).
 
     .venv/bin/python bench/web_bench.py [--firms 100000] [--requests 200] [--clients 50] [--seconds 20]
                                         [--before-src DIR --rounds 2]

@@ -141,3 +141,42 @@ def test_rows_written_directly_are_numbered_by_fill_missing(tmp_path):
     _, _, values, _ = queries.dense(con, "2025", ["revenue"])
     assert values[:, 0].tolist() == [7.0, 5.0]  # rows in credit-code order
     con.close()
+
+
+def test_a_writer_numbers_new_firms_as_the_sql_rule_does(tmp_path):
+    """`number_firms` (what an import numbers its firms with, in polars) gives each firm the number the SQL
+    rule (`next_keys_sql`, as `fill_missing` numbers unnumbered firms) gives it — known firms keep theirs, new
+    ones follow in credit-code order — whether the batch's codes come sorted or not."""
+    import polars as pl
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from gaoxin.store.imports import staged
+    from gaoxin.store.keys import number_firms
+
+    con = connect(tmp_path / "keys.duckdb")
+    codes = st.lists(st.from_regex(r"91[0-9A-H]{4}", fullmatch=True), unique=True, max_size=12)
+
+    def add(firms):
+        for u in firms:
+            con.execute("INSERT INTO enterprise (uscc) VALUES (?)", [u])
+        fill_missing(con)
+
+    @settings(max_examples=40, deadline=None)
+    @given(known=codes, batch=codes, shuffle=st.randoms())
+    def check(known, batch, shuffle):
+        con.execute("DELETE FROM enterprise")
+        add(known)
+        shuffle.shuffle(batch)
+        firms = pl.Series("uscc", batch, dtype=pl.Utf8)
+        with staged(con, "staged_uscc", firms.to_frame()):
+            got = number_firms(con, "staged_uscc", firms)
+        assert got.get_column("uscc").to_list() == batch  # row for row
+        new = set(batch) - set(known)
+        assert got.filter(pl.col("new")).get_column("uscc").to_list() == [u for u in batch if u in new]
+        # the SQL rule on the same store: insert the new ones unnumbered and let fill_missing number them
+        add(new)
+        assert dict(zip(got["uscc"], got["firm"], strict=True)) == {u: numbers(con)[u] for u in batch}
+
+    check()
+    con.close()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from gaoxin.store.db import frame, one, transaction
-from gaoxin.store.keys import next_keys_sql
+from gaoxin.store.keys import number_firms
 
 if TYPE_CHECKING:
     import polars as pl
@@ -102,10 +102,11 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch, *, fail_after_facts: bool
         # DuckDB keeps insertion order. The prepared facts come sorted by (uscc, period, indicator)
         # (prepare._facts); a stable sort on the integer number keeps that order within a firm (an ORDER BY on
         # the text code in DuckDB took ~40 ms of a 0.6 s import), and firms numbered in earlier years sit
-        # where their numbers are
-        facts = batch.facts.join(keys, on="uscc", how="left", maintain_order="left").sort(
-            "firm", maintain_order=True
-        )
+        # where their numbers are. Numbers handed out in credit-code order are mostly in that order already
+        # (every firm of a first import): then there is nothing to sort (~15 ms per 100k rows)
+        facts = batch.facts.join(keys, on="uscc", how="left", maintain_order="left")
+        if not facts.get_column("firm").is_sorted():
+            facts = facts.sort("firm", maintain_order=True)
         with staged(con, "staged_facts", ArrowStream(facts)):
             con.execute(
                 "INSERT INTO fact SELECT uscc, period, indicator, value, unit, ?, sheet, row_no, false, firm "
@@ -202,9 +203,12 @@ def _upsert_enterprises(con, batch, batch_id: int) -> pl.DataFrame:
             full = full.with_columns(
                 pl.lit(None, dtype=pl.Date if a == "registered_on" else pl.Utf8).alias(a)
             )
-    with staged(con, "staged_ent", ArrowStream(full.select("uscc", *_ATTRS))):
+    with staged(con, "staged_uscc", full.select("uscc")):
+        keys = number_firms(con, "staged_uscc", full.get_column("uscc"))
+    full = full.with_columns(keys.get_column("firm"), keys.get_column("new"))  # row for row
+    with staged(con, "staged_ent", ArrowStream(full.select("uscc", *_ATTRS, "firm", "new"))):
         _merge_enterprises(con, batch, batch_id, present)
-        return frame(con, "SELECT e.uscc, e.firm FROM enterprise e SEMI JOIN staged_ent s ON e.uscc = s.uscc")
+    return keys.select("uscc", "firm")
 
 
 def _merge_enterprises(con, batch, batch_id: int, present: list[str]) -> None:
@@ -217,13 +221,12 @@ def _merge_enterprises(con, batch, batch_id: int, present: list[str]) -> None:
         )
         stamp = ", batch_id = ?, attr_source = ?" if registry else ""
         con.execute(
-            f"UPDATE enterprise SET {sets}{stamp} FROM staged_ent s WHERE enterprise.uscc = s.uscc",
+            f"UPDATE enterprise SET {sets}{stamp} FROM staged_ent s WHERE enterprise.uscc = s.uscc AND NOT s.new",
             [batch_id, batch.source] if registry else [],
         )
     con.execute(
         f"""INSERT INTO enterprise (uscc, {", ".join(_ATTRS)}, batch_id, attr_source, firm)
-            SELECT s.uscc, {", ".join("s." + a for a in _ATTRS)}, ?, ?, {next_keys_sql("s.uscc")}
-            FROM staged_ent s ANTI JOIN enterprise e ON e.uscc = s.uscc""",
+            SELECT s.uscc, {", ".join("s." + a for a in _ATTRS)}, ?, ?, s.firm FROM staged_ent s WHERE s.new""",
         [batch_id, batch.source],
     )
 

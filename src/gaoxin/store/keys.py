@@ -9,6 +9,7 @@ handed out in credit-code order to the firms of one write and never reused (firm
 from __future__ import annotations
 
 import duckdb
+import polars as pl
 
 # the firm's number for one credit code (one `?`), for point look-ups of facts: `WHERE f.firm = {FIRM_OF}`
 FIRM_OF = "(SELECT firm FROM enterprise WHERE uscc = ?)"
@@ -17,6 +18,29 @@ FIRM_OF = "(SELECT firm FROM enterprise WHERE uscc = ?)"
 def next_keys_sql(uscc: str) -> str:
     """SQL for the numbers of new firms in one INSERT … SELECT, ordered by the credit code column `uscc`."""
     return f"(SELECT coalesce(max(firm), -1) FROM enterprise) + row_number() OVER (ORDER BY {uscc})"
+
+
+def number_firms(con: duckdb.DuckDBPyConnection, staged: str, firms: pl.Series) -> pl.DataFrame:
+    """(uscc, firm, new) row for row with the credit codes `firms` (distinct, also registered as table `staged`
+    with a `uscc` column): the numbers of firms already in the store, and for the others the next free numbers
+    in credit-code order — the rule `next_keys_sql` writes in SQL, worked here so a writer needs no read-back."""
+    from .db import frame, one
+
+    known = frame(con, f"SELECT e.uscc, e.firm FROM enterprise e SEMI JOIN {staged} s ON e.uscc = s.uscc")
+    start = one(con, "SELECT coalesce(max(firm), -1) + 1 FROM enterprise")[0]
+    out = firms.to_frame("uscc")
+    if known.height:
+        known = known.with_columns(pl.col("firm").cast(pl.Int32))
+        out = out.join(known, on="uscc", how="left", maintain_order="left")
+    else:
+        out = out.with_columns(pl.lit(None, dtype=pl.Int32).alias("firm"))
+    new = pl.col("firm").is_null()
+    # each new firm's place among the new ones by credit code (byte order, as DuckDB orders text): its row
+    # order when the codes come sorted, as a prepared batch's do
+    place = new.cum_sum() if firms.is_sorted() else pl.when(new).then(pl.col("uscc")).rank("ordinal")
+    return out.with_columns(
+        pl.coalesce(pl.col("firm"), (start - 1 + place).cast(pl.Int32)).alias("firm"), new.alias("new")
+    )
 
 
 def fill_missing(con: duckdb.DuckDBPyConnection) -> None:
