@@ -43,6 +43,14 @@ def check_clustered(con) -> None:
     assert disorder == 0
 
 
+def check_digest(con) -> None:
+    """The kept enterprise digest is what hashing every firm gives (the data fingerprint's firms' part)."""
+    from gaoxin.store.keys import ENTERPRISE_HASH, enterprise_digest
+
+    counted = one(con, f"SELECT count(*), coalesce(sum({ENTERPRISE_HASH}), 0) FROM enterprise")
+    assert enterprise_digest(con) == (int(counted[0]), int(counted[1]))
+
+
 def by_code(con, period: str, names: list[str], max_batch: int | None) -> tuple[np.ndarray, np.ndarray]:
     """The dense table as `queries.dense` built it before the keys: facts joined to firms on the credit code."""
     firms = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc")]
@@ -69,6 +77,7 @@ def test_imports_number_firms_once_and_facts_carry_them(tmp_path):
         commit_all(con, prepare_all([f]))
         check_keys(con)
         check_clustered(con)
+        check_digest(con)
         now = numbers(con)
         assert {u: now[u] for u in seen} == seen
         seen = now
@@ -179,4 +188,38 @@ def test_a_writer_numbers_new_firms_as_the_sql_rule_does(tmp_path):
         assert dict(zip(got["uscc"], got["firm"], strict=True)) == {u: numbers(con)[u] for u in batch}
 
     check()
+    con.close()
+
+
+def test_the_enterprise_digest_follows_every_write_of_a_firm(tmp_path):
+    """New firms, a registry file renaming a firm and moving another, a department filling a gap, a direct
+    SQL writer with `fill_missing`: after each the kept digest equals the full recount, and a renamed firm
+    changes the runs' data fingerprint (a run made before it is stale) as hashing every firm did."""
+    from gaoxin.store.queries import data_fingerprint
+
+    files = write_department_files(generate_zone(n_firms=200), tmp_path / "files")
+    con = connect(tmp_path / "d.duckdb")
+    check_digest(con)  # empty store
+    commit_all(con, prepare_all(files))
+    check_digest(con)
+    before = data_fingerprint(con, "2025")
+    a, b = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc LIMIT 2")]
+    registry = tmp_path / "市场监管局_变更.csv"
+    registry.write_text(
+        f"统一社会信用代码,企业名称,所属镇街\n{a},改名后的公司,\n{b},,新镇街\n", encoding="utf-8"
+    )
+    commit_all(con, prepare_all([registry], source="registry"))
+    assert rows(con, "SELECT name FROM enterprise WHERE uscc = ?", [a]) == [("改名后的公司",)]
+    check_digest(con)
+    assert data_fingerprint(con, "2025") != before
+    gap = tmp_path / "税务局_补充.csv"
+    gap.write_text(
+        f"年份,统一社会信用代码,企业名称,税收实际贡献（万元）\n2025,{a},又一个名字,1\n", encoding="utf-8"
+    )
+    commit_all(con, prepare_all([gap], source="tax"))  # a department fills gaps only: the name stays
+    assert rows(con, "SELECT name FROM enterprise WHERE uscc = ?", [a]) == [("改名后的公司",)]
+    check_digest(con)
+    con.execute("INSERT INTO enterprise (uscc, name) VALUES ('91330000MA00000000', '直接写入')")
+    fill_missing(con)
+    check_digest(con)
     con.close()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from gaoxin.store.db import frame, one, transaction
-from gaoxin.store.keys import number_firms
+from gaoxin.store.keys import add_to_digest, digest_of, number_firms
 
 if TYPE_CHECKING:
     import polars as pl
@@ -205,9 +205,17 @@ def _upsert_enterprises(con, batch, batch_id: int) -> pl.DataFrame:
             )
     with staged(con, "staged_uscc", full.select("uscc")):
         keys = number_firms(con, "staged_uscc", full.get_column("uscc"))
-    full = full.with_columns(keys.get_column("firm"), keys.get_column("new"))  # row for row
+        full = full.with_columns(keys.get_column("firm"), keys.get_column("new"))  # row for row
+    added = int(keys.get_column("new").sum())
+    # the enterprise digest follows the write: the known firms hashed before and after it (only when their
+    # attributes may change), the new ones as they are inserted
+    updating = bool(present) and added < keys.height
     with staged(con, "staged_ent", ArrowStream(full.select("uscc", *_ATTRS, "firm", "new"))):
+        before = digest_of(con, "staged_ent", new=False) if updating else 0
         _merge_enterprises(con, batch, batch_id, present)
+        after = digest_of(con, "staged_ent", new=False) if updating else 0
+        inserted = digest_of(con, "staged_ent", new=True) if added else 0
+        add_to_digest(con, added, after - before + inserted)
     return keys.select("uscc", "firm")
 
 

@@ -888,4 +888,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE fact_v21 RENAME TO fact;
         """,
     ),
+    (
+        22,
+        "enterprise digest: the (count, hash sum) of the firm attributes a run's data fingerprint covers, kept by "
+        "every write of enterprise (store.keys.ENTERPRISE_HASH) instead of hashing every firm at each run",
+        """
+        CREATE TABLE enterprise_digest (firms BIGINT NOT NULL, digest HUGEINT NOT NULL);
+        INSERT INTO enterprise_digest
+            SELECT count(*), coalesce(sum(hash(uscc, name, town, industry_code, registered_on)), 0) FROM enterprise;
+        """,
+    ),
 ]
