@@ -45,7 +45,7 @@ def check_clustered(con) -> None:
 
 def check_digest(con) -> None:
     """The kept enterprise digest is what hashing every firm gives (the data fingerprint's firms' part)."""
-    from gaoxin.store.keys import ENTERPRISE_HASH, enterprise_digest
+    from gaoxin.store.firm_digest import ENTERPRISE_HASH, enterprise_digest
 
     counted = one(con, f"SELECT count(*), coalesce(sum({ENTERPRISE_HASH}), 0) FROM enterprise")
     assert enterprise_digest(con) == (int(counted[0]), int(counted[1]))

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from gaoxin.store.db import frame, one, transaction
-from gaoxin.store.keys import add_to_digest, digest_of, number_firms
+from gaoxin.store.firm_digest import add_to_digest, digest_of
+from gaoxin.store.keys import number_firms
 
 if TYPE_CHECKING:
     import polars as pl

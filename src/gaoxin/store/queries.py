@@ -15,7 +15,8 @@ import duckdb
 
 from gaoxin import fields as F
 from gaoxin.store.db import dicts, frame, one, rows
-from gaoxin.store.keys import FIRM_OF, enterprise_digest
+from gaoxin.store.firm_digest import enterprise_digest
+from gaoxin.store.keys import FIRM_OF
 
 if TYPE_CHECKING:
     import numpy as np
