@@ -35,7 +35,9 @@ contender (the SQL baseline too) printed the same ~1.85 GiB. Each contender now 
 box, 1M firms, medians of 3: gaoxin 2.82 s, SQL 2.64 s = 1.07×, polars 4.51 s; peak RSS gaoxin 1.45 GiB (goal met),
 SQL 0.87, polars 2.01; stages read 0.61, evaluate 0.66, frames 0.21, write 1.10, close 0.38 s. The I/O floor
 (700 MiB at 11.5 GiB/s = 0.060 s) is 47× below gaoxin and 44× below the plain SQL baseline itself: ≤ 6× of
-it is not reachable by anything that stores its output in DuckDB on this machine.
+it is not reachable by anything that stores its output in DuckDB on this machine. The existing run found again
+in the same process: `run_mujun` 48–50 ms at 3bb2f23 and before the enterprise digest (migration 22), 14 ms after;
+`stored_run_id` (what the CLI uses) 26 → 2.5 ms.
 
     .venv/bin/python bench/evaluate_bench.py [--firms 1000000] [--warmup 1] [--repeat 3]
 """

@@ -6,7 +6,11 @@ a few bad codes, full-width digits, placeholders), then times in one run:
   * baseline: pandas.read_excel(engine="openpyxl") + the same rules written the plain way, a Python
     loop per row (NFKC folding, placeholders, thousand separators, percent and negative checks, USCC
     check character, duplicates, reasons with raw cells), then the same long facts into DuckDB.
-Goal (issue #2): ratio ≥ 10× and gaoxin ≤ 3 s for 100k rows on a 2-core machine.
+Goal (issue #2): ratio ≥ 10× and gaoxin ≤ 3 s for 100k rows on a 2-core machine; issue #20 asks ≥ 15×.
+4 Dec 2026, quiet 2-core box, medians of 3: gaoxin 0.88 s, the peer 7.60 s = 8.6× (3bb2f23's code 0.80 s = 9.4×
+in the same session; 13.4× on 3 Dec's slower machine with older pandas/openpyxl). fastexcel's read of the sheet
+alone is 0.40–0.45 s, so 15× is out of reach here whatever the write costs; the write is +28 ms for the
+credit-code index on `enterprise` (migration 20) and ~30 ms for the integer firm keys (migration 21).
 
 Fair timing: both sides first process a small file of the same shape untimed, so one-time costs
 (importing pandas/openpyxl or pyarrow, first-use set-up) count for neither; nothing instruments the
