@@ -34,11 +34,12 @@ LATER = (("complete", 480, "i % 3 <> 0"), ("produce", 530, "i % 3 <> 0"))  # tra
 
 
 def build(con, n: int, months: int) -> None:
-    """One project entered through the code (its flow text stored), cloned n times in SQL with its events."""
+    """One project entered through the code (its flow text stored; a valid credit code, as entering checks
+    it), cloned n times in SQL with its events."""
     cal = calendar_in_force(con)
     tpl = book.enter_project(
         con, cal, actor="bench", role="analyst", at=datetime(2022, 9, 1, 10), title="模板项目",
-        uscc="91330000000000000X", firm_name="模板企业", town="云谷街道", industry="3811 电动机制造",
+        uscc="913300000000000004", firm_name="模板企业", town="云谷街道", industry="3811 电动机制造",
         owner="周明", investment_wan=20000, land_mu=100, intensity=200, tax_per_mu=30, full_year=2024,
         output_per_mu=300, energy_va=2.0, rd_share=3.0,
     )  # fmt: skip
