@@ -129,6 +129,9 @@ def test_dashboard_and_profile_section(app):
         and "张三" in prof.text
         and "东城孵化器" in prof.text
     )
+    # the register's batch named in English on the English 画像 (its 研发机构级别 facts come from it)
+    en = c.get(f"/enterprises/{A}", params={"lang": "en"}).text
+    assert "科技创新台账" in prof.text and "Innovation registry" in en and "科技创新台账" not in en
 
 
 def test_talent_only_for_roles_that_may_see_it(app):

@@ -479,7 +479,7 @@ def firm_requests(
 ) -> list[dict]:
     """The requests of one firm the user may see (for its 画像), newest first. `domains`: the firm's case
     domains (`store.cases.firm_case_domains`) when the caller has read them."""
-    if DOMAIN not in domains if domains is not None else not store.firm_has_cases(con, (DOMAIN,), uscc):
+    if DOMAIN not in (store.firm_case_domains(con, uscc) if domains is None else domains):
         return []
     df = store.case_list(con, {"domain": DOMAIN, "uscc": uscc, **scope.filters()})
     return sorted(df.to_dicts(), key=lambda r: r["opened_at"], reverse=True)

@@ -302,17 +302,9 @@ def _where(filters: dict[str, str | None] | None) -> tuple[list[str], list]:
     return where, params
 
 
-def firm_has_cases(con: duckdb.DuckDBPyConnection, domains: tuple[str, ...], uscc: str) -> bool:
-    """Whether the firm has any case of `domains` (most firms have none: their 画像 skips those sections)."""
-    marks = ", ".join("?" for _ in domains)
-    return (
-        one(con, f"SELECT 1 FROM case_file WHERE domain IN ({marks}) AND uscc = ? LIMIT 1", [*domains, uscc])
-        is not None
-    )
-
-
 def firm_case_domains(con: duckdb.DuckDBPyConnection, uscc: str) -> frozenset[str]:
-    """The domains the firm has cases in (one look-up for every case section of its 画像)."""
+    """The domains the firm has cases in (most firms have none: their 画像 skips those sections after this one
+    look-up)."""
     return frozenset(r[0] for r in rows(con, "SELECT DISTINCT domain FROM case_file WHERE uscc = ?", [uscc]))
 
 

@@ -10,7 +10,8 @@ import duckdb
 
 from .db import one, rows
 
-# name_order: the view's place of each firm by initials, name and credit code (`webcache.build_view`)
+# every order ends in a key unique per firm (the credit code, or name_order: the view's place of each firm
+# by initials, name and credit code, `webcache.build_view`), so pages never repeat or skip firms of equal keys
 SORTS = {
     "name": "f.name_order {d}",
     "uscc": "f.uscc {d}",
@@ -18,7 +19,7 @@ SORTS = {
     "industry": "f.industry_code {d} NULLS LAST, f.name_order",
     "scale": "f.above_scale {d} NULLS LAST, f.name_order",
     "class": "CASE f.class_final WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 WHEN 'D' THEN 4 "
-    "WHEN 'T' THEN 5 END {d} NULLS LAST, f.score DESC NULLS LAST",
+    "WHEN 'T' THEN 5 END {d} NULLS LAST, f.score DESC NULLS LAST, f.name_order",
     "score": "f.score {d} NULLS LAST, f.uscc",
     "rank": "f.list_id NULLS LAST, f.rank {d} NULLS LAST, f.uscc",
     "land": "f.land_mu {d} NULLS LAST, f.uscc",
@@ -73,9 +74,7 @@ class ListQuery:
         return ("WHERE " + " AND ".join(parts)) if parts else "", params
 
     def order(self) -> str:
-        sql = SORTS.get(self.sort, SORTS["name"]).format(d="DESC" if self.desc else "ASC")
-        # the name order last: every order is total, so pages never repeat or skip a firm of equal keys
-        return sql if sql.startswith("f.name_order") else sql + ", f.name_order"
+        return SORTS.get(self.sort, SORTS["name"]).format(d="DESC" if self.desc else "ASC")
 
 
 LIST_COLUMNS = (

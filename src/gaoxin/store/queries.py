@@ -329,7 +329,7 @@ def data_fingerprint(con: duckdb.DuckDBPyConnection, period: str | None = None) 
         params,
     )
     fact_hash = (int(fact_hash[0]), int(fact_hash[1]))
-    # the firms' part as kept by every write (store.keys.enterprise_digest: count and hash sum of
-    # keys.ENTERPRISE_HASH over every firm, the value hashing them here gave, without reading 1M firms)
+    # the firms' part as every write keeps it (store.firm_digest: count and hash sum of ENTERPRISE_HASH over
+    # every firm — the value hashing them here gave, without reading 1M firms)
     ent_hash = enterprise_digest(con)
     return hashlib.sha256(repr((fact_hash, ent_hash)).encode()).hexdigest()[:16]

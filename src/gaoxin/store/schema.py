@@ -891,7 +891,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (
         22,
         "enterprise digest: the (count, hash sum) of the firm attributes a run's data fingerprint covers, kept by "
-        "every write of enterprise (store.keys.ENTERPRISE_HASH) instead of hashing every firm at each run",
+        "every write of enterprise (store.firm_digest) instead of hashing every firm at each run",
         """
         CREATE TABLE enterprise_digest (firms BIGINT NOT NULL, digest HUGEINT NOT NULL);
         INSERT INTO enterprise_digest

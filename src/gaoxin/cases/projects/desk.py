@@ -141,16 +141,11 @@ FIRM_DOMAINS = frozenset((book.DOMAIN, leads.DOMAIN))  # the case domains of a f
 
 def firm_projects(con, cal, scope: Scope, uscc: str, today: date | None = None, domains=None) -> dict:
     """The 画像's 招商项目: the firm's projects (stage, colour) with their commitment shortfalls, and its
-    leads still open — within the user's town for a town user. `cal`: the calendar in force, or a function
-    giving it (read only for a firm with projects or leads); `domains`: the firm's case domains
-    (`store.cases.firm_case_domains`) when the caller has read them."""
-    if not (
-        FIRM_DOMAINS & domains
-        if domains is not None
-        else store_cases.firm_has_cases(con, tuple(FIRM_DOMAINS), uscc)
-    ):
+    leads still open — within the user's town for a town user. `domains`: the firm's case domains
+    (`store.cases.firm_case_domains`) when the caller has read them; `cal` is not read for a firm without
+    projects or leads (None will do then)."""
+    if not FIRM_DOMAINS & (store_cases.firm_case_domains(con, uscc) if domains is None else domains):
         return {"projects": [], "shortfalls": [], "leads": []}
-    cal = cal() if callable(cal) else cal
     today = today or date.today()
     projects = book.board(con, cal, today, town_of(scope), uscc=uscc)
     checks = book.check_projects(con, [p["case_id"] for p in projects], today) if projects else None

@@ -4,6 +4,8 @@
 EN = {
     "创新登记": "Innovation registries",
     "创新平台": "R&D platforms",
+    "科技创新台账": "Innovation registry",  # the source of the registries' batches (ingest.registries.SOURCE)
+    "创新平台（台账无该企业平台）": "R&D platforms (none registered for the firm)",  # registries.feed.NONE_SHEET
     "技术合同": "Technology contracts",
     "人才": "Talent",
     "科技服务载体": "Service providers",

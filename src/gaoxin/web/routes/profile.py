@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from gaoxin import fields as F
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.cases.desk import firm_requests
-from gaoxin.cases.projects.desk import firm_projects
+from gaoxin.cases.projects.desk import FIRM_DOMAINS, firm_projects
 from gaoxin.ingest import uscc as U
 from gaoxin.store import cases as store_cases
 from gaoxin.store import profile as store_profile
@@ -163,7 +163,11 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
             "runs": state.summaries,
             "requests": firm_requests(db, data["uscc"], user.scope, domains),
             "firm_projects": firm_projects(
-                db, lambda: calendar_in_force(db), user.scope, data["uscc"], domains=domains
+                db,
+                calendar_in_force(db) if FIRM_DOMAINS & domains else None,  # the calendar only for projects
+                user.scope,
+                data["uscc"],
+                domains=domains,
             ),
             **firm_sections(db, data["uscc"], user, lang, data["firm_runs"], state),
             "nav": "enterprises",
