@@ -3,12 +3,16 @@ the store, and one read of the firm's rows of every run gives both its 亩均 hi
 
 from __future__ import annotations
 
+import threading
+from types import SimpleNamespace
+
 from gaoxin.evaluations import cultivation as svc
 from gaoxin.evaluations.mujun import run_mujun
-from gaoxin.store import connect, rows
+from gaoxin.store import connect, rows, webcache
 from gaoxin.store import profile as store_profile
 from gaoxin.store import runs as store_runs
 from gaoxin.store.scale_basis import basis_from_facts, scale_basis
+from gaoxin.web.queries import WebCache
 
 
 def fact(period, value, current, source="stats", batch_id=3, indicator="above_scale"):
@@ -46,6 +50,10 @@ def test_basis_from_the_profile_facts_matches_the_store_query(demo_store):
     usccs = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc")]
     from_store = scale_basis(con, usccs)
     from_facts = {u: basis_from_facts(store_profile.all_facts(con, u)) for u in usccs}
+    # by the firm's number (as the 画像 reads them, `identity` giving it) the same rows as by the credit code
+    numbers = dict(rows(con, "SELECT uscc, firm FROM enterprise"))
+    for u in usccs[::53]:
+        assert store_profile.all_facts(con, u, numbers[u]) == store_profile.all_facts(con, u)
     con.close()
     assert sum(b is not None for b in from_facts.values()) > 50  # the demo's 规上 firms have a basis
     assert from_facts == {u: from_store.get(u) for u in usccs}
@@ -90,4 +98,31 @@ def test_the_result_and_trace_read_by_position_are_the_run_rows(demo_store, tmp_
         assert got == view
         assert bool(got) == (uscc in traced)  # out of the population: no trace lines either way
     assert store_profile.result_in(store_profile.firm_runs(con, usccs[0]), "no-such-run") is None
+    con.close()
+
+
+def test_reads_with_the_kept_batches_and_run_heads_are_the_joined_reads(demo_store, tmp_path):
+    """The 画像 passes its kept copies of the import batches and run heads instead of joining them per read:
+    the same rows — also when a batch or run is missing from the copy (written after it was read)."""
+    con = connect(demo_store.copy(tmp_path / "s.duckdb"))
+    run_mujun(con, "default", "2024")
+    run_mujun(con, "default", "2025")
+    webcache.attach(con)
+    WebCache(SimpleNamespace(write_lock=threading.RLock())).ensure(con)  # the 规上 look-up identity reads
+    batches, heads = store_profile.batch_sources(con), store_profile.run_heads(con)
+    assert len(batches) >= 5 and len(heads) >= 2
+    stale_batches = dict(list(batches.items())[:2])  # as if the rest came after the copy was read
+    stale_heads = dict(list(heads.items())[:1])
+    usccs = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc")]
+    for uscc in usccs[::41]:
+        ent = store_profile.identity(con, uscc)
+        for known in (batches, stale_batches, {}):
+            assert store_profile.identity(con, uscc, known) == ent
+            assert store_profile.all_facts(con, uscc, ent["firm"], known) == store_profile.all_facts(
+                con, uscc
+            )
+        runs = store_profile.firm_runs(con, uscc)
+        assert len(runs) >= 2
+        for known in (heads, stale_heads, {}):
+            assert store_profile.firm_runs(con, uscc, known) == runs
     con.close()

@@ -213,3 +213,76 @@ def test_text_columns_for_the_cores_keep_values_and_missing():
     for values in cases:
         got = _text_array(pl.Series("town", values, dtype=pl.Utf8))
         assert got.dtype == object and got.tolist() == values
+
+
+@given(
+    sizes=st.lists(st.integers(0, 400), min_size=1, max_size=6),
+    firms=st.integers(1, 400),
+    group=st.integers(1, 300),
+    seed=st.integers(0, 2**16),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_mujun_trace_is_clustered_by_firm_and_keeps_every_row(sizes, firms, group, seed):
+    """Item blocks cut into firm ranges of about one row group each, range after range: the same rows, every
+    range's firms below the next range's, the blocks in their order inside a range."""
+    from gaoxin.evaluations.mujun import frames
+
+    rng = np.random.default_rng(seed)
+    parts = [
+        pl.DataFrame(
+            {
+                "firm": np.sort(rng.choice(firms, size=min(n, firms), replace=False)).astype(np.int32),
+                "item_no": np.full(min(n, firms), j, dtype=np.int32),
+            }
+        )
+        for j, n in enumerate(sizes)
+    ]
+    out = frames.by_firm_range(parts, firms, group)
+    whole = pl.concat(out) if out else pl.DataFrame(schema={"firm": pl.Int32, "item_no": pl.Int32})
+    assert whole.sort("item_no", "firm").equals(pl.concat(parts).sort("item_no", "firm"))
+    total = sum(p.height for p in parts)
+    step = max(1, group * firms // max(total, 1))
+    ranges = whole.with_columns((pl.col("firm") // step).alias("range"))
+    assert ranges.get_column("range").is_sorted()  # range after range
+    for _, r in ranges.group_by("range", maintain_order=True):
+        assert r.get_column("item_no").is_sorted()  # the blocks in their order inside a range
+
+
+def test_a_stored_clustered_trace_is_read_by_firm_from_one_or_two_row_groups(tmp_path):
+    """60,000 firms × 6 items (360,000 trace rows, three row groups' worth): stored range after range, each
+    row group holds a narrow band of firms, and one firm's trace read scans at most two row groups — where
+    item-major rows put every firm in every row group."""
+    from gaoxin.evaluations.mujun import frames
+
+    con = connect(tmp_path / "s.duckdb")
+    n, items = 60_000, 6
+    parts = [
+        pl.DataFrame({"firm": np.arange(n, dtype=np.int32), "item_no": np.full(n, j, dtype=np.int32)})
+        for j in range(items)
+    ]
+    trace = runs.Trace(
+        runs.trace_table(pl.concat(frames.by_firm_range(parts, n), rechunk=False)),
+        pl.DataFrame({"item_no": range(items), "item": [f"i{j}" for j in range(items)]}).with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("weight"), pl.lit(None, dtype=pl.Utf8).alias("clause")
+        ),
+        pl.DataFrame(schema=runs.dtypes(runs.NOTE_COLUMNS)),
+    )
+    codes = [f"91330000{i:010d}" for i in range(n)]
+    assert runs.write_run(con, _meta("r1"), _results(codes), trace, "text")
+    con.execute("CHECKPOINT")
+    spans = [
+        r[0]
+        for r in rows(
+            con,
+            """SELECT stats FROM pragma_storage_info('run_trace')
+               WHERE column_name = 'firm' AND segment_type <> 'VALIDITY'""",
+        )
+    ]
+    assert len(spans) >= 3
+    bands = [int(st["max"]) - int(st["min"]) for st in spans]
+    assert max(bands) < n / 2, bands  # item-major: every band ≈ n
+    assert one(con, "SELECT count(*) FROM run_trace WHERE firm = 31234")[0] == items
+    text = rows(con, "EXPLAIN ANALYZE SELECT * FROM run_trace WHERE run_id = 'r1' AND firm = 31234")[0][1]
+    scanned, groups = (int(x) for x in text.split("Row Groups Scanned:")[1].split("│")[0].split("/"))
+    assert groups >= 3 and scanned <= 2, text
+    con.close()

@@ -1,6 +1,6 @@
 """The enterprise list's 规上 basis comes with the list view (`webcache.scale_basis`, built once per data
 version): it is `store.scale_basis.scale_basis` of every firm, and an import that changes a firm's 规上 status
-shows on the next list read. Counts of a view are remembered per view table and follow a new data version."""
+shows on the next list read, and the counts follow a new data version."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _everyone(con, cache) -> tuple[int, list[dict], dict[str, dict]]:
     query = enterprise_list.ListQuery(sort="uscc", size=n)
     table = cache.view(con, None)
     items, basis = enterprise_list.page_with_basis(con, table, query)
-    return cache.count(con, table, query), items, basis
+    return enterprise_list.count(con, table, query), items, basis
 
 
 def test_the_view_carries_the_basis_of_every_firm(demo_store, tmp_path):

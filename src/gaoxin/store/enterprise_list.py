@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .db import one, rows
+from .db import frame, one, rows
 
 # every order ends in a key unique per firm (the credit code, or name_order: the view's place of each firm
 # by initials, name and credit code, `webcache.build_view`), so pages never repeat or skip firms of equal keys
@@ -157,3 +157,8 @@ def result_page(
         [*params, size, (page - 1) * size],
     )
     return total, [dict(zip(RESULT_COLUMNS, r, strict=True)) for r in found]
+
+
+def view_frame(cur: duckdb.DuckDBPyConnection, table: str):
+    """A whole `WebCache.view` table as a polars frame (pages worked in memory: `gaoxin.web.list_frames`)."""
+    return frame(cur, f"SELECT * FROM webcache.{table}")

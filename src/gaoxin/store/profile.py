@@ -15,8 +15,33 @@ def firm_town(cur: duckdb.DuckDBPyConnection, uscc: str) -> tuple[bool, str | No
     return (found is not None, found[0] if found else None)
 
 
-def identity(cur: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
-    """The profile's attributes (the latest 规上 status from the look-up table) and its parcels."""
+def batch_sources(cur: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
+    """batch id → (source, file name) of every import batch: a batch never changes, so a reader of many firms'
+    pages keeps this and passes it to `identity` and `all_facts` instead of their join per read."""
+    return {r[0]: (r[1], r[2]) for r in rows(cur, "SELECT batch_id, source, file_name FROM import_batch")}
+
+
+def run_heads(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
+    """run id → (kind, scheme_id, period, created_at) of every run (runs never change: see `batch_sources`)."""
+    return {
+        r[0]: tuple(r[1:]) for r in rows(cur, "SELECT run_id, kind, scheme_id, period, created_at FROM run")
+    }
+
+
+def _known(cur, table: str, key: str, value, cols: str, known: dict):
+    """`known[value]`, or the row read from the store when it is not there (written after `known` was read)."""
+    found = known.get(value)
+    if found is None and value is not None:
+        hit = one(cur, f"SELECT {cols} FROM {table} WHERE {key} = ?", [value])
+        found = tuple(hit) if hit else None
+    return found
+
+
+def identity(
+    cur: duckdb.DuckDBPyConnection, uscc: str, batches: dict[int, tuple[str, str]] | None = None
+) -> dict | None:
+    """The profile's attributes (the latest 规上 status from the look-up table) and its parcels. `batches`:
+    `batch_sources` when the caller keeps it (the file name taken from it, not joined)."""
     keys = (
         "uscc",
         "name",
@@ -31,16 +56,22 @@ def identity(cur: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
         "file_name",
     )
     # the 规上 status joined in the same read (one query for the firm's row instead of two)
+    name = "NULL" if batches is not None else "b.file_name"
+    join = "" if batches is not None else "LEFT JOIN import_batch b USING (batch_id)"
     found = one(
         cur,
-        f"""SELECT {", ".join("e." + k for k in keys[:-1])}, b.file_name, w.above_scale
-                         FROM enterprise e LEFT JOIN import_batch b USING (batch_id)
+        f"""SELECT {", ".join("e." + k for k in keys[:-1])}, {name}, w.above_scale, e.firm
+                         FROM enterprise e {join}
                          LEFT JOIN webcache.firm w ON w.uscc = e.uscc WHERE e.uscc = ?""",
         [uscc],
     )
     if found is None:
         return None
-    out = dict(zip((*keys, "above_scale"), found, strict=True))
+    if batches is not None:
+        head = _known(cur, "import_batch", "batch_id", found[8], "source, file_name", batches)
+        found = (*found[:10], head[1] if head else None, *found[11:])
+    # `firm`: the store's number of the firm (store.keys), for reads by it (`all_facts`); not the user's key
+    out = dict(zip((*keys, "above_scale", "firm"), found, strict=True))
     pkeys = (
         "parcel_id",
         "period",
@@ -60,8 +91,15 @@ def identity(cur: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
     return out
 
 
-def all_facts(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
-    """Every value ever imported for the firm (in force or superseded), newest batch first."""
+def all_facts(
+    cur: duckdb.DuckDBPyConnection,
+    uscc: str,
+    firm: int | None = None,
+    batches: dict[int, tuple[str, str]] | None = None,
+) -> list[dict]:
+    """Every value ever imported for the firm (in force or superseded), newest batch first; `firm`: its number
+    when the caller has it (`identity` reads it), else found by the credit code; `batches`: `batch_sources`
+    when the caller keeps it (each row's source and file from it instead of a join)."""
     keys = (
         "period",
         "indicator",
@@ -74,16 +112,39 @@ def all_facts(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
         "row_no",
         "current",
     )
+    where, param = ("firm = ?", firm) if firm is not None else (f"firm = {FIRM_OF}", uscc)
+    order = "ORDER BY f.period DESC, f.indicator, f.batch_id DESC"
+    if batches is not None:
+        found = rows(
+            cur,
+            f"""SELECT f.period, f.indicator, f.value, f.unit, f.batch_id, f.sheet, f.row_no, NOT f.superseded
+                FROM fact f WHERE {where} {order}""",
+            [param],
+        )
+        out = []
+        for period, indicator, value, unit, batch_id, sheet, row_no, current in found:
+            head = _known(cur, "import_batch", "batch_id", batch_id, "source, file_name", batches)
+            if head is not None:  # as the join: a fact of no batch is not shown
+                out.append(
+                    dict(
+                        zip(
+                            keys,
+                            (period, indicator, value, unit, batch_id, *head, sheet, row_no, current),
+                            strict=True,
+                        )
+                    )
+                )
+        return out
     # the firm's rows first (MATERIALIZED keeps the point look-up apart from the join; by the firm's number
     # the zone maps of facts clustered by firm skip all but a few row groups), then their batches
     found = rows(
         cur,
-        f"""WITH f AS MATERIALIZED (SELECT * FROM fact WHERE firm = {FIRM_OF})
+        f"""WITH f AS MATERIALIZED (SELECT * FROM fact WHERE {where})
                          SELECT f.period, f.indicator, f.value, f.unit, f.batch_id, b.source, b.file_name, f.sheet,
                                 f.row_no, NOT f.superseded
                          FROM f JOIN import_batch b USING (batch_id)
-                         ORDER BY f.period DESC, f.indicator, f.batch_id DESC""",
-        [uscc],
+                         {order}""",
+        [param],
     )
     return [dict(zip(keys, r, strict=True)) for r in found]
 
@@ -123,17 +184,29 @@ def result_in(runs: list[dict], run_id: str) -> dict | None:
     return None
 
 
-def firm_runs(cur: duckdb.DuckDBPyConnection, uscc: str) -> list[dict]:
+def firm_runs(cur: duckdb.DuckDBPyConnection, uscc: str, heads: dict[str, tuple] | None = None) -> list[dict]:
     """The firm's row in every stored run (one scan of run_result), with the run's kind, scheme, period and
     time: the 画像 takes its 亩均 history, its cultivation tiers, the chosen run's result (`result_in`) and the
-    firm's position in each run (`firm`, for `store.runs.run_item_rows_at`) from these."""
+    firm's position in each run (`firm`, for `store.runs.run_item_rows_at`) from these. `heads`: `run_heads`
+    when the caller keeps it (instead of the join)."""
     extra = [k for k in RESULT_KEYS if k not in RUN_KEYS]
     keys = (*RUN_KEYS, *extra, "firm")
+    mine = (
+        f"r.list_id, r.score, r.rank, r.class_final, r.reasons, {', '.join('r.' + k for k in extra)}, r.firm"
+    )
+    if heads is not None:
+        found = rows(cur, f"SELECT r.run_id, {mine} FROM run_result r WHERE r.uscc = ?", [uscc])
+        out = []
+        for run_id, *rest in found:
+            head = _known(cur, "run", "run_id", run_id, "kind, scheme_id, period, created_at", heads)
+            if head is not None:
+                out.append(dict(zip(keys, (run_id, *head, *rest), strict=True)))
+        out.sort(key=lambda r: (r["period"], r["created_at"], r["run_id"]))  # the join's ORDER BY
+        return out
     found = rows(
         cur,
         f"""WITH r AS MATERIALIZED (SELECT * FROM run_result WHERE uscc = ?)
-                         SELECT r.run_id, run.kind, run.scheme_id, run.period, run.created_at, r.list_id, r.score,
-                                r.rank, r.class_final, r.reasons, {", ".join("r." + k for k in extra)}, r.firm
+                         SELECT r.run_id, run.kind, run.scheme_id, run.period, run.created_at, {mine}
                          FROM r JOIN run USING (run_id)
                          ORDER BY run.period, run.created_at, r.run_id""",
         [uscc],

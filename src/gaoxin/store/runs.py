@@ -279,21 +279,56 @@ def run_item_rows(con: duckdb.DuckDBPyConnection, run_id: str, uscc: str) -> lis
     return dicts(con, RUN_ITEMS_SQL, [run_id, uscc])
 
 
-def run_item_rows_at(con: duckdb.DuckDBPyConnection, run_id: str, firm: int) -> list[dict]:
+def run_labels(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[dict[int, tuple], dict[int, str]]:
+    """A run's texts: item_no → (item, weight, clause), note_no → note — a few rows per run, and a run never
+    changes, so a reader of many firms' traces (the 画像) keeps them per run."""
+    defs = {
+        r[0]: r[1:]
+        for r in rows(
+            con, "SELECT item_no, item, weight, clause FROM run_item_def WHERE run_id = ?", [run_id]
+        )
+    }
+    notes = dict(rows(con, "SELECT note_no, note FROM run_note WHERE run_id = ?", [run_id]))
+    return defs, notes
+
+
+def run_item_rows_at(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    firm: int,
+    labels: tuple[dict[int, tuple], dict[int, str]] | None = None,
+) -> list[dict]:
     """`run_item_rows` by the firm's position in the run (`run_result.firm`, as the 画像's `firm_runs` rows
-    carry it): the trace read by its integer keys (zone maps prune: the trace is written in firm order)
-    instead of the view's join through run_result on the credit code."""
-    return dicts(
+    carry it): the trace read by its integer keys (zone maps prune: a 亩均 trace is stored clustered by firm)
+    instead of the view's join through run_result on the credit code; the texts from `labels` (`run_labels`,
+    read here when not given) rather than joined per read."""
+    defs, notes = labels if labels is not None else run_labels(con, run_id)
+    found = rows(
         con,
-        """SELECT d.item, t.value, t.numerator, t.denominator, t.benchmark, t.raw_score, t.score, d.weight,
-                  n.note, d.clause
-           FROM run_trace t
-           JOIN run_item_def d ON d.run_id = t.run_id AND d.item_no = t.item_no
-           LEFT JOIN run_note n ON n.run_id = t.run_id AND n.note_no = t.note_no
-           WHERE t.run_id = ? AND t.firm = ?
-           ORDER BY d.clause, d.item""",
+        """SELECT item_no, value, numerator, denominator, benchmark, raw_score, score, note_no FROM run_trace
+           WHERE run_id = ? AND firm = ?""",
         [run_id, firm],
     )
+    out = []
+    for no, value, numerator, denominator, benchmark, raw_score, score, note_no in found:
+        item, weight, clause = defs[no]
+        out.append(
+            {
+                "item": item,
+                "value": value,
+                "numerator": numerator,
+                "denominator": denominator,
+                "benchmark": benchmark,
+                "raw_score": raw_score,
+                "score": score,
+                "weight": weight,
+                "note": notes.get(note_no),
+                "clause": clause,
+            }
+        )
+    # the view's ORDER BY clause, item (text in code-point order = DuckDB's byte order; missing last)
+    out.sort(key=lambda r: (r["clause"] is None, r["clause"] or "", r["item"] is None, r["item"] or ""))
+    return out
 
 
 def item_scores(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
@@ -360,10 +395,11 @@ def scheme_text(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
 def runs_version(con: duckdb.DuckDBPyConnection) -> tuple:
     """(runs stored, last 正式评价 mark): changes whenever a run is added or an official mark is set or
     withdrawn — runs are immutable and both tables only grow, so what is derived from them keeps until then."""
-    return one(
-        con,
-        "SELECT (SELECT count(*) FROM run), (SELECT coalesce(max(seq), 0) FROM run_official)",
-    )
+    return one(con, f"SELECT {RUNS_VERSION}")
+
+
+# what `runs_version` reads, for a query that checks it together with other versions (`webcache.versions`)
+RUNS_VERSION = "(SELECT count(*) FROM run), (SELECT coalesce(max(seq), 0) FROM run_official)"
 
 
 def run_summaries(cur: duckdb.DuckDBPyConnection, kind: str | None = "mujun") -> list[dict]:

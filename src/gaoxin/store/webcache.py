@@ -32,12 +32,21 @@ def attach(con: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:
     con.execute("ATTACH ':memory:' AS webcache")
 
 
+# (last batch id, number of firms): changes whenever an import changes the list
+DATA_VERSION = "(SELECT coalesce(max(batch_id), 0) FROM import_batch), (SELECT count(*) FROM enterprise)"
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
     """(last batch id, number of firms): changes whenever an import changes the list."""
-    return one(
-        con,
-        "SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batch), (SELECT count(*) FROM enterprise)",
-    )
+    return one(con, f"SELECT {DATA_VERSION}")
+
+
+def versions(con: duckdb.DuckDBPyConnection) -> tuple[tuple, tuple]:
+    """(`data_version`, `store.runs.runs_version`) in one query: a page that checks both pays one read."""
+    from .runs import RUNS_VERSION
+
+    found = one(con, f"SELECT {DATA_VERSION}, {RUNS_VERSION}")
+    return tuple(found[:2]), tuple(found[2:])
 
 
 def names_without_initials(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None]]:

@@ -140,24 +140,35 @@ class Auth:
             return None
         return _sha(token)
 
-    def user_for(self, request: Request, db: duckdb.DuckDBPyConnection) -> User | None:
+    def cached_user(self, request: Request) -> tuple[bool, User | None]:
+        """(known, user) from the request or the session cache alone — no store read; known False when only the
+        store can tell (a session not seen for `_CACHE_SECONDS`)."""
         if hasattr(request.state, "user"):
-            return request.state.user
+            return True, request.state.user
         token_hash = self._token_hash(request)
-        user = None
         if token_hash:
-            now = time.monotonic()
             hit = self._cache.get(token_hash)
-            if hit and now - hit[1] < _CACHE_SECONDS:
-                user = hit[0]
-            else:
-                found = store_users.session_user(db, token_hash)
-                if found is not None:
-                    row = found[0]
-                    user = User(row["name"], row["role"], row["town"], row["department"])
-                    self._cache[token_hash] = (user, now)
-                else:
-                    self._cache.pop(token_hash, None)
+            if not hit or time.monotonic() - hit[1] >= _CACHE_SECONDS:
+                return False, None
+            user = hit[0]
+        else:
+            user = None
+        request.state.user = user
+        request.state.token_hash = token_hash if user else None
+        return True, user
+
+    def user_for(self, request: Request, db: duckdb.DuckDBPyConnection) -> User | None:
+        known, user = self.cached_user(request)
+        if known:
+            return user
+        token_hash = self._token_hash(request)
+        found = store_users.session_user(db, token_hash)
+        if found is not None:
+            row = found[0]
+            user = User(row["name"], row["role"], row["town"], row["department"])
+            self._cache[token_hash] = (user, time.monotonic())
+        else:
+            self._cache.pop(token_hash, None)
         request.state.user = user
         request.state.token_hash = token_hash if user else None
         return user

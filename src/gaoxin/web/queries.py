@@ -14,11 +14,13 @@ from pypinyin import Style, lazy_pinyin
 from gaoxin.jsonable import jsonable
 from gaoxin.store import enterprise_list, webcache
 from gaoxin.store import overview as store_overview
+from gaoxin.store import profile as store_profile
 from gaoxin.store import runs as store_runs
+from gaoxin.web.list_frames import ListFrame
 
 CLASSES = ("A", "B", "C", "D", "T")
 MAX_VIEWS = 6
-MAX_COUNTS = 4096
+MAX_FRAMES = 2  # list views also held as columns in memory (a frame is the view's size again)
 RANKED = ("A", "B", "C", "D")
 
 
@@ -63,13 +65,24 @@ class WebCache:
         self.generation = 0
         self.towns: list[str] = []
         self.industries: list[tuple[str, str]] = []
-        self.counts: dict[tuple, int] = {}  # (view table, filters, parameters) → matching firms
         self.state: RunsState | None = None  # what is derived from the runs, at one store_runs.runs_version
         self.headers: dict[str, dict] = {}  # run id → header (runs are immutable)
+        self.labels: dict[str, tuple[dict, dict]] = {}  # run id → its item and note texts (`run_labels`)
+        self.batches: tuple[tuple | None, dict] | None = None  # (data version, `batch_sources` at it)
+        self.frames: dict[str, ListFrame] = {}  # view table → the view in memory, least recently read first
 
-    def ensure(self, cur: duckdb.DuckDBPyConnection) -> None:
-        """Make `webcache.firm` current (cheap when nothing changed)."""
-        version = webcache.data_version(cur)
+    def check(self, cur: duckdb.DuckDBPyConnection) -> RunsState:
+        """`ensure` and `runs_state` with both versions read in one query: what a page that lists firms and
+        shows runs calls first (later `view`s and `runs_state(cur, state.version)`s of the request read none)."""
+        data, runs = webcache.versions(cur)
+        self.ensure(cur, data)
+        return self.runs_state(cur, runs)
+
+    def ensure(self, cur: duckdb.DuckDBPyConnection, version: tuple | None = None) -> None:
+        """Make `webcache.firm` current (cheap when nothing changed); `version`: the data version this request
+        read already."""
+        if version is None:
+            version = webcache.data_version(cur)
         if version == self.version:
             return
         with self.lock:
@@ -81,15 +94,18 @@ class WebCache:
             # a request may still read a view of the previous generation: drop the one before it
             for name in self.stale:
                 webcache.drop_table(cur, name)
+                self.frames.pop(name, None)
             self.stale = list(self.views.values())
             self.views = {}
             self.generation += 1
             self.version = version
 
-    def runs_state(self, cur: duckdb.DuckDBPyConnection) -> RunsState:
-        """What is derived from the stored runs, checked against the store once (one query): a page reads
-        the latest run, the run picker and anything else it derives from runs (`RunsState.derived`) from it."""
-        version = store_runs.runs_version(cur)
+    def runs_state(self, cur: duckdb.DuckDBPyConnection, version: tuple | None = None) -> RunsState:
+        """What is derived from the stored runs, checked against the store once (one query, none when the
+        request read the runs `version` already): a page reads the latest run, the run picker and anything else
+        it derives from runs (`RunsState.derived`) from it."""
+        if version is None:
+            version = store_runs.runs_version(cur)
         state = self.state
         if state is None or state.version != version:
             state = RunsState(version, store_runs.latest_run(cur), store_runs.run_summaries(cur))
@@ -112,6 +128,24 @@ class WebCache:
             found = store_runs.get_run(cur, run_id)
             if found is not None and len(self.headers) < 1024:
                 self.headers[run_id] = found
+        return found
+
+    def batch_sources(self, cur: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
+        """`store_profile.batch_sources`, read again when the data version changed (a batch never changes; one
+        committed after this was read is looked up by the reader itself)."""
+        found = self.batches
+        if found is None or found[0] != self.version:
+            found = (self.version, store_profile.batch_sources(cur))
+            self.batches = found
+        return found[1]
+
+    def run_labels(self, cur: duckdb.DuckDBPyConnection, run_id: str) -> tuple[dict, dict]:
+        """`store_runs.run_labels`, kept by run id (a stored run never changes)."""
+        found = self.labels.get(run_id)
+        if found is None:
+            found = store_runs.run_labels(cur, run_id)
+            if len(self.labels) < 1024:
+                self.labels[run_id] = found
         return found
 
     def _refresh_names(self, cur: duckdb.DuckDBPyConnection) -> None:
@@ -140,10 +174,12 @@ class WebCache:
             webcache.build_run_table(cur, run_id, keys["tax_per_mu"], keys["va_per_mu"])
             self.runs.add(run_id)
 
-    def view(self, cur: duckdb.DuckDBPyConnection, run: dict | None) -> str:
+    def view(self, cur: duckdb.DuckDBPyConnection, run: dict | None, checked: bool = False) -> str:
         """A table holding the enterprise list with one run's result columns (one table scan per page view
-        instead of a join); built on first use, the least recently built dropped beyond `MAX_VIEWS`."""
-        self.ensure(cur)
+        instead of a join); built on first use, the least recently built dropped beyond `MAX_VIEWS`.
+        `checked`: this request called `check` already."""
+        if not checked:
+            self.ensure(cur)
         key = run["run_id"] if run else ""
         name = self.views.get(key)
         if name is not None:
@@ -159,22 +195,23 @@ class WebCache:
             self.views[key] = name
             while len(self.views) > MAX_VIEWS:
                 oldest = next(iter(self.views))
-                webcache.drop_table(cur, self.views.pop(oldest))
+                dropped = self.views.pop(oldest)
+                webcache.drop_table(cur, dropped)
+                self.frames.pop(dropped, None)
             return name
 
-    def count(self, cur: duckdb.DuckDBPyConnection, table: str, query) -> int:
-        """How many firms of a list view match the query's filters, remembered per view table: a view belongs
-        to one data version and run, so its counts hold until it is dropped."""
-        where, params = query.where()
-        key = (table, where, tuple(params))
-        found = self.counts.get(key)
+    def page(self, cur: duckdb.DuckDBPyConnection, table: str, query) -> tuple[list[dict], dict, int]:
+        """(rows, 规上 basis, matching firms) of a list page, worked over the view held in memory
+        (`list_frames.ListFrame`; the `MAX_FRAMES` views last read are kept, a view dropped takes its frame)."""
+        with self.lock:
+            found = self.frames.pop(table, None)
         if found is None:
-            found = enterprise_list.count(cur, table, query)
-            with self.lock:
-                if len(self.counts) >= MAX_COUNTS:
-                    self.counts.clear()
-                self.counts[key] = found
-        return found
+            found = ListFrame(enterprise_list.view_frame(cur, table))
+        with self.lock:
+            self.frames[table] = found  # the last read at the end: the oldest goes first
+            while len(self.frames) > MAX_FRAMES:
+                self.frames.pop(next(iter(self.frames)))
+        return found.page(query)
 
     def forget(self) -> None:
         self.version = None

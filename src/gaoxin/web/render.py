@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import jinja2
+import jinja2.compiler
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
@@ -52,11 +53,57 @@ def to_json(obj) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+try:  # the C function markupsafe.escape itself runs on text (markupsafe ≥ 3.0)
+    from markupsafe._speedups import _escape_inner as _escape_text
+except ImportError:  # a markupsafe without it: the same five entities in Python
+
+    def _escape_text(text: str) -> str:
+        return (
+            text.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+
+
+def escape_output(value) -> str:
+    """`{{ value }}` in an autoescaped template: the text markupsafe.escape gives, as a plain str — what is
+    yielded only joins the page, so the Markup object escape builds per value (a tenth of a loaded server's
+    Python time) is not needed; values with `__html__` (Markup, macros) are taken as they are."""
+    kind = type(value)
+    if kind is str:
+        return _escape_text(value)
+    if kind is int or kind is float:
+        return str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_text(str(value))
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Template output goes through `environment.escape_output` (a str) rather than markupsafe.escape."""
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        if frame.eval_ctx.volatile:
+            self.write("(environment.escape_output if context.eval_ctx.autoescape else str)(")
+        elif frame.eval_ctx.autoescape:
+            self.write("environment.escape_output(")
+        else:
+            self.write("str(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
 class _Environment(jinja2.Environment):
-    """Jinja's environment with `row.key` on a dict read as the key first. Jinja tries the attribute first and
-    raises and catches an AttributeError for every `row.key` of a dict row — a page's tables are thousands
-    of such reads (a sixth of a loaded server's Python time). Names of dict's own attributes (`items`,
-    `get`, …) still go to the attribute first, so every template reads exactly what it read before."""
+    """Jinja's environment with `row.key` on a dict read as the key first, and output escaped to plain text.
+    Jinja tries the attribute first and raises and catches an AttributeError for every `row.key` of a dict
+    row — a page's tables are thousands of such reads (a sixth of a loaded server's Python time). Names of
+    dict's own attributes (`items`, `get`, …) still go to the attribute first, so every template reads and
+    renders exactly what it did with stock Jinja (tests/web/test_template_env.py)."""
+
+    code_generator_class = _CodeGenerator
+    escape_output = staticmethod(escape_output)
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
@@ -69,7 +116,12 @@ class _Environment(jinja2.Environment):
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 templates = Jinja2Templates(
-    env=_Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape())
+    env=_Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(),
+        # the templates ship inside the package: no stat of every template file on every page
+        auto_reload=False,
+    )
 )
 templates.env.filters.update(num=num, wan=wan, compact=compact, tojson_safe=to_json)
 

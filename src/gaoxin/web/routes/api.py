@@ -233,7 +233,9 @@ def enterprises(
     size: Annotated[int | None, Query(ge=1, le=200)] = None,
 ):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)
-    total, items = enterprise_list.list_page(db, request.state.list_table, query)
+    items, _, total = request.app.state.cache.page(
+        db, request.state.list_table, query
+    )  # as the page reads it
     return EnterprisePage(
         total=total,
         page=query.page,
@@ -248,6 +250,7 @@ def enterprise(request: Request, db: DbDep, user: CurrentUser, code: str, run: s
     data = profile_data(request, db, user, code, run)
     ent = dict(data["enterprise"])
     ent.pop("facts", None)
+    ent.pop("firm", None)  # the store's own number, not the API's key
     items = item_rows(db, data["run"], data["items"], request.state.lang) if data["run"] else []
     return Profile(
         uscc=data["uscc"],

@@ -39,10 +39,10 @@ def list_query(
     if user.scope_town is not None and town and town != user.scope_town:
         raise HTTPException(404, "town not found")  # another town's firms do not exist for a town user
     cache = request.app.state.cache
-    request.state.runs = cache.runs_state(db)  # the page's run picker reads the same state (one check)
+    request.state.runs = cache.check(db)  # the data and the runs checked in one read; the run picker reads it
     run_id = run if run is not None else request.state.runs.latest
     found = cache.get_run(db, run_id) if run_id else None
-    request.state.list_table = cache.view(db, found)
+    request.state.list_table = cache.view(db, found, checked=True)
     run_id = found["run_id"] if found else None
     size = min(max(size or settings.page_size, 1), settings.max_page_size)
     return enterprise_list.ListQuery(
@@ -82,8 +82,7 @@ def enterprises(
 ):
     query = list_query(request, db, user, q, town, industry, klass, scale, run, sort, desc, page, size)
     cache = request.app.state.cache
-    items, basis = enterprise_list.page_with_basis(db, request.state.list_table, query)
-    total = cache.count(db, request.state.list_table, query)
+    items, basis, total = cache.page(db, request.state.list_table, query)
     context = {
         "query": query,
         "total": total,

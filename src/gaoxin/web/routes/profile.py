@@ -88,10 +88,12 @@ def policy_rows(db, run: dict, policy: list[dict], klass: str | None, lang: str)
 
 def profile_data(request: Request, db, user: User, code: str, run_id: str | None) -> dict:
     uscc = U.normalize(code)
-    request.app.state.cache.ensure(db)
-    ent = store_profile.identity(db, uscc)  # the access check reads the town from it
+    state = request.app.state.cache.check(db)  # the data and the runs checked in one read
+    # batches and run heads never change: taken from the cache's copies instead of a join per read
+    batches = request.app.state.cache.batch_sources(db)
+    ent = store_profile.identity(db, uscc, batches)  # the access check reads the town from it
     check_visible(user, ent is not None, ent["town"] if ent else None)
-    found = store_profile.all_facts(db, uscc)
+    found = store_profile.all_facts(db, uscc, ent["firm"], batches)
     facts = []
     for f in found:
         field = F.BY_NAME.get(f["indicator"])
@@ -104,7 +106,8 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
                 "shown_unit": field.shown_unit if field else f["unit"],
             }
         )
-    runs = store_profile.firm_runs(db, uscc)  # one read for the 亩均 history and the cultivation tiers
+    heads = state.derived("run_heads", lambda: store_profile.run_heads(db))
+    runs = store_profile.firm_runs(db, uscc, heads)  # one read for the 亩均 history and the cultivation tiers
     history = store_profile.firm_history(db, uscc, runs)
     if run_id is None and history:
         run_id = history[-1]["run_id"]
@@ -114,7 +117,8 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
     # the firm's row of the run, from the rows in hand: its result, and its position for the trace read
     mine = next((r for r in runs if r["run_id"] == run_id), None) if run else None
     result = store_profile.result_in([mine], run_id) if mine else None
-    items = store_runs.run_item_rows_at(db, run_id, mine["firm"]) if mine else []
+    labels = request.app.state.cache.run_labels(db, run_id) if mine else None
+    items = store_runs.run_item_rows_at(db, run_id, mine["firm"], labels) if mine else []
     policy = [i for i in items if i["item"].startswith("policy.")]
     return {
         "uscc": uscc,
@@ -127,6 +131,7 @@ def profile_data(request: Request, db, user: User, code: str, run_id: str | None
         "items": items,
         "policy": policy,
         "firm_runs": runs,
+        "runs_state": state,
     }
 
 
@@ -150,7 +155,7 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
         )
     klass = data["result"]["class_final"] if data["result"] else None
     policy = policy_rows(db, data["run"], data["policy"], klass, lang) if data["run"] else []
-    state = request.app.state.cache.runs_state(db)
+    state = data["runs_state"]
     domains = store_cases.firm_case_domains(db, data["uscc"])  # one look-up for both case sections
     return render(
         request,
