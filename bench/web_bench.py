@@ -30,6 +30,11 @@ time list p95 57 → 20 ms (a page found by the view's integer name order before
 p50 27 → 24 ms (10 queries instead of 15: one runs check, the firm row with its access check, one case-domain
 look-up), request threads default 2 × cores (≥ 4) instead of 40. The goal of 4× is missed: each request still
 costs ~20 ms of CPU (a profile ~15 ms of DuckDB in ten point reads, the rest Jinja and row shaping).
+Later on 4 Dec (the next session), same box and command: before 29.2 / 29.2 req/s (p95 2.5 / 2.5 s), after
+122.1 / 122.0 req/s (p95 0.49 / 0.50 s), 4.18×, 0 errors; one at a time list p95 10.6 ms, profile p95 18.7 ms. Server
+CPU per request 16.7 → 11.8 ms: list pages worked over the view held in memory (4–8 ms of SQL a page gone), async
+page dependencies (no thread-pool hops), output escaped to plain text, one version check, the 画像's batches, run
+heads and item texts kept (no join per read), the 亩均 trace clustered by firm.
 
     .venv/bin/python bench/web_bench.py [--firms 100000] [--requests 200] [--clients 50] [--seconds 20]
                                         [--before-src DIR --rounds 2]
