@@ -36,3 +36,33 @@ def test_demo_registries_once_and_deterministic(demo_store, tmp_path):
         assert again["skipped"] and frame(con, "SELECT count(*) AS n FROM import_batch").item() == batches
     finally:
         con.close()
+
+
+def test_the_kept_set_of_registered_firms_answers_as_the_look_up(demo_store, tmp_path):
+    """The 画像 keeps `registered_firms` per data version instead of asking the registers for every firm: the set
+    holds exactly the firms the per-firm look-up finds, and a firm's section read with it is the same — for
+    firms in a register (as host, seller, buyer, employer, hosted firm) and out of all of them."""
+    from gaoxin.store import registries as store
+    from gaoxin.store import rows
+
+    con = connect(demo_store.copy(tmp_path / "d.duckdb"))
+    try:
+        generate_registries(con, TODAY, tmp_path)
+        registered = store.registered_firms(con)
+        firms = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc")]
+        extra = sorted(registered - set(firms))[:20]  # register codes of firms not in the enterprise table
+        found = {u for u in firms + extra if store.firm_registry(con, u) is not None}
+        assert len(found) > 20 and found == registered & set(firms + extra)
+        for u in sorted(found)[:25] + firms[:25] + extra:
+            plain, kept = store.firm_registry(con, u), store.firm_registry(con, u, registered)
+            assert (plain is None) == (kept is None), u
+            if plain is not None:
+                assert all(plain[k].equals(kept[k]) for k in plain), u
+        # a register row superseded leaves the set with it
+        host = rows(
+            con, "SELECT host_uscc FROM reg_platform WHERE NOT superseded AND host_uscc IS NOT NULL LIMIT 1"
+        )[0][0]
+        con.execute("UPDATE reg_platform SET superseded = true WHERE host_uscc = ?", [host])
+        assert (host in store.registered_firms(con)) == (store.firm_registry(con, host) is not None)
+    finally:
+        con.close()

@@ -145,11 +145,13 @@ def dashboard(con, rules: dict | None = None, year: int | None = None, town: str
     return {**out, "firms": firms, "per_capita": pc, "unregistered": unreg}
 
 
-def firm_section(con, uscc: str, as_of: date, may_see_talent: bool, rules: dict | None = None) -> dict:
+def firm_section(
+    con, uscc: str, as_of: date, may_see_talent: bool, rules: dict | None = None, registered=None
+) -> dict:
     """A firm's registry rows for its 画像: platforms (with status as of the day), contracts, talent (only for a
     role that may see personal data: else only the count), the 载体 it is hosted by — frames, or empty lists
-    with `empty` true for a firm in no register."""
-    found = store.firm_registry(con, uscc)
+    with `empty` true for a firm in no register. `registered`: `store.registered_firms` when the caller keeps it."""
+    found = store.firm_registry(con, uscc, registered)
     if found is None:  # in no register: the section is empty (no frames to build)
         return {"platforms": [], "level_code": 0, "contracts": [], "talent": [] if may_see_talent else None,
                 "talent_count": 0, "hosted": [], "empty": True}  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from gaoxin.store.db import frame, one, transaction
+from gaoxin.store.db import frame, one, rows, transaction
 from gaoxin.store.imports import ArrowStream, find_batch, insert_batch, record_digest, staged
 from gaoxin.store.imports import _mark_superseded as mark_superseded  # the same rule as every batch's facts
 from gaoxin.store.schema import CODED_COLUMNS, CODED_KIND, CODED_PLATFORMS
@@ -317,19 +317,46 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return out
 
 
-def firm_registry(con: duckdb.DuckDBPyConnection, uscc: str) -> dict[str, pl.DataFrame] | None:
-    """One firm's rows in force: platforms it hosts, contracts it sold or bought, its talent, the 载体 it sits in
-    (None, after one look-up, for the many firms in no register)."""
-    present = one(
-        con,
-        """SELECT EXISTS (SELECT 1 FROM reg_platform WHERE NOT superseded AND host_uscc = $1)
-               OR EXISTS (SELECT 1 FROM reg_contract WHERE NOT superseded AND (seller_uscc = $1 OR buyer_uscc = $1))
-               OR EXISTS (SELECT 1 FROM reg_talent WHERE NOT superseded AND employer_uscc = $1)
-               OR EXISTS (SELECT 1 FROM reg_hosted WHERE NOT superseded AND firm_uscc = $1)""",
-        [uscc],
+# where a firm appears in the registers a 画像 shows (rows in force): (table, its credit-code column)
+FIRM_COLUMNS = (
+    ("reg_platform", "host_uscc"),
+    ("reg_contract", "seller_uscc"),
+    ("reg_contract", "buyer_uscc"),
+    ("reg_talent", "employer_uscc"),
+    ("reg_hosted", "firm_uscc"),
+)
+
+
+def registered_firms(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Every credit code that appears in a register row in force (`FIRM_COLUMNS`): every register write is an
+    import batch, so a reader of many firms' pages keeps this per data version and asks `firm_registry` only
+    for firms in it."""
+    union = " UNION ".join(
+        f"SELECT {c} FROM {t} WHERE NOT superseded AND {c} IS NOT NULL" for t, c in FIRM_COLUMNS
     )
-    if not present[0]:
-        return None
+    return frozenset(r[0] for r in rows(con, union))
+
+
+def firm_registry(
+    con: duckdb.DuckDBPyConnection, uscc: str, registered: frozenset[str] | None = None
+) -> dict[str, pl.DataFrame] | None:
+    """One firm's rows in force: platforms it hosts, contracts it sold or bought, its talent, the 载体 it sits in
+    (None, after one look-up — or none, by `registered` from `registered_firms` — for the many firms in no
+    register)."""
+    if registered is not None:
+        if uscc not in registered:
+            return None
+    else:
+        present = one(
+            con,
+            "SELECT "
+            + " OR ".join(
+                f"EXISTS (SELECT 1 FROM {t} WHERE NOT superseded AND {c} = $1)" for t, c in FIRM_COLUMNS
+            ),
+            [uscc],
+        )
+        if not present[0]:
+            return None
     return {
         "platform": frame(
             con,

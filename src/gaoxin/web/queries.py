@@ -15,6 +15,7 @@ from gaoxin.jsonable import jsonable
 from gaoxin.store import enterprise_list, webcache
 from gaoxin.store import overview as store_overview
 from gaoxin.store import profile as store_profile
+from gaoxin.store import registries as store_registries
 from gaoxin.store import runs as store_runs
 from gaoxin.web.list_frames import ListFrame
 
@@ -69,6 +70,7 @@ class WebCache:
         self.headers: dict[str, dict] = {}  # run id → header (runs are immutable)
         self.labels: dict[str, tuple[dict, dict]] = {}  # run id → its item and note texts (`run_labels`)
         self.batches: tuple[tuple | None, dict] | None = None  # (data version, `batch_sources` at it)
+        self.registered: tuple[tuple | None, frozenset[str]] | None = None  # (data version, registered_firms)
         self.frames: dict[str, ListFrame] = {}  # view table → the view in memory, least recently read first
 
     def check(self, cur: duckdb.DuckDBPyConnection) -> RunsState:
@@ -137,6 +139,15 @@ class WebCache:
         if found is None or found[0] != self.version:
             found = (self.version, store_profile.batch_sources(cur))
             self.batches = found
+        return found[1]
+
+    def registered_firms(self, cur: duckdb.DuckDBPyConnection) -> frozenset[str]:
+        """`store.registries.registered_firms`, read again when the data version changed (every register write
+        is an import batch)."""
+        found = self.registered
+        if found is None or found[0] != self.version:
+            found = (self.version, store_registries.registered_firms(cur))
+            self.registered = found
         return found[1]
 
     def run_labels(self, cur: duckdb.DuckDBPyConnection, run_id: str) -> tuple[dict, dict]:

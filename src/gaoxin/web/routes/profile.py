@@ -174,15 +174,26 @@ def profile(request: Request, db: DbDep, user: CurrentUser, code: str, run: str 
                 data["uscc"],
                 domains=domains,
             ),
-            **firm_sections(db, data["uscc"], user, lang, data["firm_runs"], state),
+            **firm_sections(
+                db,
+                data["uscc"],
+                user,
+                lang,
+                data["firm_runs"],
+                state,
+                request.app.state.cache.registered_firms(db),
+            ),
             "nav": "enterprises",
         },
     )
 
 
-def firm_sections(db, uscc: str, user: User, lang: str, runs: list[dict] | None = None, state=None) -> dict:
+def firm_sections(
+    db, uscc: str, user: User, lang: str, runs: list[dict] | None = None, state=None, registered=None
+) -> dict:
     """The 画像's 培育梯度 (tiers and gaps), 产业链 (tags with evidence, analyst decisions) and 创新登记 sections.
-    `state`: the web cache's `RunsState` (the latest year of tier runs is derived once per runs version)."""
+    `state`: the web cache's `RunsState` (the latest year of tier runs is derived once per runs version);
+    `registered`: its `registered_firms` (no register look-up for a firm in none)."""
     from gaoxin.web.routes.chains import firm_chain_tags, node_choices
     from gaoxin.web.routes.cultivation import firm_tiers, year_runs
     from gaoxin.web.routes.registries import firm_registry
@@ -192,7 +203,7 @@ def firm_sections(db, uscc: str, user: User, lang: str, runs: list[dict] | None 
         "tiers": firm_tiers(db, uscc, runs, english=lang == "en", year=year),
         "chain_tags": firm_chain_tags(db, uscc, lang),
         "node_choices": node_choices() if user.can("run") else [],
-        **firm_registry(db, uscc, user),
+        **firm_registry(db, uscc, user, registered),
     }
 
 

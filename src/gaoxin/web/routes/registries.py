@@ -291,10 +291,11 @@ def export_xlsx(request: Request, db: DbDep, user: CurrentUser, kind: str, type:
                     headers={"content-disposition": f"attachment; filename={kind}.xlsx; filename*=UTF-8''{name}"})  # fmt: skip
 
 
-def firm_registry(db, uscc: str, user: User) -> dict:
+def firm_registry(db, uscc: str, user: User, registered: frozenset[str] | None = None) -> dict:
     """The 画像's 创新登记 section: platforms with their status, contracts, talent (rows only for a role that may
-    see them), the 载体 the firm is hosted by."""
-    s = service.firm_section(db, uscc, date.today(), may_see_talent(user))
+    see them), the 载体 the firm is hosted by. `registered`: the web cache's `registered_firms` (no look-up for
+    a firm in no register)."""
+    s = service.firm_section(db, uscc, date.today(), may_see_talent(user), registered=registered)
     if s["empty"]:
         return {"registry": {**s, "contracts_total": 0}}
     return {
