@@ -116,6 +116,23 @@ def test_reads_with_the_kept_batches_and_run_heads_are_the_joined_reads(demo_sto
     usccs = [r[0] for r in rows(con, "SELECT uscc FROM enterprise ORDER BY uscc")]
     for uscc in usccs[::41]:
         ent = store_profile.identity(con, uscc)
+        # the joined reads, written out: the batch file of the attributes, the facts with their batches, the runs
+        assert (
+            ent["file_name"]
+            == rows(
+                con,
+                "SELECT b.file_name FROM enterprise e LEFT JOIN import_batch b USING (batch_id) WHERE e.uscc = ?",
+                [uscc],
+            )[0][0]
+        )
+        joined = rows(
+            con,
+            """SELECT f.period, f.indicator, f.value, f.unit, f.batch_id, b.source, b.file_name, f.sheet, f.row_no,
+                      NOT f.superseded FROM fact f JOIN import_batch b USING (batch_id) WHERE f.uscc = ?
+               ORDER BY f.period DESC, f.indicator, f.batch_id DESC""",
+            [uscc],
+        )
+        assert [tuple(f.values()) for f in store_profile.all_facts(con, uscc)] == joined
         for known in (batches, stale_batches, {}):
             assert store_profile.identity(con, uscc, known) == ent
             assert store_profile.all_facts(con, uscc, ent["firm"], known) == store_profile.all_facts(
@@ -123,6 +140,12 @@ def test_reads_with_the_kept_batches_and_run_heads_are_the_joined_reads(demo_sto
             )
         runs = store_profile.firm_runs(con, uscc)
         assert len(runs) >= 2
+        assert [(r["run_id"], r["kind"], r["period"], r["score"]) for r in runs] == rows(
+            con,
+            """SELECT r.run_id, run.kind, run.period, r.score FROM run_result r JOIN run USING (run_id)
+               WHERE r.uscc = ? ORDER BY run.period, run.created_at, r.run_id""",
+            [uscc],
+        )
         for known in (heads, stale_heads, {}):
             assert store_profile.firm_runs(con, uscc, known) == runs
     con.close()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gaoxin.evaluations.mujun import run_mujun
 from gaoxin.store import connect, enterprise_list, rows, webcache
 from gaoxin.store import runs as store_runs
-from gaoxin.web.list_frames import ORDERS, ListFrame
+from gaoxin.web.list_frames import ListFrame
 from gaoxin.web.queries import WebCache
 
 
@@ -38,8 +38,16 @@ def views(demo_store, tmp_path_factory):
     con.close()
 
 
-def test_every_sort_of_the_sql_has_an_order():
-    assert set(ORDERS) == set(enterprise_list.SORTS)
+def test_the_sql_orders_are_worked_from_the_same_table():
+    """`SORTS` (SQL) comes from `SORT_KEYS`, the table the in-memory pages sort by: the fixed directions, NULLS
+    LAST and the class places read as the list's SQL always read."""
+    assert set(enterprise_list.SORTS) == set(enterprise_list.SORT_KEYS)
+    assert enterprise_list.SORTS["class"] == (
+        "CASE f.class_final WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 WHEN 'D' THEN 4 WHEN 'T' THEN 5 END {d} "
+        "NULLS LAST, f.score DESC NULLS LAST, f.name_order"
+    )
+    assert enterprise_list.SORTS["rank"] == "f.list_id NULLS LAST, f.rank {d} NULLS LAST, f.uscc"
+    assert enterprise_list.SORTS["town"] == "f.town {d} NULLS LAST, f.name_order"
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

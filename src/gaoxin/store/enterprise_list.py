@@ -10,22 +10,38 @@ import duckdb
 
 from .db import frame, one, rows
 
-# every order ends in a key unique per firm (the credit code, or name_order: the view's place of each firm
-# by initials, name and credit code, `webcache.build_view`), so pages never repeat or skip firms of equal keys
-SORTS = {
-    "name": "f.name_order {d}",
-    "uscc": "f.uscc {d}",
-    "town": "f.town {d} NULLS LAST, f.name_order",
-    "industry": "f.industry_code {d} NULLS LAST, f.name_order",
-    "scale": "f.above_scale {d} NULLS LAST, f.name_order",
-    "class": "CASE f.class_final WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 WHEN 'D' THEN 4 "
-    "WHEN 'T' THEN 5 END {d} NULLS LAST, f.score DESC NULLS LAST, f.name_order",
-    "score": "f.score {d} NULLS LAST, f.uscc",
-    "rank": "f.list_id NULLS LAST, f.rank {d} NULLS LAST, f.uscc",
-    "land": "f.land_mu {d} NULLS LAST, f.uscc",
-    "tax_per_mu": "f.tax_per_mu {d} NULLS LAST, f.uscc",
+# the list's orders as data, one tuple per key: (column, direction, nulls last) — direction True follows the
+# order asked for, "asc" / "desc" is fixed. Every order ends in a key unique per firm (the credit code, or
+# name_order: the view's place of each firm by initials, name and credit code, `webcache.build_view`), so pages
+# never repeat or skip firms of equal keys. `class_place` is the class's place A…T (`CLASS_PLACE`). The SQL below
+# and the in-memory pages (`gaoxin.web.list_frames`) are both worked from this table.
+CLASS_PLACE = {"A": 1, "B": 2, "C": 3, "D": 4, "T": 5}
+SORT_KEYS: dict[str, tuple[tuple[str, bool | str, bool], ...]] = {
+    "name": (("name_order", True, False),),
+    "uscc": (("uscc", True, False),),
+    "town": (("town", True, True), ("name_order", "asc", False)),
+    "industry": (("industry_code", True, True), ("name_order", "asc", False)),
+    "scale": (("above_scale", True, True), ("name_order", "asc", False)),
+    "class": (("class_place", True, True), ("score", "desc", True), ("name_order", "asc", False)),
+    "score": (("score", True, True), ("uscc", "asc", False)),
+    "rank": (("list_id", "asc", True), ("rank", True, True), ("uscc", "asc", False)),
+    "land": (("land_mu", True, True), ("uscc", "asc", False)),
+    "tax_per_mu": (("tax_per_mu", True, True), ("uscc", "asc", False)),
 }
-_USCC_CHARS = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{4,18}$")
+_CLASS_SQL = "CASE f.class_final " + " ".join(f"WHEN '{c}' THEN {n}" for c, n in CLASS_PLACE.items()) + " END"
+
+
+def _order_sql(keys) -> str:
+    return ", ".join(
+        (_CLASS_SQL if column == "class_place" else f"f.{column}")
+        + (" {d}" if direction is True else " DESC" if direction == "desc" else "")
+        + (" NULLS LAST" if last else "")
+        for column, direction, last in keys
+    )
+
+
+SORTS = {name: _order_sql(keys) for name, keys in SORT_KEYS.items()}
+USCC_CHARS = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{4,18}$")
 
 
 @dataclass
@@ -62,7 +78,7 @@ class ListQuery:
         if q:
             alts, qp = ["contains(f.name, ?)"], [q]
             up = q.upper()
-            if _USCC_CHARS.match(up):
+            if USCC_CHARS.match(up):
                 alts.append("starts_with(f.uscc, ?)")
                 qp.append(up)
             low = q.lower()

@@ -40,8 +40,8 @@ def _known(cur, table: str, key: str, value, cols: str, known: dict):
 def identity(
     cur: duckdb.DuckDBPyConnection, uscc: str, batches: dict[int, tuple[str, str]] | None = None
 ) -> dict | None:
-    """The profile's attributes (the latest 规上 status from the look-up table) and its parcels. `batches`:
-    `batch_sources` when the caller keeps it (the file name taken from it, not joined)."""
+    """The profile's attributes (the latest 规上 status from the look-up table) and its parcels; the file of the
+    batch the attributes came from is taken from `batches` (`batch_sources`) when the caller keeps it, else read."""
     keys = (
         "uscc",
         "name",
@@ -53,25 +53,20 @@ def identity(
         "main_products",
         "batch_id",
         "attr_source",
-        "file_name",
     )
     # the 规上 status joined in the same read (one query for the firm's row instead of two)
-    name = "NULL" if batches is not None else "b.file_name"
-    join = "" if batches is not None else "LEFT JOIN import_batch b USING (batch_id)"
     found = one(
         cur,
-        f"""SELECT {", ".join("e." + k for k in keys[:-1])}, {name}, w.above_scale, e.firm
-                         FROM enterprise e {join}
-                         LEFT JOIN webcache.firm w ON w.uscc = e.uscc WHERE e.uscc = ?""",
+        f"""SELECT {", ".join("e." + k for k in keys)}, w.above_scale, e.firm
+                         FROM enterprise e LEFT JOIN webcache.firm w ON w.uscc = e.uscc WHERE e.uscc = ?""",
         [uscc],
     )
     if found is None:
         return None
-    if batches is not None:
-        head = _known(cur, "import_batch", "batch_id", found[8], "source, file_name", batches)
-        found = (*found[:10], head[1] if head else None, *found[11:])
+    head = _known(cur, "import_batch", "batch_id", found[8], "source, file_name", batches or {})
+    found = (*found[:10], head[1] if head else None, *found[10:])
     # `firm`: the store's number of the firm (store.keys), for reads by it (`all_facts`); not the user's key
-    out = dict(zip((*keys, "above_scale", "firm"), found, strict=True))
+    out = dict(zip((*keys, "file_name", "above_scale", "firm"), found, strict=True))
     pkeys = (
         "parcel_id",
         "period",
@@ -98,8 +93,9 @@ def all_facts(
     batches: dict[int, tuple[str, str]] | None = None,
 ) -> list[dict]:
     """Every value ever imported for the firm (in force or superseded), newest batch first; `firm`: its number
-    when the caller has it (`identity` reads it), else found by the credit code; `batches`: `batch_sources`
-    when the caller keeps it (each row's source and file from it instead of a join)."""
+    when the caller has it (`identity` reads it), else found by the credit code. Each row's source and file come
+    from `batches` (`batch_sources`, read here when the caller keeps none): no join per read. By the firm's
+    number the zone maps of facts clustered by firm skip all but a few row groups."""
     keys = (
         "period",
         "indicator",
@@ -113,40 +109,21 @@ def all_facts(
         "current",
     )
     where, param = ("firm = ?", firm) if firm is not None else (f"firm = {FIRM_OF}", uscc)
-    order = "ORDER BY f.period DESC, f.indicator, f.batch_id DESC"
-    if batches is not None:
-        found = rows(
-            cur,
-            f"""SELECT f.period, f.indicator, f.value, f.unit, f.batch_id, f.sheet, f.row_no, NOT f.superseded
-                FROM fact f WHERE {where} {order}""",
-            [param],
-        )
-        out = []
-        for period, indicator, value, unit, batch_id, sheet, row_no, current in found:
-            head = _known(cur, "import_batch", "batch_id", batch_id, "source, file_name", batches)
-            if head is not None:  # as the join: a fact of no batch is not shown
-                out.append(
-                    dict(
-                        zip(
-                            keys,
-                            (period, indicator, value, unit, batch_id, *head, sheet, row_no, current),
-                            strict=True,
-                        )
-                    )
-                )
-        return out
-    # the firm's rows first (MATERIALIZED keeps the point look-up apart from the join; by the firm's number
-    # the zone maps of facts clustered by firm skip all but a few row groups), then their batches
     found = rows(
         cur,
-        f"""WITH f AS MATERIALIZED (SELECT * FROM fact WHERE {where})
-                         SELECT f.period, f.indicator, f.value, f.unit, f.batch_id, b.source, b.file_name, f.sheet,
-                                f.row_no, NOT f.superseded
-                         FROM f JOIN import_batch b USING (batch_id)
-                         {order}""",
+        f"""SELECT period, indicator, value, unit, batch_id, sheet, row_no, NOT superseded FROM fact WHERE {where}
+            ORDER BY period DESC, indicator, batch_id DESC""",
         [param],
     )
-    return [dict(zip(keys, r, strict=True)) for r in found]
+    if batches is None:
+        batches = batch_sources(cur)
+    out = []
+    for period, indicator, value, unit, batch_id, sheet, row_no, current in found:
+        head = _known(cur, "import_batch", "batch_id", batch_id, "source, file_name", batches)
+        if head is not None:  # a fact of no batch is not shown
+            row = (period, indicator, value, unit, batch_id, *head, sheet, row_no, current)
+            out.append(dict(zip(keys, row, strict=True)))
+    return out
 
 
 RESULT_KEYS = (
@@ -187,31 +164,23 @@ def result_in(runs: list[dict], run_id: str) -> dict | None:
 def firm_runs(cur: duckdb.DuckDBPyConnection, uscc: str, heads: dict[str, tuple] | None = None) -> list[dict]:
     """The firm's row in every stored run (one scan of run_result), with the run's kind, scheme, period and
     time: the 画像 takes its 亩均 history, its cultivation tiers, the chosen run's result (`result_in`) and the
-    firm's position in each run (`firm`, for `store.runs.run_item_rows_at`) from these. `heads`: `run_heads`
-    when the caller keeps it (instead of the join)."""
+    firm's position in each run (`firm`, for `store.runs.run_item_rows_at`) from these. The run's part comes
+    from `heads` (`run_heads`, read here when the caller keeps none): no join per read."""
     extra = [k for k in RESULT_KEYS if k not in RUN_KEYS]
     keys = (*RUN_KEYS, *extra, "firm")
     mine = (
         f"r.list_id, r.score, r.rank, r.class_final, r.reasons, {', '.join('r.' + k for k in extra)}, r.firm"
     )
-    if heads is not None:
-        found = rows(cur, f"SELECT r.run_id, {mine} FROM run_result r WHERE r.uscc = ?", [uscc])
-        out = []
-        for run_id, *rest in found:
-            head = _known(cur, "run", "run_id", run_id, "kind, scheme_id, period, created_at", heads)
-            if head is not None:
-                out.append(dict(zip(keys, (run_id, *head, *rest), strict=True)))
-        out.sort(key=lambda r: (r["period"], r["created_at"], r["run_id"]))  # the join's ORDER BY
-        return out
-    found = rows(
-        cur,
-        f"""WITH r AS MATERIALIZED (SELECT * FROM run_result WHERE uscc = ?)
-                         SELECT r.run_id, run.kind, run.scheme_id, run.period, run.created_at, {mine}
-                         FROM r JOIN run USING (run_id)
-                         ORDER BY run.period, run.created_at, r.run_id""",
-        [uscc],
-    )
-    return [dict(zip(keys, r, strict=True)) for r in found]
+    found = rows(cur, f"SELECT r.run_id, {mine} FROM run_result r WHERE r.uscc = ?", [uscc])
+    if heads is None:
+        heads = run_heads(cur)
+    out = []
+    for run_id, *rest in found:
+        head = _known(cur, "run", "run_id", run_id, "kind, scheme_id, period, created_at", heads)
+        if head is not None:
+            out.append(dict(zip(keys, (run_id, *head, *rest), strict=True)))
+    out.sort(key=lambda r: (r["period"], r["created_at"], r["run_id"]))
+    return out
 
 
 def firm_history(cur: duckdb.DuckDBPyConnection, uscc: str, runs: list[dict] | None = None) -> list[dict]:

@@ -143,25 +143,13 @@ class Auth:
     def cached_user(self, request: Request) -> tuple[bool, User | None]:
         """(known, user) from the request or the session cache alone — no store read; known False when only the
         store can tell (a session not seen for `_CACHE_SECONDS`)."""
-        if hasattr(request.state, "user"):
-            return True, request.state.user
-        token_hash = self._token_hash(request)
-        if token_hash:
-            hit = self._cache.get(token_hash)
-            if not hit or time.monotonic() - hit[1] >= _CACHE_SECONDS:
-                return False, None
-            user = hit[0]
-        else:
-            user = None
-        request.state.user = user
-        request.state.token_hash = token_hash if user else None
-        return True, user
+        known, user, _ = self._cached(request)
+        return known, user
 
     def user_for(self, request: Request, db: duckdb.DuckDBPyConnection) -> User | None:
-        known, user = self.cached_user(request)
+        known, user, token_hash = self._cached(request)
         if known:
             return user
-        token_hash = self._token_hash(request)
         found = store_users.session_user(db, token_hash)
         if found is not None:
             row = found[0]
@@ -169,9 +157,26 @@ class Auth:
             self._cache[token_hash] = (user, time.monotonic())
         else:
             self._cache.pop(token_hash, None)
+        self._remember(request, user, token_hash)
+        return user
+
+    def _cached(self, request: Request) -> tuple[bool, User | None, str | None]:
+        if hasattr(request.state, "user"):
+            return True, request.state.user, getattr(request.state, "token_hash", None)
+        token_hash = self._token_hash(request)
+        user = None
+        if token_hash:
+            hit = self._cache.get(token_hash)
+            if not hit or time.monotonic() - hit[1] >= _CACHE_SECONDS:
+                return False, None, token_hash
+            user = hit[0]
+        self._remember(request, user, token_hash)
+        return True, user, token_hash
+
+    @staticmethod
+    def _remember(request: Request, user: User | None, token_hash: str | None) -> None:
         request.state.user = user
         request.state.token_hash = token_hash if user else None
-        return user
 
     def throttled(self, name: str, client: str = "-") -> bool:
         cutoff = time.monotonic() - 900

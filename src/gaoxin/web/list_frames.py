@@ -11,23 +11,14 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from gaoxin.store.enterprise_list import _USCC_CHARS, BASIS_COLUMNS, LIST_COLUMNS, ListQuery
-
-CLASS_PLACE = {"A": 1, "B": 2, "C": 3, "D": 4, "T": 5}
-# each sort as (column, follows the asked direction, nulls last), mirroring store.enterprise_list.SORTS
-# (a key that does not follow the direction is ascending, or descending where SORTS says so)
-ORDERS: dict[str, list[tuple[str, bool | str, bool]]] = {
-    "name": [("name_order", True, False)],
-    "uscc": [("uscc", True, False)],
-    "town": [("town", True, True), ("name_order", False, False)],
-    "industry": [("industry_code", True, True), ("name_order", False, False)],
-    "scale": [("above_scale", True, True), ("name_order", False, False)],
-    "class": [("class_place", True, True), ("score", "desc", True), ("name_order", False, False)],
-    "score": [("score", True, True), ("uscc", False, False)],
-    "rank": [("list_id", False, True), ("rank", True, True), ("uscc", False, False)],
-    "land": [("land_mu", True, True), ("uscc", False, False)],
-    "tax_per_mu": [("tax_per_mu", True, True), ("uscc", False, False)],
-}
+from gaoxin.store.enterprise_list import (
+    BASIS_COLUMNS,
+    CLASS_PLACE,
+    LIST_COLUMNS,
+    SORT_KEYS,
+    USCC_CHARS,
+    ListQuery,
+)
 
 
 class ListFrame:
@@ -46,8 +37,8 @@ class ListFrame:
         key = (sort, desc)
         found = self.orders.get(key)
         if found is None:
-            keys = ORDERS.get(sort, ORDERS["name"])
-            descending = [desc if follow is True else follow == "desc" for _, follow, _ in keys]
+            keys = SORT_KEYS.get(sort, SORT_KEYS["name"])
+            descending = [desc if direction is True else direction == "desc" for _, direction, _ in keys]
             found = (
                 self.frame.select(
                     pl.arg_sort_by(
@@ -80,7 +71,7 @@ class ListFrame:
         if q:
             alts = [pl.col("name").str.contains(q, literal=True)]
             up = q.upper()
-            if _USCC_CHARS.match(up):
+            if USCC_CHARS.match(up):
                 alts.append(pl.col("uscc").str.starts_with(up))
             low = q.lower()
             if low.isascii() and low.isalnum():

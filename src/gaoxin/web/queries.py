@@ -69,8 +69,7 @@ class WebCache:
         self.state: RunsState | None = None  # what is derived from the runs, at one store_runs.runs_version
         self.headers: dict[str, dict] = {}  # run id → header (runs are immutable)
         self.labels: dict[str, tuple[dict, dict]] = {}  # run id → its item and note texts (`run_labels`)
-        self.batches: tuple[tuple | None, dict] | None = None  # (data version, `batch_sources` at it)
-        self.registered: tuple[tuple | None, frozenset[str]] | None = None  # (data version, registered_firms)
+        self.by_version: dict[str, tuple] = {}  # key → (data version, value): `at_data_version`
         self.frames: dict[str, ListFrame] = {}  # view table → the view in memory, least recently read first
 
     def check(self, cur: duckdb.DuckDBPyConnection) -> RunsState:
@@ -125,39 +124,39 @@ class WebCache:
 
     def get_run(self, cur: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
         """`store_runs.get_run` of a 亩均 run, kept by id (a stored run never changes)."""
-        found = self.headers.get(run_id)
-        if found is None:
-            found = store_runs.get_run(cur, run_id)
-            if found is not None and len(self.headers) < 1024:
-                self.headers[run_id] = found
-        return found
-
-    def batch_sources(self, cur: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
-        """`store_profile.batch_sources`, read again when the data version changed (a batch never changes; one
-        committed after this was read is looked up by the reader itself)."""
-        found = self.batches
-        if found is None or found[0] != self.version:
-            found = (self.version, store_profile.batch_sources(cur))
-            self.batches = found
-        return found[1]
-
-    def registered_firms(self, cur: duckdb.DuckDBPyConnection) -> frozenset[str]:
-        """`store.registries.registered_firms`, read again when the data version changed (every register write
-        is an import batch)."""
-        found = self.registered
-        if found is None or found[0] != self.version:
-            found = (self.version, store_registries.registered_firms(cur))
-            self.registered = found
-        return found[1]
+        return self._per_run(self.headers, run_id, lambda: store_runs.get_run(cur, run_id))
 
     def run_labels(self, cur: duckdb.DuckDBPyConnection, run_id: str) -> tuple[dict, dict]:
         """`store_runs.run_labels`, kept by run id (a stored run never changes)."""
-        found = self.labels.get(run_id)
+        return self._per_run(self.labels, run_id, lambda: store_runs.run_labels(cur, run_id))
+
+    @staticmethod
+    def _per_run(kept: dict, run_id: str, read):
+        """`read()` once per run id (at most 1024 kept; a run not found is read again next time)."""
+        found = kept.get(run_id)
         if found is None:
-            found = store_runs.run_labels(cur, run_id)
-            if len(self.labels) < 1024:
-                self.labels[run_id] = found
+            found = read()
+            if found is not None and len(kept) < 1024:
+                kept[run_id] = found
         return found
+
+    def at_data_version(self, key: str, build):
+        """`build()` once per data version (what only an import can change: a new batch bumps the version); a
+        value read while a newer batch is committed holds at least what the version it is kept under holds."""
+        found = self.by_version.get(key)
+        if found is None or found[0] != self.version:
+            found = (self.version, build())
+            self.by_version[key] = found
+        return found[1]
+
+    def batch_sources(self, cur: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
+        """`store_profile.batch_sources` (a batch never changes; one committed after this was read is looked up
+        by the reader itself)."""
+        return self.at_data_version("batch_sources", lambda: store_profile.batch_sources(cur))
+
+    def registered_firms(self, cur: duckdb.DuckDBPyConnection) -> frozenset[str]:
+        """`store.registries.registered_firms` (every register write is an import batch)."""
+        return self.at_data_version("registered_firms", lambda: store_registries.registered_firms(cur))
 
     def _refresh_names(self, cur: duckdb.DuckDBPyConnection) -> None:
         todo = webcache.names_without_initials(cur)

@@ -12,7 +12,7 @@ import jinja2.compiler
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from gaoxin import fields as F
 from gaoxin.evaluations.runs import REGISTRY
@@ -55,16 +55,10 @@ def to_json(obj) -> Markup:
 
 try:  # the C function markupsafe.escape itself runs on text (markupsafe ≥ 3.0)
     from markupsafe._speedups import _escape_inner as _escape_text
-except ImportError:  # a markupsafe without it: the same five entities in Python
+except ImportError:  # a markupsafe without it: its public escape, as text
 
     def _escape_text(text: str) -> str:
-        return (
-            text.replace("&", "&amp;")
-            .replace(">", "&gt;")
-            .replace("<", "&lt;")
-            .replace("'", "&#39;")
-            .replace('"', "&#34;")
-        )
+        return str(escape(text))
 
 
 def escape_output(value) -> str:
