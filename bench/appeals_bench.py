@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
 from gaoxin.cases.appeals.decisions import final_list
 from gaoxin.store import connect
 from gaoxin.store import runs as store_runs
+from timing import load_average, measure
 
 
 def build(con, n: int) -> str:
@@ -37,15 +37,6 @@ def build(con, n: int) -> str:
     return run_id
 
 
-def best(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--firms", type=int, default=200_000)
@@ -53,10 +44,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         con = connect(Path(tmp) / "b.duckdb")
         run_id = build(con, a.firms)
-        floor = best(lambda: store_runs.run_results(con, run_id))
-        final = best(lambda: final_list(con, run_id))
-        print(f"firms {a.firms:,}: run rows {floor * 1e3:.0f} ms (floor), final list {final * 1e3:.0f} ms, "
-              f"ratio {final / floor:.2f} (goal ≤ 1.5)")  # fmt: skip
+        print(load_average())
+        floor = measure(lambda: store_runs.run_results(con, run_id))
+        final = measure(lambda: final_list(con, run_id))
+        print(f"firms {a.firms:,}: run rows (floor) {floor.ms()}; final list {final.ms()}")
+        print(f"ratio of the medians {final.median / floor.median:.2f} (goal ≤ 1.5); {load_average()}")
 
 
 if __name__ == "__main__":

@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from gaoxin.store import cases as store_cases
 from gaoxin.store import connect
+from timing import load_average, measure
 
 UNITS = 40
 
@@ -48,19 +47,11 @@ def build(con, n: int) -> None:
         FROM range({n}) t(i)""")
 
 
-def p95(fn, runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.percentile(times, 95)), float(np.median(times))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=1_000_000)
     n = ap.parse_args().cases
+    print(load_average())
     with tempfile.TemporaryDirectory() as tmp:
         con = connect(Path(tmp) / "cases.duckdb")
         t = time.perf_counter()
@@ -73,30 +64,32 @@ def main() -> None:
         )
         units = [f"unit{k}" for k in range(UNITS)]
         k = iter(range(10**9))
-        inbox = p95(
+        inbox = measure(
             lambda: store_cases.inbox(con, {"domain": "request", "unit": units[next(k) % UNITS]}, limit=50),
-            100,
+            repeat=100,
         )
-        joined = p95(
+        joined = measure(
             lambda: store_cases.case_list(
                 con, {"domain": "request", "lead": units[next(k) % UNITS]}, open_only=True, limit=50
             ),
-            30,
+            repeat=30,
         )
-        rates = p95(lambda: store_cases.monthly_rates(con, "request", 2025), 10)
-        floor_inbox = p95(
+        rates = measure(lambda: store_cases.monthly_rates(con, "request", 2025), repeat=10)
+        floor_inbox = measure(
             lambda: con.execute("""
             SELECT * FROM (SELECT case_id, to_state, row_number() OVER (PARTITION BY case_id ORDER BY seq DESC) r
                            FROM case_event) WHERE r = 1 AND to_state <> 'rated' LIMIT 50""").fetchall(),
-            5,
+            repeat=5,
         )
         print(
-            f"inbox (one unit, open, 50 rows): p95 {inbox[0] * 1e3:.1f} ms, median {inbox[1] * 1e3:.1f} ms "
-            f"(goal ≤ 100 ms; page count included); over case_file ⋈ case_state: p95 {joined[0] * 1e3:.1f} ms; "
-            f"floor from the log: median {floor_inbox[1] * 1e3:.0f} ms"
+            f"inbox (one unit, open, 50 rows): p95 {inbox.p95 * 1e3:.1f} ms, {inbox.ms()} "
+            f"(goal p95 ≤ 100 ms; page count included)"
         )
-        print(f"三率, all units by month: p95 {rates[0]:.3f} s, median {rates[1]:.3f} s (goal ≤ 1 s)")
+        print(f"  over case_file ⋈ case_state: p95 {joined.p95 * 1e3:.1f} ms, {joined.ms()}")
+        print(f"  floor from the log: {floor_inbox.ms()}")
+        print(f"三率, all units by month: p95 {rates.p95:.3f} s, {rates.s()} (goal ≤ 1 s)")
         con.close()
+    print(load_average())
 
 
 if __name__ == "__main__":

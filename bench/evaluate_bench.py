@@ -39,6 +39,11 @@ it is not reachable by anything that stores its output in DuckDB on this machine
 in the same process: `run_mujun` 48–50 ms at 3bb2f23 and before the enterprise digest (migration 22), 14 ms after;
 `stored_run_id` (what the CLI uses) 26 → 2.5 ms.
 
+5 Dec 2026, linearity (the gaoxin contender alone, `--build` then `--contender gaoxin`, stores built once,
+rounds interleaved, a box ~2× slower than 4 Dec's): 1M 4.79 / 5.37 / 5.56 s, 10M 49.3 / 50.0 / 51.1 s — the
+medians' ratio 9.3× for 10× the firms (goal ≤ 22×); peak RSS 1.33–1.38 GiB at 1M, 8.7 GiB at 10M; the
+existing run found again in 41 ms (1M) and 0.26–0.29 s (10M; `stored_run_id` 3–5 ms at both).
+
     .venv/bin/python bench/evaluate_bench.py [--firms 1000000] [--warmup 1] [--repeat 3]
 """
 

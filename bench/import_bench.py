@@ -11,6 +11,13 @@ Goal (issue #2): ratio ≥ 10× and gaoxin ≤ 3 s for 100k rows on a 2-core mac
 in the same session; 13.4× on 3 Dec's slower machine with older pandas/openpyxl). fastexcel's read of the sheet
 alone is 0.40–0.45 s, so 15× is out of reach here whatever the write costs; the write is +28 ms for the
 credit-code index on `enterprise` (migration 20) and ~30 ms for the integer firm keys (migration 21).
+5 Dec 2026, a box ~2× slower and noisy (the same fastexcel read took 0.37–0.86 s from one process to the next):
+gaoxin 1.96 s, the peer 19.0 s = 9.7×; of gaoxin's time the read is ~55 % (fastexcel's parse and its
+to_polars), the store write ~0.36–0.6 s (DuckDB's INSERT of 600k facts ~0.2–0.3 s of it, measured bare), the
+mapping and checks ~0.28 s. Tried and not kept: splitting the sheet's XML at a row boundary into two stored
+(uncompressed) workbooks parsed on both cores — fastexcel's parse releases the GIL, its to_polars mostly does
+not, and inflating and splitting in Python costs ~0.2 s — so the read went 0.94–1.12 → 0.82–1.01 s, ~10 %, not
+worth a second reader path for hostile files. 15× needs a reader that parses one sheet on both cores.
 
 Fair timing: both sides first process a small file of the same shape untimed, so one-time costs
 (importing pandas/openpyxl or pyarrow, first-use set-up) count for neither; nothing instruments the
@@ -39,6 +46,7 @@ from gaoxin.ingest import uscc
 from gaoxin.ingest.importer import import_files
 from gaoxin.runtime import keep_freed_memory
 from gaoxin.store import connect
+from timing import load_average
 
 
 def make_file(path: Path, n: int, seed: int = 7) -> Path:
@@ -179,6 +187,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     keep_freed_memory()  # as the gaoxin command does at start
+    print(f"{load_average()}; warm-up: one 200-row file per side, untimed; repetitions {args.repeat}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         t = time.perf_counter()
@@ -207,6 +216,7 @@ def main() -> None:
             f"ratio baseline/gaoxin = {ratio:.1f}x{' (medians)' if args.repeat > 1 else ''}   "
             "(goal >= 10x; gaoxin goal <= 3 s)"
         )
+    print(load_average())
 
 
 if __name__ == "__main__":

@@ -18,13 +18,12 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-import numpy as np
-
 from gaoxin.cases.calendar import calendar_in_force
 from gaoxin.cases.desk import Scope
 from gaoxin.cases.projects import book, desk
 from gaoxin.store import connect
 from gaoxin.web.routes.projects import PAGE_ROWS
+from timing import load_average, measure
 
 TODAY = date(2026, 1, 20)
 # node events of a started project, days after signing (in log order); land and planning are skipped for one
@@ -111,21 +110,13 @@ def facts(con, n: int) -> None:
             FROM range({n}) t(i), range(2023, 2026) u(y)""")  # fmt: skip
 
 
-def p95(fn, runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.percentile(times, 95)), float(np.median(times))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--projects", type=int, default=10_000)
     ap.add_argument("--months", type=int, default=36)
     args = ap.parse_args()
     n, months = args.projects, args.months
+    print(load_average())
     with tempfile.TemporaryDirectory() as tmp:
         con = connect(Path(tmp) / "projects.duckdb")
         t = time.perf_counter()
@@ -141,14 +132,14 @@ def main() -> None:
         first = time.perf_counter() - t
         data = desk.board(con, cal, admin, TODAY)
         assert len(data["projects"]) == n and refreshed == n
-        board = p95(lambda: desk.board(con, cal, admin, TODAY, limit=PAGE_ROWS), 30)
-        town_board = p95(lambda: desk.board(con, cal, town, TODAY, limit=PAGE_ROWS), 30)
-        red = p95(lambda: desk.board(con, cal, admin, TODAY, colour="红", limit=PAGE_ROWS), 30)
-        every = p95(lambda: desk.board(con, cal, admin, TODAY), 10)
+        board = measure(lambda: desk.board(con, cal, admin, TODAY, limit=PAGE_ROWS), repeat=30)
+        town_board = measure(lambda: desk.board(con, cal, town, TODAY, limit=PAGE_ROWS), repeat=30)
+        red = measure(lambda: desk.board(con, cal, admin, TODAY, colour="红", limit=PAGE_ROWS), repeat=30)
+        every = measure(lambda: desk.board(con, cal, admin, TODAY), repeat=10)
         t = time.perf_counter()
         floor = book.board_from_logs(con, cal, TODAY)
         floor_s = time.perf_counter() - t
-        check = p95(lambda: book.check_projects(con, today=TODAY), 5)
+        check = measure(lambda: book.check_projects(con, today=TODAY), repeat=5)
         checked = book.check_projects(con, today=TODAY)
         short = checked.filter(checked["status"] == "未达标").height
         same = {p["case_id"]: p["colour"] for p in floor} == {
@@ -156,20 +147,21 @@ def main() -> None:
         }
         c = data["colours"]
         print(
-            f"board + KPIs + 三未 (all {n:,} projects): p95 {board[0] * 1e3:.0f} ms, median {board[1] * 1e3:.0f} ms "
-            f"(goal ≤ 150 ms; the page's first {PAGE_ROWS} rows); 红 only: p95 {red[0] * 1e3:.0f} ms; one town: p95 "
-            f"{town_board[0] * 1e3:.0f} ms; every row as --json lists them: p95 {every[0] * 1e3:.0f} ms; "
+            f"board + KPIs + 三未 (all {n:,} projects): p95 {board.p95 * 1e3:.0f} ms, {board.ms()} "
+            f"(goal p95 ≤ 150 ms; the page's first {PAGE_ROWS} rows); 红 only: p95 {red.p95 * 1e3:.0f} ms; one town: "
+            f"p95 {town_board.p95 * 1e3:.0f} ms; every row as --json lists them: p95 {every.p95 * 1e3:.0f} ms; "
             f"红 {c['红']} 黄 {c['黄']} 绿 {c['绿']}"
         )
         print(
-            f"floor, recomputed from the logs: {floor_s:.1f} s ({floor_s / board[1]:.0f}× the projection's median; "
+            f"floor, recomputed from the logs: {floor_s:.1f} s ({floor_s / board.median:.0f}× the projection's median; "
             f"same colours: {same}); the day's first board re-derives every row: {first:.1f} s"
         )
         print(
             f"yearly commitment check, every project past 达产 ({checked.height:,} item-years, {short:,} short): "
-            f"p95 {check[0]:.2f} s (goal ≤ 2 s)"
+            f"p95 {check.p95:.2f} s, {check.s()} (goal ≤ 2 s)"
         )
         con.close()
+    print(load_average())
 
 
 if __name__ == "__main__":

@@ -10,20 +10,11 @@ Run: .venv/bin/python bench/workdays_bench.py [--n 1000000]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
 from gaoxin.workdays import OFF, calendar, shipped
-
-
-def best(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from timing import load_average, measure
 
 
 def main() -> None:
@@ -36,20 +27,20 @@ def main() -> None:
     end = start + rng.integers(0, 120, n).astype("timedelta64[D]")
     cal = calendar()
     holidays = np.array([d.date for d in shipped().days if d.kind == OFF], dtype="datetime64[D]")
-    cal.add(start[:10], days[:10])  # warm
-    ours_add = best(lambda: cal.add(start, days))
-    ours_count = best(lambda: cal.count(start, end))
-    peer_add = best(lambda: np.busday_offset(start, days, roll="forward", holidays=holidays))
-    peer_count = best(lambda: np.busday_count(start + 1, end + 1, holidays=holidays))
+    print(load_average())
+    ours_add = measure(lambda: cal.add(start, days))
+    ours_count = measure(lambda: cal.count(start, end))
+    peer_add = measure(lambda: np.busday_offset(start, days, roll="forward", holidays=holidays))
+    peer_count = measure(lambda: np.busday_count(start + 1, end + 1, holidays=holidays))
+    print(f"{n:,} deadlines  add:   gaoxin {ours_add.s()}")
+    print(f"{'':>{len(f'{n:,}')}}                numpy.busday_offset {peer_add.s()}")
+    print(f"{n:,} spans      count: gaoxin {ours_count.s()}")
+    print(f"{'':>{len(f'{n:,}')}}                numpy.busday_count {peer_count.s()}")
     print(
-        f"{n:,} deadlines  add:   gaoxin {ours_add:.3f} s   numpy.busday_offset {peer_add:.3f} s   "
-        f"ratio {ours_add / peer_add:.2f}"
+        f"ratios of the medians: add {ours_add.median / peer_add.median:.2f}, "
+        f"count {ours_count.median / peer_count.median:.2f} (goal: each ≤ 1 s for 1M on this machine)"
     )
-    print(
-        f"{n:,} spans      count: gaoxin {ours_count:.3f} s   numpy.busday_count  {peer_count:.3f} s   "
-        f"ratio {ours_count / peer_count:.2f}"
-    )
-    print("goal: each ≤ 1 s for 1M on this machine")
+    print(load_average())
 
 
 if __name__ == "__main__":
