@@ -200,6 +200,8 @@ class RegisteredKind:
         """The data year asked for (the latest when none), refused when the store holds none of its facts."""
         from gaoxin.store import queries
 
+        if period and queries.has_period(con, period):  # the usual case: no scan of every fact's year
+            return period
         known = queries.periods(con)
         period = period or (known or [""])[-1]
         if not queries.has_period(con, period):

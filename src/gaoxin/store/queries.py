@@ -132,8 +132,8 @@ def enterprise(con: duckdb.DuckDBPyConnection, uscc: str) -> dict | None:
 
 
 def has_period(con: duckdb.DuckDBPyConnection, period: str) -> bool:
-    """Whether any fact of `period` is stored (superseded values included)."""
-    return one(con, "SELECT count(*) FROM fact WHERE period = ?", [period])[0] > 0
+    """Whether any fact of `period` is stored (superseded values included); the first one found is enough."""
+    return one(con, "SELECT 1 FROM fact WHERE period = ? LIMIT 1", [period]) is not None
 
 
 def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
