@@ -27,6 +27,8 @@ class Timing:
 
     times: tuple[float, ...]
     warmup: int
+    # what the last call returned: a bench that also needs the answer need not call once more
+    last: object = None
 
     @property
     def min(self) -> float:
@@ -58,9 +60,9 @@ def measure(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> Timin
     """Call `fn` `warmup` times uncounted, then time `repeat` calls."""
     for _ in range(warmup):
         fn()
-    times = []
+    times, last = [], None
     for _ in range(repeat):
         t = time.perf_counter()
-        fn()
+        last = fn()
         times.append(time.perf_counter() - t)
-    return Timing(tuple(times), warmup)
+    return Timing(tuple(times), warmup, last)

@@ -88,6 +88,13 @@ def test_one_run_error_for_every_kind(store):
         runs.run(store, "no-such-scheme", "2025")
 
 
+def test_an_empty_store_is_told_to_import_first(tmp_path):
+    con = connect(tmp_path / "empty.duckdb")
+    for period in (None, "2025"):  # the latest year, or one asked for: either way nothing is there yet
+        with pytest.raises(runs.RunError, match="还没有企业数据。请先导入部门数据"):
+            runs.run(con, "default", period)
+
+
 def test_builtin_schemes_of_every_kind_are_offered():
     assert {s.kind for s in list_builtin()} == set(KINDS)
 

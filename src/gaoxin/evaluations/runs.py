@@ -202,11 +202,16 @@ class RegisteredKind:
 
         if period and queries.has_period(con, period):  # the usual case: no scan of every fact's year
             return period
+        # every year with a fact, superseded ones too (as has_period counts them)
         known = queries.periods(con)
-        period = period or (known or [""])[-1]
-        if not queries.has_period(con, period):
+        if not known:
             raise RunError(
-                f"数据库中没有 {period} 年度的数据（已有年度：{', '.join(known) or '无'}）。"
+                "数据库中还没有企业数据。请先导入部门数据：网页「数据导入」上传 Excel，或用 gaoxin import 导入"
+            )
+        period = period or known[-1]
+        if period not in known:
+            raise RunError(
+                f"数据库中没有 {period} 年度的数据（已有年度：{', '.join(known)}）。"
                 "请先用 gaoxin import 导入该年度的部门数据"
             )
         return period
